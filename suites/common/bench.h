@@ -36,9 +36,10 @@ void bench_end(void);
 
 /* Zero-initialised, 64-byte aligned allocation that never returns NULL. */
 static inline void *bench_alloc(size_t bytes) {
-  void *memory = NULL;
-  if (bytes == 0) bytes = 1;
-  if (posix_memalign(&memory, 64, bytes) != 0 || memory == NULL) {
+  size_t rounded = (bytes + 63) & ~(size_t)63; /* C11 aligned_alloc wants a multiple of the alignment */
+  if (rounded == 0) rounded = 64;
+  void *memory = rounded < bytes ? NULL : aligned_alloc(64, rounded);
+  if (memory == NULL) {
     fprintf(stderr, "bench_alloc: out of memory (%zu bytes)\n", bytes);
     exit(2);
   }

@@ -3,6 +3,7 @@
  * The execution time (CLOCK_MONOTONIC, ns) goes to stderr as one marker line that the
  * native engine adapter (bench/engines/native.ts) reads; stdout stays the program's own.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c11 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

@@ -1,0 +1,88 @@
+// Workbench analysis: the tables printed at the end of a run — execution median per
+// benchmark and engine, each engine's geometric-mean ratio to the baseline with its
+// confidence interval, compile and instantiation times, and the failed runs.
+
+import Table from 'cli-table3';
+import type { Results, Summary } from '../results/schema.js';
+import { geometricMean } from './statistics.js';
+
+export function formatNs(ns: number): string {
+  const ms = ns / 1e6;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  const us = ns / 1e3;
+  if (us >= 1) return `${us.toFixed(us >= 100 ? 0 : 1)} µs`;
+  return `${ns.toFixed(0)} ns`;
+}
+
+export function formatRatio(ratio: number): string {
+  return ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(3);
+}
+
+function summaryLookup(summaries: readonly Summary[]): (engine: string, benchmark: string, phase: string) => Summary | undefined {
+  const map = new Map(summaries.map((summary) => [`${summary.engine}\u0000${summary.benchmark}\u0000${summary.phase}`, summary]));
+  return (engine, benchmark, phase) => map.get(`${engine}\u0000${benchmark}\u0000${phase}`);
+}
+
+const plainStyle = { head: [], border: [] };
+
+/** The whole end-of-run summary as text. `color` false gives plain text (files, CI logs). */
+export function renderConsoleSummary(results: Results, options: { color?: boolean } = {}): string {
+  const style = options.color ? {} : plainStyle;
+  const engines = results.engines.filter((engine) => engine.available).map((engine) => engine.name);
+  const find = summaryLookup(results.summaries);
+  const failures = new Map<string, string>();
+  for (const run of results.runs) {
+    if (!run.ok && run.failure) failures.set(`${run.engine}\u0000${run.benchmark}`, run.failure.kind);
+  }
+  const sections: string[] = [];
+
+  const medians = new Table({ head: ['execute (median)', ...engines], style });
+  for (const benchmark of results.benchmarks) {
+    medians.push([
+      benchmark.name,
+      ...engines.map((engine) => {
+        const summary = find(engine, benchmark.name, 'execute');
+        const failure = failures.get(`${engine}\u0000${benchmark.name}`);
+        if (failure) return summary ? `${formatNs(summary.median)} (some ${failure})` : `FAILED: ${failure}`;
+        return summary ? formatNs(summary.median) : '—';
+      }),
+    ]);
+  }
+  sections.push(`Execution time, median of all valid iterations (${results.config.suite}, ${results.config.dataset}):\n${medians.toString()}`);
+
+  if (results.comparisons.length > 0) {
+    const ratios = new Table({ head: ['engine', 'phase', `geomean ratio to ${results.config.baselineEngine}`, '95% CI', 'benchmarks'], style });
+    for (const comparison of results.comparisons) {
+      ratios.push([
+        comparison.engine,
+        comparison.phase,
+        `${formatRatio(comparison.ratio)}×`,
+        comparison.ci95 ? `[${formatRatio(comparison.ci95.low)}, ${formatRatio(comparison.ci95.high)}]` : 'n/a',
+        String(comparison.benchmarks.length),
+      ]);
+    }
+    sections.push(`Geometric mean of per-benchmark ratios of means (lower is faster):\n${ratios.toString()}`);
+  }
+
+  const otherPhases = (['compile', 'instantiate'] as const).filter((phase) => results.config.phases.includes(phase));
+  if (otherPhases.length > 0) {
+    const table = new Table({ head: ['engine', ...otherPhases.map((phase) => `${phase} (geomean of medians)`)], style });
+    for (const engine of engines) {
+      const row = otherPhases.map((phase) => {
+        const values = results.summaries.filter((s) => s.engine === engine && s.phase === phase && s.benchmark !== 'noop').map((s) => s.median);
+        return values.length > 0 ? formatNs(geometricMean(values)) : '—';
+      });
+      if (row.some((cell) => cell !== '—')) table.push([engine, ...row]);
+    }
+    if (table.length > 0) sections.push(`Compilation and instantiation:\n${table.toString()}`);
+  }
+
+  const failedRuns = results.runs.filter((run) => !run.ok);
+  if (failedRuns.length > 0) {
+    const lines = failedRuns.map((run) => `  ${run.engine} / ${run.benchmark} (process ${run.process}): ${run.failure?.kind}: ${run.failure?.message}`);
+    sections.push(`Failed runs (${failedRuns.length}), excluded from every timing:\n${lines.join('\n')}`);
+  }
+  return sections.join('\n\n');
+}

@@ -1,0 +1,56 @@
+// Workbench engines: the one interface every engine adapter implements. An adapter knows
+// how to start one measured process that runs one benchmark for N iterations (fresh
+// compile, instantiate and execute each time) and reports each phase's time; the runner
+// knows nothing else about engines. Adding an engine is a new adapter (or a new entry in
+// registry.ts), never a change to the runner.
+
+import type { Benchmark } from '../../suites/catalog.js';
+import type { FailureKind, Phase } from '../results/schema.js';
+
+export interface MeasureRequest {
+  benchmark: Benchmark;
+  iterations: number;
+  timeoutMs: number;
+  /** A private, empty scratch directory for this process. */
+  workDirectory: string;
+}
+
+export interface MeasuredIteration {
+  /** Nanoseconds per measured phase; a phase the engine does not measure is absent. */
+  phases: Partial<Record<Phase, number>>;
+  exitCode: number;
+  stdout: string;
+}
+
+export interface MeasureOutcome {
+  iterations: MeasuredIteration[];
+  /** Why the process stopped early, if it did; completed iterations are still reported. */
+  failure: { kind: FailureKind; message: string; iteration: number | null } | null;
+  stderrTail: string;
+  wallSeconds: number;
+}
+
+export interface EngineProbe {
+  available: boolean;
+  version: string | null;
+  /** Why the engine cannot run here, when it cannot. */
+  reason: string | null;
+}
+
+export interface EngineAdapter {
+  /** Name used on the command line and in results, e.g. "v8-turbofan", "llvm-O2". */
+  readonly name: string;
+  /** Family: "v8", "wasmtime", "native", "llvm". */
+  readonly kind: string;
+  readonly description: string;
+  /** Flags or options that select this configuration, recorded in results. */
+  readonly flags: readonly string[];
+  /** Phases this engine measures. */
+  readonly phases: readonly Phase[];
+  /** Whether the engine can run here, and its version. */
+  probe(): Promise<EngineProbe>;
+  /** One-time preparation before any timing (e.g. building native executables). */
+  prepare?(benchmarks: readonly Benchmark[], log: (line: string) => void): Promise<void>;
+  /** Runs one measured process. Must not throw for engine or program failures: report them. */
+  measure(request: MeasureRequest): Promise<MeasureOutcome>;
+}

@@ -1,0 +1,59 @@
+// Workbench engines: every engine configuration the workbench knows, by name. V8's tiers
+// are pinned with V8 flags and lazy compilation is disabled so that compile time is the
+// whole module and execution never includes compilation; V8's in-isolate module cache is
+// disabled so that every iteration compiles afresh.
+
+import type { EngineAdapter } from './engine.js';
+import { NativeEngine } from './native.js';
+import { NodeHarnessEngine } from './node-harness-engine.js';
+import { WasmtimeEngine } from './wasmtime.js';
+
+const V8_FRESH_EAGER = ['--no-wasm-lazy-compilation', '--no-wasm-native-module-cache-enabled'];
+
+const factories: Record<string, () => EngineAdapter> = {
+  'v8-turbofan': () =>
+    new NodeHarnessEngine({
+      name: 'v8-turbofan',
+      kind: 'v8',
+      description: "V8's optimising compiler TurboFan only (no Liftoff, no tier-up), eager compilation",
+      nodeFlags: ['--no-liftoff', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', ...V8_FRESH_EAGER],
+      inProcessEngine: 'v8',
+    }),
+  'v8-liftoff': () =>
+    new NodeHarnessEngine({
+      name: 'v8-liftoff',
+      kind: 'v8',
+      description: "V8's baseline compiler Liftoff only (no tier-up), eager compilation",
+      nodeFlags: ['--liftoff', '--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', ...V8_FRESH_EAGER],
+      inProcessEngine: 'v8',
+    }),
+  'v8-default': () =>
+    new NodeHarnessEngine({
+      name: 'v8-default',
+      kind: 'v8',
+      description: "V8 as Node ships it (Liftoff first, dynamic tier-up to TurboFan); module cache off",
+      nodeFlags: ['--no-wasm-native-module-cache-enabled'],
+      inProcessEngine: 'v8',
+    }),
+  'wasmtime-cranelift': () => new WasmtimeEngine('cranelift'),
+  'wasmtime-winch': () => new WasmtimeEngine('winch'),
+  native: () => new NativeEngine(),
+};
+
+/** The engines a bare `npm run bench` runs. */
+export const DEFAULT_ENGINES = ['v8-turbofan', 'v8-liftoff', 'wasmtime-cranelift', 'native'];
+
+export function knownEngineNames(): string[] {
+  return Object.keys(factories);
+}
+
+export function createEngine(name: string): EngineAdapter {
+  const factory = factories[name];
+  if (!factory) throw new Error(`unknown engine "${name}" (known: ${knownEngineNames().join(', ')})`);
+  return factory();
+}
+
+/** Registers another engine configuration (used by the project's own engine and by tests). */
+export function registerEngine(name: string, factory: () => EngineAdapter): void {
+  factories[name] = factory;
+}

@@ -1,0 +1,53 @@
+// Workbench harness: the engines a Node measured process can load. Each is a
+// WebAssembly-namespace-shaped object plus a WASI implementation with node:wasi's API,
+// so the harness times them all the same way. The project's own engine plugs in here
+// (one entry), and in bench/engines/registry.ts (one line per configuration).
+
+import { WASI } from 'node:wasi';
+
+/** The subset of node:wasi's WASI that the harness uses. */
+export interface WasiLike {
+  getImportObject(): Record<string, Record<string, unknown>>;
+  start(instance: unknown): number | undefined;
+}
+
+export interface WasiOptions {
+  args: string[];
+  env: Record<string, string>;
+  stdout: number;
+  stderr: number;
+}
+
+export type ImportObject = Record<string, Record<string, unknown>>;
+
+export interface InProcessEngine {
+  version(): string;
+  compile(bytes: Uint8Array): unknown;
+  instantiate(module: unknown, imports: ImportObject): unknown;
+  createWasi(options: WasiOptions): WasiLike;
+  /** Whether a thrown value is a wasm trap (as opposed to a harness or engine error). */
+  isTrap(error: unknown): boolean;
+}
+
+function createNodeWasi(options: WasiOptions): WasiLike {
+  return new WASI({ version: 'preview1', args: options.args, env: options.env, stdout: options.stdout, stderr: options.stderr, returnOnExit: true }) as unknown as WasiLike;
+}
+
+/** V8, whichever tier the process's V8 flags select; synchronous compile and instantiate. */
+const v8Engine: InProcessEngine = {
+  version: () => process.versions.v8,
+  compile: (bytes) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
+  instantiate: (module, imports) => new WebAssembly.Instance(module as WebAssembly.Module, imports as WebAssembly.Imports),
+  createWasi: createNodeWasi,
+  isTrap: (error) => error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message)),
+};
+
+const engines: Record<string, (options: Record<string, unknown>) => Promise<InProcessEngine>> = {
+  v8: async () => v8Engine,
+};
+
+export async function loadInProcessEngine(name: string, options: Record<string, unknown>): Promise<InProcessEngine> {
+  const factory = engines[name];
+  if (!factory) throw new Error(`unknown in-process engine "${name}" (known: ${Object.keys(engines).join(', ')})`);
+  return factory(options);
+}

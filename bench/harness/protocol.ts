@@ -1,0 +1,44 @@
+// Workbench harness protocol: what the runner sends to a measured process (one JSON
+// object on stdin) and what the process answers (one JSON object on stdout). The Node
+// harness (node-harness.ts) and the Wasmtime harness (wasmtime_harness.py) speak it.
+//
+// The program's own stdout goes to a file per iteration and comes back inline (capped),
+// so the protocol channel never mixes with program output.
+
+export interface HarnessRequest {
+  /** Absolute path of the .wasm file. */
+  wasmPath: string;
+  /** argv[0] given to the program. */
+  programName: string;
+  iterations: number;
+  /** A private scratch directory for this process. */
+  workDirectory: string;
+  /** Node harness: which in-process engine to load (see in-process-engines.ts). */
+  engine?: string;
+  /** Engine-specific options (e.g. { optLevel: 2 } or { strategy: "winch" }). */
+  engineOptions?: Record<string, unknown>;
+}
+
+export interface HarnessIteration {
+  compileNs: number;
+  instantiateNs: number;
+  /** bench.start → bench.end; null when the program did not call both exactly once. */
+  executeNs: number | null;
+  exitCode: number;
+  /** The program's stdout (at most STDOUT_LIMIT_BYTES). */
+  stdout: string;
+}
+
+export interface HarnessFailure {
+  kind: 'trap' | 'error';
+  message: string;
+  iteration: number;
+}
+
+export interface HarnessResponse {
+  engineVersion: string | null;
+  iterations: HarnessIteration[];
+  failure: HarnessFailure | null;
+}
+
+export const STDOUT_LIMIT_BYTES = 1 << 20;

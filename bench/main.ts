@@ -1,0 +1,232 @@
+// Workbench command: options, then suites → engines → runner → results → summary.
+// bench/cli.ts is the executable entry; tests call main() directly.
+// suites → engines → runner → results (JSON, atomically written) → console summary.
+
+import { randomInt, randomUUID } from 'node:crypto';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { listSuites, selectBenchmarks } from '../suites/catalog.js';
+import { renderConsoleSummary, formatNs } from './analysis/console-summary.js';
+import { computeComparisons, computeSummaries } from './analysis/summaries.js';
+import type { EngineAdapter } from './engines/engine.js';
+import { DEFAULT_ENGINES, createEngine, knownEngineNames } from './engines/registry.js';
+import { resultsDirectory } from './paths.js';
+import { collectFingerprint } from './results/fingerprint.js';
+import { DATASETS, PHASES, RESULTS_SCHEMA_VERSION, resultsJsonSchema, type Dataset, type EngineInfo, type Phase, type Results } from './results/schema.js';
+import { defaultResultsPath, writeResults } from './results/store.js';
+import { runProcesses } from './runner.js';
+
+interface CliOptions {
+  suite: string;
+  dataset: Dataset;
+  engines: string[];
+  filter?: string;
+  processes: number;
+  iterations: number;
+  phase: Phase[];
+  out?: string;
+  seed?: number;
+  timeout: number;
+  noop: boolean;
+  ratioTo: string;
+  list?: boolean;
+  jsonSchema?: boolean;
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return parsed;
+}
+function nonNegativeInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 0xffffffff) throw new InvalidArgumentError('expected an integer in [0, 2^32)');
+  return parsed;
+}
+function commaList(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+function phaseList(value: string): Phase[] {
+  const phases = commaList(value);
+  for (const phase of phases) {
+    if (!(PHASES as readonly string[]).includes(phase)) throw new InvalidArgumentError(`unknown phase "${phase}" (phases: ${PHASES.join(', ')})`);
+  }
+  return phases as Phase[];
+}
+function engineList(value: string): string[] {
+  if (value === 'all') return knownEngineNames();
+  const engines = commaList(value);
+  for (const engine of engines) {
+    if (!knownEngineNames().includes(engine)) throw new InvalidArgumentError(`unknown engine "${engine}" (engines: ${knownEngineNames().join(', ')}, or "all")`);
+  }
+  return engines;
+}
+
+export function buildCommand(): Command {
+  return new Command('bench')
+    .description('Time compilation, instantiation and execution of a benchmark suite across WebAssembly engines and native code; validate every output; write versioned JSON results.')
+    .addOption(new Option('--suite <name>', 'suite to run (a directory of suites/ with a built manifest)').default('polybench'))
+    .addOption(new Option('--dataset <size>', 'dataset size').choices(DATASETS).default('medium'))
+    .addOption(new Option('--engines <list>', `comma-separated engines, or "all" (known: ${knownEngineNames().join(', ')})`).argParser(engineList).default(DEFAULT_ENGINES, DEFAULT_ENGINES.join(',')))
+    .option('--filter <regex>', 'run only benchmarks whose name matches this regular expression')
+    .addOption(new Option('--processes <n>', 'measured processes per engine and benchmark').argParser(positiveInteger).default(2))
+    .addOption(new Option('--iterations <n>', 'iterations (fresh compile + instantiate + execute) per process').argParser(positiveInteger).default(5))
+    .addOption(new Option('--phase <list>', `phases to record (${PHASES.join(', ')})`).argParser(phaseList).default([...PHASES], PHASES.join(',')))
+    .option('--out <file>', 'results file (default: results/<suite>-<dataset>-<time>.json, never overwritten)')
+    .addOption(new Option('--seed <n>', 'seed of the process order shuffle (default: random, recorded)').argParser(nonNegativeInteger))
+    .addOption(new Option('--timeout <seconds>', 'time limit per measured process').argParser(positiveInteger).default(600))
+    .option('--no-noop', 'do not run the harness-overhead benchmark (noop)')
+    .addOption(new Option('--ratio-to <engine>', 'engine that ratios are computed against').default('native'))
+    .option('--list', 'list the built suites and the known engines, then exit')
+    .option('--json-schema', 'print the JSON Schema of results files, then exit');
+}
+
+function createProgress(total: number): { start(label: string): void; finish(line: string): void; stop(): void } {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { format: ' {bar} {value}/{total} processes | {label}', hideCursor: true, stream: process.stderr, clearOnComplete: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0, { label: '' });
+    let done = 0;
+    return {
+      start: (label) => bar.update(done, { label }),
+      finish: () => bar.update(++done),
+      stop: () => bar.stop(),
+    };
+  }
+  let done = 0;
+  return {
+    start: () => undefined,
+    finish: (line) => console.error(`[${++done}/${total}] ${line}`),
+    stop: () => undefined,
+  };
+}
+
+async function probeEngines(names: readonly string[]): Promise<{ adapters: EngineAdapter[]; infos: EngineInfo[] }> {
+  const adapters = names.map(createEngine);
+  const probes = await Promise.all(adapters.map((adapter) => adapter.probe()));
+  const infos: EngineInfo[] = adapters.map((adapter, index) => ({
+    name: adapter.name,
+    kind: adapter.kind,
+    description: adapter.description,
+    version: probes[index].version,
+    flags: [...adapter.flags],
+    phases: [...adapter.phases],
+    available: probes[index].available,
+    unavailableReason: probes[index].reason,
+  }));
+  return { adapters: adapters.filter((_, index) => probes[index].available), infos };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const command = buildCommand();
+  command.parse(argv, { from: 'user' });
+  const options = command.opts<CliOptions>();
+
+  if (options.jsonSchema) {
+    console.log(JSON.stringify(resultsJsonSchema(), null, 2));
+    return 0;
+  }
+  if (options.list) {
+    console.log(`suites: ${listSuites().join(', ') || '(none built: npm run build:suites)'}`);
+    console.log(`engines: ${knownEngineNames().join(', ')} (default: ${DEFAULT_ENGINES.join(', ')})`);
+    return 0;
+  }
+
+  const startedAt = new Date();
+  const seed = options.seed ?? randomInt(0, 2 ** 31);
+  const benchmarks = selectBenchmarks({ suite: options.suite, dataset: options.dataset, filter: options.filter ?? null, includeNoop: options.noop });
+  if (benchmarks.length === 0) {
+    console.error(`no benchmark of suite ${options.suite} matches --filter ${options.filter}`);
+    return 2;
+  }
+  const { adapters, infos } = await probeEngines(options.engines);
+  for (const info of infos) {
+    if (!info.available) console.error(`engine ${info.name} is unavailable and will not run: ${info.unavailableReason}`);
+  }
+  if (adapters.length === 0) {
+    console.error('no engine can run here');
+    return 1;
+  }
+  for (const adapter of adapters) await adapter.prepare?.(benchmarks, (line) => console.error(line));
+  const fingerprint = await collectFingerprint(options.suite);
+
+  const total = adapters.length * benchmarks.length * options.processes;
+  console.error(
+    `${options.suite}/${options.dataset}: ${benchmarks.length} benchmarks × ${adapters.length} engines × ${options.processes} processes × ${options.iterations} iterations, seed ${seed}`,
+  );
+  let stopRequested = false;
+  const onSignal = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    console.error('\ninterrupted: finishing the current process, then writing partial results (Ctrl-C again to abort)');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const progress = createProgress(total);
+  const outcome = await runProcesses({
+    engines: adapters,
+    benchmarks,
+    processes: options.processes,
+    iterations: options.iterations,
+    phases: options.phase,
+    seed,
+    timeoutSeconds: options.timeout,
+    shouldStop: () => stopRequested,
+    onProcessStart: (planned) => progress.start(`${planned.engine.name} ${planned.benchmark.name}`),
+    onProcessEnd: (planned, run, samples) => {
+      const executes = samples.filter((sample) => sample.phase === 'execute').map((sample) => sample.ns);
+      const detail = run.ok
+        ? `ok${executes.length ? `, execute min ${formatNs(Math.min(...executes))}` : ''}`
+        : `FAILED (${run.failure?.kind}): ${run.failure?.message}`;
+      progress.finish(`${planned.engine.name} ${planned.benchmark.name} #${planned.process}: ${detail}`);
+    },
+  });
+  progress.stop();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+
+  const results: Results = {
+    schema: 'wasm-llvm-jit/bench-results',
+    version: RESULTS_SCHEMA_VERSION,
+    id: randomUUID(),
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    complete: outcome.complete,
+    config: {
+      suite: options.suite,
+      dataset: options.dataset,
+      engines: options.engines,
+      filter: options.filter ?? null,
+      processes: options.processes,
+      iterations: options.iterations,
+      phases: options.phase,
+      seed,
+      timeoutSeconds: options.timeout,
+      includeNoop: options.noop,
+      baselineEngine: options.ratioTo,
+    },
+    fingerprint,
+    benchmarks: benchmarks.map((benchmark) => ({
+      name: benchmark.name,
+      suite: benchmark.suite,
+      dataset: benchmark.dataset,
+      wasm: benchmark.wasm,
+      wasmSha256: benchmark.wasmSha256,
+      expectedOutputSha256: benchmark.expectedOutputSha256,
+    })),
+    engines: infos,
+    runs: outcome.runs,
+    samples: outcome.samples,
+    summaries: computeSummaries(outcome.samples),
+    comparisons: computeComparisons(outcome.samples, options.ratioTo, options.phase),
+  };
+  const path = options.out ?? defaultResultsPath(resultsDirectory, options.suite, options.dataset, startedAt);
+  await writeResults(path, results);
+  console.log(renderConsoleSummary(results, { color: Boolean(process.stdout.isTTY) }));
+  const failed = outcome.runs.filter((run) => !run.ok).length;
+  console.log(`\nresults: ${path}${outcome.complete ? '' : ' (partial: interrupted)'}; ${outcome.runs.length} processes, ${failed} failed; machine: ${fingerprint.machine.cpuModel}, ${fingerprint.machine.cpuCount} cores`);
+  return outcome.complete ? 0 : 130;
+}

@@ -1,0 +1,85 @@
+// Suites: the compilers and the one fixed flag set that turn a benchmark's C source into
+// wasm32-wasi (committed, so results stay comparable) and into a native executable
+// (built per machine, the physical limit). The flags are recorded in each suite's
+// manifest; changing them changes every binary and therefore every result.
+
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import type { Dataset } from '../bench/results/schema.js';
+
+const execFileAsync = promisify(execFile);
+
+export const CLANG = 'clang-19';
+export const COMMON_INCLUDE = 'suites/common';
+export const NATIVE_SUPPORT_SOURCE = 'suites/common/bench_native.c';
+export const COMMON_HEADER = 'suites/common/bench.h';
+
+/** wasm32-wasi: the same for every program; only the dataset macro varies. */
+export const WASM_FLAGS: readonly string[] = [
+  '--target=wasm32-wasi',
+  '-O3',
+  '-std=c11',
+  '-mcpu=generic', // no SIMD: the suites measure scalar code generation (a SIMD variant may follow)
+  '-Wall',
+  '-Werror=implicit-function-declaration',
+];
+
+/** Native: clang -O3 for the host CPU with strict IEEE semantics, as wasm has. */
+export const NATIVE_FLAGS: readonly string[] = ['-O3', '-march=native', '-ffp-contract=off', '-std=c11', '-Wall'];
+
+export function datasetMacro(dataset: Dataset): string {
+  return `-D${dataset.toUpperCase()}_DATASET`;
+}
+
+/** Compiles one program for one dataset to wasm32-wasi; paths relative to `cwd`. */
+export async function compileWasm(source: string, dataset: Dataset | null, output: string, cwd: string): Promise<void> {
+  const args = [...WASM_FLAGS, ...(dataset ? [datasetMacro(dataset)] : []), `-I${COMMON_INCLUDE}`, '-o', output, source];
+  await runCompiler(args, cwd);
+}
+
+/** Compiles one program for one dataset to a native executable; paths relative to `cwd`. */
+export async function compileNative(source: string, dataset: Dataset | null, output: string, cwd: string): Promise<void> {
+  const args = [
+    ...NATIVE_FLAGS,
+    ...(dataset ? [datasetMacro(dataset)] : []),
+    `-I${COMMON_INCLUDE}`,
+    '-o',
+    output,
+    source,
+    NATIVE_SUPPORT_SOURCE,
+    '-lm',
+  ];
+  await runCompiler(args, cwd);
+}
+
+async function runCompiler(args: string[], cwd: string): Promise<void> {
+  try {
+    await execFileAsync(CLANG, args, { cwd, timeout: 120_000, maxBuffer: 16 << 20 });
+  } catch (error) {
+    const failure = error as { stderr?: string; message: string };
+    throw new Error(`${CLANG} ${args.join(' ')} failed:\n${failure.stderr || failure.message}`);
+  }
+}
+
+let clangVersionCache: string | null | undefined;
+/** First line of `clang-19 --version`, or null when clang is missing. */
+export async function clangVersion(): Promise<string | null> {
+  if (clangVersionCache !== undefined) return clangVersionCache;
+  try {
+    const { stdout } = await execFileAsync(CLANG, ['--version'], { timeout: 30_000 });
+    clangVersionCache = stdout.split('\n')[0].trim();
+  } catch {
+    clangVersionCache = null;
+  }
+  return clangVersionCache;
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function sha256File(path: string): string {
+  return sha256(readFileSync(path));
+}
