@@ -20,7 +20,7 @@ import { runChildProcess } from '../bench/engines/child-process.js';
 import { repositoryRoot, suitesDirectory } from '../bench/paths.js';
 import { DATASETS, type Dataset } from '../bench/results/schema.js';
 import { COMMON_SUITE, NO_DATASET, manifestPath, readManifest, type Benchmark, type SuiteManifest } from './catalog.js';
-import { COMMON_HEADER, NATIVE_FLAGS, WASM_FLAGS, clangVersion, compileWasm, sha256, sha256File } from './toolchain.js';
+import { NATIVE_FLAGS, WASM_FLAGS, clangVersion, compileWasm, sha256, sha256File, wasmInputsHash } from './toolchain.js';
 
 /** Datasets whose expected output is also checked against native code by default (the larger ones take minutes). */
 const DEFAULT_NATIVE_CHECK: readonly Dataset[] = ['mini', 'small', 'medium', 'large'];
@@ -65,13 +65,6 @@ function wasmRelativePath(task: BuildTask): string {
 }
 function expectedRelativePath(task: BuildTask): string {
   return join('suites', task.suite, 'expected', `${task.program}.${outputKey(task.dataset)}.txt`);
-}
-
-/** What a binary is built from: its source, the common header, the flags and the compiler. */
-function inputsHash(source: string, clang: string): string {
-  return sha256(
-    [sha256File(join(repositoryRoot, source)), sha256File(join(repositoryRoot, COMMON_HEADER)), WASM_FLAGS.join(' '), clang].join('\n'),
-  );
 }
 
 async function runPool<T>(items: readonly T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -159,7 +152,7 @@ async function build(options: BuildOptions): Promise<number> {
       const wasmPath = join(repositoryRoot, wasmRelative);
       const expectedPath = join(repositoryRoot, expectedRelative);
       const label = `${task.suite}/${task.program}${task.dataset ? `.${task.dataset}` : ''}`;
-      const hash = inputsHash(task.source, clang);
+      const hash = wasmInputsHash(task.source, clang, repositoryRoot);
 
       if (options.check) {
         const rebuilt = join(scratch, `${task.suite}-${task.program}-${outputKey(task.dataset)}.wasm`);

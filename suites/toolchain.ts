@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { join } from 'node:path';
 import type { Dataset } from '../bench/results/schema.js';
 
 const execFileAsync = promisify(execFile);
@@ -82,4 +83,12 @@ export function sha256(data: string | Uint8Array): string {
 
 export function sha256File(path: string): string {
   return sha256(readFileSync(path));
+}
+
+/**
+ * What a suite's .wasm binaries are built from: the program's source, the common header,
+ * the flags and the compiler. Recorded in the manifest; a mismatch means "rebuild".
+ */
+export function wasmInputsHash(source: string, clang: string, root: string): string {
+  return sha256([sha256File(join(root, source)), sha256File(join(root, COMMON_HEADER)), WASM_FLAGS.join(' '), clang].join('\n'));
 }
