@@ -1,0 +1,392 @@
+// Stage: decoding of function bodies and constant expressions (Core spec §5.4,
+// "Instructions"). Reads one operator at a time into a reusable `Operator`, so the
+// per-operator loop shared by the validator and the translator allocates nothing.
+//
+// Immediate representation (documented for the translator):
+// - indices (label, function, local, global, table, type, data, element) are numbers;
+// - i32 constants are signed numbers; i64 constants are two halves, `i64Low` (unsigned
+//   32 bits) and `i64High` (signed 32 bits), with `operatorI64Value` to get a BigInt;
+// - f32/f64 constants are raw IEEE bits (`f32Bits`; `f64Low`/`f64High`, unsigned), so NaN
+//   payloads survive; v128 constants and shuffle lanes are 16 bytes in `v128` (reused);
+// - br_table targets are in `brTableTargets[0 .. brTableCount)` (a reused array) and the
+//   default label is in `index`;
+// - the block type is the spec's s33 value: >= 0 a type index, -64 empty, otherwise a
+//   single result type as a negative byte (-1 i32, -2 i64, -3 f32, -4 f64, -5 v128,
+//   -16 funcref, -17 externref); `blockTypeValueType` gives the value-type byte.
+
+import { CompileError } from '../errors.js';
+import { Immediate, OP_DEFINED, OP_EXTRA, OP_IMMEDIATE } from '../opcodes.js';
+import { isValueTypeByte } from '../value-types.js';
+
+export class Operator {
+  /** Operator id (see opcodes.ts): the byte, 0x100 + code for 0xFC, 0x200 + code for 0xFD. */
+  opcode = 0;
+  /**
+   * The first index immediate: label (br, br_if; br_table's default), function, local,
+   * global, table (table.*; table.copy's destination), type (call_indirect), data
+   * (memory.init, data.drop) or element (table.init, elem.drop) index.
+   */
+  index = 0;
+  /** The second index: call_indirect's and table.init's table, table.copy's source table. */
+  secondIndex = 0;
+  /** s33 block type of block/loop/if. */
+  blockType = 0;
+  /** Memory argument: alignment exponent, offset (u32) and memory index (always 0 in 2.0). */
+  align = 0;
+  memoryOffset = 0;
+  memoryIndex = 0;
+  /** Lane index of lane instructions. */
+  lane = 0;
+  i32 = 0;
+  i64Low = 0;
+  i64High = 0;
+  f32Bits = 0;
+  f64Low = 0;
+  f64High = 0;
+  /** v128.const bytes or i8x16.shuffle lanes (little-endian lane order). */
+  readonly v128 = new Uint8Array(16);
+  brTableTargets = new Uint32Array(16);
+  brTableCount = 0;
+  /** ref.null's reference type, or typed select's first type. */
+  valueType = 0;
+  /** Number of types in a typed select's vector (valid only when 1). */
+  selectTypeCount = 0;
+}
+
+/** The i64.const value of an operator as a BigInt. */
+export function operatorI64Value(operator: Operator): bigint {
+  return (BigInt(operator.i64High) << 32n) | BigInt(operator.i64Low >>> 0);
+}
+
+/** The f64.const bits of an operator as a BigInt. */
+export function operatorF64Bits(operator: Operator): bigint {
+  return (BigInt(operator.f64High >>> 0) << 32n) | BigInt(operator.f64Low >>> 0);
+}
+
+/** The value-type byte of a single-result block type (for blockType < 0 and != -64). */
+export function blockTypeValueType(blockType: number): number {
+  return blockType + 0x80;
+}
+
+export class OperatorReader {
+  pos: number;
+  end: number;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    start: number,
+    end: number,
+  ) {
+    this.pos = start;
+    this.end = end;
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  private fail(problem: string, offset: number): never {
+    throw new CompileError(problem, offset);
+  }
+
+  private failEnd(): never {
+    this.fail('unexpected end of section or function', this.pos);
+  }
+
+  private readByte(): number {
+    if (this.pos >= this.end) this.failEnd();
+    return this.bytes[this.pos++];
+  }
+
+  /** u32 LEB128 with a one-byte fast path. */
+  private readU32(): number {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const first = this.bytes[pos];
+      if (first < 0x80) {
+        this.pos = pos + 1;
+        return first;
+      }
+    }
+    return this.readU32Slow();
+  }
+
+  private readU32Slow(): number {
+    const bytes = this.bytes;
+    const start = this.pos;
+    let result = 0;
+    for (let i = 0; i < 5; i++) {
+      if (this.pos >= this.end) this.failEnd();
+      const byte = bytes[this.pos++];
+      if (i === 4) {
+        if (byte & 0x80) this.fail('integer representation too long', start);
+        if (byte & 0x70) this.fail('integer too large', start);
+        return (result | (byte << 28)) >>> 0;
+      }
+      result |= (byte & 0x7f) << (7 * i);
+      if ((byte & 0x80) === 0) return result >>> 0;
+    }
+    return this.fail('integer representation too long', start);
+  }
+
+  private readS32(): number {
+    const bytes = this.bytes;
+    const start = this.pos;
+    let result = 0;
+    for (let i = 0; i < 5; i++) {
+      if (this.pos >= this.end) this.failEnd();
+      const byte = bytes[this.pos++];
+      if (i === 4) {
+        if (byte & 0x80) this.fail('integer representation too long', start);
+        const signAndUnused = byte & 0x78;
+        if (signAndUnused !== 0 && signAndUnused !== 0x78) this.fail('integer too large', start);
+        return result | (byte << 28);
+      }
+      const shift = 7 * i;
+      result |= (byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) {
+        if (byte & 0x40) result |= -1 << (shift + 7);
+        return result;
+      }
+    }
+    return this.fail('integer representation too long', start);
+  }
+
+  private readS64(operator: Operator): void {
+    const bytes = this.bytes;
+    const start = this.pos;
+    let low = 0;
+    let high = 0;
+    let shift = 0;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) this.failEnd();
+      const byte = bytes[this.pos++];
+      const payload = byte & 0x7f;
+      if (i === 9) {
+        if (byte & 0x80) this.fail('integer representation too long', start);
+        if (payload !== 0 && payload !== 0x7f) this.fail('integer too large', start);
+        high |= payload << 31;
+        break;
+      }
+      if (shift < 28) {
+        low |= payload << shift;
+      } else if (shift === 28) {
+        low |= payload << 28;
+        high |= payload >>> 4;
+      } else {
+        high |= payload << (shift - 32);
+      }
+      shift += 7;
+      if ((byte & 0x80) === 0) {
+        if (byte & 0x40) {
+          if (shift < 32) {
+            low |= -1 << shift;
+            high = -1;
+          } else {
+            high |= -1 << (shift - 32);
+          }
+        }
+        break;
+      }
+    }
+    operator.i64Low = low >>> 0;
+    operator.i64High = high | 0;
+  }
+
+  private readS33(): number {
+    const bytes = this.bytes;
+    const start = this.pos;
+    let result = 0;
+    let multiplier = 1;
+    for (let i = 0; i < 5; i++) {
+      if (this.pos >= this.end) this.failEnd();
+      const byte = bytes[this.pos++];
+      if (i === 4) {
+        if (byte & 0x80) this.fail('integer representation too long', start);
+        const signAndUnused = byte & 0x70;
+        if (signAndUnused !== 0 && signAndUnused !== 0x70) this.fail('integer too large', start);
+        result += (byte & 0x1f) * multiplier;
+        return byte & 0x10 ? result - 2 ** 33 : result;
+      }
+      result += (byte & 0x7f) * multiplier;
+      multiplier *= 128;
+      if ((byte & 0x80) === 0) return byte & 0x40 ? result - multiplier : result;
+    }
+    return this.fail('integer representation too long', start);
+  }
+
+  private readU32LittleEndian(): number {
+    const p = this.pos;
+    if (this.end - p < 4) {
+      this.pos = this.end;
+      this.failEnd();
+    }
+    const b = this.bytes;
+    this.pos = p + 4;
+    return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+  }
+
+  private readZeroByte(): void {
+    const offset = this.pos;
+    if (this.readByte() !== 0) this.fail('zero byte expected', offset);
+  }
+
+  private readValueType(): number {
+    const offset = this.pos;
+    const byte = this.readByte();
+    if (!isValueTypeByte(byte)) this.fail('malformed value type', offset);
+    return byte;
+  }
+
+  /** Decodes the operator at `pos` into `operator` and advances past it. */
+  read(operator: Operator): void {
+    const bytes = this.bytes;
+    const offset = this.pos;
+    if (offset >= this.end) this.failEnd();
+    let op = bytes[offset];
+    this.pos = offset + 1;
+    if (op >= 0xfc) {
+      if (op === 0xfc || op === 0xfd) {
+        const code = this.readU32();
+        op = code > 0xff ? -1 : (op === 0xfc ? 0x100 : 0x200) + code;
+      }
+      if (op < 0 || op >= 0x300 || OP_DEFINED[op] === 0) {
+        this.fail(`illegal opcode ${describeOpcodeBytes(bytes, offset, this.pos)}`, offset);
+      }
+    } else if (OP_DEFINED[op] === 0) {
+      this.fail(`illegal opcode ${describeOpcodeBytes(bytes, offset, this.pos)}`, offset);
+    }
+    operator.opcode = op;
+    switch (OP_IMMEDIATE[op]) {
+      case Immediate.None:
+        return;
+      case Immediate.Local:
+      case Immediate.Global:
+      case Immediate.Label:
+      case Immediate.Func:
+      case Immediate.Table:
+      case Immediate.Data:
+      case Immediate.Elem:
+        operator.index = this.readU32();
+        return;
+      case Immediate.I32:
+        operator.i32 = this.readS32();
+        return;
+      case Immediate.MemArg:
+        operator.align = this.readU32();
+        operator.memoryOffset = this.readU32();
+        operator.memoryIndex = 0;
+        return;
+      case Immediate.BlockType:
+        this.readBlockType(operator);
+        return;
+      case Immediate.I64:
+        this.readS64(operator);
+        return;
+      case Immediate.F32:
+        operator.f32Bits = this.readU32LittleEndian();
+        return;
+      case Immediate.F64:
+        operator.f64Low = this.readU32LittleEndian();
+        operator.f64High = this.readU32LittleEndian();
+        return;
+      case Immediate.BrTable:
+        this.readBrTable(operator);
+        return;
+      case Immediate.CallIndirect:
+      case Immediate.TableInit:
+      case Immediate.TableCopy:
+        operator.index = this.readU32();
+        operator.secondIndex = this.readU32();
+        return;
+      case Immediate.Memory:
+        this.readZeroByte();
+        operator.memoryIndex = 0;
+        return;
+      case Immediate.MemoryCopy:
+        this.readZeroByte();
+        this.readZeroByte();
+        operator.memoryIndex = 0;
+        return;
+      case Immediate.MemoryInit:
+        operator.index = this.readU32();
+        this.readZeroByte();
+        operator.memoryIndex = 0;
+        return;
+      case Immediate.SelectTyped: {
+        const count = this.readU32();
+        if (count > this.end - this.pos) this.failEnd();
+        operator.selectTypeCount = count;
+        operator.valueType = 0;
+        for (let i = 0; i < count; i++) {
+          const type = this.readValueType();
+          if (i === 0) operator.valueType = type;
+        }
+        return;
+      }
+      case Immediate.RefType: {
+        const typeOffset = this.pos;
+        const type = this.readByte();
+        if (type !== 0x70 && type !== 0x6f) this.fail('malformed reference type', typeOffset);
+        operator.valueType = type;
+        return;
+      }
+      case Immediate.V128:
+      case Immediate.Shuffle: {
+        if (this.end - this.pos < 16) {
+          this.pos = this.end;
+          this.failEnd();
+        }
+        operator.v128.set(bytes.subarray(this.pos, this.pos + 16));
+        this.pos += 16;
+        return;
+      }
+      case Immediate.Lane:
+        operator.lane = this.readByte();
+        return;
+      case Immediate.MemArgLane:
+        operator.align = this.readU32();
+        operator.memoryOffset = this.readU32();
+        operator.memoryIndex = 0;
+        operator.lane = this.readByte();
+        return;
+      default:
+        throw new Error(`operator reader: no immediate decoder for opcode 0x${op.toString(16)} (${OP_EXTRA[op]})`);
+    }
+  }
+
+  private readBlockType(operator: Operator): void {
+    const pos = this.pos;
+    if (pos >= this.end) this.failEnd();
+    const byte = this.bytes[pos];
+    if (byte === 0x40 || isValueTypeByte(byte)) {
+      this.pos = pos + 1;
+      operator.blockType = byte - 0x80;
+      return;
+    }
+    const value = this.readS33();
+    if (value < 0) this.fail('malformed block type', pos);
+    operator.blockType = value;
+  }
+
+  private readBrTable(operator: Operator): void {
+    const countOffset = this.pos;
+    const count = this.readU32();
+    // Each target takes at least one byte, plus one for the default: cap by what is left.
+    if (count >= this.end - this.pos) this.fail('br_table target count exceeds the bytes remaining', countOffset);
+    let targets = operator.brTableTargets;
+    if (targets.length < count) {
+      targets = new Uint32Array(Math.max(count, targets.length * 2));
+      operator.brTableTargets = targets;
+    }
+    for (let i = 0; i < count; i++) targets[i] = this.readU32();
+    operator.brTableCount = count;
+    operator.index = this.readU32();
+  }
+}
+
+function describeOpcodeBytes(bytes: Uint8Array, start: number, end: number): string {
+  const parts: string[] = [];
+  for (let i = start; i < end; i++) parts.push(`0x${bytes[i].toString(16).padStart(2, '0')}`);
+  return parts.join(' ');
+}

@@ -1,0 +1,95 @@
+// Stage: JS API (WebAssembly JavaScript Interface §4, "WebAssembly.Module" and the
+// namespace's `validate` and `compile`). A Module is a decoded and validated module; its
+// static `imports`, `exports` and `customSections` return what V8 returns for the same bytes.
+
+import { CompileError } from './errors.js';
+import { EXTERNAL_KIND_NAMES, type ModuleInfo } from './binary/module-info.js';
+import { decodeAndValidateModule } from './validate/validate-module.js';
+
+export type ImportExportKind = 'function' | 'table' | 'memory' | 'global';
+
+export interface ModuleImportDescriptor {
+  module: string;
+  name: string;
+  kind: ImportExportKind;
+}
+
+export interface ModuleExportDescriptor {
+  name: string;
+  kind: ImportExportKind;
+}
+
+/** A BufferSource as the JS API accepts it: an ArrayBuffer or a view on one. */
+export type BufferSource = ArrayBuffer | ArrayBufferView;
+
+/** Copies the bytes of a BufferSource (the JS API takes a copy); TypeError otherwise. */
+export function copyBufferSource(source: unknown, caller: string): Uint8Array {
+  if (source instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer)) {
+    return new Uint8Array(source.slice(0));
+  }
+  if (ArrayBuffer.isView(source)) {
+    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
+  }
+  throw new TypeError(`${caller}: Argument 0 must be a buffer source`);
+}
+
+const moduleInfos = new WeakMap<Module, ModuleInfo>();
+
+export class Module {
+  constructor(bytes: BufferSource) {
+    const copy = copyBufferSource(bytes, 'WebAssembly.Module()');
+    moduleInfos.set(this, decodeAndValidateModule(copy));
+  }
+
+  static imports(module: Module): ModuleImportDescriptor[] {
+    return moduleInfoOf(module, 'WebAssembly.Module.imports()').imports.map((entry) => ({
+      module: entry.module,
+      name: entry.name,
+      kind: EXTERNAL_KIND_NAMES[entry.kind],
+    }));
+  }
+
+  static exports(module: Module): ModuleExportDescriptor[] {
+    return moduleInfoOf(module, 'WebAssembly.Module.exports()').exports.map((entry) => ({
+      name: entry.name,
+      kind: EXTERNAL_KIND_NAMES[entry.kind],
+    }));
+  }
+
+  static customSections(module: Module, sectionName: string): ArrayBuffer[] {
+    const info = moduleInfoOf(module, 'WebAssembly.Module.customSections()');
+    if (sectionName === undefined) throw new TypeError('WebAssembly.Module.customSections(): Argument 1 is required');
+    const name = String(sectionName);
+    return info.customSections
+      .filter((section) => section.name === name)
+      .map((section) => info.bytes.slice(section.dataStart, section.dataEnd).buffer);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'WebAssembly.Module';
+  }
+}
+
+/** The decoded module behind a Module, for later stages (translator, instantiation). */
+export function moduleInfoOf(module: Module, caller = 'moduleInfoOf'): ModuleInfo {
+  const info = module instanceof Module ? moduleInfos.get(module) : undefined;
+  if (info === undefined) throw new TypeError(`${caller}: Argument 0 must be a WebAssembly.Module`);
+  return info;
+}
+
+/** WebAssembly.validate: true if the bytes decode and validate. TypeError if not a BufferSource. */
+export function validate(bytes: BufferSource): boolean {
+  const copy = copyBufferSource(bytes, 'WebAssembly.validate()');
+  try {
+    decodeAndValidateModule(copy);
+    return true;
+  } catch (error) {
+    if (error instanceof CompileError) return false;
+    throw error;
+  }
+}
+
+/** WebAssembly.compile: resolves to a Module, or rejects with CompileError (or TypeError). */
+export async function compile(bytes: BufferSource): Promise<Module> {
+  return new Module(bytes);
+}

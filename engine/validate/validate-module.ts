@@ -1,0 +1,21 @@
+// Stage: decoding + validation of a whole module (Core spec §3.4 with §5): decode the
+// sections, validate what is outside function bodies, then run every function body through
+// the per-operator loop. The translator uses the same loop through `validateFunctionBody`
+// with a visitor; this entry point runs it without one.
+
+import { decodeModule } from '../binary/decode-module.js';
+import type { ModuleInfo } from '../binary/module-info.js';
+import { Operator } from '../binary/operator-reader.js';
+import { validateModuleStructure } from './module-validator.js';
+import { FunctionValidator, createValidationContext, validateFunctionBody } from './function-validator.js';
+
+/** Decodes and fully validates `bytes`; throws CompileError on the first problem. */
+export function decodeAndValidateModule(bytes: Uint8Array): ModuleInfo {
+  const module = decodeModule(bytes);
+  validateModuleStructure(module);
+  const context = createValidationContext(module);
+  const validator = new FunctionValidator(context);
+  const operator = new Operator();
+  for (const body of module.functionBodies) validateFunctionBody(context, body, undefined, validator, operator);
+  return module;
+}
