@@ -1,0 +1,102 @@
+// Runtime ABI: the per-module layout of an instance's vmctx — the block of memory whose
+// address is the first argument of every generated function. Defined once here; the
+// translator's runtime environment (engine/translate/) reads fields at these offsets and
+// the instance builder (engine/runtime/) writes them. The native addon never reads it.
+//
+//   [memories]        memoryCount × 8     address of each memory's MemoryDefinition
+//   [tables]          tableCount × 8      address of each table's TableDefinition
+//   [importedGlobals] importedGlobals × 8 address of the imported global's 16-byte cell
+//   [definedGlobals]  definedGlobals × 16 the defined globals' cells, inline
+//   [funcRefs]        functionCount × 24  a FuncRef (abi.ts) for every function, imports
+//                                         first: calls to imports go through it; ref.func
+//                                         and tables point at it
+//   [dataSegments]    dataCount × 16      { address, byteLength } of each data segment's
+//                                         bytes; byteLength 0 once dropped
+//   [elementSegments] elementCount × 16   { address, length } of each element segment's
+//                                         8-byte values; length 0 once dropped
+//
+// Everything is 8-byte aligned; cells are 16-byte aligned relative to the vmctx start,
+// which the allocator aligns to 16.
+
+import type { ModuleInfo } from '../binary/module-info.js';
+import { FuncRef, GLOBAL_CELL_BYTES } from './abi.js';
+
+export const SEGMENT_DESCRIPTOR_BYTES = 16;
+export const SegmentDescriptor = { address: 0, length: 8 } as const;
+
+export class VmctxLayout {
+  readonly memoriesOffset: number;
+  readonly tablesOffset: number;
+  readonly importedGlobalsOffset: number;
+  readonly definedGlobalsOffset: number;
+  readonly funcRefsOffset: number;
+  readonly dataSegmentsOffset: number;
+  readonly elementSegmentsOffset: number;
+  readonly size: number;
+
+  private readonly importedGlobalCount: number;
+
+  constructor(module: Pick<ModuleInfo, 'memories' | 'tables' | 'globals' | 'importedGlobalCount' | 'functionTypeIndices' | 'data' | 'elements'>) {
+    let offset = 0;
+    this.memoriesOffset = offset;
+    offset += module.memories.length * 8;
+    this.tablesOffset = offset;
+    offset += module.tables.length * 8;
+    this.importedGlobalsOffset = offset;
+    offset += module.importedGlobalCount * 8;
+    offset = align(offset, 16);
+    this.definedGlobalsOffset = offset;
+    offset += (module.globals.length - module.importedGlobalCount) * GLOBAL_CELL_BYTES;
+    this.funcRefsOffset = offset;
+    offset += module.functionTypeIndices.length * FuncRef.size;
+    this.dataSegmentsOffset = offset;
+    offset += module.data.length * SEGMENT_DESCRIPTOR_BYTES;
+    this.elementSegmentsOffset = offset;
+    offset += module.elements.length * SEGMENT_DESCRIPTOR_BYTES;
+    this.size = Math.max(align(offset, 16), 16);
+    this.importedGlobalCount = module.importedGlobalCount;
+  }
+
+  /** Field holding the address of memory `index`'s MemoryDefinition. */
+  memoryDefinitionPointer(index: number): number {
+    return this.memoriesOffset + index * 8;
+  }
+
+  /** Field holding the address of table `index`'s TableDefinition. */
+  tableDefinitionPointer(index: number): number {
+    return this.tablesOffset + index * 8;
+  }
+
+  isImportedGlobal(index: number): boolean {
+    return index < this.importedGlobalCount;
+  }
+
+  /** For an imported global: the field holding its cell's address. */
+  importedGlobalPointer(index: number): number {
+    if (!this.isImportedGlobal(index)) throw new Error(`global ${index} is not imported`);
+    return this.importedGlobalsOffset + index * 8;
+  }
+
+  /** For a defined global: the offset of its cell inside the vmctx. */
+  definedGlobalCell(index: number): number {
+    if (this.isImportedGlobal(index)) throw new Error(`global ${index} is imported`);
+    return this.definedGlobalsOffset + (index - this.importedGlobalCount) * GLOBAL_CELL_BYTES;
+  }
+
+  /** The FuncRef of function `index` (imports first). */
+  funcRef(index: number): number {
+    return this.funcRefsOffset + index * FuncRef.size;
+  }
+
+  dataSegment(index: number): number {
+    return this.dataSegmentsOffset + index * SEGMENT_DESCRIPTOR_BYTES;
+  }
+
+  elementSegment(index: number): number {
+    return this.elementSegmentsOffset + index * SEGMENT_DESCRIPTOR_BYTES;
+  }
+}
+
+function align(value: number, alignment: number): number {
+  return Math.ceil(value / alignment) * alignment;
+}
