@@ -193,10 +193,25 @@ function ensureNativeAddon() {
   }
   announce('native addon: building with node-gyp (about a minute)');
   const gyp = join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  const result = run(process.execPath, [gyp, 'rebuild', '--jobs', 'max'], { timeout: TIMEOUT_BUILD_MS, cwd: join(root, 'engine', 'native') });
+  const result = run(process.execPath, [gyp, 'rebuild', '--jobs', 'max', ...localNodeHeaders()], { timeout: TIMEOUT_BUILD_MS, cwd: join(root, 'engine', 'native') });
   if (!result.ok) fail(`native addon build (${describeFailure(result)})`, 'cd engine/native && npx node-gyp rebuild');
   mkdirSync(dirname(stamp), { recursive: true });
   writeFileSync(stamp, sourcesStamp);
+}
+
+/**
+ * `--nodedir` pointing at the running Node's own headers (Debian/NodeSource packages install
+ * them in /usr/include/node), when their version matches: otherwise node-gyp downloads a
+ * header tarball from nodejs.org, which fails on machines with no network but registries.
+ */
+function localNodeHeaders() {
+  const prefix = dirname(dirname(process.execPath));
+  const versionHeader = join(prefix, 'include', 'node', 'node_version.h');
+  if (!existsSync(versionHeader)) return [];
+  const text = readFileSync(versionHeader, 'utf8');
+  const part = (name) => text.match(new RegExp(`#define NODE_${name}_VERSION (\\d+)`))?.[1];
+  const version = `v${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}`;
+  return version === process.version ? ['--nodedir', prefix] : [];
 }
 
 function nativeSourcesStamp() {
