@@ -13,8 +13,9 @@ import { DEFAULT_ENGINES, createEngine, knownEngineNames } from './engines/regis
 import { resultsDirectory } from './paths.js';
 import { collectFingerprint } from './results/fingerprint.js';
 import { DATASETS, PHASES, RESULTS_SCHEMA_VERSION, resultsJsonSchema, type Dataset, type EngineInfo, type Phase, type Results } from './results/schema.js';
-import { defaultResultsPath, writeResults } from './results/store.js';
+import { defaultResultsPath, readResults, writeResults } from './results/store.js';
 import { runProcesses } from './runner.js';
+import { gateFreshResults } from './gate/gate-command.js';
 
 interface CliOptions {
   suite: string;
@@ -31,6 +32,7 @@ interface CliOptions {
   ratioTo: string;
   list?: boolean;
   jsonSchema?: boolean;
+  baseline?: string;
 }
 
 function positiveInteger(value: string): number {
@@ -78,7 +80,8 @@ export function buildCommand(): Command {
     .option('--no-noop', 'do not run the harness-overhead benchmark (noop)')
     .addOption(new Option('--ratio-to <engine>', 'engine that ratios are computed against').default('native'))
     .option('--list', 'list the built suites and the known engines, then exit')
-    .option('--json-schema', 'print the JSON Schema of results files, then exit');
+    .option('--json-schema', 'print the JSON Schema of results files, then exit')
+    .option('--baseline <file>', 'after the run, gate the results against this results file (exit 1 on a significant slowdown beyond 5%; finer control: npm run gate)');
 }
 
 function createProgress(total: number): { start(label: string): void; finish(line: string): void; stop(): void } {
@@ -134,6 +137,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // Read the gate's baseline before measuring anything, so a wrong path fails at once.
+  const baseline = options.baseline ? { source: options.baseline, results: await readResults(options.baseline) } : null;
   const startedAt = new Date();
   const seed = options.seed ?? randomInt(0, 2 ** 31);
   const benchmarks = selectBenchmarks({ suite: options.suite, dataset: options.dataset, filter: options.filter ?? null, includeNoop: options.noop });
@@ -228,5 +233,6 @@ export async function main(argv: string[]): Promise<number> {
   console.log(renderConsoleSummary(results, { color: Boolean(process.stdout.isTTY) }));
   const failed = outcome.runs.filter((run) => !run.ok).length;
   console.log(`\nresults: ${path}${outcome.complete ? '' : ' (partial: interrupted)'}; ${outcome.runs.length} processes, ${failed} failed; machine: ${fingerprint.machine.cpuModel}, ${fingerprint.machine.cpuCount} cores`);
-  return outcome.complete ? 0 : 130;
+  const gateCode = baseline ? gateFreshResults(baseline, { source: path, results }) : 0;
+  return outcome.complete ? gateCode : 130;
 }

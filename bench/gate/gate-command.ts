@@ -60,17 +60,10 @@ export function gateResults(run: GateRun): number {
   return outcome.passed ? GATE_PASSED : GATE_FAILED;
 }
 
-/** The workbench's `--baseline <file>`: gate freshly written results against a file, with the default options. */
-export async function gateAgainstBaselineFile(baselinePath: string, candidate: { source: string; results: Results }): Promise<number> {
-  let baseline: Results;
-  try {
-    baseline = await readResults(baselinePath);
-  } catch (error) {
-    console.error(`gate: ${(error as Error).message}`);
-    return GATE_REFUSED;
-  }
+/** The workbench's `--baseline <file>`: gate the results it has just written, with the default options. */
+export function gateFreshResults(baseline: { source: string; results: Results }, candidate: { source: string; results: Results }): number {
   console.log('');
-  return gateResults({ baseline: { source: baselinePath, results: baseline }, candidate, options: DEFAULT_GATE_OPTIONS, allowMismatch: false, verbose: false });
+  return gateResults({ baseline, candidate, options: DEFAULT_GATE_OPTIONS, allowMismatch: false, verbose: false });
 }
 
 interface GateCliOptions {
