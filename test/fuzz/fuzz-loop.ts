@@ -1,0 +1,146 @@
+// Stage: differential fuzzing. The loop shared by `npm run fuzz:validate` and the vitest
+// test: mutate seed modules, validate each input with our decoder+validator and with V8,
+// and record every disagreement and every error that is not a CompileError. Disagreements
+// can be written to test/fuzz/regressions/ as <what-it-caught>.<v8-answer>.wasm.
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CompileError } from '../../engine/errors.js';
+import { decodeAndValidateModule } from '../../engine/validate/validate-module.js';
+import { SeededRandom, mutateModule } from './mutator.js';
+import { validateWithV8 } from './v8-oracle.js';
+import { classifyExpectedDivergence, type ExpectedDivergence } from './expected-divergences.js';
+import type { Corpus } from './corpus.js';
+
+export interface Finding {
+  kind: 'v8-accepts' | 'v8-rejects' | 'crash';
+  message: string;
+  file?: string;
+}
+
+export interface FuzzReport {
+  inputs: number;
+  oursValid: number;
+  v8Valid: number;
+  agreed: number;
+  expectedDivergences: Record<ExpectedDivergence, number>;
+  findings: Finding[];
+  elapsedMs: number;
+  ourValidateMs: number;
+  seeds: { spec: number; suites: number; generated: number };
+}
+
+export interface FuzzOptions {
+  count: number;
+  seed: number;
+  corpus: Corpus;
+  batchSize?: number;
+  /** Directory to save findings into (test/fuzz/regressions); none when undefined. */
+  regressionsDirectory?: string;
+  onProgress?: (report: FuzzReport) => void;
+}
+
+type OurVerdict = { valid: true } | { valid: false; error: CompileError } | { crash: unknown };
+
+export function ourVerdict(bytes: Uint8Array): OurVerdict {
+  try {
+    decodeAndValidateModule(bytes);
+    return { valid: true };
+  } catch (error) {
+    if (error instanceof CompileError) return { valid: false, error };
+    return { crash: error };
+  }
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'unknown';
+}
+
+function saveFinding(directory: string, bytes: Uint8Array, what: string, v8Valid: boolean): string {
+  mkdirSync(directory, { recursive: true });
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+  const name = `${slug(what)}-${hash}.${v8Valid ? 'valid' : 'invalid'}.wasm`;
+  writeFileSync(join(directory, name), bytes);
+  return name;
+}
+
+export function runValidateFuzz(options: FuzzOptions): FuzzReport {
+  const { corpus, count } = options;
+  const batchSize = options.batchSize ?? 500;
+  const random = new SeededRandom(options.seed);
+  const seeds = [...corpus.spec, ...corpus.suites, ...corpus.generated];
+  const large = [...corpus.suites, ...corpus.generated];
+  if (seeds.length === 0) throw new Error('fuzz corpus is empty');
+  const report: FuzzReport = {
+    inputs: 0,
+    oursValid: 0,
+    v8Valid: 0,
+    agreed: 0,
+    expectedDivergences: { 'exception-handling': 0, threads: 0 },
+    findings: [],
+    elapsedMs: 0,
+    ourValidateMs: 0,
+    seeds: { spec: corpus.spec.length, suites: corpus.suites.length, generated: corpus.generated.length },
+  };
+  const started = performance.now();
+  while (report.inputs < count) {
+    const batch: Uint8Array[] = [];
+    const size = Math.min(batchSize, count - report.inputs);
+    for (let i = 0; i < size; i++) {
+      const seed = large.length > 0 && random.chance(0.35) ? random.pick(large) : random.pick(seeds);
+      batch.push(random.chance(0.02) ? seed : mutateModule(seed, random, seeds));
+    }
+    const ourStart = performance.now();
+    const ours = batch.map(ourVerdict);
+    report.ourValidateMs += performance.now() - ourStart;
+    const v8 = validateWithV8(batch);
+    for (let i = 0; i < batch.length; i++) {
+      const verdict = ours[i];
+      const bytes = batch[i];
+      report.inputs++;
+      if (v8[i]) report.v8Valid++;
+      if ('crash' in verdict) {
+        const message = verdict.crash instanceof Error ? `${verdict.crash.name}: ${verdict.crash.message}` : String(verdict.crash);
+        const finding: Finding = { kind: 'crash', message };
+        if (options.regressionsDirectory) finding.file = saveFinding(options.regressionsDirectory, bytes, `crash-${message}`, v8[i]);
+        report.findings.push(finding);
+        continue;
+      }
+      if (verdict.valid) report.oursValid++;
+      if (verdict.valid === v8[i]) {
+        report.agreed++;
+        continue;
+      }
+      if (!verdict.valid) {
+        const expected = classifyExpectedDivergence(bytes, verdict.error);
+        if (expected) {
+          report.expectedDivergences[expected]++;
+          continue;
+        }
+        const finding: Finding = { kind: 'v8-accepts', message: verdict.error.message };
+        if (options.regressionsDirectory) finding.file = saveFinding(options.regressionsDirectory, bytes, `v8-accepts-${verdict.error.problem}`, true);
+        report.findings.push(finding);
+      } else {
+        const finding: Finding = { kind: 'v8-rejects', message: 'we accept what V8 rejects' };
+        if (options.regressionsDirectory) finding.file = saveFinding(options.regressionsDirectory, bytes, 'v8-rejects', false);
+        report.findings.push(finding);
+      }
+    }
+    report.elapsedMs = performance.now() - started;
+    options.onProgress?.(report);
+  }
+  report.elapsedMs = performance.now() - started;
+  return report;
+}
+
+export function formatFuzzReport(report: FuzzReport): string {
+  const seconds = (report.elapsedMs / 1000).toFixed(1);
+  return [
+    `inputs: ${report.inputs} (seeds: ${report.seeds.spec} spec, ${report.seeds.suites} suites, ${report.seeds.generated} binaryen)`,
+    `valid: ours ${report.oursValid}, V8 ${report.v8Valid}; agreed ${report.agreed}`,
+    `expected divergences (post-2.0 features V8 ships enabled): exception-handling ${report.expectedDivergences['exception-handling']}, threads ${report.expectedDivergences.threads}`,
+    `disagreements: ${report.findings.filter((f) => f.kind !== 'crash').length}; non-CompileError errors: ${report.findings.filter((f) => f.kind === 'crash').length}`,
+    `time: ${seconds} s (our validation ${(report.ourValidateMs / 1000).toFixed(1)} s)`,
+  ].join('\n');
+}
