@@ -19,8 +19,13 @@ export interface NodeHarnessEngineConfig {
   engineOptions?: Record<string, unknown>;
 }
 
-/** Flags every measured Node process gets: explicit GC between iterations, no warnings on stderr. */
-const COMMON_NODE_FLAGS = ['--expose-gc', '--no-warnings'];
+/**
+ * Flags every measured Node process gets: explicit GC between iterations, no warnings on
+ * stderr, and no fast API calls: Node 20's node:wasi fd_write is a fast API call that can
+ * start a GC which frees the WASI object mid-call (SIGABRT seen on deriche LARGE);
+ * the slow path is only taken by WASI calls, never inside the measured region.
+ */
+const COMMON_NODE_FLAGS = ['--expose-gc', '--no-warnings', '--no-turbo-fast-api-calls'];
 
 export class NodeHarnessEngine implements EngineAdapter {
   readonly phases = ['compile', 'instantiate', 'execute'] as const;
