@@ -1,0 +1,34 @@
+// Report page, charts: the legend as an HTML list beside the canvas (chart.js's "HTML
+// legend" pattern) rather than pixels inside it, so it wraps, reads with a screen reader,
+// can be searched and tested, and toggles a dataset when clicked.
+
+import type { Chart, ChartType, Plugin } from 'chart.js';
+import { createElement } from '../create-element.js';
+
+export function htmlLegendPlugin<T extends ChartType>(list: HTMLElement): Plugin<T> {
+  return {
+    id: 'htmlLegend',
+    afterUpdate(chart: Chart<T>) {
+      list.replaceChildren();
+      chart.data.datasets.forEach((dataset, index) => {
+        const colour = String(dataset.borderColor ?? dataset.backgroundColor ?? '#888');
+        const visible = chart.isDatasetVisible(index);
+        const item = createElement(
+          'li',
+          { class: visible ? 'legend-item' : 'legend-item hidden-dataset', 'data-engine': String(dataset.label ?? ''), role: 'button', tabindex: '0', title: 'show or hide' },
+          createElement('span', { class: 'legend-swatch', style: `background:${colour}` }),
+          String(dataset.label ?? ''),
+        );
+        const toggle = () => {
+          chart.setDatasetVisibility(index, !chart.isDatasetVisible(index));
+          chart.update();
+        };
+        item.addEventListener('click', toggle);
+        item.addEventListener('keydown', (event) => {
+          if (event.key === 'Enter' || event.key === ' ') toggle();
+        });
+        list.append(item);
+      });
+    },
+  };
+}
