@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OVERHEAD_BENCHMARKS } from '../bench/analysis/summaries.js';
 import type { Phase, Results } from '../bench/results/schema.js';
 import { failRuns, readFixture } from '../test/support/results-fixtures.js';
-import { buildReport, type BuiltReport, type ReportInput } from './build/build-report.js';
-import { launchHeadlessChromium } from './build/headless-chromium.js';
-import { serveDirectory, type RunningServer } from './build/serve-report.js';
+import { buildReport, type BuiltReport, type ReportInput } from './report-builder/build-report.js';
+import { launchHeadlessChromium } from './report-builder/headless-chromium.js';
+import { serveDirectory, type RunningServer } from './report-builder/serve-report.js';
 import { engineColour } from './page/engine-colours.js';
 
 const workDirectory = mkdtempSync(join(tmpdir(), 'report-page-test-'));

@@ -1,5 +1,5 @@
 // Report model, the contract between the report builder and the page: data.js assigns
-// this object to window.WORKBENCH_REPORT_DATA; web/build/build-report.ts writes it and
+// this object to window.WORKBENCH_REPORT_DATA; web/report-builder/build-report.ts writes it and
 // web/page/embedded-data.ts reads it.
 
 export interface EmbeddedReportData {
