@@ -512,9 +512,12 @@ export type OpId = (typeof OPCODE_TABLE)[number][2];
 
 /** Numeric immediate kinds for fast dispatch in the operator reader. */
 export const enum Immediate {
-  None, BlockType, Label, BrTable, Func, CallIndirect, Local, Global, Table, MemArg, MemArgLane,
-  Memory, MemoryCopy, MemoryInit, Data, TableInit, Elem, TableCopy, I32, I64, F32, F64, V128,
-  SelectTyped, RefType, Lane, Shuffle,
+  None,
+  // Kinds that are exactly one u32 index come first, so `kind <= LastSingleIndex` tests them.
+  Label, Func, Local, Global, Table, Data, Elem,
+  BlockType, BrTable, CallIndirect, MemArg, MemArgLane, Memory, MemoryCopy, MemoryInit,
+  TableInit, TableCopy, I32, I64, F32, F64, V128, SelectTyped, RefType, Lane, Shuffle,
+  LastSingleIndex = Elem,
 }
 
 const IMMEDIATE_BY_NAME: Record<ImmediateKind, Immediate> = {
@@ -561,8 +564,9 @@ export function operatorId(prefix: OpcodePrefix, code: number): number {
 
 /** Whether an operator id names an instruction (1) or not (0). */
 export const OP_DEFINED = new Uint8Array(OPERATOR_ID_LIMIT);
-/** Immediate kind of each operator id. */
-export const OP_IMMEDIATE = new Uint8Array(OPERATOR_ID_LIMIT);
+/** Immediate kind of each operator id; UNDEFINED_OPERATOR for ids that name no instruction. */
+export const OP_IMMEDIATE = new Uint8Array(OPERATOR_ID_LIMIT).fill(255);
+export const UNDEFINED_OPERATOR = 255;
 /** Typing class of each operator id (Typing.Fixed uses the signature arrays below). */
 export const OP_TYPING = new Uint8Array(OPERATOR_ID_LIMIT);
 /** For fixed signatures: operand count (at most 3) and operand types, last operand first. */
@@ -572,6 +576,16 @@ export const OP_POP_TYPES = new Uint8Array(OPERATOR_ID_LIMIT * 3);
 export const OP_RESULT = new Uint8Array(OPERATOR_ID_LIMIT);
 /** The row's extra number: natural alignment (log2 bytes) of memory accesses, lane count of lane ops. */
 export const OP_EXTRA = new Uint8Array(OPERATOR_ID_LIMIT);
+/**
+ * The validator's packed view of each operator, one load per operator on the hot path:
+ * for fixed signatures bits 0-6 are the result type (0 for none), bits 7-13, 14-20 and
+ * 21-27 the operand types from the top of the stack down, bits 28-29 the operand count;
+ * for special typing the value is negative and bits 0-7 hold the Typing. Bit 30 is set
+ * when the validator must check the immediates against the module (see OP_NEEDS_CHECK).
+ */
+export const OP_SIGNATURE = new Int32Array(OPERATOR_ID_LIMIT);
+export const SIGNATURE_SPECIAL = 1 << 31;
+export const SIGNATURE_CHECK_IMMEDIATES = 1 << 30;
 /** The spec's text name of each operator id ('' when undefined). */
 export const OP_NAME: string[] = new Array<string>(OPERATOR_ID_LIMIT).fill('');
 /** The table row of each operator id. */
@@ -594,6 +608,7 @@ for (const row of OPCODE_TABLE as readonly OpcodeRow[]) {
     const special = TYPING_BY_MARKER[typing];
     if (special === undefined) throw new Error(`unknown typing marker ${typing}`);
     OP_TYPING[op] = special;
+    OP_SIGNATURE[op] = SIGNATURE_SPECIAL | special;
     continue;
   }
   const [operandText, resultText] = typing.split('->').map((side) => side.trim());
@@ -606,6 +621,8 @@ for (const row of OPCODE_TABLE as readonly OpcodeRow[]) {
     OP_POP_TYPES[op * 3 + i] = VALUE_TYPE_BY_NAME[operands[operands.length - 1 - i]];
   }
   OP_RESULT[op] = results.length === 0 ? 0 : VALUE_TYPE_BY_NAME[results[0]];
+  OP_SIGNATURE[op] =
+    OP_RESULT[op] | (OP_POP_TYPES[op * 3] << 7) | (OP_POP_TYPES[op * 3 + 1] << 14) | (OP_POP_TYPES[op * 3 + 2] << 21) | (operands.length << 28);
 }
 Object.freeze(Op);
 

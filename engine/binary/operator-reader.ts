@@ -15,7 +15,7 @@
 //   -16 funcref, -17 externref); `blockTypeValueType` gives the value-type byte.
 
 import { CompileError } from '../errors.js';
-import { Immediate, OP_DEFINED, OP_EXTRA, OP_IMMEDIATE } from '../opcodes.js';
+import { Immediate, OP_IMMEDIATE, UNDEFINED_OPERATOR } from '../opcodes.js';
 import { isValueTypeByte } from '../value-types.js';
 
 export class Operator {
@@ -240,35 +240,56 @@ export class OperatorReader {
 
   /** Decodes the operator at `pos` into `operator` and advances past it. */
   read(operator: Operator): void {
+    // Kept small so the engine inlines it into the per-operator loop: plain opcodes with no
+    // immediate or one short index are done here, everything else in readImmediates.
     const bytes = this.bytes;
     const offset = this.pos;
     if (offset >= this.end) this.failEnd();
-    let op = bytes[offset];
+    const op = bytes[offset];
+    const immediate = OP_IMMEDIATE[op];
+    operator.opcode = op;
+    if (immediate === Immediate.None) {
+      this.pos = offset + 1;
+      return;
+    }
+    if (immediate <= Immediate.LastSingleIndex) {
+      const pos = offset + 1;
+      if (pos < this.end) {
+        const byte = bytes[pos];
+        if (byte < 0x80) {
+          operator.index = byte;
+          this.pos = pos + 1;
+          return;
+        }
+      }
+    }
     this.pos = offset + 1;
+    this.readRest(operator, op, immediate, offset);
+  }
+
+  private readRest(operator: Operator, op: number, immediate: number, offset: number): void {
     if (op >= 0xfc) {
       if (op === 0xfc || op === 0xfd) {
         const code = this.readU32();
         op = code > 0xff ? -1 : (op === 0xfc ? 0x100 : 0x200) + code;
       }
-      if (op < 0 || op >= 0x300 || OP_DEFINED[op] === 0) {
-        this.fail(`illegal opcode ${describeOpcodeBytes(bytes, offset, this.pos)}`, offset);
-      }
-    } else if (OP_DEFINED[op] === 0) {
-      this.fail(`illegal opcode ${describeOpcodeBytes(bytes, offset, this.pos)}`, offset);
+      immediate = op < 0 ? UNDEFINED_OPERATOR : OP_IMMEDIATE[op];
+      operator.opcode = op;
     }
-    operator.opcode = op;
-    switch (OP_IMMEDIATE[op]) {
-      case Immediate.None:
-        return;
-      case Immediate.Local:
-      case Immediate.Global:
-      case Immediate.Label:
-      case Immediate.Func:
-      case Immediate.Table:
-      case Immediate.Data:
-      case Immediate.Elem:
-        operator.index = this.readU32();
-        return;
+    if (immediate === UNDEFINED_OPERATOR) {
+      this.fail(`illegal opcode ${describeOpcodeBytes(this.bytes, offset, this.pos)}`, offset);
+    }
+    if (immediate === Immediate.None) return;
+    if (immediate <= Immediate.LastSingleIndex) {
+      operator.index = this.readU32();
+      return;
+    }
+    this.readImmediates(operator, op, immediate);
+  }
+
+  private readImmediates(operator: Operator, op: number, immediate: number): void {
+    const bytes = this.bytes;
+    switch (immediate as Immediate) {
       case Immediate.I32:
         operator.i32 = this.readS32();
         return;
@@ -351,7 +372,7 @@ export class OperatorReader {
         operator.lane = this.readByte();
         return;
       default:
-        throw new Error(`operator reader: no immediate decoder for opcode 0x${op.toString(16)} (${OP_EXTRA[op]})`);
+        throw new Error(`operator reader: no immediate decoder for ${op.toString(16)} (kind ${immediate})`);
     }
   }
 

@@ -236,19 +236,17 @@ export class BinaryReader {
 
 /** Decodes UTF-8 strictly (no overlongs, surrogates or values past U+10FFFF; BOM kept). */
 export function decodeUtf8Name(bytes: Uint8Array, start: number, end: number, offset: number): string {
-  let ascii = true;
-  for (let i = start; i < end; i++) {
-    if (bytes[i] >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) {
+  // Short ASCII names (most export and function names) are built directly; anything else
+  // goes through the native strict decoder.
+  if (end - start <= 32) {
     let text = '';
-    for (let i = start; i < end; i += 4096) {
-      text += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + 4096))));
+    let i = start;
+    for (; i < end; i++) {
+      const byte = bytes[i];
+      if (byte >= 0x80) break;
+      text += String.fromCharCode(byte);
     }
-    return text;
+    if (i === end) return text;
   }
   try {
     return strictUtf8.decode(bytes.subarray(start, end));

@@ -21,11 +21,9 @@ import {
   Op,
   OP_EXTRA,
   OP_IMMEDIATE,
-  OP_POP_COUNT,
-  OP_POP_TYPES,
-  OP_RESULT,
-  OP_TYPING,
+  OP_SIGNATURE,
   OPERATOR_ID_LIMIT,
+  SIGNATURE_CHECK_IMMEDIATES,
   Typing,
   operatorName,
 } from '../opcodes.js';
@@ -128,10 +126,23 @@ for (let op = 0; op < OPERATOR_ID_LIMIT; op++) {
     case Immediate.TableInit: case Immediate.Elem: case Immediate.Func: case Immediate.CallIndirect:
     case Immediate.BlockType: case Immediate.Lane: case Immediate.Shuffle: case Immediate.SelectTyped:
       NEEDS_IMMEDIATE_CHECK[op] = 1;
+      OP_SIGNATURE[op] |= SIGNATURE_CHECK_IMMEDIATES;
       break;
     default:
       break;
   }
+}
+
+/**
+ * For single-byte opcodes with a fixed signature and no immediates (i32.add, f64.mul, ...),
+ * their packed signature; -1 for every other byte. Used by the validation-only fast path.
+ */
+const PLAIN_FIXED_SIGNATURE = new Int32Array(256).fill(-1);
+/** The same for single-byte loads and stores (memarg immediates); the check bit is cleared. */
+const MEMORY_ACCESS_SIGNATURE = new Int32Array(256).fill(-1);
+for (let op = 0; op < 0xfc; op++) {
+  if (OP_IMMEDIATE[op] === Immediate.None && OP_SIGNATURE[op] >= 0) PLAIN_FIXED_SIGNATURE[op] = OP_SIGNATURE[op];
+  if (OP_IMMEDIATE[op] === Immediate.MemArg) MEMORY_ACCESS_SIGNATURE[op] = OP_SIGNATURE[op] & ~SIGNATURE_CHECK_IMMEDIATES;
 }
 
 const OP_REF_FUNC = Op.RefFunc;
@@ -247,23 +258,144 @@ export class FunctionValidator {
   step(offset: number, operator: Operator): void {
     this.offset = offset;
     const op = operator.opcode;
-    if (NEEDS_IMMEDIATE_CHECK[op] !== 0) this.checkImmediates(op, operator);
-    const typing = OP_TYPING[op];
-    if (typing === Typing.Fixed) {
-      const popCount = OP_POP_COUNT[op];
+    const signature = OP_SIGNATURE[op];
+    if ((signature & SIGNATURE_CHECK_IMMEDIATES) !== 0) this.checkImmediates(op, operator);
+    if (signature >= 0) {
+      // Fixed signature (the hottest path): pop up to three operands, push at most one result.
+      let count = this.operandCount;
+      const popCount = (signature >>> 28) & 3;
       if (popCount !== 0) {
-        const base = op * 3;
-        this.popOperandExpecting(OP_POP_TYPES[base]);
-        if (popCount > 1) {
-          this.popOperandExpecting(OP_POP_TYPES[base + 1]);
-          if (popCount > 2) this.popOperandExpecting(OP_POP_TYPES[base + 2]);
+        if (count - popCount >= this.topHeight) {
+          const types = this.operandTypes;
+          let actual = types[count - 1];
+          if (actual !== ((signature >>> 7) & 0x7f) && actual !== ValType.Unknown) this.fixedMismatch(signature, 0);
+          if (popCount > 1) {
+            actual = types[count - 2];
+            if (actual !== ((signature >>> 14) & 0x7f) && actual !== ValType.Unknown) this.fixedMismatch(signature, 1);
+            if (popCount > 2) {
+              actual = types[count - 3];
+              if (actual !== ((signature >>> 21) & 0x7f) && actual !== ValType.Unknown) this.fixedMismatch(signature, 2);
+            }
+          }
+          count -= popCount;
+        } else {
+          count = this.popFixedOperandsSlow(signature, popCount);
         }
       }
-      const result = OP_RESULT[op];
-      if (result !== 0) this.pushOperand(result);
+      const result = signature & 0x7f;
+      if (result !== 0) {
+        if (count === this.operandTypes.length) {
+          this.operandCount = count;
+          this.growOperands();
+        }
+        this.operandTypes[count++] = result;
+      }
+      this.operandCount = count;
       return;
     }
-    this.stepSpecial(typing, operator);
+    if ((signature & 0xff) === Typing.LocalGet) {
+      const index = operator.index;
+      if (index >= this.localCount) this.fail(`unknown local ${index}`);
+      this.pushOperand(this.localTypes[index]);
+      return;
+    }
+    this.stepSpecial(signature & 0xff, operator);
+  }
+
+  private fixedMismatch(signature: number, operandFromTop: number): never {
+    const expected = (signature >>> (7 + 7 * operandFromTop)) & 0x7f;
+    return this.typeMismatch(expected, this.operandTypes[this.operandCount - 1 - operandFromTop]);
+  }
+
+  /** Pops a fixed signature's operands when the frame may run out (unreachable code, or an error). */
+  private popFixedOperandsSlow(signature: number, popCount: number): number {
+    for (let i = 0; i < popCount; i++) this.popOperandExpecting((signature >>> (7 + 7 * i)) & 0x7f);
+    return this.operandCount;
+  }
+
+  /**
+   * Validation without a visitor: the same results as the read/step loop, with the most
+   * frequent operators (local.get/set/tee, small i32.const and plain fixed-signature
+   * operators) handled inline when they are trivially valid. Anything else, including every
+   * operator that would fail, goes through `reader.read` and `step`, which report the error.
+   */
+  validateRemainingOperators(reader: OperatorReader, operator: Operator): void {
+    const bytes = reader.bytes;
+    const end = reader.end;
+    const localTypes = this.localTypes;
+    const localCount = this.localCount;
+    let pos = reader.pos;
+    while (pos < end) {
+      const byte = bytes[pos];
+      const next = pos + 1 < end ? bytes[pos + 1] : 0x80;
+      let count = this.operandCount;
+      if (byte === 0x20) {
+        // local.get with a one-byte index
+        if (next < 0x80 && next < localCount) {
+          if (count === this.operandTypes.length) this.growOperands();
+          this.operandTypes[count] = localTypes[next];
+          this.operandCount = count + 1;
+          pos += 2;
+          continue;
+        }
+      } else if (byte === 0x21 || byte === 0x22) {
+        // local.set / local.tee with a one-byte index and a matching operand
+        if (next < 0x80 && next < localCount && count > this.topHeight && this.operandTypes[count - 1] === localTypes[next]) {
+          if (byte === 0x21) this.operandCount = count - 1;
+          pos += 2;
+          continue;
+        }
+      } else if (byte === 0x41) {
+        // i32.const with a one-byte immediate
+        if (next < 0x80) {
+          if (count === this.operandTypes.length) this.growOperands();
+          this.operandTypes[count] = ValType.I32;
+          this.operandCount = count + 1;
+          pos += 2;
+          continue;
+        }
+      } else {
+        let signature = PLAIN_FIXED_SIGNATURE[byte];
+        let length = 1;
+        if (signature < 0) {
+          // A load or store whose alignment and offset are one byte each, with a memory.
+          signature = MEMORY_ACCESS_SIGNATURE[byte];
+          if (signature >= 0) {
+            if (next <= OP_EXTRA[byte] && pos + 2 < end && bytes[pos + 2] < 0x80 && this.context.memoryCount !== 0) length = 3;
+            else signature = -1;
+          }
+        }
+        if (signature >= 0) {
+          const popCount = (signature >>> 28) & 3;
+          const types = this.operandTypes;
+          if (
+            count - popCount >= this.topHeight &&
+            (popCount < 1 || types[count - 1] === ((signature >>> 7) & 0x7f)) &&
+            (popCount < 2 || types[count - 2] === ((signature >>> 14) & 0x7f)) &&
+            (popCount < 3 || types[count - 3] === ((signature >>> 21) & 0x7f))
+          ) {
+            count -= popCount;
+            const result = signature & 0x7f;
+            if (result !== 0) {
+              if (count === types.length) {
+                this.operandCount = count;
+                this.growOperands();
+              }
+              this.operandTypes[count++] = result;
+            }
+            this.operandCount = count;
+            pos += length;
+            continue;
+          }
+        }
+      }
+      reader.pos = pos;
+      reader.read(operator);
+      this.step(pos, operator);
+      pos = reader.pos;
+      if (this.frameCount === 0 && pos !== end) throw new CompileError('operators remaining after end of function', pos);
+    }
+    reader.pos = pos;
   }
 
   /** After the last operator: the function's `end` must have closed the outermost frame. */
@@ -696,6 +828,11 @@ export function validateFunctionBody(
   const reader = new OperatorReader(context.module.bytes, body.codeStart, body.end);
   validator.begin(body, context);
   const end = body.end;
+  if (visitor === undefined) {
+    validator.validateRemainingOperators(reader, operator);
+    validator.finish(end);
+    return;
+  }
   while (reader.pos < end) {
     const offset = reader.pos;
     reader.read(operator);
