@@ -7,15 +7,24 @@ import { decodeModule } from '../binary/decode-module.js';
 import type { ModuleInfo } from '../binary/module-info.js';
 import { Operator } from '../binary/operator-reader.js';
 import { validateModuleStructure } from './module-validator.js';
-import { FunctionValidator, createValidationContext, validateFunctionBody } from './function-validator.js';
+import {
+  FunctionValidator,
+  createValidationContext,
+  validateFunctionBody,
+  type OperatorVisitor,
+} from './function-validator.js';
 
-/** Decodes and fully validates `bytes`; throws CompileError on the first problem. */
-export function decodeAndValidateModule(bytes: Uint8Array): ModuleInfo {
+/**
+ * Decodes and fully validates `bytes`; throws CompileError on the first problem. With a
+ * visitor, every function body goes through the general read/step loop and the visitor
+ * sees each validated operator (without one, the validator may take its fast path).
+ */
+export function decodeAndValidateModule(bytes: Uint8Array, visitor?: OperatorVisitor): ModuleInfo {
   const module = decodeModule(bytes);
   validateModuleStructure(module);
   const context = createValidationContext(module);
   const validator = new FunctionValidator(context);
   const operator = new Operator();
-  for (const body of module.functionBodies) validateFunctionBody(context, body, undefined, validator, operator);
+  for (const body of module.functionBodies) validateFunctionBody(context, body, visitor, validator, operator);
   return module;
 }

@@ -43,14 +43,30 @@ export interface FuzzOptions {
 
 type OurVerdict = { valid: true } | { valid: false; error: CompileError } | { crash: unknown };
 
-export function ourVerdict(bytes: Uint8Array): OurVerdict {
+function verdictOf(bytes: Uint8Array, withVisitor: boolean): OurVerdict {
   try {
-    decodeAndValidateModule(bytes);
+    decodeAndValidateModule(bytes, withVisitor ? visitNothing : undefined);
     return { valid: true };
   } catch (error) {
     if (error instanceof CompileError) return { valid: false, error };
     return { crash: error };
   }
+}
+
+function visitNothing(): void {}
+
+/**
+ * Our answer for `bytes`, from the validation-only fast path and from the general
+ * read/step loop a translator uses; if the two differ (verdict or error), that is a crash.
+ */
+export function ourVerdict(bytes: Uint8Array): OurVerdict {
+  const fast = verdictOf(bytes, false);
+  const general = verdictOf(bytes, true);
+  const describe = (v: OurVerdict): string => ('crash' in v ? `crash ${String(v.crash)}` : v.valid ? 'valid' : v.error.message);
+  if (describe(fast) !== describe(general)) {
+    return { crash: new Error(`fast path and step loop disagree: ${describe(fast)} / ${describe(general)}`) };
+  }
+  return fast;
 }
 
 function slug(text: string): string {

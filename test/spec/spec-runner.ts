@@ -75,9 +75,27 @@ function record(counts: CommandCounts, outcome: CommandOutcome): void {
   }
 }
 
-function mustValidate(bytes: Uint8Array): CommandOutcome {
+/** Both ways of validating: the validation-only fast path and the translator's read/step loop. */
+function decodeAndValidateBothWays(bytes: Uint8Array): void {
+  let fastError: unknown;
   try {
     decodeAndValidateModule(bytes);
+  } catch (error) {
+    fastError = error;
+  }
+  try {
+    decodeAndValidateModule(bytes, () => {});
+  } catch (error) {
+    if (!(fastError instanceof Error) || !(error instanceof Error) || error.message !== fastError.message) {
+      throw new Error(`the step loop reports ${String(error)} but the fast path ${String(fastError ?? 'accepts')}`);
+    }
+  }
+  if (fastError !== undefined) throw fastError;
+}
+
+function mustValidate(bytes: Uint8Array): CommandOutcome {
+  try {
+    decodeAndValidateBothWays(bytes);
     return { status: 'passed' };
   } catch (error) {
     return { status: 'failed', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
@@ -86,7 +104,7 @@ function mustValidate(bytes: Uint8Array): CommandOutcome {
 
 function mustFail(bytes: Uint8Array, expected: string | undefined): CommandOutcome {
   try {
-    decodeAndValidateModule(bytes);
+    decodeAndValidateBothWays(bytes);
     return { status: 'failed', message: `accepted a module that should fail with "${expected}"` };
   } catch (error) {
     if (error instanceof CompileError) return { status: 'passed' };
