@@ -1,0 +1,326 @@
+// The native addon's typed surface (engine/native/src, built by scripts/setup.mjs into
+// build/Release/wasm_llvm_native.node). The rest of the engine imports only this file.
+//
+// The addon owns what JavaScript cannot do and knows nothing of wasm semantics: LLVM
+// compilation with ORC LLJIT, guard-page linear memories, tables' native storage, raw
+// native blocks, signal handling, and calls in both directions through the slot-array
+// ABI of ../runtime/abi.ts. Traps come back as the codes of ../runtime/trap-codes.ts.
+//
+// The .node file is loaded on first use, so that modules which never reach the back end
+// (decoding, validation) work without a built addon.
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// ---------------------------------------------------------------- public types
+
+export type OptLevel = 0 | 1 | 2 | 3;
+
+export interface CompileOptions {
+  /** 0: LLVM's O0 pipeline and CodeGenOptLevel::None (FastISel); 1-3: the default per-module pipelines. */
+  readonly optLevel: OptLevel;
+  /** 'native': the host CPU with all its features; 'generic': baseline x86-64 (SSE2). */
+  readonly cpu: 'native' | 'generic';
+  /** Module name, used in LLVM diagnostics and the JITDylib's name. */
+  readonly name: string;
+  /** Symbols to look up; CompiledCode.addresses has their addresses in the same order. */
+  readonly symbols: readonly string[];
+}
+
+/** Milliseconds per stage of one compile (DESIGN.md §4: every stage is timed). */
+export interface CompileTimings {
+  /** Text → Module, plus the verifier. */
+  readonly parseMs: number;
+  /** The pass pipeline. */
+  readonly optimizeMs: number;
+  /** Instruction selection → object file. */
+  readonly codegenMs: number;
+  /** JITLink: add the object to the JIT, resolve symbols, look up the requested ones. */
+  readonly linkMs: number;
+}
+
+/** Generated code. Freed by release() or when garbage-collected: keep it alive while it may run. */
+export interface CompiledCode {
+  readonly addresses: readonly bigint[];
+  readonly timings: CompileTimings;
+  /** Size of the object file that was linked. */
+  readonly objectBytes: number;
+  /** Frees the code now (idempotent); its addresses must not be called afterwards. */
+  release(): void;
+}
+
+/** A linear memory: 8 GiB + 64 KiB reserved, the first byteLength() bytes accessible. */
+export interface LinearMemory {
+  /** Address of its MemoryDefinition (abi.ts), for vmctx and wasm_rt_memory_grow. */
+  readonly definition: bigint;
+  /** Grows by deltaPages; returns the old size in pages, or -1 (beyond the maximum or 65536 pages). */
+  grow(deltaPages: number): number;
+  byteLength(): number;
+  /**
+   * An external ArrayBuffer over [base, base + byteLength()): the same object while the size
+   * is unchanged; after growth (by grow() or by generated code) the old one is detached and a
+   * new one returned, as WebAssembly.Memory.prototype.buffer does.
+   */
+  buffer(): ArrayBuffer;
+}
+
+/** A table's native storage: 8-byte elements (VMFuncRef addresses or externref handles, 0 = null). */
+export interface NativeTable {
+  /** Address of its TableDefinition (abi.ts). */
+  readonly definition: bigint;
+  /** Returns the old length, or -1 (beyond the maximum or 10,000,000 elements). */
+  grow(delta: number, init: bigint): number;
+  length(): number;
+  /** Throws a RangeError for an index out of bounds. */
+  get(index: number): bigint;
+  set(index: number, value: bigint): void;
+}
+
+/** Zeroed, 16-byte aligned native memory at a stable address; freed when `buffer` is collected. */
+export interface RawBlock {
+  readonly address: bigint;
+  readonly buffer: ArrayBuffer;
+}
+
+interface StructLayout {
+  readonly size: number;
+  readonly [field: string]: number;
+}
+
+/** What the C++ side believes abi.ts says (offsetof/sizeof); abi.test.ts compares. */
+export interface AbiLayout {
+  readonly MemoryDefinition: StructLayout;
+  readonly TableDefinition: StructLayout;
+  readonly FuncRef: StructLayout;
+  readonly HostFunctionContext: StructLayout;
+  readonly WASM_PAGE_BYTES: number;
+  readonly WASM_MAX_PAGES: number;
+  readonly MEMORY_RESERVATION_BYTES: number;
+  readonly SLOT_BYTES: number;
+  readonly SCRATCH_BYTES: number;
+}
+
+/**
+ * Handler of calls from wasm to JavaScript imports. It receives the HostFunctionContext's
+ * hostId, reads its paramSlots arguments from scratch() and writes its results to scratch()
+ * from slot 0 before returning (read the arguments before making any nested invoke(), which
+ * reuses the same buffer). An exception it throws unwinds the wasm frames and comes out of
+ * the invoke() that entered them, unchanged.
+ */
+export type HostCallHandler = (hostId: number) => void;
+
+/** Size of the scratch slot buffer: 8192 slots of 8 bytes. */
+export const SCRATCH_BYTES = 65536;
+
+// ---------------------------------------------------------------- the native module
+
+interface NativeLinearMemory {
+  readonly definition: bigint;
+  grow(deltaPages: number): number;
+  byteLength(): number;
+  newBuffer(): ArrayBuffer;
+}
+
+interface NativeAddon {
+  compile(ir: string, options: CompileOptions): CompiledCode;
+  compileAsync(ir: string, options: CompileOptions): Promise<CompiledCode>;
+  llvmVersion(): string;
+  hostCpuName(): string;
+  hostCpuFeatures(): string[];
+  LinearMemory: new (initialPages: number, maximumPages: number) => NativeLinearMemory;
+  liveMemoryCount(): number;
+  detachArrayBuffer(buffer: ArrayBuffer): void;
+  Table: new (initial: number, maximum: number, init: bigint) => NativeTable;
+  allocate(bytes: number): RawBlock;
+  invoke(entry: bigint, funcRef: bigint, slotCount: number): number;
+  setHostCallHandler(handler: HostCallHandler | null): void;
+  readonly scratch: ArrayBuffer;
+  abiLayout(): AbiLayout;
+  trapCodes(): Record<string, number>;
+}
+
+const ADDON_FILE = join('build', 'Release', 'wasm_llvm_native.node');
+
+/** Beside this file (engine/native/addon.ts), or from dist/engine/native/addon.js up to the root. */
+function findAddon(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const direct = join(here, ADDON_FILE);
+  if (existsSync(direct)) return direct;
+  for (let directory = here; ; directory = dirname(directory)) {
+    const candidate = join(directory, 'engine', 'native', ADDON_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(directory) === directory) break;
+  }
+  throw new Error(`the native addon is not built (${ADDON_FILE} next to engine/native/binding.gyp): run node scripts/setup.mjs`);
+}
+
+let loaded: NativeAddon | undefined;
+
+function addon(): NativeAddon {
+  loaded ??= createRequire(import.meta.url)(findAddon()) as NativeAddon;
+  return loaded;
+}
+
+// ---------------------------------------------------------------- LLVM
+
+/** Parses, verifies, optimises and JIT-compiles LLVM IR text; throws an Error with LLVM's diagnostic. */
+export function compile(ir: string, options: CompileOptions): CompiledCode {
+  return addon().compile(ir, options);
+}
+
+/** compile() on the libuv thread pool; several may run in parallel. */
+export function compileAsync(ir: string, options: CompileOptions): Promise<CompiledCode> {
+  return addon().compileAsync(ir, options);
+}
+
+export function llvmVersion(): string {
+  return addon().llvmVersion();
+}
+
+/** LLVM's name for the host CPU, e.g. "znver4". */
+export function hostCpuName(): string {
+  return addon().hostCpuName();
+}
+
+/** LLVM's names of the host CPU's enabled features, sorted, e.g. ["avx2", "bmi2", ...]. */
+export function hostCpuFeatures(): string[] {
+  return addon().hostCpuFeatures();
+}
+
+// ---------------------------------------------------------------- memories
+
+/**
+ * Above this many live memories, creating one first forces a full garbage collection, so
+ * that memories nobody references return their address space (47 bits hold only ~16,000
+ * 8 GiB reservations, and V8 sees little memory pressure from a memory of a few pages).
+ */
+const MEMORY_GC_WATERMARK = 4096;
+const MEMORY_GC_WATERMARK_CEILING = 12288;
+let memoryGcThreshold = MEMORY_GC_WATERMARK;
+
+let collectGarbage: (() => void) | undefined;
+
+/** A full, synchronous GC; the addon's finalizers (munmap) run during it. */
+export function forceGarbageCollection(): void {
+  if (!collectGarbage) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (typeof exposed === 'function') {
+      collectGarbage = exposed;
+    } else {
+      setFlagsFromString('--expose-gc');
+      collectGarbage = runInNewContext('gc') as () => void;
+    }
+  }
+  collectGarbage();
+}
+
+class LinearMemoryHandle implements LinearMemory {
+  readonly definition: bigint;
+  readonly #native: NativeLinearMemory;
+  #buffer: ArrayBuffer | undefined;
+  #bufferLength = -1;
+
+  constructor(native: NativeLinearMemory) {
+    this.#native = native;
+    this.definition = native.definition;
+  }
+
+  grow(deltaPages: number): number {
+    const old = this.#native.grow(deltaPages);
+    if (old >= 0 && deltaPages > 0) this.#refreshBuffer();
+    return old;
+  }
+
+  byteLength(): number {
+    return this.#native.byteLength();
+  }
+
+  buffer(): ArrayBuffer {
+    const length = this.#native.byteLength();
+    if (this.#buffer === undefined || length !== this.#bufferLength) {
+      this.#refreshBuffer();
+      this.#buffer = this.#native.newBuffer();
+      this.#bufferLength = length;
+    }
+    return this.#buffer;
+  }
+
+  #refreshBuffer(): void {
+    if (this.#buffer !== undefined) addon().detachArrayBuffer(this.#buffer);
+    this.#buffer = undefined;
+    this.#bufferLength = -1;
+  }
+}
+
+/**
+ * A new linear memory of initialPages pages (maximumPages: -1 for none, i.e. 65536).
+ * Throws a RangeError for invalid sizes, and an Error when the address space is exhausted
+ * even after a forced garbage collection.
+ */
+export function createMemory(initialPages: number, maximumPages: number): LinearMemory {
+  const native = addon();
+  if (native.liveMemoryCount() >= memoryGcThreshold) {
+    forceGarbageCollection();
+    const live = native.liveMemoryCount();
+    memoryGcThreshold = Math.min(Math.max(MEMORY_GC_WATERMARK, 2 * live), MEMORY_GC_WATERMARK_CEILING);
+  }
+  try {
+    return new LinearMemoryHandle(new native.LinearMemory(initialPages, maximumPages));
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) throw error;
+    forceGarbageCollection();
+    return new LinearMemoryHandle(new native.LinearMemory(initialPages, maximumPages));
+  }
+}
+
+/** Memories whose reservation is still mapped (by a LinearMemory or one of its buffers). */
+export function liveMemoryCount(): number {
+  return addon().liveMemoryCount();
+}
+
+// ---------------------------------------------------------------- tables and raw blocks
+
+/** A table of `initial` elements set to `init` (maximum: -1 for none). */
+export function createTable(initial: number, maximum: number, init: bigint): NativeTable {
+  return new (addon().Table)(initial, maximum, init);
+}
+
+/** `bytes` zeroed bytes, 16-byte aligned, at an address that never changes. */
+export function allocate(bytes: number): RawBlock {
+  return addon().allocate(bytes);
+}
+
+// ---------------------------------------------------------------- calls
+
+/** The slot buffer (SCRATCH_BYTES) through which invoke() and host calls pass values. */
+export function scratch(): ArrayBuffer {
+  return addon().scratch;
+}
+
+/**
+ * Calls the entry trampoline `void entry(ptr funcRef, ptr slots)` with the first slotCount
+ * slots of scratch() as its slot array, and copies them back. Returns INVOKE_OK (0) or the
+ * TrapCode that ended the call; a JavaScript exception thrown by a host function is rethrown.
+ */
+export function invoke(entry: bigint, funcRef: bigint, slotCount: number): number {
+  return addon().invoke(entry, funcRef, slotCount);
+}
+
+export function setHostCallHandler(handler: HostCallHandler | null): void {
+  addon().setHostCallHandler(handler);
+}
+
+// ---------------------------------------------------------------- ABI self-description
+
+export function abiLayout(): AbiLayout {
+  return addon().abiLayout();
+}
+
+/** TrapCode names → values as compiled into the addon, plus INVOKE_OK and INVOKE_HOST_EXCEPTION. */
+export function trapCodes(): Record<string, number> {
+  return addon().trapCodes();
+}

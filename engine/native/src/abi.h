@@ -1,0 +1,72 @@
+// Runtime ABI, C++ side: the structures generated code reads, declared exactly as
+// engine/runtime/abi.ts lays them out (abi.test.ts compares abiLayout() with abi.ts), and
+// the runtime entry points (RuntimeSymbols) that the JIT defines as absolute symbols.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace wasm_native {
+
+constexpr uint64_t kWasmPageBytes = 65536;
+constexpr uint64_t kWasmMaxPages = 65536;
+/** 8 GiB (any u32 address + u32 offset) plus a 64 KiB guard for the access width. */
+constexpr uint64_t kMemoryReservationBytes = 8ull * 1024 * 1024 * 1024 + 65536;
+constexpr uint64_t kSlotBytes = 8;
+/** The scratch slot buffer shared by invoke() and host calls: 64 KiB = 8192 slots. */
+constexpr uint64_t kScratchBytes = 65536;
+constexpr uint64_t kScratchSlots = kScratchBytes / kSlotBytes;
+/** TableDefinition.maximum when the table declares none. */
+constexpr uint64_t kTableNoMaximum = 0xffffffffull;
+
+/** VMMemoryDefinition (abi.ts MemoryDefinition). */
+struct MemoryDefinition {
+  uint8_t* base;           // start of the reservation; never moves
+  uint64_t byteLength;     // accessible bytes
+  uint64_t maxByteLength;  // declared maximum in bytes (4 GiB when none)
+  uint64_t reserved;       // addon bookkeeping: the reservation's registry slot
+};
+
+/** VMTableDefinition (abi.ts TableDefinition). */
+struct TableDefinition {
+  uint64_t* elements;  // 8-byte elements; moves on growth
+  uint64_t length;     // current length (u32)
+  uint64_t maximum;    // declared maximum (u32), kTableNoMaximum when none
+  uint64_t reserved;   // addon bookkeeping: element bytes last reported to V8
+};
+
+/** VMFuncRef (abi.ts FuncRef): the addon never reads one, but checks the layout. */
+struct FuncRef {
+  void* code;
+  uint64_t typeId;
+  void* vmctx;
+};
+
+/** HostFunctionContext (abi.ts): the vmctx of a JavaScript function imported into wasm. */
+struct HostFunctionContext {
+  uint64_t hostId;
+  uint64_t paramSlots;
+  uint64_t resultSlots;
+};
+
+static_assert(sizeof(MemoryDefinition) == 32, "abi.ts MemoryDefinition.size");
+static_assert(offsetof(MemoryDefinition, byteLength) == 8, "abi.ts MemoryDefinition.byteLength");
+static_assert(sizeof(TableDefinition) == 32, "abi.ts TableDefinition.size");
+static_assert(sizeof(FuncRef) == 24, "abi.ts FuncRef.size");
+static_assert(sizeof(HostFunctionContext) == 24, "abi.ts HostFunctionContext.size");
+
+/** The entry-trampoline convention: void @wasm_entry_<type>(ptr %funcref, ptr %slots). */
+using EntryTrampoline = void (*)(void* funcRef, uint64_t* slots);
+
+}  // namespace wasm_native
+
+// Runtime entry points generated code calls (abi.ts RuntimeSymbols). C linkage so that their
+// names are the symbols; the JIT binds the same names to these addresses.
+extern "C" {
+[[noreturn]] void wasm_rt_trap(int32_t code);
+int32_t wasm_rt_memory_grow(wasm_native::MemoryDefinition* memory, int32_t deltaPages);
+int32_t wasm_rt_table_grow(wasm_native::TableDefinition* table, int32_t delta, int64_t init);
+void wasm_rt_host_call(const wasm_native::HostFunctionContext* context, uint64_t* slots);
+/** Generated prologues trap with CallStackExhausted when llvm.frameaddress(0) < this. */
+extern uint64_t wasm_rt_stack_limit;
+}

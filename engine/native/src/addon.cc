@@ -1,0 +1,96 @@
+// The wasm_llvm_native addon: module initialisation, and the ABI self-description that
+// engine/native/abi.test.ts compares with engine/runtime/abi.ts and trap-codes.ts.
+// Each concern lives in its own file: llvm_compiler.cc + compile_binding.cc (LLVM, ORC),
+// memory.cc, table.cc, raw_block.cc, invoke.cc (calls, traps), signals.cc (faults).
+// The typed JavaScript surface is engine/native/addon.ts.
+
+#include <napi.h>
+
+#include <cstddef>
+
+#include "abi.h"
+#include "addon_data.h"
+#include "compile_binding.h"
+#include "invoke.h"
+#include "memory.h"
+#include "raw_block.h"
+#include "signals.h"
+#include "table.h"
+#include "trap_codes.h"
+
+namespace wasm_native {
+namespace {
+
+Napi::Object Layout(Napi::Env env, std::initializer_list<std::pair<const char*, size_t>> fields) {
+  Napi::Object object = Napi::Object::New(env);
+  for (const auto& field : fields) object.Set(field.first, static_cast<double>(field.second));
+  return object;
+}
+
+/** Sizes and offsets of the C++ structs, named as in abi.ts. */
+Napi::Value AbiLayout(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object layout = Napi::Object::New(env);
+  layout.Set("MemoryDefinition", Layout(env, {{"size", sizeof(MemoryDefinition)},
+                                              {"base", offsetof(MemoryDefinition, base)},
+                                              {"byteLength", offsetof(MemoryDefinition, byteLength)},
+                                              {"maxByteLength", offsetof(MemoryDefinition, maxByteLength)}}));
+  layout.Set("TableDefinition", Layout(env, {{"size", sizeof(TableDefinition)},
+                                             {"elements", offsetof(TableDefinition, elements)},
+                                             {"length", offsetof(TableDefinition, length)},
+                                             {"maximum", offsetof(TableDefinition, maximum)}}));
+  layout.Set("FuncRef", Layout(env, {{"size", sizeof(FuncRef)},
+                                     {"code", offsetof(FuncRef, code)},
+                                     {"typeId", offsetof(FuncRef, typeId)},
+                                     {"vmctx", offsetof(FuncRef, vmctx)}}));
+  layout.Set("HostFunctionContext", Layout(env, {{"size", sizeof(HostFunctionContext)},
+                                                 {"hostId", offsetof(HostFunctionContext, hostId)},
+                                                 {"paramSlots", offsetof(HostFunctionContext, paramSlots)},
+                                                 {"resultSlots", offsetof(HostFunctionContext, resultSlots)}}));
+  layout.Set("WASM_PAGE_BYTES", static_cast<double>(kWasmPageBytes));
+  layout.Set("WASM_MAX_PAGES", static_cast<double>(kWasmMaxPages));
+  layout.Set("MEMORY_RESERVATION_BYTES", static_cast<double>(kMemoryReservationBytes));
+  layout.Set("SLOT_BYTES", static_cast<double>(kSlotBytes));
+  layout.Set("SCRATCH_BYTES", static_cast<double>(kScratchBytes));
+  return layout;
+}
+
+/** TrapCode names → values from trap_codes.h, plus INVOKE_OK and INVOKE_HOST_EXCEPTION. */
+Napi::Value TrapCodes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object codes = Napi::Object::New(env);
+#define WASM_NATIVE_TRAP_ENTRY(name, value) codes.Set(#name, static_cast<double>(TrapCode::name));
+  WASM_NATIVE_TRAP_CODES(WASM_NATIVE_TRAP_ENTRY)
+#undef WASM_NATIVE_TRAP_ENTRY
+  codes.Set("INVOKE_OK", static_cast<double>(kInvokeOk));
+  codes.Set("INVOKE_HOST_EXCEPTION", static_cast<double>(kInvokeHostException));
+  return codes;
+}
+
+void DeleteAddonData(Napi::Env env, AddonData* data) {
+  if (data->hostCallHandler != nullptr) napi_delete_reference(env, data->hostCallHandler);
+  if (CurrentAddonData() == data) SetCurrentAddonData(nullptr);
+  delete data;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData(env);
+  env.SetInstanceData<AddonData, DeleteAddonData>(data);
+  SetCurrentAddonData(data);
+  InstallSignalHandlers();
+  InitCompileBinding(env, exports);
+  InitMemoryBinding(env, exports);
+  InitTableBinding(env, exports);
+  InitRawBlockBinding(env, exports);
+  InitInvokeBinding(env, exports);
+  exports.Set("abiLayout", Napi::Function::New(env, AbiLayout, "abiLayout"));
+  exports.Set("trapCodes", Napi::Function::New(env, TrapCodes, "trapCodes"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace wasm_native
+
+static Napi::Object InitWasmLlvmNative(Napi::Env env, Napi::Object exports) { return wasm_native::Init(env, exports); }
+
+NODE_API_MODULE(wasm_llvm_native, InitWasmLlvmNative)

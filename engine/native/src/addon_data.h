@@ -1,0 +1,27 @@
+// Per-environment state of the addon (one per Node.js main thread or worker that loads it):
+// the scratch slot buffer that invoke() and host calls share with JavaScript, the host
+// call handler, and the constructors of the classes the addon creates itself.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+
+#include "abi.h"
+
+namespace wasm_native {
+
+struct AddonData {
+  explicit AddonData(napi_env environment) : env(environment) {}
+  napi_env env;
+  /** Registered by setHostCallHandler(); strong reference, or nullptr. */
+  napi_ref hostCallHandler = nullptr;
+  Napi::FunctionReference compiledCodeConstructor;
+  alignas(16) uint64_t scratch[kScratchSlots] = {};
+};
+
+/** The calling thread's AddonData (each thread has at most one Node.js environment). */
+AddonData* CurrentAddonData();
+void SetCurrentAddonData(AddonData* data);
+
+}  // namespace wasm_native

@@ -1,0 +1,223 @@
+// Calls across the JavaScript/wasm boundary (DESIGN.md §3 "Calls across the boundary",
+// abi.ts "Entry trampoline" and "Host trampoline").
+//
+// invoke(entry, funcRef, slotCount): copies the arguments from the scratch slot buffer onto
+// the C++ stack, pushes an InvokeFrame (sigsetjmp, signal mask saved) and calls the entry
+// trampoline `void entry(ptr funcRef, ptr slots)`; results are copied back to scratch.
+// Traps leave the wasm frames by siglongjmp to the innermost frame: wasm_rt_trap (explicit
+// traps), the fault handler (signals.cc) and wasm_rt_host_call when a JavaScript import threw.
+// Only wasm frames are ever skipped: a host call re-enters JavaScript through napi and lets
+// it return normally, and a nested invoke made by that JavaScript pushes its own frame, so a
+// JavaScript exception propagates through every level unchanged.
+//
+// Stack exhaustion: generated prologues compare llvm.frameaddress(0) with the global
+// wasm_rt_stack_limit, which the outermost invoke of a thread sets to its real stack's
+// lowest address plus kStackSafetyMargin (room for the trap path, host calls and V8).
+
+#include "invoke.h"
+
+#include <alloca.h>
+#include <pthread.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "abi.h"
+#include "addon_data.h"
+#include "signals.h"
+#include "trap_codes.h"
+
+extern "C" {
+uint64_t wasm_rt_stack_limit = 0;
+}
+
+namespace wasm_native {
+namespace {
+
+/** Stack kept free below the wasm frames (trap unwinding, runtime calls, host calls). */
+constexpr uintptr_t kStackSafetyMargin = 256 * 1024;
+/** Stacks reported larger than this (e.g. `ulimit -s unlimited`) are used only this deep. */
+constexpr uintptr_t kMaximumWasmStack = 512ull * 1024 * 1024;
+
+// initial-exec: read by the signal handler, which must not reach __tls_get_addr's allocation.
+__attribute__((tls_model("initial-exec"))) thread_local InvokeFrame* t_innermostInvoke = nullptr;
+thread_local AddonData* t_addonData = nullptr;
+thread_local uintptr_t t_stackLimit = 0;
+
+[[noreturn]] void Fatal(const char* message) {
+  std::fprintf(stderr, "wasm_llvm_native: fatal: %s\n", message);
+  std::abort();
+}
+
+uintptr_t ThreadStackLimit() {
+  if (t_stackLimit != 0) return t_stackLimit;
+  uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  uintptr_t lowest = here > kMaximumWasmStack ? here - kMaximumWasmStack : 0;
+  pthread_attr_t attributes;
+  if (pthread_getattr_np(pthread_self(), &attributes) == 0) {
+    void* address = nullptr;
+    size_t size = 0;
+    if (pthread_attr_getstack(&attributes, &address, &size) == 0) {
+      lowest = std::max(lowest, reinterpret_cast<uintptr_t>(address));
+    }
+    pthread_attr_destroy(&attributes);
+  }
+  uintptr_t limit = lowest + kStackSafetyMargin;
+  // A stack with less than the margin left: every wasm call traps, rather than crashing.
+  t_stackLimit = std::min(limit, here);
+  return t_stackLimit;
+}
+
+/** sigsetjmp and the call in a frame of their own that stays live until a trap unwinds. */
+__attribute__((noinline)) int CallGuarded(InvokeFrame* frame, EntryTrampoline entry, void* funcRef,
+                                          uint64_t* slots) {
+  int code = sigsetjmp(frame->jump, 1);
+  if (code == 0) {
+    entry(funcRef, slots);
+    return kInvokeOk;
+  }
+  return code;
+}
+
+__attribute__((noinline)) int RunInvoke(AddonData* addon, EntryTrampoline entry, void* funcRef,
+                                        uint32_t slotCount) {
+  uint64_t* slots = static_cast<uint64_t*>(alloca(std::max<uint32_t>(slotCount, 1) * kSlotBytes));
+  std::memcpy(slots, addon->scratch, slotCount * kSlotBytes);
+  InvokeFrame frame;
+  frame.previous = t_innermostInvoke;
+  frame.inHostCall = false;
+  if (frame.previous == nullptr) {
+    EnsureSignalStack();
+    wasm_rt_stack_limit = ThreadStackLimit();
+  }
+  t_innermostInvoke = &frame;
+  int code = CallGuarded(&frame, entry, funcRef, slots);
+  t_innermostInvoke = frame.previous;
+  if (code == kInvokeOk) std::memcpy(addon->scratch, slots, slotCount * kSlotBytes);
+  return code;
+}
+
+bool ReadAddress(const Napi::Value& value, const char* what, uint64_t* out) {
+  if (!value.IsBigInt()) {
+    Napi::TypeError::New(value.Env(), std::string(what) + " must be a bigint").ThrowAsJavaScriptException();
+    return false;
+  }
+  bool lossless = false;
+  *out = value.As<Napi::BigInt>().Uint64Value(&lossless);
+  if (!lossless) {
+    Napi::RangeError::New(value.Env(), std::string(what) + " does not fit in 64 bits").ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+Napi::Value Invoke(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t entry = 0;
+  uint64_t funcRef = 0;
+  if (!ReadAddress(info[0], "entry", &entry) || !ReadAddress(info[1], "funcRef", &funcRef)) return Napi::Value();
+  double slotCount = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : -1;
+  if (!(slotCount >= 0 && slotCount <= static_cast<double>(kScratchSlots)) ||
+      slotCount != static_cast<double>(static_cast<uint32_t>(slotCount))) {
+    Napi::RangeError::New(env, "slotCount must be an integer in [0, 8192]").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  if (entry == 0) {
+    Napi::TypeError::New(env, "entry is a null pointer").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  AddonData* addon = env.GetInstanceData<AddonData>();
+  int code = RunInvoke(addon, reinterpret_cast<EntryTrampoline>(entry), reinterpret_cast<void*>(funcRef),
+                       static_cast<uint32_t>(slotCount));
+  if (code == kInvokeHostException) return Napi::Value();  // the exception is pending: it propagates
+  return Napi::Number::New(env, code);
+}
+
+Napi::Value SetHostCallHandler(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  AddonData* addon = env.GetInstanceData<AddonData>();
+  if (!info[0].IsFunction() && !info[0].IsNull() && !info[0].IsUndefined()) {
+    Napi::TypeError::New(env, "the host call handler must be a function").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  if (addon->hostCallHandler != nullptr) {
+    napi_delete_reference(env, addon->hostCallHandler);
+    addon->hostCallHandler = nullptr;
+  }
+  if (info[0].IsFunction()) napi_create_reference(env, info[0], 1, &addon->hostCallHandler);
+  return env.Undefined();
+}
+
+/**
+ * Calls the JavaScript handler with the host id; returns true when it threw (the exception
+ * stays pending). Its handle scope is closed before returning, so the caller may unwind.
+ */
+__attribute__((noinline)) bool CallHostHandler(AddonData* addon, uint64_t hostId) {
+  napi_env env = addon->env;
+  napi_handle_scope scope = nullptr;
+  napi_open_handle_scope(env, &scope);
+  bool threw = false;
+  napi_value handler = nullptr;
+  if (addon->hostCallHandler == nullptr ||
+      napi_get_reference_value(env, addon->hostCallHandler, &handler) != napi_ok || handler == nullptr) {
+    napi_throw_error(env, nullptr, "wasm_llvm_native: a host function was called but no host call handler is set");
+    threw = true;
+  } else {
+    napi_value receiver = nullptr;
+    napi_value argument = nullptr;
+    napi_value result = nullptr;
+    napi_get_undefined(env, &receiver);
+    napi_create_double(env, static_cast<double>(hostId), &argument);
+    // Not napi_ok: the handler threw (pending exception), or JavaScript cannot run any more
+    // (a worker being terminated); either way the wasm frames must be left.
+    threw = napi_call_function(env, receiver, handler, 1, &argument, &result) != napi_ok;
+  }
+  napi_close_handle_scope(env, scope);
+  return threw;
+}
+
+}  // namespace
+
+InvokeFrame* InnermostInvokeFrame() { return t_innermostInvoke; }
+
+AddonData* CurrentAddonData() { return t_addonData; }
+void SetCurrentAddonData(AddonData* data) { t_addonData = data; }
+
+void InitInvokeBinding(Napi::Env env, Napi::Object exports) {
+  AddonData* addon = env.GetInstanceData<AddonData>();
+  exports.Set("invoke", Napi::Function::New(env, Invoke, "invoke"));
+  exports.Set("setHostCallHandler", Napi::Function::New(env, SetHostCallHandler, "setHostCallHandler"));
+  // The scratch buffer lives as long as the environment's AddonData: no finalizer.
+  napi_value scratch = nullptr;
+  napi_create_external_arraybuffer(env, addon->scratch, kScratchBytes, nullptr, nullptr, &scratch);
+  exports.Set("scratch", Napi::Value(env, scratch));
+}
+
+}  // namespace wasm_native
+
+using wasm_native::AddonData;
+using wasm_native::InvokeFrame;
+
+extern "C" void wasm_rt_trap(int32_t code) {
+  InvokeFrame* frame = wasm_native::t_innermostInvoke;
+  if (frame == nullptr) wasm_native::Fatal("wasm_rt_trap called outside invoke()");
+  // sigsetjmp reports 0 as "first return": an invalid code 0 becomes Unreachable.
+  siglongjmp(frame->jump, code != 0 ? code : static_cast<int>(wasm_native::TrapCode::Unreachable));
+}
+
+extern "C" void wasm_rt_host_call(const wasm_native::HostFunctionContext* context, uint64_t* slots) {
+  InvokeFrame* frame = wasm_native::t_innermostInvoke;
+  AddonData* addon = wasm_native::t_addonData;
+  if (frame == nullptr || addon == nullptr) wasm_native::Fatal("wasm_rt_host_call called outside invoke()");
+  uint64_t paramSlots = std::min<uint64_t>(context->paramSlots, wasm_native::kScratchSlots);
+  uint64_t resultSlots = std::min<uint64_t>(context->resultSlots, wasm_native::kScratchSlots);
+  std::memcpy(addon->scratch, slots, paramSlots * wasm_native::kSlotBytes);
+  frame->inHostCall = true;
+  bool threw = wasm_native::CallHostHandler(addon, context->hostId);
+  frame->inHostCall = false;
+  if (threw) siglongjmp(frame->jump, wasm_native::kInvokeHostException);
+  std::memcpy(slots, addon->scratch, resultSlots * wasm_native::kSlotBytes);
+}

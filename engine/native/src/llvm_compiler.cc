@@ -1,0 +1,296 @@
+// LLVM back end: LLVM IR text → verified Module → new-pass-manager pipeline (O0..O3) →
+// object file for the host CPU (all its features) or generic x86-64 → linked by the one
+// process-wide ORC LLJIT (JITLink) into a JITDylib of its own, which is removed on release.
+//
+// Thread safety: each compile owns its LLVMContext, Module and TargetMachine, so parsing,
+// optimisation and code generation of different modules run in parallel; only adding the
+// object and the symbol lookup touch the shared ExecutionSession, which locks itself.
+// We generate the object ourselves (instead of LLJIT's IRCompileLayer) so that the target
+// CPU and the code generation level can differ per module and codegen and link are timed
+// separately.
+
+#include "llvm_compiler.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+
+#include "abi.h"
+#include "llvm/AsmParser/Parser.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/ExecutionEngine/Orc/Core.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Passes/OptimizationLevel.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/SmallVectorMemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace wasm_native {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+/** Errors that ORC reports out of band (e.g. "Symbols not found") while this thread links. */
+thread_local std::string t_sessionErrors;
+
+/** The process-wide JIT. Never destroyed: finalizers may still release code at exit. */
+struct Jit {
+  std::unique_ptr<llvm::orc::LLJIT> lljit;
+  llvm::orc::JITDylib* runtime = nullptr;  // wasm_rt_* as absolute symbols
+  llvm::orc::JITDylibSP process;           // libm and the rest of the process
+  std::atomic<uint64_t> nextModuleId{0};
+};
+
+Jit* g_jit = nullptr;
+std::string g_jitError;
+std::once_flag g_jitOnce;
+
+llvm::Error DefineRuntimeSymbols(Jit& jit) {
+  using llvm::JITSymbolFlags;
+  using llvm::orc::ExecutorAddr;
+  using llvm::orc::ExecutorSymbolDef;
+  const JITSymbolFlags function = JITSymbolFlags::Exported | JITSymbolFlags::Callable;
+  const JITSymbolFlags data = JITSymbolFlags::Exported;
+  llvm::orc::SymbolMap symbols;
+  auto add = [&](const char* name, void* address, JITSymbolFlags flags) {
+    symbols[jit.lljit->mangleAndIntern(name)] = ExecutorSymbolDef(ExecutorAddr::fromPtr(address), flags);
+  };
+  add("wasm_rt_trap", reinterpret_cast<void*>(&wasm_rt_trap), function);
+  add("wasm_rt_memory_grow", reinterpret_cast<void*>(&wasm_rt_memory_grow), function);
+  add("wasm_rt_table_grow", reinterpret_cast<void*>(&wasm_rt_table_grow), function);
+  add("wasm_rt_host_call", reinterpret_cast<void*>(&wasm_rt_host_call), function);
+  add("wasm_rt_stack_limit", static_cast<void*>(&wasm_rt_stack_limit), data);
+  return jit.runtime->define(llvm::orc::absoluteSymbols(std::move(symbols)));
+}
+
+void CreateJit() {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::InitializeNativeTargetAsmParser();
+  auto built = llvm::orc::LLJITBuilder()
+                   .setPlatformSetUp(llvm::orc::setUpInactivePlatform)  // no static initialisers
+                   .setLinkProcessSymbolsByDefault(true)
+                   .create();
+  if (!built) {
+    g_jitError = "cannot create the ORC LLJIT: " + llvm::toString(built.takeError());
+    return;
+  }
+  auto jit = std::make_unique<Jit>();
+  jit->lljit = std::move(*built);
+  jit->lljit->getExecutionSession().setErrorReporter([](llvm::Error error) {
+    if (!t_sessionErrors.empty()) t_sessionErrors += "\n";
+    t_sessionErrors += llvm::toString(std::move(error));
+  });
+  jit->process = jit->lljit->getProcessSymbolsJITDylib();
+  jit->runtime = &jit->lljit->getExecutionSession().createBareJITDylib("wasm_rt");
+  if (!jit->process) {
+    g_jitError = "the ORC LLJIT has no process-symbols JITDylib";
+    return;
+  }
+  if (auto error = DefineRuntimeSymbols(*jit)) {
+    g_jitError = "cannot define the runtime symbols: " + llvm::toString(std::move(error));
+    return;
+  }
+  g_jit = jit.release();
+}
+
+Jit* GetJit(std::string* error) {
+  std::call_once(g_jitOnce, CreateJit);
+  if (!g_jit) *error = g_jitError;
+  return g_jit;
+}
+
+llvm::CodeGenOptLevel CodeGenLevel(int optLevel) {
+  switch (optLevel) {
+    case 0: return llvm::CodeGenOptLevel::None;  // FastISel, no scheduling
+    case 1: return llvm::CodeGenOptLevel::Less;
+    case 3: return llvm::CodeGenOptLevel::Aggressive;
+    default: return llvm::CodeGenOptLevel::Default;
+  }
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>> CreateTargetMachine(const CompileRequest& request) {
+  llvm::orc::JITTargetMachineBuilder builder{llvm::Triple(llvm::sys::getProcessTriple())};
+  if (request.cpu == TargetCpu::Native) {
+    auto host = llvm::orc::JITTargetMachineBuilder::detectHost();  // host CPU, all its features
+    if (!host) return host.takeError();
+    builder = std::move(*host);
+  } else {
+    builder.setCPU("x86-64");  // baseline x86-64: SSE2, no SSE4.1/AVX
+  }
+  builder.setCodeGenOptLevel(CodeGenLevel(request.optLevel));
+  // What JITLink expects on x86-64 ELF: position-independent code, small code model
+  // (calls to far absolute symbols go through JITLink's GOT/PLT stubs).
+  builder.setRelocationModel(llvm::Reloc::PIC_);
+  builder.setCodeModel(llvm::CodeModel::Small);
+  // Strict IEEE: wasm forbids contracting a*b+c into an FMA.
+  builder.getOptions().AllowFPOpFusion = llvm::FPOpFusion::Strict;
+  return builder.createTargetMachine();
+}
+
+/** Parses and verifies; on failure returns nullptr with LLVM's diagnostic in *error. */
+std::unique_ptr<llvm::Module> ParseAndVerify(const CompileRequest& request, llvm::LLVMContext& context,
+                                             std::string* error) {
+  llvm::SMDiagnostic diagnostic;
+  std::unique_ptr<llvm::Module> module =
+      llvm::parseAssembly(llvm::MemoryBufferRef(request.ir, request.name), diagnostic, context);
+  if (!module) {
+    std::string text;
+    llvm::raw_string_ostream out(text);
+    diagnostic.print("", out, /*ShowColors=*/false);  // the message starts with name:line:col
+    *error = "LLVM IR parse error: " + out.str();
+    return nullptr;
+  }
+  std::string problems;
+  llvm::raw_string_ostream out(problems);
+  if (llvm::verifyModule(*module, &out)) {
+    *error = "LLVM IR verification failed for module " + request.name + ":\n" + out.str();
+    return nullptr;
+  }
+  return module;
+}
+
+void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel) {
+  // Declaration order matters: the managers refer to each other and die in reverse order.
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder(&machine);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  llvm::ModulePassManager pipeline;
+  switch (optLevel) {
+    case 0: pipeline = builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0); break;
+    case 1: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O1); break;
+    case 3: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3); break;
+    default: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2); break;
+  }
+  pipeline.run(module, modules);
+}
+
+bool EmitObject(llvm::Module& module, llvm::TargetMachine& machine, llvm::SmallVector<char, 0>* object,
+                std::string* error) {
+  llvm::raw_svector_ostream out(*object);
+  llvm::legacy::PassManager codegen;
+  if (machine.addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+    *error = "the target machine cannot emit an object file";
+    return false;
+  }
+  codegen.run(module);
+  return true;
+}
+
+}  // namespace
+
+CompiledModule::~CompiledModule() { Release(); }
+
+void CompiledModule::Release() {
+  if (!dylib_) return;
+  auto* dylib = static_cast<llvm::orc::JITDylib*>(dylib_);
+  dylib_ = nullptr;
+  if (auto error = g_jit->lljit->getExecutionSession().removeJITDylib(*dylib)) {
+    std::fprintf(stderr, "wasm_llvm_native: removing a JITDylib failed: %s\n",
+                 llvm::toString(std::move(error)).c_str());
+  }
+}
+
+std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std::string* error) {
+  Jit* jit = GetJit(error);
+  if (!jit) return nullptr;
+  std::unique_ptr<CompiledModule> result(new CompiledModule());
+  llvm::SmallVector<char, 0> object;
+  {
+    Clock::time_point start = Clock::now();
+    llvm::LLVMContext context;
+    std::unique_ptr<llvm::Module> module = ParseAndVerify(request, context, error);
+    if (!module) return nullptr;
+    result->timings.parseMs = MillisecondsSince(start);
+
+    auto machine = CreateTargetMachine(request);
+    if (!machine) {
+      *error = "cannot create the target machine: " + llvm::toString(machine.takeError());
+      return nullptr;
+    }
+    module->setDataLayout((*machine)->createDataLayout());
+    module->setTargetTriple((*machine)->getTargetTriple().str());
+
+    start = Clock::now();
+    Optimize(*module, **machine, request.optLevel);
+    result->timings.optimizeMs = MillisecondsSince(start);
+
+    start = Clock::now();
+    if (!EmitObject(*module, **machine, &object, error)) return nullptr;
+    result->timings.codegenMs = MillisecondsSince(start);
+  }
+  result->objectBytes = object.size();
+
+  Clock::time_point start = Clock::now();
+  llvm::orc::ExecutionSession& session = jit->lljit->getExecutionSession();
+  std::string dylibName = request.name + "#" + std::to_string(jit->nextModuleId.fetch_add(1));
+  llvm::orc::JITDylib& dylib = session.createBareJITDylib(dylibName);
+  dylib.setLinkOrder({{jit->runtime, llvm::orc::JITDylibLookupFlags::MatchExportedSymbolsOnly},
+                      {jit->process.get(), llvm::orc::JITDylibLookupFlags::MatchExportedSymbolsOnly}});
+  result->dylib_ = &dylib;  // from here on, the destructor removes the dylib
+
+  auto buffer = std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(object), dylibName,
+                                                                /*RequiresNullTerminator=*/false);
+  t_sessionErrors.clear();
+  if (auto failure = jit->lljit->addObjectFile(dylib, std::move(buffer))) {
+    *error = "JIT link error in module " + request.name + ": " + llvm::toString(std::move(failure));
+    return nullptr;
+  }
+  llvm::orc::SymbolLookupSet lookupSet;
+  std::vector<llvm::orc::SymbolStringPtr> names;
+  for (const std::string& symbol : request.symbols) {
+    names.push_back(jit->lljit->mangleAndIntern(symbol));
+    lookupSet.add(names.back());
+  }
+  if (!names.empty()) {
+    auto found = session.lookup(
+        llvm::orc::makeJITDylibSearchOrder(&dylib, llvm::orc::JITDylibLookupFlags::MatchExportedSymbolsOnly),
+        std::move(lookupSet));
+    if (!found) {
+      *error = "JIT link error in module " + request.name + ": " + llvm::toString(found.takeError());
+      if (!t_sessionErrors.empty()) *error += "\n" + t_sessionErrors;
+      return nullptr;
+    }
+    for (const auto& name : names) result->addresses.push_back((*found)[name].getAddress().getValue());
+  }
+  result->timings.linkMs = MillisecondsSince(start);
+  return result;
+}
+
+std::string LlvmVersion() { return LLVM_VERSION_STRING; }
+
+std::string HostCpuName() { return llvm::sys::getHostCPUName().str(); }
+
+std::vector<std::string> HostCpuFeatures() {
+  std::vector<std::string> enabled;
+  for (const auto& feature : llvm::sys::getHostCPUFeatures()) {
+    if (feature.getValue()) enabled.push_back(feature.getKey().str());
+  }
+  std::sort(enabled.begin(), enabled.end());
+  return enabled;
+}
+
+}  // namespace wasm_native

@@ -1,0 +1,266 @@
+// Linear memories (DESIGN.md §3 "Linear memory"; abi.ts MemoryDefinition).
+//
+// Each memory reserves MEMORY_RESERVATION_BYTES (8 GiB + 64 KiB) of address space PROT_NONE
+// with MAP_NORESERVE and makes its accessible prefix read-write; growth mprotects more of it.
+// The base never moves. A reservation is shared, by reference count, between its
+// LinearMemory JavaScript object and every ArrayBuffer made over it, and is unmapped when
+// the last of them is garbage-collected. The finalizers are Node-API "basic" finalizers
+// (NAPI_EXPERIMENTAL), which run during the garbage collection itself, so a forced GC
+// returns the address space at once (47 bits hold only ~16,000 live reservations).
+//
+// Live reservations are listed in a fixed table of atomics, which the fault handler scans
+// without locks (async-signal-safe).
+
+#include "memory.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "abi.h"
+
+namespace wasm_native {
+namespace {
+
+// ---------------------------------------------------------------- registry of reservations
+
+/** More than the 47-bit address space can hold (128 TiB / 8 GiB = 16,384). */
+constexpr size_t kRegistryCapacity = 1 << 15;
+
+std::atomic<uintptr_t> g_reservationBases[kRegistryCapacity];
+std::atomic<size_t> g_registryHighWater{0};  // slots [0, high water) may be in use
+std::atomic<int64_t> g_liveMemories{0};
+std::mutex g_registryMutex;                  // registration only; the fault handler never locks
+std::vector<size_t> g_freeRegistrySlots;     // guarded by g_registryMutex
+
+bool RegisterReservation(uintptr_t base, size_t* slot) {
+  std::lock_guard<std::mutex> lock(g_registryMutex);
+  if (!g_freeRegistrySlots.empty()) {
+    *slot = g_freeRegistrySlots.back();
+    g_freeRegistrySlots.pop_back();
+  } else {
+    size_t next = g_registryHighWater.load(std::memory_order_relaxed);
+    if (next == kRegistryCapacity) return false;
+    *slot = next;
+    g_registryHighWater.store(next + 1, std::memory_order_release);
+  }
+  g_reservationBases[*slot].store(base, std::memory_order_release);
+  g_liveMemories.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+void UnregisterReservation(size_t slot) {
+  std::lock_guard<std::mutex> lock(g_registryMutex);
+  g_reservationBases[slot].store(0, std::memory_order_release);
+  g_freeRegistrySlots.push_back(slot);
+  g_liveMemories.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// ---------------------------------------------------------------- reservations
+
+/** The MemoryDefinition plus its owners' count; generated code sees only `definition`. */
+struct Reservation {
+  MemoryDefinition definition;
+  std::atomic<int> owners{1};
+
+  void AddOwner() { owners.fetch_add(1, std::memory_order_relaxed); }
+  void RemoveOwner() {
+    if (owners.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    UnregisterReservation(definition.reserved);
+    munmap(definition.base, kMemoryReservationBytes);
+    delete this;
+  }
+};
+
+/** Returns nullptr with *error set when the address space or memory is exhausted. */
+Reservation* CreateReservation(uint64_t initialPages, uint64_t maximumPages, std::string* error) {
+  void* base = mmap(nullptr, kMemoryReservationBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED) {
+    *error = std::string("cannot reserve 8 GiB of address space for a linear memory (") +
+             std::to_string(g_liveMemories.load()) + " memories live): " + std::strerror(errno);
+    return nullptr;
+  }
+  uint64_t initialBytes = initialPages * kWasmPageBytes;
+  if (initialBytes > 0 && mprotect(base, initialBytes, PROT_READ | PROT_WRITE) != 0) {
+    *error = std::string("cannot commit ") + std::to_string(initialPages) +
+             " pages for a linear memory: " + std::strerror(errno);
+    munmap(base, kMemoryReservationBytes);
+    return nullptr;
+  }
+  size_t slot = 0;
+  if (!RegisterReservation(reinterpret_cast<uintptr_t>(base), &slot)) {
+    *error = "too many live linear memories";
+    munmap(base, kMemoryReservationBytes);
+    return nullptr;
+  }
+  auto* reservation = new Reservation();
+  reservation->definition.base = static_cast<uint8_t*>(base);
+  reservation->definition.byteLength = initialBytes;
+  reservation->definition.maxByteLength = maximumPages * kWasmPageBytes;
+  reservation->definition.reserved = slot;
+  return reservation;
+}
+
+/** memory.grow: old size in pages, or -1 (over the maximum, or the kernel refused). */
+int64_t GrowMemory(MemoryDefinition* memory, uint64_t deltaPages) {
+  uint64_t oldPages = memory->byteLength / kWasmPageBytes;
+  uint64_t maximumPages = memory->maxByteLength / kWasmPageBytes;
+  if (deltaPages > maximumPages - oldPages) return -1;
+  if (deltaPages == 0) return static_cast<int64_t>(oldPages);
+  uint64_t deltaBytes = deltaPages * kWasmPageBytes;
+  if (mprotect(memory->base + memory->byteLength, deltaBytes, PROT_READ | PROT_WRITE) != 0) return -1;
+  memory->byteLength += deltaBytes;
+  return static_cast<int64_t>(oldPages);
+}
+
+void ReleaseBufferOwner(node_api_basic_env /*env*/, void* /*data*/, void* hint) {
+  static_cast<Reservation*>(hint)->RemoveOwner();
+}
+
+// ---------------------------------------------------------------- JavaScript class
+
+/**
+ * new LinearMemory(initialPages, maximumPages)   maximumPages -1: none (65536)
+ *   definition: bigint        address of the MemoryDefinition
+ *   grow(deltaPages): number  old size in pages, or -1
+ *   byteLength(): number
+ *   newBuffer(): ArrayBuffer  a new external ArrayBuffer over [base, base + byteLength)
+ * (addon.ts caches newBuffer()'s result and detaches it when the size changes.)
+ */
+class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env) {
+    return Napi::ObjectWrap<LinearMemory>::DefineClass(
+        env, "LinearMemory",
+        {InstanceMethod<&LinearMemory::Grow>("grow"), InstanceMethod<&LinearMemory::ByteLength>("byteLength"),
+         InstanceMethod<&LinearMemory::NewBuffer>("newBuffer")});
+  }
+
+  explicit LinearMemory(const Napi::CallbackInfo& info) : Napi::ObjectWrap<LinearMemory>(info) {
+    Napi::Env env = info.Env();
+    int64_t initialPages = -2;
+    int64_t maximumPages = -2;
+    if (info[0].IsNumber()) initialPages = info[0].As<Napi::Number>().Int64Value();
+    if (info[1].IsNumber()) maximumPages = info[1].As<Napi::Number>().Int64Value();
+    if (maximumPages == -1) maximumPages = static_cast<int64_t>(kWasmMaxPages);
+    if (initialPages < 0 || initialPages > static_cast<int64_t>(kWasmMaxPages)) {
+      Napi::RangeError::New(env, "initial pages must be an integer in [0, 65536]").ThrowAsJavaScriptException();
+      return;
+    }
+    if (maximumPages < initialPages || maximumPages > static_cast<int64_t>(kWasmMaxPages)) {
+      Napi::RangeError::New(env, "maximum pages must be -1 or an integer in [initial, 65536]")
+          .ThrowAsJavaScriptException();
+      return;
+    }
+    std::string error;
+    reservation_ = CreateReservation(static_cast<uint64_t>(initialPages), static_cast<uint64_t>(maximumPages), &error);
+    if (!reservation_) {
+      Napi::Error::New(env, error).ThrowAsJavaScriptException();
+      return;
+    }
+    info.This().As<Napi::Object>().DefineProperty(Napi::PropertyDescriptor::Value(
+        "definition", Napi::BigInt::New(env, reinterpret_cast<uint64_t>(&reservation_->definition)), napi_enumerable));
+    ReportCommittedBytes(env);
+  }
+
+  void Finalize(Napi::BasicEnv env) override {
+    if (!reservation_) return;
+    Napi::MemoryManagement::AdjustExternalMemory(env, -reportedBytes_);
+    reservation_->RemoveOwner();
+    reservation_ = nullptr;
+  }
+
+ private:
+  /** Tells V8 about committed bytes, including growth done by generated code since. */
+  void ReportCommittedBytes(Napi::BasicEnv env) {
+    int64_t committed = static_cast<int64_t>(reservation_->definition.byteLength);
+    if (committed == reportedBytes_) return;
+    Napi::MemoryManagement::AdjustExternalMemory(env, committed - reportedBytes_);
+    reportedBytes_ = committed;
+  }
+
+  Napi::Value Grow(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    double delta = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+    if (!(delta >= 0 && delta <= 4294967295.0) || delta != static_cast<double>(static_cast<uint64_t>(delta))) {
+      Napi::RangeError::New(env, "delta pages must be an integer in [0, 2^32)").ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    int64_t old = GrowMemory(&reservation_->definition, static_cast<uint64_t>(delta));
+    ReportCommittedBytes(env);
+    return Napi::Number::New(env, static_cast<double>(old));
+  }
+
+  Napi::Value ByteLength(const Napi::CallbackInfo& info) {
+    ReportCommittedBytes(info.Env());
+    return Napi::Number::New(info.Env(), static_cast<double>(reservation_->definition.byteLength));
+  }
+
+  Napi::Value NewBuffer(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    ReportCommittedBytes(env);
+    napi_value buffer = nullptr;
+    reservation_->AddOwner();
+    napi_status status = napi_create_external_arraybuffer(env, reservation_->definition.base,
+                                                          reservation_->definition.byteLength, ReleaseBufferOwner,
+                                                          reservation_, &buffer);
+    if (status != napi_ok) {
+      reservation_->RemoveOwner();
+      Napi::Error::New(env, "cannot create an ArrayBuffer over the linear memory").ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    return Napi::Value(env, buffer);
+  }
+
+  Reservation* reservation_ = nullptr;
+  int64_t reportedBytes_ = 0;
+};
+
+Napi::Value LiveMemoryCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(g_liveMemories.load(std::memory_order_relaxed)));
+}
+
+/** detachArrayBuffer(buffer): the spec's memory.buffer semantics after growth. */
+Napi::Value DetachArrayBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArrayBuffer()) {
+    Napi::TypeError::New(env, "detachArrayBuffer expects an ArrayBuffer").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  bool detached = false;
+  napi_is_detached_arraybuffer(env, info[0], &detached);
+  if (!detached && napi_detach_arraybuffer(env, info[0]) != napi_ok) {
+    Napi::Error::New(env, "the ArrayBuffer cannot be detached").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  return env.Undefined();
+}
+
+}  // namespace
+
+bool IsInsideLiveMemory(uintptr_t address) {
+  size_t count = g_registryHighWater.load(std::memory_order_acquire);
+  for (size_t i = 0; i < count; ++i) {
+    uintptr_t base = g_reservationBases[i].load(std::memory_order_relaxed);
+    if (base != 0 && address - base < kMemoryReservationBytes) return true;
+  }
+  return false;
+}
+
+void InitMemoryBinding(Napi::Env env, Napi::Object exports) {
+  exports.Set("LinearMemory", LinearMemory::DefineClass(env));
+  exports.Set("liveMemoryCount", Napi::Function::New(env, LiveMemoryCount, "liveMemoryCount"));
+  exports.Set("detachArrayBuffer", Napi::Function::New(env, DetachArrayBuffer, "detachArrayBuffer"));
+}
+
+}  // namespace wasm_native
+
+extern "C" int32_t wasm_rt_memory_grow(wasm_native::MemoryDefinition* memory, int32_t deltaPages) {
+  // wasm's memory.grow operand is an unsigned page count.
+  return static_cast<int32_t>(wasm_native::GrowMemory(memory, static_cast<uint32_t>(deltaPages)));
+}

@@ -1,0 +1,58 @@
+// Raw blocks: allocate(bytes) → { address: bigint, buffer: ArrayBuffer }, zeroed, 16-byte
+// aligned, at a stable address. The runtime builds vmctx, VMFuncRef arrays, host function
+// contexts, global cells and segment copies in them through the buffer, and hands the
+// address to generated code. The block is freed when its ArrayBuffer is garbage-collected,
+// so the runtime keeps the buffer (or the returned object) alive while code can reach it.
+
+#include "raw_block.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+namespace wasm_native {
+namespace {
+
+constexpr double kMaximumBlockBytes = 1u << 31;  // 2 GiB: far above any vmctx or segment
+
+void FreeBlock(node_api_basic_env env, void* data, void* hint) {
+  Napi::MemoryManagement::AdjustExternalMemory(Napi::BasicEnv(env), -static_cast<int64_t>(reinterpret_cast<uintptr_t>(hint)));
+  std::free(data);
+}
+
+Napi::Value Allocate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double bytes = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+  if (!(bytes >= 0 && bytes <= kMaximumBlockBytes) || bytes != static_cast<double>(static_cast<uint64_t>(bytes))) {
+    Napi::RangeError::New(env, "allocate: bytes must be an integer in [0, 2^31]").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  size_t size = static_cast<size_t>(bytes);
+  size_t rounded = size == 0 ? 16 : (size + 15) & ~static_cast<size_t>(15);
+  void* block = std::aligned_alloc(16, rounded);
+  if (!block) {
+    Napi::Error::New(env, "allocate: out of memory").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  std::memset(block, 0, rounded);
+  napi_value buffer = nullptr;
+  if (napi_create_external_arraybuffer(env, block, size, FreeBlock, reinterpret_cast<void*>(static_cast<uintptr_t>(rounded)),
+                                       &buffer) != napi_ok) {
+    std::free(block);
+    Napi::Error::New(env, "allocate: cannot create the ArrayBuffer").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(rounded));
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("address", Napi::BigInt::New(env, reinterpret_cast<uint64_t>(block)));
+  result.Set("buffer", Napi::Value(env, buffer));
+  return result;
+}
+
+}  // namespace
+
+void InitRawBlockBinding(Napi::Env env, Napi::Object exports) {
+  exports.Set("allocate", Napi::Function::New(env, Allocate, "allocate"));
+}
+
+}  // namespace wasm_native
