@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { readFixture, withSyntheticSamples } from '../../test/support/results-fixtures.js';
 import { classifyChange } from './regression-rule.js';
-import { compareResults, compareSampleSets, type GateOptions } from './compare-results.js';
+import { compareResults, compareSampleSets, unitsForComparison, type GateOptions } from './compare-results.js';
 
 const gate: GateOptions = { maxRegression: 0.05, phase: 'execute', confidence: 0.99 };
 /** Mean 100, small spread. */
@@ -150,5 +150,43 @@ describe('compareResults over engines and benchmarks', () => {
     expect(outcome.changes).toMatchObject([{ engine: 'wasmtime-winch', benchmark: 'lu', verdict: 'new-failure', estimate: null, failures: ['trap: out of bounds memory access'] }]);
     expect(outcome.onlyInBaseline).toEqual(['wasmtime-winch/gemm']);
     expect(outcome.onlyInCandidate).toEqual(['wasmtime-winch/atax']);
+  });
+});
+
+describe('the unit of replication is the process', () => {
+  const template = readFixture('runA');
+  /** Five iterations per process that agree within 1%, around a process-level level. */
+  const processAt = (level: number) => [level, level * 1.01, level * 0.99, level * 1.005, level * 0.995];
+
+  test('per-process means when both sides ran two or more processes, every iteration otherwise', () => {
+    const two = new Map([[0, [1, 3]], [1, [5, 7]]]);
+    const one = new Map([[0, [1, 2, 3]]]);
+    expect(unitsForComparison(two, two)).toEqual({ unit: 'process', candidate: [2, 6], baseline: [2, 6] });
+    expect(unitsForComparison(one, two)).toEqual({ unit: 'iteration', candidate: [1, 2, 3], baseline: [1, 3, 5, 7] });
+  });
+
+  test('one slow process (a noisy neighbour, an unlucky layout) is not a regression', () => {
+    // Ten iterations per process; one candidate process runs 25% slow throughout.
+    const tenAt = (level: number) => [...processAt(level), ...processAt(level)];
+    const baseline = withSyntheticSamples(template, [{ engine: 'wasmtime-winch', benchmark: 'lu', byProcess: [tenAt(60), tenAt(60)] }]);
+    const candidate = withSyntheticSamples(template, [{ engine: 'wasmtime-winch', benchmark: 'lu', byProcess: [tenAt(60), tenAt(75)] }]);
+    // Iterations taken as independent would call this a 12.5% regression: a false alarm.
+    const iterationsOnly = compareSampleSets([...tenAt(60), ...tenAt(75)], [...tenAt(60), ...tenAt(60)], gate);
+    expect(iterationsOnly.estimate.ratio).toBeCloseTo(1.125, 12);
+    expect(iterationsOnly.verdict).toBe('regressed');
+    const outcome = compareResults(baseline, candidate, gate);
+    expect(outcome.changes[0]).toMatchObject({ unit: 'process', baselineProcesses: 2, candidateProcesses: 2, baselineSamples: 20, candidateSamples: 20, verdict: 'unchanged' });
+    expect(outcome.changes[0].estimate!.ratio).toBeCloseTo(1.125, 12);
+    expect(outcome.passed).toBe(true);
+  });
+
+  test('a slowdown every process shows is a regression', () => {
+    const levels = [100, 103, 98, 101, 99];
+    const baseline = withSyntheticSamples(template, [{ engine: 'v8-turbofan', benchmark: 'gemm', byProcess: levels.map(processAt) }]);
+    const candidate = withSyntheticSamples(template, [{ engine: 'v8-turbofan', benchmark: 'gemm', byProcess: levels.map((level) => processAt(level * 1.2)) }]);
+    const outcome = compareResults(baseline, candidate, gate);
+    expect(outcome.changes[0]).toMatchObject({ unit: 'process', verdict: 'regressed' });
+    expect(outcome.changes[0].estimate!.ratio).toBeCloseTo(1.2, 12);
+    expect(outcome.passed).toBe(false);
   });
 });

@@ -18,9 +18,24 @@ function formatChange(ratio: number): string {
   return `${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%`;
 }
 
+/** An interval bound: as the workbench formats ratios, in scientific notation when far from 1 (few processes give such intervals). */
+function formatBound(value: number): string {
+  return value >= 1e4 || (value > 0 && value < 1e-3) ? value.toExponential(1) : formatRatio(value);
+}
+
+function formatInterval(low: number, high: number): string {
+  return `[${formatBound(low)}, ${formatBound(high)}]`;
+}
+
 function describeInterval(change: BenchmarkChange, confidence: number): string {
   const ci = change.estimate?.ci;
-  return ci ? `${formatPercent(confidence)} CI [${formatRatio(ci.low)}, ${formatRatio(ci.high)}]` : 'no interval';
+  return ci ? `${formatPercent(confidence)} CI ${formatInterval(ci.low, ci.high)}` : 'no interval';
+}
+
+/** "2 vs 2 processes (10 vs 10 iterations)", saying which of the two the interval is based on. */
+export function describeSamples(change: BenchmarkChange): string {
+  const counts = `${change.candidateProcesses} vs ${change.baselineProcesses} processes, ${change.candidateSamples} vs ${change.baselineSamples} iterations`;
+  return change.unit === 'process' ? `${counts}; interval over process means` : `${counts}; single process on a side, interval over iterations`;
 }
 
 export function describeChange(change: BenchmarkChange, confidence: number): string {
@@ -28,7 +43,7 @@ export function describeChange(change: BenchmarkChange, confidence: number): str
   if (change.verdict === 'new-failure') return `NEW FAILURE  ${name}: ${change.failures.join('; ')}`;
   const estimate = change.estimate!;
   const label = change.verdict === 'regressed' ? 'REGRESSED  ' : change.verdict === 'improved' ? 'improved   ' : change.verdict.padEnd(11);
-  return `${label}  ${name}: ${formatRatio(estimate.ratio)}× (${formatChange(estimate.ratio)}), ${describeInterval(change, confidence)}, ${change.candidateSamples} vs ${change.baselineSamples} samples`;
+  return `${label}  ${name}: ${formatRatio(estimate.ratio)}× (${formatChange(estimate.ratio)}), ${describeInterval(change, confidence)} (${describeSamples(change)})`;
 }
 
 function describeResults(label: string, source: string, results: Results): string {
@@ -57,15 +72,16 @@ export function renderGateOutcome(input: GateReportInput): string {
   for (const mismatch of comparability.mismatches) lines.push(`  MISMATCH (allowed): ${mismatch.what}: ${mismatch.baseline} → ${mismatch.candidate}`);
 
   if (input.verbose) {
-    const table = new Table({ head: ['engine', 'benchmark', 'candidate/baseline', `${formatPercent(confidence)} CI`, 'samples', 'verdict'], style: { head: [], border: [] } });
+    const table = new Table({ head: ['engine', 'benchmark', 'candidate/baseline', `${formatPercent(confidence)} CI`, 'processes (iterations)', 'interval over', 'verdict'], style: { head: [], border: [] } });
     for (const change of outcome.changes) {
       const ci = change.estimate?.ci;
       table.push([
         change.engine,
         change.benchmark,
         change.estimate ? `${formatRatio(change.estimate.ratio)}×` : '—',
-        ci ? `[${formatRatio(ci.low)}, ${formatRatio(ci.high)}]` : 'n/a',
-        `${change.candidateSamples} vs ${change.baselineSamples}`,
+        ci ? formatInterval(ci.low, ci.high) : 'n/a',
+        `${change.candidateProcesses} vs ${change.baselineProcesses} (${change.candidateSamples} vs ${change.baselineSamples})`,
+        change.unit === 'process' ? 'process means' : 'iterations',
         change.verdict,
       ]);
     }
@@ -80,11 +96,19 @@ export function renderGateOutcome(input: GateReportInput): string {
   const count = (verdict: BenchmarkChange['verdict']) => outcome.changes.filter((change) => change.verdict === verdict).length;
   lines.push(
     `${outcome.changes.length} engine × benchmark pairs compared: ${count('regressed')} regressed, ${count('improved')} improved, ` +
-      `${count('unchanged')} unchanged, ${count('inconclusive')} inconclusive (fewer than 2 samples), ${count('new-failure')} newly failing`,
+      `${count('unchanged')} unchanged, ${count('inconclusive')} inconclusive (one value on a side), ${count('new-failure')} newly failing`,
   );
   if (outcome.onlyInBaseline.length > 0) lines.push(`  not in the candidate (not compared): ${outcome.onlyInBaseline.join(', ')}`);
   if (outcome.onlyInCandidate.length > 0) lines.push(`  not in the baseline (not compared): ${outcome.onlyInCandidate.join(', ')}`);
   if (outcome.changes.length === 0) lines.push('  nothing to compare: no engine × benchmark has samples of this phase in both files');
+  const singleProcess = outcome.changes.filter((change) => change.estimate && change.unit === 'iteration').length;
+  if (singleProcess > 0) {
+    lines.push(`  note: ${singleProcess} pair(s) have a single process on a side, so their intervals treat iterations as independent and miss process-to-process variation; run with --processes 3 or more`);
+  }
+  const twoProcesses = outcome.changes.filter((change) => change.unit === 'process' && Math.min(change.baselineProcesses, change.candidateProcesses) === 2).length;
+  if (twoProcesses > 0) {
+    lines.push(`  note: ${twoProcesses} pair(s) have only 2 processes on a side, which gives wide intervals; --processes 5 or more lets the gate see smaller slowdowns`);
+  }
   lines.push(
     outcome.passed
       ? 'gate PASSED: no significant slowdown beyond the threshold'

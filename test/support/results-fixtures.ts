@@ -46,13 +46,22 @@ export function failRuns(results: Results, engine: string, benchmark: string, fa
   };
 }
 
-/** Results with the fixture's fingerprint and benchmarks but these synthetic samples only. */
-export function withSyntheticSamples(template: Results, table: { engine: string; benchmark: string; phase?: Phase; ns: readonly number[] }[]): Results {
+/**
+ * Results with the fixture's fingerprint and benchmarks but these synthetic samples only:
+ * `ns` is one process's iterations; `byProcess` one list of iterations per process.
+ */
+export function withSyntheticSamples(
+  template: Results,
+  table: { engine: string; benchmark: string; phase?: Phase; ns?: readonly number[]; byProcess?: readonly (readonly number[])[] }[],
+): Results {
   const samples: Sample[] = [];
   const runs: Run[] = [];
   for (const entry of table) {
-    entry.ns.forEach((ns, iteration) => samples.push({ engine: entry.engine, benchmark: entry.benchmark, process: 0, iteration, phase: entry.phase ?? 'execute', ns }));
-    runs.push({ engine: entry.engine, benchmark: entry.benchmark, process: 0, order: runs.length, ok: true, failure: null, iterationsCompleted: entry.ns.length, wallSeconds: 1 });
+    const processes = entry.byProcess ?? [entry.ns ?? []];
+    processes.forEach((values, process) => {
+      values.forEach((ns, iteration) => samples.push({ engine: entry.engine, benchmark: entry.benchmark, process, iteration, phase: entry.phase ?? 'execute', ns }));
+      runs.push({ engine: entry.engine, benchmark: entry.benchmark, process, order: runs.length, ok: true, failure: null, iterationsCompleted: values.length, wallSeconds: 1 });
+    });
   }
   return { ...template, runs, samples, summaries: [], comparisons: [] };
 }
