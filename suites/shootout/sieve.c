@@ -53,7 +53,7 @@ static void odd_bit_sieve(uint32_t *bits, uint32_t limit) {
   for (uint32_t p = 3; (uint64_t)p * p <= limit; p += 2) {
     uint32_t k = p / 2;
     if (bits[k >> 5] & (1u << (k & 31))) continue;
-    for (uint32_t m = ((uint64_t)p * p) / 2; m < odd_count; m += p) bits[m >> 5] |= 1u << (m & 31);
+    for (uint32_t m = (uint32_t)(((uint64_t)p * p) / 2); m < odd_count; m += p) bits[m >> 5] |= 1u << (m & 31);
   }
 }
 

@@ -28,9 +28,9 @@
 #define SORT_LENGTH 2800
 #define XORSHIFT_CALLS 1000000
 #else /* EXTRALARGE_DATASET */
-#define COLLATZ_LIMIT 800000
-#define SORT_LENGTH 7000
-#define XORSHIFT_CALLS 8000000
+#define COLLATZ_LIMIT 600000
+#define SORT_LENGTH 6000
+#define XORSHIFT_CALLS 6000000
 #endif
 
 #define MEMORY_WORDS 16384 /* power of two: addresses are masked */
