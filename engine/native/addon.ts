@@ -194,12 +194,14 @@ export function hostCpuFeatures(): string[] {
 // ---------------------------------------------------------------- memories
 
 /**
- * Above this many live memories, creating one first forces a full garbage collection, so
- * that memories nobody references return their address space (47 bits hold only ~16,000
- * 8 GiB reservations, and V8 sees little memory pressure from a memory of a few pages).
+ * When this many memories are live, creating one more first forces a full garbage
+ * collection, so that memories nobody references return their address space before they
+ * crowd out everything else that needs it (47 bits hold only ~16,000 8 GiB reservations,
+ * and V8 sees little memory pressure from a memory of a few pages). After a collection the
+ * threshold moves to MEMORY_GC_WATERMARK / 2 above the memories still live, so a program
+ * that really keeps thousands alive pays a collection per 2048 creations, not per creation.
  */
 const MEMORY_GC_WATERMARK = 4096;
-const MEMORY_GC_WATERMARK_CEILING = 12288;
 let memoryGcThreshold = MEMORY_GC_WATERMARK;
 
 let collectGarbage: (() => void) | undefined;
@@ -265,8 +267,7 @@ export function createMemory(initialPages: number, maximumPages: number): Linear
   const native = addon();
   if (native.liveMemoryCount() >= memoryGcThreshold) {
     forceGarbageCollection();
-    const live = native.liveMemoryCount();
-    memoryGcThreshold = Math.min(Math.max(MEMORY_GC_WATERMARK, 2 * live), MEMORY_GC_WATERMARK_CEILING);
+    memoryGcThreshold = Math.max(MEMORY_GC_WATERMARK, native.liveMemoryCount() + MEMORY_GC_WATERMARK / 2);
   }
   try {
     return new LinearMemoryHandle(new native.LinearMemory(initialPages, maximumPages));

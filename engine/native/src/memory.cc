@@ -118,6 +118,14 @@ int64_t GrowMemory(MemoryDefinition* memory, uint64_t deltaPages) {
   return static_cast<int64_t>(oldPages);
 }
 
+/** An integral number in [-1, 2^32], or -2 for anything else. */
+int64_t ReadInteger(const Napi::Value& value) {
+  if (!value.IsNumber()) return -2;
+  double number = value.As<Napi::Number>().DoubleValue();
+  if (!(number >= -1 && number <= 4294967296.0) || number != static_cast<double>(static_cast<int64_t>(number))) return -2;
+  return static_cast<int64_t>(number);
+}
+
 void ReleaseBufferOwner(node_api_basic_env /*env*/, void* /*data*/, void* hint) {
   static_cast<Reservation*>(hint)->RemoveOwner();
 }
@@ -143,10 +151,8 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
 
   explicit LinearMemory(const Napi::CallbackInfo& info) : Napi::ObjectWrap<LinearMemory>(info) {
     Napi::Env env = info.Env();
-    int64_t initialPages = -2;
-    int64_t maximumPages = -2;
-    if (info[0].IsNumber()) initialPages = info[0].As<Napi::Number>().Int64Value();
-    if (info[1].IsNumber()) maximumPages = info[1].As<Napi::Number>().Int64Value();
+    int64_t initialPages = ReadInteger(info[0]);
+    int64_t maximumPages = ReadInteger(info[1]);
     if (maximumPages == -1) maximumPages = static_cast<int64_t>(kWasmMaxPages);
     if (initialPages < 0 || initialPages > static_cast<int64_t>(kWasmMaxPages)) {
       Napi::RangeError::New(env, "initial pages must be an integer in [0, 65536]").ThrowAsJavaScriptException();
