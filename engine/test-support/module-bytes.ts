@@ -1,4 +1,4 @@
-// Stage: test support. Builds WebAssembly binaries byte by byte for unit tests of the
+// Stage: test support (used only by the *.test.ts files). Builds WebAssembly binaries byte by byte for unit tests of the
 // decoder and validator (Core spec §5 encodings), so each test shows the exact bytes it feeds.
 
 export function u32(value: number): number[] {
