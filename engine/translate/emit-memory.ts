@@ -1,0 +1,168 @@
+// Stage: translation (WebAssembly → LLVM IR) of memory instructions (Core spec §4.4.7: loads
+// and stores of every width, memory.size, memory.grow, memory.fill, memory.copy,
+// memory.init, data.drop). Per LLVM-MAPPING.md "Memory": the effective address is
+// zext(i32 address) + offset in i64 (< 2^33, inside the 8 GiB reservation, so no bounds
+// check: an access past the accessible size faults in the guard region); alignment is a
+// hint, so accesses are `align 1` unless the embedder trusts hints (then at most natural);
+// accesses carry the linear-memory TBAA tag. Bulk operations check their whole range in
+// i64 arithmetic and trap before writing anything (2.0 semantics), then use
+// llvm.memset/memmove/memcpy.
+
+import type { Operator } from '../binary/operator-reader.js';
+import { Op } from '../opcodes.js';
+import { TrapCode } from '../runtime/trap-codes.js';
+import { ValType } from '../value-types.js';
+import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
+import { TBAA_LINEAR_MEMORY } from './ir-module.js';
+import { LLVM_TYPE } from './ir-types.js';
+import { isConstant } from './emit-numeric.js';
+
+export function registerMemoryEmitters(table: OperatorEmitter[]): void {
+  const I32 = ValType.I32;
+  const I64 = ValType.I64;
+  table[Op.I32Load] = load('i32', '', I32, 4);
+  table[Op.I64Load] = load('i64', '', I64, 8);
+  table[Op.F32Load] = load('float', '', ValType.F32, 4);
+  table[Op.F64Load] = load('double', '', ValType.F64, 8);
+  table[Op.I32Load8S] = load('i8', 'sext', I32, 1);
+  table[Op.I32Load8U] = load('i8', 'zext', I32, 1);
+  table[Op.I32Load16S] = load('i16', 'sext', I32, 2);
+  table[Op.I32Load16U] = load('i16', 'zext', I32, 2);
+  table[Op.I64Load8S] = load('i8', 'sext', I64, 1);
+  table[Op.I64Load8U] = load('i8', 'zext', I64, 1);
+  table[Op.I64Load16S] = load('i16', 'sext', I64, 2);
+  table[Op.I64Load16U] = load('i16', 'zext', I64, 2);
+  table[Op.I64Load32S] = load('i32', 'sext', I64, 4);
+  table[Op.I64Load32U] = load('i32', 'zext', I64, 4);
+  table[Op.I32Store] = store('i32', I32, 4);
+  table[Op.I64Store] = store('i64', I64, 8);
+  table[Op.F32Store] = store('float', ValType.F32, 4);
+  table[Op.F64Store] = store('double', ValType.F64, 8);
+  table[Op.I32Store8] = store('i8', I32, 1);
+  table[Op.I32Store16] = store('i16', I32, 2);
+  table[Op.I64Store8] = store('i8', I64, 1);
+  table[Op.I64Store16] = store('i16', I64, 2);
+  table[Op.I64Store32] = store('i32', I64, 4);
+  table[Op.MemorySize] = emitMemorySize;
+  table[Op.MemoryGrow] = emitMemoryGrow;
+  table[Op.MemoryFill] = emitMemoryFill;
+  table[Op.MemoryCopy] = emitMemoryCopy;
+  table[Op.MemoryInit] = emitMemoryInit;
+  table[Op.DataDrop] = emitDataDrop;
+}
+
+/** `ptr` to linear-memory byte zext(address) + offset of memory `memoryIndex`. */
+export function effectiveAddress(translator: FunctionTranslator, memoryIndex: number, address: string, offset: number): string {
+  const builder = translator.builder;
+  const base = translator.environment.memoryBase(builder, memoryIndex);
+  if (isConstant(address)) {
+    const constant = (Number(address) >>> 0) + offset;
+    return constant === 0 ? base : builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${constant}`);
+  }
+  let index = builder.assign(`zext i32 ${address} to i64`);
+  if (offset !== 0) index = builder.assign(`add nuw nsw i64 ${index}, ${offset}`);
+  return builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${index}`);
+}
+
+/** The `align` of an access: 1, or the memarg's hint capped at the natural size. */
+function alignment(translator: FunctionTranslator, operator: Operator, natural: number): number {
+  if (!translator.trustAlignmentHints) return 1;
+  return Math.min(1 << operator.align, natural);
+}
+
+function load(memoryType: string, extension: '' | 'sext' | 'zext', type: ValType, natural: number): OperatorEmitter {
+  const valueType = LLVM_TYPE[type];
+  return (translator, operator) => {
+    const builder = translator.builder;
+    const pointer = effectiveAddress(translator, operator.memoryIndex, translator.pop(), operator.memoryOffset);
+    const loaded = builder.assign(`load ${memoryType}, ptr ${pointer}, align ${alignment(translator, operator, natural)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
+    translator.push(extension === '' ? loaded : builder.assign(`${extension} ${memoryType} ${loaded} to ${valueType}`), type);
+  };
+}
+
+function store(memoryType: string, type: ValType, natural: number): OperatorEmitter {
+  const valueType = LLVM_TYPE[type];
+  const truncates = memoryType !== valueType;
+  return (translator, operator) => {
+    const builder = translator.builder;
+    let value = translator.pop();
+    const pointer = effectiveAddress(translator, operator.memoryIndex, translator.pop(), operator.memoryOffset);
+    if (truncates) value = builder.assign(`trunc ${valueType} ${value} to ${memoryType}`);
+    builder.emit(`store ${memoryType} ${value}, ptr ${pointer}, align ${alignment(translator, operator, natural)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
+  };
+}
+
+function emitMemorySize(translator: FunctionTranslator, operator: Operator): void {
+  const builder = translator.builder;
+  const bytes = translator.environment.memoryByteLength(builder, operator.memoryIndex);
+  const pages = builder.assign(`lshr i64 ${bytes}, 16`);
+  translator.push(builder.assign(`trunc i64 ${pages} to i32`), ValType.I32);
+}
+
+function emitMemoryGrow(translator: FunctionTranslator, operator: Operator): void {
+  const delta = translator.pop();
+  translator.push(translator.environment.memoryGrow(translator.builder, operator.memoryIndex, delta), ValType.I32);
+}
+
+/** zext of an i32 operand to i64 (constants folded). */
+export function widen(translator: FunctionTranslator, value: string): string {
+  return isConstant(value) ? String(Number(value) >>> 0) : translator.builder.assign(`zext i32 ${value} to i64`);
+}
+
+/** `i1`: start + count > length, in i64 (start and count are zero-extended i32s: no overflow). */
+export function rangeExceeds(translator: FunctionTranslator, start: string, count: string, length: string): string {
+  const builder = translator.builder;
+  const end = builder.assign(`add nuw nsw i64 ${start}, ${count}`);
+  return builder.assign(`icmp ugt i64 ${end}, ${length}`);
+}
+
+function emitMemoryFill(translator: FunctionTranslator, operator: Operator): void {
+  const builder = translator.builder;
+  const count = widen(translator, translator.pop());
+  const value = translator.pop();
+  const destination = widen(translator, translator.pop());
+  const length = translator.environment.memoryByteLength(builder, operator.memoryIndex);
+  builder.trapIf(rangeExceeds(translator, destination, count, length), TrapCode.MemoryOutOfBounds);
+  const base = translator.environment.memoryBase(builder, operator.memoryIndex);
+  const pointer = builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${destination}`);
+  const byte = isConstant(value) ? String(Number(value) & 0xff) : builder.assign(`trunc i32 ${value} to i8`);
+  builder.emit(`call void @llvm.memset.p0.i64(ptr align 1 ${pointer}, i8 ${byte}, i64 ${count}, i1 false), !tbaa ${TBAA_LINEAR_MEMORY}`);
+}
+
+function emitMemoryCopy(translator: FunctionTranslator, operator: Operator): void {
+  const builder = translator.builder;
+  const count = widen(translator, translator.pop());
+  const source = widen(translator, translator.pop());
+  const destination = widen(translator, translator.pop());
+  // 2.0 has one memory: source and destination are memory 0 (operator.memoryIndex).
+  const memoryIndex = operator.memoryIndex;
+  const length = translator.environment.memoryByteLength(builder, memoryIndex);
+  const sourceOut = rangeExceeds(translator, source, count, length);
+  const destinationOut = rangeExceeds(translator, destination, count, length);
+  builder.trapIf(builder.assign(`or i1 ${sourceOut}, ${destinationOut}`), TrapCode.MemoryOutOfBounds);
+  const base = translator.environment.memoryBase(builder, memoryIndex);
+  const to = builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${destination}`);
+  const from = builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${source}`);
+  builder.emit(`call void @llvm.memmove.p0.p0.i64(ptr align 1 ${to}, ptr align 1 ${from}, i64 ${count}, i1 false), !tbaa ${TBAA_LINEAR_MEMORY}`);
+}
+
+function emitMemoryInit(translator: FunctionTranslator, operator: Operator): void {
+  const builder = translator.builder;
+  const environment = translator.environment;
+  const count = widen(translator, translator.pop());
+  const source = widen(translator, translator.pop());
+  const destination = widen(translator, translator.pop());
+  const segment = environment.dataSegment(builder, operator.index);
+  const length = environment.memoryByteLength(builder, operator.memoryIndex);
+  const sourceOut = rangeExceeds(translator, source, count, segment.length);
+  const destinationOut = rangeExceeds(translator, destination, count, length);
+  builder.trapIf(builder.assign(`or i1 ${sourceOut}, ${destinationOut}`), TrapCode.MemoryOutOfBounds);
+  const base = environment.memoryBase(builder, operator.memoryIndex);
+  const to = builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${destination}`);
+  const from = builder.assign(`getelementptr i8, ptr ${segment.address}, i64 ${source}`);
+  builder.emit(`call void @llvm.memcpy.p0.p0.i64(ptr align 1 ${to}, ptr align 1 ${from}, i64 ${count}, i1 false)`);
+}
+
+function emitDataDrop(translator: FunctionTranslator, operator: Operator): void {
+  translator.environment.dropDataSegment(translator.builder, operator.index);
+}

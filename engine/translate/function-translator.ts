@@ -1,0 +1,290 @@
+// Stage: translation (WebAssembly → LLVM IR) of one function body (Core spec §4.4
+// "Instructions", §2.5.3 functions), in the same per-operator loop as validation
+// (validateFunctionBody's visitor, as Wasmtime's func_translator.rs): each operator is
+// translated right after it validated. The operand stack holds LLVM value text (`%v12` or a
+// constant) with its value type; control frames (control-frame.ts) turn into LLVM blocks
+// with phis. Each operator family has its own emitter file (emit-*.ts), dispatched through
+// one table indexed by operator id. Locals live in entry-block allocas, zero-initialised,
+// parameters stored into them (mem2reg/SROA make them SSA at O1 and above).
+//
+// After br, br_table, return and unreachable the rest of the block is unreachable: the
+// validator keeps checking it, the translator only tracks its control frames.
+
+import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
+import { Operator } from '../binary/operator-reader.js';
+import { CompileError } from '../errors.js';
+import { OP_NAME, OPERATOR_ID_LIMIT, Op } from '../opcodes.js';
+import { TrapCode } from '../runtime/trap-codes.js';
+import {
+  FunctionValidator,
+  validateFunctionBody,
+  type OperatorVisitor,
+  type ValidationContext,
+} from '../validate/function-validator.js';
+import { NO_TYPES, type ValType } from '../value-types.js';
+import { ControlFrame, FrameKind } from './control-frame.js';
+import type { FunctionEnvironment, ModuleEnvironment } from './environment.js';
+import { FunctionBuilder } from './function-builder.js';
+import { PROF_TRAP_ON_TRUE, type IrModuleBuilder } from './ir-module.js';
+import { LLVM_TYPE, ZERO_VALUE, signatureOf, type Signature } from './ir-types.js';
+import { registerCallEmitters } from './emit-call.js';
+import { registerControlEmitters, emitElse, emitEnd } from './emit-control.js';
+import { registerConversionEmitters } from './emit-conversion.js';
+import { registerMemoryEmitters } from './emit-memory.js';
+import { registerNumericEmitters } from './emit-numeric.js';
+import { registerParametricEmitters } from './emit-parametric.js';
+import { registerTableEmitters } from './emit-table.js';
+import { registerVariableEmitters } from './emit-variable.js';
+
+/** Translates one operator; the translator's `offset` is the operator's byte offset. */
+export type OperatorEmitter = (translator: FunctionTranslator, operator: Operator) => void;
+
+export interface FunctionTranslationOptions {
+  /**
+   * Use the memarg alignment as LLVM `align` (capped at the natural size). Off by default:
+   * wasm alignment is only a hint, and an LLVM access whose address is less aligned than
+   * its `align` is undefined behaviour (LLVM-MAPPING.md "Memory").
+   */
+  readonly trustAlignmentHints?: boolean;
+  /**
+   * Declare callees instead of assuming their definitions are in the same LLVM module
+   * (functions compiled into separate modules).
+   */
+  readonly declareCallees?: boolean;
+}
+
+function emitUnsupported(translator: FunctionTranslator, operator: Operator): void {
+  throw new CompileError(`${OP_NAME[operator.opcode]} is not supported yet by the LLVM translator (SIMD)`, translator.offset);
+}
+
+/** The dispatch table: one emitter per operator id. */
+const EMITTERS: OperatorEmitter[] = new Array<OperatorEmitter>(OPERATOR_ID_LIMIT).fill(emitUnsupported);
+registerControlEmitters(EMITTERS);
+registerParametricEmitters(EMITTERS);
+registerVariableEmitters(EMITTERS);
+registerNumericEmitters(EMITTERS);
+registerConversionEmitters(EMITTERS);
+registerMemoryEmitters(EMITTERS);
+registerTableEmitters(EMITTERS);
+registerCallEmitters(EMITTERS);
+
+const OP_BLOCK = Op.Block;
+const OP_LOOP = Op.Loop;
+const OP_IF = Op.If;
+const OP_ELSE = Op.Else;
+const OP_END = Op.End;
+
+export class FunctionTranslator {
+  readonly builder: FunctionBuilder;
+  readonly environment: FunctionEnvironment;
+  readonly module: ModuleInfo;
+  readonly trustAlignmentHints: boolean;
+  readonly declareCallees: boolean;
+
+  // ---- Operand stack: value text and value type, `height` entries ----
+  values: string[] = [];
+  types = new Uint8Array(256);
+  height = 0;
+
+  // ---- Control stack ----
+  private readonly frames: ControlFrame[] = [];
+  frameCount = 0;
+  /** Whether the current position is reachable (the current LLVM block is open). */
+  reachable = true;
+
+  /** Byte offset of the operator being translated (for errors). */
+  offset = 0;
+  functionIndex = 0;
+  signature!: Signature;
+  /** Results of f64.promote_f32 in this function (see emit-conversion.ts, emitDemote). */
+  readonly promotedValues = new Set<string>();
+  private localTypes = new Uint8Array(64);
+  private localCount = 0;
+
+  private readonly validator: FunctionValidator;
+  private readonly operator = new Operator();
+  private readonly visitor: OperatorVisitor;
+
+  constructor(
+    readonly context: ValidationContext,
+    readonly moduleEnvironment: ModuleEnvironment,
+    readonly output: IrModuleBuilder,
+    options: FunctionTranslationOptions = {},
+  ) {
+    this.module = context.module;
+    this.environment = moduleEnvironment.functionEnvironment();
+    this.builder = new FunctionBuilder(output);
+    this.trustAlignmentHints = options.trustAlignmentHints ?? false;
+    this.declareCallees = options.declareCallees ?? false;
+    this.validator = new FunctionValidator(context);
+    this.visitor = (operator, offset) => {
+      this.offset = offset;
+      const opcode = operator.opcode;
+      if (this.reachable) {
+        EMITTERS[opcode](this, operator);
+      } else if (opcode === OP_END) {
+        emitEnd(this);
+      } else if (opcode === OP_ELSE) {
+        emitElse(this);
+      } else if (opcode === OP_BLOCK || opcode === OP_LOOP || opcode === OP_IF) {
+        this.pushFrame(FrameKind.Block, false, NO_TYPES, NO_TYPES, this.height);
+      }
+    };
+  }
+
+  /** Validates and translates one body; returns the LLVM `define`. */
+  translate(body: FunctionBody): string {
+    const module = this.module;
+    const functionIndex = body.functionIndex;
+    this.functionIndex = functionIndex;
+    const signature = signatureOf(module.types[module.functionTypeIndices[functionIndex]]);
+    this.signature = signature;
+    const builder = this.builder;
+    builder.reset();
+    this.environment.beginFunction(builder, functionIndex);
+    this.height = 0;
+    this.frameCount = 0;
+    this.reachable = true;
+    this.promotedValues.clear();
+    this.declareLocals(body, signature);
+    this.pushFrame(FrameKind.Function, true, NO_TYPES, signature.results, 0);
+
+    validateFunctionBody(this.context, body, this.visitor, this.validator, this.operator);
+
+    return this.finishFunction(signature);
+  }
+
+  private declareLocals(body: FunctionBody, signature: Signature): void {
+    const builder = this.builder;
+    const params = signature.params;
+    const total = params.length + body.localCount;
+    if (this.localTypes.length < total) this.localTypes = new Uint8Array(Math.max(total, this.localTypes.length * 2));
+    const localTypes = this.localTypes;
+    let index = 0;
+    for (; index < params.length; index++) {
+      const type = LLVM_TYPE[params[index]];
+      localTypes[index] = params[index];
+      builder.emitInPrologue(`%l${index} = alloca ${type}`);
+      builder.emitInPrologue(`store ${type} %p${index}, ptr %l${index}`);
+    }
+    for (const group of body.locals) {
+      const type = LLVM_TYPE[group.type];
+      const zero = ZERO_VALUE[group.type];
+      for (let i = 0; i < group.count; i++, index++) {
+        localTypes[index] = group.type;
+        builder.emitInPrologue(`%l${index} = alloca ${type}`);
+        builder.emitInPrologue(`store ${type} ${zero}, ptr %l${index}`);
+      }
+    }
+    this.localCount = index;
+  }
+
+  localType(index: number): ValType {
+    return this.localTypes[index] as ValType;
+  }
+
+  private finishFunction(signature: Signature): string {
+    const builder = this.builder;
+    const moduleEnvironment = this.moduleEnvironment;
+    const functionIndex = this.functionIndex;
+    let terminator = `  br label %start`;
+    if (builder.makesCalls) {
+      const exhausted = this.environment.stackExhaustedCondition(builder);
+      if (exhausted !== undefined) {
+        terminator = `  br i1 ${exhausted}, label %${builder.trapBlockLabel}, label %start, !prof ${PROF_TRAP_ON_TRUE}`;
+        builder.addTrapEdge(TrapCode.CallStackExhausted, 'entry');
+      }
+    }
+    if (builder.hasTrapEdges) {
+      const phi = builder.value();
+      builder.startBlock(builder.trapBlockLabel);
+      builder.emit(`${phi} = ${builder.trapCodePhi()}`);
+      this.environment.emitTrap(builder, phi);
+      builder.emit('unreachable');
+    }
+    const linkage = moduleEnvironment.isFunctionExternal(functionIndex) ? '' : 'internal ';
+    let parameters = 'ptr %vmctx';
+    const params = signature.params;
+    for (let i = 0; i < params.length; i++) parameters += `, ${LLVM_TYPE[params[i]]} %p${i}`;
+    const symbol = moduleEnvironment.functionSymbol(functionIndex);
+    return (
+      `define ${linkage}${signature.returnType} @${symbol}(${parameters}) {\nentry:\n` +
+      (builder.prologue.length !== 0 ? builder.prologue.join('\n') + '\n' : '') +
+      terminator +
+      '\n' +
+      builder.body.join('\n') +
+      '\n}\n'
+    );
+  }
+
+  // ---- Operand stack ----
+
+  push(value: string, type: ValType): void {
+    const height = this.height;
+    if (height === this.types.length) {
+      const grown = new Uint8Array(height * 2);
+      grown.set(this.types);
+      this.types = grown;
+    }
+    this.values[height] = value;
+    this.types[height] = type;
+    this.height = height + 1;
+  }
+
+  pop(): string {
+    return this.values[--this.height];
+  }
+
+  /** The value `depth` below the top (0 = top) without popping it. */
+  peek(depth: number): string {
+    return this.values[this.height - 1 - depth];
+  }
+
+  // ---- Control stack ----
+
+  pushFrame(kind: FrameKind, live: boolean, params: readonly ValType[], results: readonly ValType[], height: number): ControlFrame {
+    const index = this.frameCount;
+    let frame = this.frames[index];
+    if (frame === undefined) {
+      frame = new ControlFrame();
+      this.frames[index] = frame;
+    }
+    frame.reset(kind, live, params, results, height);
+    this.frameCount = index + 1;
+    return frame;
+  }
+
+  /** Frame at label depth `depth` (0 = innermost). */
+  frame(depth: number): ControlFrame {
+    return this.frames[this.frameCount - 1 - depth];
+  }
+
+  popFrame(): void {
+    this.frameCount--;
+  }
+
+  /** Params and results of a block type (s33: type index, -64 empty, or a single result). */
+  blockSignature(blockType: number): { params: readonly ValType[]; results: readonly ValType[] } {
+    if (blockType >= 0) return this.module.types[blockType];
+    return blockType === -64 ? EMPTY_BLOCK : singleResultBlock(blockType + 0x80);
+  }
+
+  /** Declares callee `symbol` when functions are compiled into separate LLVM modules. */
+  declareCallee(symbol: string, signature: Signature): void {
+    if (!this.declareCallees || this.output.hasDeclaration(symbol)) return;
+    let parameters = 'ptr';
+    for (const param of signature.params) parameters += `, ${LLVM_TYPE[param]}`;
+    this.output.declare(symbol, `declare ${signature.returnType} @${symbol}(${parameters})`);
+  }
+}
+
+const EMPTY_BLOCK = { params: NO_TYPES, results: NO_TYPES };
+const SINGLE_RESULT_BLOCKS = new Map<number, { params: readonly ValType[]; results: readonly ValType[] }>();
+function singleResultBlock(type: number): { params: readonly ValType[]; results: readonly ValType[] } {
+  let block = SINGLE_RESULT_BLOCKS.get(type);
+  if (block === undefined) {
+    block = { params: NO_TYPES, results: [type as ValType] };
+    SINGLE_RESULT_BLOCKS.set(type, block);
+  }
+  return block;
+}

@@ -1,0 +1,83 @@
+// Stage: translation (WebAssembly → LLVM IR). The LLVM module being written: header (target
+// triple and data layout when given), external declarations each emitted once, the function
+// definitions in order, and the fixed metadata every function refers to by number — TBAA
+// type nodes (LLVM-MAPPING.md "Memory": a store to linear memory must not force reloads of
+// globals or table pointers), the empty node for !invariant.load / !nonnull and the branch
+// weights that mark trap edges cold. The numbering is fixed so that functions translated
+// into separate LLVM modules (laziness, parallel compilation) share the same text.
+
+/** `!{}`: operand of !invariant.load and !nonnull. */
+export const MD_EMPTY = '!0';
+/** Access tags, one per disjoint kind of memory generated code touches. */
+export const TBAA_LINEAR_MEMORY = '!3';
+/** vmctx fields and the runtime's definitions (MemoryDefinition, TableDefinition, segment descriptors). */
+export const TBAA_VMCTX = '!5';
+/** Global cells (defined inline in vmctx, imported through a pointer). */
+export const TBAA_GLOBAL = '!7';
+/** Table element arrays. */
+export const TBAA_TABLE_ELEMENT = '!9';
+/** VMFuncRef fields (code, typeId, vmctx), written only by the runtime. */
+export const TBAA_FUNCREF = '!11';
+/** Branch weights for `br i1 %trap, label %trap, label %continue`: the trap side is cold. */
+export const PROF_TRAP_ON_TRUE = '!12';
+
+const METADATA = [
+  '!0 = !{}',
+  '!1 = !{!"wasm tbaa"}',
+  '!2 = !{!"wasm linear memory", !1, i64 0}',
+  '!3 = !{!2, !2, i64 0}',
+  '!4 = !{!"wasm vmctx", !1, i64 0}',
+  '!5 = !{!4, !4, i64 0}',
+  '!6 = !{!"wasm global", !1, i64 0}',
+  '!7 = !{!6, !6, i64 0}',
+  '!8 = !{!"wasm table element", !1, i64 0}',
+  '!9 = !{!8, !8, i64 0}',
+  '!10 = !{!"wasm funcref", !1, i64 0}',
+  '!11 = !{!10, !10, i64 0}',
+  '!12 = !{!"branch_weights", i32 1, i32 1048575}',
+].join('\n');
+
+export interface IrModuleHeader {
+  /** `target triple = "..."` when set (the native addon may set it itself). */
+  readonly targetTriple?: string;
+  /** `target datalayout = "..."` when set. */
+  readonly dataLayout?: string;
+  readonly moduleName?: string;
+}
+
+export class IrModuleBuilder {
+  /** Declarations and global variables by symbol, each written once before the definitions. */
+  private readonly declarations = new Map<string, string>();
+  private readonly definitions: string[] = [];
+
+  constructor(private readonly header: IrModuleHeader = {}) {}
+
+  /** Adds `text` (a `declare` or an external global) for `symbol` unless already there. */
+  declare(symbol: string, text: string): void {
+    if (!this.declarations.has(symbol)) this.declarations.set(symbol, text);
+  }
+
+  hasDeclaration(symbol: string): boolean {
+    return this.declarations.has(symbol);
+  }
+
+  /** Appends one complete definition (`define ... { ... }`). */
+  define(text: string): void {
+    this.definitions.push(text);
+  }
+
+  finish(): string {
+    const parts: string[] = [];
+    parts.push(`; ModuleID = '${this.header.moduleName ?? 'wasm'}'`);
+    parts.push(`source_filename = "${this.header.moduleName ?? 'wasm'}"`);
+    if (this.header.dataLayout) parts.push(`target datalayout = "${this.header.dataLayout}"`);
+    if (this.header.targetTriple) parts.push(`target triple = "${this.header.targetTriple}"`);
+    parts.push('');
+    for (const text of this.declarations.values()) parts.push(text);
+    parts.push('');
+    for (const text of this.definitions) parts.push(text);
+    parts.push(METADATA);
+    parts.push('');
+    return parts.join('\n');
+  }
+}

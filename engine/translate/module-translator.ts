@@ -1,0 +1,127 @@
+// Stage: translation (WebAssembly → LLVM IR) of a whole module (Core spec §2.5 "Modules"):
+// every function body through the shared validate-and-translate loop, then what the
+// environment adds (trampolines), into one LLVM module; or one function into its own LLVM
+// module, with its callees declared, for lazy or parallel compilation. The symbol table
+// says which external names the module defines, so the runtime can ask the JIT for their
+// addresses.
+
+import { decodeModule } from '../binary/decode-module.js';
+import type { ModuleInfo } from '../binary/module-info.js';
+import { validateModuleStructure } from '../validate/module-validator.js';
+import { createValidationContext, type ValidationContext } from '../validate/function-validator.js';
+import type { ModuleEnvironment, SymbolTable } from './environment.js';
+import { FunctionTranslator, type FunctionTranslationOptions } from './function-translator.js';
+import { IrModuleBuilder, type IrModuleHeader } from './ir-module.js';
+import { RuntimeEnvironment } from './runtime-environment.js';
+
+export interface TranslateOptions extends IrModuleHeader {
+  /** See FunctionTranslationOptions.trustAlignmentHints. */
+  readonly trustAlignmentHints?: boolean;
+}
+
+export interface TranslatedModule {
+  /** LLVM 19 IR text of the module. */
+  readonly ir: string;
+  readonly symbols: SymbolTable;
+}
+
+/**
+ * Translates module structure already validated (validateModuleStructure); function bodies
+ * are validated here, as they are translated. Reusable for several functions of one module.
+ */
+export class ModuleTranslator {
+  readonly context: ValidationContext;
+
+  constructor(
+    readonly module: ModuleInfo,
+    readonly environment: ModuleEnvironment,
+    readonly options: TranslateOptions = {},
+  ) {
+    this.context = createValidationContext(module);
+  }
+
+  /** All functions and trampolines in one LLVM module. */
+  translateModule(): TranslatedModule {
+    const output = new IrModuleBuilder(this.options);
+    const symbols = this.translateModuleInto(output);
+    return { ir: output.finish(), symbols };
+  }
+
+  /**
+   * Adds all functions and trampolines to `output`, which may already hold other modules'
+   * code (their symbols must differ: RuntimeEnvironment's symbolPrefix).
+   */
+  translateModuleInto(output: IrModuleBuilder): SymbolTable {
+    const { module, environment } = this;
+    environment.declareRuntime(output);
+    const translator = new FunctionTranslator(this.context, environment, output, this.functionOptions(false));
+    const functions = new Map<number, string>();
+    for (const body of module.functionBodies) {
+      output.define(translator.translate(body));
+      if (environment.isFunctionExternal(body.functionIndex)) {
+        functions.set(body.functionIndex, environment.functionSymbol(body.functionIndex));
+      }
+    }
+    const extras = environment.finishModule(output);
+    return symbolTable(functions, extras.entryTrampolines, extras.hostTrampolines);
+  }
+
+  /**
+   * Defined function `functionIndex` alone in an LLVM module, its callees declared (the
+   * environment must make every function external, e.g. RuntimeEnvironment with
+   * allFunctionsExternal). Trampolines are not included.
+   */
+  translateFunction(functionIndex: number): TranslatedModule {
+    const { module, environment } = this;
+    const body = module.functionBodies[functionIndex - module.importedFunctionCount];
+    if (body === undefined) throw new RangeError(`function ${functionIndex} is not a defined function`);
+    const output = new IrModuleBuilder(this.options);
+    environment.declareRuntime(output);
+    const translator = new FunctionTranslator(this.context, environment, output, this.functionOptions(true));
+    output.define(translator.translate(body));
+    const functions = new Map<number, string>();
+    if (environment.isFunctionExternal(functionIndex)) functions.set(functionIndex, environment.functionSymbol(functionIndex));
+    return { ir: output.finish(), symbols: symbolTable(functions, new Map(), new Map()) };
+  }
+
+  private functionOptions(declareCallees: boolean): FunctionTranslationOptions {
+    return { trustAlignmentHints: this.options.trustAlignmentHints, declareCallees };
+  }
+}
+
+function symbolTable(
+  functions: ReadonlyMap<number, string>,
+  entryTrampolines: ReadonlyMap<number, string>,
+  hostTrampolines: ReadonlyMap<number, string>,
+): SymbolTable {
+  const all = new Set<string>(functions.values());
+  for (const symbol of entryTrampolines.values()) all.add(symbol);
+  for (const symbol of hostTrampolines.values()) all.add(symbol);
+  return { functions, entryTrampolines, hostTrampolines, all: [...all] };
+}
+
+/** Translates a decoded module whose structure is valid; `environment` defaults to our runtime's. */
+export function translateModule(
+  module: ModuleInfo,
+  environment: ModuleEnvironment = new RuntimeEnvironment(module),
+  options: TranslateOptions = {},
+): TranslatedModule {
+  return new ModuleTranslator(module, environment, options).translateModule();
+}
+
+/** One defined function in its own LLVM module (see ModuleTranslator.translateFunction). */
+export function translateFunction(
+  module: ModuleInfo,
+  functionIndex: number,
+  environment: ModuleEnvironment = new RuntimeEnvironment(module, { allFunctionsExternal: true }),
+  options: TranslateOptions = {},
+): TranslatedModule {
+  return new ModuleTranslator(module, environment, options).translateFunction(functionIndex);
+}
+
+/** Decodes, validates and translates `bytes` with our runtime's environment. */
+export function translateModuleBytes(bytes: Uint8Array, options: TranslateOptions = {}): TranslatedModule {
+  const module = decodeModule(bytes);
+  validateModuleStructure(module);
+  return translateModule(module, new RuntimeEnvironment(module), options);
+}

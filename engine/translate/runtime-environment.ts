@@ -1,0 +1,307 @@
+// Stage: translation (WebAssembly → LLVM IR). Our runtime's implementation of the
+// translation environment (environment.ts): where generated code finds memories, tables,
+// globals, functions and segments in an instance's vmctx (engine/runtime/vmctx-layout.ts),
+// how it reads the runtime's structures (engine/runtime/abi.ts: MemoryDefinition,
+// TableDefinition, FuncRef), which runtime entry points it calls (wasm_rt_trap,
+// wasm_rt_memory_grow, wasm_rt_table_grow, the stack limit) and which trampolines the
+// module gets (trampolines.ts).
+//
+// Loads of values that never change after instantiation (definition pointers, memory base,
+// imported-global cell pointers, immutable globals, FuncRef fields) are !invariant.load, so
+// LLVM may hoist and merge them; the memory base and definition pointers are loaded once in
+// the entry block.
+
+import { ExternalKind, type ModuleInfo } from '../binary/module-info.js';
+import { FuncRef, MemoryDefinition, RuntimeSymbols, SymbolNames, TableDefinition, canonicalTypeId } from '../runtime/abi.js';
+import { TrapCode } from '../runtime/trap-codes.js';
+import { SegmentDescriptor, VmctxLayout } from '../runtime/vmctx-layout.js';
+import { collectDeclaredFunctionReferences } from '../validate/function-validator.js';
+import type { Callee, EnvironmentSymbols, FunctionEnvironment, ModuleEnvironment, SegmentView } from './environment.js';
+import type { FunctionBuilder } from './function-builder.js';
+import { MD_EMPTY, TBAA_FUNCREF, TBAA_GLOBAL, TBAA_TABLE_ELEMENT, TBAA_VMCTX, type IrModuleBuilder } from './ir-module.js';
+import { LLVM_TYPE, VALUE_BYTES, signatureOf, valueTypeNames } from './ir-types.js';
+import { emitEntryTrampoline, emitHostTrampoline } from './trampolines.js';
+
+const INVARIANT = `!invariant.load ${MD_EMPTY}`;
+
+export interface RuntimeEnvironmentOptions {
+  /**
+   * Give every defined function an external name (functions compiled into separate LLVM
+   * modules must see each other). Default: only the functions the runtime needs.
+   */
+  readonly allFunctionsExternal?: boolean;
+  /**
+   * Prepended to every symbol the module defines, so that several modules can share one
+   * LLVM module or JIT dylib (the runtime symbols wasm_rt_* are not prefixed).
+   */
+  readonly symbolPrefix?: string;
+}
+
+export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironment {
+  readonly layout: VmctxLayout;
+  /** 1 for each function the runtime (or another module) can reach: exported, in a table, ref.func'd, start. */
+  readonly escaping: Uint8Array;
+  private readonly allFunctionsExternal: boolean;
+  private readonly symbolPrefix: string;
+  private readonly typeIds: string[] = [];
+
+  // Per-function caches of entry-block values.
+  private memoryDefinitions: string[] = [];
+  private memoryBases: string[] = [];
+  private tableDefinitions: string[] = [];
+
+  constructor(
+    readonly module: ModuleInfo,
+    options: RuntimeEnvironmentOptions = {},
+  ) {
+    this.layout = new VmctxLayout(module);
+    this.allFunctionsExternal = options.allFunctionsExternal ?? false;
+    this.symbolPrefix = options.symbolPrefix ?? '';
+    const escaping = collectDeclaredFunctionReferences(module);
+    if (module.start !== undefined) escaping[module.start.functionIndex] = 1;
+    this.escaping = escaping;
+  }
+
+  // ---- ModuleEnvironment ----
+
+  functionSymbol(functionIndex: number): string {
+    return this.symbolPrefix + SymbolNames.definedFunction(functionIndex);
+  }
+
+  isFunctionExternal(functionIndex: number): boolean {
+    return this.allFunctionsExternal || this.escaping[functionIndex] === 1;
+  }
+
+  functionEnvironment(): FunctionEnvironment {
+    return this;
+  }
+
+  declareRuntime(output: IrModuleBuilder): void {
+    output.declare(RuntimeSymbols.trap, `declare void @${RuntimeSymbols.trap}(i32) noreturn cold nounwind`);
+    output.declare(RuntimeSymbols.memoryGrow, `declare i32 @${RuntimeSymbols.memoryGrow}(ptr, i32)`);
+    output.declare(RuntimeSymbols.tableGrow, `declare i32 @${RuntimeSymbols.tableGrow}(ptr, i32, i64)`);
+    output.declare(RuntimeSymbols.stackLimit, `@${RuntimeSymbols.stackLimit} = external global i64`);
+  }
+
+  finishModule(output: IrModuleBuilder): EnvironmentSymbols {
+    const module = this.module;
+    const entryTrampolines = new Map<number, string>();
+    const hostTrampolines = new Map<number, string>();
+    // One trampoline per distinct signature, named after the first type index that has it.
+    const bySignature = new Map<string, string>();
+    const signatureKey = (typeIndex: number): string => {
+      const type = module.types[typeIndex];
+      return `${type.params.join(',')}:${type.results.join(',')}`;
+    };
+    for (let functionIndex = 0; functionIndex < module.functionTypeIndices.length; functionIndex++) {
+      if (this.escaping[functionIndex] !== 1) continue;
+      const typeIndex = module.functionTypeIndices[functionIndex];
+      if (entryTrampolines.has(typeIndex)) continue;
+      const key = `entry ${signatureKey(typeIndex)}`;
+      let symbol = bySignature.get(key);
+      if (symbol === undefined) {
+        symbol = this.symbolPrefix + SymbolNames.entryTrampoline(typeIndex);
+        bySignature.set(key, symbol);
+        emitEntryTrampoline(output, symbol, signatureOf(module.types[typeIndex]));
+      }
+      entryTrampolines.set(typeIndex, symbol);
+    }
+    for (const entry of module.imports) {
+      if (entry.kind !== ExternalKind.Function) continue;
+      const typeIndex = entry.typeIndex;
+      if (hostTrampolines.has(typeIndex)) continue;
+      const key = `host ${signatureKey(typeIndex)}`;
+      let symbol = bySignature.get(key);
+      if (symbol === undefined) {
+        symbol = this.symbolPrefix + SymbolNames.hostTrampoline(typeIndex);
+        bySignature.set(key, symbol);
+        output.declare(RuntimeSymbols.hostCall, `declare void @${RuntimeSymbols.hostCall}(ptr, ptr)`);
+        emitHostTrampoline(output, symbol, signatureOf(module.types[typeIndex]), RuntimeSymbols.hostCall);
+      }
+      hostTrampolines.set(typeIndex, symbol);
+    }
+    return { entryTrampolines, hostTrampolines };
+  }
+
+  // ---- FunctionEnvironment ----
+
+  beginFunction(): void {
+    this.memoryDefinitions.length = 0;
+    this.memoryBases.length = 0;
+    this.tableDefinitions.length = 0;
+  }
+
+  /** `ptr` to vmctx + offset, in the body. */
+  private vmctxField(builder: FunctionBuilder, offset: number): string {
+    return offset === 0 ? '%vmctx' : builder.assign(`getelementptr inbounds i8, ptr %vmctx, i64 ${offset}`);
+  }
+
+  private vmctxFieldInPrologue(builder: FunctionBuilder, offset: number): string {
+    return offset === 0 ? '%vmctx' : builder.assignInPrologue(`getelementptr inbounds i8, ptr %vmctx, i64 ${offset}`);
+  }
+
+  /** The MemoryDefinition pointer of memory `index`, loaded once in the entry block. */
+  private memoryDefinition(builder: FunctionBuilder, index: number): string {
+    let definition = this.memoryDefinitions[index];
+    if (definition === undefined) {
+      const field = this.vmctxFieldInPrologue(builder, this.layout.memoryDefinitionPointer(index));
+      definition = builder.assignInPrologue(`load ptr, ptr ${field}, align 8, !tbaa ${TBAA_VMCTX}, ${INVARIANT}, !nonnull ${MD_EMPTY}`);
+      this.memoryDefinitions[index] = definition;
+    }
+    return definition;
+  }
+
+  memoryBase(builder: FunctionBuilder, memoryIndex: number): string {
+    let base = this.memoryBases[memoryIndex];
+    if (base === undefined) {
+      const definition = this.memoryDefinition(builder, memoryIndex);
+      const field = MemoryDefinition.base === 0 ? definition : builder.assignInPrologue(`getelementptr inbounds i8, ptr ${definition}, i64 ${MemoryDefinition.base}`);
+      base = builder.assignInPrologue(`load ptr, ptr ${field}, align 8, !tbaa ${TBAA_VMCTX}, ${INVARIANT}, !nonnull ${MD_EMPTY}`);
+      this.memoryBases[memoryIndex] = base;
+    }
+    return base;
+  }
+
+  memoryByteLength(builder: FunctionBuilder, memoryIndex: number): string {
+    const definition = this.memoryDefinition(builder, memoryIndex);
+    const field = builder.assign(`getelementptr inbounds i8, ptr ${definition}, i64 ${MemoryDefinition.byteLength}`);
+    return builder.assign(`load i64, ptr ${field}, align 8, !tbaa ${TBAA_VMCTX}`);
+  }
+
+  memoryGrow(builder: FunctionBuilder, memoryIndex: number, deltaPages: string): string {
+    const definition = this.memoryDefinition(builder, memoryIndex);
+    return builder.assign(`call i32 @${RuntimeSymbols.memoryGrow}(ptr ${definition}, i32 ${deltaPages})`);
+  }
+
+  /** `ptr` to global `index`'s cell and whether its value never changes. */
+  private globalCell(builder: FunctionBuilder, index: number): string {
+    if (this.layout.isImportedGlobal(index)) {
+      const field = this.vmctxField(builder, this.layout.importedGlobalPointer(index));
+      return builder.assign(`load ptr, ptr ${field}, align 8, !tbaa ${TBAA_VMCTX}, ${INVARIANT}, !nonnull ${MD_EMPTY}`);
+    }
+    return this.vmctxField(builder, this.layout.definedGlobalCell(index));
+  }
+
+  globalGet(builder: FunctionBuilder, globalIndex: number): string {
+    const global = this.module.globals[globalIndex];
+    const type = global.type.type;
+    const cell = this.globalCell(builder, globalIndex);
+    const invariant = global.type.mutable ? '' : `, ${INVARIANT}`;
+    return builder.assign(`load ${LLVM_TYPE[type]}, ptr ${cell}, align ${Math.min(VALUE_BYTES[type], 16)}, !tbaa ${TBAA_GLOBAL}${invariant}`);
+  }
+
+  globalSet(builder: FunctionBuilder, globalIndex: number, value: string): void {
+    const type = this.module.globals[globalIndex].type.type;
+    const cell = this.globalCell(builder, globalIndex);
+    builder.emit(`store ${LLVM_TYPE[type]} ${value}, ptr ${cell}, align ${Math.min(VALUE_BYTES[type], 16)}, !tbaa ${TBAA_GLOBAL}`);
+  }
+
+  /** The TableDefinition pointer of table `index`, loaded once in the entry block. */
+  private tableDefinition(builder: FunctionBuilder, index: number): string {
+    let definition = this.tableDefinitions[index];
+    if (definition === undefined) {
+      const field = this.vmctxFieldInPrologue(builder, this.layout.tableDefinitionPointer(index));
+      definition = builder.assignInPrologue(`load ptr, ptr ${field}, align 8, !tbaa ${TBAA_VMCTX}, ${INVARIANT}, !nonnull ${MD_EMPTY}`);
+      this.tableDefinitions[index] = definition;
+    }
+    return definition;
+  }
+
+  tableLength(builder: FunctionBuilder, tableIndex: number): string {
+    const definition = this.tableDefinition(builder, tableIndex);
+    const field = builder.assign(`getelementptr inbounds i8, ptr ${definition}, i64 ${TableDefinition.length}`);
+    return builder.assign(`load i64, ptr ${field}, align 8, !tbaa ${TBAA_VMCTX}`);
+  }
+
+  tableElements(builder: FunctionBuilder, tableIndex: number): string {
+    const definition = this.tableDefinition(builder, tableIndex);
+    const field = TableDefinition.elements === 0 ? definition : builder.assign(`getelementptr inbounds i8, ptr ${definition}, i64 ${TableDefinition.elements}`);
+    return builder.assign(`load ptr, ptr ${field}, align 8, !tbaa ${TBAA_VMCTX}`);
+  }
+
+  tableGrow(builder: FunctionBuilder, tableIndex: number, delta: string, initial: string): string {
+    const definition = this.tableDefinition(builder, tableIndex);
+    return builder.assign(`call i32 @${RuntimeSymbols.tableGrow}(ptr ${definition}, i32 ${delta}, i64 ${initial})`);
+  }
+
+  /** Code and vmctx of the FuncRef at `funcRef` (a ptr), loaded as invariant. */
+  private calleeOf(builder: FunctionBuilder, funcRef: string): Callee {
+    const code = builder.assign(`load ptr, ptr ${funcRef}, align 8, !tbaa ${TBAA_FUNCREF}, ${INVARIANT}`);
+    const vmctxField = builder.assign(`getelementptr inbounds i8, ptr ${funcRef}, i64 ${FuncRef.vmctx}`);
+    const vmctx = builder.assign(`load ptr, ptr ${vmctxField}, align 8, !tbaa ${TBAA_FUNCREF}, ${INVARIANT}`);
+    return { code, vmctx };
+  }
+
+  importedCallee(builder: FunctionBuilder, functionIndex: number): Callee {
+    return this.calleeOf(builder, this.vmctxField(builder, this.layout.funcRef(functionIndex)));
+  }
+
+  /** Signed decimal text of type `typeIndex`'s canonical id (abi.ts canonicalTypeId). */
+  private typeId(typeIndex: number): string {
+    let id = this.typeIds[typeIndex];
+    if (id === undefined) {
+      const type = this.module.types[typeIndex];
+      id = BigInt.asIntN(64, canonicalTypeId(valueTypeNames(type.params), valueTypeNames(type.results))).toString();
+      this.typeIds[typeIndex] = id;
+    }
+    return id;
+  }
+
+  indirectCallee(builder: FunctionBuilder, tableIndex: number, typeIndex: number, elementIndex: string): Callee {
+    const index = builder.assign(`zext i32 ${elementIndex} to i64`);
+    const length = this.tableLength(builder, tableIndex);
+    builder.trapIf(builder.assign(`icmp uge i64 ${index}, ${length}`), TrapCode.UndefinedElement);
+    const elements = this.tableElements(builder, tableIndex);
+    const slot = builder.assign(`getelementptr inbounds ptr, ptr ${elements}, i64 ${index}`);
+    const funcRef = builder.assign(`load ptr, ptr ${slot}, align 8, !tbaa ${TBAA_TABLE_ELEMENT}`);
+    builder.trapIf(builder.assign(`icmp eq ptr ${funcRef}, null`), TrapCode.UninitializedElement);
+    const typeIdField = builder.assign(`getelementptr inbounds i8, ptr ${funcRef}, i64 ${FuncRef.typeId}`);
+    const typeId = builder.assign(`load i64, ptr ${typeIdField}, align 8, !tbaa ${TBAA_FUNCREF}, ${INVARIANT}`);
+    builder.trapIf(builder.assign(`icmp ne i64 ${typeId}, ${this.typeId(typeIndex)}`), TrapCode.IndirectCallTypeMismatch);
+    return this.calleeOf(builder, funcRef);
+  }
+
+  functionReference(builder: FunctionBuilder, functionIndex: number): string {
+    return this.vmctxField(builder, this.layout.funcRef(functionIndex));
+  }
+
+  private segment(builder: FunctionBuilder, offset: number): SegmentView {
+    const descriptor = this.vmctxField(builder, offset);
+    const address = builder.assign(`load ptr, ptr ${descriptor}, align 8, !tbaa ${TBAA_VMCTX}`);
+    const lengthField = builder.assign(`getelementptr inbounds i8, ptr ${descriptor}, i64 ${SegmentDescriptor.length}`);
+    const length = builder.assign(`load i64, ptr ${lengthField}, align 8, !tbaa ${TBAA_VMCTX}`);
+    return { address, length };
+  }
+
+  private dropSegment(builder: FunctionBuilder, offset: number): void {
+    const lengthField = this.vmctxField(builder, offset + SegmentDescriptor.length);
+    builder.emit(`store i64 0, ptr ${lengthField}, align 8, !tbaa ${TBAA_VMCTX}`);
+  }
+
+  dataSegment(builder: FunctionBuilder, dataIndex: number): SegmentView {
+    return this.segment(builder, this.layout.dataSegment(dataIndex));
+  }
+
+  dropDataSegment(builder: FunctionBuilder, dataIndex: number): void {
+    this.dropSegment(builder, this.layout.dataSegment(dataIndex));
+  }
+
+  elementSegment(builder: FunctionBuilder, elementIndex: number): SegmentView {
+    return this.segment(builder, this.layout.elementSegment(elementIndex));
+  }
+
+  dropElementSegment(builder: FunctionBuilder, elementIndex: number): void {
+    this.dropSegment(builder, this.layout.elementSegment(elementIndex));
+  }
+
+  emitTrap(builder: FunctionBuilder, code: string): void {
+    builder.emit(`call void @${RuntimeSymbols.trap}(i32 ${code})`);
+  }
+
+  stackExhaustedCondition(builder: FunctionBuilder): string {
+    const frame = builder.assignInPrologue('call ptr @llvm.frameaddress.p0(i32 0)');
+    const address = builder.assignInPrologue(`ptrtoint ptr ${frame} to i64`);
+    const limit = builder.assignInPrologue(`load i64, ptr @${RuntimeSymbols.stackLimit}, align 8, !tbaa ${TBAA_VMCTX}`);
+    return builder.assignInPrologue(`icmp ult i64 ${address}, ${limit}`);
+  }
+}
