@@ -34,6 +34,7 @@ import {
   SINGLE_RESULT,
   ValType,
   isNumericOrVectorType,
+  isValueTypeByte,
   isReferenceType,
   valTypeName,
 } from '../value-types.js';
@@ -315,8 +316,8 @@ export class FunctionValidator {
 
   /**
    * Validation without a visitor: the same results as the read/step loop, with the most
-   * frequent operators (local.get/set/tee, small i32.const and plain fixed-signature
-   * operators) handled inline when they are trivially valid. Anything else, including every
+   * frequent operators (local.get/set/tee, small i32.const, plain fixed-signature operators,
+   * loads and stores, and simple block/loop/end) handled inline when they are trivially valid. Anything else, including every
    * operator that would fail, goes through `reader.read` and `step`, which report the error.
    */
   validateRemainingOperators(reader: OperatorReader, operator: Operator): void {
@@ -324,33 +325,72 @@ export class FunctionValidator {
     const end = reader.end;
     const localTypes = this.localTypes;
     const localCount = this.localCount;
+    const hasMemory = this.context.memoryCount !== 0;
+    // The operand stack and the top frame's height live in locals; they are written back
+    // before the general path runs and read again after it.
+    let types = this.operandTypes;
+    let count = this.operandCount;
+    let floor = this.topHeight;
     let pos = reader.pos;
     while (pos < end) {
       const byte = bytes[pos];
       const next = pos + 1 < end ? bytes[pos + 1] : 0x80;
-      let count = this.operandCount;
       if (byte === 0x20) {
         // local.get with a one-byte index
-        if (next < 0x80 && next < localCount) {
-          if (count === this.operandTypes.length) this.growOperands();
-          this.operandTypes[count] = localTypes[next];
-          this.operandCount = count + 1;
+        if (next < 0x80 && next < localCount && count < types.length) {
+          types[count++] = localTypes[next];
           pos += 2;
           continue;
         }
       } else if (byte === 0x21 || byte === 0x22) {
         // local.set / local.tee with a one-byte index and a matching operand
-        if (next < 0x80 && next < localCount && count > this.topHeight && this.operandTypes[count - 1] === localTypes[next]) {
-          if (byte === 0x21) this.operandCount = count - 1;
+        if (next < 0x80 && next < localCount && count > floor && types[count - 1] === localTypes[next]) {
+          if (byte === 0x21) count--;
           pos += 2;
           continue;
         }
       } else if (byte === 0x41) {
         // i32.const with a one-byte immediate
-        if (next < 0x80) {
-          if (count === this.operandTypes.length) this.growOperands();
-          this.operandTypes[count] = ValType.I32;
-          this.operandCount = count + 1;
+        if (next < 0x80 && count < types.length) {
+          types[count++] = ValType.I32;
+          pos += 2;
+          continue;
+        }
+      } else if (byte === 0x0b) {
+        // end of a block, loop, if or else with no parameters and at most one result
+        const top = this.frameCount - 1;
+        if (top > 0) {
+          const blockType = this.frameBlockTypes[top];
+          const kind = this.frameKinds[top];
+          const height = this.frameHeights[top];
+          if (
+            (blockType === BLOCK_TYPE_EMPTY && count === height) ||
+            (blockType < 0 && kind !== FrameKind.If && count === height + 1 && types[count - 1] === blockType + 0x80)
+          ) {
+            this.poppedFrameKind = kind as FrameKind;
+            this.poppedFrameBlockType = blockType;
+            this.poppedFrameHeight = height;
+            this.poppedFrameUnreachable = this.frameUnreachable[top] !== 0;
+            this.frameCount = top;
+            floor = this.frameHeights[top - 1];
+            this.topHeight = floor;
+            this.topUnreachable = this.frameUnreachable[top - 1];
+            pos += 1;
+            continue;
+          }
+        }
+      } else if (byte === 0x02 || byte === 0x03) {
+        // block / loop with an empty or single-value block type
+        if ((next === 0x40 || isValueTypeByte(next)) && this.frameCount < this.frameKinds.length) {
+          const index = this.frameCount;
+          this.frameKinds[index] = byte === 0x02 ? FrameKind.Block : FrameKind.Loop;
+          this.frameBlockTypes[index] = next - 0x80;
+          this.frameHeights[index] = count;
+          this.frameUnreachable[index] = 0;
+          this.frameCount = index + 1;
+          floor = count;
+          this.topHeight = count;
+          this.topUnreachable = 0;
           pos += 2;
           continue;
         }
@@ -361,40 +401,39 @@ export class FunctionValidator {
           // A load or store whose alignment and offset are one byte each, with a memory.
           signature = MEMORY_ACCESS_SIGNATURE[byte];
           if (signature >= 0) {
-            if (next <= OP_EXTRA[byte] && pos + 2 < end && bytes[pos + 2] < 0x80 && this.context.memoryCount !== 0) length = 3;
+            if (hasMemory && next <= OP_EXTRA[byte] && pos + 2 < end && bytes[pos + 2] < 0x80) length = 3;
             else signature = -1;
           }
         }
         if (signature >= 0) {
           const popCount = (signature >>> 28) & 3;
-          const types = this.operandTypes;
           if (
-            count - popCount >= this.topHeight &&
+            count - popCount >= floor &&
+            count < types.length &&
             (popCount < 1 || types[count - 1] === ((signature >>> 7) & 0x7f)) &&
             (popCount < 2 || types[count - 2] === ((signature >>> 14) & 0x7f)) &&
             (popCount < 3 || types[count - 3] === ((signature >>> 21) & 0x7f))
           ) {
             count -= popCount;
             const result = signature & 0x7f;
-            if (result !== 0) {
-              if (count === types.length) {
-                this.operandCount = count;
-                this.growOperands();
-              }
-              this.operandTypes[count++] = result;
-            }
-            this.operandCount = count;
+            if (result !== 0) types[count++] = result;
             pos += length;
             continue;
           }
         }
       }
+      // The general path: anything else, and every operator that might fail.
+      this.operandCount = count;
       reader.pos = pos;
       reader.read(operator);
       this.step(pos, operator);
       pos = reader.pos;
       if (this.frameCount === 0 && pos !== end) throw new CompileError('operators remaining after end of function', pos);
+      types = this.operandTypes;
+      count = this.operandCount;
+      floor = this.topHeight;
     }
+    this.operandCount = count;
     reader.pos = pos;
   }
 
