@@ -151,3 +151,15 @@ describe('state visible to a translator after each step', () => {
     expect(seen).toEqual([`loop label carries [], results [${I64}]`, `popped kind ${FrameKind.Loop} block type -2`]);
   });
 });
+
+describe('validateFunctionBody entry points', () => {
+  test('by module and function index, with a visitor that sees every operator', async () => {
+    const { decodeModule } = await import('../binary/decode-module.js');
+    const { validateFunctionBody } = await import('./function-validator.js');
+    const module = decodeModule(singleFunctionModule([I32], [I32], [0x20, 0, 0x41, 1, 0x6a, 0x0b]));
+    const names: string[] = [];
+    validateFunctionBody(module, 0, (operator) => names.push(OP_NAME[operator.opcode]));
+    expect(names).toEqual(['local.get', 'i32.const', 'i32.add', 'end']);
+    expect(() => validateFunctionBody(module, 1)).toThrow(RangeError);
+  });
+});

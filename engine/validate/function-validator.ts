@@ -855,15 +855,28 @@ export type OperatorVisitor = (operator: Operator, offset: number, validator: Fu
 
 /**
  * Validates one function body: read an operator, validate it, then hand it to `visitor`.
- * `operator` and `validator` may be passed in to reuse them across functions.
+ * Takes either a precomputed ValidationContext and a FunctionBody (what a module-wide loop
+ * uses) or a ModuleInfo and a function index (in the function index space, imports first).
+ * The module must already have passed `validateModuleStructure` (module-validator.ts).
+ * `validator` and `operator` may be passed in to reuse them across functions.
  */
 export function validateFunctionBody(
-  context: ValidationContext,
-  body: FunctionBody,
+  moduleOrContext: ValidationContext | ModuleInfo,
+  bodyOrFunctionIndex: FunctionBody | number,
   visitor?: OperatorVisitor,
-  validator: FunctionValidator = new FunctionValidator(context),
+  validator?: FunctionValidator,
   operator: Operator = new Operator(),
 ): void {
+  const context = 'functionBodies' in moduleOrContext ? createValidationContext(moduleOrContext) : moduleOrContext;
+  let body: FunctionBody;
+  if (typeof bodyOrFunctionIndex === 'number') {
+    const found = context.module.functionBodies[bodyOrFunctionIndex - context.module.importedFunctionCount];
+    if (found === undefined) throw new RangeError(`function ${bodyOrFunctionIndex} has no body in this module`);
+    body = found;
+  } else {
+    body = bodyOrFunctionIndex;
+  }
+  validator ??= new FunctionValidator(context);
   const reader = new OperatorReader(context.module.bytes, body.codeStart, body.end);
   validator.begin(body, context);
   const end = body.end;
