@@ -33,6 +33,8 @@ describe('operator reader', () => {
     expect(readOne(0x04, 0x6f).blockType).toBe(-17);
     expect(readOne(0x02, 0x85, 0x01).blockType).toBe(133);
     expect(compileErrorOf(() => readOne(0x02, 0x50)).problem).toBe('malformed block type');
+    // -64 in two bytes is not the empty type: the grammar has only the byte 0x40 (V8 accepts it).
+    expect(compileErrorOf(() => readOne(0x02, 0xc0, 0x7f)).problem).toBe('malformed block type');
   });
   test('memory arguments, lanes and shuffles', () => {
     const load = readOne(0x28, 0x02, 0x80, 0x01);

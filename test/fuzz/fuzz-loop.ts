@@ -93,7 +93,7 @@ export function runValidateFuzz(options: FuzzOptions): FuzzReport {
     oursValid: 0,
     v8Valid: 0,
     agreed: 0,
-    expectedDivergences: { 'exception-handling': 0, threads: 0 },
+    expectedDivergences: { 'exception-handling': 0, threads: 0, 'v8-multi-byte-empty-block-type': 0 },
     findings: [],
     elapsedMs: 0,
     ourValidateMs: 0,
@@ -155,7 +155,7 @@ export function formatFuzzReport(report: FuzzReport): string {
   return [
     `inputs: ${report.inputs} (seeds: ${report.seeds.spec} spec, ${report.seeds.suites} suites, ${report.seeds.generated} binaryen)`,
     `valid: ours ${report.oursValid}, V8 ${report.v8Valid}; agreed ${report.agreed}`,
-    `expected divergences (post-2.0 features V8 ships enabled): exception-handling ${report.expectedDivergences['exception-handling']}, threads ${report.expectedDivergences.threads}`,
+    `expected divergences (V8 accepts, we reject; see expected-divergences.ts): exception-handling ${report.expectedDivergences['exception-handling']}, threads ${report.expectedDivergences.threads}, multi-byte empty block type ${report.expectedDivergences['v8-multi-byte-empty-block-type']}`,
     `disagreements: ${report.findings.filter((f) => f.kind !== 'crash').length}; non-CompileError errors: ${report.findings.filter((f) => f.kind === 'crash').length}`,
     `time: ${seconds} s (our validation ${(report.ourValidateMs / 1000).toFixed(1)} s)`,
   ].join('\n');
