@@ -22,3 +22,9 @@ export const MAX_FUNCTION_LOCALS = 50_000;
 export const MAX_MODULE_SIZE = 1_073_741_824;
 /** Pages of 64 KiB in a 32-bit memory (the core spec's own bound: 2^16). */
 export const MAX_MEMORY_PAGES = 65_536;
+/**
+ * Targets of one br_table. Not in the JS API's list: V8's own limit
+ * (kV8MaxWasmFunctionBrTableSize), adopted so that `validate` agrees with V8; found by a
+ * differential check (test/fuzz/regressions/br-table-above-v8-target-limit.invalid.wasm).
+ */
+export const MAX_BR_TABLE_TARGETS = 65_520;

@@ -17,6 +17,7 @@
 import { CompileError } from '../errors.js';
 import { Immediate, OP_IMMEDIATE, UNDEFINED_OPERATOR } from '../opcodes.js';
 import { isValueTypeByte } from '../value-types.js';
+import { MAX_BR_TABLE_TARGETS } from './limits.js';
 
 export class Operator {
   /** Operator id (see opcodes.ts): the byte, 0x100 + code for 0xFC, 0x200 + code for 0xFD. */
@@ -395,6 +396,7 @@ export class OperatorReader {
     const count = this.readU32();
     // Each target takes at least one byte, plus one for the default: cap by what is left.
     if (count >= this.end - this.pos) this.fail('br_table target count exceeds the bytes remaining', countOffset);
+    if (count > MAX_BR_TABLE_TARGETS) this.fail(`br_table has too many targets: ${count} (limit ${MAX_BR_TABLE_TARGETS})`, countOffset);
     let targets = operator.brTableTargets;
     if (targets.length < count) {
       targets = new Uint32Array(Math.max(count, targets.length * 2));
