@@ -335,28 +335,76 @@ export class FunctionValidator {
     while (pos < end) {
       const byte = bytes[pos];
       const next = pos + 1 < end ? bytes[pos + 1] : 0x80;
-      if (byte === 0x20) {
+      switch (byte) {
+        case 0x20: {
         // local.get with a one-byte index
         if (next < 0x80 && next < localCount && count < types.length) {
           types[count++] = localTypes[next];
           pos += 2;
           continue;
         }
-      } else if (byte === 0x21 || byte === 0x22) {
+          break;
+        }
+        case 0x21:
+        case 0x22: {
         // local.set / local.tee with a one-byte index and a matching operand
         if (next < 0x80 && next < localCount && count > floor && types[count - 1] === localTypes[next]) {
           if (byte === 0x21) count--;
           pos += 2;
           continue;
         }
-      } else if (byte === 0x41) {
-        // i32.const with a one-byte immediate
-        if (next < 0x80 && count < types.length) {
-          types[count++] = ValType.I32;
-          pos += 2;
+          break;
+        }
+        case 0x41:
+        case 0x42: {
+        // i32.const / i64.const whose immediate takes at most four bytes (no unused bits to check)
+        if (count < types.length) {
+          let length = 0;
+          if (next < 0x80) length = 2;
+          else if (pos + 2 < end && bytes[pos + 2] < 0x80) length = 3;
+          else if (pos + 3 < end && bytes[pos + 2] >= 0x80 && bytes[pos + 3] < 0x80) length = 4;
+          else if (pos + 4 < end && bytes[pos + 2] >= 0x80 && bytes[pos + 3] >= 0x80 && bytes[pos + 4] < 0x80) length = 5;
+          if (length !== 0) {
+            types[count++] = byte === 0x41 ? ValType.I32 : ValType.I64;
+            pos += length;
+            continue;
+          }
+        }
+          break;
+        }
+        case 0x43:
+        case 0x44: {
+        // f32.const / f64.const: fixed-size immediates
+        const length = byte === 0x43 ? 5 : 9;
+        if (count < types.length && pos + length <= end) {
+          types[count++] = byte === 0x43 ? ValType.F32 : ValType.F64;
+          pos += length;
           continue;
         }
-      } else if (byte === 0x0b) {
+          break;
+        }
+        case 0x1a: {
+        // drop of a known operand
+        if (count > floor) {
+          count--;
+          pos += 1;
+          continue;
+        }
+          break;
+        }
+        case 0x0d: {
+        // br_if to a label that carries no values
+        if (next < 0x80 && next < this.frameCount && count > floor && types[count - 1] === ValType.I32) {
+          const index = this.frameCount - 1 - next;
+          if (this.frameKinds[index] === FrameKind.Loop ? this.frameBlockTypes[index] < 0 : this.frameBlockTypes[index] === BLOCK_TYPE_EMPTY) {
+            count--;
+            pos += 2;
+            continue;
+          }
+        }
+          break;
+        }
+        case 0x0b: {
         // end of a block, loop, if or else with no parameters and at most one result
         const top = this.frameCount - 1;
         if (top > 0) {
@@ -379,7 +427,10 @@ export class FunctionValidator {
             continue;
           }
         }
-      } else if (byte === 0x02 || byte === 0x03) {
+          break;
+        }
+        case 0x02:
+        case 0x03: {
         // block / loop with an empty or single-value block type
         if ((next === 0x40 || isValueTypeByte(next)) && this.frameCount < this.frameKinds.length) {
           const index = this.frameCount;
@@ -394,7 +445,9 @@ export class FunctionValidator {
           pos += 2;
           continue;
         }
-      } else {
+          break;
+        }
+        default: {
         let signature = PLAIN_FIXED_SIGNATURE[byte];
         let length = 1;
         if (signature < 0) {
@@ -420,6 +473,8 @@ export class FunctionValidator {
             pos += length;
             continue;
           }
+        }
+          break;
         }
       }
       // The general path: anything else, and every operator that might fail.
