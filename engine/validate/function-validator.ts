@@ -337,143 +337,143 @@ export class FunctionValidator {
       const next = pos + 1 < end ? bytes[pos + 1] : 0x80;
       switch (byte) {
         case 0x20: {
-        // local.get with a one-byte index
-        if (next < 0x80 && next < localCount && count < types.length) {
-          types[count++] = localTypes[next];
-          pos += 2;
-          continue;
-        }
+          // local.get with a one-byte index
+          if (next < 0x80 && next < localCount && count < types.length) {
+            types[count++] = localTypes[next];
+            pos += 2;
+            continue;
+          }
           break;
         }
         case 0x21:
         case 0x22: {
-        // local.set / local.tee with a one-byte index and a matching operand
-        if (next < 0x80 && next < localCount && count > floor && types[count - 1] === localTypes[next]) {
-          if (byte === 0x21) count--;
-          pos += 2;
-          continue;
-        }
+          // local.set / local.tee with a one-byte index and a matching operand
+          if (next < 0x80 && next < localCount && count > floor && types[count - 1] === localTypes[next]) {
+            if (byte === 0x21) count--;
+            pos += 2;
+            continue;
+          }
           break;
         }
         case 0x41:
         case 0x42: {
-        // i32.const / i64.const whose immediate takes at most four bytes (no unused bits to check)
-        if (count < types.length) {
-          let length = 0;
-          if (next < 0x80) length = 2;
-          else if (pos + 2 < end && bytes[pos + 2] < 0x80) length = 3;
-          else if (pos + 3 < end && bytes[pos + 2] >= 0x80 && bytes[pos + 3] < 0x80) length = 4;
-          else if (pos + 4 < end && bytes[pos + 2] >= 0x80 && bytes[pos + 3] >= 0x80 && bytes[pos + 4] < 0x80) length = 5;
-          if (length !== 0) {
-            types[count++] = byte === 0x41 ? ValType.I32 : ValType.I64;
-            pos += length;
-            continue;
+          // i32.const / i64.const whose immediate takes at most four bytes (no unused bits to check)
+          if (count < types.length) {
+            let length = 0;
+            if (next < 0x80) length = 2;
+            else if (pos + 2 < end && bytes[pos + 2] < 0x80) length = 3;
+            else if (pos + 3 < end && bytes[pos + 2] >= 0x80 && bytes[pos + 3] < 0x80) length = 4;
+            else if (pos + 4 < end && bytes[pos + 2] >= 0x80 && bytes[pos + 3] >= 0x80 && bytes[pos + 4] < 0x80) length = 5;
+            if (length !== 0) {
+              types[count++] = byte === 0x41 ? ValType.I32 : ValType.I64;
+              pos += length;
+              continue;
+            }
           }
-        }
           break;
         }
         case 0x43:
         case 0x44: {
-        // f32.const / f64.const: fixed-size immediates
-        const length = byte === 0x43 ? 5 : 9;
-        if (count < types.length && pos + length <= end) {
-          types[count++] = byte === 0x43 ? ValType.F32 : ValType.F64;
-          pos += length;
-          continue;
-        }
+          // f32.const / f64.const: fixed-size immediates
+          const length = byte === 0x43 ? 5 : 9;
+          if (count < types.length && pos + length <= end) {
+            types[count++] = byte === 0x43 ? ValType.F32 : ValType.F64;
+            pos += length;
+            continue;
+          }
           break;
         }
         case 0x1a: {
-        // drop of a known operand
-        if (count > floor) {
-          count--;
-          pos += 1;
-          continue;
-        }
-          break;
-        }
-        case 0x0d: {
-        // br_if to a label that carries no values
-        if (next < 0x80 && next < this.frameCount && count > floor && types[count - 1] === ValType.I32) {
-          const index = this.frameCount - 1 - next;
-          if (this.frameKinds[index] === FrameKind.Loop ? this.frameBlockTypes[index] < 0 : this.frameBlockTypes[index] === BLOCK_TYPE_EMPTY) {
+          // drop of a known operand
+          if (count > floor) {
             count--;
-            pos += 2;
-            continue;
-          }
-        }
-          break;
-        }
-        case 0x0b: {
-        // end of a block, loop, if or else with no parameters and at most one result
-        const top = this.frameCount - 1;
-        if (top > 0) {
-          const blockType = this.frameBlockTypes[top];
-          const kind = this.frameKinds[top];
-          const height = this.frameHeights[top];
-          if (
-            (blockType === BLOCK_TYPE_EMPTY && count === height) ||
-            (blockType < 0 && kind !== FrameKind.If && count === height + 1 && types[count - 1] === blockType + 0x80)
-          ) {
-            this.poppedFrameKind = kind as FrameKind;
-            this.poppedFrameBlockType = blockType;
-            this.poppedFrameHeight = height;
-            this.poppedFrameUnreachable = this.frameUnreachable[top] !== 0;
-            this.frameCount = top;
-            floor = this.frameHeights[top - 1];
-            this.topHeight = floor;
-            this.topUnreachable = this.frameUnreachable[top - 1];
             pos += 1;
             continue;
           }
+          break;
         }
+        case 0x0d: {
+          // br_if to a label that carries no values
+          if (next < 0x80 && next < this.frameCount && count > floor && types[count - 1] === ValType.I32) {
+            const index = this.frameCount - 1 - next;
+            if (this.frameKinds[index] === FrameKind.Loop ? this.frameBlockTypes[index] < 0 : this.frameBlockTypes[index] === BLOCK_TYPE_EMPTY) {
+              count--;
+              pos += 2;
+              continue;
+            }
+          }
+          break;
+        }
+        case 0x0b: {
+          // end of a block, loop, if or else with no parameters and at most one result
+          const top = this.frameCount - 1;
+          if (top > 0) {
+            const blockType = this.frameBlockTypes[top];
+            const kind = this.frameKinds[top];
+            const height = this.frameHeights[top];
+            if (
+              (blockType === BLOCK_TYPE_EMPTY && count === height) ||
+              (blockType < 0 && kind !== FrameKind.If && count === height + 1 && types[count - 1] === blockType + 0x80)
+            ) {
+              this.poppedFrameKind = kind as FrameKind;
+              this.poppedFrameBlockType = blockType;
+              this.poppedFrameHeight = height;
+              this.poppedFrameUnreachable = this.frameUnreachable[top] !== 0;
+              this.frameCount = top;
+              floor = this.frameHeights[top - 1];
+              this.topHeight = floor;
+              this.topUnreachable = this.frameUnreachable[top - 1];
+              pos += 1;
+              continue;
+            }
+          }
           break;
         }
         case 0x02:
         case 0x03: {
-        // block / loop with an empty or single-value block type
-        if ((next === 0x40 || isValueTypeByte(next)) && this.frameCount < this.frameKinds.length) {
-          const index = this.frameCount;
-          this.frameKinds[index] = byte === 0x02 ? FrameKind.Block : FrameKind.Loop;
-          this.frameBlockTypes[index] = next - 0x80;
-          this.frameHeights[index] = count;
-          this.frameUnreachable[index] = 0;
-          this.frameCount = index + 1;
-          floor = count;
-          this.topHeight = count;
-          this.topUnreachable = 0;
-          pos += 2;
-          continue;
-        }
+          // block / loop with an empty or single-value block type
+          if ((next === 0x40 || isValueTypeByte(next)) && this.frameCount < this.frameKinds.length) {
+            const index = this.frameCount;
+            this.frameKinds[index] = byte === 0x02 ? FrameKind.Block : FrameKind.Loop;
+            this.frameBlockTypes[index] = next - 0x80;
+            this.frameHeights[index] = count;
+            this.frameUnreachable[index] = 0;
+            this.frameCount = index + 1;
+            floor = count;
+            this.topHeight = count;
+            this.topUnreachable = 0;
+            pos += 2;
+            continue;
+          }
           break;
         }
         default: {
-        let signature = PLAIN_FIXED_SIGNATURE[byte];
-        let length = 1;
-        if (signature < 0) {
-          // A load or store whose alignment and offset are one byte each, with a memory.
-          signature = MEMORY_ACCESS_SIGNATURE[byte];
+          let signature = PLAIN_FIXED_SIGNATURE[byte];
+          let length = 1;
+          if (signature < 0) {
+            // A load or store whose alignment and offset are one byte each, with a memory.
+            signature = MEMORY_ACCESS_SIGNATURE[byte];
+            if (signature >= 0) {
+              if (hasMemory && next <= OP_EXTRA[byte] && pos + 2 < end && bytes[pos + 2] < 0x80) length = 3;
+              else signature = -1;
+            }
+          }
           if (signature >= 0) {
-            if (hasMemory && next <= OP_EXTRA[byte] && pos + 2 < end && bytes[pos + 2] < 0x80) length = 3;
-            else signature = -1;
+            const popCount = (signature >>> 28) & 3;
+            if (
+              count - popCount >= floor &&
+              count < types.length &&
+              (popCount < 1 || types[count - 1] === ((signature >>> 7) & 0x7f)) &&
+              (popCount < 2 || types[count - 2] === ((signature >>> 14) & 0x7f)) &&
+              (popCount < 3 || types[count - 3] === ((signature >>> 21) & 0x7f))
+            ) {
+              count -= popCount;
+              const result = signature & 0x7f;
+              if (result !== 0) types[count++] = result;
+              pos += length;
+              continue;
+            }
           }
-        }
-        if (signature >= 0) {
-          const popCount = (signature >>> 28) & 3;
-          if (
-            count - popCount >= floor &&
-            count < types.length &&
-            (popCount < 1 || types[count - 1] === ((signature >>> 7) & 0x7f)) &&
-            (popCount < 2 || types[count - 2] === ((signature >>> 14) & 0x7f)) &&
-            (popCount < 3 || types[count - 3] === ((signature >>> 21) & 0x7f))
-          ) {
-            count -= popCount;
-            const result = signature & 0x7f;
-            if (result !== 0) types[count++] = result;
-            pos += length;
-            continue;
-          }
-        }
           break;
         }
       }
