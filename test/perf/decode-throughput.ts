@@ -1,6 +1,7 @@
 // Stage: performance measurement (`npm run bench:decode`). Decode+validate throughput of
 // `validate` against V8's WebAssembly.validate on the same bytes in the same tinybench run,
-// in MB/s (module bytes / median time), and the ratio ours/V8. Inputs are code-heavy:
+// in MB/s (module bytes / median time), and the ratio ours/V8. A third column measures the
+// general read/step loop a translator drives (a no-op visitor, so no fast path). Inputs are code-heavy:
 // Binaryen `--translate-to-fuzz` modules from large random inputs, a synthetic module, and
 // the benchmark suites' .wasm files when present.
 //
@@ -8,6 +9,7 @@
 
 import { Bench } from 'tinybench';
 import { validate } from '../../engine/index.js';
+import { decodeAndValidateModule } from '../../engine/validate/validate-module.js';
 import { binaryenModules, suiteModules } from '../fuzz/corpus.js';
 import { buildSyntheticModule } from './synthetic-module.js';
 
@@ -21,9 +23,12 @@ export interface ThroughputRow {
   input: string;
   bytes: number;
   oursMBps: number;
+  stepLoopMBps: number;
   v8MBps: number;
   ratio: number;
 }
+
+function visitNothing(): void {}
 
 function collectInputs(quick: boolean): Input[] {
   const inputs: Input[] = [];
@@ -53,6 +58,9 @@ export async function measureDecodeThroughput(options: { time: number; quick: bo
     bench.add(`ours ${input.name}`, () => {
       for (const module of input.modules) validate(module);
     });
+    bench.add(`step loop ${input.name}`, () => {
+      for (const module of input.modules) decodeAndValidateModule(module, visitNothing);
+    });
     bench.add(`v8 ${input.name}`, () => {
       for (const module of input.modules) WebAssembly.validate(module as Uint8Array<ArrayBuffer>);
     });
@@ -66,16 +74,17 @@ export async function measureDecodeThroughput(options: { time: number; quick: bo
   };
   return inputs.map((input) => {
     const oursMBps = input.bytes / 1e6 / (medianMs(`ours ${input.name}`) / 1000);
+    const stepLoopMBps = input.bytes / 1e6 / (medianMs(`step loop ${input.name}`) / 1000);
     const v8MBps = input.bytes / 1e6 / (medianMs(`v8 ${input.name}`) / 1000);
-    return { input: input.name, bytes: input.bytes, oursMBps, v8MBps, ratio: oursMBps / v8MBps };
+    return { input: input.name, bytes: input.bytes, oursMBps, stepLoopMBps, v8MBps, ratio: oursMBps / v8MBps };
   });
 }
 
 export function formatThroughput(rows: ThroughputRow[]): string {
-  const header = ['input', 'bytes', 'ours MB/s', 'V8 MB/s', 'ours/V8'];
-  const body = rows.map((r) => [r.input, String(r.bytes), r.oursMBps.toFixed(1), r.v8MBps.toFixed(1), `${r.ratio.toFixed(2)}x`]);
+  const header = ['input', 'bytes', 'ours MB/s', 'step loop MB/s', 'V8 MB/s', 'ours/V8'];
+  const body = rows.map((r) => [r.input, String(r.bytes), r.oursMBps.toFixed(1), r.stepLoopMBps.toFixed(1), r.v8MBps.toFixed(1), `${r.ratio.toFixed(2)}x`]);
   const geomean = Math.exp(rows.reduce((sum, r) => sum + Math.log(r.ratio), 0) / rows.length);
-  body.push(['geometric mean', '', '', '', `${geomean.toFixed(2)}x`]);
+  body.push(['geometric mean', '', '', '', '', `${geomean.toFixed(2)}x`]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
