@@ -1,6 +1,7 @@
 // Calls across the boundary: invoke() into entry trampolines, traps (explicit, guard-page
 // faults, stack exhaustion), host calls through HostFunctionContext + wasm_rt_host_call,
 // JavaScript exceptions through wasm frames, and nesting (wasm → JS → wasm → JS).
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FuncRef, HostFunctionContext } from '../runtime/abi.js';
 import { INVOKE_OK, TrapCode } from '../runtime/trap-codes.js';
@@ -110,6 +111,13 @@ function writeFuncRef(block: RawBlock, offset: number, code: bigint, typeId: big
   view.setBigUint64(offset + FuncRef.vmctx, vmctx, true);
 }
 
+/** The calling (main) thread's blocked-signal mask, from /proc/self/status. */
+function blockedSignals(): bigint {
+  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((text) => text.startsWith('SigBlk:'));
+  return BigInt(`0x${line?.split(/\s+/)[1] ?? '0'}`);
+}
+const SIGSEGV_BIT = 1n << 10n; // signal 11
+
 afterEach(() => setHostCallHandler(null));
 
 describe.each([0, 2] as const)('invoke at O%i', (optLevel) => {
@@ -136,9 +144,12 @@ describe.each([0, 2] as const)('invoke at O%i', (optLevel) => {
       slots.u32[0] = address;
       expect(invoke(loadI32(), memory.definition, 1)).toBe(TrapCode.MemoryOutOfBounds);
     }
-    // A trap restores the signal mask: the next fault is handled the same way.
+    // Leaving the fault handler by siglongjmp leaves SIGSEGV unblocked: the next fault is
+    // handled the same way (a blocked SIGSEGV would kill the process).
+    expect(blockedSignals() & SIGSEGV_BIT).toBe(0n);
     slots.u32[0] = 70000;
     expect(invoke(loadI32(), memory.definition, 1)).toBe(TrapCode.MemoryOutOfBounds);
+    expect(blockedSignals() & SIGSEGV_BIT).toBe(0n);
   });
 
   it('ends an infinite recursion with CallStackExhausted, and can call again', () => {

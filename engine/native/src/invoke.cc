@@ -2,7 +2,8 @@
 // abi.ts "Entry trampoline" and "Host trampoline").
 //
 // invoke(entry, funcRef, slotCount): copies the arguments from the scratch slot buffer onto
-// the C++ stack, pushes an InvokeFrame (sigsetjmp, signal mask saved) and calls the entry
+// the C++ stack, pushes an InvokeFrame (sigsetjmp; the signal mask needs no saving, see
+// signals.cc) and calls the entry
 // trampoline `void entry(ptr funcRef, ptr slots)`; results are copied back to scratch.
 // Traps leave the wasm frames by siglongjmp to the innermost frame: wasm_rt_trap (explicit
 // traps), the fault handler (signals.cc) and wasm_rt_host_call when a JavaScript import threw.
@@ -74,7 +75,7 @@ uintptr_t ThreadStackLimit() {
 /** sigsetjmp and the call in a frame of their own that stays live until a trap unwinds. */
 __attribute__((noinline)) int CallGuarded(InvokeFrame* frame, EntryTrampoline entry, void* funcRef,
                                           uint64_t* slots) {
-  int code = sigsetjmp(frame->jump, 1);
+  int code = sigsetjmp(frame->jump, 0);
   if (code == 0) {
     entry(funcRef, slots);
     return kInvokeOk;

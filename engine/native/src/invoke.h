@@ -9,7 +9,7 @@ namespace wasm_native {
 
 /** One per active invoke() on this thread, innermost first; lives on invoke's C++ stack. */
 struct InvokeFrame {
-  sigjmp_buf jump;  // sigsetjmp(…, 1): the signal mask is restored when a fault unwinds here
+  sigjmp_buf jump;  // sigsetjmp(…, 0): the fault handler leaves the signal mask unchanged (signals.cc)
   InvokeFrame* previous;
   /** True while this invoke's wasm code waits for a JavaScript host function: a fault then is not wasm's. */
   volatile bool inHostCall;

@@ -12,6 +12,11 @@
 // Handlers run on a per-thread alternate stack (SA_ONSTACK), so that even a fault caused by
 // running out of stack can be handled (stack exhaustion itself is caught earlier, by the
 // stack-limit check in generated prologues, see invoke.cc).
+//
+// SA_NODEFER with an empty sa_mask: the kernel then runs the handler with the very signal
+// mask the faulting code had, so leaving the handler by siglongjmp leaves the mask as it was
+// and invoke() need not save and restore it (sigsetjmp(…, 0)): saving it costs a
+// rt_sigprocmask system call, ~440 ns here, on every call from JavaScript into wasm.
 
 #include "signals.h"
 
@@ -80,7 +85,7 @@ void HandleFault(int signal, siginfo_t* info, void* context) {
 void Install() {
   struct sigaction action = {};
   action.sa_sigaction = HandleFault;
-  action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   sigemptyset(&action.sa_mask);
   sigaction(SIGSEGV, &action, &g_previousSegv);
   sigaction(SIGBUS, &action, &g_previousBus);
