@@ -291,6 +291,51 @@ describe('host calls', () => {
     traps.release();
   });
 
+  it('turns a host call from below V8\'s stack limit into V8\'s RangeError, not a crash', () => {
+    // Recurse until the stack-limit check fires, then call JavaScript from there: wasm may
+    // use the thread's whole stack, V8 only its own ~1 MB, so V8 refuses the call.
+    const deep = compile(
+      `${RUNTIME_DECLARATIONS}
+      define i32 @recurse(ptr %context, i32 %n) {
+      entry:
+        %frame = call ptr @llvm.frameaddress.p0(i32 0)
+        %sp = ptrtoint ptr %frame to i64
+        %limit = load i64, ptr @wasm_rt_stack_limit
+        %exhausted = icmp ult i64 %sp, %limit
+        br i1 %exhausted, label %bottom, label %body
+      bottom:
+        %slots = alloca [1 x i64]
+        call void @wasm_rt_host_call(ptr %context, ptr %slots)
+        call void @wasm_rt_trap(i32 ${TrapCode.CallStackExhausted})
+        unreachable
+      body:
+        %n1 = add i32 %n, 1
+        %left = call i32 @recurse(ptr %context, i32 %n1)
+        %right = call i32 @recurse(ptr %context, i32 %n1)
+        %sum = add i32 %left, %right
+        ret i32 %sum
+      }
+      define void @entry(ptr %context, ptr %slots) {
+        %result = call i32 @recurse(ptr %context, i32 0)
+        store i32 %result, ptr %slots
+        ret void
+      }`,
+      { optLevel: 0, cpu: 'native', name: 'deep-host-call', symbols: ['entry'] },
+    );
+    const context = allocate(HostFunctionContext.size);
+    let calls = 0;
+    setHostCallHandler(() => {
+      calls++;
+    });
+    expect(() => invoke(deep.addresses[0], context.address, 1)).toThrow(RangeError);
+    expect(calls).toBe(0);
+    setHostCallHandler(() => {
+      slots.f64[0] = 3;
+    });
+    expect(call(makeFunction(5), 1, 2n)).toBe(4); // calls still work afterwards
+    deep.release();
+  });
+
   it('throws when wasm calls a host function and no handler is set', () => {
     const funcRef = makeFunction(9);
     setHostCallHandler(null);
