@@ -8,6 +8,7 @@ import { formatFuzzReport, runValidateFuzz } from './fuzz-loop.js';
 
 const corpus = loadCorpus(2024, 6);
 const empty = corpus.spec.length + corpus.suites.length + corpus.generated.length === 0;
+if (empty) console.warn('differential fuzzing skipped: no spec suite, suite binaries or wasm-opt to make seed modules');
 
 (empty ? describe.skip : describe)(`differential fuzzing against V8${empty ? ' (skipped: no spec suite, suites or wasm-opt for seeds)' : ''}`, () => {
   test('3000 mutated modules: same verdict as V8, only CompileErrors', () => {

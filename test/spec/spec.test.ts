@@ -11,6 +11,7 @@ import { listTopLevelWastFiles, testsuiteUnavailableReason } from './testsuite-l
 const unavailable = testsuiteUnavailableReason();
 
 if (unavailable) {
+  console.warn(`spec tests skipped: ${unavailable}`);
   describe.skip(`spec test suite (skipped: ${unavailable})`, () => {
     test.skip(`skipped: ${unavailable}`, () => {});
   });
