@@ -71,7 +71,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--dataset <size>', 'dataset size').choices(DATASETS).default('medium'))
     .addOption(new Option('--engines <list>', `comma-separated engines, or "all" (known: ${knownEngineNames().join(', ')})`).argParser(engineList).default(DEFAULT_ENGINES, DEFAULT_ENGINES.join(',')))
     .option('--filter <regex>', 'run only benchmarks whose name matches this regular expression')
-    .addOption(new Option('--processes <n>', 'measured processes per engine and benchmark').argParser(positiveInteger).default(2))
+    .addOption(new Option('--processes <n>', 'measured processes per engine and benchmark').argParser(positiveInteger).default(3))
     .addOption(new Option('--iterations <n>', 'iterations (fresh compile + instantiate + execute) per process').argParser(positiveInteger).default(5))
     .addOption(new Option('--phase <list>', `phases to record (${PHASES.join(', ')})`).argParser(phaseList).default([...PHASES], PHASES.join(',')))
     .option('--out <file>', 'results file (default: results/<suite>-<dataset>-<time>.json, never overwritten)')
