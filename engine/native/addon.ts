@@ -57,7 +57,11 @@ export interface CompiledCode {
 export interface LinearMemory {
   /** Address of its MemoryDefinition (abi.ts), for vmctx and wasm_rt_memory_grow. */
   readonly definition: bigint;
-  /** Grows by deltaPages; returns the old size in pages, or -1 (beyond the maximum or 65536 pages). */
+  /**
+   * Grows by deltaPages; returns the old size in pages, or -1 (beyond the maximum or 65536
+   * pages). Success detaches the current buffer, even for 0 pages, as
+   * WebAssembly.Memory.prototype.grow does.
+   */
   grow(deltaPages: number): number;
   byteLength(): number;
   /**
@@ -233,7 +237,7 @@ class LinearMemoryHandle implements LinearMemory {
 
   grow(deltaPages: number): number {
     const old = this.#native.grow(deltaPages);
-    if (old >= 0 && deltaPages > 0) this.#refreshBuffer();
+    if (old >= 0) this.#refreshBuffer();
     return old;
   }
 

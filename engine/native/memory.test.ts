@@ -87,7 +87,10 @@ describe('linear memory', () => {
     expect(memory.grow(2)).toBe(-1);
     expect(memory.grow(1)).toBe(2);
     expect(memory.grow(1)).toBe(-1);
+    const full = memory.buffer();
     expect(memory.grow(0)).toBe(3);
+    expect(full.byteLength).toBe(0); // grow(0) detaches too, as in the JS API
+    expect(memory.buffer().byteLength).toBe(3 * WASM_PAGE_BYTES);
     expect(memory.byteLength()).toBe(3 * WASM_PAGE_BYTES);
   });
 
