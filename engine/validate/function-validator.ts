@@ -251,8 +251,9 @@ export class FunctionValidator {
 
   /**
    * Validation without a visitor: the same results as the read/step loop, with the most
-   * frequent operators (local.get/set/tee, small i32.const, plain fixed-signature operators,
-   * loads and stores, and simple block/loop/end) handled inline when they are trivially valid. Anything else, including every
+   * frequent operators (local.get/set/tee, constants, plain fixed-signature operators, loads
+   * and stores, drop, select, call, and block/loop/if/else/end/br/br_if with at most one
+   * result) handled inline when they are trivially valid. Anything else, including every
    * operator that would fail, goes through `reader.read` and `step`, which report the error.
    */
   validateRemainingOperators(reader: OperatorReader, operator: Operator): void {
@@ -360,6 +361,100 @@ export class FunctionValidator {
               this.topUnreachable = this.frameUnreachable[top - 1];
               pos += 1;
               continue;
+            }
+          }
+          break;
+        }
+        case 0x04: {
+          // if with an empty or single-value block type and an i32 condition
+          if ((next === 0x40 || isValueTypeByte(next)) && count > floor && types[count - 1] === ValType.I32 && this.frameCount < this.frameKinds.length) {
+            count--;
+            const index = this.frameCount;
+            this.frameKinds[index] = FrameKind.If;
+            this.frameBlockTypes[index] = next - 0x80;
+            this.frameHeights[index] = count;
+            this.frameUnreachable[index] = 0;
+            this.frameCount = index + 1;
+            floor = count;
+            this.topHeight = count;
+            this.topUnreachable = 0;
+            pos += 2;
+            continue;
+          }
+          break;
+        }
+        case 0x05: {
+          // else of an if with an empty or single-value block type whose then-branch is complete
+          const top = this.frameCount - 1;
+          if (top > 0 && this.frameKinds[top] === FrameKind.If) {
+            const blockType = this.frameBlockTypes[top];
+            const height = this.frameHeights[top];
+            if (
+              (blockType === BLOCK_TYPE_EMPTY && count === height) ||
+              (blockType < 0 && count === height + 1 && types[count - 1] === blockType + 0x80)
+            ) {
+              this.poppedFrameKind = FrameKind.If;
+              this.poppedFrameBlockType = blockType;
+              this.poppedFrameHeight = height;
+              this.poppedFrameUnreachable = this.frameUnreachable[top] !== 0;
+              this.frameKinds[top] = FrameKind.Else;
+              this.frameUnreachable[top] = 0;
+              this.topUnreachable = 0;
+              count = height;
+              pos += 1;
+              continue;
+            }
+          }
+          break;
+        }
+        case 0x0c: {
+          // br to a label that carries no values
+          if (next < 0x80 && next < this.frameCount) {
+            const index = this.frameCount - 1 - next;
+            if (this.frameKinds[index] === FrameKind.Loop ? this.frameBlockTypes[index] < 0 : this.frameBlockTypes[index] === BLOCK_TYPE_EMPTY) {
+              const top = this.frameCount - 1;
+              count = this.frameHeights[top];
+              this.frameUnreachable[top] = 1;
+              this.topUnreachable = 1;
+              pos += 2;
+              continue;
+            }
+          }
+          break;
+        }
+        case 0x1b: {
+          // untyped select of two operands of the same numeric or vector type
+          if (count - 3 >= floor && types[count - 1] === ValType.I32) {
+            const type = types[count - 2];
+            if (type === types[count - 3] && isNumericOrVectorType(type)) {
+              count -= 2;
+              pos += 1;
+              continue;
+            }
+          }
+          break;
+        }
+        case 0x10: {
+          // call with a one-byte function index and matching arguments
+          if (next < 0x80 && next < this.context.functionTypeIndices.length) {
+            const type = this.context.types[this.context.functionTypeIndices[next]];
+            const params = type.params;
+            const results = type.results;
+            const paramCount = params.length;
+            if (count - paramCount >= floor && count - paramCount + results.length <= types.length) {
+              let matches = true;
+              for (let i = 0; i < paramCount; i++) {
+                if (types[count - paramCount + i] !== params[i]) {
+                  matches = false;
+                  break;
+                }
+              }
+              if (matches) {
+                count -= paramCount;
+                for (let i = 0; i < results.length; i++) types[count++] = results[i];
+                pos += 2;
+                continue;
+              }
             }
           }
           break;
