@@ -221,6 +221,13 @@ describe('where we differ from node:wasi on purpose', () => {
     expect([view.getBigUint64(1032, true), view.getUint16(1040, true), view.getUint8(1042)]).toEqual([2n, Errno.BadFileDescriptor, 1]);
   });
 
+  it('environ_get and args_get of empty lists succeed (node:wasi says inval)', () => {
+    const wasi = new WASI({ version: 'preview1' });
+    wasi.initialize({ exports: { memory: new WebAssembly.Memory({ initial: 1 }) } });
+    expect(wasi.wasiImport.environ_get(0x400, 0x800)).toBe(0);
+    expect(wasi.wasiImport.args_get(0x400, 0x800)).toBe(0);
+  });
+
   it('an empty iovec may point at the end of memory (node:wasi says overflow)', () => {
     const { imports, view } = setUp('ours');
     view.setUint32(0, 65536, true);
