@@ -624,6 +624,16 @@ for (const row of OPCODE_TABLE as readonly OpcodeRow[]) {
   OP_SIGNATURE[op] =
     OP_RESULT[op] | (OP_POP_TYPES[op * 3] << 7) | (OP_POP_TYPES[op * 3 + 1] << 14) | (OP_POP_TYPES[op * 3 + 2] << 21) | (operands.length << 28);
 }
+// Immediates the validator checks against the module (memory, table, segment, function,
+// type and lane indices, alignment, typed select's arity) get the check bit.
+const CHECKED_IMMEDIATES = new Set<Immediate>([
+  Immediate.MemArg, Immediate.MemArgLane, Immediate.Memory, Immediate.MemoryCopy, Immediate.MemoryInit,
+  Immediate.Data, Immediate.Table, Immediate.TableCopy, Immediate.TableInit, Immediate.Elem, Immediate.Func,
+  Immediate.CallIndirect, Immediate.BlockType, Immediate.Lane, Immediate.Shuffle, Immediate.SelectTyped,
+]);
+for (let op = 0; op < OPERATOR_ID_LIMIT; op++) {
+  if (OP_DEFINED[op] && CHECKED_IMMEDIATES.has(OP_IMMEDIATE[op] as Immediate)) OP_SIGNATURE[op] |= SIGNATURE_CHECK_IMMEDIATES;
+}
 Object.freeze(Op);
 
 /** The name of an operator id for messages, e.g. "i32.add". */

@@ -22,7 +22,6 @@ import {
   OP_EXTRA,
   OP_IMMEDIATE,
   OP_SIGNATURE,
-  OPERATOR_ID_LIMIT,
   SIGNATURE_CHECK_IMMEDIATES,
   Typing,
   operatorName,
@@ -52,22 +51,6 @@ export const enum FrameKind {
 export const MAX_OPERAND_STACK_HEIGHT = 1 << 26;
 
 export { collectDeclaredFunctionReferences, createValidationContext, type ValidationContext } from './validation-context.js';
-
-/** Immediate kinds whose values the validator must check against the module. */
-const NEEDS_IMMEDIATE_CHECK = new Uint8Array(OPERATOR_ID_LIMIT);
-for (let op = 0; op < OPERATOR_ID_LIMIT; op++) {
-  switch (OP_IMMEDIATE[op] as Immediate) {
-    case Immediate.MemArg: case Immediate.MemArgLane: case Immediate.Memory: case Immediate.MemoryCopy:
-    case Immediate.MemoryInit: case Immediate.Data: case Immediate.Table: case Immediate.TableCopy:
-    case Immediate.TableInit: case Immediate.Elem: case Immediate.Func: case Immediate.CallIndirect:
-    case Immediate.BlockType: case Immediate.Lane: case Immediate.Shuffle: case Immediate.SelectTyped:
-      NEEDS_IMMEDIATE_CHECK[op] = 1;
-      OP_SIGNATURE[op] |= SIGNATURE_CHECK_IMMEDIATES;
-      break;
-    default:
-      break;
-  }
-}
 
 /**
  * For single-byte opcodes with a fixed signature and no immediates (i32.add, f64.mul, ...),
