@@ -8,6 +8,7 @@
 // common case (no growth) allocates nothing. Views are created without a fixed length so
 // that a resizable buffer grown in place is also seen at its current size.
 
+import { isAnyArrayBuffer, isSharedArrayBuffer } from 'node:util/types';
 import { Errno, ErrnoError, ERRNO_OUT_OF_BOUNDS } from './errno.js';
 
 /** What WASI needs of a memory: `WebAssembly.Memory` or our engine's equivalent. */
@@ -68,13 +69,22 @@ export class GuestMemory {
     this.check(pointer, length);
     let bytes = this.bytes.subarray(pointer, pointer + length);
     // TextDecoder refuses views of shared memory (threads proposal); copy those.
-    if (!(bytes.buffer instanceof ArrayBuffer)) bytes = bytes.slice();
+    if (isSharedArrayBuffer(bytes.buffer)) bytes = bytes.slice();
     try {
       return utf8Decoder.decode(bytes);
     } catch {
       throw new ErrnoError(Errno.IllegalByteSequence);
     }
   }
+}
+
+/**
+ * Whether `value` can serve as guest memory: an object whose `buffer` is an ArrayBuffer or
+ * SharedArrayBuffer (from any realm; engines may hand out external buffers).
+ */
+export function isMemoryLike(value: unknown): value is MemoryLike {
+  if (value === null || typeof value !== 'object') return false;
+  return isAnyArrayBuffer((value as { buffer?: unknown }).buffer);
 }
 
 /** UTF-8 bytes of a host string (argument, environment entry, preopen name). */

@@ -276,6 +276,24 @@ describe('memory that changes between calls', () => {
     }
   });
 
+  it('works on shared memory (threads proposal), like node:wasi', () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+    const path = join(scratch, 'shared');
+    const fd = openSync(path, 'w');
+    const wasi = new WASI({ version: 'preview1', stdout: fd, preopens: { '/s': scratch } });
+    wasi.initialize({ exports: { memory } });
+    const bytes = new Uint8Array(memory.buffer);
+    const view = new DataView(memory.buffer);
+    const length = text(bytes, 100, 'shared\n');
+    view.setUint32(0, 100, true);
+    view.setUint32(4, length, true);
+    expect(wasi.wasiImport.fd_write(1, 0, 1, 8)).toBe(0);
+    expect(wasi.wasiImport.random_get(200, 64)).toBe(0);
+    expect(wasi.wasiImport.path_filestat_get(3, 0, 300, text(bytes, 300, 'shared'), 400)).toBe(0);
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8')).toBe('shared\n');
+  });
+
   it('reads the buffer an engine hands out now, not one it handed out before', () => {
     const path = join(scratch, 'replaced');
     const fd = openSync(path, 'w');

@@ -28,7 +28,7 @@ import { createFdAttributeImports } from './fd-attributes.js';
 import { createFdIoImports } from './fd-io.js';
 import { Descriptor, DescriptorTable } from './fd-table.js';
 import { filetypeOfStats } from './file-status.js';
-import { encodeUtf8, GuestMemory, type MemoryLike } from './guest-memory.js';
+import { encodeUtf8, GuestMemory, isMemoryLike } from './guest-memory.js';
 import type { WasiContext, WasiImportObject, WasiPreview1Imports } from './imports.js';
 import { createPathImports } from './path-operations.js';
 import { createPollImports } from './poll.js';
@@ -197,15 +197,6 @@ export class WASI {
     if (this.#returnOnExit) throw new WASIExit(code);
     process.exit(code);
   }
-}
-
-function isMemoryLike(value: unknown): value is MemoryLike {
-  if (value === null || typeof value !== 'object') return false;
-  const buffer = (value as { buffer?: unknown }).buffer;
-  return (
-    buffer instanceof ArrayBuffer ||
-    (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer)
-  );
 }
 
 /**
