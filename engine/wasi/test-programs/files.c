@@ -92,6 +92,8 @@ int main(void) {
   CHECK(fstat(fd, &info));
   printf("size after ftruncate %lld\n", (long long)info.st_size);
   CHECK(fsync(fd));
+  CHECK(fdatasync(fd));
+  CHECK(posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL));
   printf("posix_fallocate %d\n", posix_fallocate(fd, 0, 100));
   CHECK(fstat(fd, &info));
   printf("size after fallocate %lld\n", (long long)info.st_size);
@@ -110,6 +112,15 @@ int main(void) {
   fd = open("/sandbox/log.txt", O_RDONLY);
   printf("%zd errno %d\n", write(fd, "x", 1), errno);
   close(fd);
+
+  /* Access modes as fcntl(F_GETFL) derives them from rights; isatty() from type and rights. */
+  const int modes[] = {O_RDONLY, O_WRONLY, O_RDWR};
+  for (int i = 0; i < 3; i++) {
+    fd = open("/sandbox/log.txt", modes[i]);
+    printf("open mode %d: F_GETFL access mode %d, isatty %d\n", modes[i], fcntl(fd, F_GETFL) & O_ACCMODE, isatty(fd));
+    close(fd);
+  }
+  printf("isatty(stdout) %d\n", isatty(1));
 
   /* Directories. */
   CHECK(mkdir("/sandbox/dir", 0755));
@@ -132,6 +143,35 @@ int main(void) {
   printf("stat removed: %d errno %d\n", stat("/sandbox/empty", &info), errno);
   list_directory("/sandbox/dir");
   list_directory("/sandbox");
+
+  /* A directory too large for one fd_readdir buffer: cookies, telldir/seekdir. */
+  CHECK(mkdir("/sandbox/many", 0755));
+  for (int i = 0; i < 150; i++) {
+    char name[128];
+    snprintf(name, sizeof name, "/sandbox/many/a-rather-long-file-name-to-fill-buffers-%03d", i);
+    close(open(name, O_WRONLY | O_CREAT, 0644));
+  }
+  DIR *many = opendir("/sandbox/many");
+  int seen = 0, checksum = 0;
+  long middle = -1;
+  char after_middle[256] = "";
+  struct dirent *entry;
+  while ((entry = readdir(many)) != NULL) {
+    if (entry->d_name[0] == '.') continue;
+    seen++;
+    checksum += atoi(entry->d_name + strlen(entry->d_name) - 3);
+    if (seen == 75) middle = telldir(many);
+    if (seen == 76) snprintf(after_middle, sizeof after_middle, "%s", entry->d_name);
+  }
+  seekdir(many, middle);
+  entry = readdir(many);
+  printf("many: %d entries, checksum %d, seekdir back finds the same entry: %s\n", seen, checksum,
+         entry != NULL && strcmp(entry->d_name, after_middle) == 0 ? "yes" : "no");
+  rewinddir(many);
+  int again = 0;
+  while ((entry = readdir(many)) != NULL) again += entry->d_name[0] != '.';
+  printf("after rewinddir: %d entries\n", again);
+  closedir(many);
 
   /* Symbolic links inside the sandbox. */
   CHECK(symlink("data.txt", "/sandbox/link-to-data"));
