@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CompileError } from '../../engine/errors.js';
 import { decodeAndValidateModule } from '../../engine/validate/validate-module.js';
 import { SeededRandom, mutateModule } from './mutator.js';
+import { mutateOperators } from './operator-mutations.js';
 import { validateWithV8 } from './v8-oracle.js';
 import { classifyExpectedDivergence, type ExpectedDivergence } from './expected-divergences.js';
 import type { Corpus } from './corpus.js';
@@ -105,7 +106,10 @@ export function runValidateFuzz(options: FuzzOptions): FuzzReport {
     const size = Math.min(batchSize, count - report.inputs);
     for (let i = 0; i < size; i++) {
       const seed = large.length > 0 && random.chance(0.35) ? random.pick(large) : random.pick(seeds);
-      batch.push(random.chance(0.02) ? seed : mutateModule(seed, random, seeds));
+      let input: Uint8Array | undefined;
+      if (random.chance(0.02)) input = seed;
+      else if (random.chance(0.3)) input = mutateOperators(seed, random);
+      batch.push(input ?? mutateModule(seed, random, seeds));
     }
     const ourStart = performance.now();
     const ours = batch.map(ourVerdict);
