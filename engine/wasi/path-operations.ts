@@ -1,17 +1,14 @@
-// WASI preview1 path operations (wasi_snapshot_preview1.witx): path_open,
-// path_filestat_get, path_filestat_set_times, path_create_directory,
-// path_remove_directory, path_unlink_file, path_rename, path_link, path_symlink,
-// path_readlink. Every path is resolved beneath its directory descriptor by
+// WASI preview1 path operations (wasi_snapshot_preview1.witx): path_filestat_get,
+// path_filestat_set_times, path_create_directory, path_remove_directory,
+// path_unlink_file, path_rename, path_link, path_symlink, path_readlink (path_open is in
+// path-open.ts). Every path is resolved beneath its directory descriptor by
 // path-resolution.ts; the descriptor must hold the right uvwasi checks for the call.
 
 import {
-  closeSync,
-  fstatSync,
   linkSync,
   lstatSync,
   lutimesSync,
   mkdirSync,
-  openSync,
   readlinkSync,
   renameSync,
   rmdirSync,
@@ -19,22 +16,19 @@ import {
   symlinkSync,
   unlinkSync,
   utimesSync,
-  constants as fsConstants,
 } from 'node:fs';
-import { isatty } from 'node:tty';
 import { Errno, ErrnoError, errnoFromThrown } from './errno.js';
-import { Descriptor, type DescriptorTable } from './fd-table.js';
+import type { Descriptor, DescriptorTable } from './fd-table.js';
 import { filestatTimes } from './fd-attributes.js';
-import { filetypeOfStats, writeFilestat } from './file-status.js';
+import { writeFilestat } from './file-status.js';
 import type { GuestMemory } from './guest-memory.js';
 import type { WasiContext, WasiPreview1Imports } from './imports.js';
 import { isLinkTargetBeneath, resolvePathBeneath, type ResolvedPath } from './path-resolution.js';
-import { FdFlags, Filetype, FST_FLAGS_ALL, LookupFlags, OFlags } from './preview1-types.js';
-import { maximumRights, Rights, rightsFromGuest, type AccessMode } from './rights.js';
+import { FST_FLAGS_ALL, LookupFlags } from './preview1-types.js';
+import { Rights } from './rights.js';
 
 type PathImports = Pick<
   WasiPreview1Imports,
-  | 'path_open'
   | 'path_filestat_get'
   | 'path_filestat_set_times'
   | 'path_create_directory'
@@ -46,19 +40,15 @@ type PathImports = Pick<
   | 'path_readlink'
 >;
 
-/** Rights that make path_open open the host file for reading / for writing (as uvwasi). */
-const READING_RIGHTS = Rights.FdRead | Rights.FdReaddir;
-const WRITING_RIGHTS = Rights.FdDatasync | Rights.FdWrite | Rights.FdAllocate | Rights.FdFilestatSetSize;
-
 /** The directory descriptor `fd`, holding `rights`; other kinds of descriptor are `notdir`. */
-function directoryDescriptor(descriptors: DescriptorTable, fd: number, rights: number, inheriting = 0): Descriptor {
+export function directoryDescriptor(descriptors: DescriptorTable, fd: number, rights: number, inheriting = 0): Descriptor {
   const descriptor = descriptors.get(fd >>> 0, rights, inheriting);
   if (descriptor.kind !== 'directory') throw new ErrnoError(Errno.NotDirectory);
   return descriptor;
 }
 
 /** Reads the guest path and resolves it beneath `directory`. */
-function resolveGuestPath(
+export function resolveGuestPath(
   memory: GuestMemory,
   directory: Descriptor,
   path: number,
@@ -74,85 +64,12 @@ function refuseDirectoryItself(resolved: ResolvedPath): void {
   if (resolved.components.length === 0) throw new ErrnoError(Errno.Invalid);
 }
 
-function withoutTrailingSlash(hostPath: string): string {
+export function withoutTrailingSlash(hostPath: string): string {
   return hostPath.length > 1 && hostPath.endsWith('/') ? hostPath.slice(0, -1) : hostPath;
 }
 
 export function createPathImports({ memory, descriptors }: WasiContext): PathImports {
   return {
-    path_open(fd, dirflags, path, pathLength, oflags, rightsBase, rightsInheriting, fdflags, fdOut) {
-      try {
-        memory.refresh();
-        fdOut >>>= 0;
-        oflags &= 0xffff;
-        fdflags &= 0xffff;
-        if (typeof rightsBase !== 'bigint' || typeof rightsInheriting !== 'bigint') return Errno.Invalid;
-        const requestedBase = rightsFromGuest(BigInt.asUintN(64, rightsBase));
-        const requestedInheriting = rightsFromGuest(BigInt.asUintN(64, rightsInheriting));
-        const knownBase = requestedBase ?? Number(BigInt.asUintN(30, rightsBase));
-        const reads = (knownBase & READING_RIGHTS) !== 0;
-        const writes = (knownBase & WRITING_RIGHTS) !== 0;
-        const accessMode: AccessMode = writes ? (reads ? 'read-write' : 'write') : 'read';
-
-        // The directory must allow opening (and creating / truncating), and must be able
-        // to pass on every right asked for (uvwasi's check, in the same order).
-        let neededBase = Rights.PathOpen;
-        if ((oflags & OFlags.Create) !== 0) neededBase |= Rights.PathCreateFile;
-        if ((oflags & OFlags.Truncate) !== 0) neededBase |= Rights.PathFilestatSetSize;
-        let neededInheriting = (requestedBase ?? 0) | (requestedInheriting ?? 0);
-        if ((fdflags & FdFlags.Dsync) !== 0) neededInheriting |= Rights.FdDatasync;
-        if ((fdflags & (FdFlags.Rsync | FdFlags.Sync)) !== 0) neededInheriting |= Rights.FdSync;
-        if (writes && (fdflags & FdFlags.Append) === 0 && (oflags & OFlags.Truncate) === 0) {
-          neededInheriting |= Rights.FdSeek;
-        }
-        const directory = directoryDescriptor(descriptors, fd, neededBase, neededInheriting);
-        if (requestedBase === undefined || requestedInheriting === undefined) return Errno.NotCapable;
-
-        const resolved = resolveGuestPath(memory, directory, path, pathLength, (dirflags & LookupFlags.SymlinkFollow) !== 0);
-        memory.check(fdOut, 4);
-
-        // O_NOFOLLOW: resolution already followed the last link if asked to; a link left
-        // there was not to be followed, and opening it is `loop` as in POSIX.
-        let hostFlags =
-          (accessMode === 'read-write' ? fsConstants.O_RDWR
-          : accessMode === 'write' ? fsConstants.O_WRONLY
-          : fsConstants.O_RDONLY) | fsConstants.O_NOFOLLOW;
-        if ((oflags & OFlags.Create) !== 0) hostFlags |= fsConstants.O_CREAT;
-        if ((oflags & OFlags.Directory) !== 0) hostFlags |= fsConstants.O_DIRECTORY;
-        if ((oflags & OFlags.Exclusive) !== 0) hostFlags |= fsConstants.O_EXCL;
-        if ((oflags & OFlags.Truncate) !== 0) hostFlags |= fsConstants.O_TRUNC;
-        if ((fdflags & FdFlags.Dsync) !== 0) hostFlags |= fsConstants.O_DSYNC;
-        if ((fdflags & FdFlags.Nonblock) !== 0) hostFlags |= fsConstants.O_NONBLOCK;
-        if ((fdflags & (FdFlags.Rsync | FdFlags.Sync)) !== 0) hostFlags |= fsConstants.O_SYNC;
-        // Append is emulated (fd-io.ts), so the host descriptor is opened without O_APPEND.
-
-        const hostFd = openSync(resolved.hostPath, hostFlags, 0o666);
-        try {
-          const filetype = filetypeOfStats(fstatSync(hostFd));
-          if ((oflags & OFlags.Directory) !== 0 && filetype !== Filetype.Directory) {
-            throw new ErrnoError(Errno.NotDirectory);
-          }
-          const maximum = maximumRights(filetype, filetype === Filetype.CharacterDevice && isatty(hostFd), accessMode);
-          const descriptor = new Descriptor(
-            filetype === Filetype.Directory ? 'directory' : 'file',
-            hostFd,
-            withoutTrailingSlash(resolved.hostPath),
-            filetype,
-            requestedBase & maximum.base,
-            requestedInheriting & maximum.inheriting,
-            fdflags & (FdFlags.Append | FdFlags.Dsync | FdFlags.Nonblock | FdFlags.Rsync | FdFlags.Sync),
-          );
-          memory.view.setUint32(fdOut, descriptors.insert(descriptor), true);
-          return Errno.Success;
-        } catch (error) {
-          closeSync(hostFd);
-          throw error;
-        }
-      } catch (error) {
-        return errnoFromThrown(error);
-      }
-    },
-
     path_filestat_get(fd, flags, path, pathLength, filestatOut) {
       try {
         memory.refresh();

@@ -4,9 +4,10 @@
 //
 // The class owns the lifecycle and argument validation, with node:wasi's errors; the
 // imports are built by one module per preview1 area (args-environ, clocks, fd-io,
-// fd-attributes, directory-listing, path-operations, poll, random, process-control,
-// sockets) over a shared context: the guest's memory and the descriptor table. Nothing
-// here depends on V8's WebAssembly: a memory is anything with an ArrayBuffer `buffer`.
+// fd-attributes, directory-listing, path-open, path-operations, poll, random,
+// process-control, sockets) over a shared context: the guest's memory and the descriptor
+// table. Nothing here depends on V8's WebAssembly: a memory is anything with an
+// ArrayBuffer `buffer`.
 
 import { realpathSync, statSync, fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
@@ -30,6 +31,7 @@ import { Descriptor, DescriptorTable } from './fd-table.js';
 import { filetypeOfStats } from './file-status.js';
 import { encodeUtf8, GuestMemory, isMemoryLike } from './guest-memory.js';
 import type { WasiContext, WasiImportObject, WasiPreview1Imports } from './imports.js';
+import { createPathOpenImports } from './path-open.js';
 import { createPathImports } from './path-operations.js';
 import { createPollImports } from './poll.js';
 import { Filetype } from './preview1-types.js';
@@ -122,6 +124,7 @@ export class WASI {
       ...createFdAttributeImports(context),
       ...createFdIoImports(context),
       ...createDirectoryImports(context),
+      ...createPathOpenImports(context),
       ...createPathImports(context),
       ...createPollImports(context, clocks),
       ...createProcessImports((code) => this.#exit(code)),
