@@ -228,6 +228,15 @@ describe('where we differ from node:wasi on purpose', () => {
     expect(wasi.wasiImport.args_get(0x400, 0x800)).toBe(0);
   });
 
+  it('poll_oneoff refuses to sleep on a CPU-time clock (it would never advance)', () => {
+    const { imports, view } = setUp('ours');
+    view.setUint8(8, 0); // clock
+    view.setUint32(16, 2, true); // process_cputime_id
+    view.setBigUint64(24, 10n ** 9n, true); // one second from now
+    expect(imports.poll_oneoff(0, 1000, 1, 2000)).toBe(0);
+    expect([view.getUint32(2000, true), view.getUint16(1008, true)]).toEqual([1, Errno.NotSupported]);
+  });
+
   it('an empty iovec may point at the end of memory (node:wasi says overflow)', () => {
     const { imports, view } = setUp('ours');
     view.setUint32(0, 65536, true);

@@ -9,6 +9,9 @@
 // wait on a pipe or terminal, so for those "ready" means "a read or write would not fail",
 // and the read then blocks. A bad descriptor is an event with `badf`, a descriptor without
 // the rights fails the call with `notcapable`, as in uvwasi. No subscriptions is `inval`.
+// A CPU-time clock does not advance while the thread sleeps, so waiting on one is refused
+// (an event with `notsup`) unless its deadline has already passed; an unknown clock is an
+// event with `inval`.
 
 import { fstatSync } from 'node:fs';
 import { Errno, ErrnoError, errnoFromThrown } from './errno.js';
@@ -17,7 +20,7 @@ import { isSeekable } from './fd-io.js';
 import { blockThread } from './host-io.js';
 import type { WasiContext, WasiPreview1Imports } from './imports.js';
 import { EventLayout, SubscriptionLayout } from './layouts.js';
-import { EventType, SubclockFlags } from './preview1-types.js';
+import { ClockId, EventType, SubclockFlags } from './preview1-types.js';
 import { Rights } from './rights.js';
 
 /** One clock subscription: its deadline on its clock. */
@@ -71,6 +74,11 @@ export function createPollImports(
               continue;
             }
             const deadline = (flags & SubclockFlags.Abstime) !== 0 ? timeout : now + timeout;
+            const cpuClock = clockId === ClockId.ProcessCputime || clockId === ClockId.ThreadCputime;
+            if (cpuClock && deadline > now) {
+              writeEvent(index, Errno.NotSupported, EventType.Clock, 0n);
+              continue;
+            }
             clockWaits.push({ index, clockId, deadline });
           } else if (tag === EventType.FdRead || tag === EventType.FdWrite) {
             const fd = view.getUint32(subscription + SubscriptionLayout.fileDescriptor, true);
