@@ -5,6 +5,8 @@
 // Binaryen `--translate-to-fuzz` modules from large random inputs, a synthetic module, and
 // the benchmark suites' .wasm files when present.
 //
+// V8 validates function bodies on background threads too; for a per-core comparison run
+// `node --single-threaded dist/test/perf/decode-throughput.js`.
 // Options: --time <ms per task> (default 2000), --quick (fewer, smaller inputs).
 
 import { Bench } from 'tinybench';
