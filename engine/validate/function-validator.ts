@@ -64,6 +64,27 @@ for (let op = 0; op < 0xfc; op++) {
   if (OP_IMMEDIATE[op] === Immediate.MemArg) MEMORY_ACCESS_SIGNATURE[op] = OP_SIGNATURE[op] & ~SIGNATURE_CHECK_IMMEDIATES;
 }
 
+/** Length in bytes of the last LEB128 read by readShortU32. */
+let shortU32Length = 0;
+
+/**
+ * A u32 LEB128 of at most four bytes at `pos` (so it has no unused bits to check), or -1 if
+ * it is longer or runs past `end`; its length goes to shortU32Length. For the fast path.
+ */
+function readShortU32(bytes: Uint8Array, pos: number, end: number): number {
+  let result = 0;
+  for (let i = 0; i < 4; i++) {
+    if (pos + i >= end) return -1;
+    const byte = bytes[pos + i];
+    result |= (byte & 0x7f) << (7 * i);
+    if (byte < 0x80) {
+      shortU32Length = i + 1;
+      return result;
+    }
+  }
+  return -1;
+}
+
 const OP_REF_FUNC = Op.RefFunc;
 
 export class FunctionValidator {
@@ -323,6 +344,25 @@ export class FunctionValidator {
           }
           break;
         }
+        case 0x23:
+        case 0x24: {
+          // global.get / global.set with a one-byte index (set: mutable, matching operand)
+          const globalTypes = this.context.globalTypes;
+          if (next < 0x80 && next < globalTypes.length) {
+            if (byte === 0x23) {
+              if (count < types.length) {
+                types[count++] = globalTypes[next];
+                pos += 2;
+                continue;
+              }
+            } else if (this.context.globalMutable[next] !== 0 && count > floor && types[count - 1] === globalTypes[next]) {
+              count--;
+              pos += 2;
+              continue;
+            }
+          }
+          break;
+        }
         case 0x0b: {
           // end of a block, loop, if or else with no parameters and at most one result
           const top = this.frameCount - 1;
@@ -418,9 +458,11 @@ export class FunctionValidator {
           break;
         }
         case 0x10: {
-          // call with a one-byte function index and matching arguments
-          if (next < 0x80 && next < this.context.functionTypeIndices.length) {
-            const type = this.context.types[this.context.functionTypeIndices[next]];
+          // call with a function index of at most four bytes and matching arguments
+          const functionIndex = readShortU32(bytes, pos + 1, end);
+          if (functionIndex >= 0 && functionIndex < this.context.functionTypeIndices.length) {
+            const indexLength = shortU32Length;
+            const type = this.context.types[this.context.functionTypeIndices[functionIndex]];
             const params = type.params;
             const results = type.results;
             const paramCount = params.length;
@@ -435,7 +477,7 @@ export class FunctionValidator {
               if (matches) {
                 count -= paramCount;
                 for (let i = 0; i < results.length; i++) types[count++] = results[i];
-                pos += 2;
+                pos += 1 + indexLength;
                 continue;
               }
             }
@@ -464,10 +506,10 @@ export class FunctionValidator {
           let signature = PLAIN_FIXED_SIGNATURE[byte];
           let length = 1;
           if (signature < 0) {
-            // A load or store whose alignment and offset are one byte each, with a memory.
+            // A load or store with a one-byte alignment and an offset of at most four bytes, with a memory.
             signature = MEMORY_ACCESS_SIGNATURE[byte];
             if (signature >= 0) {
-              if (hasMemory && next <= OP_EXTRA[byte] && pos + 2 < end && bytes[pos + 2] < 0x80) length = 3;
+              if (hasMemory && next <= OP_EXTRA[byte] && readShortU32(bytes, pos + 2, end) >= 0) length = 2 + shortU32Length;
               else signature = -1;
             }
           }
