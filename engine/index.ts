@@ -1,13 +1,27 @@
 // Stage: public entry point. The engine's API, shaped like the standard `WebAssembly`
 // namespace (WebAssembly JavaScript Interface §4): code written for V8's WebAssembly
-// runs on this engine by changing one import. Instantiation (Instance, Memory, Table,
-// Global, instantiate) comes with the runtime.
+// runs on this engine by changing one import. Extensions: compile options
+// ({ optLevel: 0-3, cpu: 'native' | 'generic' }) as the last argument of `new Module`,
+// `compile` and `instantiate(bytes, imports, options)`, and `Module.timings(module)` with
+// the time of each compile stage. WASI preview1 comes with it (`WASI`, node:wasi's API).
 
 export { validate, compile, Module } from './module.js';
 export type {
   BufferSource,
   ImportExportKind,
+  ModuleCompileOptions,
+  ModuleCompileTimings,
   ModuleExportDescriptor,
   ModuleImportDescriptor,
 } from './module.js';
+export { Instance, instantiate } from './api/instance.js';
+export type { WebAssemblyInstantiatedSource } from './api/instance.js';
+export { Memory } from './api/memory.js';
+export type { MemoryDescriptor } from './api/memory.js';
+export { Table } from './api/table.js';
+export type { TableDescriptor } from './api/table.js';
+export { Global } from './api/global.js';
+export type { GlobalDescriptor } from './api/global.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
+export { WASI, WASIExit } from './wasi/index.js';
+export type { WASIOptions } from './wasi/index.js';

@@ -1,10 +1,22 @@
 // Stage: JS API (WebAssembly JavaScript Interface §4, "WebAssembly.Module" and the
-// namespace's `validate` and `compile`). A Module is a decoded and validated module; its
+// namespace's `validate` and `compile`). A Module is a compiled module: decoded, validated,
+// translated and JIT-compiled (runtime/compiled-module.ts), ready to instantiate; its
 // static `imports`, `exports` and `customSections` return what V8 returns for the same bytes.
+// Extensions: compile options ({ optLevel, cpu }) as the last argument of the constructor
+// and of `compile`, and `Module.timings(module)` with the time of each compile stage.
 
 import { CompileError } from './errors.js';
 import { EXTERNAL_KIND_NAMES, type ModuleInfo } from './binary/module-info.js';
+import {
+  compileModule,
+  compileModuleAsync,
+  type CompiledModule,
+  type ModuleCompileOptions,
+  type ModuleCompileTimings,
+} from './runtime/compiled-module.js';
 import { decodeAndValidateModule } from './validate/validate-module.js';
+
+export type { ModuleCompileOptions, ModuleCompileTimings } from './runtime/compiled-module.js';
 
 export type ImportExportKind = 'function' | 'table' | 'memory' | 'global';
 
@@ -33,12 +45,18 @@ export function copyBufferSource(source: unknown, caller: string): Uint8Array {
   throw new TypeError(`${caller}: Argument 0 must be a buffer source`);
 }
 
-const moduleInfos = new WeakMap<Module, ModuleInfo>();
+const compiledModules = new WeakMap<Module, CompiledModule>();
 
 export class Module {
-  constructor(bytes: BufferSource) {
+  /** Compiles synchronously (LLVM in this thread); CompileError for invalid bytes. */
+  constructor(bytes: BufferSource, options?: ModuleCompileOptions) {
     const copy = copyBufferSource(bytes, 'WebAssembly.Module()');
-    moduleInfos.set(this, decodeAndValidateModule(copy));
+    compiledModules.set(this, compileModule(copy, options));
+  }
+
+  /** Milliseconds spent in each compile stage of `module` (an extension of the API). */
+  static timings(module: Module): ModuleCompileTimings {
+    return compiledModuleOf(module, 'Module.timings()').timings;
   }
 
   static imports(module: Module): ModuleImportDescriptor[] {
@@ -70,11 +88,23 @@ export class Module {
   }
 }
 
+/** The compiled module behind a Module, for instantiation. */
+export function compiledModuleOf(module: unknown, caller = 'compiledModuleOf'): CompiledModule {
+  const compiled = compiledModules.get(module as Module);
+  if (compiled === undefined) throw new TypeError(`${caller}: Argument 0 must be a WebAssembly.Module`);
+  return compiled;
+}
+
 /** The decoded module behind a Module, for later stages (translator, instantiation). */
 export function moduleInfoOf(module: Module, caller = 'moduleInfoOf'): ModuleInfo {
-  const info = module instanceof Module ? moduleInfos.get(module) : undefined;
-  if (info === undefined) throw new TypeError(`${caller}: Argument 0 must be a WebAssembly.Module`);
-  return info;
+  return compiledModuleOf(module, caller).info;
+}
+
+/** A Module object for an already compiled module. */
+function moduleOf(compiled: CompiledModule): Module {
+  const module = Object.create(Module.prototype) as Module;
+  compiledModules.set(module, compiled);
+  return module;
 }
 
 /** WebAssembly.validate: true if the bytes decode and validate. TypeError if not a BufferSource. */
@@ -89,7 +119,11 @@ export function validate(bytes: BufferSource): boolean {
   }
 }
 
-/** WebAssembly.compile: resolves to a Module, or rejects with CompileError (or TypeError). */
-export async function compile(bytes: BufferSource): Promise<Module> {
-  return new Module(bytes);
+/**
+ * WebAssembly.compile: resolves to a Module, or rejects with CompileError (or TypeError).
+ * LLVM runs on the libuv thread pool, so the calling thread is free meanwhile.
+ */
+export async function compile(bytes: BufferSource, options?: ModuleCompileOptions): Promise<Module> {
+  const copy = copyBufferSource(bytes, 'WebAssembly.compile()');
+  return moduleOf(await compileModuleAsync(copy, options));
 }

@@ -1,0 +1,94 @@
+// JS API: WebAssembly.Global (JS API §5 "Global objects"). A Global is a 16-byte cell
+// (runtime/global-cells.ts): its own native block when created from JavaScript, or the cell
+// inside the vmctx of the instance that defined and exported it; instances that import it
+// point at the cell, so wasm and JavaScript see the same value. Reference-typed globals
+// belong to a Store, like tables.
+
+import { allocate } from '../native/addon.js';
+import type { GlobalType } from '../binary/module-info.js';
+import { GLOBAL_CELL_BYTES } from '../runtime/abi.js';
+import { readCell, writeCell, type GlobalCell } from '../runtime/global-cells.js';
+import { Store } from '../runtime/store.js';
+import { toJSValue, toWebAssemblyValue } from '../runtime/value-conversion.js';
+import { ValType } from '../value-types.js';
+import { dictionary, parseValueType } from './descriptors.js';
+
+export interface GlobalDescriptor {
+  value: 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'externref' | 'anyfunc';
+  mutable?: boolean;
+}
+
+export interface GlobalInternals {
+  readonly type: GlobalType;
+  readonly cell: GlobalCell;
+  readonly store: Store;
+  /** What keeps the cell's memory alive (its native block, or the defining instance). */
+  readonly owner: object;
+}
+
+const internals = new WeakMap<Global, GlobalInternals>();
+
+function internalsOf(global: unknown, caller: string): GlobalInternals {
+  const found = internals.get(global as Global);
+  if (found === undefined) throw new TypeError(`${caller}: Receiver is not a WebAssembly.Global`);
+  return found;
+}
+
+/** A cell of its own (16 bytes, zeroed). */
+export function allocateGlobalCell(): { cell: GlobalCell; owner: object } {
+  const block = allocate(GLOBAL_CELL_BYTES);
+  return { cell: { address: block.address, view: new DataView(block.buffer), offset: 0 }, owner: block };
+}
+
+/** The initial value when none is given, as V8 has it: 0, 0n, null for both reference types. */
+function defaultValue(type: ValType): unknown {
+  if (type === ValType.I64) return 0n;
+  if (type === ValType.FuncRef || type === ValType.ExternRef) return null;
+  return 0;
+}
+
+export class Global {
+  constructor(descriptor: GlobalDescriptor, value?: unknown) {
+    const members = dictionary(descriptor, 'WebAssembly.Global(): Argument 0');
+    const mutable = Boolean(members.mutable);
+    const type = parseValueType(members.value, "WebAssembly.Global(): Descriptor property 'value'");
+    if (type === ValType.V128) throw new TypeError('WebAssembly.Global(): a v128 global cannot be created from JavaScript');
+    const store = new Store();
+    const { cell, owner } = allocateGlobalCell();
+    const initial = toWebAssemblyValue(value === undefined ? defaultValue(type) : value, type, store);
+    writeCell(cell, type, initial);
+    internals.set(this, { type: { type, mutable }, cell, store, owner });
+    store.retain(this);
+  }
+
+  get value(): unknown {
+    const global = internalsOf(this, 'get WebAssembly.Global.value');
+    return toJSValue(readCell(global.cell, global.type.type), global.type.type, global.store);
+  }
+
+  set value(value: unknown) {
+    const global = internalsOf(this, 'set WebAssembly.Global.value');
+    if (!global.type.mutable) throw new TypeError("set WebAssembly.Global.value: Can't set the value of an immutable global.");
+    writeCell(global.cell, global.type.type, toWebAssemblyValue(value, global.type.type, global.store));
+  }
+
+  valueOf(): unknown {
+    return this.value;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'WebAssembly.Global';
+  }
+}
+
+export function globalInternals(value: unknown): GlobalInternals | undefined {
+  return internals.get(value as Global);
+}
+
+/** A Global object for a cell the runtime owns (a defined global, or an import given as a plain value). */
+export function wrapGlobalCell(type: GlobalType, cell: GlobalCell, store: Store, owner: object): Global {
+  const global = Object.create(Global.prototype) as Global;
+  internals.set(global, { type, cell, store, owner });
+  if (type.type === ValType.FuncRef || type.type === ValType.ExternRef) store.retain(global);
+  return global;
+}

@@ -1,0 +1,64 @@
+// JS API: WebAssembly.Instance and WebAssembly.instantiate (JS API §4). `new Instance(module,
+// importObject)` instantiates synchronously; `instantiate(module, importObject)` resolves to an
+// Instance and `instantiate(bytes, importObject, options?)` to { module, instance }, compiling
+// with LLVM off the main thread. An Instance keeps its runtime state (runtime/instance-state.ts)
+// alive; so do its exported functions, memories, tables and globals.
+
+import { compile, compiledModuleOf, copyBufferSource, Module, type BufferSource } from '../module.js';
+import type { ModuleCompileOptions } from '../runtime/compiled-module.js';
+import type { InstanceState } from '../runtime/instance-state.js';
+import { instantiateCompiledModule } from './instantiation.js';
+
+interface InstanceInternals {
+  readonly exports: Record<string, unknown>;
+  readonly state: InstanceState;
+}
+
+const internals = new WeakMap<Instance, InstanceInternals>();
+
+export class Instance {
+  constructor(module: Module, importObject?: object) {
+    const compiled = compiledModuleOf(module, 'WebAssembly.Instance()');
+    internals.set(this, instantiateCompiledModule(compiled, importObject));
+  }
+
+  /** The frozen exports object: functions, Memory, Table and Global objects by export name. */
+  get exports(): Record<string, unknown> {
+    const found = internals.get(this);
+    if (found === undefined) throw new TypeError('WebAssembly.Instance.exports: Receiver is not a WebAssembly.Instance');
+    return found.exports;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'WebAssembly.Instance';
+  }
+}
+
+/** The runtime state of an Instance (for the engine's own tools). */
+export function instanceStateOf(instance: Instance): InstanceState {
+  const found = internals.get(instance);
+  if (found === undefined) throw new TypeError('not a WebAssembly.Instance');
+  return found.state;
+}
+
+export interface WebAssemblyInstantiatedSource {
+  module: Module;
+  instance: Instance;
+}
+
+export function instantiate(module: Module, importObject?: object): Promise<Instance>;
+export function instantiate(bytes: BufferSource, importObject?: object, options?: ModuleCompileOptions): Promise<WebAssemblyInstantiatedSource>;
+/**
+ * WebAssembly.instantiate, both overloads: a Module resolves to an Instance; a BufferSource is
+ * compiled (with `options`) and resolves to { module, instance }. Errors reject the promise.
+ */
+export async function instantiate(
+  source: Module | BufferSource,
+  importObject?: object,
+  options?: ModuleCompileOptions,
+): Promise<Instance | WebAssemblyInstantiatedSource> {
+  if (source instanceof Module) return new Instance(source, importObject);
+  const bytes = copyBufferSource(source, 'WebAssembly.instantiate()');
+  const module = await compile(bytes, options);
+  return { module, instance: new Instance(module, importObject) };
+}

@@ -1,0 +1,207 @@
+// JS API + runtime: instantiating a compiled module (Core spec §4.5.4 "Instantiation", JS
+// API "instantiate the core of a WebAssembly module" and "create an exports object"):
+// resolve the imports, pick the store (merging the stores of imported functions, tables and
+// reference globals), allocate the vmctx and fill it — VMFuncRefs for every function
+// (imports: a copy of the exporting instance's VMFuncRef, or for a JS function its host
+// trampoline with a HostFunctionContext), memory and table definitions, global cells —
+// evaluate globals and segments, build the exports object, apply active segments, and run
+// the start function. A trap in a segment or the start function throws RuntimeError.
+
+import { ExternalKind } from '../binary/module-info.js';
+import { allocate, createMemory, createTable } from '../native/addon.js';
+import { HostFunctionContext } from '../runtime/abi.js';
+import { invokeOrThrow } from '../runtime/calls.js';
+import type { CompiledModule } from '../runtime/compiled-module.js';
+import { evaluateConstant, type ConstantContext } from '../runtime/constant-expressions.js';
+import { readCellBits, writeCell, type GlobalCell } from '../runtime/global-cells.js';
+import { InstanceState } from '../runtime/instance-state.js';
+import { describeSegments, initializeActiveSegments } from '../runtime/segments.js';
+import { Store } from '../runtime/store.js';
+import { toWebAssemblyValue } from '../runtime/value-conversion.js';
+import { ValType } from '../value-types.js';
+import { allocateGlobalCell, globalInternals, wrapGlobalCell, type Global } from './global.js';
+import { resolveImports, type ResolvedImport } from './import-resolution.js';
+import { memoryInternals, wrapLinearMemory } from './memory.js';
+import { tableInternals, wrapNativeTable } from './table.js';
+
+let nextHostId = 1;
+
+export interface InstantiatedModule {
+  readonly state: InstanceState;
+  readonly exports: Record<string, unknown>;
+}
+
+function isReference(type: ValType): boolean {
+  return type === ValType.FuncRef || type === ValType.ExternRef;
+}
+
+/** The store of the new instance: one of its own, merged with every store it links to. */
+function chooseStore(imports: readonly ResolvedImport[]): Store {
+  const store = new Store();
+  for (const entry of imports) {
+    if (entry.kind === ExternalKind.Function && entry.exported !== undefined) Store.merge(store, entry.exported.store);
+    else if (entry.kind === ExternalKind.Table) Store.merge(store, entry.table.store);
+    else if (entry.kind === ExternalKind.Global && entry.object !== undefined && isReference(entry.global.type.type)) {
+      Store.merge(store, entry.global.store);
+    }
+  }
+  return store;
+}
+
+export function instantiateCompiledModule(module: CompiledModule, importObject: unknown): InstantiatedModule {
+  const { info, layout } = module;
+  const imports = resolveImports(info, importObject);
+  const store = chooseStore(imports);
+  const state = new InstanceState(module, store, allocate(layout.size));
+  const { view } = state;
+  store.addInstance(state);
+
+  // Imports, in index order within each kind.
+  const hostImports = imports.filter((entry) => entry.kind === ExternalKind.Function && entry.exported === undefined).length;
+  const contexts = hostImports > 0 ? allocate(hostImports * HostFunctionContext.size) : undefined;
+  if (contexts) state.keepAlive.push(contexts);
+  const contextView = contexts ? new DataView(contexts.buffer) : undefined;
+  let functionIndex = 0;
+  let hostIndex = 0;
+  imports.forEach((entry, i) => {
+    const description = info.imports[i];
+    switch (entry.kind) {
+      case ExternalKind.Function: {
+        const index = functionIndex++;
+        if (entry.exported !== undefined) {
+          const source = new Uint8Array(entry.exported.funcRefBytes.buffer, entry.exported.funcRefBytes.offset, 24);
+          new Uint8Array(state.vmctx.buffer, layout.funcRef(index), 24).set(source);
+          state.functions[index] = entry.object;
+          return;
+        }
+        const typeIndex = info.functionTypeIndices[index];
+        const type = info.types[typeIndex];
+        const hostId = nextHostId++;
+        const contextOffset = hostIndex++ * HostFunctionContext.size;
+        contextView!.setBigUint64(contextOffset + HostFunctionContext.hostId, BigInt(hostId), true);
+        contextView!.setBigUint64(contextOffset + HostFunctionContext.paramSlots, BigInt(type.params.length), true);
+        contextView!.setBigUint64(contextOffset + HostFunctionContext.resultSlots, BigInt(type.results.length), true);
+        const trampoline = module.hostTrampolines.get(typeIndex);
+        if (trampoline === undefined) throw new Error(`internal error: no host trampoline for type ${typeIndex}`);
+        state.writeFuncRef(index, trampoline, module.typeIds[typeIndex], contexts!.address + BigInt(contextOffset));
+        store.addHostFunction(hostId, { callable: entry.object, params: type.params, results: type.results });
+        return;
+      }
+      case ExternalKind.Table:
+        state.tables.push(entry.object);
+        return;
+      case ExternalKind.Memory:
+        state.memories.push(entry.object);
+        state.keepAlive.push(entry.object);
+        return;
+      case ExternalKind.Global: {
+        const index = state.globals.length;
+        let global: Global;
+        if (entry.object !== undefined) {
+          global = entry.object;
+        } else {
+          const type = description.kind === ExternalKind.Global ? description.global : undefined!;
+          const { cell, owner } = allocateGlobalCell();
+          writeCell(cell, type.type, toWebAssemblyValue(entry.value, type.type, store));
+          global = wrapGlobalCell(type, cell, store, owner);
+        }
+        state.globals.push(global);
+        view.setBigUint64(layout.importedGlobalPointer(index), globalInternals(global)!.cell.address, true);
+        return;
+      }
+    }
+  });
+
+  // Defined functions that can escape get their VMFuncRef.
+  for (let index = info.importedFunctionCount; index < info.functionTypeIndices.length; index++) {
+    const code = module.functionCode[index];
+    if (code !== 0n) state.writeFuncRef(index, code, module.typeIds[info.functionTypeIndices[index]], state.vmctxAddress);
+  }
+
+  // Defined memories and tables.
+  for (let index = info.importedMemoryCount; index < info.memories.length; index++) {
+    const { min, max } = info.memories[index];
+    state.memories.push(wrapLinearMemory(createMemory(min, max ?? -1), max));
+  }
+  for (let index = info.importedTableCount; index < info.tables.length; index++) {
+    const { elementType, limits } = info.tables[index];
+    state.tables.push(wrapNativeTable(createTable(limits.min, limits.max ?? -1, 0n), elementType, limits.max, store));
+  }
+  state.memories.forEach((memory, index) => {
+    view.setBigUint64(layout.memoryDefinitionPointer(index), memoryDefinitionOf(memory), true);
+  });
+  state.tables.forEach((table, index) => {
+    view.setBigUint64(layout.tableDefinitionPointer(index), tableDefinitionOf(table), true);
+  });
+
+  // Defined globals, initialised in order from imported globals and this instance's functions.
+  const context: ConstantContext = {
+    importedGlobalBits: (index) => {
+      const global = globalInternals(state.globals[index])!;
+      return readCellBits(global.cell, global.type.type);
+    },
+    functionReference: (index) => state.funcRefAddress(index),
+  };
+  for (let index = info.importedGlobalCount; index < info.globals.length; index++) {
+    const global = info.globals[index];
+    const offset = layout.definedGlobalCell(index);
+    const value = evaluateConstant(global.init!, context);
+    if (value instanceof Uint8Array) new Uint8Array(state.vmctx.buffer, offset, 16).set(value);
+    else if (global.type.type === ValType.I32 || global.type.type === ValType.F32) view.setUint32(offset, Number(value), true);
+    else view.setBigUint64(offset, value, true);
+  }
+
+  const elementValues = describeSegments(state, context);
+  const exports = createExportsObject(state);
+  initializeActiveSegments(state, context, elementValues);
+
+  if (info.start !== undefined) {
+    const index = info.start.functionIndex;
+    const entry = module.entryTrampolines.get(info.functionTypeIndices[index]);
+    if (entry === undefined) throw new Error('internal error: no entry trampoline for the start function');
+    invokeOrThrow(store, entry, state.funcRefAddress(index), 0);
+  }
+  return { state, exports };
+}
+
+function memoryDefinitionOf(memory: unknown): bigint {
+  const found = memoryInternals(memory);
+  if (found === undefined) throw new Error('internal error: not a Memory');
+  return found.linear.definition;
+}
+
+
+function tableDefinitionOf(table: unknown): bigint {
+  const found = tableInternals(table);
+  if (found === undefined) throw new Error('internal error: not a Table');
+  return found.native.definition;
+}
+
+/** The Global object of global `index` (defined globals get one on first export). */
+function globalObject(state: InstanceState, index: number): Global {
+  let global = state.globals[index];
+  if (global === undefined) {
+    const { layout, info } = state.module;
+    const offset = layout.definedGlobalCell(index);
+    const cell: GlobalCell = { address: state.vmctxAddress + BigInt(offset), view: state.view, offset };
+    global = wrapGlobalCell(info.globals[index].type, cell, state.store, state);
+    state.globals[index] = global;
+  }
+  return global;
+}
+
+/** JS API "create an exports object": a frozen, null-prototype object, exports in order. */
+function createExportsObject(state: InstanceState): Record<string, unknown> {
+  const exports = Object.create(null) as Record<string, unknown>;
+  for (const entry of state.module.info.exports) {
+    let value: unknown;
+    switch (entry.kind) {
+      case ExternalKind.Function: value = state.functionObject(entry.index); break;
+      case ExternalKind.Table: value = state.tables[entry.index]; break;
+      case ExternalKind.Memory: value = state.memories[entry.index]; break;
+      case ExternalKind.Global: value = globalObject(state, entry.index); break;
+    }
+    Object.defineProperty(exports, entry.name, { value, enumerable: true, writable: false, configurable: false });
+  }
+  return Object.freeze(exports);
+}

@@ -1,0 +1,65 @@
+// JS API: WebAssembly.Memory (JS API §5 "Memory objects"), over a guard-page linear memory
+// of the native addon. `buffer` is an external ArrayBuffer over the accessible pages; after
+// growth (by grow() or by wasm's memory.grow) the next read of `buffer` detaches the old
+// one and returns a new one, as the JS API's "refresh the memory buffer" does.
+
+import { WASM_MAX_PAGES } from '../runtime/abi.js';
+import { createMemory, type LinearMemory } from '../native/addon.js';
+import { dictionary, enforceRangeU32, readLimits } from './descriptors.js';
+
+export interface MemoryDescriptor {
+  initial: number;
+  maximum?: number;
+}
+
+interface MemoryInternals {
+  readonly linear: LinearMemory;
+  /** Declared maximum in pages, undefined when none (import matching). */
+  readonly maximum: number | undefined;
+}
+
+const internals = new WeakMap<Memory, MemoryInternals>();
+
+function internalsOf(memory: unknown, caller: string): MemoryInternals {
+  const found = internals.get(memory as Memory);
+  if (found === undefined) throw new TypeError(`${caller}: Receiver is not a WebAssembly.Memory`);
+  return found;
+}
+
+export class Memory {
+  constructor(descriptor: MemoryDescriptor) {
+    const members = dictionary(descriptor, 'WebAssembly.Memory(): Argument 0');
+    const { initial, maximum } = readLimits(members, 'WebAssembly.Memory()', WASM_MAX_PAGES);
+    internals.set(this, { linear: createMemory(initial, maximum ?? -1), maximum });
+  }
+
+  /** The memory's bytes; a new ArrayBuffer after each growth (the old one is detached). */
+  get buffer(): ArrayBuffer {
+    return internalsOf(this, 'WebAssembly.Memory.buffer').linear.buffer();
+  }
+
+  /** Grows by `delta` pages; returns the old size in pages; RangeError when it cannot. */
+  grow(delta: number): number {
+    const { linear } = internalsOf(this, 'WebAssembly.Memory.grow()');
+    const pages = enforceRangeU32(delta, 'WebAssembly.Memory.grow(): Argument 0');
+    const old = linear.grow(pages);
+    if (old < 0) throw new RangeError('WebAssembly.Memory.grow(): Unable to grow instance memory');
+    return old;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'WebAssembly.Memory';
+  }
+}
+
+/** The native memory behind a Memory object, or undefined for any other value. */
+export function memoryInternals(value: unknown): MemoryInternals | undefined {
+  return internals.get(value as Memory);
+}
+
+/** A Memory object for a memory an instance defined. */
+export function wrapLinearMemory(linear: LinearMemory, maximum: number | undefined): Memory {
+  const memory = Object.create(Memory.prototype) as Memory;
+  internals.set(memory, { linear, maximum });
+  return memory;
+}

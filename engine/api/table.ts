@@ -1,0 +1,101 @@
+// JS API: WebAssembly.Table (JS API §5 "Table objects"), over a table's native storage.
+// Elements are raw 8-byte values: funcref tables hold VMFuncRef addresses (0 = null),
+// externref tables handles of their store's handle table (0 = null). A Table belongs to a
+// Store (runtime/store.ts): putting an exported function into it merges the function's
+// store into the table's, so the function's instance lives as long as the table.
+
+import { createTable, type NativeTable } from '../native/addon.js';
+import { Store } from '../runtime/store.js';
+import { defaultJSValue, toJSValue, toWebAssemblyValue } from '../runtime/value-conversion.js';
+import { ValType } from '../value-types.js';
+import { dictionary, enforceRangeU32, parseTableKind, readLimits } from './descriptors.js';
+
+/** Most elements a table may have (V8's limit, which the JS API leaves to the embedder). */
+export const TABLE_MAX_ELEMENTS = 10_000_000;
+
+export interface TableDescriptor {
+  element: 'anyfunc' | 'externref';
+  initial: number;
+  maximum?: number;
+}
+
+export interface TableInternals {
+  readonly native: NativeTable;
+  readonly elementType: ValType;
+  /** Declared maximum, undefined when none (import matching). */
+  readonly maximum: number | undefined;
+  readonly store: Store;
+}
+
+const internals = new WeakMap<Table, TableInternals>();
+
+function internalsOf(table: unknown, caller: string): TableInternals {
+  const found = internals.get(table as Table);
+  if (found === undefined) throw new TypeError(`${caller}: Receiver is not a WebAssembly.Table`);
+  return found;
+}
+
+/** An element value from JS (undefined and a missing value mean the type's default). */
+function rawElement(table: TableInternals, value: unknown): bigint {
+  const chosen = value === undefined ? defaultJSValue(table.elementType) : value;
+  const converted = toWebAssemblyValue(chosen, table.elementType, table.store);
+  return typeof converted === 'bigint' ? converted : BigInt(converted);
+}
+
+export class Table {
+  constructor(descriptor: TableDescriptor, value?: unknown) {
+    const members = dictionary(descriptor, 'WebAssembly.Table(): Argument 0');
+    const elementType = parseTableKind(members.element, "WebAssembly.Table(): Descriptor property 'element'");
+    const { initial, maximum } = readLimits(members, 'WebAssembly.Table()', TABLE_MAX_ELEMENTS);
+    const store = new Store();
+    const partial = { elementType, store } as TableInternals;
+    const init = rawElement(partial, value);
+    const table: TableInternals = { native: createTable(initial, maximum ?? -1, init), elementType, maximum, store };
+    internals.set(this, table);
+    store.retain(this);
+  }
+
+  get length(): number {
+    return internalsOf(this, 'WebAssembly.Table.length').native.length();
+  }
+
+  get(index: number): unknown {
+    const table = internalsOf(this, 'WebAssembly.Table.get()');
+    const position = enforceRangeU32(index, 'WebAssembly.Table.get(): Argument 0');
+    if (position >= table.native.length()) throw new RangeError(`WebAssembly.Table.get(): invalid index ${position} into ${table.elementType === ValType.FuncRef ? 'function' : 'externref'} table`);
+    const raw = table.native.get(position);
+    return toJSValue(table.elementType === ValType.FuncRef ? raw : Number(raw), table.elementType, table.store);
+  }
+
+  set(index: number, value?: unknown): void {
+    const table = internalsOf(this, 'WebAssembly.Table.set()');
+    const position = enforceRangeU32(index, 'WebAssembly.Table.set(): Argument 0');
+    if (position >= table.native.length()) throw new RangeError(`WebAssembly.Table.set(): invalid index ${position} into ${table.elementType === ValType.FuncRef ? 'function' : 'externref'} table`);
+    table.native.set(position, rawElement(table, value));
+  }
+
+  /** Grows by `delta` elements set to `value`; returns the old length; RangeError when it cannot. */
+  grow(delta: number, value?: unknown): number {
+    const table = internalsOf(this, 'WebAssembly.Table.grow()');
+    const count = enforceRangeU32(delta, 'WebAssembly.Table.grow(): Argument 0');
+    const old = table.native.grow(count, rawElement(table, value));
+    if (old < 0) throw new RangeError(`WebAssembly.Table.grow(): failed to grow table by ${count}`);
+    return old;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'WebAssembly.Table';
+  }
+}
+
+export function tableInternals(value: unknown): TableInternals | undefined {
+  return internals.get(value as Table);
+}
+
+/** A Table object for a table an instance defined (in that instance's store). */
+export function wrapNativeTable(native: NativeTable, elementType: ValType, maximum: number | undefined, store: Store): Table {
+  const table = Object.create(Table.prototype) as Table;
+  internals.set(table, { native, elementType, maximum, store });
+  store.retain(table);
+  return table;
+}

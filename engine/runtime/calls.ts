@@ -1,0 +1,79 @@
+// Runtime: calls across the JavaScript/wasm boundary (DESIGN.md §3 "Calls across the
+// boundary"). invokeInStore() enters generated code through an entry trampoline and maps a
+// trap code to a RuntimeError with the spec's message; the one host-call handler serves
+// every call from wasm to a JavaScript import: it finds the import by hostId in the store
+// of the code that is running (the innermost invoke's store: wasm only reaches functions of
+// its own store, see store.ts), converts the arguments with ToJSValue, calls the function
+// and converts its results with ToWebAssemblyValue (JS API "run a host function").
+// Exceptions thrown by the import leave the wasm frames unchanged (the addon rethrows them).
+
+import { invoke, setHostCallHandler } from '../native/addon.js';
+import { RuntimeError } from '../errors.js';
+import { TRAP_MESSAGES, type TrapCode } from './trap-codes.js';
+import { readSlot, slotViews, writeSlot, type WasmValue } from './slots.js';
+import type { Store } from './store.js';
+import { toJSValue, toWebAssemblyValue } from './value-conversion.js';
+
+/** The store of the innermost running invoke (undefined outside wasm). */
+let currentStore: Store | undefined;
+let handlerInstalled = false;
+
+export function trapError(code: number): RuntimeError {
+  return new RuntimeError(TRAP_MESSAGES[code as TrapCode] ?? `unknown trap code ${code}`);
+}
+
+/**
+ * Calls `entry(funcRef, slots)` with the first slotCount scratch slots, code of `store`
+ * running; returns 0 or the trap code. A JavaScript exception from an import propagates.
+ */
+export function invokeInStore(store: Store, entry: bigint, funcRef: bigint, slotCount: number): number {
+  if (!handlerInstalled) installHostCallHandler();
+  const saved = currentStore;
+  currentStore = store;
+  try {
+    return invoke(entry, funcRef, slotCount);
+  } finally {
+    currentStore = saved;
+  }
+}
+
+/** invokeInStore, throwing RuntimeError on a trap. */
+export function invokeOrThrow(store: Store, entry: bigint, funcRef: bigint, slotCount: number): void {
+  const code = invokeInStore(store, entry, funcRef, slotCount);
+  if (code !== 0) throw trapError(code);
+}
+
+function installHostCallHandler(): void {
+  setHostCallHandler(handleHostCall);
+  handlerInstalled = true;
+}
+
+function handleHostCall(hostId: number): void {
+  const store = currentStore;
+  const host = store?.hostFunction(hostId);
+  if (store === undefined || host === undefined) throw new Error(`internal error: host function ${hostId} is not in the running store`);
+  const slots = slotViews();
+  const { params, results } = host;
+  // Read every argument before running any JavaScript: a nested call reuses the slots.
+  const args = new Array<unknown>(params.length);
+  for (let i = 0; i < params.length; i++) args[i] = toJSValue(readSlot(slots, i, params[i]), params[i], store);
+  const returned = Reflect.apply(host.callable, undefined, args);
+  if (results.length === 0) return;
+  if (results.length === 1) {
+    const value = toWebAssemblyValue(returned, results[0], store);
+    writeSlot(slots, 0, results[0], value);
+    return;
+  }
+  // Several results: an iterable of exactly that many values (JS API "run a host function").
+  if (returned === null || (typeof returned !== 'object' && typeof returned !== 'function')) {
+    throw new TypeError('a host function with several results must return an iterable');
+  }
+  const iterator = (returned as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (typeof iterator !== 'function') throw new TypeError('a host function with several results must return an iterable');
+  const list = [...(returned as Iterable<unknown>)];
+  if (list.length !== results.length) {
+    throw new TypeError(`a host function returned ${list.length} values, its type has ${results.length} results`);
+  }
+  const values: WasmValue[] = list.map((value, i) => toWebAssemblyValue(value, results[i], store));
+  for (let i = 0; i < results.length; i++) writeSlot(slots, i, results[i], values[i]);
+}

@@ -1,0 +1,183 @@
+// Runtime: the compile pipeline (DESIGN.md §2): bytes → decode + module-level validation →
+// the shared validate-and-translate loop (LLVM IR text) → the native addon (parse,
+// optimise, codegen, link) → addresses. A CompiledModule is what every instance of a
+// Module shares: the decoded module, its vmctx layout, the JIT code (kept alive by the
+// CompiledModule, which every instance and exported function reaches), the addresses of
+// escaping functions and trampolines, canonical type ids and the data segments' bytes.
+//
+// Function bodies are validated inside the IR-emit loop (one pass, as Wasmtime's
+// func_translator), so the "decode+validate" timing covers the sections and module-level
+// checks, and "IR emit" covers body validation and translation together.
+
+import { performance } from 'node:perf_hooks';
+import { decodeModule } from '../binary/decode-module.js';
+import type { ModuleInfo } from '../binary/module-info.js';
+import * as native from '../native/addon.js';
+import type { CompiledCode, OptLevel } from '../native/addon.js';
+import { ModuleTranslator } from '../translate/module-translator.js';
+import { RuntimeEnvironment } from '../translate/runtime-environment.js';
+import { valueTypeNames } from '../translate/ir-types.js';
+import { validateModuleStructure } from '../validate/module-validator.js';
+import { canonicalTypeId } from './abi.js';
+import { VmctxLayout } from './vmctx-layout.js';
+
+/** Options of compile / new Module / instantiate (an extension of the standard API). */
+export interface ModuleCompileOptions {
+  /** LLVM optimisation level, 0-3; default 2. */
+  readonly optLevel?: OptLevel;
+  /** 'native' (default): the host CPU and all its features; 'generic': baseline x86-64. */
+  readonly cpu?: 'native' | 'generic';
+}
+
+/** Milliseconds per compile stage (DESIGN.md §4). */
+export interface ModuleCompileTimings {
+  /** Decoding every section and the module-level validation (bodies: see irEmitMs). */
+  readonly decodeValidateMs: number;
+  /** The per-operator loop: function-body validation and translation to LLVM IR text. */
+  readonly irEmitMs: number;
+  /** LLVM: IR text → Module, plus the verifier. */
+  readonly irParseMs: number;
+  /** LLVM: the optimisation pipeline. */
+  readonly optimizeMs: number;
+  /** LLVM: instruction selection → object file. */
+  readonly codegenMs: number;
+  /** JIT link and symbol lookup. */
+  readonly linkMs: number;
+  /** Wall time of the whole compile, bytes → callable code. */
+  readonly totalMs: number;
+}
+
+export interface CompiledModule {
+  readonly info: ModuleInfo;
+  readonly layout: VmctxLayout;
+  readonly optLevel: OptLevel;
+  readonly cpu: 'native' | 'generic';
+  /** The JIT code; released when the CompiledModule is collected (never explicitly). */
+  readonly code: CompiledCode;
+  /** Code address of every defined function that escapes (export, table, ref.func, start); 0n otherwise. */
+  readonly functionCode: readonly bigint[];
+  /** Entry trampoline (JS → wasm) per type index, for types of escaping functions. */
+  readonly entryTrampolines: ReadonlyMap<number, bigint>;
+  /** Host trampoline (wasm → JS) per type index of imported functions. */
+  readonly hostTrampolines: ReadonlyMap<number, bigint>;
+  /** Canonical signature id per type index (abi.ts canonicalTypeId). */
+  readonly typeIds: readonly bigint[];
+  readonly timings: ModuleCompileTimings;
+}
+
+interface TranslationResult {
+  readonly info: ModuleInfo;
+  readonly ir: string;
+  readonly symbols: readonly string[];
+  readonly functionSymbols: ReadonlyMap<number, string>;
+  readonly entrySymbols: ReadonlyMap<number, string>;
+  readonly hostSymbols: ReadonlyMap<number, string>;
+  readonly decodeValidateMs: number;
+  readonly irEmitMs: number;
+}
+
+let moduleCounter = 0;
+
+function resolveOptions(options: ModuleCompileOptions | undefined): { optLevel: OptLevel; cpu: 'native' | 'generic' } {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError('compile options must be an object');
+  }
+  const optLevel = options?.optLevel ?? 2;
+  if (optLevel !== 0 && optLevel !== 1 && optLevel !== 2 && optLevel !== 3) {
+    throw new RangeError(`optLevel must be 0, 1, 2 or 3 (got ${String(optLevel)})`);
+  }
+  const cpu = options?.cpu ?? 'native';
+  if (cpu !== 'native' && cpu !== 'generic') throw new RangeError(`cpu must be 'native' or 'generic' (got ${String(cpu)})`);
+  return { optLevel, cpu };
+}
+
+/** Decode, validate and translate: everything before LLVM. Throws CompileError. */
+function translate(bytes: Uint8Array): TranslationResult {
+  const start = performance.now();
+  const info = decodeModule(bytes);
+  validateModuleStructure(info);
+  const decoded = performance.now();
+  const environment = new RuntimeEnvironment(info);
+  const translated = new ModuleTranslator(info, environment, { moduleName: `wasm${moduleCounter}` }).translateModule();
+  const emitted = performance.now();
+  return {
+    info,
+    ir: translated.ir,
+    symbols: translated.symbols.all,
+    functionSymbols: translated.symbols.functions,
+    entrySymbols: translated.symbols.entryTrampolines,
+    hostSymbols: translated.symbols.hostTrampolines,
+    decodeValidateMs: decoded - start,
+    irEmitMs: emitted - decoded,
+  };
+}
+
+function assemble(
+  translation: TranslationResult,
+  code: CompiledCode,
+  optLevel: OptLevel,
+  cpu: 'native' | 'generic',
+  totalMs: number,
+): CompiledModule {
+  const { info } = translation;
+  const addressOf = new Map<string, bigint>();
+  translation.symbols.forEach((symbol, i) => addressOf.set(symbol, code.addresses[i]));
+  const lookup = (symbol: string): bigint => {
+    const address = addressOf.get(symbol);
+    if (address === undefined || address === 0n) throw new Error(`the JIT did not define ${symbol}`);
+    return address;
+  };
+  const functionCode = new Array<bigint>(info.functionTypeIndices.length).fill(0n);
+  for (const [index, symbol] of translation.functionSymbols) functionCode[index] = lookup(symbol);
+  const entryTrampolines = new Map<number, bigint>();
+  for (const [typeIndex, symbol] of translation.entrySymbols) entryTrampolines.set(typeIndex, lookup(symbol));
+  const hostTrampolines = new Map<number, bigint>();
+  for (const [typeIndex, symbol] of translation.hostSymbols) hostTrampolines.set(typeIndex, lookup(symbol));
+  const typeIds = info.types.map((type) => canonicalTypeId(valueTypeNames(type.params), valueTypeNames(type.results)));
+  return {
+    info,
+    layout: new VmctxLayout(info),
+    optLevel,
+    cpu,
+    code,
+    functionCode,
+    entryTrampolines,
+    hostTrampolines,
+    typeIds,
+    timings: {
+      decodeValidateMs: translation.decodeValidateMs,
+      irEmitMs: translation.irEmitMs,
+      irParseMs: code.timings.parseMs,
+      optimizeMs: code.timings.optimizeMs,
+      codegenMs: code.timings.codegenMs,
+      linkMs: code.timings.linkMs,
+      totalMs,
+    },
+  };
+}
+
+function nativeOptions(translation: TranslationResult, optLevel: OptLevel, cpu: 'native' | 'generic'): native.CompileOptions {
+  return { optLevel, cpu, name: `wasm${moduleCounter++}`, symbols: translation.symbols };
+}
+
+/** The whole pipeline, synchronously (new Module). `bytes` must not change afterwards. */
+export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions): CompiledModule {
+  const start = performance.now();
+  const { optLevel, cpu } = resolveOptions(options);
+  const translation = translate(bytes);
+  const code = native.compile(translation.ir, nativeOptions(translation, optLevel, cpu));
+  return assemble(translation, code, optLevel, cpu, performance.now() - start);
+}
+
+/**
+ * The whole pipeline with LLVM on the libuv thread pool (compile / instantiate): decoding,
+ * validation and translation run in this thread, then the thread is free while LLVM works.
+ * Option and compile errors reject the promise (never a synchronous throw).
+ */
+export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleCompileOptions): Promise<CompiledModule> {
+  const start = performance.now();
+  const { optLevel, cpu } = resolveOptions(options);
+  const translation = translate(bytes);
+  const code = await native.compileAsync(translation.ir, nativeOptions(translation, optLevel, cpu));
+  return assemble(translation, code, optLevel, cpu, performance.now() - start);
+}

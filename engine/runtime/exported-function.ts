@@ -1,0 +1,68 @@
+// Runtime: exported function objects (WebAssembly JS API §4 "Exported Functions"): a
+// JavaScript function that converts its arguments with ToWebAssemblyValue, writes them into
+// the scratch slots, calls the function's entry trampoline through invoke(), throws a
+// RuntimeError for a trap, and returns undefined, the single result, or an array of the
+// results (ToJSValue). Its `name` is the function index and its `length` the parameter
+// count; it is not a constructor. A signature with v128 throws a TypeError when called.
+
+import { ValType, type FuncType } from '../value-types.js';
+import { invokeInStore, trapError } from './calls.js';
+import { registerExportedFunction, type ExportedFunctionData } from './exported-function-data.js';
+import { readSlot, readSlotBits, slotViews, writeSlot, writeSlotBits, type WasmValue } from './slots.js';
+import { toJSValue, toWebAssemblyValue } from './value-conversion.js';
+
+export type ExportedFunction = (...args: unknown[]) => unknown;
+
+function hasV128(type: FuncType): boolean {
+  return type.params.includes(ValType.V128) || type.results.includes(ValType.V128);
+}
+
+function callExportedFunction(data: ExportedFunctionData, args: readonly unknown[]): unknown {
+  const { type, store } = data;
+  if (hasV128(type) || data.entry === 0n) throw new TypeError('type incompatibility when transforming from/to JS (v128)');
+  const { params, results } = type;
+  // Convert everything first: a conversion may run JavaScript that calls wasm (and reuses the slots).
+  const values = new Array<WasmValue>(params.length);
+  for (let i = 0; i < params.length; i++) values[i] = toWebAssemblyValue(args[i], params[i], store);
+  const slots = slotViews();
+  for (let i = 0; i < params.length; i++) writeSlot(slots, i, params[i], values[i]);
+  const code = invokeInStore(store, data.entry, data.funcRef, Math.max(params.length, results.length));
+  if (code !== 0) throw trapError(code);
+  if (results.length === 0) return undefined;
+  if (results.length === 1) return toJSValue(readSlot(slots, 0, results[0]), results[0], store);
+  const raw = results.map((result, i) => readSlot(slots, i, result));
+  return raw.map((value, i) => toJSValue(value, results[i], store));
+}
+
+/** Creates the JS function for `data`, named `name` (the function index). */
+export function createExportedFunction(data: ExportedFunctionData, name: string): ExportedFunction {
+  const fn = (...args: unknown[]): unknown => callExportedFunction(data, args);
+  Object.defineProperty(fn, 'name', { value: name, configurable: true });
+  Object.defineProperty(fn, 'length', { value: data.type.params.length, configurable: true });
+  registerExportedFunction(fn, data);
+  return fn;
+}
+
+/** A value for callWithBits: numeric types as their raw bits, reference types as JS values. */
+export type BitsOrReference = bigint | unknown;
+
+/**
+ * Calls an exported function bit-exactly (for the spec test executor): numeric arguments
+ * and results are raw bits (u32 for i32/f32, u64 for i64/f64) so NaN payloads survive;
+ * reference values are JS values, converted as usual. Throws RuntimeError on a trap.
+ */
+export function callWithBits(data: ExportedFunctionData, args: readonly BitsOrReference[]): BitsOrReference[] {
+  const { type, store } = data;
+  const { params, results } = type;
+  const isReference = (t: ValType): boolean => t === ValType.FuncRef || t === ValType.ExternRef;
+  const values = params.map((param, i) => (isReference(param) ? toWebAssemblyValue(args[i], param, store) : (args[i] as bigint)));
+  const slots = slotViews();
+  params.forEach((param, i) => {
+    if (isReference(param)) writeSlot(slots, i, param, values[i]);
+    else writeSlotBits(slots, i, param, values[i] as bigint);
+  });
+  const code = invokeInStore(store, data.entry, data.funcRef, Math.max(params.length, results.length));
+  if (code !== 0) throw trapError(code);
+  const raw = results.map((result, i) => (isReference(result) ? readSlot(slots, i, result) : readSlotBits(slots, i, result)));
+  return raw.map((value, i) => (isReference(results[i]) ? toJSValue(value, results[i], store) : value));
+}
