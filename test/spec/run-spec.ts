@@ -1,7 +1,11 @@
-// Stage: conformance tests, command line (`npm run spec [-- file.wast ...]`): runs the spec
-// runner over the top-level .wast files and prints the per-file table and the failures.
+// Stage: conformance tests, command line (`npm run spec [-- options] [file.wast ...]`): runs
+// the spec runner with our engine's executor over the top-level .wast files and prints the
+// per-file table and the failures. Options: `--opt-level N` (LLVM level for the scripts'
+// modules, default 0), `--validation-only` (decode and validate, execute nothing).
 
 import { basename } from 'node:path';
+import type { OptLevel } from '../../engine/native/addon.js';
+import { EngineExecutor, executionSkipReason } from './engine-executor.js';
 import { formatResultsTable, formatTypeTotals, runSpecFile, sumCounts } from './spec-runner.js';
 import { listTopLevelWastFiles, testsuiteUnavailableReason } from './testsuite-location.js';
 
@@ -10,9 +14,22 @@ if (reason) {
   console.log(`spec tests skipped: ${reason}`);
   process.exit(0);
 }
-const only = process.argv.slice(2);
+const argv = process.argv.slice(2);
+let optLevel: OptLevel = 0;
+let validationOnly = false;
+const only: string[] = [];
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--opt-level') optLevel = Number(argv[++i]) as OptLevel;
+  else if (argv[i] === '--validation-only') validationOnly = true;
+  else only.push(argv[i]);
+}
 const files = listTopLevelWastFiles().filter((file) => only.length === 0 || only.includes(basename(file)) || only.includes(basename(file, '.wast')));
-const results = files.map((file) => runSpecFile(file));
+const started = Date.now();
+const results = files.map((file) => {
+  const reason = validationOnly ? 'run with --validation-only' : executionSkipReason(file);
+  return runSpecFile(file, reason === undefined ? new EngineExecutor({ optLevel }) : undefined, reason);
+});
+console.log(`${files.length} files, ${validationOnly ? 'decode and validate only' : `modules compiled at O${optLevel}`}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(formatResultsTable(results));
 console.log();
 console.log(formatTypeTotals(results));

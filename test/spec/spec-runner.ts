@@ -53,6 +53,8 @@ export interface CommandCounts {
 
 export interface FileResult {
   file: string;
+  /** Why this file's execution commands were skipped (e.g. SIMD), if they were. */
+  skipReason?: string;
   totals: CommandCounts;
   /** Counts per command type (module, assert_invalid, ...). */
   byType: Map<string, CommandCounts>;
@@ -139,9 +141,10 @@ export function runCommand(command: WastCommand, directory: string, executor?: S
   }
 }
 
-export function runSpecFile(wastPath: string, executor?: SpecExecutor): FileResult {
+export function runSpecFile(wastPath: string, executor?: SpecExecutor, skipReason?: string): FileResult {
   const { directory, commands } = convertWast(wastPath);
   const result: FileResult = { file: basename(wastPath), totals: emptyCounts(), byType: new Map(), failures: [] };
+  if (skipReason !== undefined) result.skipReason = skipReason;
   for (const command of commands) {
     const outcome = runCommand(command, directory, executor);
     record(result.totals, outcome);
@@ -155,12 +158,14 @@ export function runSpecFile(wastPath: string, executor?: SpecExecutor): FileResu
 
 /** The per-file table: commands run, passed, failed, skipped (text form / needs execution). */
 export function formatResultsTable(results: FileResult[]): string {
-  const header = ['file', 'run', 'passed', 'failed', 'skipped (text)', 'skipped (needs execution)'];
-  const rows = results.map((r) => [r.file, r.totals.run, r.totals.passed, r.totals.failed, r.totals.skippedText, r.totals.skippedExecution].map(String));
+  const header = ['file', 'run', 'passed', 'failed', 'skipped (text)', 'skipped (needs execution)', 'note'];
+  const rows = results.map((r) => [...[r.file, r.totals.run, r.totals.passed, r.totals.failed, r.totals.skippedText, r.totals.skippedExecution].map(String), r.skipReason ? `execution skipped: ${r.skipReason}` : '']);
   const total = sumCounts(results.map((r) => r.totals));
-  rows.push(['TOTAL', total.run, total.passed, total.failed, total.skippedText, total.skippedExecution].map(String));
+  rows.push([...['TOTAL', total.run, total.passed, total.failed, total.skippedText, total.skippedExecution].map(String), '']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  const last = header.length - 1;
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (i === 0 || i === last ? cell.padEnd(i === last ? 0 : widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.slice(0, -1).map(line), rule, line(rows[rows.length - 1])].join('\n');
 }
