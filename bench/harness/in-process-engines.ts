@@ -42,8 +42,23 @@ const v8Engine: InProcessEngine = {
   isTrap: (error) => error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message)),
 };
 
+/** This project's engine (engine/): compile = bytes → JIT code at options.optLevel, with its own WASI. */
+async function loadLlvmEngine(options: Record<string, unknown>): Promise<InProcessEngine> {
+  const engine = await import('../../engine/index.js');
+  const { llvmVersion } = await import('../../engine/native/addon.js');
+  const optLevel = (options.optLevel ?? 2) as 0 | 1 | 2 | 3;
+  return {
+    version: () => `LLVM ${llvmVersion()} O${optLevel}`,
+    compile: (bytes) => new engine.Module(bytes, { optLevel }),
+    instantiate: (module, imports) => new engine.Instance(module as InstanceType<typeof engine.Module>, imports),
+    createWasi: (wasi) => new engine.WASI({ version: 'preview1', args: wasi.args, env: wasi.env, stdout: wasi.stdout, stderr: wasi.stderr, returnOnExit: true }) as unknown as WasiLike,
+    isTrap: (error) => error instanceof engine.RuntimeError,
+  };
+}
+
 const engines: Record<string, (options: Record<string, unknown>) => Promise<InProcessEngine>> = {
   v8: async () => v8Engine,
+  llvm: loadLlvmEngine,
 };
 
 export async function loadInProcessEngine(name: string, options: Record<string, unknown>): Promise<InProcessEngine> {
