@@ -62,6 +62,8 @@ export interface CompiledModule {
   readonly hostTrampolines: ReadonlyMap<number, bigint>;
   /** Canonical signature id per type index (abi.ts canonicalTypeId). */
   readonly typeIds: readonly bigint[];
+  /** DATA_COPY_SYMBOL's address, when the module has active data segments. */
+  readonly dataCopy: bigint | undefined;
   readonly timings: ModuleCompileTimings;
 }
 
@@ -77,6 +79,31 @@ interface TranslationResult {
 }
 
 let moduleCounter = 0;
+
+/**
+ * A helper added to modules with active data segments: copies bytes into linear memory at
+ * instantiation. Entry-trampoline shaped (invoke()): slots = [MemoryDefinition address,
+ * destination offset, source address, length]; the caller has checked the bounds. Copying
+ * through an ArrayBuffer instead would tie the memory's release to that buffer's Node-API
+ * finalizer, which runs only after the current job, so a synchronous loop of instantiations
+ * could not get address space back.
+ */
+export const DATA_COPY_SYMBOL = 'wasm_instantiate_copy_data';
+const DATA_COPY_IR = `
+define void @${DATA_COPY_SYMBOL}(ptr %unused, ptr %slots) {
+  %definition = load ptr, ptr %slots, align 8
+  %offset.slot = getelementptr inbounds i8, ptr %slots, i64 8
+  %offset = load i64, ptr %offset.slot, align 8
+  %source.slot = getelementptr inbounds i8, ptr %slots, i64 16
+  %source = load ptr, ptr %source.slot, align 8
+  %length.slot = getelementptr inbounds i8, ptr %slots, i64 24
+  %length = load i64, ptr %length.slot, align 8
+  %base = load ptr, ptr %definition, align 8
+  %destination = getelementptr inbounds i8, ptr %base, i64 %offset
+  call void @llvm.memcpy.p0.p0.i64(ptr align 1 %destination, ptr align 1 %source, i64 %length, i1 false)
+  ret void
+}
+`;
 
 function resolveOptions(options: ModuleCompileOptions | undefined): { optLevel: OptLevel; cpu: 'native' | 'generic' } {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
@@ -99,11 +126,12 @@ function translate(bytes: Uint8Array): TranslationResult {
   const decoded = performance.now();
   const environment = new RuntimeEnvironment(info);
   const translated = new ModuleTranslator(info, environment, { moduleName: `wasm${moduleCounter}` }).translateModule();
+  const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
   const emitted = performance.now();
   return {
     info,
-    ir: translated.ir,
-    symbols: translated.symbols.all,
+    ir: needsDataCopy ? translated.ir + DATA_COPY_IR : translated.ir,
+    symbols: needsDataCopy ? [...translated.symbols.all, DATA_COPY_SYMBOL] : translated.symbols.all,
     functionSymbols: translated.symbols.functions,
     entrySymbols: translated.symbols.entryTrampolines,
     hostSymbols: translated.symbols.hostTrampolines,
@@ -144,6 +172,7 @@ function assemble(
     entryTrampolines,
     hostTrampolines,
     typeIds,
+    dataCopy: addressOf.get(DATA_COPY_SYMBOL),
     timings: {
       decodeValidateMs: translation.decodeValidateMs,
       irEmitMs: translation.irEmitMs,

@@ -10,7 +10,8 @@
 // (data is read-only); element values depend on the instance (funcref addresses), so each
 // instance gets its own block.
 
-import { allocate, type RawBlock } from '../native/addon.js';
+import { allocate, invoke, type RawBlock } from '../native/addon.js';
+import { slotViews } from './slots.js';
 import { RuntimeError } from '../errors.js';
 import { SegmentDescriptor } from './vmctx-layout.js';
 import { TRAP_MESSAGES, TrapCode } from './trap-codes.js';
@@ -90,6 +91,18 @@ export function describeSegments(state: InstanceState, context: ConstantContext)
   return values;
 }
 
+/** memcpy(memory base + offset, source, length) through the module's data-copy helper (no ArrayBuffer). */
+function copyIntoMemory(module: CompiledModule, definition: bigint, offset: number, source: bigint, length: number): void {
+  if (module.dataCopy === undefined) throw new Error('internal error: the module has no data-copy helper');
+  const slots = slotViews();
+  slots.u64[0] = definition;
+  slots.u64[1] = BigInt(offset);
+  slots.u64[2] = source;
+  slots.u64[3] = BigInt(length);
+  const code = invoke(module.dataCopy, 0n, 4);
+  if (code !== 0) throw new Error(`internal error: copying a data segment trapped (${code})`);
+}
+
 /** Applies the active element segments, then the active data segments, in order. */
 export function initializeActiveSegments(state: InstanceState, context: ConstantContext, elementValues: ElementValues): void {
   const { info } = state.module;
@@ -101,12 +114,13 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
     if (offset + values.length > table.native.length()) throw new RuntimeError(TRAP_MESSAGES[TrapCode.TableOutOfBounds]);
     for (let j = 0; j < values.length; j++) table.native.set(offset + j, values[j]);
   });
-  info.data.forEach((segment) => {
+  const data = dataBlockOf(state.module);
+  info.data.forEach((segment, i) => {
     if (segment.mode !== 'active') return;
     const memory = memoryInternals(state.memories[segment.memoryIndex])!;
     const offset = evaluateOffset(segment.offsetExpression!, context);
     const length = segment.dataEnd - segment.dataStart;
     if (offset + length > memory.linear.byteLength()) throw new RuntimeError(TRAP_MESSAGES[TrapCode.MemoryOutOfBounds]);
-    if (length > 0) new Uint8Array(memory.linear.buffer(), offset, length).set(info.bytes.subarray(segment.dataStart, segment.dataEnd));
+    if (length > 0) copyIntoMemory(state.module, memory.linear.definition, offset, data.block.address + BigInt(data.offsets[i]), length);
   });
 }
