@@ -49,7 +49,9 @@ function emitCallTo(translator: FunctionTranslator, callee: Callee, signature: S
   for (let i = 0; i < params.length; i++) argumentList += `, ${LLVM_TYPE[params[i]]} ${values[base + i]}`;
   translator.height = base;
   const results = signature.results;
-  const call = `call ${signature.returnType} ${callee.code}(${argumentList})`;
+  // notail: a wasm call is never a tail call; with one, unbounded recursion would loop
+  // forever instead of exhausting the stack (and trapping).
+  const call = `notail call ${signature.returnType} ${callee.code}(${argumentList})`;
   if (results.length === 0) {
     builder.emit(call);
     return;

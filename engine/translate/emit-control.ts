@@ -57,13 +57,14 @@ function emitLoop(translator: FunctionTranslator, operator: Operator): void {
       const phi = builder.value();
       frame.headerPhis.push(phi);
       translator.values[base + i] = phi;
+      translator.conditions[base + i] = '';
     }
   }
 }
 
 function emitIf(translator: FunctionTranslator, operator: Operator): void {
   const builder = translator.builder;
-  const condition = builder.assign(`icmp ne i32 ${translator.pop()}, 0`);
+  const condition = translator.popCondition();
   const { params, results } = translator.blockSignature(operator.blockType);
   const frame = translator.pushFrame(FrameKind.If, true, params, results, translator.height - params.length);
   for (let i = 0; i < params.length; i++) frame.ifParams.push(translator.values[frame.height + i]);
@@ -227,7 +228,7 @@ function emitBr(translator: FunctionTranslator, operator: Operator): void {
 
 function emitBrIf(translator: FunctionTranslator, operator: Operator): void {
   const builder = translator.builder;
-  const condition = builder.assign(`icmp ne i32 ${translator.pop()}, 0`);
+  const condition = translator.popCondition();
   const frame = translator.frame(operator.index);
   const next = builder.label();
   if (frame.kind === FrameKind.Function) {

@@ -77,6 +77,7 @@ function load(memoryType: string, extension: '' | 'sext' | 'zext', type: ValType
     const pointer = effectiveAddress(translator, operator.memoryIndex, translator.pop(), operator.memoryOffset);
     const loaded = builder.assign(`load ${memoryType}, ptr ${pointer}, align ${alignment(translator, operator, natural)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
     translator.push(extension === '' ? loaded : builder.assign(`${extension} ${memoryType} ${loaded} to ${valueType}`), type);
+    translator.loaded[translator.height - 1] = 1;
   };
 }
 

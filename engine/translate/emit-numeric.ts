@@ -151,15 +151,18 @@ function compare(prefix: string): OperatorEmitter {
     const right = translator.pop();
     const left = translator.pop();
     const flag = builder.assign(`${prefix} ${left}, ${right}`);
-    translator.push(builder.assign(`zext i1 ${flag} to i32`), ValType.I32);
+    translator.pushCondition(builder.assign(`zext i1 ${flag} to i32`), flag);
   };
 }
 
+/** eqz; of a known condition, its negation. */
 function testZero(t: string): OperatorEmitter {
   return (translator) => {
     const builder = translator.builder;
-    const flag = builder.assign(`icmp eq ${t} ${translator.pop()}, 0`);
-    translator.push(builder.assign(`zext i1 ${flag} to i32`), ValType.I32);
+    const condition = t === 'i32' ? translator.conditions[translator.height - 1] : '';
+    const operand = translator.pop();
+    const flag = builder.assign(condition !== '' ? `xor i1 ${condition}, true` : `icmp eq ${t} ${operand}, 0`);
+    translator.pushCondition(builder.assign(`zext i1 ${flag} to i32`), flag);
   };
 }
 

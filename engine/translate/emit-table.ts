@@ -153,7 +153,7 @@ function emitRefIsNull(translator: FunctionTranslator): void {
   const type = translator.types[translator.height - 1];
   const value = translator.pop();
   const flag = builder.assign(type === ValType.FuncRef ? `icmp eq ptr ${value}, null` : `icmp eq i64 ${value}, 0`);
-  translator.push(builder.assign(`zext i1 ${flag} to i32`), ValType.I32);
+  translator.pushCondition(builder.assign(`zext i1 ${flag} to i32`), flag);
 }
 
 function emitRefFunc(translator: FunctionTranslator, operator: Operator): void {

@@ -5,9 +5,11 @@
 // environment's trap call follows (LLVM-MAPPING.md "Control flow and calls": one trap block
 // per function). Both the translator and the environment (environment.ts) write through it.
 //
-// Text is kept as an array of lines joined once at the end; a line can be replaced later
-// (loop-header phis, whose back edges are only known at the loop's `end`). Values are named
-// compactly (%v12, blocks b7) because the text is parsed again by LLVM: shorter is faster.
+// Text is accumulated in strings (V8 concatenates them as ropes, flattened once at the end)
+// and split into chunks only where a line must be filled in later (loop-header phis, whose
+// back edges are only known at the loop's `end`; an `if`'s branch, whose false target is
+// known at `else` or `end`). Values are named compactly (%v12, blocks b7), names cached
+// across functions, because the text is parsed again by LLVM: shorter is faster.
 
 import { PROF_TRAP_ON_TRUE } from './ir-module.js';
 import type { IrModuleBuilder } from './ir-module.js';
@@ -16,11 +18,17 @@ import type { IrModuleBuilder } from './ir-module.js';
 export const START_BLOCK = 'start';
 const TRAP_BLOCK = 'trap';
 
+/** `%v<n>` and `b<n>`, created once per process. */
+const VALUE_NAMES: string[] = [];
+const LABEL_NAMES: string[] = [];
+
 export class FunctionBuilder {
-  /** Lines of the body, from the `start` block on. */
-  readonly body: string[] = [];
-  /** Lines of the entry block before its terminator. */
-  readonly prologue: string[] = [];
+  /** Completed chunks of the body; reserved lines are chunks of their own. */
+  private readonly chunks: string[] = [];
+  /** The body text after the last chunk. */
+  private text = '';
+  /** The entry block before its terminator. */
+  private prologueText = '';
   /** The block instructions are appended to. */
   currentBlock = START_BLOCK;
   /** Set when the function calls another wasm function (it then needs a stack check). */
@@ -34,65 +42,83 @@ export class FunctionBuilder {
 
   /** Resets for the next function (the builder is reused across functions). */
   reset(): void {
-    this.body.length = 0;
-    this.prologue.length = 0;
+    this.chunks.length = 0;
+    this.text = `${START_BLOCK}:\n`;
+    this.prologueText = '';
     this.currentBlock = START_BLOCK;
     this.makesCalls = false;
     this.valueCounter = 0;
     this.labelCounter = 0;
     this.trapEdges = '';
     this.trapEdgeCount = 0;
-    this.body.push(`${START_BLOCK}:`);
   }
 
   /** A fresh SSA value name, e.g. `%v12`. */
   value(): string {
-    return `%v${this.valueCounter++}`;
+    const n = this.valueCounter++;
+    return VALUE_NAMES[n] ?? (VALUE_NAMES[n] = `%v${n}`);
   }
 
   /** A fresh block label without the `%`, e.g. `b7`. */
   label(): string {
-    return `b${this.labelCounter++}`;
+    const n = this.labelCounter++;
+    return LABEL_NAMES[n] ?? (LABEL_NAMES[n] = `b${n}`);
   }
 
   /** Appends one instruction (indented) to the current block. */
   emit(instruction: string): void {
-    this.body.push(`  ${instruction}`);
+    this.text += `  ${instruction}\n`;
   }
 
   /** Appends `%vN = <expression>` and returns `%vN`. */
   assign(expression: string): string {
-    const name = `%v${this.valueCounter++}`;
-    this.body.push(`  ${name} = ${expression}`);
+    const name = this.value();
+    this.text += `  ${name} = ${expression}\n`;
     return name;
   }
 
   /** Appends `%vN = <expression>` to the entry block's prologue and returns `%vN`. */
   assignInPrologue(expression: string): string {
-    const name = `%v${this.valueCounter++}`;
-    this.prologue.push(`  ${name} = ${expression}`);
+    const name = this.value();
+    this.prologueText += `  ${name} = ${expression}\n`;
     return name;
   }
 
   /** Appends a line to the prologue (e.g. an alloca or an initialising store). */
   emitInPrologue(instruction: string): void {
-    this.prologue.push(`  ${instruction}`);
+    this.prologueText += `  ${instruction}\n`;
+  }
+
+  /** The prologue's text (instructions of the entry block before its terminator). */
+  get prologue(): string {
+    return this.prologueText;
   }
 
   /** Starts block `label`; the previous block must have been terminated. */
   startBlock(label: string): void {
-    this.body.push(`${label}:`);
+    this.text += `${label}:\n`;
     this.currentBlock = label;
   }
 
   /** Reserves a line to be filled in later (e.g. phis of a loop header); returns its index. */
   reserveLine(): number {
-    this.body.push('');
-    return this.body.length - 1;
+    this.chunks.push(this.text, '');
+    this.text = '';
+    return this.chunks.length - 1;
   }
 
+  /** Fills a reserved line (`text` without its final newline). */
   setLine(index: number, text: string): void {
-    this.body[index] = text;
+    this.chunks[index] = `${text}\n`;
+  }
+
+  /** The body's text, from the `start` block to the end. */
+  bodyText(): string {
+    const chunks = this.chunks;
+    if (chunks.length === 0) return this.text;
+    chunks.push(this.text);
+    this.text = '';
+    return chunks.join('');
   }
 
   /**
@@ -101,14 +127,14 @@ export class FunctionBuilder {
    */
   trapIf(condition: string, code: number | string): void {
     const next = this.label();
-    this.body.push(`  br i1 ${condition}, label %${TRAP_BLOCK}, label %${next}, !prof ${PROF_TRAP_ON_TRUE}`);
+    this.text += `  br i1 ${condition}, label %${TRAP_BLOCK}, label %${next}, !prof ${PROF_TRAP_ON_TRUE}\n`;
     this.addTrapEdge(code, this.currentBlock);
     this.startBlock(next);
   }
 
   /** Terminates the current block with an unconditional trap. */
   trap(code: number): void {
-    this.body.push(`  br label %${TRAP_BLOCK}`);
+    this.text += `  br label %${TRAP_BLOCK}\n`;
     this.addTrapEdge(code, this.currentBlock);
   }
 

@@ -21,7 +21,7 @@ import {
   type OperatorVisitor,
   type ValidationContext,
 } from '../validate/function-validator.js';
-import { NO_TYPES, type ValType } from '../value-types.js';
+import { NO_TYPES, ValType } from '../value-types.js';
 import { ControlFrame, FrameKind } from './control-frame.js';
 import type { FunctionEnvironment, ModuleEnvironment } from './environment.js';
 import { FunctionBuilder } from './function-builder.js';
@@ -84,6 +84,10 @@ export class FunctionTranslator {
   // ---- Operand stack: value text and value type, `height` entries ----
   values: string[] = [];
   types = new Uint8Array(256);
+  /** For an i32 that is `zext i1 %c`: that `%c` (so branches and selects use it directly), else ''. */
+  conditions: string[] = [];
+  /** 1 for a value loaded from linear memory (see emit-parametric.ts, drop). */
+  loaded = new Uint8Array(256);
   height = 0;
 
   // ---- Control stack ----
@@ -209,11 +213,11 @@ export class FunctionTranslator {
     const symbol = moduleEnvironment.functionSymbol(functionIndex);
     return (
       `define ${linkage}${signature.returnType} @${symbol}(${parameters}) {\nentry:\n` +
-      (builder.prologue.length !== 0 ? builder.prologue.join('\n') + '\n' : '') +
+      builder.prologue +
       terminator +
       '\n' +
-      builder.body.join('\n') +
-      '\n}\n'
+      builder.bodyText() +
+      '}\n'
     );
   }
 
@@ -225,10 +229,28 @@ export class FunctionTranslator {
       const grown = new Uint8Array(height * 2);
       grown.set(this.types);
       this.types = grown;
+      const grownLoaded = new Uint8Array(height * 2);
+      grownLoaded.set(this.loaded);
+      this.loaded = grownLoaded;
     }
     this.values[height] = value;
     this.types[height] = type;
+    this.conditions[height] = '';
+    this.loaded[height] = 0;
     this.height = height + 1;
+  }
+
+  /** Pushes the i32 `value`, which is `zext i1 condition to i32`. */
+  pushCondition(value: string, condition: string): void {
+    this.push(value, ValType.I32);
+    this.conditions[this.height - 1] = condition;
+  }
+
+  /** Pops an i32 used as a condition and returns it as an i1 (`icmp ne` unless known). */
+  popCondition(): string {
+    const height = --this.height;
+    const condition = this.conditions[height];
+    return condition !== '' ? condition : this.builder.assign(`icmp ne i32 ${this.values[height]}, 0`);
   }
 
   pop(): string {

@@ -48,7 +48,7 @@ export interface IrModuleHeader {
 export class IrModuleBuilder {
   /** Declarations and global variables by symbol, each written once before the definitions. */
   private readonly declarations = new Map<string, string>();
-  private readonly definitions: string[] = [];
+  private definitions = '';
 
   constructor(private readonly header: IrModuleHeader = {}) {}
 
@@ -63,7 +63,14 @@ export class IrModuleBuilder {
 
   /** Appends one complete definition (`define ... { ... }`). */
   define(text: string): void {
-    this.definitions.push(text);
+    this.definitions += text;
+    this.definitions += '\n';
+  }
+
+  /** Moves `other`'s declarations and definitions into this module (symbols must not clash). */
+  absorb(other: IrModuleBuilder): void {
+    for (const [symbol, text] of other.declarations) this.declare(symbol, text);
+    this.definitions += other.definitions;
   }
 
   finish(): string {
@@ -75,9 +82,6 @@ export class IrModuleBuilder {
     parts.push('');
     for (const text of this.declarations.values()) parts.push(text);
     parts.push('');
-    for (const text of this.definitions) parts.push(text);
-    parts.push(METADATA);
-    parts.push('');
-    return parts.join('\n');
+    return parts.join('\n') + '\n' + this.definitions + METADATA + '\n';
   }
 }

@@ -1,0 +1,20 @@
+;; Conversions (Core spec §4.3.4): wrap, extend, trapping and saturating truncation, convert,
+;; demote, promote, reinterpret.
+(module
+  (func (export "to-int") (param $f f32) (param $d f64) (param $l i64) (result i64)
+    (i64.extend_i32_u (i32.trunc_f32_s (local.get $f))) (i64.extend_i32_s (i32.trunc_f32_u (local.get $f)))
+    (i64.extend_i32_u (i32.trunc_f64_s (local.get $d))) (i64.extend_i32_u (i32.trunc_f64_u (local.get $d)))
+    (i64.trunc_f32_s (local.get $f)) (i64.trunc_f32_u (local.get $f)) (i64.trunc_f64_s (local.get $d)) (i64.trunc_f64_u (local.get $d))
+    (i64.extend_i32_u (i32.trunc_sat_f32_s (local.get $f))) (i64.extend_i32_u (i32.trunc_sat_f32_u (local.get $f)))
+    (i64.extend_i32_u (i32.trunc_sat_f64_s (local.get $d))) (i64.extend_i32_u (i32.trunc_sat_f64_u (local.get $d)))
+    (i64.trunc_sat_f32_s (local.get $f)) (i64.trunc_sat_f32_u (local.get $f)) (i64.trunc_sat_f64_s (local.get $d)) (i64.trunc_sat_f64_u (local.get $d))
+    (i64.extend_i32_u (i32.wrap_i64 (local.get $l))) (i64.extend_i32_u (i32.reinterpret_f32 (local.get $f))) (i64.reinterpret_f64 (local.get $d))
+    (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop))
+  (func (export "to-float") (param $i i32) (param $l i64) (param $d f64) (result f64)
+    (f64.promote_f32 (f32.convert_i32_s (local.get $i))) (f64.promote_f32 (f32.convert_i32_u (local.get $i)))
+    (f64.promote_f32 (f32.convert_i64_s (local.get $l))) (f64.promote_f32 (f32.convert_i64_u (local.get $l)))
+    (f64.convert_i32_s (local.get $i)) (f64.convert_i32_u (local.get $i)) (f64.convert_i64_s (local.get $l)) (f64.convert_i64_u (local.get $l))
+    (f64.promote_f32 (f32.demote_f64 (local.get $d))) (f64.promote_f32 (f32.reinterpret_i32 (local.get $i))) (f64.reinterpret_i64 (local.get $l))
+    (f64.promote_f32 (f32.demote_f64 (f64.promote_f32 (f32.reinterpret_i32 (local.get $i)))))
+    (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop))
+)

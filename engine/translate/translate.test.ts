@@ -1,0 +1,194 @@
+// Stage: translation tests. The translator per operator family (testdata/*.wat: LLVM 19
+// accepts the IR, verified and at O2) and the structure of its output: linkage, trampolines
+// and symbols, the memory base loaded once, TBAA tags, alignment, traps, the stack check,
+// constants, unreachable code, SIMD rejected, one function in a module of its own.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decodeModule } from '../binary/decode-module.js';
+import { CompileError } from '../errors.js';
+import { canonicalTypeId } from '../runtime/abi.js';
+import { validateModuleStructure } from '../validate/module-validator.js';
+import { translateFunction, translateModule, translateModuleBytes, RuntimeEnvironment } from './index.js';
+import { valueTypeNames } from './ir-types.js';
+import { translateAndCheck } from './testing/batch-verify.js';
+import { checkIrWithOpt, missingTools, watToWasm } from './testing/llvm-tools.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const testdata = join(here, 'testdata');
+const skip = missingTools('opt', 'wat2wasm');
+
+function wasmOf(name: string): Uint8Array {
+  return watToWasm(readFileSync(join(testdata, name), 'utf8'));
+}
+
+/** The text of `define ... @symbol(...) { ... }`. */
+function functionText(ir: string, symbol: string): string {
+  const start = ir.search(new RegExp(`^define [^\\n]*@${symbol}\\(`, 'm'));
+  if (start < 0) throw new Error(`${symbol} not defined`);
+  return ir.slice(start, ir.indexOf('\n}\n', start) + 2);
+}
+
+describe.skipIf(skip !== undefined)('translator', () => {
+  it('every operator family passes opt-19 verify and -O2', async () => {
+    const files = readdirSync(testdata).filter((name) => name.endsWith('.wat'));
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    const report = await translateAndCheck(files.map((name) => ({ name, bytes: wasmOf(name) })), { batchSize: 1 });
+    expect(report.failures).toEqual([]);
+    expect(report.translated).toBe(files.length);
+  }, 120_000);
+
+  it('keeps defined functions internal unless the runtime can reach them', () => {
+    const { ir, symbols } = translateModuleBytes(wasmOf('call.wat'));
+    // Imports are functions 0-1; $add/$sub are in the table, $helper is private, the rest exported.
+    expect(ir).toMatch(/^define i32 @wasm_func_2\(/m);
+    expect(ir).toMatch(/^define i32 @wasm_func_3\(/m);
+    expect(ir).toMatch(/^define internal i32 @wasm_func_4\(/m);
+    expect([...symbols.functions.keys()].sort()).toEqual([2, 3, 5, 6, 7, 8]);
+    expect(symbols.all).toContain('wasm_func_5');
+    expect(symbols.all).not.toContain('wasm_func_4');
+  });
+
+  it('emits entry trampolines for reachable types and host trampolines for imported types', () => {
+    const { ir, symbols } = translateModuleBytes(wasmOf('call.wat'));
+    // Types: 0 $binary, 1 log's, 2 pair's, ...
+    expect([...symbols.hostTrampolines.keys()].sort()).toEqual([1, 2]);
+    expect(ir).toContain('define void @wasm_host_1(ptr %context, i32 %p0, double %p1)');
+    expect(ir).toContain('define { i32, i64 } @wasm_host_2(ptr %context, i64 %p0)');
+    expect(ir).toContain('call void @wasm_rt_host_call(ptr %context, ptr %slots)');
+    for (const symbol of symbols.entryTrampolines.values()) expect(ir).toContain(`define void @${symbol}(ptr %funcref, ptr %slots)`);
+    // $add and $sub share type $binary; exported fib / leaf have type (i32) -> i32.
+    expect(symbols.entryTrampolines.size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('checks the stack only in functions that call', () => {
+    const { ir } = translateModuleBytes(wasmOf('call.wat'));
+    expect(functionText(ir, 'wasm_func_5')).toContain('@llvm.frameaddress.p0(i32 0)');
+    expect(functionText(ir, 'wasm_func_5')).toContain('load i64, ptr @wasm_rt_stack_limit');
+    expect(functionText(ir, 'wasm_func_2')).not.toContain('frameaddress');
+    expect(functionText(ir, 'wasm_func_5')).toContain('notail call i32 @wasm_func_5(ptr %vmctx');
+  });
+
+  it('checks call_indirect against the canonical type id, null and the table length', () => {
+    const { ir } = translateModuleBytes(wasmOf('call.wat'));
+    const apply = functionText(ir, 'wasm_func_6');
+    const id = BigInt.asIntN(64, canonicalTypeId(valueTypeNames([0x7f, 0x7f]), valueTypeNames([0x7f])));
+    expect(apply).toContain(`icmp ne i64 %`);
+    expect(apply).toContain(`, ${id}`);
+    expect(apply).toMatch(/phi i32 \[ 7, %\w+ \], \[ 8, %\w+ \], \[ 9, %\w+ \]/);
+    expect(apply).toContain('call void @wasm_rt_trap(i32 %');
+  });
+
+  it('loads the memory base once per function, invariant, and tags memory accesses', () => {
+    const { ir } = translateModuleBytes(wasmOf('memory.wat'));
+    const loads = functionText(ir, 'wasm_func_0');
+    const prologue = loads.slice(0, loads.indexOf('\nstart:'));
+    expect(prologue.match(/load ptr, ptr [^\n]*!invariant.load/g)).toHaveLength(2);
+    expect(loads.slice(loads.indexOf('\nstart:')).match(/!invariant.load/g)).toBeNull();
+    expect(loads).toMatch(/load i32, ptr %v\d+, align 1, !tbaa !3/);
+    expect(loads).toContain('add nuw nsw i64 %');
+    expect(loads).toContain(', 4294967295');
+    // A dropped load must still fault: its value is kept alive.
+    expect(loads).toContain('call void asm sideeffect "", "r"(i32 %');
+    const bulk = functionText(ir, 'wasm_func_3');
+    expect(bulk).toContain('@llvm.memset.p0.i64');
+    expect(bulk).toContain('@llvm.memmove.p0.p0.i64');
+    expect(bulk).toContain('@llvm.memcpy.p0.p0.i64');
+    expect(bulk.indexOf('br i1')).toBeLessThan(bulk.indexOf('@llvm.memset'));
+    expect(functionText(ir, 'wasm_func_2')).toContain('call i32 @wasm_rt_memory_grow(ptr %');
+  });
+
+  it('uses alignment hints only when trusted, capped at the natural size', () => {
+    const bytes = wasmOf('memory.wat');
+    const module = decodeModule(bytes);
+    validateModuleStructure(module);
+    const trusted = translateModule(module, new RuntimeEnvironment(module), { trustAlignmentHints: true }).ir;
+    expect(trusted).toMatch(/load i64, ptr %v\d+, align 4/);
+    expect(trusted).toMatch(/load i32, ptr %v\d+, align 4/);
+    expect(trusted).toMatch(/store double [^,]+, ptr %v\d+, align 1/);
+    expect(translateModuleBytes(bytes).ir).not.toMatch(/(load|store) [^\n]*align [248]\b[^\n]*!tbaa !3/);
+  });
+
+  it('writes float constants as bit casts and keeps arithmetic strict', () => {
+    const constants = translateModuleBytes(
+      watToWasm('(module (func (result f32 f32 f64 f64) (f32.const nan:0x200000) (f32.const -0.0) (f64.const nan:0x4000000000000) (f64.const 1)))'),
+    ).ir;
+    expect(constants).toContain('float bitcast (i32 2141192192 to float), 0');
+    expect(constants).toContain('float bitcast (i32 -2147483648 to float), 1');
+    expect(constants).toContain('double bitcast (i64 u0x7ff4000000000000 to double), 2');
+    expect(constants).toContain('double bitcast (i64 u0x3ff0000000000000 to double), 3');
+    const { ir } = translateModuleBytes(wasmOf('numeric.wat'));
+    expect(ir).not.toMatch(/\b(fast|nnan|ninf|nsz|arcp|contract|afn|reassoc)\b/);
+    expect(ir).not.toContain('fmuladd');
+    for (const intrinsic of ['llvm.minimum.f32', 'llvm.maximum.f64', 'llvm.roundeven.f32', 'llvm.copysign.f64', 'llvm.fshl.i32', 'llvm.ctlz.i64']) {
+      expect(ir).toContain(intrinsic);
+    }
+    const conversions = translateModuleBytes(wasmOf('conversion.wat')).ir;
+    expect(conversions).toContain('@llvm.fptosi.sat.i32.f32');
+    expect(conversions).toContain('@llvm.fptoui.sat.i64.f64');
+    expect(conversions).toContain('select i1 %'); // NaN → invalid conversion, else overflow
+  });
+
+  it('folds division checks against constant divisors', () => {
+    const { ir } = translateModuleBytes(wasmOf('numeric.wat'));
+    const i32 = functionText(ir, 'wasm_func_0');
+    expect(i32).toMatch(/sdiv i32 %v\d+, 7\n/);
+    expect(i32).toMatch(/srem i32 %v\d+, 3\n/);
+    expect(i32).toMatch(/shl i32 %v\d+, 1\n/); // 33 & 31
+    expect(i32).toMatch(/lshr i32 %v\d+, 31\n/); // -1 & 31
+  });
+
+  it('emits nothing for unreachable code', () => {
+    const { ir } = translateModuleBytes(wasmOf('control.wat'));
+    const tail = functionText(ir, 'wasm_func_7');
+    expect(tail).not.toContain('add i32 2, 3');
+    expect(tail).not.toContain('unreachable');
+    expect(functionText(ir, 'wasm_func_8')).toContain('phi i32 [ 1, %');
+  });
+
+  it('passes if-without-else parameters through and returns several results as a struct', () => {
+    const { ir } = translateModuleBytes(wasmOf('control.wat'));
+    expect(functionText(ir, 'wasm_func_2')).toMatch(/phi i32 \[ 7, %start \], \[ %v\d+, %b\d+ \]/);
+    expect(functionText(ir, 'wasm_func_9')).toContain('ret { i32, i64, float } %');
+    expect(functionText(ir, 'wasm_func_1')).toMatch(/^b0:\n {2}%v\d+ = phi i32 \[ 0, %start \], \[ %v\d+, %b\d+ \]/m);
+  });
+
+  it('rejects SIMD with a clear CompileError', () => {
+    const bytes = watToWasm('(module (func (result i32) (v128.const i32x4 1 2 3 4) (i32x4.extract_lane 0)))');
+    expect(() => translateModuleBytes(bytes)).toThrow(CompileError);
+    expect(() => translateModuleBytes(bytes)).toThrow(/v128.const is not supported yet/);
+  });
+
+  it('reports invalid bodies as CompileErrors at their offset', () => {
+    const valid = watToWasm('(module (func (result i32) (i32.const 1)))');
+    const invalid = valid.slice();
+    const at = invalid.lastIndexOf(0x41); // i32.const → i64.const: result type mismatch
+    invalid[at] = 0x42;
+    expect(() => translateModuleBytes(invalid)).toThrow(/type mismatch/);
+  });
+
+  it('translates one function into a module of its own, callees declared', async () => {
+    const bytes = wasmOf('call.wat');
+    const module = decodeModule(bytes);
+    validateModuleStructure(module);
+    const { ir, symbols } = translateFunction(module, 7);
+    expect(ir).toContain('declare i32 @wasm_func_4(ptr, i32)');
+    expect(ir).toMatch(/^define i64 @wasm_func_7\(/m);
+    expect(ir.match(/^define /gm)).toHaveLength(1);
+    expect([...symbols.functions]).toEqual([[7, 'wasm_func_7']]);
+    expect(await checkIrWithOpt(ir)).toBeUndefined();
+  });
+
+  it('prefixes symbols so that modules can share an LLVM module', () => {
+    const bytes = wasmOf('call.wat');
+    const module = decodeModule(bytes);
+    validateModuleStructure(module);
+    const { ir, symbols } = translateModule(module, new RuntimeEnvironment(module, { symbolPrefix: 'm1_' }));
+    expect(ir).toContain('@m1_wasm_func_5(ptr %vmctx');
+    expect(ir).toContain('define void @m1_wasm_host_1(');
+    expect(symbols.all.every((symbol) => symbol.startsWith('m1_'))).toBe(true);
+    expect(ir).toContain('declare void @wasm_rt_trap(i32) noreturn cold nounwind');
+  });
+});
