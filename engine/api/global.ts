@@ -55,7 +55,10 @@ export class Global {
     if (type === ValType.V128) throw new TypeError('WebAssembly.Global(): a v128 global cannot be created from JavaScript');
     const store = new Store();
     const { cell, owner } = allocateGlobalCell();
-    const initial = toWebAssemblyValue(value === undefined ? defaultValue(type) : value, type, store);
+    // As V8: a missing value is the default; an explicit undefined is converted (it stays
+    // undefined for externref, is a TypeError for funcref) except for numbers (0).
+    const given = arguments.length >= 2 && (type === ValType.ExternRef || type === ValType.FuncRef);
+    const initial = toWebAssemblyValue(value === undefined && !given ? defaultValue(type) : value, type, store);
     writeCell(cell, type, initial);
     internals.set(this, { type: { type, mutable }, cell, store, owner });
     store.retain(this);

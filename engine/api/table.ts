@@ -37,8 +37,12 @@ function internalsOf(table: unknown, caller: string): TableInternals {
 
 /** An element value from JS (undefined and a missing value mean the type's default). */
 function rawElement(table: TableInternals, value: unknown): bigint {
-  const chosen = value === undefined ? defaultJSValue(table.elementType) : value;
-  const converted = toWebAssemblyValue(chosen, table.elementType, table.store);
+  return rawValue(table, value === undefined ? defaultJSValue(table.elementType) : value);
+}
+
+/** An element value from JS, converted as given. */
+function rawValue(table: TableInternals, value: unknown): bigint {
+  const converted = toWebAssemblyValue(value, table.elementType, table.store);
   return typeof converted === 'bigint' ? converted : BigInt(converted);
 }
 
@@ -71,7 +75,8 @@ export class Table {
     const table = internalsOf(this, 'WebAssembly.Table.set()');
     const position = enforceRangeU32(index, 'WebAssembly.Table.set(): Argument 0');
     if (position >= table.native.length()) throw new RangeError(`WebAssembly.Table.set(): invalid index ${position} into ${table.elementType === ValType.FuncRef ? 'function' : 'externref'} table`);
-    table.native.set(position, rawElement(table, value));
+    // As V8: set(i) stores the default; set(i, undefined) converts undefined (a TypeError for funcref).
+    table.native.set(position, arguments.length < 2 ? rawElement(table, undefined) : rawValue(table, value));
   }
 
   /** Grows by `delta` elements set to `value`; returns the old length; RangeError when it cannot. */

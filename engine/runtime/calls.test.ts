@@ -1,0 +1,178 @@
+// Unit tests: calls across the boundary through the public API — traps and their spec
+// messages, JavaScript exceptions through wasm frames (unchanged), nested wasm → JS → wasm,
+// stack exhaustion (also after nesting), host functions with several results, externref
+// and funcref round trips and identities, and stores that merge when references cross.
+import { describe, expect, test } from 'vitest';
+import * as ours from '../index.js';
+import { wat, watUnavailableReason } from '../test-support/wat.js';
+
+const skip = watUnavailableReason();
+type Fn = (...args: unknown[]) => unknown;
+
+function instantiate(text: string, imports?: object): Record<string, Fn> {
+  return new ours.Instance(new ours.Module(wat(text), { optLevel: 0 }), imports).exports as Record<string, Fn>;
+}
+
+/** The thrown value of `run`, or a marker when it returned. */
+function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return 'returned';
+}
+
+describe.skipIf(skip !== undefined)('calls', () => {
+  test('every trap is a RuntimeError with the spec message, and the instance stays usable', () => {
+    const e = instantiate(`(module
+      (memory 1) (table 2 funcref) (type $v (func))
+      (func $i (param i32) (result i32) local.get 0) (elem (i32.const 0) $i)
+      (func (export "unreachable") unreachable)
+      (func (export "div0") (result i32) i32.const 1 i32.const 0 i32.div_u)
+      (func (export "overflow") (result i32) i32.const 0x80000000 i32.const -1 i32.div_s)
+      (func (export "convert") (result i32) f32.const nan i32.trunc_f32_s)
+      (func (export "memory") (result i32) i32.const 65536 i32.load)
+      (func (export "undefined") (call_indirect (type $v) (i32.const 5)))
+      (func (export "uninitialized") (call_indirect (type $v) (i32.const 1)))
+      (func (export "mismatch") (call_indirect (type $v) (i32.const 0)))
+      (func (export "table") (result funcref) (table.get 0 (i32.const 9)))
+      (func (export "ok") (result i32) i32.const 1))`);
+    const expected: Record<string, string> = {
+      unreachable: 'unreachable',
+      div0: 'integer divide by zero',
+      overflow: 'integer overflow',
+      convert: 'invalid conversion to integer',
+      memory: 'out of bounds memory access',
+      undefined: 'undefined element',
+      uninitialized: 'uninitialized element',
+      mismatch: 'indirect call type mismatch',
+      table: 'out of bounds table access',
+    };
+    for (const [name, message] of Object.entries(expected)) {
+      const error = thrownBy(() => e[name]());
+      expect(error, name).toBeInstanceOf(ours.RuntimeError);
+      expect((error as Error).message, name).toBe(message);
+      expect(e.ok()).toBe(1);
+    }
+  });
+
+  test('JS exceptions cross wasm frames unchanged, at any depth of wasm → JS → wasm nesting', () => {
+    const thrown = { reason: 'any value, not only Errors' };
+    let depth = 0;
+    let addThrows: unknown;
+    const imports = {
+      js: {
+        // down(n) = n == 0 ? throw : wasm.down(n - 1) + 1
+        down: (n: number): number => {
+          depth = Math.max(depth, n);
+          if (n === 0) throw thrown;
+          return (e.down(n - 1) as number) + 1;
+        },
+        add: (n: number): number => {
+          if (addThrows !== undefined) throw addThrows;
+          return n === 0 ? 0 : (e.add(n - 1) as number) + n;
+        },
+      },
+    };
+    const e = instantiate(`(module
+      (import "js" "down" (func $down (param i32) (result i32)))
+      (import "js" "add" (func $add (param i32) (result i32)))
+      (func (export "down") (param i32) (result i32) (i32.add (call $down (local.get 0)) (i32.const 0)))
+      (func (export "add") (param i32) (result i32) (call $add (local.get 0))))`, imports);
+    expect(thrownBy(() => e.down(10))).toBe(thrown);
+    expect(depth).toBe(10);
+    expect(e.add(100)).toBe(5050);
+    const error = new TypeError('plain');
+    addThrows = error;
+    expect(thrownBy(() => e.add(3))).toBe(error);
+  });
+
+  test('deep recursion ends in RuntimeError "call stack exhausted", also below a host call, and calls work afterwards', () => {
+    const e = instantiate(`(module
+      (import "js" "call" (func $call (param i32) (result i32)))
+      (func $r (export "recurse") (param i32) (result i32) (i32.add (call $r (local.get 0)) (i32.const 1)))
+      (func (export "viaHost") (param i32) (result i32) (call $call (local.get 0)))
+      (func (export "id") (param i32) (result i32) local.get 0))`, {
+      js: { call: (n: number) => e.recurse(n) },
+    });
+    for (const run of [() => e.recurse(0), () => e.viaHost(0)]) {
+      const error = thrownBy(run);
+      expect(error).toBeInstanceOf(ours.RuntimeError);
+      expect((error as Error).message).toBe('call stack exhausted');
+      expect(e.id(7)).toBe(7);
+    }
+  });
+
+  test('host functions with several results return an iterable of that many values', () => {
+    let result: unknown = [1, 2n];
+    const e = instantiate(`(module (import "js" "pair" (func $pair (result i32 i64)))
+      (func (export "pair") (result i64 i32) (local i32 i64)
+        (call $pair) (local.set 1) (local.set 0) (local.get 1) (local.get 0)))`, {
+      js: { pair: () => result },
+    });
+    expect(e.pair()).toEqual([2n, 1]);
+    result = new Set([5, 6n]);
+    expect(e.pair()).toEqual([6n, 5]);
+    for (const bad of [[1], [1, 2n, 3], 5, null]) {
+      result = bad;
+      expect(thrownBy(() => e.pair())).toBeInstanceOf(TypeError);
+    }
+    result = [1, 2]; // 2 is not a BigInt
+    expect(thrownBy(() => e.pair())).toBeInstanceOf(TypeError);
+  });
+
+  test('externref values round-trip with their identity, through calls, globals and tables', () => {
+    const e = instantiate(`(module
+      (import "js" "echo" (func $echo (param externref) (result externref)))
+      (table $t (export "table") 4 externref)
+      (global $g (export "global") (mut externref) (ref.null extern))
+      (func (export "roundTrip") (param externref) (result externref) (call $echo (local.get 0)))
+      (func (export "store") (param i32 externref) (table.set $t (local.get 0) (local.get 1)) (global.set $g (local.get 1)))
+      (func (export "load") (param i32) (result externref) (table.get $t (local.get 0)))
+      (func (export "isNull") (param externref) (result i32) (ref.is_null (local.get 0))))`, {
+      js: { echo: (value: unknown) => value },
+    });
+    const values: unknown[] = [{ object: true }, 'text', 0, -0, NaN, 12n, undefined, true, Symbol('s'), () => 1, null];
+    values.forEach((value, i) => {
+      expect(Object.is(e.roundTrip(value), value), String(value)).toBe(true);
+      e.store(i % 4, value);
+      expect(Object.is(e.load(i % 4), value)).toBe(true);
+      expect(Object.is((e.global as unknown as ours.Global).value, value)).toBe(true);
+      expect(Object.is((e.table as unknown as ours.Table).get(i % 4), value)).toBe(true);
+      expect(e.isNull(value)).toBe(value === null ? 1 : 0);
+    });
+  });
+
+  test('funcref values are the exported function objects; foreign functions in a table merge stores', () => {
+    const a = instantiate(`(module (func (export "seven") (result i32) i32.const 7)
+      (func (export "ref") (result funcref) ref.func 0))`);
+    const b = instantiate(`(module (type $r (func (result i32))) (table $t (export "table") 2 funcref)
+      (func (export "put") (param funcref) (table.set $t (i32.const 0) (local.get 0)))
+      (func (export "call") (result i32) (call_indirect (type $r) (i32.const 0)))
+      (func (export "get") (result funcref) (table.get $t (i32.const 0))))`);
+    expect(a.ref()).toBe(a.seven);
+    b.put(a.seven);
+    expect(b.call()).toBe(7);
+    expect(b.get()).toBe(a.seven);
+    expect((b.table as unknown as ours.Table).get(0)).toBe(a.seven);
+    (b.table as unknown as ours.Table).set(1, b.call);
+    expect((b.table as unknown as ours.Table).get(1)).toBe(b.call);
+    expect(thrownBy(() => b.put(() => 7))).toBeInstanceOf(TypeError);
+    expect(thrownBy(() => (b.table as unknown as ours.Table).set(0, () => 7))).toBeInstanceOf(TypeError);
+  });
+
+  test('v128 in a signature: the function is exported, but calling it from JS is a TypeError', () => {
+    const bytes = wat('(module (func (export "v") (param v128)) (func (export "w") (result i32) i32.const 1))');
+    const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, Fn>;
+    expect(thrownBy(() => v8.v())).toBeInstanceOf(TypeError);
+    // Our translator has no SIMD yet: compiling a v128 signature is a CompileError for now.
+    const compiled = thrownBy(() => new ours.Module(bytes));
+    if (compiled !== 'returned') {
+      expect(compiled).toBeInstanceOf(ours.CompileError);
+    } else {
+      const e = new ours.Instance(new ours.Module(bytes)).exports as Record<string, Fn>;
+      expect(thrownBy(() => e.v())).toBeInstanceOf(TypeError);
+    }
+  });
+});
