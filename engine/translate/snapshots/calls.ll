@@ -1,0 +1,102 @@
+; ModuleID = 'wasm'
+source_filename = "wasm"
+
+declare void @wasm_rt_trap(i32) noreturn cold nounwind
+declare i32 @wasm_rt_memory_grow(ptr, i32)
+declare i32 @wasm_rt_table_grow(ptr, i32, i64)
+@wasm_rt_stack_limit = external global i64
+declare void @wasm_rt_host_call(ptr, ptr)
+
+define i32 @wasm_func_1(ptr %vmctx, i32 %p0) {
+entry:
+  %l0 = alloca i32
+  store i32 %p0, ptr %l0
+  br label %start
+start:
+  %v0 = load i32, ptr %l0
+  %v1 = load i32, ptr %l0
+  %v2 = add i32 %v0, %v1
+  ret i32 %v2
+}
+
+define i32 @wasm_func_2(ptr %vmctx, i32 %p0) {
+entry:
+  %l0 = alloca i32
+  store i32 %p0, ptr %l0
+  %v8 = load ptr, ptr %vmctx, align 8, !tbaa !5, !invariant.load !0, !nonnull !0
+  %v23 = call ptr @llvm.frameaddress.p0(i32 0)
+  %v24 = ptrtoint ptr %v23 to i64
+  %v25 = load i64, ptr @wasm_rt_stack_limit, align 8, !tbaa !5
+  %v26 = icmp ult i64 %v24, %v25
+  br i1 %v26, label %trap, label %start, !prof !12
+start:
+  %v0 = load i32, ptr %l0
+  %v1 = getelementptr inbounds i8, ptr %vmctx, i64 16
+  %v2 = load ptr, ptr %v1, align 8, !tbaa !11, !invariant.load !0
+  %v3 = getelementptr inbounds i8, ptr %v1, i64 16
+  %v4 = load ptr, ptr %v3, align 8, !tbaa !11, !invariant.load !0
+  notail call void %v2(ptr %v4, i32 %v0)
+  %v5 = load i32, ptr %l0
+  %v6 = notail call i32 @wasm_func_1(ptr %vmctx, i32 %v5)
+  %v7 = zext i32 0 to i64
+  %v9 = getelementptr inbounds i8, ptr %v8, i64 8
+  %v10 = load i64, ptr %v9, align 8, !tbaa !5
+  %v11 = icmp uge i64 %v7, %v10
+  br i1 %v11, label %trap, label %b0, !prof !12
+b0:
+  %v12 = load ptr, ptr %v8, align 8, !tbaa !5
+  %v13 = getelementptr inbounds ptr, ptr %v12, i64 %v7
+  %v14 = load ptr, ptr %v13, align 8, !tbaa !9
+  %v15 = icmp eq ptr %v14, null
+  br i1 %v15, label %trap, label %b1, !prof !12
+b1:
+  %v16 = getelementptr inbounds i8, ptr %v14, i64 8
+  %v17 = load i64, ptr %v16, align 8, !tbaa !11, !invariant.load !0
+  %v18 = icmp ne i64 %v17, 2955699249617343134
+  br i1 %v18, label %trap, label %b2, !prof !12
+b2:
+  %v19 = load ptr, ptr %v14, align 8, !tbaa !11, !invariant.load !0
+  %v20 = getelementptr inbounds i8, ptr %v14, i64 16
+  %v21 = load ptr, ptr %v20, align 8, !tbaa !11, !invariant.load !0
+  %v22 = notail call i32 %v19(ptr %v21, i32 %v6)
+  ret i32 %v22
+trap:
+  %v27 = phi i32 [ 7, %start ], [ 8, %b0 ], [ 9, %b1 ], [ 10, %entry ]
+  call void @wasm_rt_trap(i32 %v27)
+  unreachable
+}
+
+define void @wasm_entry_0(ptr %funcref, ptr %slots) {
+entry:
+  %code = load ptr, ptr %funcref, align 8
+  %vmctx.field = getelementptr inbounds i8, ptr %funcref, i64 16
+  %vmctx = load ptr, ptr %vmctx.field, align 8
+  %a0 = load i32, ptr %slots, align 4
+  %result = call i32 %code(ptr %vmctx, i32 %a0)
+  %r0.wide = zext i32 %result to i64
+  store i64 %r0.wide, ptr %slots, align 8
+  ret void
+}
+
+define void @wasm_host_1(ptr %context, i32 %p0) {
+entry:
+  %slots = alloca [1 x i64], align 16
+  %p0.wide = zext i32 %p0 to i64
+  store i64 %p0.wide, ptr %slots, align 8
+  call void @wasm_rt_host_call(ptr %context, ptr %slots)
+  ret void
+}
+
+!0 = !{}
+!1 = !{!"wasm tbaa"}
+!2 = !{!"wasm linear memory", !1, i64 0}
+!3 = !{!2, !2, i64 0}
+!4 = !{!"wasm vmctx", !1, i64 0}
+!5 = !{!4, !4, i64 0}
+!6 = !{!"wasm global", !1, i64 0}
+!7 = !{!6, !6, i64 0}
+!8 = !{!"wasm table element", !1, i64 0}
+!9 = !{!8, !8, i64 0}
+!10 = !{!"wasm funcref", !1, i64 0}
+!11 = !{!10, !10, i64 0}
+!12 = !{!"branch_weights", i32 1, i32 1048575}
