@@ -47,6 +47,8 @@ constexpr uintptr_t kMaximumWasmStack = 512ull * 1024 * 1024;
 __attribute__((tls_model("initial-exec"))) thread_local InvokeFrame* t_innermostInvoke = nullptr;
 thread_local AddonData* t_addonData = nullptr;
 thread_local uintptr_t t_stackLimit = 0;
+/** The stack's lowest usable address, for the fault handler (initial-exec: async-signal-safe). */
+__attribute__((tls_model("initial-exec"))) thread_local uintptr_t t_stackLowest = 0;
 
 [[noreturn]] void Fatal(const char* message) {
   std::fprintf(stderr, "wasm_llvm_native: fatal: %s\n", message);
@@ -66,6 +68,7 @@ uintptr_t ThreadStackLimit() {
     }
     pthread_attr_destroy(&attributes);
   }
+  t_stackLowest = lowest;
   uintptr_t limit = lowest + kStackSafetyMargin;
   // A stack with less than the margin left: every wasm call traps, rather than crashing.
   t_stackLimit = std::min(limit, here);
@@ -183,6 +186,17 @@ __attribute__((noinline)) bool CallHostHandler(AddonData* addon, uint64_t hostId
 }  // namespace
 
 InvokeFrame* InnermostInvokeFrame() { return t_innermostInvoke; }
+
+bool IsStackOverflowAddress(uintptr_t address) {
+  // A wasm frame larger than kStackSafetyMargin (e.g. tens of thousands of locals) can pass
+  // the prologue's limit check and still run off the stack: its first access lands below the
+  // limit or past the stack's end. Anything from 1 GiB past the end up to the limit counts.
+  uintptr_t lowest = t_stackLowest;
+  if (lowest == 0) return false;
+  constexpr uintptr_t kBeyondEnd = uintptr_t{1} << 30;
+  uintptr_t from = lowest > kBeyondEnd ? lowest - kBeyondEnd : 0;
+  return address >= from && address < lowest + kStackSafetyMargin;
+}
 
 AddonData* CurrentAddonData() { return t_addonData; }
 void SetCurrentAddonData(AddonData* data) { t_addonData = data; }

@@ -5,6 +5,8 @@
 #include <napi.h>
 #include <setjmp.h>
 
+#include <cstdint>
+
 namespace wasm_native {
 
 /** One per active invoke() on this thread, innermost first; lives on invoke's C++ stack. */
@@ -17,6 +19,9 @@ struct InvokeFrame {
 
 /** Async-signal-safe (initial-exec TLS): the innermost invoke of the calling thread, or nullptr. */
 InvokeFrame* InnermostInvokeFrame();
+
+/** Async-signal-safe: whether a fault at `address` is wasm code running off this thread's stack. */
+bool IsStackOverflowAddress(uintptr_t address);
 
 /** Exports invoke, setHostCallHandler, scratch. */
 void InitInvokeBinding(Napi::Env env, Napi::Object exports);

@@ -10,8 +10,9 @@
 // nobody claims ends the process as it would have without us.
 //
 // Handlers run on a per-thread alternate stack (SA_ONSTACK), so that even a fault caused by
-// running out of stack can be handled (stack exhaustion itself is caught earlier, by the
-// stack-limit check in generated prologues, see invoke.cc).
+// running out of stack can be handled: stack exhaustion is caught earlier, by the stack-limit
+// check in generated prologues (invoke.cc), except for a frame larger than the safety margin,
+// whose fault below the limit or past the stack's end becomes TrapCode::CallStackExhausted.
 //
 // SA_NODEFER with an empty sa_mask: the kernel then runs the handler with the very signal
 // mask the faulting code had, so leaving the handler by siglongjmp leaves the mask as it was
@@ -75,9 +76,10 @@ void ChainToPreviousHandler(int signal, siginfo_t* info, void* context) {
 
 void HandleFault(int signal, siginfo_t* info, void* context) {
   InvokeFrame* frame = InnermostInvokeFrame();
-  if (frame != nullptr && !frame->inHostCall &&
-      IsInsideLiveMemory(reinterpret_cast<uintptr_t>(info->si_addr))) {
-    siglongjmp(frame->jump, static_cast<int>(TrapCode::MemoryOutOfBounds));
+  if (frame != nullptr && !frame->inHostCall) {
+    uintptr_t address = reinterpret_cast<uintptr_t>(info->si_addr);
+    if (IsInsideLiveMemory(address)) siglongjmp(frame->jump, static_cast<int>(TrapCode::MemoryOutOfBounds));
+    if (IsStackOverflowAddress(address)) siglongjmp(frame->jump, static_cast<int>(TrapCode::CallStackExhausted));
   }
   ChainToPreviousHandler(signal, info, context);
 }
