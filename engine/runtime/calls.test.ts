@@ -104,6 +104,22 @@ describe.skipIf(skip !== undefined)('calls', () => {
     }
   });
 
+  test('recursion of frames larger than the stack-check margin also ends in "call stack exhausted"', () => {
+    // 40,000 i64 locals: a 320 KB frame at O0 passes the prologue check and runs off the stack.
+    const locals = Array.from({ length: 40_000 }, () => 'i64').join(' ');
+    for (const optLevel of [0, 2] as const) {
+      const e = new ours.Instance(new ours.Module(wat(`(module
+        (func $r (export "r") (param i32) (result i32) (local ${locals})
+          (local.set 40000 (i64.const 1))
+          (i32.add (call $r (local.get 0)) (i32.wrap_i64 (local.get 40000))))
+        (func (export "id") (param i32) (result i32) local.get 0))`), { optLevel })).exports as Record<string, Fn>;
+      const error = thrownBy(() => e.r(0));
+      expect(error).toBeInstanceOf(ours.RuntimeError);
+      expect((error as Error).message).toBe('call stack exhausted');
+      expect(e.id(3)).toBe(3);
+    }
+  });
+
   test('host functions with several results return an iterable of that many values', () => {
     let result: unknown = [1, 2n];
     const e = instantiate(`(module (import "js" "pair" (func $pair (result i32 i64)))
