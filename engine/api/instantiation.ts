@@ -18,6 +18,7 @@ import { InstanceState } from '../runtime/instance-state.js';
 import { describeSegments, initializeActiveSegments } from '../runtime/segments.js';
 import { Store } from '../runtime/store.js';
 import { toWebAssemblyValue } from '../runtime/value-conversion.js';
+import { slotCount } from '../translate/ir-types.js';
 import { ValType } from '../value-types.js';
 import { allocateGlobalCell, globalInternals, wrapGlobalCell, type Global } from './global.js';
 import { resolveImports, type ResolvedImport } from './import-resolution.js';
@@ -29,6 +30,11 @@ let nextHostId = 1;
 export interface InstantiatedModule {
   readonly state: InstanceState;
   readonly exports: Record<string, unknown>;
+}
+
+/** Slots a list of values takes in the slot array (v128: two). */
+function slotTotal(types: readonly ValType[]): number {
+  return types.reduce((sum, type) => sum + slotCount(type), 0);
 }
 
 function isReference(type: ValType): boolean {
@@ -79,8 +85,8 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
         const hostId = nextHostId++;
         const contextOffset = hostIndex++ * HostFunctionContext.size;
         contextView!.setBigUint64(contextOffset + HostFunctionContext.hostId, BigInt(hostId), true);
-        contextView!.setBigUint64(contextOffset + HostFunctionContext.paramSlots, BigInt(type.params.length), true);
-        contextView!.setBigUint64(contextOffset + HostFunctionContext.resultSlots, BigInt(type.results.length), true);
+        contextView!.setBigUint64(contextOffset + HostFunctionContext.paramSlots, BigInt(slotTotal(type.params)), true);
+        contextView!.setBigUint64(contextOffset + HostFunctionContext.resultSlots, BigInt(slotTotal(type.results)), true);
         const trampoline = module.hostTrampolines.get(typeIndex);
         if (trampoline === undefined) throw new Error(`internal error: no host trampoline for type ${typeIndex}`);
         state.writeFuncRef(index, trampoline, module.typeIds[typeIndex], contexts!.address + BigInt(contextOffset));
