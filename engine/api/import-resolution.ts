@@ -44,11 +44,11 @@ function limitsMatch(current: number, maximum: number | undefined, min: number, 
 }
 
 export function resolveImports(module: ModuleInfo, importObject: unknown): ResolvedImport[] {
-  if (module.imports.length === 0) return [];
-  if (importObject === undefined) throw new TypeError('WebAssembly.Instance(): Imports argument must be present and must be an object');
-  if (importObject === null || (typeof importObject !== 'object' && typeof importObject !== 'function')) {
+  if (importObject !== undefined && (importObject === null || (typeof importObject !== 'object' && typeof importObject !== 'function'))) {
     throw new TypeError('WebAssembly.Instance(): Argument 1 must be an object');
   }
+  if (module.imports.length === 0) return [];
+  if (importObject === undefined) throw new TypeError('WebAssembly.Instance(): Imports argument must be present and must be an object');
   const resolved: ResolvedImport[] = [];
   for (const entry of module.imports) {
     const namespace = (importObject as Record<string, unknown>)[entry.module];

@@ -181,6 +181,12 @@ describe.skipIf(skip !== undefined)('instantiation', () => {
       const ourError = (() => { try { new ours.Instance(module, make(good(), false) as object); } catch (error) { return error as Error; } })();
       expect(ourError?.name, what).toBe(v8Error?.name);
     }
+    const empty = wat('(module)');
+    for (const value of [5, null, 'x', undefined, {}]) {
+      const v8Error = (() => { try { new WebAssembly.Instance(new WebAssembly.Module(empty), value as WebAssembly.Imports); } catch (error) { return (error as Error).name; } })();
+      const ourError = (() => { try { new ours.Instance(new ours.Module(empty), value as object); } catch (error) { return (error as Error).name; } })();
+      expect(ourError, String(value)).toBe(v8Error);
+    }
     // A function of another instance must have the same type.
     const other = new ours.Instance(new ours.Module(wat('(module (func (export "f") (param i64)))'))).exports;
     expect(() => new ours.Instance(module, { m: { ...good(), f: other.f } })).toThrow(ours.LinkError);
