@@ -5,14 +5,15 @@
 // environment's trap call follows (LLVM-MAPPING.md "Control flow and calls": one trap block
 // per function). Both the translator and the environment (environment.ts) write through it.
 //
-// Text is accumulated in strings (V8 concatenates them as ropes, flattened once at the end)
-// and split into chunks only where a line must be filled in later (loop-header phis, whose
-// back edges are only known at the loop's `end`; an `if`'s branch, whose false target is
-// known at `else` or `end`). Values are named compactly (%v12, blocks b7), names cached
-// across functions, because the text is parsed again by LLVM: shorter is faster.
+// Text goes straight into byte buffers (ir-text.ts); a line that must be filled in later
+// (loop-header phis, whose back edges are only known at the loop's `end`; an `if`'s branch,
+// whose false target is known at `else` or `end`) is a reservation at an offset, spliced in
+// when the function is written out. Values are named compactly (%v12, blocks b7), names
+// cached across functions, because the text is parsed again by LLVM: shorter is faster.
 
 import { PROF_TRAP_ON_TRUE } from './ir-module.js';
 import type { IrModuleBuilder } from './ir-module.js';
+import { IrText } from './ir-text.js';
 
 /** Name of the block where translated code starts (the entry block holds the prologue). */
 export const START_BLOCK = 'start';
@@ -23,12 +24,13 @@ const VALUE_NAMES: string[] = [];
 const LABEL_NAMES: string[] = [];
 
 export class FunctionBuilder {
-  /** Completed chunks of the body; reserved lines are chunks of their own. */
-  private readonly chunks: string[] = [];
-  /** The body text after the last chunk. */
-  private text = '';
+  /** The body, from the `start` block on, without its reserved lines. */
+  private readonly text = new IrText();
   /** The entry block before its terminator. */
-  private prologueText = '';
+  readonly prologue = new IrText(1 << 12);
+  /** Reserved lines: where they go in `text`, and their text once known. */
+  private readonly reservedOffsets: number[] = [];
+  private readonly reservedLines: string[] = [];
   /** The block instructions are appended to. */
   currentBlock = START_BLOCK;
   /** Set when the function calls another wasm function (it then needs a stack check). */
@@ -42,9 +44,11 @@ export class FunctionBuilder {
 
   /** Resets for the next function (the builder is reused across functions). */
   reset(): void {
-    this.chunks.length = 0;
-    this.text = `${START_BLOCK}:\n`;
-    this.prologueText = '';
+    this.text.clear();
+    this.text.write(`${START_BLOCK}:\n`);
+    this.prologue.clear();
+    this.reservedOffsets.length = 0;
+    this.reservedLines.length = 0;
     this.currentBlock = START_BLOCK;
     this.makesCalls = false;
     this.valueCounter = 0;
@@ -67,58 +71,74 @@ export class FunctionBuilder {
 
   /** Appends one instruction (indented) to the current block. */
   emit(instruction: string): void {
-    this.text += `  ${instruction}\n`;
+    const text = this.text;
+    text.write('  ');
+    text.write(instruction);
+    text.write('\n');
   }
 
   /** Appends `%vN = <expression>` and returns `%vN`. */
   assign(expression: string): string {
     const name = this.value();
-    this.text += `  ${name} = ${expression}\n`;
+    const text = this.text;
+    text.write('  ');
+    text.write(name);
+    text.write(' = ');
+    text.write(expression);
+    text.write('\n');
     return name;
   }
 
   /** Appends `%vN = <expression>` to the entry block's prologue and returns `%vN`. */
   assignInPrologue(expression: string): string {
     const name = this.value();
-    this.prologueText += `  ${name} = ${expression}\n`;
+    const prologue = this.prologue;
+    prologue.write('  ');
+    prologue.write(name);
+    prologue.write(' = ');
+    prologue.write(expression);
+    prologue.write('\n');
     return name;
   }
 
   /** Appends a line to the prologue (e.g. an alloca or an initialising store). */
   emitInPrologue(instruction: string): void {
-    this.prologueText += `  ${instruction}\n`;
-  }
-
-  /** The prologue's text (instructions of the entry block before its terminator). */
-  get prologue(): string {
-    return this.prologueText;
+    const prologue = this.prologue;
+    prologue.write('  ');
+    prologue.write(instruction);
+    prologue.write('\n');
   }
 
   /** Starts block `label`; the previous block must have been terminated. */
   startBlock(label: string): void {
-    this.text += `${label}:\n`;
+    const text = this.text;
+    text.write(label);
+    text.write(':\n');
     this.currentBlock = label;
   }
 
   /** Reserves a line to be filled in later (e.g. phis of a loop header); returns its index. */
   reserveLine(): number {
-    this.chunks.push(this.text, '');
-    this.text = '';
-    return this.chunks.length - 1;
+    this.reservedOffsets.push(this.text.length);
+    this.reservedLines.push('');
+    return this.reservedLines.length - 1;
   }
 
   /** Fills a reserved line (`text` without its final newline). */
   setLine(index: number, text: string): void {
-    this.chunks[index] = `${text}\n`;
+    this.reservedLines[index] = `${text}\n`;
   }
 
-  /** The body's text, from the `start` block to the end. */
-  bodyText(): string {
-    const chunks = this.chunks;
-    if (chunks.length === 0) return this.text;
-    chunks.push(this.text);
-    this.text = '';
-    return chunks.join('');
+  /** Writes the body, reserved lines in place, to `output`. */
+  writeBody(output: IrText): void {
+    let from = 0;
+    const offsets = this.reservedOffsets;
+    for (let i = 0; i < offsets.length; i++) {
+      output.append(this.text, from, offsets[i]);
+      output.write(this.reservedLines[i]);
+      from = offsets[i];
+    }
+    output.append(this.text, from, this.text.length);
   }
 
   /**
@@ -127,14 +147,14 @@ export class FunctionBuilder {
    */
   trapIf(condition: string, code: number | string): void {
     const next = this.label();
-    this.text += `  br i1 ${condition}, label %${TRAP_BLOCK}, label %${next}, !prof ${PROF_TRAP_ON_TRUE}\n`;
+    this.emit(`br i1 ${condition}, label %${TRAP_BLOCK}, label %${next}, !prof ${PROF_TRAP_ON_TRUE}`);
     this.addTrapEdge(code, this.currentBlock);
     this.startBlock(next);
   }
 
   /** Terminates the current block with an unconditional trap. */
   trap(code: number): void {
-    this.text += `  br label %${TRAP_BLOCK}\n`;
+    this.emit(`br label %${TRAP_BLOCK}`);
     this.addTrapEdge(code, this.currentBlock);
   }
 

@@ -136,8 +136,8 @@ export class FunctionTranslator {
     };
   }
 
-  /** Validates and translates one body; returns the LLVM `define`. */
-  translate(body: FunctionBody): string {
+  /** Validates and translates one body; appends its `define` to the output module. */
+  translate(body: FunctionBody): void {
     const module = this.module;
     const functionIndex = body.functionIndex;
     this.functionIndex = functionIndex;
@@ -155,7 +155,7 @@ export class FunctionTranslator {
 
     validateFunctionBody(this.context, body, this.visitor, this.validator, this.operator);
 
-    return this.finishFunction(signature);
+    this.finishFunction(signature);
   }
 
   private declareLocals(body: FunctionBody, signature: Signature): void {
@@ -187,7 +187,7 @@ export class FunctionTranslator {
     return this.localTypes[index] as ValType;
   }
 
-  private finishFunction(signature: Signature): string {
+  private finishFunction(signature: Signature): void {
     const builder = this.builder;
     const moduleEnvironment = this.moduleEnvironment;
     const functionIndex = this.functionIndex;
@@ -211,14 +211,13 @@ export class FunctionTranslator {
     const params = signature.params;
     for (let i = 0; i < params.length; i++) parameters += `, ${LLVM_TYPE[params[i]]} %p${i}`;
     const symbol = moduleEnvironment.functionSymbol(functionIndex);
-    return (
-      `define ${linkage}${signature.returnType} @${symbol}(${parameters}) {\nentry:\n` +
-      builder.prologue +
-      terminator +
-      '\n' +
-      builder.bodyText() +
-      '}\n'
-    );
+    const text = this.output.definitionText;
+    text.write(`define ${linkage}${signature.returnType} @${symbol}(${parameters}) {\nentry:\n`);
+    text.append(builder.prologue);
+    text.write(terminator);
+    text.write('\n');
+    builder.writeBody(text);
+    text.write('}\n\n');
   }
 
   // ---- Operand stack ----

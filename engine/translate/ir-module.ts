@@ -37,6 +37,13 @@ const METADATA = [
   '!12 = !{!"branch_weights", i32 1, i32 1048575}',
 ].join('\n');
 
+import { IrText, decodeText } from './ir-text.js';
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 export interface IrModuleHeader {
   /** `target triple = "..."` when set (the native addon may set it itself). */
   readonly targetTriple?: string;
@@ -48,7 +55,7 @@ export interface IrModuleHeader {
 export class IrModuleBuilder {
   /** Declarations and global variables by symbol, each written once before the definitions. */
   private readonly declarations = new Map<string, string>();
-  private definitions = '';
+  private readonly definitions = new IrText(1 << 20);
 
   constructor(private readonly header: IrModuleHeader = {}) {}
 
@@ -63,17 +70,38 @@ export class IrModuleBuilder {
 
   /** Appends one complete definition (`define ... { ... }`). */
   define(text: string): void {
-    this.definitions += text;
-    this.definitions += '\n';
+    this.definitions.write(text);
+    this.definitions.write('\n');
+  }
+
+  /** The buffer definitions are written to (the translator writes functions straight into it). */
+  get definitionText(): IrText {
+    return this.definitions;
   }
 
   /** Moves `other`'s declarations and definitions into this module (symbols must not clash). */
   absorb(other: IrModuleBuilder): void {
     for (const [symbol, text] of other.declarations) this.declare(symbol, text);
-    this.definitions += other.definitions;
+    this.definitions.append(other.definitions);
   }
 
+  /** The module's text. */
   finish(): string {
+    const bytes = this.finishBytes();
+    return decodeText(bytes, this.definitions.isAscii && isAscii(this.headerText()));
+  }
+
+  /** The module's text as UTF-8 bytes (what LLVM parses). */
+  finishBytes(): Uint8Array {
+    const result = new IrText(this.definitions.length + 4096);
+    result.write(this.headerText());
+    result.append(this.definitions);
+    result.write(METADATA);
+    result.write('\n');
+    return result.bytes();
+  }
+
+  private headerText(): string {
     const parts: string[] = [];
     parts.push(`; ModuleID = '${this.header.moduleName ?? 'wasm'}'`);
     parts.push(`source_filename = "${this.header.moduleName ?? 'wasm'}"`);
@@ -81,7 +109,7 @@ export class IrModuleBuilder {
     if (this.header.targetTriple) parts.push(`target triple = "${this.header.targetTriple}"`);
     parts.push('');
     for (const text of this.declarations.values()) parts.push(text);
-    parts.push('');
-    return parts.join('\n') + '\n' + this.definitions + METADATA + '\n';
+    parts.push('', '');
+    return parts.join('\n');
   }
 }

@@ -57,7 +57,7 @@ export class ModuleTranslator {
     const translator = new FunctionTranslator(this.context, environment, output, this.functionOptions(false));
     const functions = new Map<number, string>();
     for (const body of module.functionBodies) {
-      output.define(translator.translate(body));
+      translator.translate(body);
       if (environment.isFunctionExternal(body.functionIndex)) {
         functions.set(body.functionIndex, environment.functionSymbol(body.functionIndex));
       }
@@ -78,7 +78,7 @@ export class ModuleTranslator {
     const output = new IrModuleBuilder(this.options);
     environment.declareRuntime(output);
     const translator = new FunctionTranslator(this.context, environment, output, this.functionOptions(true));
-    output.define(translator.translate(body));
+    translator.translate(body);
     const functions = new Map<number, string>();
     if (environment.isFunctionExternal(functionIndex)) functions.set(functionIndex, environment.functionSymbol(functionIndex));
     return { ir: output.finish(), symbols: symbolTable(functions, new Map(), new Map()) };
