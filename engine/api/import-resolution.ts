@@ -5,7 +5,7 @@
 // object or a module namespace is not an object, LinkError for a missing or mismatched
 // import.
 
-import { ExternalKind, type Import, type ModuleInfo } from '../binary/module-info.js';
+import { ExternalKind, type GlobalType, type Import, type ModuleInfo } from '../binary/module-info.js';
 import { LinkError } from '../errors.js';
 import { WASM_PAGE_BYTES } from '../runtime/abi.js';
 import { exportedFunctionData, type ExportedFunctionData } from '../runtime/exported-function-data.js';
@@ -25,7 +25,7 @@ export type ResolvedImport =
   | { readonly kind: ExternalKind.Memory; readonly object: Memory; readonly linear: LinearMemory }
   | { readonly kind: ExternalKind.Global; readonly object: Global; readonly global: GlobalInternals }
   /** A global imported as a plain JS value: the instance makes an immutable global of it. */
-  | { readonly kind: ExternalKind.Global; readonly object: undefined; readonly value: unknown };
+  | { readonly kind: ExternalKind.Global; readonly object: undefined; readonly type: GlobalType; readonly value: unknown };
 
 function describe(entry: Import): string {
   return `Import "${entry.module}" "${entry.name}"`;
@@ -124,7 +124,7 @@ function resolveImport(module: ModuleInfo, entry: Import, value: unknown): Resol
         default:
           throw new LinkError(`WebAssembly.Instance(): ${describe(entry)}: global import of type ${valTypeName(type)} must be a WebAssembly.Global object`);
       }
-      return { kind: ExternalKind.Global, object: undefined, value };
+      return { kind: ExternalKind.Global, object: undefined, type: entry.global, value };
     }
   }
 }

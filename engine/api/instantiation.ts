@@ -69,8 +69,7 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   const contextView = contexts ? new DataView(contexts.buffer) : undefined;
   let functionIndex = 0;
   let hostIndex = 0;
-  imports.forEach((entry, i) => {
-    const description = info.imports[i];
+  for (const entry of imports) {
     switch (entry.kind) {
       case ExternalKind.Function: {
         const index = functionIndex++;
@@ -78,7 +77,7 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
           const source = new Uint8Array(entry.exported.funcRefBytes.buffer, entry.exported.funcRefBytes.offset, 24);
           new Uint8Array(state.vmctx.buffer, layout.funcRef(index), 24).set(source);
           state.functions[index] = entry.object;
-          return;
+          break;
         }
         const typeIndex = info.functionTypeIndices[index];
         const type = info.types[typeIndex];
@@ -91,32 +90,31 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
         if (trampoline === undefined) throw new Error(`internal error: no host trampoline for type ${typeIndex}`);
         state.writeFuncRef(index, trampoline, module.typeIds[typeIndex], contexts!.address + BigInt(contextOffset));
         store.addHostFunction(hostId, { callable: entry.object, params: type.params, results: type.results });
-        return;
+        break;
       }
       case ExternalKind.Table:
         state.tables.push(entry.object);
-        return;
+        break;
       case ExternalKind.Memory:
         state.memories.push(entry.object);
-        state.keepAlive.push(entry.object);
-        return;
+        break;
       case ExternalKind.Global: {
         const index = state.globals.length;
         let global: Global;
         if (entry.object !== undefined) {
           global = entry.object;
         } else {
-          const type = description.kind === ExternalKind.Global ? description.global : undefined!;
+          // JS API: a plain value becomes a new immutable global.
           const { cell, owner } = allocateGlobalCell();
-          writeCell(cell, type.type, toWebAssemblyValue(entry.value, type.type, store));
-          global = wrapGlobalCell(type, cell, store, owner);
+          writeCell(cell, entry.type.type, toWebAssemblyValue(entry.value, entry.type.type, store));
+          global = wrapGlobalCell(entry.type, cell, store, owner);
         }
         state.globals.push(global);
         view.setBigUint64(layout.importedGlobalPointer(index), globalInternals(global)!.cell.address, true);
-        return;
+        break;
       }
     }
-  });
+  }
 
   // Defined functions that can escape get their VMFuncRef.
   for (let index = info.importedFunctionCount; index < info.functionTypeIndices.length; index++) {
