@@ -31,6 +31,7 @@ export function registerControlEmitters(table: OperatorEmitter[]): void {
 }
 
 function emitUnreachable(translator: FunctionTranslator): void {
+  translator.keepLoadsAlive(0, translator.height);
   translator.builder.trap(TrapCode.Unreachable);
   translator.reachable = false;
 }
@@ -216,6 +217,7 @@ function branchToEnd(translator: FunctionTranslator, frame: ControlFrame): void 
 
 function emitBr(translator: FunctionTranslator, operator: Operator): void {
   const frame = translator.frame(operator.index);
+  translator.keepLoadsAlive(frame.kind === FrameKind.Function ? 0 : frame.height, translator.height - frame.labelTypes.length);
   if (frame.kind === FrameKind.Function) {
     emitReturn(translator);
   } else {
@@ -247,6 +249,8 @@ function emitBrIf(translator: FunctionTranslator, operator: Operator): void {
 function emitBrTable(translator: FunctionTranslator, operator: Operator): void {
   const builder = translator.builder;
   const index = translator.pop();
+  const arity = translator.frame(operator.index).labelTypes.length;
+  translator.keepLoadsAlive(0, translator.height - arity);
   const from = builder.currentBlock;
   let returnBlock = '';
   const targetOf = (depth: number): string => {
@@ -273,6 +277,7 @@ function emitBrTable(translator: FunctionTranslator, operator: Operator): void {
 }
 
 function emitReturnOperator(translator: FunctionTranslator): void {
+  translator.keepLoadsAlive(0, translator.height - translator.signature.results.length);
   emitReturn(translator);
   translator.reachable = false;
 }

@@ -12,16 +12,11 @@ export function registerParametricEmitters(table: OperatorEmitter[]): void {
   table[Op.SelectTyped] = emitSelect;
 }
 
-/**
- * A dropped load must still trap when out of bounds, but LLVM deletes loads whose value is
- * unused, and then the guard page is never touched: the value is kept alive by an empty
- * inline-asm use (free at run time).
- */
+/** A dropped load still executes (see FunctionTranslator.keepLoadsAlive). */
 function emitDrop(translator: FunctionTranslator): void {
-  const height = --translator.height;
-  if (translator.loaded[height] !== 0) {
-    translator.builder.emit(`call void asm sideeffect "", "r"(${LLVM_TYPE[translator.types[height]]} ${translator.values[height]})`);
-  }
+  const height = translator.height - 1;
+  if (translator.loaded[height] !== 0) translator.keepLoadsAlive(height, height + 1);
+  translator.height = height;
 }
 
 function emitSelect(translator: FunctionTranslator): void {

@@ -86,7 +86,7 @@ export class FunctionTranslator {
   types = new Uint8Array(256);
   /** For an i32 that is `zext i1 %c`: that `%c` (so branches and selects use it directly), else ''. */
   conditions: string[] = [];
-  /** 1 for a value loaded from linear memory (see emit-parametric.ts, drop). */
+  /** 1 for a value loaded from linear memory (see keepLoadsAlive). */
   loaded = new Uint8Array(256);
   height = 0;
 
@@ -237,6 +237,21 @@ export class FunctionTranslator {
     this.conditions[height] = '';
     this.loaded[height] = 0;
     this.height = height + 1;
+  }
+
+  /**
+   * Keeps loaded values in stack slots [from, to) alive: with guard pages an out-of-bounds
+   * load traps only if it executes, and LLVM deletes loads whose value is unused (even at
+   * O0), so a load whose value wasm discards — dropped, or left behind by a branch, return
+   * or unreachable — gets an empty inline-asm use, which costs no instruction.
+   */
+  keepLoadsAlive(from: number, to: number): void {
+    const loaded = this.loaded;
+    for (let slot = from; slot < to; slot++) {
+      if (loaded[slot] === 0) continue;
+      this.builder.emit(`call void asm sideeffect "", "r"(${LLVM_TYPE[this.types[slot]]} ${this.values[slot]})`);
+      loaded[slot] = 0;
+    }
   }
 
   /** Pushes the i32 `value`, which is `zext i1 condition to i32`. */

@@ -4,13 +4,21 @@
 // stay off) and the benchmark suites' compiled programs (suites/*/wasm/*.mini.wasm, when
 // built) translate, and LLVM 19 accepts the IR, verified and at O2. TRANSLATE_FUZZ_COUNT
 // sets the number of random modules (default 24).
+//
+// Differential: random modules made NaN-free (`--denan`) run under lli (every export, as
+// binaryen's fuzz shell calls them) and in Node's V8 must log the same host calls and return
+// the same bits, trap for trap — as emitted, and at O2 for the modules that do not trap (O2
+// may delete a dead out-of-bounds load, see RATIONALE). TRANSLATE_DIFFERENTIAL_COUNT sets the
+// number of modules (default 16).
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { translateAndCheck, type NamedWasm } from './testing/batch-verify.js';
+import { buildExportHarness, runHarness } from './testing/lli-spec-harness.js';
 import { missingTools, runTool, temporaryDirectory } from './testing/llvm-tools.js';
+import { compareOutputs, normaliseLliOutput, runInV8 } from './testing/v8-differential.js';
 
 const FUZZ_FEATURES = [
   '--mvp-features',
@@ -35,15 +43,15 @@ function randomBytes(seed: number, length: number): Uint8Array {
   return bytes;
 }
 
-function fuzzModules(count: number): NamedWasm[] {
+function fuzzModules(count: number, extraFlags: readonly string[] = [], firstSeed = 1): NamedWasm[] {
   const directory = temporaryDirectory();
   try {
     const modules: NamedWasm[] = [];
-    for (let seed = 1; seed <= count; seed++) {
+    for (let seed = firstSeed; seed < firstSeed + count; seed++) {
       const input = join(directory.path, `seed${seed}.bin`);
       const output = join(directory.path, `seed${seed}.wasm`);
       writeFileSync(input, randomBytes(seed, 4000 + (seed % 7) * 2000));
-      const result = runTool('wasmOpt', [input, '-ttf', ...FUZZ_FEATURES, '-o', output]);
+      const result = runTool('wasmOpt', [input, '-ttf', ...FUZZ_FEATURES, ...extraFlags, '-o', output]);
       if (result.status !== 0) throw new Error(`wasm-opt -ttf failed for seed ${seed}: ${result.stderr}`);
       modules.push({ name: `fuzz seed ${seed}`, bytes: new Uint8Array(readFileSync(output)) });
     }
@@ -75,6 +83,26 @@ describe.skipIf(missingTools('opt', 'wasmOpt') !== undefined)('random modules (w
     const report = await translateAndCheck(fuzzModules(count), { batchSize: 50 });
     expect(report.failures).toEqual([]);
     expect(report.translated).toBe(count);
+  }, 300_000);
+});
+
+describe.skipIf(missingTools('opt', 'lli', 'clang', 'wasmOpt') !== undefined)('random modules against V8', () => {
+  it('log the same calls and return the same bits under lli as in V8', async () => {
+    const count = Number(process.env.TRANSLATE_DIFFERENTIAL_COUNT ?? 16);
+    const modules = fuzzModules(count, ['--denan'], 1000);
+    const names = modules.map((module) => module.name);
+    const reference = runInV8(modules);
+    const harness = buildExportHarness(modules);
+    const directory = temporaryDirectory();
+    try {
+      const emitted = normaliseLliOutput(await runHarness(harness, directory.path, false));
+      expect(compareOutputs(emitted, reference, names, false)).toEqual([]);
+      const optimised = normaliseLliOutput(await runHarness(harness, directory.path, true));
+      expect(compareOutputs(optimised, reference, names, true)).toEqual([]);
+    } finally {
+      directory.dispose();
+    }
+    expect(reference.filter((line) => line.startsWith('host ')).length).toBeGreaterThan(count);
   }, 300_000);
 });
 

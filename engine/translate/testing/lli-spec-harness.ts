@@ -16,7 +16,7 @@ import { FuncRef, canonicalTypeId } from '../../runtime/abi.js';
 import { TRAP_MESSAGES, type TrapCode } from '../../runtime/trap-codes.js';
 import type { VmctxLayout } from '../../runtime/vmctx-layout.js';
 import { validateModuleStructure } from '../../validate/module-validator.js';
-import { ValType } from '../../value-types.js';
+import { ValType, valTypeName } from '../../value-types.js';
 import { IrModuleBuilder } from '../ir-module.js';
 import { LLVM_TYPE, returnTypeOf, valueTypeNames } from '../ir-types.js';
 import { ModuleTranslator } from '../module-translator.js';
@@ -38,7 +38,9 @@ typedef struct { uint64_t *elements; uint64_t length, maximum, reserved; } Table
 static sigjmp_buf trap_target;
 int64_t wasm_rt_stack_limit = 0;
 void wasm_rt_trap(int32_t code) { siglongjmp(trap_target, code); }
-void wasm_rt_host_call(void *context, void *slots) { abort(); }
+void wasm_rt_host_call(uint64_t *context, uint64_t *slots) {
+  printf("host %llu %llu\\n", (unsigned long long)context[0], (unsigned long long)(context[1] ? slots[0] : 0));
+}
 static void on_fault(int signal, siginfo_t *info, void *context) { siglongjmp(trap_target, 5); }
 void *make_memory(uint32_t pages, uint32_t maxPages) {
   MemoryDefinition *d = calloc(1, sizeof *d);
@@ -175,7 +177,13 @@ function bytesText(bytes: Uint8Array): string {
  * (memories, tables, globals, FuncRefs, segment descriptors, active segments: elements,
  * then data, then start); returns 1 if instantiation fails.
  */
-function instanceInit(output: IrModuleBuilder, prefix: string, module: ModuleInfo, environment: RuntimeEnvironment): string {
+function instanceInit(
+  output: IrModuleBuilder,
+  prefix: string,
+  module: ModuleInfo,
+  environment: RuntimeEnvironment,
+  hostTrampolines: ReadonlyMap<number, string> = new Map(),
+): string {
   const layout = environment.layout;
   const lines = [`define internal i32 @${prefix}init() {`, 'entry:'];
   let counter = 0;
@@ -195,13 +203,24 @@ function instanceInit(output: IrModuleBuilder, prefix: string, module: ModuleInf
     lines.push(`  store ${type} ${constantExpressionText(prefix, layout, global.init!)}, ptr ${vmctxField(prefix, layout.definedGlobalCell(i))}`);
   });
   for (let f = 0; f < module.functionTypeIndices.length; f++) {
-    if (!environment.isFunctionExternal(f)) continue;
-    const type = module.types[module.functionTypeIndices[f]];
+    const imported = f < module.importedFunctionCount;
+    if (!imported && !environment.isFunctionExternal(f)) continue;
+    const typeIndex = module.functionTypeIndices[f];
+    const type = module.types[typeIndex];
     const id = BigInt.asIntN(64, canonicalTypeId(valueTypeNames(type.params), valueTypeNames(type.results))).toString();
     const base = layout.funcRef(f);
-    lines.push(`  store ptr @${environment.functionSymbol(f)}, ptr ${vmctxField(prefix, base + FuncRef.code)}`);
+    let code = `@${environment.functionSymbol(f)}`;
+    let vmctx = `@${prefix}vmctx`;
+    if (imported) {
+      // A host function: the module's host trampoline with a HostFunctionContext whose id
+      // is the function index; the C harness prints each call.
+      code = `@${hostTrampolines.get(typeIndex)}`;
+      vmctx = `@${prefix}host${f}`;
+      output.define(`${vmctx} = internal global [3 x i64] [i64 ${f}, i64 ${type.params.length}, i64 ${type.results.length}], align 8`);
+    }
+    lines.push(`  store ptr ${code}, ptr ${vmctxField(prefix, base + FuncRef.code)}`);
     lines.push(`  store i64 ${id}, ptr ${vmctxField(prefix, base + FuncRef.typeId)}`);
-    lines.push(`  store ptr @${prefix}vmctx, ptr ${vmctxField(prefix, base + FuncRef.vmctx)}`);
+    lines.push(`  store ptr ${vmctx}, ptr ${vmctxField(prefix, base + FuncRef.vmctx)}`);
   }
   const fail = (call: string): void => {
     const status = value();
@@ -313,6 +332,55 @@ export function buildSpecHarness(wastPaths: readonly string[]): SpecHarness {
       steps.push(`  call void @run_case(i32 ${id}, ptr @case${id})`);
     }
   }
+  finishHarness(output, steps);
+  return { ir: output.finish(), cases, modules: moduleCount };
+}
+
+/**
+ * For differential tests against V8: every module (function imports only, each a logging
+ * host function) instantiated, then each exported function called in export order with
+ * zero arguments, after `hangLimitInitializer` when the module has it (binaryen's random
+ * modules). Output lines: `host <function> <first argument bits>` per host call, the results
+ * as `<id> <type> <bits>`, `<id> done` or `<id> trap <code>`.
+ */
+export function buildExportHarness(modules: readonly { name: string; bytes: Uint8Array }[]): SpecHarness {
+  const output = new IrModuleBuilder({ moduleName: 'export-harness' });
+  const cases: SpecCase[] = [];
+  const steps: string[] = [];
+  let moduleCount = 0;
+  for (const { name, bytes } of modules) {
+    const module = decodeModule(bytes);
+    validateModuleStructure(module);
+    if (module.imports.some((entry) => entry.kind !== ExternalKind.Function)) throw new Error(`${name}: only function imports are supported`);
+    const prefix = `m${moduleCount}_`;
+    const environment = new RuntimeEnvironment(module, { symbolPrefix: prefix });
+    const symbols = new ModuleTranslator(module, environment).translateModuleInto(output);
+    output.define(`@${prefix}vmctx = internal global [${environment.layout.size} x i8] zeroinitializer, align 16`);
+    output.define(instanceInit(output, prefix, module, environment, symbols.hostTrampolines));
+    steps.push(`  call void @run_init(i32 ${moduleCount}, ptr @${prefix}init)`);
+    moduleCount++;
+    const initializer = module.exports.find((entry) => entry.name === 'hangLimitInitializer' && entry.kind === ExternalKind.Function);
+    for (const exported of module.exports) {
+      if (exported.kind !== ExternalKind.Function || exported === initializer) continue;
+      const type = module.types[module.functionTypeIndices[exported.index]];
+      if (type.params.some((param) => PRINTER[param] === undefined) || type.results.some((result) => PRINTER[result] === undefined)) continue;
+      const id = cases.length;
+      cases.push({ id, where: `${name} ${exported.name}`, expected: undefined, trap: undefined });
+      const zeros = type.params.map((param) => ({ type: valTypeName(param), value: '0' }));
+      let text = caseFunction(id, prefix, exported.index, type.params, type.results, zeros);
+      if (initializer !== undefined) {
+        text = text.replace('entry:\n', `entry:\n  call void @${prefix}wasm_func_${initializer.index}(ptr @${prefix}vmctx) #0\n`);
+      }
+      output.define(text);
+      steps.push(`  call void @run_case(i32 ${id}, ptr @case${id})`);
+    }
+  }
+  finishHarness(output, steps);
+  return { ir: output.finish(), cases, modules: moduleCount };
+}
+
+/** Declarations of the C harness's functions, run_init and main. */
+function finishHarness(output: IrModuleBuilder, steps: readonly string[]): void {
   for (const [name, type] of [['print_i32', 'i32'], ['print_i64', 'i64'], ['print_f32', 'float'], ['print_f64', 'double'], ['print_funcref', 'ptr'], ['print_externref', 'i64']]) {
     output.declare(name, `declare void @${name}(i32, ${type})`);
   }
@@ -323,11 +391,14 @@ export function buildSpecHarness(wastPaths: readonly string[]): SpecHarness {
   output.declare('init_data', 'declare i32 @init_data(ptr, i32, ptr, i64)');
   output.declare('init_elements', 'declare i32 @init_elements(ptr, i32, ptr, i64)');
   output.declare('printf', 'declare i32 @printf(ptr, ...)');
+  output.declare('wasm_rt_host_call', 'declare void @wasm_rt_host_call(ptr, ptr)');
   output.define(
     [
       '@init_failed = private constant [23 x i8] c"module %d init failed\\0A\\00"',
+      '@init_started = private constant [13 x i8] c"instance %d\\0A\\00"',
       'define internal void @run_init(i32 %id, ptr %init) {',
       'entry:',
+      '  call i32 (ptr, ...) @printf(ptr @init_started, i32 %id)',
       '  %status = call i32 %init()',
       '  %failed = icmp ne i32 %status, 0',
       '  br i1 %failed, label %report, label %done',
@@ -342,7 +413,6 @@ export function buildSpecHarness(wastPaths: readonly string[]): SpecHarness {
   );
   const main = ['define i32 @main() {', 'entry:', '  call void @harness_start()', ...steps, '  ret i32 0', '}', '', 'attributes #0 = { noinline }', ''];
   output.define(main.join('\n'));
-  return { ir: output.finish(), cases, modules: moduleCount };
 }
 
 const PRINTER: Partial<Record<number, string>> = {
@@ -396,17 +466,14 @@ function harnessIr(): string {
   return compiledHarness;
 }
 
-/**
- * Runs the harness with lli (after `opt -O2` when `optimise`) and returns one message per
- * failed case (empty when all pass).
- */
-export async function runSpecHarness(harness: SpecHarness, directory: string, optimise: boolean): Promise<string[]> {
+/** Runs the harness with lli (after `opt -O2` when `optimise`); its standard output. */
+export async function runHarness(harness: SpecHarness, directory: string, optimise: boolean): Promise<string> {
   const main = join(directory, optimise ? 'main.O2.ll' : 'main.ll');
   const support = join(directory, 'support.ll');
   writeFileSync(support, harnessIr());
   if (optimise) {
     const result = await runToolAsync('opt', ['-O2', '-S', '-o', main], harness.ir);
-    if (result.status !== 0) return [`opt -O2 failed: ${result.stderr}`];
+    if (result.status !== 0) throw new Error(`opt -O2 failed: ${result.stderr}`);
   } else {
     writeFileSync(main, harness.ir);
   }
@@ -414,11 +481,25 @@ export async function runSpecHarness(harness: SpecHarness, directory: string, op
   // instruction selection (as an O0 tier would), the optimised IR with the optimising code
   // generator (its DAG combines are part of O2).
   const run = await runToolAsync('lli', ['-jit-kind=mcjit', optimise ? '-O2' : '-O0', `-extra-module=${support}`, main]);
-  if (run.status !== 0) return [`lli failed (${run.status}): ${run.stderr.slice(0, 2000)}`];
+  if (run.status !== 0) throw new Error(`lli failed (${run.status}): ${run.stderr.slice(0, 2000)}`);
+  return run.stdout;
+}
+
+/**
+ * Runs the harness with lli (after `opt -O2` when `optimise`) and returns one message per
+ * failed case (empty when all pass).
+ */
+export async function runSpecHarness(harness: SpecHarness, directory: string, optimise: boolean): Promise<string[]> {
+  let stdout: string;
+  try {
+    stdout = await runHarness(harness, directory, optimise);
+  } catch (error) {
+    return [(error as Error).message];
+  }
   const outcomes = new Map<number, string[]>();
   const failures: string[] = [];
-  for (const line of run.stdout.split('\n')) {
-    if (line === '') continue;
+  for (const line of stdout.split('\n')) {
+    if (line === '' || line.startsWith('instance ')) continue;
     if (line.startsWith('module ')) {
       failures.push(line);
       continue;
