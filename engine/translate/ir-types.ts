@@ -111,16 +111,6 @@ export function valueTypeNames(types: readonly ValType[]): string[] {
   });
 }
 
-/** `i32 %v1, double %v2` from parallel type/value lists, for calls and returns. */
-export function typedValueList(types: readonly ValType[], values: readonly string[], start = 0): string {
-  let text = '';
-  for (let i = 0; i < types.length; i++) {
-    if (i !== 0) text += ', ';
-    text += `${LLVM_TYPE[types[i]]} ${values[start + i]}`;
-  }
-  return text;
-}
-
 /** Constant text of an f32 given its raw bits: keeps every bit (NaN payloads included). */
 export function f32Constant(bits: number): string {
   if (bits === 0) return '0.0';
