@@ -22,5 +22,4 @@ export type {
 export { RuntimeEnvironment, type RuntimeEnvironmentOptions } from './runtime-environment.js';
 export { FunctionBuilder } from './function-builder.js';
 export { IrModuleBuilder } from './ir-module.js';
-
 export { LLVM_TYPE, signatureOf, type Signature } from './ir-types.js';
