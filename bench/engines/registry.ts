@@ -44,7 +44,7 @@ const factories: Record<string, () => EngineAdapter> = {
 };
 
 /** The engines a bare `npm run bench` runs. */
-export const DEFAULT_ENGINES = ['v8-turbofan', 'v8-liftoff', 'wasmtime-cranelift', 'native'];
+export const DEFAULT_ENGINES = ['llvm-O2', 'v8-turbofan', 'v8-liftoff', 'wasmtime-cranelift', 'native'];
 
 export function knownEngineNames(): string[] {
   return Object.keys(factories);
