@@ -1,0 +1,215 @@
+// Stage: differential execution fuzzing. Runs Binaryen's random modules
+// (execution/binaryen-module.ts) on V8 and on this engine at the requested optimisation
+// levels, in child processes with a time limit (execution/execution-pool.ts), and compares
+// the transcripts (execution/transcript.ts) line for line: host calls with their arguments,
+// results, trap categories, instantiation failures and the final memory's hash. Shared by
+// `npm run fuzz:execute` and the vitest test. See docs/RATIONALE.md, "Why these choices in
+// the execution differential?", for what is compared exactly and what is not.
+
+import { runModules, type ModuleOutcome } from './execution/execution-pool.js';
+import { recipeForSeed, type ExecutionModuleRecipe } from './execution/binaryen-module.js';
+import type { EngineName } from './execution/worker.js';
+
+export type OptLevel = 0 | 2;
+
+export interface ExecutionMismatch {
+  moduleSeed: number;
+  engine: EngineName;
+  recipe: ExecutionModuleRecipe;
+  kind: 'transcript' | 'timeout' | 'crash' | 'missing';
+  /** First differing transcript line (0-based) and a few lines from there on each side. */
+  line?: number;
+  ours?: string[];
+  v8?: string[];
+  detail?: string;
+}
+
+export interface ExecutionReport {
+  runSeed: number;
+  optLevels: OptLevel[];
+  modules: number;
+  /** Seeds whose module wasm-opt could not make (not compared). */
+  generationFailures: { moduleSeed: number; error: string }[];
+  nanKeepingModules: number;
+  exportsCalled: number;
+  returns: number;
+  hostCalls: number;
+  /** V8's outcomes by category (equal to ours wherever there is no mismatch). */
+  traps: Record<string, number>;
+  compileFailures: Record<string, number>;
+  instantiationFailures: Record<string, number>;
+  /** Modules that hit the time limit on V8 and on every level of ours (agreement). */
+  timeoutsOnAll: number;
+  mismatches: ExecutionMismatch[];
+  /** Modules compared per level, and how many of them agreed. */
+  compared: Record<string, { modules: number; agreed: number }>;
+  milliseconds: Partial<Record<EngineName, number>>;
+  elapsedMs: number;
+}
+
+export interface ExecutionOptions {
+  count: number;
+  runSeed: number;
+  optLevels: OptLevel[];
+  /** Of the modules, run only the first `optimisedCount` at O2 (default: all). */
+  optimisedCount?: number;
+  parallel?: number;
+  stepTimeoutMs?: number;
+  /** Explicit module seeds instead of ones derived from runSeed. */
+  moduleSeeds?: number[];
+  onProgress?: (report: ExecutionReport) => void;
+}
+
+/** The i-th module seed of a run: a 32-bit mix of both (never 0). */
+export function moduleSeedOf(runSeed: number, index: number): number {
+  let x = (Math.imul(runSeed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d) >>> 0;
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b) >>> 0;
+  return (x ^ (x >>> 16)) >>> 0 || 1;
+}
+
+const CONTEXT_LINES = 4;
+
+function increment(counts: Record<string, number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+function engineOf(level: OptLevel): EngineName {
+  return level === 0 ? 'O0' : 'O2';
+}
+
+/** Compares one module's transcripts and adds it to the report. */
+export function accountOutcome(report: ExecutionReport, outcome: ModuleOutcome, moduleSeed: number): void {
+  const recipe = recipeForSeed(moduleSeed);
+  report.modules++;
+  if (outcome.moduleError !== undefined) {
+    report.generationFailures.push({ moduleSeed, error: outcome.moduleError });
+    return;
+  }
+  if (!recipe.denan) report.nanKeepingModules++;
+  for (const [engine, milliseconds] of Object.entries(outcome.milliseconds) as [EngineName, number][]) {
+    report.milliseconds[engine] = (report.milliseconds[engine] ?? 0) + milliseconds;
+  }
+  const reference = outcome.transcripts.v8;
+  if (reference !== undefined) {
+    for (const line of reference) {
+      if (line.startsWith('call ')) report.exportsCalled++;
+      else if (line.startsWith('return')) report.returns++;
+      else if (line.startsWith('host ')) report.hostCalls++;
+      else if (line.startsWith('trap ')) increment(report.traps, line.slice(5));
+      else if (line.startsWith('compile failed: ')) increment(report.compileFailures, line.slice(16));
+      else if (line.startsWith('instantiate failed: ')) increment(report.instantiationFailures, line.slice(20));
+    }
+  }
+  const ourEngines = outcome.job.engines.filter((engine) => engine !== 'v8');
+  const v8TimedOut = outcome.timedOut.includes('v8');
+  if (v8TimedOut && ourEngines.every((engine) => outcome.timedOut.includes(engine))) report.timeoutsOnAll++;
+  for (const engine of ourEngines) {
+    const compared = (report.compared[engine] ??= { modules: 0, agreed: 0 });
+    compared.modules++;
+    const crash = outcome.crashed.find((entry) => entry.engine === engine);
+    const v8Crash = outcome.crashed.find((entry) => entry.engine === 'v8');
+    const mismatch = (kind: ExecutionMismatch['kind'], extra: Partial<ExecutionMismatch> = {}): void => {
+      report.mismatches.push({ moduleSeed, engine, recipe, kind, ...extra });
+    };
+    if (crash !== undefined) {
+      mismatch('crash', { detail: `the worker died: ${crash.how}` });
+      continue;
+    }
+    if (v8Crash !== undefined) {
+      mismatch('crash', { detail: `the worker died in V8: ${v8Crash.how}` });
+      continue;
+    }
+    const ourTimeout = outcome.timedOut.includes(engine);
+    if (ourTimeout || v8TimedOut) {
+      if (ourTimeout && v8TimedOut) compared.agreed++;
+      else mismatch('timeout', { detail: ourTimeout ? 'ours timed out, V8 finished' : 'V8 timed out, ours finished' });
+      continue;
+    }
+    const ours = outcome.transcripts[engine];
+    if (ours === undefined || reference === undefined) {
+      mismatch('missing', { detail: `no transcript from ${ours === undefined ? engine : 'v8'}` });
+      continue;
+    }
+    const length = Math.max(ours.length, reference.length);
+    let line = 0;
+    while (line < length && ours[line] === reference[line]) line++;
+    if (line === length) {
+      compared.agreed++;
+      continue;
+    }
+    const from = Math.max(0, line - 1);
+    mismatch('transcript', {
+      line,
+      ours: ours.slice(from, line + CONTEXT_LINES),
+      v8: reference.slice(from, line + CONTEXT_LINES),
+    });
+  }
+}
+
+export function emptyReport(runSeed: number, optLevels: OptLevel[]): ExecutionReport {
+  return {
+    runSeed,
+    optLevels,
+    modules: 0,
+    generationFailures: [],
+    nanKeepingModules: 0,
+    exportsCalled: 0,
+    returns: 0,
+    hostCalls: 0,
+    traps: {},
+    compileFailures: {},
+    instantiationFailures: {},
+    timeoutsOnAll: 0,
+    mismatches: [],
+    compared: {},
+    milliseconds: {},
+    elapsedMs: 0,
+  };
+}
+
+/** Generates and runs the modules, comparing each level of ours with V8. */
+export async function runExecutionDifferential(options: ExecutionOptions): Promise<ExecutionReport> {
+  const started = performance.now();
+  const report = emptyReport(options.runSeed, options.optLevels);
+  const seeds = options.moduleSeeds ?? Array.from({ length: options.count }, (_, index) => moduleSeedOf(options.runSeed, index));
+  const optimisedCount = options.optimisedCount ?? seeds.length;
+  const jobs = seeds.map((moduleSeed, index) => ({
+    id: index,
+    source: { seed: moduleSeed },
+    engines: ['v8' as EngineName, ...options.optLevels.filter((level) => level === 0 || index < optimisedCount).map(engineOf)],
+  }));
+  await runModules(jobs, { parallel: options.parallel ?? 2, stepTimeoutMs: options.stepTimeoutMs ?? 30_000, recycleAfter: 250 }, (outcome) => {
+    accountOutcome(report, outcome, seeds[outcome.job.id]);
+    report.elapsedMs = performance.now() - started;
+    options.onProgress?.(report);
+  });
+  report.mismatches.sort((a, b) => a.moduleSeed - b.moduleSeed || a.engine.localeCompare(b.engine));
+  report.elapsedMs = performance.now() - started;
+  return report;
+}
+
+function formatCounts(counts: Record<string, number>): string {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0 ? 'none' : entries.map(([key, value]) => `${key} ${value}`).join(', ');
+}
+
+export function formatExecutionReport(report: ExecutionReport): string {
+  const lines = [
+    `modules: ${report.modules} (run seed ${report.runSeed}; ${report.nanKeepingModules} keep NaNs, the others --denan; ${report.generationFailures.length} not generated)`,
+    `exports called: ${report.exportsCalled}; returned ${report.returns}; host calls ${report.hostCalls}`,
+    `traps (V8): ${formatCounts(report.traps)}`,
+    `compile failures (V8): ${formatCounts(report.compileFailures)}; instantiation failures (V8): ${formatCounts(report.instantiationFailures)}`,
+    `timeouts on every engine: ${report.timeoutsOnAll}`,
+    ...Object.entries(report.compared).map(([engine, { modules, agreed }]) => `${engine}: ${modules} modules compared, ${agreed} agree, ${modules - agreed} mismatch`),
+    `time: ${(report.elapsedMs / 1000).toFixed(1)} s wall; ${Object.entries(report.milliseconds).map(([engine, ms]) => `${engine} ${(ms / 1000).toFixed(1)} s`).join(', ')}`,
+    `mismatches: ${report.mismatches.length}`,
+  ];
+  return lines.join('\n');
+}
+
+export function formatMismatch(mismatch: ExecutionMismatch): string {
+  const head = `module seed ${mismatch.moduleSeed} (${mismatch.recipe.inputBytes} input bytes, ${mismatch.recipe.denan ? 'denan' : 'NaNs kept'}, argument seed ${mismatch.recipe.argumentSeed}) on ${mismatch.engine}: ${mismatch.kind}`;
+  if (mismatch.kind !== 'transcript') return `${head}: ${mismatch.detail}`;
+  return `${head} at line ${mismatch.line}\n  ours: ${JSON.stringify(mismatch.ours)}\n  V8:   ${JSON.stringify(mismatch.v8)}`;
+}

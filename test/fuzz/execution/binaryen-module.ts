@@ -1,0 +1,95 @@
+// Stage: differential execution fuzzing. Random modules for the execution differential:
+// Binaryen's `wasm-opt --translate-to-fuzz` (Debian binaryen 108) turns seeded random bytes
+// into a valid module that imports binaryen's "fuzzing-support" logging functions, exports
+// its functions, and bounds every loop and call with a global "hang limit" that the
+// `hangLimitInitializer` export resets. Features: WebAssembly 2.0 without SIMD and without
+// reference types (binaryen 108's reference types predate the standard ones and bring typed
+// function references that neither V8 nor we accept); no exception handling, tail calls, GC,
+// threads or memory64. Everything a module depends on comes from its seed.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SeededRandom } from '../mutator.js';
+
+export const WASM_OPT = process.env.WASM_OPT ?? '/usr/bin/wasm-opt';
+
+/** WebAssembly 2.0 minus SIMD and reference types, as binaryen 108 names the features. */
+export const EXECUTION_FEATURE_FLAGS = [
+  '--mvp-features',
+  '--enable-sign-ext',
+  '--enable-mutable-globals',
+  '--enable-nontrapping-float-to-int',
+  '--enable-bulk-memory',
+  '--enable-multivalue',
+] as const;
+
+/** How a seed's module is made: the size of its random input and whether NaNs are removed. */
+export interface ExecutionModuleRecipe {
+  seed: number;
+  inputBytes: number;
+  /**
+   * `--denan`: binaryen instruments every float-producing expression so a NaN becomes 0.
+   * NaN payloads and signs of arithmetic results are nondeterministic in wasm (Core spec
+   * §4.3.3), and a payload that reaches an integer (reinterpret, a store read back as an
+   * integer, hashMemory) cannot be canonicalised afterwards; such modules are compared
+   * exactly. The others keep NaNs and are compared with NaNs reduced to their class.
+   */
+  denan: boolean;
+  /** Seed of the exports' call arguments; 0 for zeros (binaryen's shells pass none). */
+  argumentSeed: number;
+}
+
+/** Smallest and largest random input: binaryen's module size grows with its input. */
+export const MIN_INPUT_BYTES = 1_000;
+export const MAX_INPUT_BYTES = 24_000;
+/** One module in this many keeps its NaNs. */
+export const NAN_KEEPING_EVERY = 4;
+
+export function recipeForSeed(seed: number): ExecutionModuleRecipe {
+  const random = new SeededRandom(seed ^ 0x3c6ef372);
+  random.next();
+  return {
+    seed,
+    inputBytes: MIN_INPUT_BYTES + random.below(MAX_INPUT_BYTES - MIN_INPUT_BYTES),
+    denan: random.below(NAN_KEEPING_EVERY) !== 0,
+    argumentSeed: random.chance(0.5) ? 0 : random.next() | 1,
+  };
+}
+
+/** The random input binaryen translates: `inputBytes` bytes from the seed. */
+export function randomInput(recipe: ExecutionModuleRecipe): Uint8Array {
+  const random = new SeededRandom(recipe.seed);
+  const bytes = new Uint8Array(recipe.inputBytes);
+  for (let i = 0; i < bytes.length; i += 4) {
+    const word = random.next();
+    bytes[i] = word;
+    bytes[i + 1] = word >>> 8;
+    bytes[i + 2] = word >>> 16;
+    bytes[i + 3] = word >>> 24;
+  }
+  return bytes;
+}
+
+export function wasmOptAvailable(): boolean {
+  return spawnSync(WASM_OPT, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** The module for `recipe` (throws if wasm-opt fails). */
+export function generateExecutionModule(recipe: ExecutionModuleRecipe): Uint8Array {
+  const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-jit-exec-fuzz-'));
+  try {
+    const input = join(directory, 'input.bin');
+    const output = join(directory, 'module.wasm');
+    writeFileSync(input, randomInput(recipe));
+    const args = [input, '--translate-to-fuzz', ...EXECUTION_FEATURE_FLAGS, ...(recipe.denan ? ['--denan'] : []), '-o', output];
+    const result = spawnSync(WASM_OPT, args, { timeout: 60_000, encoding: 'utf8' });
+    if (result.status !== 0) {
+      throw new Error(`wasm-opt failed for seed ${recipe.seed}: ${result.error?.message ?? result.stderr}`);
+    }
+    return new Uint8Array(readFileSync(output));
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}

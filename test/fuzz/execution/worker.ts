@@ -1,0 +1,90 @@
+// Stage: differential execution fuzzing. The child process that runs modules: started by
+// execution-pool.ts with V8's flags (v8-oracle.ts) and an IPC channel, it takes one module
+// at a time ({ seed } to generate it, or { wasmPath } for a saved one), and runs it on each
+// requested engine in turn, sending each transcript as soon as it is complete, so a module
+// that hangs one engine (our generated code cannot be interrupted) is killed from outside
+// and charged to the first engine whose transcript is missing.
+
+import { readFileSync } from 'node:fs';
+import { Instance, Module } from '../../../engine/index.js';
+import { generateExecutionModule, recipeForSeed } from './binaryen-module.js';
+import { classifyOurError, recordTranscript, v8Engine, type EngineUnderTest } from './transcript.js';
+
+export type EngineName = 'v8' | 'O0' | 'O2';
+
+export interface RunRequest {
+  kind: 'run';
+  id: number;
+  /** Generate the module from this seed's recipe... */
+  seed?: number;
+  /** ...or read it from a file, compared with NaNs canonicalised unless `exactNaNs`. */
+  wasmPath?: string;
+  exactNaNs?: boolean;
+  argumentSeed?: number;
+  engines: EngineName[];
+}
+
+export type WorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'module'; id: number; bytes: number; exports: number }
+  | { kind: 'module-failed'; id: number; error: string }
+  | { kind: 'transcript'; id: number; engine: EngineName; lines: string[]; milliseconds: number }
+  | { kind: 'done'; id: number };
+
+function ourEngine(optLevel: 0 | 2): EngineUnderTest {
+  return {
+    name: `O${optLevel}`,
+    compile: (bytes) => new Module(bytes, { optLevel }),
+    instantiate: (module, imports) => new Instance(module as Module, imports) as unknown as { exports: Record<string, unknown> },
+    classifyError: classifyOurError,
+  };
+}
+
+export const ENGINES: Readonly<Record<EngineName, EngineUnderTest>> = { v8: v8Engine, O0: ourEngine(0), O2: ourEngine(2) };
+
+function send(message: WorkerMessage): void {
+  if (process.connected) process.send!(message);
+}
+
+function handle(request: RunRequest): void {
+  let bytes: Uint8Array;
+  let canonicaliseNaNs: boolean;
+  let argumentSeed: number;
+  try {
+    if (request.wasmPath !== undefined) {
+      bytes = new Uint8Array(readFileSync(request.wasmPath));
+      canonicaliseNaNs = !request.exactNaNs;
+      argumentSeed = request.argumentSeed ?? 0;
+    } else {
+      const recipe = recipeForSeed(request.seed!);
+      bytes = generateExecutionModule(recipe);
+      canonicaliseNaNs = !recipe.denan;
+      argumentSeed = recipe.argumentSeed;
+    }
+  } catch (error) {
+    send({ kind: 'module-failed', id: request.id, error: error instanceof Error ? error.message : String(error) });
+    send({ kind: 'done', id: request.id });
+    return;
+  }
+  let exports = 0;
+  try {
+    exports = WebAssembly.Module.exports(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).filter((entry) => entry.kind === 'function').length;
+  } catch {
+    // The transcripts record the compile error.
+  }
+  send({ kind: 'module', id: request.id, bytes: bytes.length, exports });
+  for (const engine of request.engines) {
+    const start = performance.now();
+    const lines = recordTranscript(ENGINES[engine], bytes, { argumentSeed, canonicaliseNaNs });
+    send({ kind: 'transcript', id: request.id, engine, lines, milliseconds: performance.now() - start });
+  }
+  send({ kind: 'done', id: request.id });
+}
+
+if (process.send !== undefined) {
+  process.on('message', (message: RunRequest) => {
+    if (message.kind === 'run') handle(message);
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ kind: 'ready' });
+}
