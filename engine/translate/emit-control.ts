@@ -31,19 +31,31 @@ export function registerControlEmitters(table: OperatorEmitter[]): void {
 }
 
 function emitUnreachable(translator: FunctionTranslator): void {
-  translator.keepLoadsAlive(0, translator.height);
+  translator.anchorAllLoads();
   translator.builder.trap(TrapCode.Unreachable);
   translator.reachable = false;
 }
 
+/**
+ * Every live load is anchored before a nested frame: here the anchors dominate everything in
+ * it, so its code never has to anchor an outer load on some of its paths only, and anchors
+ * stay out of inner loops (load-liveness.ts). Likewise wherever control leaves straight-line
+ * code: branches, returns, an `if` arm's end and the end of a block something branches to.
+ */
+function anchorEnclosedLoads(translator: FunctionTranslator): void {
+  translator.anchorAllLoads();
+}
+
 function emitBlock(translator: FunctionTranslator, operator: Operator): void {
   const { params, results } = translator.blockSignature(operator.blockType);
+  anchorEnclosedLoads(translator);
   translator.pushFrame(FrameKind.Block, true, params, results, translator.height - params.length);
 }
 
 function emitLoop(translator: FunctionTranslator, operator: Operator): void {
   const builder = translator.builder;
   const { params, results } = translator.blockSignature(operator.blockType);
+  anchorEnclosedLoads(translator);
   const frame = translator.pushFrame(FrameKind.Loop, true, params, results, translator.height - params.length);
   const header = builder.label();
   frame.headerLabel = header;
@@ -67,6 +79,7 @@ function emitIf(translator: FunctionTranslator, operator: Operator): void {
   const builder = translator.builder;
   const condition = translator.popCondition();
   const { params, results } = translator.blockSignature(operator.blockType);
+  anchorEnclosedLoads(translator);
   const frame = translator.pushFrame(FrameKind.If, true, params, results, translator.height - params.length);
   for (let i = 0; i < params.length; i++) frame.ifParams.push(translator.values[frame.height + i]);
   frame.ifCondition = condition;
@@ -88,7 +101,10 @@ export function emitElse(translator: FunctionTranslator): void {
   const frame = translator.frame(0);
   if (!frame.live) return;
   const builder = translator.builder;
-  if (translator.reachable) branchToEnd(translator, frame);
+  if (translator.reachable) {
+    translator.anchorAllLoads();
+    branchToEnd(translator, frame);
+  }
   const elseLabel = builder.label();
   writeIfBranch(translator, frame, elseLabel);
   frame.kind = FrameKind.Else;
@@ -136,10 +152,12 @@ export function emitEnd(translator: FunctionTranslator): void {
   // Block, If, Else: the end block exists if anything branches to it.
   if (translator.reachable) {
     if (frame.edgeCount === 0) {
-      // Only the fallthrough reaches the end: continue in the current block.
+      // Only the fallthrough reaches the end: continue in the current block (whose live
+      // loads dominate what follows).
       translator.popFrame();
       return;
     }
+    translator.anchorAllLoads();
     branchToEnd(translator, frame);
   }
   translator.popFrame();
@@ -217,7 +235,7 @@ function branchToEnd(translator: FunctionTranslator, frame: ControlFrame): void 
 
 function emitBr(translator: FunctionTranslator, operator: Operator): void {
   const frame = translator.frame(operator.index);
-  translator.keepLoadsAlive(frame.kind === FrameKind.Function ? 0 : frame.height, translator.height - frame.labelTypes.length);
+  translator.anchorAllLoads();
   if (frame.kind === FrameKind.Function) {
     emitReturn(translator);
   } else {
@@ -233,6 +251,7 @@ function emitBrIf(translator: FunctionTranslator, operator: Operator): void {
   const condition = translator.popCondition();
   const frame = translator.frame(operator.index);
   const next = builder.label();
+  translator.anchorAllLoads();
   if (frame.kind === FrameKind.Function) {
     const returnBlock = builder.label();
     builder.emit(`br i1 ${condition}, label %${returnBlock}, label %${next}`);
@@ -248,9 +267,9 @@ function emitBrIf(translator: FunctionTranslator, operator: Operator): void {
 
 function emitBrTable(translator: FunctionTranslator, operator: Operator): void {
   const builder = translator.builder;
+  translator.anchorAllLoads();
   const index = translator.pop();
   const arity = translator.frame(operator.index).labelTypes.length;
-  translator.keepLoadsAlive(0, translator.height - arity);
   const from = builder.currentBlock;
   let returnBlock = '';
   const targetOf = (depth: number): string => {
@@ -277,7 +296,7 @@ function emitBrTable(translator: FunctionTranslator, operator: Operator): void {
 }
 
 function emitReturnOperator(translator: FunctionTranslator): void {
-  translator.keepLoadsAlive(0, translator.height - translator.signature.results.length);
+  translator.anchorAllLoads();
   emitReturn(translator);
   translator.reachable = false;
 }
@@ -288,6 +307,9 @@ export function emitReturn(translator: FunctionTranslator): void {
   const signature = translator.signature;
   const results = signature.results;
   const count = results.length;
+  // Live loads, results included (a caller may ignore a result, and after inlining its load
+  // would be deleted), are anchored before the function returns.
+  translator.anchorAllLoads();
   if (count === 0) {
     builder.emit('ret void');
     return;

@@ -74,10 +74,12 @@ function load(memoryType: string, extension: '' | 'sext' | 'zext', type: ValType
   const valueType = LLVM_TYPE[type];
   return (translator, operator) => {
     const builder = translator.builder;
+    // The address's own pending loads live on through this load (see load-liveness.ts).
+    const addressLoads = translator.pendingLoads[translator.height - 1];
     const pointer = effectiveAddress(translator, operator.memoryIndex, translator.pop(), operator.memoryOffset);
     const loaded = builder.assign(`load ${memoryType}, ptr ${pointer}, align ${alignment(translator, operator, natural)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
     translator.push(extension === '' ? loaded : builder.assign(`${extension} ${memoryType} ${loaded} to ${valueType}`), type);
-    translator.loaded[translator.height - 1] = 1;
+    translator.recordLoad(`${memoryType} ${loaded}`, addressLoads);
   };
 }
 
@@ -86,6 +88,13 @@ function store(memoryType: string, type: ValType, natural: number): OperatorEmit
   const truncates = memoryType !== valueType;
   return (translator, operator) => {
     const builder = translator.builder;
+    // A full-width store keeps its operands' loads alive; a truncated value may be loaded
+    // narrower (LLVM's DAG combiner shrinks `trunc (load)`), so that load is anchored. Every
+    // other live load must execute before the store (load-liveness.ts, ANCHORS_ALL_LOADS).
+    const top = translator.height;
+    if (truncates) translator.anchorLoads(top - 1, top);
+    translator.keepLoads(top - 2, top);
+    translator.anchorAllLoads();
     let value = translator.pop();
     const pointer = effectiveAddress(translator, operator.memoryIndex, translator.pop(), operator.memoryOffset);
     if (truncates) value = builder.assign(`trunc ${valueType} ${value} to ${memoryType}`);

@@ -12,15 +12,20 @@ export function registerParametricEmitters(table: OperatorEmitter[]): void {
   table[Op.SelectTyped] = emitSelect;
 }
 
-/** A dropped load still executes (see FunctionTranslator.keepLoadsAlive). */
+/** A dropped load still executes (see FunctionTranslator.anchorLoads). */
 function emitDrop(translator: FunctionTranslator): void {
   const height = translator.height - 1;
-  if (translator.loaded[height] !== 0) translator.keepLoadsAlive(height, height + 1);
+  translator.anchorLoads(height, height + 1);
   translator.height = height;
 }
 
+/**
+ * The operands' pending loads are anchored: LLVM folds a select whose condition becomes
+ * known or whose operands are equal, leaving the others unused (load-liveness.ts).
+ */
 function emitSelect(translator: FunctionTranslator): void {
   const builder = translator.builder;
+  translator.anchorLoads(translator.height - 3, translator.height);
   const flag = translator.popCondition();
   const second = translator.pop();
   const first = translator.pop();

@@ -20,14 +20,20 @@ function emitLocalGet(translator: FunctionTranslator, operator: Operator): void 
   const index = operator.index;
   const type = translator.localType(index);
   translator.push(translator.builder.assign(`load ${LLVM_TYPE[type]}, ptr %l${index}`), type);
+  translator.getLocalLoads(index);
 }
 
+// A local holds its value's pending loads (load-liveness.ts): a local.get hands them on, and
+// whatever is left when control leaves the code is anchored (FunctionTranslator.anchorAllLoads).
+
 function emitLocalSet(translator: FunctionTranslator, operator: Operator): void {
+  translator.setLocalLoads(operator.index, translator.height - 1, true);
   const index = operator.index;
   translator.builder.emit(`store ${LLVM_TYPE[translator.localType(index)]} ${translator.pop()}, ptr %l${index}`);
 }
 
 function emitLocalTee(translator: FunctionTranslator, operator: Operator): void {
+  translator.setLocalLoads(operator.index, translator.height - 1, false);
   const index = operator.index;
   translator.builder.emit(`store ${LLVM_TYPE[translator.localType(index)]} ${translator.peek(0)}, ptr %l${index}`);
 }

@@ -13,7 +13,7 @@
 import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
 import { Operator } from '../binary/operator-reader.js';
 import { CompileError } from '../errors.js';
-import { OP_NAME, OPERATOR_ID_LIMIT, Op } from '../opcodes.js';
+import { OP_NAME, OP_POP_COUNT, OPERATOR_ID_LIMIT, Op } from '../opcodes.js';
 import { TrapCode } from '../runtime/trap-codes.js';
 import {
   FunctionValidator,
@@ -35,6 +35,7 @@ import { registerNumericEmitters } from './emit-numeric.js';
 import { registerParametricEmitters } from './emit-parametric.js';
 import { registerTableEmitters } from './emit-table.js';
 import { registerVariableEmitters } from './emit-variable.js';
+import { ANCHORS_ALL_LOADS, LOAD_USE, LoadUse, type LoadRecord } from './load-liveness.js';
 
 /** Translates one operator; the translator's `offset` is the operator's byte offset. */
 export type OperatorEmitter = (translator: FunctionTranslator, operator: Operator) => void;
@@ -86,8 +87,18 @@ export class FunctionTranslator {
   types = new Uint8Array(256);
   /** For an i32 that is `zext i1 %c`: that `%c` (so branches and selects use it directly), else ''. */
   conditions: string[] = [];
-  /** 1 for a value loaded from linear memory (see keepLoadsAlive). */
-  loaded = new Uint8Array(256);
+  /**
+   * Per slot, the loads from linear memory this value depends on that may still be deleted
+   * (load-liveness.ts); undefined for none. Records are shared with locals and other slots;
+   * only those not `done` matter.
+   */
+  pendingLoads: (LoadRecord[] | undefined)[] = [];
+  /** Per local, the same for the value it holds. */
+  private localLoads: (LoadRecord[] | undefined)[] = [];
+  /** Locals given pending loads since the last anchorAllLoads. */
+  private readonly localsWithLoads: number[] = [];
+  /** Every load not yet kept or anchored (some may be done since), in emission order. */
+  private readonly liveLoads: LoadRecord[] = [];
   height = 0;
 
   // ---- Control stack ----
@@ -125,7 +136,9 @@ export class FunctionTranslator {
       this.offset = offset;
       const opcode = operator.opcode;
       if (this.reachable) {
-        EMITTERS[opcode](this, operator);
+        if (ANCHORS_ALL_LOADS[opcode] !== 0) this.anchorAllLoads();
+        if (LOAD_USE[opcode] === LoadUse.ByEmitter) EMITTERS[opcode](this, operator);
+        else this.emitFollowingLoads(opcode, operator);
       } else if (opcode === OP_END) {
         emitEnd(this);
       } else if (opcode === OP_ELSE) {
@@ -150,7 +163,10 @@ export class FunctionTranslator {
     this.frameCount = 0;
     this.reachable = true;
     this.promotedValues.clear();
+    this.liveLoads.length = 0;
+    this.localsWithLoads.length = 0;
     this.declareLocals(body, signature);
+    this.localLoads = new Array<LoadRecord[] | undefined>(this.localCount);
     this.pushFrame(FrameKind.Function, true, NO_TYPES, signature.results, 0);
 
     validateFunctionBody(this.context, body, this.visitor, this.validator, this.operator);
@@ -228,29 +244,146 @@ export class FunctionTranslator {
       const grown = new Uint8Array(height * 2);
       grown.set(this.types);
       this.types = grown;
-      const grownLoaded = new Uint8Array(height * 2);
-      grownLoaded.set(this.loaded);
-      this.loaded = grownLoaded;
     }
     this.values[height] = value;
     this.types[height] = type;
     this.conditions[height] = '';
-    this.loaded[height] = 0;
+    this.pendingLoads[height] = undefined;
     this.height = height + 1;
   }
 
   /**
-   * Keeps loaded values in stack slots [from, to) alive: with guard pages an out-of-bounds
+   * Anchors the pending loads of stack slots [from, to): with guard pages an out-of-bounds
    * load traps only if it executes, and LLVM deletes loads whose value is unused (even at
-   * O0), so a load whose value wasm discards — dropped, or left behind by a branch, return
-   * or unreachable — gets an empty inline-asm use, which costs no instruction.
+   * O0), so a load whose value may end up unused — dropped, a condition, or reduced by an
+   * operator LLVM may simplify (load-liveness.ts) — gets an empty inline-asm use of the
+   * loaded value. It costs no instruction; it claims to touch
+   * only memory the module cannot access, so it is no barrier to the optimisation of linear
+   * memory or vmctx accesses (`memory(none)` would be, but fast instruction selection at O0
+   * drops a call that writes no memory and has no uses, and the load with it).
    */
-  keepLoadsAlive(from: number, to: number): void {
-    const loaded = this.loaded;
+  anchorLoads(from: number, to: number): void {
+    const pendingLoads = this.pendingLoads;
     for (let slot = from; slot < to; slot++) {
-      if (loaded[slot] === 0) continue;
-      this.builder.emit(`call void asm sideeffect "", "r"(${LLVM_TYPE[this.types[slot]]} ${this.values[slot]})`);
-      loaded[slot] = 0;
+      const loads = pendingLoads[slot];
+      if (loads === undefined) continue;
+      for (const load of loads) this.anchor(load);
+      pendingLoads[slot] = undefined;
+    }
+  }
+
+  /**
+   * Anchors every load not yet safe, wherever its value is (stack or locals). Called where
+   * control leaves the straight-line code they were loaded in (branches, the end of a block
+   * something branches to, an `if` arm, before a nested block) and before side effects and
+   * trap checks (ANCHORS_ALL_LOADS). Afterwards every live load belongs to code that this
+   * point dominates, so one anchor or use there covers all paths.
+   */
+  anchorAllLoads(): void {
+    const liveLoads = this.liveLoads;
+    if (liveLoads.length === 0) return;
+    // A value that carries loads (load-liveness.ts: its computation needs every bit of them)
+    // keeps them all alive with one anchor: stack values first, then locals (a loop-carried
+    // sum of eight loads costs one anchor per iteration, not eight), then loads no value
+    // carries any more.
+    const pendingLoads = this.pendingLoads;
+    for (let slot = 0; slot < this.height; slot++) {
+      const loads = pendingLoads[slot];
+      if (loads === undefined) continue;
+      if (loads.some((load) => !load.done)) this.anchorValue(this.types[slot], this.values[slot], loads);
+      pendingLoads[slot] = undefined;
+    }
+    const locals = this.localsWithLoads;
+    for (let i = 0; i < locals.length; i++) {
+      const index = locals[i];
+      const loads = this.localLoads[index];
+      if (loads === undefined) continue;
+      if (loads.some((load) => !load.done)) {
+        const type = this.localType(index);
+        this.anchorValue(type, this.builder.assign(`load ${LLVM_TYPE[type]}, ptr %l${index}`), loads);
+      }
+      this.localLoads[index] = undefined;
+    }
+    locals.length = 0;
+    for (let i = 0; i < liveLoads.length; i++) this.anchor(liveLoads[i]);
+    liveLoads.length = 0;
+  }
+
+  private anchor(load: LoadRecord): void {
+    if (load.done) return;
+    this.builder.emit(anchorText(load.operand));
+    load.done = true;
+  }
+
+  /** Anchors `value`, which carries `loads`: they are all done. */
+  private anchorValue(type: ValType, value: string, loads: LoadRecord[]): void {
+    this.builder.emit(anchorText(`${LLVM_TYPE[type]} ${value}`));
+    for (const load of loads) load.done = true;
+  }
+
+  /** The loads of slots [from, to) are used where LLVM must compute them (a store): safe. */
+  keepLoads(from: number, to: number): void {
+    const pendingLoads = this.pendingLoads;
+    for (let slot = from; slot < to; slot++) {
+      const loads = pendingLoads[slot];
+      if (loads === undefined) continue;
+      for (const load of loads) load.done = true;
+      pendingLoads[slot] = undefined;
+    }
+  }
+
+  /** The not yet safe loads of slots [from, to), taken off them (undefined for none). */
+  takeLoads(from: number, to: number): LoadRecord[] | undefined {
+    const pendingLoads = this.pendingLoads;
+    let taken: LoadRecord[] | undefined;
+    for (let slot = from; slot < to; slot++) {
+      const loads = pendingLoads[slot];
+      if (loads === undefined) continue;
+      for (const load of loads) if (!load.done) (taken ??= []).push(load);
+      pendingLoads[slot] = undefined;
+    }
+    return taken;
+  }
+
+  /** Records the load whose value is on top of the stack, after those of its address. */
+  recordLoad(operand: string, addressLoads: LoadRecord[] | undefined): void {
+    const load: LoadRecord = { operand, done: false };
+    this.liveLoads.push(load);
+    const loads = addressLoads === undefined ? [load] : [...addressLoads, load];
+    this.pendingLoads[this.height - 1] = loads;
+  }
+
+  /** local.set/tee: the local now holds the value of slot `slot` (and its loads). */
+  setLocalLoads(index: number, slot: number, take: boolean): void {
+    const loads = take ? this.takeLoads(slot, slot + 1) : this.pendingLoads[slot];
+    this.localLoads[index] = loads;
+    if (loads !== undefined) this.localsWithLoads.push(index);
+  }
+
+  /** local.get: the value pushed last is local `index`'s. */
+  getLocalLoads(index: number): void {
+    const loads = this.localLoads[index];
+    if (loads === undefined) return;
+    const live = loads.filter((load) => !load.done);
+    this.localLoads[index] = live.length === 0 ? undefined : live;
+    if (live.length !== 0) this.pendingLoads[this.height - 1] = live;
+  }
+
+  /** A fixed-signature operator whose LoadUse is Carry or Anchor (load-liveness.ts). */
+  private emitFollowingLoads(opcode: number, operator: Operator): void {
+    const from = this.height - OP_POP_COUNT[opcode];
+    const use = LOAD_USE[opcode];
+    if (use === LoadUse.Anchor) {
+      this.anchorLoads(from, this.height);
+      EMITTERS[opcode](this, operator);
+      return;
+    }
+    const carried = this.takeLoads(from, this.height);
+    EMITTERS[opcode](this, operator);
+    if (carried !== undefined) {
+      this.pendingLoads[this.height - 1] = carried;
+      // A long chain is anchored here rather than carried on.
+      if (carried.length > MAX_CARRIED_LOADS) this.anchorLoads(this.height - 1, this.height);
     }
   }
 
@@ -260,8 +393,13 @@ export class FunctionTranslator {
     this.conditions[this.height - 1] = condition;
   }
 
-  /** Pops an i32 used as a condition and returns it as an i1 (`icmp ne` unless known). */
+  /**
+   * Pops an i32 used as a condition and returns it as an i1 (`icmp ne` unless known). Its
+   * pending loads are anchored: a branch whose targets turn out to be the same block, or a
+   * select of equal values, is folded and the condition deleted.
+   */
   popCondition(): string {
+    this.anchorLoads(this.height - 1, this.height);
     const height = --this.height;
     const condition = this.conditions[height];
     return condition !== '' ? condition : this.builder.assign(`icmp ne i32 ${this.values[height]}, 0`);
@@ -313,6 +451,19 @@ export class FunctionTranslator {
     this.output.declare(symbol, `declare ${signature.returnType} @${symbol}(${parameters})`);
   }
 }
+
+/**
+ * The empty inline-asm use that keeps `operand` ("i32 %v5") computed. Floats use an SSE
+ * register ("x"), so not even a move is needed; `memory(inaccessiblemem: readwrite)` makes it
+ * no barrier to linear-memory or vmctx optimisations (see FunctionTranslator.anchorLoads).
+ */
+function anchorText(operand: string): string {
+  const constraint = operand.startsWith('float ') || operand.startsWith('double ') ? 'x' : 'r';
+  return `call void asm sideeffect "", "${constraint}"(${operand}) nounwind memory(inaccessiblemem: readwrite)`;
+}
+
+/** Pending loads one value may carry before they are anchored where it is. */
+const MAX_CARRIED_LOADS = 16;
 
 const EMPTY_BLOCK = { params: NO_TYPES, results: NO_TYPES };
 const SINGLE_RESULT_BLOCKS = new Map<number, { params: readonly ValType[]; results: readonly ValType[] }>();

@@ -38,10 +38,12 @@ b1:
   %v14 = load i32, ptr %l1
   %v15 = add i32 %v14, 1
   store i32 %v15, ptr %l1
+  %v16 = load i32, ptr %l2
+  call void asm sideeffect "", "r"(i32 %v16) nounwind memory(inaccessiblemem: readwrite)
   br label %b0
 b2:
-  %v16 = load i32, ptr %l2
-  ret i32 %v16
+  %v17 = load i32, ptr %l2
+  ret i32 %v17
 }
 
 define void @wasm_entry_0(ptr %funcref, ptr %slots) {

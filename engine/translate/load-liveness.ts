@@ -1,0 +1,91 @@
+// Stage: translation (WebAssembly → LLVM IR). Which operators keep a loaded value's load
+// alive. With guard pages a load traps only if it executes, and LLVM deletes a load whose
+// value ends up unused: wasm discards it (drop, an overwritten local, a branch), or an
+// optimisation makes it irrelevant (`x & 0`, `x >> 8` of a zero-extended byte, a compare
+// that known bits decide, a select on a constant, an argument inlining removes, a return
+// value the caller ignores). The translator follows each load's value through the operand
+// stack (FunctionTranslator.pendingLoads) until it is *kept* or *anchored*:
+// - Kept: consumed where LLVM must compute it — the value or address of a full-width store,
+//   the address of another load (which carries it on).
+// - Carried: operators whose result always depends on every bit of the operands and that
+//   LLVM cannot narrow: integer add, float arithmetic, widening and float conversions,
+//   reinterpretations. The result carries the operands' pending loads.
+// - Anchored (`call void asm sideeffect "", "r"(value)`, no instruction): everything else —
+//   integer sub/mul/div/rem/bitwise/shift/rotate/count, comparisons, eqz, copysign, wrap and
+//   sign-extension (narrowing), conditions and select operands (a branch to one block twice
+//   or a select of equal values is folded), drop, local.set/tee, global.set, returned
+//   values, values a branch carries or discards, truncating stores, and every pending load
+//   on the stack before a side effect or trap check (LOAD_ORDER) or a nested block.
+// Float kernels (load → arithmetic → store) get no anchors; see docs/RATIONALE.md.
+
+import { OP_TYPING, OPERATOR_ID_LIMIT, Op, Typing } from '../opcodes.js';
+
+export const enum LoadUse {
+  /** The emitter handles pending loads itself (or the operator has no operands). */
+  ByEmitter = 0,
+  /** Fixed-signature operator whose single result carries its operands' pending loads. */
+  Carry = 1,
+  /** Fixed-signature operator after which its operands' loads must still execute: anchor them. */
+  Anchor = 2,
+}
+
+/** LoadUse of each operator id. */
+export const LOAD_USE = new Uint8Array(OPERATOR_ID_LIMIT);
+
+/** A load whose value may still be deleted; `done` once it is kept or anchored. */
+export interface LoadRecord {
+  /** The loaded value as a typed operand, "i32 %v5" (the memory-width value, before extension). */
+  readonly operand: string;
+  done: boolean;
+}
+
+/**
+ * 1 for operators before which every live load is anchored (FunctionTranslator.anchorAllLoads),
+ * operands included: wasm evaluates operands in order, so an out-of-bounds load traps before
+ * a later global.set, call (the callee may trap or call the host), memory or table operation
+ * or explicit trap check (division, trapping truncation, call_indirect) is reached, and LLVM
+ * may otherwise sink a load whose only use comes later past it — the trap's kind, or what
+ * the host sees, would differ. Stores do the same after keeping their own operands.
+ */
+export const ANCHORS_ALL_LOADS = new Uint8Array(OPERATOR_ID_LIMIT);
+
+const ORDERING = [
+  'Call', 'CallIndirect', 'GlobalSet',
+  'MemoryGrow', 'MemoryFill', 'MemoryCopy', 'MemoryInit', 'DataDrop',
+  'TableGet', 'TableSet', 'TableGrow', 'TableFill', 'TableCopy', 'TableInit', 'ElemDrop',
+  'I32DivS', 'I32DivU', 'I32RemS', 'I32RemU', 'I64DivS', 'I64DivU', 'I64RemS', 'I64RemU',
+  'I32TruncF32S', 'I32TruncF32U', 'I32TruncF64S', 'I32TruncF64U',
+  'I64TruncF32S', 'I64TruncF32U', 'I64TruncF64S', 'I64TruncF64U',
+] as const;
+
+
+const CARRYING = [
+  'I32Add', 'I64Add',
+  'F32Abs', 'F32Neg', 'F32Ceil', 'F32Floor', 'F32Trunc', 'F32Nearest', 'F32Sqrt',
+  'F32Add', 'F32Sub', 'F32Mul', 'F32Div', 'F32Min', 'F32Max',
+  'F64Abs', 'F64Neg', 'F64Ceil', 'F64Floor', 'F64Trunc', 'F64Nearest', 'F64Sqrt',
+  'F64Add', 'F64Sub', 'F64Mul', 'F64Div', 'F64Min', 'F64Max',
+  'I32TruncF32S', 'I32TruncF32U', 'I32TruncF64S', 'I32TruncF64U',
+  'I64ExtendI32S', 'I64ExtendI32U',
+  'I64TruncF32S', 'I64TruncF32U', 'I64TruncF64S', 'I64TruncF64U',
+  'F32ConvertI32S', 'F32ConvertI32U', 'F32ConvertI64S', 'F32ConvertI64U', 'F32DemoteF64',
+  'F64ConvertI32S', 'F64ConvertI32U', 'F64ConvertI64S', 'F64ConvertI64U', 'F64PromoteF32',
+  'I32ReinterpretF32', 'I64ReinterpretF64', 'F32ReinterpretI32', 'F64ReinterpretI64',
+  'I32TruncSatF32S', 'I32TruncSatF32U', 'I32TruncSatF64S', 'I32TruncSatF64U',
+  'I64TruncSatF32S', 'I64TruncSatF32U', 'I64TruncSatF64S', 'I64TruncSatF64U',
+] as const;
+
+/** Loads and stores: the memory emitters carry the address and keep or anchor the stored value. */
+const BY_EMITTER = [
+  'I32Load', 'I64Load', 'F32Load', 'F64Load', 'I32Load8S', 'I32Load8U', 'I32Load16S', 'I32Load16U',
+  'I64Load8S', 'I64Load8U', 'I64Load16S', 'I64Load16U', 'I64Load32S', 'I64Load32U',
+  'I32Store', 'I64Store', 'F32Store', 'F64Store', 'I32Store8', 'I32Store16', 'I64Store8', 'I64Store16', 'I64Store32',
+] as const;
+
+for (let op = 0; op < OPERATOR_ID_LIMIT; op++) {
+  // Special typings (control, variables, calls, parametric, tables) are the emitters' business.
+  LOAD_USE[op] = OP_TYPING[op] === Typing.Fixed ? LoadUse.Anchor : LoadUse.ByEmitter;
+}
+for (const name of CARRYING) LOAD_USE[Op[name]] = LoadUse.Carry;
+for (const name of BY_EMITTER) LOAD_USE[Op[name]] = LoadUse.ByEmitter;
+for (const name of ORDERING) ANCHORS_ALL_LOADS[Op[name]] = 1;
