@@ -2,7 +2,8 @@
 //   npm run fuzz:execute -- --count 20000 --seed N [--opt-level 0|2|0,2] [--parallel 2]
 //                           [--timeout 30000] [--module-seed S ...] [--save DIR]
 // Generates `count` Binaryen random modules from the run seed, runs each on V8 and on this
-// engine at the given levels (default 0), and prints the counts and every mismatch. With
+// engine at the given levels (default 0), and prints the counts, the documented differences
+// (NaN bits; at O2, the state a trap leaves) and every mismatch. With
 // --module-seed, runs just those modules and prints their transcripts' first difference;
 // with --save, writes each mismatching module to DIR (default test/fuzz/regressions/execution/
 // found/) as seed-<S>.wasm. Exits 1 on any mismatch. Pin it to one core with `taskset -c 1`.
@@ -70,6 +71,9 @@ const report = await runExecutionDifferential({
 });
 console.log(formatExecutionReport(report));
 for (const failure of report.generationFailures.slice(0, 10)) console.log(`not generated: seed ${failure.moduleSeed}: ${failure.error}`);
+for (const difference of [...report.nanPayloadDifferences, ...report.postTrapStateDifferences].slice(0, 20)) {
+  console.log(`documented: ${formatMismatch(difference)}`);
+}
 for (const mismatch of report.mismatches.slice(0, 100)) console.log(formatMismatch(mismatch));
 if (saveDirectory !== undefined && report.mismatches.length > 0) {
   mkdirSync(saveDirectory, { recursive: true });

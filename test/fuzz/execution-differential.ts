@@ -22,6 +22,8 @@ export interface ExecutionMismatch {
   ours?: string[];
   v8?: string[];
   detail?: string;
+  /** Whether both transcripts record a trap before the first difference. */
+  afterTrap?: boolean;
 }
 
 export interface ExecutionReport {
@@ -41,6 +43,20 @@ export interface ExecutionReport {
   /** Modules that hit the time limit on V8 and on every level of ours (agreement). */
   timeoutsOnAll: number;
   mismatches: ExecutionMismatch[];
+  /**
+   * O2 differences that come after a trap and disappear when every call after a trap gets a
+   * fresh instance: the trapping call left memory or globals in another state than V8
+   * (optimised code may reorder a trapping load with stores it provably does not alias; see
+   * docs/RATIONALE.md). Documented, counted apart from mismatches.
+   */
+  postTrapStateDifferences: ExecutionMismatch[];
+  /**
+   * Differences in modules that keep NaNs which disappear in the module's NaN-free twin
+   * (binaryen's --denan applied to it): NaN payloads and signs of arithmetic results are
+   * nondeterministic in wasm, and a payload that reaches an integer or memory cannot be
+   * canonicalised in the transcript. Documented, counted apart from mismatches.
+   */
+  nanPayloadDifferences: ExecutionMismatch[];
   /** Modules compared per level, and how many of them agreed. */
   compared: Record<string, { modules: number; agreed: number }>;
   milliseconds: Partial<Record<EngineName, number>>;
@@ -143,6 +159,7 @@ export function accountOutcome(report: ExecutionReport, outcome: ModuleOutcome, 
       line,
       ours: ours.slice(from, line + CONTEXT_LINES),
       v8: reference.slice(from, line + CONTEXT_LINES),
+      afterTrap: reference.slice(0, line).some((text) => text.startsWith('trap ')),
     });
   }
 }
@@ -162,6 +179,8 @@ export function emptyReport(runSeed: number, optLevels: OptLevel[]): ExecutionRe
     instantiationFailures: {},
     timeoutsOnAll: 0,
     mismatches: [],
+    postTrapStateDifferences: [],
+    nanPayloadDifferences: [],
     compared: {},
     milliseconds: {},
     elapsedMs: 0,
@@ -179,14 +198,69 @@ export async function runExecutionDifferential(options: ExecutionOptions): Promi
     source: { seed: moduleSeed },
     engines: ['v8' as EngineName, ...options.optLevels.filter((level) => level === 0 || index < optimisedCount).map(engineOf)],
   }));
-  await runModules(jobs, { parallel: options.parallel ?? 2, stepTimeoutMs: options.stepTimeoutMs ?? 30_000, recycleAfter: 250 }, (outcome) => {
+  const poolOptions = { parallel: options.parallel ?? 2, stepTimeoutMs: options.stepTimeoutMs ?? 30_000, recycleAfter: 250 };
+  await runModules(jobs, poolOptions, (outcome) => {
     accountOutcome(report, outcome, seeds[outcome.job.id]);
     report.elapsedMs = performance.now() - started;
     options.onProgress?.(report);
   });
+  await recheckPostTrapDifferences(report, poolOptions);
+  await recheckNaNPayloadDifferences(report, poolOptions);
   report.mismatches.sort((a, b) => a.moduleSeed - b.moduleSeed || a.engine.localeCompare(b.engine));
   report.elapsedMs = performance.now() - started;
   return report;
+}
+
+/**
+ * Runs each O2 mismatch that follows a trap again, V8 and O2, with a fresh instance after
+ * every trap: if the transcripts then agree, the difference was the state the trapping call
+ * left behind, and the mismatch moves to postTrapStateDifferences.
+ */
+async function recheckPostTrapDifferences(report: ExecutionReport, poolOptions: { parallel: number; stepTimeoutMs: number }): Promise<void> {
+  const candidates = report.mismatches.filter((mismatch) => mismatch.engine === 'O2' && mismatch.kind === 'transcript' && mismatch.afterTrap);
+  if (candidates.length === 0) return;
+  const jobs = candidates.map((mismatch, id) => ({
+    id,
+    source: { seed: mismatch.moduleSeed, freshInstanceAfterTrap: true },
+    engines: ['v8' as EngineName, 'O2' as EngineName],
+  }));
+  const confirmed = new Set<ExecutionMismatch>();
+  await runModules(jobs, poolOptions, (outcome) => {
+    const mismatch = candidates[outcome.job.id];
+    const v8 = outcome.transcripts.v8;
+    const ours = outcome.transcripts.O2;
+    if (v8 !== undefined && ours !== undefined && v8.length === ours.length && v8.every((line, i) => line === ours[i])) {
+      confirmed.add(mismatch);
+    } else {
+      mismatch.detail = 'still differs with a fresh instance after each trap';
+    }
+  });
+  report.mismatches = report.mismatches.filter((mismatch) => !confirmed.has(mismatch));
+  report.postTrapStateDifferences.push(...confirmed);
+}
+
+/**
+ * Runs each mismatch of a NaN-keeping module again on its NaN-free twin, V8 and the same
+ * level: if the transcripts then agree, the difference came from NaN bits, and the mismatch
+ * moves to nanPayloadDifferences.
+ */
+async function recheckNaNPayloadDifferences(report: ExecutionReport, poolOptions: { parallel: number; stepTimeoutMs: number }): Promise<void> {
+  const candidates = report.mismatches.filter((mismatch) => !mismatch.recipe.denan && mismatch.kind === 'transcript');
+  if (candidates.length === 0) return;
+  const jobs = candidates.map((mismatch, id) => ({ id, source: { seed: mismatch.moduleSeed, denan: true }, engines: ['v8' as EngineName, mismatch.engine] }));
+  const confirmed = new Set<ExecutionMismatch>();
+  await runModules(jobs, poolOptions, (outcome) => {
+    const mismatch = candidates[outcome.job.id];
+    const v8 = outcome.transcripts.v8;
+    const ours = outcome.transcripts[mismatch.engine];
+    if (v8 !== undefined && ours !== undefined && v8.length === ours.length && v8.every((line, i) => line === ours[i])) {
+      confirmed.add(mismatch);
+    } else {
+      mismatch.detail = `${mismatch.detail === undefined ? '' : `${mismatch.detail}; `}its NaN-free twin differs too`;
+    }
+  });
+  report.mismatches = report.mismatches.filter((mismatch) => !confirmed.has(mismatch));
+  report.nanPayloadDifferences.push(...confirmed);
 }
 
 function formatCounts(counts: Record<string, number>): string {
@@ -201,8 +275,14 @@ export function formatExecutionReport(report: ExecutionReport): string {
     `traps (V8): ${formatCounts(report.traps)}`,
     `compile failures (V8): ${formatCounts(report.compileFailures)}; instantiation failures (V8): ${formatCounts(report.instantiationFailures)}`,
     `timeouts on every engine: ${report.timeoutsOnAll}`,
-    ...Object.entries(report.compared).map(([engine, { modules, agreed }]) => `${engine}: ${modules} modules compared, ${agreed} agree, ${modules - agreed} mismatch`),
+    ...Object.entries(report.compared).map(([engine, { modules, agreed }]) => {
+      const postTrap = report.postTrapStateDifferences.filter((difference) => difference.engine === engine).length;
+      const nan = report.nanPayloadDifferences.filter((difference) => difference.engine === engine).length;
+      const mismatches = report.mismatches.filter((mismatch) => mismatch.engine === engine).length;
+      return `${engine}: ${modules} modules compared, ${agreed} identical, ${nan} differ only in NaN bits, ${postTrap} only in the state a trap leaves, ${mismatches} mismatch`;
+    }),
     `time: ${(report.elapsedMs / 1000).toFixed(1)} s wall; ${Object.entries(report.milliseconds).map(([engine, ms]) => `${engine} ${(ms / 1000).toFixed(1)} s`).join(', ')}`,
+    `documented differences: ${report.nanPayloadDifferences.length} in NaN bits (gone in the module's --denan twin), ${report.postTrapStateDifferences.length} at O2 in the state a trap leaves (gone with a fresh instance after each trap)`,
     `mismatches: ${report.mismatches.length}`,
   ];
   return lines.join('\n');
@@ -211,5 +291,6 @@ export function formatExecutionReport(report: ExecutionReport): string {
 export function formatMismatch(mismatch: ExecutionMismatch): string {
   const head = `module seed ${mismatch.moduleSeed} (${mismatch.recipe.inputBytes} input bytes, ${mismatch.recipe.denan ? 'denan' : 'NaNs kept'}, argument seed ${mismatch.recipe.argumentSeed}) on ${mismatch.engine}: ${mismatch.kind}`;
   if (mismatch.kind !== 'transcript') return `${head}: ${mismatch.detail}`;
-  return `${head} at line ${mismatch.line}\n  ours: ${JSON.stringify(mismatch.ours)}\n  V8:   ${JSON.stringify(mismatch.v8)}`;
+  const detail = mismatch.detail === undefined ? '' : ` (${mismatch.detail})`;
+  return `${head} at line ${mismatch.line}${detail}\n  ours: ${JSON.stringify(mismatch.ours)}\n  V8:   ${JSON.stringify(mismatch.v8)}`;
 }

@@ -93,3 +93,21 @@ export function generateExecutionModule(recipe: ExecutionModuleRecipe): Uint8Arr
     rmSync(directory, { recursive: true, force: true });
   }
 }
+
+/**
+ * `bytes` made NaN-free by binaryen's `--denan` (a NaN-keeping module's twin, used to tell a
+ * NaN-payload difference from a bug; see execution-differential.ts).
+ */
+export function denanModule(bytes: Uint8Array): Uint8Array {
+  const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-jit-exec-fuzz-'));
+  try {
+    const input = join(directory, 'module.wasm');
+    const output = join(directory, 'denan.wasm');
+    writeFileSync(input, bytes);
+    const result = spawnSync(WASM_OPT, [input, ...EXECUTION_FEATURE_FLAGS, '--denan', '-o', output], { timeout: 60_000, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`wasm-opt --denan failed: ${result.error?.message ?? result.stderr}`);
+    return new Uint8Array(readFileSync(output));
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}

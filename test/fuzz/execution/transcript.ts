@@ -26,6 +26,12 @@ export interface TranscriptOptions {
   argumentSeed: number;
   /** NaNs in results and logged values become "nan" (their payload and sign are nondeterministic). */
   canonicaliseNaNs: boolean;
+  /**
+   * After a trap, go on with a fresh instance of the module (new memory, tables, globals),
+   * so what the trapping call left behind cannot influence later calls. Used to confirm that
+   * two transcripts differ only through that state (see execution-differential.ts).
+   */
+  freshInstanceAfterTrap?: boolean;
 }
 
 export const HANG_LIMIT_INITIALIZER = 'hangLimitInitializer';
@@ -132,7 +138,8 @@ export function recordTranscript(engine: EngineUnderTest, bytes: Uint8Array, opt
     return lines;
   }
   const random = options.argumentSeed === 0 ? undefined : new SeededRandom(options.argumentSeed);
-  const initializer = exports[HANG_LIMIT_INITIALIZER] as (() => void) | undefined;
+  let initializer = exports[HANG_LIMIT_INITIALIZER] as (() => void) | undefined;
+  let trapped = false;
   for (const exported of info.exports) {
     if (exported.kind !== ExternalKind.Function || exported.name === HANG_LIMIT_INITIALIZER) continue;
     const type = info.types[info.functionTypeIndices[exported.index]];
@@ -141,6 +148,12 @@ export function recordTranscript(engine: EngineUnderTest, bytes: Uint8Array, opt
       continue;
     }
     const args = argumentsFor(type.params, random);
+    if (trapped && options.freshInstanceAfterTrap) {
+      exports = engine.instantiate(module, imports).exports;
+      initializer = exports[HANG_LIMIT_INITIALIZER] as (() => void) | undefined;
+      trapped = false;
+      push('fresh instance');
+    }
     push(`call ${exported.name}(${type.params.map((param, i) => formatValue(param, args[i], false)).join(', ')})`);
     try {
       if (typeof initializer === 'function') initializer();
@@ -149,6 +162,7 @@ export function recordTranscript(engine: EngineUnderTest, bytes: Uint8Array, opt
       push(`return ${type.results.map((resultType, i) => formatValue(resultType, results[i], options.canonicaliseNaNs)).join(', ')}`.trimEnd());
     } catch (error) {
       push(`trap ${engine.classifyError(error)}`);
+      trapped = true;
     }
   }
   const memory = exports.memory as { buffer: ArrayBuffer } | undefined;

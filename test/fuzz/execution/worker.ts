@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Instance, Module } from '../../../engine/index.js';
-import { generateExecutionModule, recipeForSeed } from './binaryen-module.js';
+import { denanModule, generateExecutionModule, recipeForSeed } from './binaryen-module.js';
 import { classifyOurError, recordTranscript, v8Engine, type EngineUnderTest } from './transcript.js';
 
 export type EngineName = 'v8' | 'O0' | 'O2';
@@ -21,6 +21,10 @@ export interface RunRequest {
   wasmPath?: string;
   exactNaNs?: boolean;
   argumentSeed?: number;
+  /** See TranscriptOptions.freshInstanceAfterTrap. */
+  freshInstanceAfterTrap?: boolean;
+  /** Run the seed's module after binaryen's `--denan` (its NaN-free twin). */
+  denan?: boolean;
   engines: EngineName[];
 }
 
@@ -58,7 +62,8 @@ function handle(request: RunRequest): void {
     } else {
       const recipe = recipeForSeed(request.seed!);
       bytes = generateExecutionModule(recipe);
-      canonicaliseNaNs = !recipe.denan;
+      if (request.denan && !recipe.denan) bytes = denanModule(bytes);
+      canonicaliseNaNs = !recipe.denan && !request.denan;
       argumentSeed = recipe.argumentSeed;
     }
   } catch (error) {
@@ -75,7 +80,7 @@ function handle(request: RunRequest): void {
   send({ kind: 'module', id: request.id, bytes: bytes.length, exports });
   for (const engine of request.engines) {
     const start = performance.now();
-    const lines = recordTranscript(ENGINES[engine], bytes, { argumentSeed, canonicaliseNaNs });
+    const lines = recordTranscript(ENGINES[engine], bytes, { argumentSeed, canonicaliseNaNs, freshInstanceAfterTrap: request.freshInstanceAfterTrap });
     send({ kind: 'transcript', id: request.id, engine, lines, milliseconds: performance.now() - start });
   }
   send({ kind: 'done', id: request.id });
