@@ -1,0 +1,32 @@
+// Stage: differential execution fuzzing (vitest). A short run of the execution differential:
+// Binaryen random modules run on V8 and on this engine, at O0 and (the first few hundred) at
+// O2, must give identical transcripts — host calls, results, trap categories, memory. The
+// long run is `npm run fuzz:execute -- --count 20000 --seed N [--opt-level 0|2]`. Needs
+// wasm-opt and the compiled worker (dist/, made by the set-up step that `npm test` runs).
+// EXECUTION_FUZZ_COUNT / EXECUTION_FUZZ_O2_COUNT change the sizes.
+
+import { existsSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { formatExecutionReport, formatMismatch, runExecutionDifferential } from './execution-differential.js';
+import { wasmOptAvailable } from './execution/binaryen-module.js';
+import { workerScriptPath } from './execution/execution-pool.js';
+
+const COUNT = Number(process.env.EXECUTION_FUZZ_COUNT ?? 2000);
+const O2_COUNT = Number(process.env.EXECUTION_FUZZ_O2_COUNT ?? 300);
+const missing = !wasmOptAvailable() ? 'wasm-opt' : !existsSync(workerScriptPath()) ? 'dist/ (run the set-up step)' : undefined;
+if (missing !== undefined) console.warn(`execution differential skipped: no ${missing}`);
+
+describe.skipIf(missing !== undefined)('differential execution against V8 (binaryen random modules)', () => {
+  test(`${COUNT} modules at O0, the first ${O2_COUNT} also at O2: identical transcripts`, async () => {
+    const report = await runExecutionDifferential({ count: COUNT, runSeed: 2025, optLevels: [0, 2], optimisedCount: O2_COUNT, parallel: 2 });
+    console.log(formatExecutionReport(report));
+    for (const mismatch of report.mismatches.slice(0, 20)) console.log(formatMismatch(mismatch));
+    expect(report.generationFailures).toEqual([]);
+    expect(report.mismatches.map(formatMismatch)).toEqual([]);
+    expect(report.compared.O0?.modules).toBe(COUNT);
+    expect(report.compared.O2?.modules).toBe(Math.min(COUNT, O2_COUNT));
+    // The run must exercise something: exports, host calls and traps of several kinds.
+    expect(report.exportsCalled).toBeGreaterThan(COUNT * 5);
+    expect(Object.keys(report.traps).length).toBeGreaterThanOrEqual(4);
+  }, 600_000);
+});
