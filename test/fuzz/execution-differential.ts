@@ -247,7 +247,13 @@ async function recheckPostTrapDifferences(report: ExecutionReport, poolOptions: 
 async function recheckNaNPayloadDifferences(report: ExecutionReport, poolOptions: { parallel: number; stepTimeoutMs: number }): Promise<void> {
   const candidates = report.mismatches.filter((mismatch) => !mismatch.recipe.denan && mismatch.kind === 'transcript');
   if (candidates.length === 0) return;
-  const jobs = candidates.map((mismatch, id) => ({ id, source: { seed: mismatch.moduleSeed, denan: true }, engines: ['v8' as EngineName, mismatch.engine] }));
+  const jobs = candidates.map((mismatch, id) => ({
+    id,
+    // An O2 difference after a trap that a fresh instance did not explain: the twin gets
+    // fresh instances too, so NaN bits and the state a trap leaves are told apart together.
+    source: { seed: mismatch.moduleSeed, denan: true, freshInstanceAfterTrap: mismatch.engine === 'O2' && mismatch.afterTrap === true },
+    engines: ['v8' as EngineName, mismatch.engine],
+  }));
   const confirmed = new Set<ExecutionMismatch>();
   await runModules(jobs, poolOptions, (outcome) => {
     const mismatch = candidates[outcome.job.id];

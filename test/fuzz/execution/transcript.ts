@@ -166,7 +166,9 @@ export function recordTranscript(engine: EngineUnderTest, bytes: Uint8Array, opt
     }
   }
   const memory = exports.memory as { buffer: ArrayBuffer } | undefined;
-  if (memory !== undefined && typeof memory === 'object' && 'buffer' in memory) {
+  if (trapped && options.freshInstanceAfterTrap) {
+    push('memory left by a trap not compared');
+  } else if (memory !== undefined && typeof memory === 'object' && 'buffer' in memory) {
     const buffer = new Uint8Array(memory.buffer);
     push(`memory ${buffer.length} bytes, fnv1a 0x${fnv1a(buffer).toString(16)}`);
   }
