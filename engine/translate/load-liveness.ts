@@ -3,20 +3,22 @@
 // value ends up unused: wasm discards it (drop, an overwritten local, a branch), or an
 // optimisation makes it irrelevant (`x & 0`, `x >> 8` of a zero-extended byte, a compare
 // that known bits decide, a select on a constant, an argument inlining removes, a return
-// value the caller ignores). The translator follows each load's value through the operand
-// stack (FunctionTranslator.pendingLoads) until it is *kept* or *anchored*:
+// value the caller ignores). The translator gives each load a LoadRecord that travels with
+// its value — operand stack (FunctionTranslator.pendingLoads) and locals — until it is
+// *kept* or *anchored*:
 // - Kept: consumed where LLVM must compute it — the value or address of a full-width store,
 //   the address of another load (which carries it on).
 // - Carried: operators whose result always depends on every bit of the operands and that
 //   LLVM cannot narrow: integer add, float arithmetic, widening and float conversions,
-//   reinterpretations. The result carries the operands' pending loads.
-// - Anchored (`call void asm sideeffect "", "r"(value)`, no instruction): everything else —
-//   integer sub/mul/div/rem/bitwise/shift/rotate/count, comparisons, eqz, copysign, wrap and
-//   sign-extension (narrowing), conditions and select operands (a branch to one block twice
-//   or a select of equal values is folded), drop, local.set/tee, global.set, returned
-//   values, values a branch carries or discards, truncating stores, and every pending load
-//   on the stack before a side effect or trap check (LOAD_ORDER) or a nested block.
-// Float kernels (load → arithmetic → store) get no anchors; see docs/RATIONALE.md.
+//   reinterpretations (LoadUse.Carry); local.set/tee and local.get.
+// - Anchored (`call void asm sideeffect "", "r"(value)`, no instruction): the operands of
+//   every other operator — integer sub/mul/div/rem/bitwise/shift/rotate/count, comparisons,
+//   eqz, copysign, wrap and sign-extension (narrowing) — conditions and select operands (a
+//   branch to one block twice or a select of equal values is folded), drops, truncating
+//   stores; and every live load wherever control leaves straight-line code (branches,
+//   returns, the end of an `if` arm or of a block something branches to), before a nested
+//   block, and before side effects and trap checks (ANCHORS_ALL_LOADS, stores).
+// Kernels (load → arithmetic → store) get no anchors; see docs/RATIONALE.md.
 
 import { OP_TYPING, OPERATOR_ID_LIMIT, Op, Typing } from '../opcodes.js';
 
