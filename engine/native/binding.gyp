@@ -7,6 +7,7 @@
       'sources': [
         'src/addon.cc',
         'src/compile_binding.cc',
+        'src/index_versioning.cc',
         'src/invoke.cc',
         'src/llvm_compiler.cc',
         'src/memory.cc',

@@ -1,4 +1,5 @@
-// LLVM back end: LLVM IR text → verified Module → new-pass-manager pipeline (O0..O3) →
+// LLVM back end: LLVM IR text → verified Module → new-pass-manager pipeline (O0..O3, with
+// our loop versioning on 32-bit indices at O2/O3: index_versioning.cc) →
 // object file for the host CPU (all its features) or generic x86-64 → linked by the one
 // process-wide ORC LLJIT (JITLink) into a JITDylib of its own, which is removed on release.
 //
@@ -15,9 +16,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 #include "abi.h"
+#include "index_versioning.h"
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
@@ -29,6 +32,7 @@
 #include "llvm/IR/Verifier.h"
 #include "llvm/Passes/OptimizationLevel.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/SmallVectorMemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -36,6 +40,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 namespace wasm_native {
 namespace {
@@ -44,6 +49,21 @@ using Clock = std::chrono::steady_clock;
 
 double MillisecondsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+/**
+ * Debugging hooks, read from the environment (documented in docs/RATIONALE.md, "Why a
+ * dump hook in the addon?"): WASM_LLVM_DUMP_DIR=<dir> writes each module's optimised IR,
+ * assembly and object there; WASM_LLVM_DISABLE=<name>,... turns off our own pipeline
+ * choices by name, for before/after measurements: "index-versioning" (the pass),
+ * "strided-exits" and "carried-loads" (parts of it), "no-widen" (IndVarSimplify widens
+ * induction variables again), "no-gather" (the vectoriser may use gathers and scatters).
+ */
+bool DebugDisabled(const char* name) {
+  const char* list = std::getenv("WASM_LLVM_DISABLE");
+  if (!list) return false;
+  std::string names = std::string(",") + list + ",";
+  return names.find(std::string(",") + name + ",") != std::string::npos;
 }
 
 /** Errors that ORC reports out of band (e.g. "Symbols not found") while this thread links. */
@@ -79,10 +99,24 @@ llvm::Error DefineRuntimeSymbols(Jit& jit) {
   return jit.runtime->define(llvm::orc::absoluteSymbols(std::move(symbols)));
 }
 
+/**
+ * Process-wide LLVM options of the pipeline (this process runs no other LLVM client).
+ * -indvars-widen-indvars=false: IndVarSimplify widens an i32 induction variable whose
+ * zext feeds addresses, and for the wasm idiom "count up to 0" (i = -n .. 0) it turns the
+ * exit test into `and i64 %i.next, 0xffffffff == 0`, after which no trip count is
+ * computable and neither index versioning nor the vectoriser touch the loop.
+ */
+void SetPipelineOptions() {
+  if (DebugDisabled("no-widen")) return;
+  const char* arguments[] = {"wasm-llvm-jit", "-indvars-widen-indvars=false"};
+  llvm::cl::ParseCommandLineOptions(2, arguments, "", nullptr, nullptr);
+}
+
 void CreateJit() {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::InitializeNativeTargetAsmParser();
+  SetPipelineOptions();
   auto built = llvm::orc::LLJITBuilder()
                    .setPlatformSetUp(llvm::orc::setUpInactivePlatform)  // no static initialisers
                    .setLinkProcessSymbolsByDefault(true)
@@ -131,6 +165,12 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> CreateTargetMachine(const C
     auto host = llvm::orc::JITTargetMachineBuilder::detectHost();  // host CPU, all its features
     if (!host) return host.takeError();
     builder = std::move(*host);
+    if (!DebugDisabled("no-gather")) {
+      // Zen 4 runs vgatherqpd/vscatterqpd microcoded, slower than the scalar loads they
+      // replace; without this the vectoriser picks them for strided accesses (syr2k).
+      builder.getFeatures().AddFeature("prefer-no-gather");
+      builder.getFeatures().AddFeature("prefer-no-scatter");
+    }
   } else {
     builder.setCPU("x86-64");  // baseline x86-64: SSE2, no SSE4.1/AVX
   }
@@ -166,6 +206,30 @@ std::unique_ptr<llvm::Module> ParseAndVerify(const CompileRequest& request, llvm
   return module;
 }
 
+/**
+ * With WASM_LLVM_DUMP_DIR set, the stem of this module's dump files,
+ * <dir>/<module name>.<n>: .ll (optimised IR), .s (assembly), .o (the object linked).
+ */
+std::string DumpStem(const std::string& name) {
+  const char* directory = std::getenv("WASM_LLVM_DUMP_DIR");
+  if (!directory) return "";
+  static std::atomic<uint64_t> counter{0};
+  return std::string(directory) + "/" + name + "." + std::to_string(counter.fetch_add(1));
+}
+
+void DumpModule(llvm::Module& module, llvm::TargetMachine& machine, const std::string& stem) {
+  std::error_code error;
+  llvm::raw_fd_ostream ir(stem + ".ll", error);
+  if (!error) module.print(ir, nullptr);
+  llvm::raw_fd_ostream assembly(stem + ".s", error);
+  if (error) return;
+  std::unique_ptr<llvm::Module> copy = llvm::CloneModule(module);
+  llvm::legacy::PassManager codegen;
+  if (!machine.addPassesToEmitFile(codegen, assembly, nullptr, llvm::CodeGenFileType::AssemblyFile)) {
+    codegen.run(*copy);
+  }
+}
+
 void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel) {
   // Declaration order matters: the managers refer to each other and die in reverse order.
   llvm::LoopAnalysisManager loops;
@@ -178,6 +242,14 @@ void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel) 
   builder.registerFunctionAnalyses(functions);
   builder.registerLoopAnalyses(loops);
   builder.crossRegisterProxies(loops, functions, sccs, modules);
+  if (optLevel >= 2 && !DebugDisabled("index-versioning")) {
+    IndexVersioningOptions options;
+    options.stridedExits = !DebugDisabled("strided-exits");
+    options.hoistCarriedLoads = !DebugDisabled("carried-loads");
+    builder.registerVectorizerStartEPCallback([options](llvm::FunctionPassManager& passes, llvm::OptimizationLevel) {
+      passes.addPass(ZextIndexVersioningPass(options));
+    });
+  }
   llvm::ModulePassManager pipeline;
   switch (optLevel) {
     case 0: pipeline = builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0); break;
@@ -219,6 +291,7 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
   if (!jit) return nullptr;
   std::unique_ptr<CompiledModule> result(new CompiledModule());
   llvm::SmallVector<char, 0> object;
+  std::string dumpStem;
   {
     Clock::time_point start = Clock::now();
     llvm::LLVMContext context;
@@ -237,12 +310,19 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
     start = Clock::now();
     Optimize(*module, **machine, request.optLevel);
     result->timings.optimizeMs = MillisecondsSince(start);
+    dumpStem = DumpStem(request.name);
+    if (!dumpStem.empty()) DumpModule(*module, **machine, dumpStem);
 
     start = Clock::now();
     if (!EmitObject(*module, **machine, &object, error)) return nullptr;
     result->timings.codegenMs = MillisecondsSince(start);
   }
   result->objectBytes = object.size();
+  if (!dumpStem.empty()) {
+    std::error_code error;
+    llvm::raw_fd_ostream file(dumpStem + ".o", error);
+    if (!error) file.write(object.data(), object.size());
+  }
 
   Clock::time_point start = Clock::now();
   llvm::orc::ExecutionSession& session = jit->lljit->getExecutionSession();
