@@ -55,6 +55,7 @@ if (!wasmOptAvailable()) {
 const total = moduleSeeds.length > 0 ? moduleSeeds.length : count;
 console.log(`fuzz:execute: ${total} modules, run seed ${runSeed}, V8 against ${optLevels.map((level) => `O${level}`).join(' and ')}, ${parallel} processes, ${stepTimeoutMs} ms per engine and module`);
 let lastPrint = performance.now();
+let mismatchesPrinted = 0;
 const report = await runExecutionDifferential({
   count,
   runSeed,
@@ -63,6 +64,9 @@ const report = await runExecutionDifferential({
   stepTimeoutMs,
   moduleSeeds: moduleSeeds.length > 0 ? moduleSeeds : undefined,
   onProgress: (progress) => {
+    // Each difference is printed when it is found, so a long run can be investigated early.
+    for (const mismatch of progress.mismatches.slice(mismatchesPrinted)) console.log(`  difference (re-checked at the end for the documented categories): ${formatMismatch(mismatch)}`);
+    mismatchesPrinted = progress.mismatches.length;
     if (performance.now() - lastPrint > 15_000) {
       lastPrint = performance.now();
       console.log(`  ${progress.modules}/${total} modules, ${progress.exportsCalled} exports called, ${progress.mismatches.length} mismatches, ${(progress.elapsedMs / 1000).toFixed(0)} s`);
