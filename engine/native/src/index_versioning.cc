@@ -18,8 +18,17 @@
 // reverse for a negative step) lie in [0, 2^32), with the step a constant below 2^31 in
 // magnitude and the backedge-taken count below 2^32, so that none of the check's i64
 // arithmetic overflows. When the check passes, the original loop runs with each zext
-// replaced by P, a no-wrap i64 recurrence; otherwise the unchanged clone runs. Nothing else
-// changes, so the transformation is exact whatever the values.
+// replaced by P, a no-wrap i64 recurrence; otherwise the unchanged clone runs.
+//
+// Three additions, each under the same check: when every memory access of the loop goes
+// through a group index over one base, the byte ranges the groups touch must also be
+// pairwise disjoint where one is written, and the checked loop's accesses carry scoped
+// no-alias metadata naming the groups (the vectoriser then needs no overlap checks); an exit
+// test `i == n` with a step of ±2^k, where scalar evolution finds no trip count, is versioned
+// on divisibility too and becomes a counter compare; a load carried to the next iteration
+// whose group is only read moves to the top of the header (vectorisable recurrence). The
+// values computed are the same whatever the inputs; only which stores precede an
+// out-of-bounds trap may change (docs/RATIONALE.md, "Why version loops on 32-bit indices?").
 
 #include "index_versioning.h"
 
@@ -35,6 +44,7 @@
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ScalarEvolution.h"
 #include "llvm/Analysis/ScalarEvolutionExpressions.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
@@ -656,6 +666,13 @@ class LoopIndexVersioner {
       if (!load || load->getParent() != header) continue;
       auto found = groupOfAccess.find(load);
       if (found == groupOfAccess.end() || found->second->hasStore) continue;
+      // Never above something that may not reach the load (a call that traps, throws or
+      // does not return): the load could then trap where the original stopped otherwise.
+      bool reached = true;
+      for (Instruction* before = header->getFirstNonPHI(); before != load; before = before->getNextNode()) {
+        if (!isGuaranteedToTransferExecutionToSuccessor(before)) reached = false;
+      }
+      if (!reached) continue;
       SmallVector<Instruction*, 4> chain;
       if (!OperandChain(load, header, &chain)) continue;
       for (Instruction* instruction : chain) {
