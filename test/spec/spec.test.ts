@@ -1,9 +1,10 @@
 // Stage: conformance tests (vitest). Every top-level .wast file of the spec test suite,
 // replayed through the decoder, the validator and — with our engine's executor — compiled,
-// instantiated and run: every command must pass. Modules are compiled at O0 to keep the run
-// short (`npm run spec -- --opt-level 2` replays everything at O2). SIMD files are decoded
-// and validated only (the translator has no v128 yet); the table says so. Prints the
-// per-file table. Skips, saying why, when the suite or wast2json is absent.
+// instantiated and run: every command must pass, with modules compiled at O0 and again at
+// O2 (the optimiser and our own passes must keep every trap and value; `npm run spec --
+// --opt-level N` replays one level). SIMD files are decoded and validated only (the
+// translator has no v128 yet); the table says so. Prints the per-file table of each level.
+// Skips, saying why, when the suite or wast2json is absent.
 
 import { describe, expect, test } from 'vitest';
 import { basename } from 'node:path';
@@ -19,21 +20,23 @@ if (unavailable) {
     test.skip(`skipped: ${unavailable}`, () => {});
   });
 } else {
-  describe('spec test suite: decoding, validation and execution (O0)', () => {
-    const results: FileResult[] = [];
-    for (const file of listTopLevelWastFiles()) {
-      test(basename(file), () => {
-        const reason = executionSkipReason(file);
-        const result = runSpecFile(file, reason === undefined ? new EngineExecutor({ optLevel: 0 }) : undefined, reason);
-        results.push(result);
-        const failures = result.failures.map((f) => `${result.file}:${f.line} ${f.type}: ${f.message}`);
-        expect(failures).toEqual([]);
-        if (reason === undefined) expect(result.totals.skippedExecution).toBe(0);
+  for (const optLevel of [0, 2]) {
+    describe(`spec test suite: decoding, validation and execution (O${optLevel})`, () => {
+      const results: FileResult[] = [];
+      for (const file of listTopLevelWastFiles()) {
+        test(basename(file), () => {
+          const reason = executionSkipReason(file);
+          const result = runSpecFile(file, reason === undefined ? new EngineExecutor({ optLevel }) : undefined, reason);
+          results.push(result);
+          const failures = result.failures.map((f) => `${result.file}:${f.line} ${f.type}: ${f.message}`);
+          expect(failures).toEqual([]);
+          if (reason === undefined) expect(result.totals.skippedExecution).toBe(0);
+        });
+      }
+      test('per-file table', () => {
+        console.log(`O${optLevel}:\n${formatResultsTable(results)}\n\n${formatTypeTotals(results)}`);
+        expect(results.length).toBe(listTopLevelWastFiles().length);
       });
-    }
-    test('per-file table', () => {
-      console.log(`${formatResultsTable(results)}\n\n${formatTypeTotals(results)}`);
-      expect(results.length).toBe(listTopLevelWastFiles().length);
     });
-  });
+  }
 }
