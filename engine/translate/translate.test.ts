@@ -1,7 +1,8 @@
 // Stage: translation tests. The translator per operator family (testdata/*.wat: LLVM 19
 // accepts the IR, verified and at O2) and the structure of its output: linkage, trampolines
 // and symbols, the memory base loaded once, TBAA tags, alignment, traps, the stack check,
-// constants, unreachable code, SIMD rejected, one function in a module of its own.
+// constants, unreachable code, SIMD rejected, one function in a module of its own, and an
+// embedder's environment that reaches memory and traps its own way.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +12,7 @@ import { decodeModule } from '../binary/decode-module.js';
 import { CompileError } from '../errors.js';
 import { canonicalTypeId } from '../runtime/abi.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
-import { translateFunction, translateModule, translateModuleBytes, RuntimeEnvironment } from './index.js';
+import { translateFunction, translateModule, translateModuleBytes, RuntimeEnvironment, type FunctionBuilder, type IrModuleBuilder } from './index.js';
 import { valueTypeNames } from './ir-types.js';
 import { translateAndCheck } from './testing/batch-verify.js';
 import { checkIrWithOpt, missingTools, watToWasm } from './testing/llvm-tools.js';
@@ -190,5 +191,36 @@ describe.skipIf(skip !== undefined)('translator', () => {
     expect(ir).toContain('define void @m1_wasm_host_1(');
     expect(symbols.all.every((symbol) => symbol.startsWith('m1_'))).toBe(true);
     expect(ir).toContain('declare void @wasm_rt_trap(i32) noreturn cold nounwind');
+  });
+  it('lets an embedder decide how memory and traps are reached (environment interface)', async () => {
+    // Another runtime: one linear memory whose base is a global of its own, traps through its
+    // own function; everything else as our runtime does it.
+    class EmbedderEnvironment extends RuntimeEnvironment {
+      override memoryBase(builder: FunctionBuilder): string {
+        return builder.assignInPrologue('load ptr, ptr @embedder_heap_base, align 8');
+      }
+      override memoryByteLength(builder: FunctionBuilder): string {
+        return builder.assign('load i64, ptr @embedder_heap_bytes, align 8');
+      }
+      override emitTrap(builder: FunctionBuilder, code: string): void {
+        builder.emit(`call void @embedder_trap(i32 ${code})`);
+      }
+      override declareRuntime(output: IrModuleBuilder): void {
+        super.declareRuntime(output);
+        output.declare('embedder_heap_base', '@embedder_heap_base = external global ptr');
+        output.declare('embedder_heap_bytes', '@embedder_heap_bytes = external global i64');
+        output.declare('embedder_trap', 'declare void @embedder_trap(i32) noreturn cold nounwind');
+      }
+    }
+    const module = decodeModule(wasmOf('memory.wat'));
+    validateModuleStructure(module);
+    const { ir } = translateModule(module, new EmbedderEnvironment(module));
+    const body = functionText(ir, 'wasm_func_0');
+    expect(body).toContain('load ptr, ptr @embedder_heap_base, align 8');
+    expect(body).not.toMatch(/load ptr, ptr [^\n]*!invariant.load/);
+    expect(ir).toContain('call void @embedder_trap(i32 ');
+    expect(ir).not.toContain('call void @wasm_rt_trap(');
+    expect(ir).toContain('load i64, ptr @embedder_heap_bytes, align 8');
+    expect(await checkIrWithOpt(ir)).toBeUndefined();
   });
 });
