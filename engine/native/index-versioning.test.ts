@@ -2,7 +2,12 @@
 // i32 address arithmetic wraps around 2^32, runs downwards, overlaps itself (a recurrence
 // through memory, where the groups' disjointness check fails), uses i64 counters or memarg
 // offsets, or traps part-way, give V8's results — the checked fast loop where the check
-// holds, the unchanged loop where it does not — and the same as O0.
+// holds, the unchanged loop where it does not — and the same as O0. And the shape of the
+// optimised IR (the addon's WASM_LLVM_DUMP_DIR hook): the pass versions the loops it should
+// and the strided-exit loop is vectorised only because of it (WASM_LLVM_DISABLE).
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
 import { wat, watUnavailableReason } from '../test-support/wat.js';
@@ -174,5 +179,55 @@ describe.skipIf(skip !== undefined)('loops over 32-bit indices, optimised', () =
       // vectoriser groups iterations); the memory before a trap is compared only at O0.
       if (expected.trap === null || exports === o0) expect(Buffer.compare(actual.memory, expected.memory)).toBe(0);
     }
+  });
+});
+
+/**
+ * The optimised IR of LOOPS at O2, per function symbol, through the addon's dump hook. The
+ * addon reads the environment at compile time; vitest runs this file in a forked process
+ * (pool: forks), so process.env is the real environment.
+ */
+function optimisedFunctions(disable?: string): Map<string, string> {
+  const directory = mkdtempSync(join(tmpdir(), 'index-versioning-'));
+  process.env.WASM_LLVM_DUMP_DIR = directory;
+  if (disable !== undefined) process.env.WASM_LLVM_DISABLE = disable;
+  try {
+    new ours.Module(bytes, { optLevel: 2 });
+    const files = readdirSync(directory).filter((name) => name.endsWith('.ll'));
+    expect(files).toHaveLength(1);
+    const ir = readFileSync(join(directory, files[0]), 'utf8');
+    const functions = new Map<string, string>();
+    for (const match of ir.matchAll(/^define [^@]*@(\w+)\([^]*?^}/gm)) functions.set(match[1], match[0]);
+    return functions;
+  } finally {
+    delete process.env.WASM_LLVM_DUMP_DIR;
+    delete process.env.WASM_LLVM_DISABLE;
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+// Function indices of LOOPS, in order: axpy, axpy2, negative, down, prefix, wide, strided, stridedDown, sum.
+const FUNCTIONS = ['axpy', 'axpy2', 'negative', 'down', 'prefix', 'wide', 'strided', 'stridedDown', 'sum'];
+const vectorised = (body: string | undefined): boolean => /<\d+ x (double|i32|i8)>/.test(body ?? '');
+
+describe.skipIf(skip !== undefined)('loops over 32-bit indices, the optimised IR', () => {
+  test('every loop is versioned (the check\'s values are named ixv) and the kernels are vectorised', () => {
+    const functions = optimisedFunctions();
+    for (const [index, name] of FUNCTIONS.entries()) {
+      expect(functions.get(`wasm_func_${index}`), name).toContain('ixv');
+    }
+    for (const name of ['axpy', 'axpy2', 'negative', 'down', 'strided']) {
+      expect(vectorised(functions.get(`wasm_func_${FUNCTIONS.indexOf(name)}`)), name).toBe(true);
+    }
+    // A strict floating-point sum is a reduction LLVM must not reorder: not vectorised.
+    expect(vectorised(functions.get(`wasm_func_${FUNCTIONS.indexOf('sum')}`))).toBe(false);
+  });
+
+  test('without the pass, nothing is versioned and the strided-exit loop stays scalar', () => {
+    const functions = optimisedFunctions('index-versioning');
+    for (const [index, name] of FUNCTIONS.entries()) {
+      expect(functions.get(`wasm_func_${index}`), name).not.toContain('ixv');
+    }
+    expect(vectorised(functions.get(`wasm_func_${FUNCTIONS.indexOf('strided')}`))).toBe(false);
   });
 });
