@@ -12,7 +12,7 @@ import { wasmOptAvailable } from './execution/binaryen-module.js';
 import { workerScriptPath } from './execution/execution-pool.js';
 
 const COUNT = Number(process.env.EXECUTION_FUZZ_COUNT ?? 3000);
-const O2_COUNT = Number(process.env.EXECUTION_FUZZ_O2_COUNT ?? 400);
+const O2_COUNT = Number(process.env.EXECUTION_FUZZ_O2_COUNT ?? 1000);
 const missing = !wasmOptAvailable() ? 'wasm-opt' : !existsSync(workerScriptPath()) ? 'dist/ (run the set-up step)' : undefined;
 if (missing !== undefined) console.warn(`execution differential skipped: no ${missing}`);
 
