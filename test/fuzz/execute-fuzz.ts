@@ -69,7 +69,7 @@ const report = await runExecutionDifferential({
     mismatchesPrinted = progress.mismatches.length;
     if (performance.now() - lastPrint > 15_000) {
       lastPrint = performance.now();
-      console.log(`  ${progress.modules}/${total} modules, ${progress.exportsCalled} exports called, ${progress.mismatches.length} mismatches, ${(progress.elapsedMs / 1000).toFixed(0)} s`);
+      console.log(`  ${progress.modules}/${total} modules, ${progress.exportsCalled} exports called, ${progress.mismatches.length} differences so far (re-checked at the end), ${(progress.elapsedMs / 1000).toFixed(0)} s`);
     }
   },
 });
