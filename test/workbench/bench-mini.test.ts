@@ -1,6 +1,7 @@
 // End to end: the real `bench` command on the MINI dataset of each suite, on the real
-// engines (V8 TurboFan and Liftoff, Wasmtime Cranelift, native). Every output must be
-// validated, every run must pass, and the results file must satisfy the schema.
+// engines (this project's llvm-O2, V8 TurboFan and Liftoff, Wasmtime Cranelift, native).
+// Every output must be validated, every run must pass, and the results file must satisfy
+// the schema.
 // Needs the set-up step (npm test runs it first): dist/, .venv, clang-19.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { repositoryRoot } from '../../bench/paths.js';
 import { readResults } from '../../bench/results/store.js';
 import { readManifest } from '../../suites/catalog.js';
 
-const ENGINES = ['v8-turbofan', 'v8-liftoff', 'wasmtime-cranelift', 'native'];
+const ENGINES = ['llvm-O2', 'v8-turbofan', 'v8-liftoff', 'wasmtime-cranelift', 'native'];
 
 describe.each(['polybench', 'shootout'])('npm run bench -- --suite %s --dataset mini', (suite) => {
   test('every benchmark runs on every engine with validated output', async () => {
