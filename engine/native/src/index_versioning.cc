@@ -47,6 +47,7 @@
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
@@ -670,7 +671,7 @@ class LoopIndexVersioner {
       // does not return): the load could then trap where the original stopped otherwise.
       bool reached = true;
       for (Instruction* before = header->getFirstNonPHI(); before != load; before = before->getNextNode()) {
-        if (!isGuaranteedToTransferExecutionToSuccessor(before)) reached = false;
+        if (!ReachesNext(before)) reached = false;
       }
       if (!reached) continue;
       SmallVector<Instruction*, 4> chain;
@@ -683,6 +684,19 @@ class LoopIndexVersioner {
     while (position && moving.count(position)) position = position->getNextNode();
     if (!position) return;
     for (Instruction* instruction : moves) instruction->moveBefore(position);
+  }
+
+  /**
+   * Whether execution always goes on to the next instruction: LLVM's rule, plus empty inline
+   * assembly that cannot unwind (the translator's anchors of loaded values, which LLVM does
+   * not know to return because they carry no `willreturn`).
+   */
+  static bool ReachesNext(const Instruction* instruction) {
+    if (isGuaranteedToTransferExecutionToSuccessor(instruction)) return true;
+    const auto* call = dyn_cast<CallBase>(instruction);
+    if (!call || !call->doesNotThrow()) return false;
+    const auto* assembly = dyn_cast<InlineAsm>(call->getCalledOperand());
+    return assembly && assembly->getAsmString().empty();
   }
 
   /**
