@@ -8,24 +8,12 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeededRandom } from './mutator.js';
+import { WASM_OPT, WASM2_SCALAR_FEATURE_FLAGS } from './binaryen-tool.js';
 import { convertWast } from '../spec/wast-conversion.js';
 import { listTopLevelWastFiles, repositoryRoot, testsuiteUnavailableReason } from '../spec/testsuite-location.js';
 
-export const WASM_OPT = process.env.WASM_OPT ?? '/usr/bin/wasm-opt';
-
-/**
- * WebAssembly 2.0 features for `--translate-to-fuzz`. Reference types are left out: Binaryen
- * 108 then emits typed function references (post-2.0) that neither V8 nor we accept.
- */
-export const BINARYEN_FEATURE_FLAGS = [
-  '--mvp-features',
-  '--enable-sign-ext',
-  '--enable-mutable-globals',
-  '--enable-nontrapping-float-to-int',
-  '--enable-simd',
-  '--enable-bulk-memory',
-  '--enable-multivalue',
-];
+/** WebAssembly 2.0 features for `--translate-to-fuzz` seeds: the scalar ones and SIMD. */
+export const BINARYEN_FEATURE_FLAGS = [...WASM2_SCALAR_FEATURE_FLAGS, '--enable-simd'];
 
 export interface Corpus {
   spec: Uint8Array[];

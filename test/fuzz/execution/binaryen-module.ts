@@ -12,18 +12,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeededRandom } from '../mutator.js';
+import { WASM_OPT, WASM2_SCALAR_FEATURE_FLAGS } from '../binaryen-tool.js';
 
-export const WASM_OPT = process.env.WASM_OPT ?? '/usr/bin/wasm-opt';
-
-/** WebAssembly 2.0 minus SIMD and reference types, as binaryen 108 names the features. */
-export const EXECUTION_FEATURE_FLAGS = [
-  '--mvp-features',
-  '--enable-sign-ext',
-  '--enable-mutable-globals',
-  '--enable-nontrapping-float-to-int',
-  '--enable-bulk-memory',
-  '--enable-multivalue',
-] as const;
+/** WebAssembly 2.0 minus SIMD and reference types. */
+export const EXECUTION_FEATURE_FLAGS = WASM2_SCALAR_FEATURE_FLAGS;
 
 /** How a seed's module is made: the size of its random input and whether NaNs are removed. */
 export interface ExecutionModuleRecipe {
