@@ -6,7 +6,7 @@
 // `npm run fuzz:execute` and the vitest test. See docs/RATIONALE.md, "Why these choices in
 // the execution differential?", for what is compared exactly and what is not.
 
-import { runModules, type ModuleOutcome } from './execution/execution-pool.js';
+import { runModules, type ModuleOutcome, type ModuleSource, type PoolOptions } from './execution/execution-pool.js';
 import { recipeForSeed, type ExecutionModuleRecipe } from './execution/binaryen-module.js';
 import type { EngineName } from './execution/worker.js';
 
@@ -216,24 +216,10 @@ export async function runExecutionDifferential(options: ExecutionOptions): Promi
  * every trap: if the transcripts then agree, the difference was the state the trapping call
  * left behind, and the mismatch moves to postTrapStateDifferences.
  */
-async function recheckPostTrapDifferences(report: ExecutionReport, poolOptions: { parallel: number; stepTimeoutMs: number }): Promise<void> {
+async function recheckPostTrapDifferences(report: ExecutionReport, poolOptions: PoolOptions): Promise<void> {
   const candidates = report.mismatches.filter((mismatch) => mismatch.engine === 'O2' && mismatch.kind === 'transcript' && mismatch.afterTrap);
-  if (candidates.length === 0) return;
-  const jobs = candidates.map((mismatch, id) => ({
-    id,
-    source: { seed: mismatch.moduleSeed, freshInstanceAfterTrap: true },
-    engines: ['v8' as EngineName, 'O2' as EngineName],
-  }));
-  const confirmed = new Set<ExecutionMismatch>();
-  await runModules(jobs, poolOptions, (outcome) => {
-    const mismatch = candidates[outcome.job.id];
-    const v8 = outcome.transcripts.v8;
-    const ours = outcome.transcripts.O2;
-    if (v8 !== undefined && ours !== undefined && v8.length === ours.length && v8.every((line, i) => line === ours[i])) {
-      confirmed.add(mismatch);
-    } else {
-      mismatch.detail = 'still differs with a fresh instance after each trap';
-    }
+  const confirmed = await rerunAgreeing(candidates, poolOptions, (mismatch) => ({ seed: mismatch.moduleSeed, freshInstanceAfterTrap: true }), (mismatch) => {
+    mismatch.detail = 'still differs with a fresh instance after each trap';
   });
   report.mismatches = report.mismatches.filter((mismatch) => !confirmed.has(mismatch));
   report.postTrapStateDifferences.push(...confirmed);
@@ -244,29 +230,47 @@ async function recheckPostTrapDifferences(report: ExecutionReport, poolOptions: 
  * level: if the transcripts then agree, the difference came from NaN bits, and the mismatch
  * moves to nanPayloadDifferences.
  */
-async function recheckNaNPayloadDifferences(report: ExecutionReport, poolOptions: { parallel: number; stepTimeoutMs: number }): Promise<void> {
+async function recheckNaNPayloadDifferences(report: ExecutionReport, poolOptions: PoolOptions): Promise<void> {
   const candidates = report.mismatches.filter((mismatch) => !mismatch.recipe.denan && mismatch.kind === 'transcript');
-  if (candidates.length === 0) return;
-  const jobs = candidates.map((mismatch, id) => ({
-    id,
+  const confirmed = await rerunAgreeing(
+    candidates,
+    poolOptions,
     // An O2 difference after a trap that a fresh instance did not explain: the twin gets
     // fresh instances too, so NaN bits and the state a trap leaves are told apart together.
-    source: { seed: mismatch.moduleSeed, denan: true, freshInstanceAfterTrap: mismatch.engine === 'O2' && mismatch.afterTrap === true },
-    engines: ['v8' as EngineName, mismatch.engine],
-  }));
-  const confirmed = new Set<ExecutionMismatch>();
+    (mismatch) => ({ seed: mismatch.moduleSeed, denan: true, freshInstanceAfterTrap: mismatch.engine === 'O2' && mismatch.afterTrap === true }),
+    (mismatch) => {
+      mismatch.detail = `${mismatch.detail === undefined ? '' : `${mismatch.detail}; `}its NaN-free twin differs too`;
+    },
+  );
+  report.mismatches = report.mismatches.filter((mismatch) => !confirmed.has(mismatch));
+  report.nanPayloadDifferences.push(...confirmed);
+}
+
+/**
+ * Runs each candidate's module again from `sourceOf(candidate)` on V8 and the candidate's
+ * engine; returns the candidates whose transcripts now agree, and calls `onStillDiffers`
+ * for the others.
+ */
+async function rerunAgreeing(
+  candidates: ExecutionMismatch[],
+  poolOptions: PoolOptions,
+  sourceOf: (mismatch: ExecutionMismatch) => ModuleSource,
+  onStillDiffers: (mismatch: ExecutionMismatch) => void,
+): Promise<Set<ExecutionMismatch>> {
+  const agreeing = new Set<ExecutionMismatch>();
+  if (candidates.length === 0) return agreeing;
+  const jobs = candidates.map((mismatch, id) => ({ id, source: sourceOf(mismatch), engines: ['v8' as EngineName, mismatch.engine] }));
   await runModules(jobs, poolOptions, (outcome) => {
     const mismatch = candidates[outcome.job.id];
     const v8 = outcome.transcripts.v8;
     const ours = outcome.transcripts[mismatch.engine];
     if (v8 !== undefined && ours !== undefined && v8.length === ours.length && v8.every((line, i) => line === ours[i])) {
-      confirmed.add(mismatch);
+      agreeing.add(mismatch);
     } else {
-      mismatch.detail = `${mismatch.detail === undefined ? '' : `${mismatch.detail}; `}its NaN-free twin differs too`;
+      onStillDiffers(mismatch);
     }
   });
-  report.mismatches = report.mismatches.filter((mismatch) => !confirmed.has(mismatch));
-  report.nanPayloadDifferences.push(...confirmed);
+  return agreeing;
 }
 
 function formatCounts(counts: Record<string, number>): string {
