@@ -3,7 +3,8 @@
 // runs on this engine by changing one import. Extensions: compile options
 // ({ optLevel: 0-3, cpu: 'native' | 'generic' }) as the last argument of `new Module`,
 // `compile` and `instantiate(bytes, imports, options)`, and `Module.timings(module)` with
-// the time of each compile stage. WASI preview1 comes with it (`WASI`, node:wasi's API).
+// the time of each compile stage; `interruptHandle`/`interruptThread` and `withDeadline`
+// to stop long-running wasm code. WASI preview1 comes with it (`WASI`, node:wasi's API).
 
 export { validate, compile, Module } from './module.js';
 export type {
@@ -23,5 +24,6 @@ export type { TableDescriptor } from './api/table.js';
 export { Global } from './api/global.js';
 export type { GlobalDescriptor } from './api/global.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
+export { interruptHandle, interruptThread, withDeadline } from './api/interruption.js';
 export { WASI, WASIExit } from './wasi/index.js';
 export type { WASIOptions } from './wasi/index.js';

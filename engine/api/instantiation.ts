@@ -3,7 +3,8 @@
 // resolve the imports, pick the store (merging the stores of imported functions, tables and
 // reference globals), allocate the vmctx and fill it — VMFuncRefs for every function
 // (imports: a copy of the exporting instance's VMFuncRef, or for a JS function its host
-// trampoline with a HostFunctionContext), memory and table definitions, global cells —
+// trampoline with a HostFunctionContext), the function types' registry ids, memory and
+// table definitions, global cells —
 // evaluate globals and segments, build the exports object, apply active segments, and run
 // the start function. A trap in a segment or the start function throws RuntimeError.
 
@@ -61,6 +62,9 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   const state = new InstanceState(module, store, allocate(layout.size));
   const { view } = state;
   store.addInstance(state);
+
+  // The ids call_indirect expects: the registry's (type-registry.ts).
+  module.typeIds.forEach((id, typeIndex) => view.setBigUint64(layout.typeId(typeIndex), id, true));
 
   // Imports, in index order within each kind.
   const hostImports = imports.filter((entry) => entry.kind === ExternalKind.Function && entry.exported === undefined).length;

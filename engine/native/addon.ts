@@ -101,6 +101,8 @@ export interface AbiLayout {
   readonly TableDefinition: StructLayout;
   readonly FuncRef: StructLayout;
   readonly HostFunctionContext: StructLayout;
+  readonly ThreadLimits: StructLayout;
+  readonly INTERRUPT_THRESHOLD: bigint;
   readonly WASM_PAGE_BYTES: number;
   readonly WASM_MAX_PAGES: number;
   readonly MEMORY_RESERVATION_BYTES: number;
@@ -116,6 +118,16 @@ export interface AbiLayout {
  * the invoke() that entered them, unchanged.
  */
 export type HostCallHandler = (hostId: number) => void;
+
+/** How this thread's generated code is limited (execution_limits.cc). */
+export interface ExecutionLimitsInfo {
+  /** 'v8': checks read V8's own interrupt word (worker.terminate() stops loops); 'fallback': ours only. */
+  readonly interrupts: 'v8' | 'fallback';
+  /** The lowest stack pointer wasm may use on this thread. */
+  readonly stackLimit: bigint;
+  /** The thread stack's lowest address. */
+  readonly stackLowest: bigint;
+}
 
 /** Size of the scratch slot buffer: 8192 slots of 8 bytes. */
 export const SCRATCH_BYTES = 65536;
@@ -143,6 +155,13 @@ interface NativeAddon {
   invoke(entry: bigint, funcRef: bigint, slotCount: number): number;
   setHostCallHandler(handler: HostCallHandler | null): void;
   readonly scratch: ArrayBuffer;
+  interruptHandle(): number;
+  interruptThread(handle: number): boolean;
+  pushDeadline(milliseconds: number): number;
+  popDeadline(token: number): void;
+  executionLimitsInfo(): ExecutionLimitsInfo;
+  internSignatures(keys: readonly string[]): { ids: BigInt64Array; registration: object };
+  liveSignatureCount(): number;
   abiLayout(): AbiLayout;
   trapCodes(): Record<string, number>;
 }
@@ -317,6 +336,44 @@ export function invoke(entry: bigint, funcRef: bigint, slotCount: number): numbe
 
 export function setHostCallHandler(handler: HostCallHandler | null): void {
   addon().setHostCallHandler(handler);
+}
+
+// ---------------------------------------------------------------- execution limits
+
+/** A number naming this thread for interruptThread(); it can be posted to other threads. */
+export function interruptHandle(): number {
+  return addon().interruptHandle();
+}
+
+/** Interrupts the wasm code running on thread `handle` at its next check; false if the thread is gone. */
+export function interruptThread(handle: number): boolean {
+  return addon().interruptThread(handle);
+}
+
+/** Starts a deadline `milliseconds` from now on this thread; returns the token popDeadline() takes. */
+export function pushDeadline(milliseconds: number): number {
+  return addon().pushDeadline(milliseconds);
+}
+
+/** Ends the innermost deadline (token from pushDeadline). */
+export function popDeadline(token: number): void {
+  addon().popDeadline(token);
+}
+
+export function executionLimitsInfo(): ExecutionLimitsInfo {
+  return addon().executionLimitsInfo();
+}
+
+// ---------------------------------------------------------------- function-type registry
+
+/** Interns signature keys in the process-wide registry; the ids stay valid while `registration` lives. */
+export function internSignatures(keys: readonly string[]): { ids: BigInt64Array; registration: object } {
+  return addon().internSignatures(keys);
+}
+
+/** Distinct signatures registered in the process (for leak tests). */
+export function liveSignatureCount(): number {
+  return addon().liveSignatureCount();
 }
 
 // ---------------------------------------------------------------- ABI self-description

@@ -7,13 +7,16 @@
       'sources': [
         'src/addon.cc',
         'src/compile_binding.cc',
+        'src/execution_limits.cc',
         'src/index_versioning.cc',
         'src/invoke.cc',
         'src/llvm_compiler.cc',
         'src/memory.cc',
         'src/raw_block.cc',
+        'src/runtime_checks.cc',
         'src/signals.cc',
         'src/table.cc',
+        'src/type_registry.cc',
       ],
       'include_dirs': [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FuncRef, HostFunctionContext } from '../runtime/abi.js';
 import { INVOKE_OK, TrapCode } from '../runtime/trap-codes.js';
-import { allocate, compile, createMemory, invoke, scratch, setHostCallHandler, type CompiledCode, type RawBlock } from './addon.js';
+import { allocate, compile, createMemory, invoke, scratch, setHostCallHandler, executionLimitsInfo, type CompiledCode, type RawBlock } from './addon.js';
 
 const slots = {
   u32: new Uint32Array(scratch()),
@@ -17,12 +17,12 @@ const slots = {
 const RUNTIME_DECLARATIONS = `
 declare void @wasm_rt_trap(i32) noreturn cold nounwind
 declare void @wasm_rt_host_call(ptr, ptr)
-@wasm_rt_stack_limit = external global i64
-declare ptr @llvm.frameaddress.p0(i32)
 `;
 
+
 // A trap with the code in slot 0; a load from linear memory (funcref = the MemoryDefinition,
-// slot 0 = the u32 address); an infinite non-tail recursion with the stack-limit prologue.
+// slot 0 = the u32 address); an infinite non-tail recursion, whose stack check the addon's
+// runtime-checks pass inserts.
 const TRAPS_IR = `${RUNTIME_DECLARATIONS}
 define void @trap_with(ptr %funcref, ptr %slots) {
   %code = load i32, ptr %slots
@@ -40,17 +40,7 @@ define void @load_i32(ptr %memory, ptr %slots) {
   ret void
 }
 
-define internal i32 @recurse(ptr %vmctx, i32 %n) {
-entry:
-  %frame = call ptr @llvm.frameaddress.p0(i32 0)
-  %sp = ptrtoint ptr %frame to i64
-  %limit = load i64, ptr @wasm_rt_stack_limit
-  %exhausted = icmp ult i64 %sp, %limit
-  br i1 %exhausted, label %trap, label %body
-trap:
-  call void @wasm_rt_trap(i32 ${TrapCode.CallStackExhausted})
-  unreachable
-body:
+define internal i32 @recurse(ptr %vmctx, i32 %n) "wasm-runtime-checks" {
   %n1 = add i32 %n, 1
   %left = call i32 @recurse(ptr %vmctx, i32 %n1)
   %n2 = add i32 %n, 2
@@ -59,9 +49,9 @@ body:
   ret i32 %sum
 }
 
-define void @recurse_entry(ptr %funcref, ptr %slots) {
+define void @recurse_entry(ptr %vmctx, ptr %slots) {
   %n = load i32, ptr %slots
-  %result = call i32 @recurse(ptr null, i32 %n)
+  %result = call i32 @recurse(ptr %vmctx, i32 %n)
   store i32 %result, ptr %slots
   ret void
 }
@@ -296,11 +286,10 @@ describe('host calls', () => {
     // use the thread's whole stack, V8 only its own ~1 MB, so V8 refuses the call.
     const deep = compile(
       `${RUNTIME_DECLARATIONS}
-      define i32 @recurse(ptr %context, i32 %n) {
+      define i32 @recurse(ptr %context, ptr %limits, i32 %n) {
       entry:
-        %frame = call ptr @llvm.frameaddress.p0(i32 0)
-        %sp = ptrtoint ptr %frame to i64
-        %limit = load i64, ptr @wasm_rt_stack_limit
+        %sp = call i64 @llvm.read_register.i64(metadata !0)
+        %limit = load i64, ptr %limits
         %exhausted = icmp ult i64 %sp, %limit
         br i1 %exhausted, label %bottom, label %body
       bottom:
@@ -310,13 +299,16 @@ describe('host calls', () => {
         unreachable
       body:
         %n1 = add i32 %n, 1
-        %left = call i32 @recurse(ptr %context, i32 %n1)
-        %right = call i32 @recurse(ptr %context, i32 %n1)
+        %left = call i32 @recurse(ptr %context, ptr %limits, i32 %n1)
+        %right = call i32 @recurse(ptr %context, ptr %limits, i32 %n1)
         %sum = add i32 %left, %right
         ret i32 %sum
       }
+      declare i64 @llvm.read_register.i64(metadata)
+      !0 = !{!"rsp"}
       define void @entry(ptr %context, ptr %slots) {
-        %result = call i32 @recurse(ptr %context, i32 0)
+        %limits = load ptr, ptr %slots
+        %result = call i32 @recurse(ptr %context, ptr %limits, i32 0)
         store i32 %result, ptr %slots
         ret void
       }`,
@@ -327,6 +319,9 @@ describe('host calls', () => {
     setHostCallHandler(() => {
       calls++;
     });
+    const limit = allocate(8); // this thread's stack limit, where the recursion stops to call JavaScript
+    new BigUint64Array(limit.buffer)[0] = executionLimitsInfo().stackLimit;
+    new BigUint64Array(scratch())[0] = limit.address;
     expect(() => invoke(deep.addresses[0], context.address, 1)).toThrow(RangeError);
     expect(calls).toBe(0);
     setHostCallHandler(() => {

@@ -56,7 +56,8 @@ export const TableDefinition = {
 /**
  * VMFuncRef — what a funcref value points at, and what a function import slot holds.
  *   code:   native entry point with the wasm calling convention of its type (below).
- *   typeId: canonical signature id (canonicalTypeId()), compared by call_indirect.
+ *   typeId: the function type's id in the process-wide type registry (type-registry.ts;
+ *           exact structural identity, never a hash), compared by call_indirect.
  *   vmctx:  first argument to pass to `code`: the defining instance's vmctx, or for a host
  *           (JavaScript) function the address of its HostFunctionContext.
  */
@@ -81,6 +82,27 @@ export const HostFunctionContext = {
   paramSlots: 8,
   resultSlots: 16,
 } as const;
+
+/**
+ * ThreadLimits — owned by the native addon, one per thread that runs wasm: an initial-exec
+ * thread-local variable (engine/native/src/execution_limits.cc), at the same offset from
+ * the thread pointer on every thread, which generated code reads %fs-relative.
+ *   stackLimit:    the lowest stack pointer wasm frames may use on this thread.
+ *   interruptWord: address of a word that is above INTERRUPT_THRESHOLD when the running
+ *                  code must stop at its next check (V8's JavaScript stack limit of the
+ *                  thread's isolate, which V8 sets to interrupt, or a word of our own).
+ * Generated code checks both at the entry of functions that call, and the interrupt word
+ * at the head of every loop; failed checks call wasm_rt_check_slow(sp). The checks are
+ * inserted by an LLVM pass of the addon (runtime_checks.cc), not by the translator.
+ */
+export const ThreadLimits = {
+  size: 32,
+  stackLimit: 0,
+  interruptWord: 8,
+} as const;
+
+/** The interrupt word's value is above this while an interrupt is pending. */
+export const INTERRUPT_THRESHOLD = 0xffff_ffff_ffff_0000n;
 
 /** Global cell: 16 bytes, value in the low bytes (i32/f32: 4, i64/f64/ref: 8, v128: 16). */
 export const GLOBAL_CELL_BYTES = 16;
@@ -121,24 +143,18 @@ export const SymbolNames = {
  *   declare i32  @wasm_rt_memory_grow(ptr %memoryDefinition, i32 %deltaPages)   ; old pages or -1
  *   declare i32  @wasm_rt_table_grow(ptr %tableDefinition, i32 %delta, i64 %init) ; old length or -1
  *   declare void @wasm_rt_host_call(ptr %hostContext, ptr %slots)
- *   @wasm_rt_stack_limit = external global i64   ; prologue: trap if frameaddress < limit
+ *   declare void @wasm_rt_check_slow(i64 %sp)   ; failed stack/interrupt check (ThreadLimits)
  */
 export const RuntimeSymbols = {
   trap: 'wasm_rt_trap',
   memoryGrow: 'wasm_rt_memory_grow',
   tableGrow: 'wasm_rt_table_grow',
   hostCall: 'wasm_rt_host_call',
-  stackLimit: 'wasm_rt_stack_limit',
+  checkSlow: 'wasm_rt_check_slow',
 } as const;
 
-/** Canonical signature id: FNV-1a 64 of the signature text, stable across processes (code caches). */
-export function canonicalTypeId(params: readonly string[], results: readonly string[]): bigint {
-  const text = `(${params.join(',')})->(${results.join(',')})`;
-  let hash = 0xcbf29ce484222325n;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= BigInt(text.charCodeAt(i));
-    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  // Never 0, so a zeroed VMFuncRef cannot match any signature.
-  return hash === 0n ? 1n : hash;
-}
+/**
+ * The function attribute that asks the addon's last pass for stack and interrupt checks
+ * (engine/native/src/runtime_checks.h); every wasm function has it, trampolines do not.
+ */
+export const RUNTIME_CHECKS_ATTRIBUTE = '"wasm-runtime-checks"';

@@ -3,7 +3,8 @@
 // optimise, codegen, link) → addresses. A CompiledModule is what every instance of a
 // Module shares: the decoded module, its vmctx layout, the JIT code (kept alive by the
 // CompiledModule, which every instance and exported function reaches), the addresses of
-// escaping functions and trampolines, canonical type ids and the data segments' bytes.
+// escaping functions and trampolines, registry ids of its function types and the data
+// segments' bytes.
 //
 // Function bodies are validated inside the IR-emit loop (one pass, as Wasmtime's
 // func_translator), so the "decode+validate" timing covers the sections and module-level
@@ -16,9 +17,8 @@ import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
-import { valueTypeNames } from '../translate/ir-types.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
-import { canonicalTypeId } from './abi.js';
+import { registerTypes } from './type-registry.js';
 import { VmctxLayout } from './vmctx-layout.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
@@ -60,8 +60,10 @@ export interface CompiledModule {
   readonly entryTrampolines: ReadonlyMap<number, bigint>;
   /** Host trampoline (wasm → JS) per type index of imported functions. */
   readonly hostTrampolines: ReadonlyMap<number, bigint>;
-  /** Canonical signature id per type index (abi.ts canonicalTypeId). */
+  /** Registry id per type index (type-registry.ts); valid while this CompiledModule lives. */
   readonly typeIds: readonly bigint[];
+  /** Keeps the registry references of typeIds. */
+  readonly typeRegistration: object;
   /** DATA_COPY_SYMBOL's address, when the module has active data segments. */
   readonly dataCopy: bigint | undefined;
   readonly timings: ModuleCompileTimings;
@@ -161,7 +163,7 @@ function assemble(
   for (const [typeIndex, symbol] of translation.entrySymbols) entryTrampolines.set(typeIndex, lookup(symbol));
   const hostTrampolines = new Map<number, bigint>();
   for (const [typeIndex, symbol] of translation.hostSymbols) hostTrampolines.set(typeIndex, lookup(symbol));
-  const typeIds = info.types.map((type) => canonicalTypeId(valueTypeNames(type.params), valueTypeNames(type.results)));
+  const types = registerTypes(info.types);
   return {
     info,
     layout: new VmctxLayout(info),
@@ -171,7 +173,8 @@ function assemble(
     functionCode,
     entryTrampolines,
     hostTrampolines,
-    typeIds,
+    typeIds: types.ids,
+    typeRegistration: types.registration,
     dataCopy: addressOf.get(DATA_COPY_SYMBOL),
     timings: {
       decodeValidateMs: translation.decodeValidateMs,

@@ -15,6 +15,10 @@ export const TrapCode = {
   IndirectCallTypeMismatch: 9,
   CallStackExhausted: 10,
   NullReference: 11,
+  /** Not a trap of the spec: the call was interrupted (interruptThread, worker.terminate()). */
+  Interrupted: 12,
+  /** Not a trap of the spec: a deadline set with withDeadline() passed while wasm ran. */
+  DeadlineExceeded: 13,
 } as const;
 export type TrapCode = (typeof TrapCode)[keyof typeof TrapCode];
 
@@ -30,6 +34,8 @@ export const TRAP_MESSAGES: Readonly<Record<TrapCode, string>> = {
   [TrapCode.IndirectCallTypeMismatch]: 'indirect call type mismatch',
   [TrapCode.CallStackExhausted]: 'call stack exhausted',
   [TrapCode.NullReference]: 'null reference',
+  [TrapCode.Interrupted]: 'interrupted',
+  [TrapCode.DeadlineExceeded]: 'interrupted: deadline exceeded',
 };
 
 /**

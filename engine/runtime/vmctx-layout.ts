@@ -3,6 +3,8 @@
 // translator's runtime environment (engine/translate/) reads fields at these offsets and
 // the instance builder (engine/runtime/) writes them. The native addon never reads it.
 //
+//   [typeIds]         typeCount × 8       registry id of each function type (type-registry.ts),
+//                                         what call_indirect compares the callee's with
 //   [memories]        memoryCount × 8     address of each memory's MemoryDefinition
 //   [tables]          tableCount × 8      address of each table's TableDefinition
 //   [importedGlobals] importedGlobals × 8 address of the imported global's 16-byte cell
@@ -25,6 +27,7 @@ export const SEGMENT_DESCRIPTOR_BYTES = 16;
 export const SegmentDescriptor = { address: 0, length: 8 } as const;
 
 export class VmctxLayout {
+  readonly typeIdsOffset: number;
   readonly memoriesOffset: number;
   readonly tablesOffset: number;
   readonly importedGlobalsOffset: number;
@@ -36,8 +39,10 @@ export class VmctxLayout {
 
   private readonly importedGlobalCount: number;
 
-  constructor(module: Pick<ModuleInfo, 'memories' | 'tables' | 'globals' | 'importedGlobalCount' | 'functionTypeIndices' | 'data' | 'elements'>) {
+  constructor(module: Pick<ModuleInfo, 'types' | 'memories' | 'tables' | 'globals' | 'importedGlobalCount' | 'functionTypeIndices' | 'data' | 'elements'>) {
     let offset = 0;
+    this.typeIdsOffset = offset;
+    offset += module.types.length * 8;
     this.memoriesOffset = offset;
     offset += module.memories.length * 8;
     this.tablesOffset = offset;
@@ -55,6 +60,11 @@ export class VmctxLayout {
     offset += module.elements.length * SEGMENT_DESCRIPTOR_BYTES;
     this.size = Math.max(align(offset, 16), 16);
     this.importedGlobalCount = module.importedGlobalCount;
+  }
+
+  /** Field holding the registry id of function type `typeIndex`. */
+  typeId(typeIndex: number): number {
+    return this.typeIdsOffset + typeIndex * 8;
   }
 
   /** Field holding the address of memory `index`'s MemoryDefinition. */

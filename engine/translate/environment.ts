@@ -88,6 +88,12 @@ export interface FunctionEnvironment {
    * block with TrapCode.CallStackExhausted), or undefined for no check.
    */
   stackExhaustedCondition(builder: FunctionBuilder): string | undefined;
+  /**
+   * Function attributes for the `define` line of function `functionIndex` (LLVM IR text,
+   * e.g. `"wasm-runtime-checks"`), or undefined for none. Our runtime uses one to have its
+   * back end insert stack and interrupt checks after optimisation.
+   */
+  functionAttributes?(functionIndex: number): string | undefined;
 }
 
 export interface ModuleEnvironment {

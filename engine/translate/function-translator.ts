@@ -227,8 +227,9 @@ export class FunctionTranslator {
     const params = signature.params;
     for (let i = 0; i < params.length; i++) parameters += `, ${LLVM_TYPE[params[i]]} %p${i}`;
     const symbol = moduleEnvironment.functionSymbol(functionIndex);
+    const attributes = this.environment.functionAttributes?.(functionIndex);
     const text = this.output.definitionText;
-    text.write(`define ${linkage}${signature.returnType} @${symbol}(${parameters}) {\nentry:\n`);
+    text.write(`define ${linkage}${signature.returnType} @${symbol}(${parameters})${attributes ? ` ${attributes}` : ''} {\nentry:\n`);
     text.append(builder.prologue);
     text.write(terminator);
     text.write('\n');

@@ -95,7 +95,7 @@ export function returnTypeOf(results: readonly ValType[]): string {
   return `{ ${results.map(llvmType).join(', ')} }`;
 }
 
-/** The signature as text for canonicalTypeId (abi.ts): value-type names. */
+/** Value-type names, as in the text format. */
 export function valueTypeNames(types: readonly ValType[]): string[] {
   return types.map((type) => {
     switch (type) {

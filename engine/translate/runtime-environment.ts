@@ -3,8 +3,10 @@
 // globals, functions and segments in an instance's vmctx (engine/runtime/vmctx-layout.ts),
 // how it reads the runtime's structures (engine/runtime/abi.ts: MemoryDefinition,
 // TableDefinition, FuncRef), which runtime entry points it calls (wasm_rt_trap,
-// wasm_rt_memory_grow, wasm_rt_table_grow, the stack limit) and which trampolines the
-// module gets (trampolines.ts).
+// wasm_rt_memory_grow, wasm_rt_table_grow) and which trampolines the module gets
+// (trampolines.ts). Stack-limit and interrupt checks are not written here: every function
+// gets the attribute that asks the addon's last LLVM pass to insert them where the
+// optimised code needs them (abi.ts ThreadLimits, engine/native/src/runtime_checks.cc).
 //
 // Loads of values that never change after instantiation (definition pointers, memory base,
 // imported-global cell pointers, immutable globals, FuncRef fields) are !invariant.load, so
@@ -12,14 +14,14 @@
 // the entry block.
 
 import { ExternalKind, type ModuleInfo } from '../binary/module-info.js';
-import { FuncRef, MemoryDefinition, RuntimeSymbols, SymbolNames, TableDefinition, canonicalTypeId } from '../runtime/abi.js';
+import { FuncRef, MemoryDefinition, RUNTIME_CHECKS_ATTRIBUTE, RuntimeSymbols, SymbolNames, TableDefinition } from '../runtime/abi.js';
 import { TrapCode } from '../runtime/trap-codes.js';
 import { SegmentDescriptor, VmctxLayout } from '../runtime/vmctx-layout.js';
 import { collectDeclaredFunctionReferences } from '../validate/function-validator.js';
 import type { Callee, EnvironmentSymbols, FunctionEnvironment, ModuleEnvironment, SegmentView } from './environment.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { MD_EMPTY, TBAA_FUNCREF, TBAA_GLOBAL, TBAA_TABLE_ELEMENT, TBAA_VMCTX, type IrModuleBuilder } from './ir-module.js';
-import { LLVM_TYPE, VALUE_BYTES, signatureOf, valueTypeNames } from './ir-types.js';
+import { LLVM_TYPE, VALUE_BYTES, signatureOf } from './ir-types.js';
 import { emitEntryTrampoline, emitHostTrampoline } from './trampolines.js';
 
 const INVARIANT = `!invariant.load ${MD_EMPTY}`;
@@ -43,7 +45,6 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   readonly escaping: Uint8Array;
   private readonly allFunctionsExternal: boolean;
   private readonly symbolPrefix: string;
-  private readonly typeIds: string[] = [];
 
   // Per-function caches of entry-block values.
   private memoryDefinitions: string[] = [];
@@ -80,7 +81,6 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     output.declare(RuntimeSymbols.trap, `declare void @${RuntimeSymbols.trap}(i32) noreturn cold nounwind`);
     output.declare(RuntimeSymbols.memoryGrow, `declare i32 @${RuntimeSymbols.memoryGrow}(ptr, i32)`);
     output.declare(RuntimeSymbols.tableGrow, `declare i32 @${RuntimeSymbols.tableGrow}(ptr, i32, i64)`);
-    output.declare(RuntimeSymbols.stackLimit, `@${RuntimeSymbols.stackLimit} = external global i64`);
   }
 
   finishModule(output: IrModuleBuilder): EnvironmentSymbols {
@@ -236,17 +236,6 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     return this.calleeOf(builder, this.vmctxField(builder, this.layout.funcRef(functionIndex)));
   }
 
-  /** Signed decimal text of type `typeIndex`'s canonical id (abi.ts canonicalTypeId). */
-  private typeId(typeIndex: number): string {
-    let id = this.typeIds[typeIndex];
-    if (id === undefined) {
-      const type = this.module.types[typeIndex];
-      id = BigInt.asIntN(64, canonicalTypeId(valueTypeNames(type.params), valueTypeNames(type.results))).toString();
-      this.typeIds[typeIndex] = id;
-    }
-    return id;
-  }
-
   indirectCallee(builder: FunctionBuilder, tableIndex: number, typeIndex: number, elementIndex: string): Callee {
     const index = builder.assign(`zext i32 ${elementIndex} to i64`);
     const length = this.tableLength(builder, tableIndex);
@@ -257,7 +246,10 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     builder.trapIf(builder.assign(`icmp eq ptr ${funcRef}, null`), TrapCode.UninitializedElement);
     const typeIdField = builder.assign(`getelementptr inbounds i8, ptr ${funcRef}, i64 ${FuncRef.typeId}`);
     const typeId = builder.assign(`load i64, ptr ${typeIdField}, align 8, !tbaa ${TBAA_FUNCREF}, ${INVARIANT}`);
-    builder.trapIf(builder.assign(`icmp ne i64 ${typeId}, ${this.typeId(typeIndex)}`), TrapCode.IndirectCallTypeMismatch);
+    // The expected id is the registry's (type-registry.ts), written into the vmctx at instantiation.
+    const expectedField = this.vmctxField(builder, this.layout.typeId(typeIndex));
+    const expected = builder.assign(`load i64, ptr ${expectedField}, align 8, !tbaa ${TBAA_VMCTX}, ${INVARIANT}`);
+    builder.trapIf(builder.assign(`icmp ne i64 ${typeId}, ${expected}`), TrapCode.IndirectCallTypeMismatch);
     return this.calleeOf(builder, funcRef);
   }
 
@@ -298,10 +290,11 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     builder.emit(`call void @${RuntimeSymbols.trap}(i32 ${code})`);
   }
 
-  stackExhaustedCondition(builder: FunctionBuilder): string {
-    const frame = builder.assignInPrologue('call ptr @llvm.frameaddress.p0(i32 0)');
-    const address = builder.assignInPrologue(`ptrtoint ptr ${frame} to i64`);
-    const limit = builder.assignInPrologue(`load i64, ptr @${RuntimeSymbols.stackLimit}, align 8, !tbaa ${TBAA_VMCTX}`);
-    return builder.assignInPrologue(`icmp ult i64 ${address}, ${limit}`);
+  stackExhaustedCondition(): undefined {
+    return undefined; // the addon's runtime-checks pass inserts the check (functionAttributes)
+  }
+
+  functionAttributes(): string {
+    return RUNTIME_CHECKS_ATTRIBUTE;
   }
 }

@@ -42,6 +42,29 @@ struct FuncRef {
   void* vmctx;
 };
 
+/**
+ * ThreadLimits (abi.ts ThreadLimits): one per thread, an initial-exec thread-local variable
+ * of the addon, so at the same offset from the thread pointer on every thread: generated
+ * code reads it as %fs:(ThreadLimitsTlsOffset() + field) (runtime_checks.cc).
+ */
+struct ThreadLimits {
+  /** Entry checks: the lowest stack pointer wasm frames may use on this thread. */
+  uint64_t stackLimit;
+  /**
+   * Entry and back-edge checks: interrupted when *interruptWord > kInterruptThreshold as an
+   * unsigned value. Points at V8's JavaScript stack limit for this isolate, which V8 sets to
+   * 0xffff'ffff'ffff'fffe to interrupt, or at `fallbackWord` (execution_limits.cc).
+   */
+  const uint64_t* interruptWord;
+  uint64_t fallbackWord;
+  uint64_t reserved;
+};
+
+/** The interrupt word's value is above this when an interrupt is pending (cmp with a sign-extended imm32). */
+constexpr uint64_t kInterruptThreshold = 0xffffffffffff0000ull;
+/** The offset of the calling thread's ThreadLimits from its thread pointer (%fs:0): the same on every thread. */
+int64_t ThreadLimitsTlsOffset();
+
 /** HostFunctionContext (abi.ts): the vmctx of a JavaScript function imported into wasm. */
 struct HostFunctionContext {
   uint64_t hostId;
@@ -54,6 +77,8 @@ static_assert(offsetof(MemoryDefinition, byteLength) == 8, "abi.ts MemoryDefinit
 static_assert(sizeof(TableDefinition) == 32, "abi.ts TableDefinition.size");
 static_assert(sizeof(FuncRef) == 24, "abi.ts FuncRef.size");
 static_assert(sizeof(HostFunctionContext) == 24, "abi.ts HostFunctionContext.size");
+static_assert(sizeof(ThreadLimits) == 32, "abi.ts ThreadLimits.size");
+static_assert(offsetof(ThreadLimits, interruptWord) == 8, "abi.ts ThreadLimits.interruptWord");
 
 /** The entry-trampoline convention: void @wasm_entry_<type>(ptr %funcref, ptr %slots). */
 using EntryTrampoline = void (*)(void* funcRef, uint64_t* slots);
@@ -67,6 +92,6 @@ extern "C" {
 int32_t wasm_rt_memory_grow(wasm_native::MemoryDefinition* memory, int32_t deltaPages);
 int32_t wasm_rt_table_grow(wasm_native::TableDefinition* table, int32_t delta, int64_t init);
 void wasm_rt_host_call(const wasm_native::HostFunctionContext* context, uint64_t* slots);
-/** Generated prologues trap with CallStackExhausted when llvm.frameaddress(0) < this. */
-extern uint64_t wasm_rt_stack_limit;
+/** The slow path of the entry and back-edge checks (execution_limits.h). */
+void wasm_rt_check_slow(uint64_t stackPointer);
 }

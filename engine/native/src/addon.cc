@@ -1,7 +1,9 @@
 // The wasm_llvm_native addon: module initialisation, and the ABI self-description that
 // engine/native/abi.test.ts compares with engine/runtime/abi.ts and trap-codes.ts.
 // Each concern lives in its own file: llvm_compiler.cc + compile_binding.cc (LLVM, ORC),
-// memory.cc, table.cc, raw_block.cc, invoke.cc (calls, traps), signals.cc (faults).
+// memory.cc, table.cc, raw_block.cc, invoke.cc (calls, traps), signals.cc (faults),
+// execution_limits.cc (stack limit, interrupts), type_registry.cc (call_indirect type ids),
+// runtime_checks.cc (the LLVM pass that inserts the stack and interrupt checks).
 // The typed JavaScript surface is engine/native/addon.ts.
 
 #include <napi.h>
@@ -11,12 +13,14 @@
 #include "abi.h"
 #include "addon_data.h"
 #include "compile_binding.h"
+#include "execution_limits.h"
 #include "invoke.h"
 #include "memory.h"
 #include "raw_block.h"
 #include "signals.h"
 #include "table.h"
 #include "trap_codes.h"
+#include "type_registry.h"
 
 namespace wasm_native {
 namespace {
@@ -43,6 +47,10 @@ Napi::Value AbiLayout(const Napi::CallbackInfo& info) {
                                      {"code", offsetof(FuncRef, code)},
                                      {"typeId", offsetof(FuncRef, typeId)},
                                      {"vmctx", offsetof(FuncRef, vmctx)}}));
+  layout.Set("ThreadLimits", Layout(env, {{"size", sizeof(ThreadLimits)},
+                                          {"stackLimit", offsetof(ThreadLimits, stackLimit)},
+                                          {"interruptWord", offsetof(ThreadLimits, interruptWord)}}));
+  layout.Set("INTERRUPT_THRESHOLD", Napi::BigInt::New(env, kInterruptThreshold));
   layout.Set("HostFunctionContext", Layout(env, {{"size", sizeof(HostFunctionContext)},
                                                  {"hostId", offsetof(HostFunctionContext, hostId)},
                                                  {"paramSlots", offsetof(HostFunctionContext, paramSlots)},
@@ -69,6 +77,7 @@ Napi::Value TrapCodes(const Napi::CallbackInfo& info) {
 
 void DeleteAddonData(Napi::Env env, AddonData* data) {
   if (data->hostCallHandler != nullptr) napi_delete_reference(env, data->hostCallHandler);
+  DestroyThreadExecution(data->execution);
   if (CurrentAddonData() == data) SetCurrentAddonData(nullptr);
   delete data;
 }
@@ -77,12 +86,15 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData(env);
   env.SetInstanceData<AddonData, DeleteAddonData>(data);
   SetCurrentAddonData(data);
+  data->execution = CreateThreadExecution(env);
   InstallSignalHandlers();
   InitCompileBinding(env, exports);
   InitMemoryBinding(env, exports);
   InitTableBinding(env, exports);
   InitRawBlockBinding(env, exports);
   InitInvokeBinding(env, exports);
+  InitExecutionLimitsBinding(env, exports);
+  InitTypeRegistryBinding(env, exports);
   exports.Set("abiLayout", Napi::Function::New(env, AbiLayout, "abiLayout"));
   exports.Set("trapCodes", Napi::Function::New(env, TrapCodes, "trapCodes"));
   return exports;

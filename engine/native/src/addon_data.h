@@ -11,12 +11,16 @@
 
 namespace wasm_native {
 
+struct ThreadExecution;
+
 struct AddonData {
   explicit AddonData(napi_env environment) : env(environment) {}
   napi_env env;
   /** Registered by setHostCallHandler(); strong reference, or nullptr. */
   napi_ref hostCallHandler = nullptr;
   Napi::FunctionReference compiledCodeConstructor;
+  /** This thread's execution limits and interrupt state (execution_limits.cc). */
+  ThreadExecution* execution = nullptr;
   alignas(16) uint64_t scratch[kScratchSlots] = {};
 };
 

@@ -11,9 +11,9 @@
 // it return normally, and a nested invoke made by that JavaScript pushes its own frame, so a
 // JavaScript exception propagates through every level unchanged.
 //
-// Stack exhaustion: generated prologues compare llvm.frameaddress(0) with the global
-// wasm_rt_stack_limit, which the outermost invoke of a thread sets to its real stack's
-// lowest address plus kStackSafetyMargin (room for the trap path, host calls and V8).
+// Stack exhaustion and interruption: generated code checks its thread's ThreadLimits
+// (execution_limits.cc); an interrupt request pending when a host function returns to wasm
+// ends the call there.
 
 #include "invoke.h"
 
@@ -28,51 +28,19 @@
 
 #include "abi.h"
 #include "addon_data.h"
+#include "execution_limits.h"
 #include "signals.h"
 #include "trap_codes.h"
-
-extern "C" {
-uint64_t wasm_rt_stack_limit = 0;
-}
 
 namespace wasm_native {
 namespace {
 
-/** Stack kept free below the wasm frames (trap unwinding, runtime calls, host calls). */
-constexpr uintptr_t kStackSafetyMargin = 256 * 1024;
-/** Stacks reported larger than this (e.g. `ulimit -s unlimited`) are used only this deep. */
-constexpr uintptr_t kMaximumWasmStack = 512ull * 1024 * 1024;
-
 // initial-exec: read by the signal handler, which must not reach __tls_get_addr's allocation.
 __attribute__((tls_model("initial-exec"))) thread_local InvokeFrame* t_innermostInvoke = nullptr;
 thread_local AddonData* t_addonData = nullptr;
-thread_local uintptr_t t_stackLimit = 0;
-/** The stack's lowest usable address, for the fault handler (initial-exec: async-signal-safe). */
-__attribute__((tls_model("initial-exec"))) thread_local uintptr_t t_stackLowest = 0;
-
 [[noreturn]] void Fatal(const char* message) {
   std::fprintf(stderr, "wasm_llvm_native: fatal: %s\n", message);
   std::abort();
-}
-
-uintptr_t ThreadStackLimit() {
-  if (t_stackLimit != 0) return t_stackLimit;
-  uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  uintptr_t lowest = here > kMaximumWasmStack ? here - kMaximumWasmStack : 0;
-  pthread_attr_t attributes;
-  if (pthread_getattr_np(pthread_self(), &attributes) == 0) {
-    void* address = nullptr;
-    size_t size = 0;
-    if (pthread_attr_getstack(&attributes, &address, &size) == 0) {
-      lowest = std::max(lowest, reinterpret_cast<uintptr_t>(address));
-    }
-    pthread_attr_destroy(&attributes);
-  }
-  t_stackLowest = lowest;
-  uintptr_t limit = lowest + kStackSafetyMargin;
-  // A stack with less than the margin left: every wasm call traps, rather than crashing.
-  t_stackLimit = std::min(limit, here);
-  return t_stackLimit;
 }
 
 /** sigsetjmp and the call in a frame of their own that stays live until a trap unwinds. */
@@ -93,10 +61,9 @@ __attribute__((noinline)) int RunInvoke(AddonData* addon, EntryTrampoline entry,
   InvokeFrame frame;
   frame.previous = t_innermostInvoke;
   frame.inHostCall = false;
-  if (frame.previous == nullptr) {
-    EnsureSignalStack();
-    wasm_rt_stack_limit = ThreadStackLimit();
-  }
+  if (frame.previous == nullptr) EnsureSignalStack();
+  int32_t refused = CheckBeforeEntry(frame.previous == nullptr);
+  if (refused != 0) return refused;
   t_innermostInvoke = &frame;
   int code = CallGuarded(&frame, entry, funcRef, slots);
   t_innermostInvoke = frame.previous;
@@ -187,17 +154,6 @@ __attribute__((noinline)) bool CallHostHandler(AddonData* addon, uint64_t hostId
 
 InvokeFrame* InnermostInvokeFrame() { return t_innermostInvoke; }
 
-bool IsStackOverflowAddress(uintptr_t address) {
-  // A wasm frame larger than kStackSafetyMargin (e.g. tens of thousands of locals) can pass
-  // the prologue's limit check and still run off the stack: its first access lands below the
-  // limit or past the stack's end. Anything from 1 GiB past the end up to the limit counts.
-  uintptr_t lowest = t_stackLowest;
-  if (lowest == 0) return false;
-  constexpr uintptr_t kBeyondEnd = uintptr_t{1} << 30;
-  uintptr_t from = lowest > kBeyondEnd ? lowest - kBeyondEnd : 0;
-  return address >= from && address < lowest + kStackSafetyMargin;
-}
-
 AddonData* CurrentAddonData() { return t_addonData; }
 void SetCurrentAddonData(AddonData* data) { t_addonData = data; }
 
@@ -234,5 +190,8 @@ extern "C" void wasm_rt_host_call(const wasm_native::HostFunctionContext* contex
   bool threw = wasm_native::CallHostHandler(addon, context->hostId);
   frame->inHostCall = false;
   if (threw) siglongjmp(frame->jump, wasm_native::kInvokeHostException);
+  // An interruptThread() request or a deadline that the JavaScript function ran into.
+  int32_t interrupted = wasm_native::TakePendingInterrupt();
+  if (interrupted != 0) siglongjmp(frame->jump, interrupted);
   std::memcpy(slots, addon->scratch, resultSlots * wasm_native::kSlotBytes);
 }

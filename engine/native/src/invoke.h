@@ -20,9 +20,6 @@ struct InvokeFrame {
 /** Async-signal-safe (initial-exec TLS): the innermost invoke of the calling thread, or nullptr. */
 InvokeFrame* InnermostInvokeFrame();
 
-/** Async-signal-safe: whether a fault at `address` is wasm code running off this thread's stack. */
-bool IsStackOverflowAddress(uintptr_t address);
-
 /** Exports invoke, setHostCallHandler, scratch. */
 void InitInvokeBinding(Napi::Env env, Napi::Object exports);
 

@@ -1,5 +1,6 @@
 // LLVM back end: LLVM IR text → verified Module → new-pass-manager pipeline (O0..O3, with
-// our loop versioning on 32-bit indices at O2/O3: index_versioning.cc) →
+// our loop versioning on 32-bit indices at O2/O3: index_versioning.cc, and at every level
+// the stack and interrupt checks of runtime_checks.cc, last) →
 // object file for the host CPU (all its features) or generic x86-64 → linked by the one
 // process-wide ORC LLJIT (JITLink) into a JITDylib of its own, which is removed on release.
 //
@@ -20,7 +21,9 @@
 #include <mutex>
 
 #include "abi.h"
+#include "debug_switches.h"
 #include "index_versioning.h"
+#include "runtime_checks.h"
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
@@ -51,20 +54,13 @@ double MillisecondsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-/**
- * Debugging hooks, read from the environment (documented in docs/RATIONALE.md, "Why a
- * dump hook in the addon?"): WASM_LLVM_DUMP_DIR=<dir> writes each module's optimised IR,
- * assembly and object there; WASM_LLVM_DISABLE=<name>,... turns off our own pipeline
- * choices by name, for before/after measurements: "index-versioning" (the pass),
- * "strided-exits" and "carried-loads" (parts of it), "no-widen" (IndVarSimplify widens
- * induction variables again), "no-gather" (the vectoriser may use gathers and scatters).
- */
-bool DebugDisabled(const char* name) {
-  const char* list = std::getenv("WASM_LLVM_DISABLE");
-  if (!list) return false;
-  std::string names = std::string(",") + list + ",";
-  return names.find(std::string(",") + name + ",") != std::string::npos;
-}
+// Debugging hooks (debug_switches.h; docs/RATIONALE.md, "Why a dump hook in the addon?"):
+// WASM_LLVM_DUMP_DIR=<dir> writes each module's optimised IR, assembly and object there;
+// WASM_LLVM_DISABLE=<name>,... turns off our own pipeline choices by name, for before/after
+// measurements: "index-versioning" (the pass), "strided-exits" and "carried-loads" (parts
+// of it), "no-widen" (IndVarSimplify widens induction variables again), "no-gather" (the
+// vectoriser may use gathers and scatters), and in runtime_checks.cc "loop-polls" and
+// "entry-checks" (measurement only: code without them is not safe to run untrusted).
 
 /** Errors that ORC reports out of band (e.g. "Symbols not found") while this thread links. */
 thread_local std::string t_sessionErrors;
@@ -86,7 +82,6 @@ llvm::Error DefineRuntimeSymbols(Jit& jit) {
   using llvm::orc::ExecutorAddr;
   using llvm::orc::ExecutorSymbolDef;
   const JITSymbolFlags function = JITSymbolFlags::Exported | JITSymbolFlags::Callable;
-  const JITSymbolFlags data = JITSymbolFlags::Exported;
   llvm::orc::SymbolMap symbols;
   auto add = [&](const char* name, void* address, JITSymbolFlags flags) {
     symbols[jit.lljit->mangleAndIntern(name)] = ExecutorSymbolDef(ExecutorAddr::fromPtr(address), flags);
@@ -95,7 +90,7 @@ llvm::Error DefineRuntimeSymbols(Jit& jit) {
   add("wasm_rt_memory_grow", reinterpret_cast<void*>(&wasm_rt_memory_grow), function);
   add("wasm_rt_table_grow", reinterpret_cast<void*>(&wasm_rt_table_grow), function);
   add("wasm_rt_host_call", reinterpret_cast<void*>(&wasm_rt_host_call), function);
-  add("wasm_rt_stack_limit", static_cast<void*>(&wasm_rt_stack_limit), data);
+  add("wasm_rt_check_slow", reinterpret_cast<void*>(&wasm_rt_check_slow), function);
   return jit.runtime->define(llvm::orc::absoluteSymbols(std::move(symbols)));
 }
 
@@ -257,6 +252,8 @@ void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel) 
     case 3: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3); break;
     default: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2); break;
   }
+  // Last, after inlining and vectorisation: stack and interrupt checks where the code ends up.
+  pipeline.addPass(llvm::createModuleToFunctionPassAdaptor(RuntimeChecksPass(ThreadLimitsTlsOffset())));
   pipeline.run(module, modules);
 }
 

@@ -11,8 +11,9 @@
 //
 // Handlers run on a per-thread alternate stack (SA_ONSTACK), so that even a fault caused by
 // running out of stack can be handled: stack exhaustion is caught earlier, by the stack-limit
-// check in generated prologues (invoke.cc), except for a frame larger than the safety margin,
-// whose fault below the limit or past the stack's end becomes TrapCode::CallStackExhausted.
+// check at function entries (execution_limits.cc), except for a frame larger than the safety
+// margin, whose stack probe faults below the limit or past the stack's end: that becomes
+// TrapCode::CallStackExhausted.
 //
 // SA_NODEFER with an empty sa_mask: the kernel then runs the handler with the very signal
 // mask the faulting code had, so leaving the handler by siglongjmp leaves the mask as it was
@@ -27,6 +28,7 @@
 #include <cstdint>
 #include <mutex>
 
+#include "execution_limits.h"
 #include "invoke.h"
 #include "memory.h"
 #include "trap_codes.h"

@@ -19,7 +19,9 @@ namespace wasm_native {
   X(UninitializedElement, 8)       \
   X(IndirectCallTypeMismatch, 9)   \
   X(CallStackExhausted, 10)        \
-  X(NullReference, 11)
+  X(NullReference, 11)             \
+  X(Interrupted, 12)               \
+  X(DeadlineExceeded, 13)
 
 enum class TrapCode : int32_t {
 #define WASM_NATIVE_TRAP_ENUM(name, value) name = value,

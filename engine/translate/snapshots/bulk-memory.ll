@@ -4,9 +4,8 @@ source_filename = "wasm"
 declare void @wasm_rt_trap(i32) noreturn cold nounwind
 declare i32 @wasm_rt_memory_grow(ptr, i32)
 declare i32 @wasm_rt_table_grow(ptr, i32, i64)
-@wasm_rt_stack_limit = external global i64
 
-define i32 @wasm_func_0(ptr %vmctx, i32 %p0, i32 %p1, i32 %p2) {
+define i32 @wasm_func_0(ptr %vmctx, i32 %p0, i32 %p1, i32 %p2) "wasm-runtime-checks" {
 entry:
   %l0 = alloca i32
   store i32 %p0, ptr %l0
@@ -14,70 +13,71 @@ entry:
   store i32 %p1, ptr %l1
   %l2 = alloca i32
   store i32 %p2, ptr %l2
-  %v4 = load ptr, ptr %vmctx, align 8, !tbaa !5, !invariant.load !0, !nonnull !0
-  %v9 = load ptr, ptr %v4, align 8, !tbaa !5, !invariant.load !0, !nonnull !0
+  %v4 = getelementptr inbounds i8, ptr %vmctx, i64 8
+  %v5 = load ptr, ptr %v4, align 8, !tbaa !5, !invariant.load !0, !nonnull !0
+  %v10 = load ptr, ptr %v5, align 8, !tbaa !5, !invariant.load !0, !nonnull !0
   br label %start
 start:
   %v0 = load i32, ptr %l0
   %v1 = load i32, ptr %l2
   %v2 = zext i32 %v1 to i64
   %v3 = zext i32 %v0 to i64
-  %v5 = getelementptr inbounds i8, ptr %v4, i64 8
-  %v6 = load i64, ptr %v5, align 8, !tbaa !5
-  %v7 = add nuw nsw i64 %v3, %v2
-  %v8 = icmp ugt i64 %v7, %v6
-  br i1 %v8, label %trap, label %b0, !prof !12
+  %v6 = getelementptr inbounds i8, ptr %v5, i64 8
+  %v7 = load i64, ptr %v6, align 8, !tbaa !5
+  %v8 = add nuw nsw i64 %v3, %v2
+  %v9 = icmp ugt i64 %v8, %v7
+  br i1 %v9, label %trap, label %b0, !prof !12
 b0:
-  %v10 = getelementptr inbounds i8, ptr %v9, i64 %v3
-  call void @llvm.memset.p0.i64(ptr align 1 %v10, i8 0, i64 %v2, i1 false), !tbaa !3
-  %v11 = load i32, ptr %l0
-  %v12 = load i32, ptr %l1
-  %v13 = load i32, ptr %l2
-  %v14 = zext i32 %v13 to i64
-  %v15 = zext i32 %v12 to i64
-  %v16 = zext i32 %v11 to i64
-  %v17 = getelementptr inbounds i8, ptr %v4, i64 8
-  %v18 = load i64, ptr %v17, align 8, !tbaa !5
-  %v19 = add nuw nsw i64 %v15, %v14
-  %v20 = icmp ugt i64 %v19, %v18
-  %v21 = add nuw nsw i64 %v16, %v14
-  %v22 = icmp ugt i64 %v21, %v18
-  %v23 = or i1 %v20, %v22
-  br i1 %v23, label %trap, label %b1, !prof !12
+  %v11 = getelementptr inbounds i8, ptr %v10, i64 %v3
+  call void @llvm.memset.p0.i64(ptr align 1 %v11, i8 0, i64 %v2, i1 false), !tbaa !3
+  %v12 = load i32, ptr %l0
+  %v13 = load i32, ptr %l1
+  %v14 = load i32, ptr %l2
+  %v15 = zext i32 %v14 to i64
+  %v16 = zext i32 %v13 to i64
+  %v17 = zext i32 %v12 to i64
+  %v18 = getelementptr inbounds i8, ptr %v5, i64 8
+  %v19 = load i64, ptr %v18, align 8, !tbaa !5
+  %v20 = add nuw nsw i64 %v16, %v15
+  %v21 = icmp ugt i64 %v20, %v19
+  %v22 = add nuw nsw i64 %v17, %v15
+  %v23 = icmp ugt i64 %v22, %v19
+  %v24 = or i1 %v21, %v23
+  br i1 %v24, label %trap, label %b1, !prof !12
 b1:
-  %v24 = getelementptr inbounds i8, ptr %v9, i64 %v16
-  %v25 = getelementptr inbounds i8, ptr %v9, i64 %v15
-  call void @llvm.memmove.p0.p0.i64(ptr align 1 %v24, ptr align 1 %v25, i64 %v14, i1 false), !tbaa !3
-  %v26 = load i32, ptr %l0
-  %v27 = zext i32 %v26 to i64
-  %v28 = getelementptr inbounds i8, ptr %vmctx, i64 40
-  %v29 = load ptr, ptr %v28, align 8, !tbaa !5
-  %v30 = getelementptr inbounds i8, ptr %v28, i64 8
-  %v31 = load i64, ptr %v30, align 8, !tbaa !5
-  %v32 = getelementptr inbounds i8, ptr %v4, i64 8
-  %v33 = load i64, ptr %v32, align 8, !tbaa !5
-  %v34 = add nuw nsw i64 1, 2
-  %v35 = icmp ugt i64 %v34, %v31
-  %v36 = add nuw nsw i64 %v27, 2
-  %v37 = icmp ugt i64 %v36, %v33
-  %v38 = or i1 %v35, %v37
-  br i1 %v38, label %trap, label %b2, !prof !12
+  %v25 = getelementptr inbounds i8, ptr %v10, i64 %v17
+  %v26 = getelementptr inbounds i8, ptr %v10, i64 %v16
+  call void @llvm.memmove.p0.p0.i64(ptr align 1 %v25, ptr align 1 %v26, i64 %v15, i1 false), !tbaa !3
+  %v27 = load i32, ptr %l0
+  %v28 = zext i32 %v27 to i64
+  %v29 = getelementptr inbounds i8, ptr %vmctx, i64 40
+  %v30 = load ptr, ptr %v29, align 8, !tbaa !5
+  %v31 = getelementptr inbounds i8, ptr %v29, i64 8
+  %v32 = load i64, ptr %v31, align 8, !tbaa !5
+  %v33 = getelementptr inbounds i8, ptr %v5, i64 8
+  %v34 = load i64, ptr %v33, align 8, !tbaa !5
+  %v35 = add nuw nsw i64 1, 2
+  %v36 = icmp ugt i64 %v35, %v32
+  %v37 = add nuw nsw i64 %v28, 2
+  %v38 = icmp ugt i64 %v37, %v34
+  %v39 = or i1 %v36, %v38
+  br i1 %v39, label %trap, label %b2, !prof !12
 b2:
-  %v39 = getelementptr inbounds i8, ptr %v9, i64 %v27
-  %v40 = getelementptr i8, ptr %v29, i64 1
-  call void @llvm.memcpy.p0.p0.i64(ptr align 1 %v39, ptr align 1 %v40, i64 2, i1 false)
-  %v41 = getelementptr inbounds i8, ptr %vmctx, i64 48
-  store i64 0, ptr %v41, align 8, !tbaa !5
-  %v42 = getelementptr inbounds i8, ptr %v4, i64 8
-  %v43 = load i64, ptr %v42, align 8, !tbaa !5
-  %v44 = lshr i64 %v43, 16
-  %v45 = trunc i64 %v44 to i32
-  %v46 = call i32 @wasm_rt_memory_grow(ptr %v4, i32 1)
-  %v47 = add i32 %v45, %v46
-  ret i32 %v47
+  %v40 = getelementptr inbounds i8, ptr %v10, i64 %v28
+  %v41 = getelementptr i8, ptr %v30, i64 1
+  call void @llvm.memcpy.p0.p0.i64(ptr align 1 %v40, ptr align 1 %v41, i64 2, i1 false)
+  %v42 = getelementptr inbounds i8, ptr %vmctx, i64 48
+  store i64 0, ptr %v42, align 8, !tbaa !5
+  %v43 = getelementptr inbounds i8, ptr %v5, i64 8
+  %v44 = load i64, ptr %v43, align 8, !tbaa !5
+  %v45 = lshr i64 %v44, 16
+  %v46 = trunc i64 %v45 to i32
+  %v47 = call i32 @wasm_rt_memory_grow(ptr %v5, i32 1)
+  %v48 = add i32 %v46, %v47
+  ret i32 %v48
 trap:
-  %v48 = phi i32 [ 5, %start ], [ 5, %b0 ], [ 5, %b1 ]
-  call void @wasm_rt_trap(i32 %v48)
+  %v49 = phi i32 [ 5, %start ], [ 5, %b0 ], [ 5, %b1 ]
+  call void @wasm_rt_trap(i32 %v49)
   unreachable
 }
 

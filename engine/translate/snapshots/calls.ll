@@ -4,10 +4,9 @@ source_filename = "wasm"
 declare void @wasm_rt_trap(i32) noreturn cold nounwind
 declare i32 @wasm_rt_memory_grow(ptr, i32)
 declare i32 @wasm_rt_table_grow(ptr, i32, i64)
-@wasm_rt_stack_limit = external global i64
 declare void @wasm_rt_host_call(ptr, ptr)
 
-define i32 @wasm_func_1(ptr %vmctx, i32 %p0) {
+define i32 @wasm_func_1(ptr %vmctx, i32 %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca i32
   store i32 %p0, ptr %l0
@@ -19,19 +18,16 @@ start:
   ret i32 %v2
 }
 
-define i32 @wasm_func_2(ptr %vmctx, i32 %p0) {
+define i32 @wasm_func_2(ptr %vmctx, i32 %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca i32
   store i32 %p0, ptr %l0
-  %v8 = load ptr, ptr %vmctx, align 8, !tbaa !5, !invariant.load !0, !nonnull !0
-  %v23 = call ptr @llvm.frameaddress.p0(i32 0)
-  %v24 = ptrtoint ptr %v23 to i64
-  %v25 = load i64, ptr @wasm_rt_stack_limit, align 8, !tbaa !5
-  %v26 = icmp ult i64 %v24, %v25
-  br i1 %v26, label %trap, label %start, !prof !12
+  %v8 = getelementptr inbounds i8, ptr %vmctx, i64 16
+  %v9 = load ptr, ptr %v8, align 8, !tbaa !5, !invariant.load !0, !nonnull !0
+  br label %start
 start:
   %v0 = load i32, ptr %l0
-  %v1 = getelementptr inbounds i8, ptr %vmctx, i64 16
+  %v1 = getelementptr inbounds i8, ptr %vmctx, i64 32
   %v2 = load ptr, ptr %v1, align 8, !tbaa !11, !invariant.load !0
   %v3 = getelementptr inbounds i8, ptr %v1, i64 16
   %v4 = load ptr, ptr %v3, align 8, !tbaa !11, !invariant.load !0
@@ -39,30 +35,31 @@ start:
   %v5 = load i32, ptr %l0
   %v6 = notail call i32 @wasm_func_1(ptr %vmctx, i32 %v5)
   %v7 = zext i32 0 to i64
-  %v9 = getelementptr inbounds i8, ptr %v8, i64 8
-  %v10 = load i64, ptr %v9, align 8, !tbaa !5
-  %v11 = icmp uge i64 %v7, %v10
-  br i1 %v11, label %trap, label %b0, !prof !12
+  %v10 = getelementptr inbounds i8, ptr %v9, i64 8
+  %v11 = load i64, ptr %v10, align 8, !tbaa !5
+  %v12 = icmp uge i64 %v7, %v11
+  br i1 %v12, label %trap, label %b0, !prof !12
 b0:
-  %v12 = load ptr, ptr %v8, align 8, !tbaa !5
-  %v13 = getelementptr inbounds ptr, ptr %v12, i64 %v7
-  %v14 = load ptr, ptr %v13, align 8, !tbaa !9
-  %v15 = icmp eq ptr %v14, null
-  br i1 %v15, label %trap, label %b1, !prof !12
+  %v13 = load ptr, ptr %v9, align 8, !tbaa !5
+  %v14 = getelementptr inbounds ptr, ptr %v13, i64 %v7
+  %v15 = load ptr, ptr %v14, align 8, !tbaa !9
+  %v16 = icmp eq ptr %v15, null
+  br i1 %v16, label %trap, label %b1, !prof !12
 b1:
-  %v16 = getelementptr inbounds i8, ptr %v14, i64 8
-  %v17 = load i64, ptr %v16, align 8, !tbaa !11, !invariant.load !0
-  %v18 = icmp ne i64 %v17, 2955699249617343134
-  br i1 %v18, label %trap, label %b2, !prof !12
+  %v17 = getelementptr inbounds i8, ptr %v15, i64 8
+  %v18 = load i64, ptr %v17, align 8, !tbaa !11, !invariant.load !0
+  %v19 = load i64, ptr %vmctx, align 8, !tbaa !5, !invariant.load !0
+  %v20 = icmp ne i64 %v18, %v19
+  br i1 %v20, label %trap, label %b2, !prof !12
 b2:
-  %v19 = load ptr, ptr %v14, align 8, !tbaa !11, !invariant.load !0
-  %v20 = getelementptr inbounds i8, ptr %v14, i64 16
-  %v21 = load ptr, ptr %v20, align 8, !tbaa !11, !invariant.load !0
-  %v22 = notail call i32 %v19(ptr %v21, i32 %v6)
-  ret i32 %v22
+  %v21 = load ptr, ptr %v15, align 8, !tbaa !11, !invariant.load !0
+  %v22 = getelementptr inbounds i8, ptr %v15, i64 16
+  %v23 = load ptr, ptr %v22, align 8, !tbaa !11, !invariant.load !0
+  %v24 = notail call i32 %v21(ptr %v23, i32 %v6)
+  ret i32 %v24
 trap:
-  %v27 = phi i32 [ 7, %start ], [ 8, %b0 ], [ 9, %b1 ], [ 10, %entry ]
-  call void @wasm_rt_trap(i32 %v27)
+  %v25 = phi i32 [ 7, %start ], [ 8, %b0 ], [ 9, %b1 ]
+  call void @wasm_rt_trap(i32 %v25)
   unreachable
 }
 

@@ -4,9 +4,8 @@ source_filename = "wasm"
 declare void @wasm_rt_trap(i32) noreturn cold nounwind
 declare i32 @wasm_rt_memory_grow(ptr, i32)
 declare i32 @wasm_rt_table_grow(ptr, i32, i64)
-@wasm_rt_stack_limit = external global i64
 
-define i64 @wasm_func_0(ptr %vmctx, i32 %p0) {
+define i64 @wasm_func_0(ptr %vmctx, i32 %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca i32
   store i32 %p0, ptr %l0
@@ -24,7 +23,7 @@ b1:
   ret i64 %v2
 }
 
-define { i32, i32 } @wasm_func_1(ptr %vmctx, i32 %p0) {
+define { i32, i32 } @wasm_func_1(ptr %vmctx, i32 %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca i32
   store i32 %p0, ptr %l0
@@ -49,7 +48,7 @@ b1:
   ret { i32, i32 } %v9
 }
 
-define i32 @wasm_func_2(ptr %vmctx, i32 %p0) {
+define i32 @wasm_func_2(ptr %vmctx, i32 %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca i32
   store i32 %p0, ptr %l0

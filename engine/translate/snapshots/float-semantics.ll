@@ -4,9 +4,8 @@ source_filename = "wasm"
 declare void @wasm_rt_trap(i32) noreturn cold nounwind
 declare i32 @wasm_rt_memory_grow(ptr, i32)
 declare i32 @wasm_rt_table_grow(ptr, i32, i64)
-@wasm_rt_stack_limit = external global i64
 
-define float @wasm_func_0(ptr %vmctx, float %p0, float %p1) {
+define float @wasm_func_0(ptr %vmctx, float %p0, float %p1) "wasm-runtime-checks" {
 entry:
   %l0 = alloca float
   store float %p0, ptr %l0
@@ -25,7 +24,7 @@ start:
   ret float %v7
 }
 
-define double @wasm_func_1(ptr %vmctx, double %p0) {
+define double @wasm_func_1(ptr %vmctx, double %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca double
   store double %p0, ptr %l0
@@ -36,7 +35,7 @@ start:
   ret double %v1
 }
 
-define i32 @wasm_func_2(ptr %vmctx, double %p0) {
+define i32 @wasm_func_2(ptr %vmctx, double %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca double
   store double %p0, ptr %l0
@@ -58,7 +57,7 @@ trap:
   unreachable
 }
 
-define i64 @wasm_func_3(ptr %vmctx, float %p0) {
+define i64 @wasm_func_3(ptr %vmctx, float %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca float
   store float %p0, ptr %l0
@@ -69,7 +68,7 @@ start:
   ret i64 %v1
 }
 
-define float @wasm_func_4(ptr %vmctx, float %p0) {
+define float @wasm_func_4(ptr %vmctx, float %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca float
   store float %p0, ptr %l0

@@ -4,9 +4,8 @@ source_filename = "wasm"
 declare void @wasm_rt_trap(i32) noreturn cold nounwind
 declare i32 @wasm_rt_memory_grow(ptr, i32)
 declare i32 @wasm_rt_table_grow(ptr, i32, i64)
-@wasm_rt_stack_limit = external global i64
 
-define i32 @wasm_func_0(ptr %vmctx, i32 %p0, i32 %p1) {
+define i32 @wasm_func_0(ptr %vmctx, i32 %p0, i32 %p1) "wasm-runtime-checks" {
 entry:
   %l0 = alloca i32
   store i32 %p0, ptr %l0
@@ -32,7 +31,7 @@ trap:
   unreachable
 }
 
-define i64 @wasm_func_1(ptr %vmctx, i64 %p0, i64 %p1) {
+define i64 @wasm_func_1(ptr %vmctx, i64 %p0, i64 %p1) "wasm-runtime-checks" {
 entry:
   %l0 = alloca i64
   store i64 %p0, ptr %l0
@@ -55,7 +54,7 @@ trap:
   unreachable
 }
 
-define i32 @wasm_func_2(ptr %vmctx, i32 %p0) {
+define i32 @wasm_func_2(ptr %vmctx, i32 %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca i32
   store i32 %p0, ptr %l0

@@ -4,9 +4,8 @@ source_filename = "wasm"
 declare void @wasm_rt_trap(i32) noreturn cold nounwind
 declare i32 @wasm_rt_memory_grow(ptr, i32)
 declare i32 @wasm_rt_table_grow(ptr, i32, i64)
-@wasm_rt_stack_limit = external global i64
 
-define i32 @wasm_func_0(ptr %vmctx, i32 %p0) {
+define i32 @wasm_func_0(ptr %vmctx, i32 %p0) "wasm-runtime-checks" {
 entry:
   %l0 = alloca i32
   store i32 %p0, ptr %l0
@@ -14,8 +13,9 @@ entry:
   store i32 0, ptr %l1
   %l2 = alloca i32
   store i32 0, ptr %l2
-  %v7 = load ptr, ptr %vmctx, align 8, !tbaa !5, !invariant.load !0, !nonnull !0
+  %v7 = getelementptr inbounds i8, ptr %vmctx, i64 8
   %v8 = load ptr, ptr %v7, align 8, !tbaa !5, !invariant.load !0, !nonnull !0
+  %v9 = load ptr, ptr %v8, align 8, !tbaa !5, !invariant.load !0, !nonnull !0
   br label %start
 start:
   br label %b0
@@ -29,21 +29,21 @@ b1:
   %v4 = load i32, ptr %l2
   %v5 = load i32, ptr %l1
   %v6 = shl i32 %v5, 2
-  %v9 = zext i32 %v6 to i64
-  %v10 = add nuw nsw i64 %v9, 16
-  %v11 = getelementptr inbounds i8, ptr %v8, i64 %v10
-  %v12 = load i32, ptr %v11, align 1, !tbaa !3
-  %v13 = add i32 %v4, %v12
-  store i32 %v13, ptr %l2
-  %v14 = load i32, ptr %l1
-  %v15 = add i32 %v14, 1
-  store i32 %v15, ptr %l1
-  %v16 = load i32, ptr %l2
-  call void asm sideeffect "", "r"(i32 %v16) nounwind memory(inaccessiblemem: readwrite)
+  %v10 = zext i32 %v6 to i64
+  %v11 = add nuw nsw i64 %v10, 16
+  %v12 = getelementptr inbounds i8, ptr %v9, i64 %v11
+  %v13 = load i32, ptr %v12, align 1, !tbaa !3
+  %v14 = add i32 %v4, %v13
+  store i32 %v14, ptr %l2
+  %v15 = load i32, ptr %l1
+  %v16 = add i32 %v15, 1
+  store i32 %v16, ptr %l1
+  %v17 = load i32, ptr %l2
+  call void asm sideeffect "", "r"(i32 %v17) nounwind memory(inaccessiblemem: readwrite)
   br label %b0
 b2:
-  %v17 = load i32, ptr %l2
-  ret i32 %v17
+  %v18 = load i32, ptr %l2
+  ret i32 %v18
 }
 
 define void @wasm_entry_0(ptr %funcref, ptr %slots) {

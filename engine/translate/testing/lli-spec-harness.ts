@@ -12,13 +12,14 @@ import { basename, join } from 'node:path';
 import { decodeModule } from '../../binary/decode-module.js';
 import { ExternalKind, type ConstantExpression, type ModuleInfo } from '../../binary/module-info.js';
 import { Op } from '../../opcodes.js';
-import { FuncRef, canonicalTypeId } from '../../runtime/abi.js';
+import { FuncRef } from '../../runtime/abi.js';
 import { TRAP_MESSAGES, type TrapCode } from '../../runtime/trap-codes.js';
 import type { VmctxLayout } from '../../runtime/vmctx-layout.js';
 import { validateModuleStructure } from '../../validate/module-validator.js';
 import { ValType, valTypeName } from '../../value-types.js';
 import { IrModuleBuilder } from '../ir-module.js';
-import { LLVM_TYPE, returnTypeOf, valueTypeNames } from '../ir-types.js';
+import { LLVM_TYPE, returnTypeOf } from '../ir-types.js';
+import { signatureKey } from '../../runtime/type-registry.js';
 import { ModuleTranslator } from '../module-translator.js';
 import { RuntimeEnvironment } from '../runtime-environment.js';
 import { runTool, runToolAsync } from './llvm-tools.js';
@@ -36,12 +37,17 @@ const C_HARNESS = `
 typedef struct { uint8_t *base; uint64_t byteLength, maxByteLength, reserved; } MemoryDefinition;
 typedef struct { uint64_t *elements; uint64_t length, maximum, reserved; } TableDefinition;
 static sigjmp_buf trap_target;
-int64_t wasm_rt_stack_limit = 0;
+static uintptr_t stack_top;
 void wasm_rt_trap(int32_t code) { siglongjmp(trap_target, code); }
 void wasm_rt_host_call(uint64_t *context, uint64_t *slots) {
   printf("host %llu %llu\\n", (unsigned long long)context[0], (unsigned long long)(context[1] ? slots[0] : 0));
 }
-static void on_fault(int signal, siginfo_t *info, void *context) { siglongjmp(trap_target, 5); }
+/* No stack checks under lli (the addon's last pass inserts them): a fault on the stack, below
+   harness_start's frame, is exhaustion; any other is a memory access out of bounds. */
+static void on_fault(int signal, siginfo_t *info, void *context) {
+  uintptr_t address = (uintptr_t)info->si_addr;
+  siglongjmp(trap_target, address < stack_top && address > stack_top - (1ull << 30) ? 10 : 5);
+}
 void *make_memory(uint32_t pages, uint32_t maxPages) {
   MemoryDefinition *d = calloc(1, sizeof *d);
   d->base = mmap(NULL, (8ull << 30) + 65536, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -93,7 +99,7 @@ void harness_start(void) {
   action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   sigaction(SIGSEGV, &action, NULL);
   sigaction(SIGBUS, &action, NULL);
-  wasm_rt_stack_limit = (int64_t)(uintptr_t)__builtin_frame_address(0) - (3 << 20);
+  stack_top = (uintptr_t)__builtin_frame_address(0);
 }
 void run_case(int32_t id, void (*body)(void)) {
   int code = sigsetjmp(trap_target, 1);
@@ -166,6 +172,18 @@ function constantExpressionText(prefix: string, layout: VmctxLayout, expression:
   }
 }
 
+/** Type ids as the runtime's registry hands them out (type-registry.ts), for every module of the harness process. */
+const harnessTypeIds = new Map<string, number>();
+function harnessTypeId(module: ModuleInfo, typeIndex: number): number {
+  const key = signatureKey(module.types[typeIndex]);
+  let id = harnessTypeIds.get(key);
+  if (id === undefined) {
+    id = harnessTypeIds.size + 1;
+    harnessTypeIds.set(key, id);
+  }
+  return id;
+}
+
 function bytesText(bytes: Uint8Array): string {
   let text = '';
   for (const byte of bytes) text += byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c ? String.fromCharCode(byte) : `\\${byte.toString(16).padStart(2, '0')}`;
@@ -188,6 +206,9 @@ function instanceInit(
   const lines = [`define internal i32 @${prefix}init() {`, 'entry:'];
   let counter = 0;
   const value = (): string => `%i${counter++}`;
+  module.types.forEach((_, typeIndex) => {
+    lines.push(`  store i64 ${harnessTypeId(module, typeIndex)}, ptr ${vmctxField(prefix, layout.typeId(typeIndex))}`);
+  });
   module.memories.forEach((memory, i) => {
     const definition = value();
     lines.push(`  ${definition} = call ptr @make_memory(i32 ${memory.min}, i32 ${memory.max ?? 65536})`);
@@ -207,7 +228,7 @@ function instanceInit(
     if (!imported && !environment.isFunctionExternal(f)) continue;
     const typeIndex = module.functionTypeIndices[f];
     const type = module.types[typeIndex];
-    const id = BigInt.asIntN(64, canonicalTypeId(valueTypeNames(type.params), valueTypeNames(type.results))).toString();
+    const id = harnessTypeId(module, typeIndex);
     const base = layout.funcRef(f);
     let code = `@${environment.functionSymbol(f)}`;
     let vmctx = `@${prefix}vmctx`;

@@ -28,6 +28,8 @@ export const TrapCategory = {
   IndirectCallNullOrMismatch: 'indirect call null or mismatch',
   CallStackExhausted: 'call stack exhausted',
   NullReference: 'null reference',
+  /** Not a trap of the spec; the fuzzers set no deadlines, so seeing one is a difference. */
+  Interrupted: 'interrupted',
 } as const;
 
 /** V8 11.3's trap messages (src/common/message-template.h, kWasmTrap*) by category. */
@@ -57,6 +59,8 @@ const OUR_TRAP_CATEGORIES: Readonly<Record<TrapCode, string>> = {
   [TrapCode.IndirectCallTypeMismatch]: TrapCategory.IndirectCallNullOrMismatch,
   [TrapCode.CallStackExhausted]: TrapCategory.CallStackExhausted,
   [TrapCode.NullReference]: TrapCategory.NullReference,
+  [TrapCode.Interrupted]: TrapCategory.Interrupted,
+  [TrapCode.DeadlineExceeded]: TrapCategory.Interrupted,
 };
 
 const OUR_MESSAGE_CATEGORIES = new Map<string, string>(

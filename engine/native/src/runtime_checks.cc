@@ -1,0 +1,208 @@
+// Stack and interrupt checks in generated code (runtime_checks.h). For every function with
+// the attribute "wasm-runtime-checks" (abi.h ThreadLimits, execution_limits.cc):
+//
+//   entry (functions that still make calls after optimisation):
+//     %word = load ptr, ptr addrspace(257) (tls + ThreadLimits.interruptWord)  ; %fs:…, invariant
+//     if (rsp < load (tls + ThreadLimits.stackLimit) || load atomic monotonic %word > threshold)
+//       call @wasm_rt_check_slow(rsp)                                           ; cold
+//   head of every cycle (each target of a retreating edge of a depth-first search, so every
+//   cycle has one, irreducible ones included):
+//     if (load atomic monotonic %word > threshold) call @wasm_rt_check_slow(rsp)
+//
+// Why here and not in the translator: emitted before optimisation, the checks would stop
+// the loop vectoriser (it refuses loops with atomic loads and with more than one exit) and
+// be duplicated into callers by inlining; inserted last, they cost one load, compare and
+// branch per iteration of the loop the optimiser produced (per vector iteration when the
+// loop was vectorised or unrolled) and one check per call that remains.
+//
+// The thread's ThreadLimits are an initial-exec thread-local variable of the addon, at the
+// same offset from the thread pointer (%fs) on every thread: generated code reads it as
+// %fs:offset, like compiled C++ does, with no argument to carry (an argument would be
+// removed from internal functions by dead-argument elimination, and a vmctx is not in
+// every function after optimisation either).
+//
+// The stack pointer compared is the one after the prologue allocated the frame, so a
+// large frame is accounted for; leaf functions have no entry check, but every function
+// gets "probe-stack"="inline-asm", so a frame of more than a page touches each page in
+// order and cannot step over the guard page below the stack: the fault handler turns that
+// into CallStackExhausted (signals.cc).
+
+#include "runtime_checks.h"
+
+#include <cstddef>
+
+#include "abi.h"
+#include "debug_switches.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+
+namespace wasm_native {
+namespace {
+
+constexpr const char* kSlowPath = "wasm_rt_check_slow";
+constexpr const char* kTrap = "wasm_rt_trap";
+/** LLVM's x86 address space for %fs-relative addresses. */
+constexpr unsigned kFsAddressSpace = 257;
+
+/** Whether `function` calls anything that may use the stack further (not intrinsics, not the trap). */
+bool MakesCalls(llvm::Function& function) {
+  for (llvm::BasicBlock& block : function) {
+    for (llvm::Instruction& instruction : block) {
+      auto* call = llvm::dyn_cast<llvm::CallBase>(&instruction);
+      if (call == nullptr || call->isInlineAsm()) continue;
+      llvm::Function* callee = call->getCalledFunction();
+      if (callee != nullptr && (callee->isIntrinsic() || callee->getName() == kTrap)) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Targets of retreating edges of a depth-first search from the entry: every cycle contains one. */
+llvm::SmallVector<llvm::BasicBlock*, 8> CycleHeads(llvm::Function& function) {
+  enum : uint8_t { kUnvisited = 0, kOnPath = 1, kDone = 2 };
+  llvm::DenseMap<llvm::BasicBlock*, uint8_t> state;
+  llvm::SmallPtrSet<llvm::BasicBlock*, 8> seen;
+  llvm::SmallVector<llvm::BasicBlock*, 8> heads;
+  llvm::SmallVector<std::pair<llvm::BasicBlock*, unsigned>, 32> path;
+  llvm::BasicBlock* entry = &function.getEntryBlock();
+  state[entry] = kOnPath;
+  path.push_back({entry, 0});
+  while (!path.empty()) {
+    llvm::BasicBlock* block = path.back().first;
+    unsigned next = path.back().second;
+    llvm::Instruction* terminator = block->getTerminator();
+    unsigned successors = terminator != nullptr ? terminator->getNumSuccessors() : 0;
+    if (next == successors) {
+      state[block] = kDone;
+      path.pop_back();
+      continue;
+    }
+    path.back().second = next + 1;
+    llvm::BasicBlock* successor = terminator->getSuccessor(next);
+    uint8_t successorState = state.lookup(successor);
+    if (successorState == kUnvisited) {
+      state[successor] = kOnPath;
+      path.push_back({successor, 0});
+    } else if (successorState == kOnPath && seen.insert(successor).second) {
+      heads.push_back(successor);
+    }
+  }
+  return heads;
+}
+
+/** Static allocas first in the entry block, so that code inserted after them keeps them static. */
+void HoistStaticAllocas(llvm::BasicBlock& entry) {
+  llvm::SmallVector<llvm::AllocaInst*, 16> allocas;
+  for (llvm::Instruction& instruction : entry) {
+    if (auto* alloca = llvm::dyn_cast<llvm::AllocaInst>(&instruction); alloca && alloca->isStaticAlloca()) {
+      allocas.push_back(alloca);
+    }
+  }
+  llvm::Instruction* first = &*entry.getFirstInsertionPt();
+  for (llvm::AllocaInst* alloca : allocas) {
+    if (alloca != first) alloca->moveBefore(first);
+    first = alloca->getNextNode();
+  }
+}
+
+class CheckInserter {
+ public:
+  explicit CheckInserter(llvm::Function& function)
+      : function_(function), context_(function.getContext()), module_(*function.getParent()) {}
+
+  void Run(int64_t tlsOffset, bool entryCheck, llvm::ArrayRef<llvm::BasicBlock*> heads) {
+    tlsOffset_ = tlsOffset;
+    llvm::BasicBlock& entry = function_.getEntryBlock();
+    HoistStaticAllocas(entry);
+    llvm::BasicBlock::iterator point = entry.getFirstInsertionPt();
+    while (llvm::isa<llvm::AllocaInst>(*point)) ++point;
+    llvm::IRBuilder<> builder(&entry, point);
+    LoadLimits(builder);
+    if (entryCheck) {
+      llvm::Value* stackPointer = ReadStackPointer(builder);
+      llvm::LoadInst* stackLimit = builder.CreateAlignedLoad(
+          builder.getInt64Ty(), ThreadLimitsField(offsetof(ThreadLimits, stackLimit)), llvm::Align(8), "stack.limit");
+      stackLimit->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(context_, {}));
+      llvm::Value* exhausted = builder.CreateICmpULT(stackPointer, stackLimit, "stack.exhausted");
+      llvm::Value* failed = builder.CreateOr(exhausted, InterruptPending(builder), "entry.check");
+      InsertSlowPath(failed, &*builder.GetInsertPoint());
+    }
+    for (llvm::BasicBlock* head : heads) {
+      llvm::IRBuilder<> atHead(head, head->getFirstInsertionPt());
+      InsertSlowPath(InterruptPending(atHead), &*atHead.GetInsertPoint());
+    }
+  }
+
+ private:
+  /** `ptr addrspace(257)` (x86 %fs-relative) to the ThreadLimits field at `fieldOffset`. */
+  llvm::Constant* ThreadLimitsField(size_t fieldOffset) {
+    llvm::Type* int64 = llvm::Type::getInt64Ty(context_);
+    return llvm::ConstantExpr::getIntToPtr(llvm::ConstantInt::get(int64, tlsOffset_ + static_cast<int64_t>(fieldOffset)),
+                                           llvm::PointerType::get(context_, kFsAddressSpace));
+  }
+
+  void LoadLimits(llvm::IRBuilder<>& builder) {
+    llvm::MDNode* empty = llvm::MDNode::get(context_, {});
+    llvm::LoadInst* word = builder.CreateAlignedLoad(builder.getPtrTy(), ThreadLimitsField(offsetof(ThreadLimits, interruptWord)),
+                                                     llvm::Align(8), "interrupt.word");
+    word->setMetadata(llvm::LLVMContext::MD_invariant_load, empty);
+    word->setMetadata(llvm::LLVMContext::MD_nonnull, empty);
+    word_ = word;
+  }
+
+  llvm::Value* InterruptPending(llvm::IRBuilder<>& builder) {
+    llvm::LoadInst* value = builder.CreateAlignedLoad(builder.getInt64Ty(), word_, llvm::Align(8), "interrupt");
+    value->setAtomic(llvm::AtomicOrdering::Monotonic);  // written by other threads; never hoisted
+    return builder.CreateICmpUGT(value, builder.getInt64(kInterruptThreshold), "interrupt.pending");
+  }
+
+  llvm::Value* ReadStackPointer(llvm::IRBuilder<>& builder) {
+    llvm::Function* readRegister =
+        llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::read_register, {builder.getInt64Ty()});
+    llvm::Metadata* name = llvm::MDString::get(context_, "rsp");
+    llvm::Value* argument = llvm::MetadataAsValue::get(context_, llvm::MDNode::get(context_, {name}));
+    return builder.CreateCall(readRegister, {argument}, "sp");
+  }
+
+  /** if (condition) wasm_rt_check_slow(rsp), then continue at `before`. */
+  void InsertSlowPath(llvm::Value* condition, llvm::Instruction* before) {
+    llvm::MDNode* unlikely = llvm::MDBuilder(context_).createBranchWeights(1, 1 << 20);
+    llvm::Instruction* slowTerminator = llvm::SplitBlockAndInsertIfThen(condition, before, false, unlikely);
+    slowTerminator->getParent()->setName("runtime.check.slow");
+    llvm::IRBuilder<> slow(slowTerminator);
+    llvm::FunctionCallee callee = module_.getOrInsertFunction(
+        kSlowPath, llvm::FunctionType::get(slow.getVoidTy(), {slow.getInt64Ty()}, false));
+    if (auto* declaration = llvm::dyn_cast<llvm::Function>(callee.getCallee())) declaration->addFnAttr(llvm::Attribute::Cold);
+    slow.CreateCall(callee, {ReadStackPointer(slow)});
+  }
+
+  llvm::Function& function_;
+  llvm::LLVMContext& context_;
+  llvm::Module& module_;
+  int64_t tlsOffset_ = 0;
+  llvm::Value* word_ = nullptr;
+};
+
+}  // namespace
+
+llvm::PreservedAnalyses RuntimeChecksPass::run(llvm::Function& function, llvm::FunctionAnalysisManager&) {
+  if (function.isDeclaration() || !function.hasFnAttribute(kRuntimeChecksAttribute)) {
+    return llvm::PreservedAnalyses::all();
+  }
+  function.addFnAttr("probe-stack", "inline-asm");
+  bool entryCheck = !DebugDisabled("entry-checks") && MakesCalls(function);
+  llvm::SmallVector<llvm::BasicBlock*, 8> heads;
+  if (!DebugDisabled("loop-polls")) heads = CycleHeads(function);
+  if (entryCheck || !heads.empty()) CheckInserter(function).Run(tlsOffset_, entryCheck, heads);
+  return llvm::PreservedAnalyses::none();
+}
+
+}  // namespace wasm_native
