@@ -4,9 +4,11 @@
 //
 //   node dist/engine/test-support/sandbox-child.js type-collision
 //   node dist/engine/test-support/sandbox-child.js exit-with-spinning-worker
+//   WASM_LLVM_DISABLE=v8-interrupts node dist/engine/test-support/sandbox-child.js fallback-interrupts
 
 import { Worker } from 'node:worker_threads';
 import * as ours from '../index.js';
+import { executionLimitsInfo } from '../native/addon.js';
 import { LONG_RUNNING_MODULE, TYPE_COLLISION_IMPORTER, TYPE_COLLISION_MODULE } from './sandbox-modules.js';
 import { wat } from './wat.js';
 
@@ -50,6 +52,29 @@ async function exitWithSpinningWorker(): Promise<never> {
   process.exit(0);
 }
 
+/** With WASM_LLVM_DISABLE=v8-interrupts: our own word still serves interruptThread and deadlines. */
+async function fallbackInterrupts(): Promise<Record<string, string>> {
+  const report: Record<string, string> = { interrupts: executionLimitsInfo().interrupts };
+  const worker = new Worker(new URL('./wasm-worker.js', import.meta.url), {
+    workerData: { text: LONG_RUNNING_MODULE, optLevel: 2, calls: [{ name: 'spin', args: [] }, { name: 'add', args: [2, 3] }] },
+  });
+  const messages: { handle?: number; name?: string; result?: unknown; error?: string; done?: boolean }[] = [];
+  const done = new Promise<void>((resolve) => worker.on('message', (message) => (messages.push(message), message.done && resolve())));
+  while (messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  ours.interruptThread(messages[0].handle!);
+  await done;
+  for (const message of messages) {
+    if (message.name) report[`worker ${message.name}`] = message.error ?? `returned ${String(message.result)}`;
+  }
+  await worker.terminate();
+  const exports = new ours.Instance(new ours.Module(wat(LONG_RUNNING_MODULE), { optLevel: 2 }), { host: { call: () => {} } }).exports as Exports;
+  report['deadline spin'] = outcome(() => ours.withDeadline(30, () => exports.spin()));
+  report['deadline fanout'] = outcome(() => ours.withDeadline(30, () => exports.fanout(60)));
+  report.after = `returned ${String(exports.add(1, 2))}`;
+  return report;
+}
+
 const scenario = process.argv[2];
 switch (scenario) {
   case 'type-collision':
@@ -57,6 +82,9 @@ switch (scenario) {
     break;
   case 'exit-with-spinning-worker':
     await exitWithSpinningWorker();
+    break;
+  case 'fallback-interrupts':
+    console.log(JSON.stringify(await fallbackInterrupts()));
     break;
   default:
     console.error(`unknown scenario ${scenario}`);

@@ -66,6 +66,10 @@ struct ThreadExecution {
   v8::Isolate* isolate = nullptr;
   /** True when limits.interruptWord is V8's jslimit (V8 interrupts are seen). */
   bool v8InterruptWord = false;
+  /** V8's real JavaScript stack limit (below it V8 refuses to run JavaScript), in V8 mode. */
+  const uint64_t* v8RealJsLimit = nullptr;
+  /** When the slow path last tried to run V8's interrupts below V8's stack limit (ns). */
+  int64_t lastAttemptBelowJsLimit = 0;
   /** Registry key, handed to JavaScript as the thread's interrupt handle. */
   uint64_t handle = 0;
   /** A JavaScript function doing nothing: calling it lets V8 handle its interrupts. */
@@ -238,8 +242,26 @@ DeadlineTimer& Timer() {
   return *timer;
 }
 
-/** Calls the no-op JavaScript function; true when it could not run (the thread is terminating). */
+/** How often the slow path retries V8's interrupts while wasm runs below V8's stack limit. */
+constexpr int64_t kRetryBelowJsLimitNanoseconds = 1'000'000;
+
+/**
+ * Calls the no-op JavaScript function, so that V8 handles its pending interrupts; returns
+ * true when the thread is terminating (JavaScript cannot run any more: leave wasm).
+ *
+ * Wasm may run deeper than V8 lets JavaScript run (execution_limits.cc keeps its own, lower
+ * stack limit), and there V8 refuses the call with a RangeError before it looks at its
+ * interrupts: the error is dropped and the interrupts stay pending for a later check, made
+ * at most once a millisecond while so deep. Termination is still seen there, as Node.js
+ * forbids calls into JavaScript first (the call fails with no exception).
+ */
 __attribute__((noinline)) bool RunJavaScriptInterrupts(ThreadExecution* execution) {
+  bool belowJsLimit = reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < *execution->v8RealJsLimit;
+  if (belowJsLimit) {
+    int64_t now = NowNanoseconds();
+    if (now - execution->lastAttemptBelowJsLimit < kRetryBelowJsLimitNanoseconds) return false;
+    execution->lastAttemptBelowJsLimit = now;
+  }
   napi_env env = execution->env;
   napi_handle_scope scope = nullptr;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return true;
@@ -249,8 +271,18 @@ __attribute__((noinline)) bool RunJavaScriptInterrupts(ThreadExecution* executio
   bool failed = napi_get_reference_value(env, execution->interruptPoint, &function) != napi_ok ||
                 function == nullptr || napi_get_undefined(env, &receiver) != napi_ok ||
                 napi_call_function(env, receiver, function, 0, nullptr, &result) != napi_ok;
+  bool terminating = failed;
+  if (failed && belowJsLimit) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) {  // V8's stack overflow RangeError: not an answer to the interrupt
+      napi_value error = nullptr;
+      napi_get_and_clear_last_exception(env, &error);
+      terminating = false;
+    }
+  }
   napi_close_handle_scope(env, scope);
-  return failed;
+  return terminating;
 }
 
 int32_t DeadlineTrap(const ThreadExecution* execution) {
@@ -344,6 +376,7 @@ ThreadExecution* CreateThreadExecution(napi_env env) {
   execution->isolate = v8::Isolate::GetCurrent();
   const uint64_t* word = FindV8InterruptWord(execution->isolate, lowest);
   execution->v8InterruptWord = word != nullptr;
+  if (word != nullptr) execution->v8RealJsLimit = word - (kGuardJsLimit - kGuardRealJsLimit);
   execution->limits->fallbackWord = 0;
   execution->limits->interruptWord = word != nullptr ? word : &execution->limits->fallbackWord;
 
