@@ -11,6 +11,7 @@ export async function measureWithHarness(
   args: readonly string[],
   request: MeasureRequest,
   harnessFields: Pick<HarnessRequest, 'engine' | 'engineOptions'>,
+  env?: Readonly<Record<string, string>>,
 ): Promise<MeasureOutcome> {
   const harnessRequest: HarnessRequest = {
     wasmPath: request.benchmark.wasmPath,
@@ -24,6 +25,7 @@ export async function measureWithHarness(
     input: JSON.stringify(harnessRequest),
     timeoutMs: request.timeoutMs,
     cwd: request.workDirectory,
+    ...(env !== undefined ? { env: { ...process.env, ...env } } : {}),
   });
   const base = { stderrTail: result.stderrTail, wallSeconds: result.wallSeconds };
   if (result.timedOut) {

@@ -17,6 +17,8 @@ export interface NodeHarnessEngineConfig {
   /** In-process engine (bench/harness/in-process-engines.ts). */
   inProcessEngine: string;
   engineOptions?: Record<string, unknown>;
+  /** Environment variables of the measured process, beside the workbench's own. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -39,7 +41,8 @@ export class NodeHarnessEngine implements EngineAdapter {
     this.kind = config.kind;
     this.description = config.description;
     const options = Object.entries(config.engineOptions ?? {}).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-    this.flags = [...config.nodeFlags, ...options];
+    const env = Object.entries(config.env ?? {}).map(([key, value]) => `${key}=${value}`);
+    this.flags = [...config.nodeFlags, ...options, ...env];
   }
 
   private harnessScript(): string {
@@ -62,6 +65,6 @@ export class NodeHarnessEngine implements EngineAdapter {
     return measureWithHarness(process.execPath, [...COMMON_NODE_FLAGS, ...this.config.nodeFlags, this.harnessScript()], request, {
       engine: this.config.inProcessEngine,
       engineOptions: this.config.engineOptions ?? {},
-    });
+    }, this.config.env);
   }
 }

@@ -37,6 +37,18 @@ const factories: Record<string, () => EngineAdapter> = {
     }),
   'llvm-O0': () => new NodeHarnessEngine({ name: 'llvm-O0', kind: 'llvm', description: "This project's engine: LLVM 19 at O0 (FastISel), host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 0 } }),
   'llvm-O2': () => new NodeHarnessEngine({ name: 'llvm-O2', kind: 'llvm', description: "This project's engine: LLVM 19 at O2, host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 2 } }),
+  // Measurement only: llvm-O2 without the stack-limit and interrupt checks (runtime_checks.cc),
+  // to price them in one run beside llvm-O2. Not safe for untrusted code; not a default engine.
+  'llvm-O2-unchecked': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-O2-unchecked',
+      kind: 'llvm',
+      description: "This project's engine at O2 without its stack and interrupt checks (measurement only)",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 2 },
+      env: { WASM_LLVM_DISABLE: 'loop-polls,entry-checks' },
+    }),
   'llvm-O3': () => new NodeHarnessEngine({ name: 'llvm-O3', kind: 'llvm', description: "This project's engine: LLVM 19 at O3, host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 3 } }),
   'wasmtime-cranelift': () => new WasmtimeEngine('cranelift'),
   'wasmtime-winch': () => new WasmtimeEngine('winch'),

@@ -1,5 +1,5 @@
 // JS API extension: stopping wasm code that runs too long (docs/RATIONALE.md, "How
-// generated code is interrupted and where its stack ends"). Generated code checks an
+// generated code is interrupted"). Generated code checks an
 // interrupt word at every function entry that calls and every loop head; these functions
 // set it. An interrupted call throws RuntimeError('interrupted') or, for a deadline,
 // RuntimeError('interrupted: deadline exceeded'), from the exported function that entered

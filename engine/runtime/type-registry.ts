@@ -3,7 +3,7 @@
 // the native addon's process-wide registry (engine/native/src/type_registry.cc), which
 // hands out ids: two types get the same id exactly when their keys below are equal, so
 // the check in generated code — one 64-bit compare — is exact structural equality, never
-// a hash comparison (docs/RATIONALE.md, "Why function-type ids come from a registry").
+// a hash comparison (docs/RATIONALE.md, "Why function-type ids from a registry, and not a hash of the signature?").
 
 import { internSignatures } from '../native/addon.js';
 import type { FuncType } from '../value-types.js';

@@ -1,5 +1,5 @@
 // Per-thread execution limits of generated code (execution_limits.h; docs/RATIONALE.md,
-// "How generated code is interrupted and where its stack ends").
+// "How generated code is interrupted" and "Why may wasm use the whole thread stack").
 //
 // Every thread has its ThreadLimits (abi.h) in thread-local storage. Generated code checks, at the
 // entry of every function that calls, `sp < stackLimit || *interruptWord > threshold`, and

@@ -2,7 +2,7 @@
 // the stack-limit check at the entry of every wasm function that calls, and the interrupt
 // check at the head of every cycle of its control flow, after inlining and vectorisation
 // have decided where the code is. See runtime_checks.cc and docs/RATIONALE.md ("How
-// generated code is interrupted and where its stack ends").
+// generated code is interrupted").
 #pragma once
 
 #include <cstdint>
