@@ -4,9 +4,12 @@
 // with MAP_NORESERVE and makes its accessible prefix read-write; growth mprotects more of it.
 // The base never moves. A reservation is shared, by reference count, between its
 // LinearMemory JavaScript object and every ArrayBuffer made over it, and is unmapped when
-// the last of them is garbage-collected. The finalizers are Node-API "basic" finalizers
-// (NAPI_EXPERIMENTAL), which run during the garbage collection itself, so a forced GC
-// returns the address space at once (47 bits hold only ~16,000 live reservations).
+// the last of them is garbage-collected. The LinearMemory's finalizer is a Node-API
+// "basic" finalizer (NAPI_EXPERIMENTAL), which runs during the garbage collection itself;
+// the ArrayBuffers are made with V8's own API, whose backing-store deleter also runs when
+// V8 frees the buffer — Node-API's finalizers of external ArrayBuffers wait for the event
+// loop, so a synchronous loop of instantiations that read memory.buffer could not get its
+// address space back (47 bits hold only ~16,000 live reservations).
 //
 // Live reservations are listed in a fixed table of atomics, which the fault handler scans
 // without locks (async-signal-safe).
@@ -15,6 +18,7 @@
 
 #include <errno.h>
 #include <sys/mman.h>
+#include <v8.h>
 
 #include <atomic>
 #include <cstring>
@@ -126,8 +130,9 @@ int64_t ReadInteger(const Napi::Value& value) {
   return static_cast<int64_t>(number);
 }
 
-void ReleaseBufferOwner(node_api_basic_env /*env*/, void* /*data*/, void* hint) {
-  static_cast<Reservation*>(hint)->RemoveOwner();
+/** V8's backing-store deleter (any thread, when V8 frees the buffer's memory). */
+void ReleaseBufferOwner(void* /*data*/, size_t /*length*/, void* reservation) {
+  static_cast<Reservation*>(reservation)->RemoveOwner();
 }
 
 // ---------------------------------------------------------------- JavaScript class
@@ -210,17 +215,13 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
   Napi::Value NewBuffer(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     ReportCommittedBytes(env);
-    napi_value buffer = nullptr;
+    v8::Isolate* isolate = v8::Isolate::GetCurrent();
     reservation_->AddOwner();
-    napi_status status = napi_create_external_arraybuffer(env, reservation_->definition.base,
-                                                          reservation_->definition.byteLength, ReleaseBufferOwner,
-                                                          reservation_, &buffer);
-    if (status != napi_ok) {
-      reservation_->RemoveOwner();
-      Napi::Error::New(env, "cannot create an ArrayBuffer over the linear memory").ThrowAsJavaScriptException();
-      return Napi::Value();
-    }
-    return Napi::Value(env, buffer);
+    std::shared_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(
+        reservation_->definition.base, reservation_->definition.byteLength, ReleaseBufferOwner, reservation_);
+    v8::Local<v8::Value> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
+    // A napi_value is a v8::Local's slot address (Node's JsValueFromV8LocalValue).
+    return Napi::Value(env, reinterpret_cast<napi_value>(*buffer));
   }
 
   Reservation* reservation_ = nullptr;
