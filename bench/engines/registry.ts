@@ -49,6 +49,15 @@ const factories: Record<string, () => EngineAdapter> = {
       engineOptions: { optLevel: 2 },
       env: { WASM_LLVM_DISABLE: 'loop-polls,entry-checks' },
     }),
+  'llvm-O2-exact': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-O2-exact',
+      kind: 'llvm',
+      description: "This project's engine at O2 with exact state after traps (explicit bounds checks)",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 2, exactTraps: true },
+    }),
   'llvm-O3': () => new NodeHarnessEngine({ name: 'llvm-O3', kind: 'llvm', description: "This project's engine: LLVM 19 at O3, host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 3 } }),
   'wasmtime-cranelift': () => new WasmtimeEngine('cranelift'),
   'wasmtime-winch': () => new WasmtimeEngine('winch'),

@@ -47,9 +47,10 @@ async function loadLlvmEngine(options: Record<string, unknown>): Promise<InProce
   const engine = await import('../../engine/index.js');
   const { llvmVersion } = await import('../../engine/native/addon.js');
   const optLevel = (options.optLevel ?? 2) as 0 | 1 | 2 | 3;
+  const exactTraps = options.exactTraps === true;
   return {
-    version: () => `LLVM ${llvmVersion()} O${optLevel}`,
-    compile: (bytes) => new engine.Module(bytes, { optLevel }),
+    version: () => `LLVM ${llvmVersion()} O${optLevel}${exactTraps ? ' exactTraps' : ''}`,
+    compile: (bytes) => new engine.Module(bytes, { optLevel, exactTraps }),
     instantiate: (module, imports) => new engine.Instance(module as InstanceType<typeof engine.Module>, imports),
     createWasi: (wasi) => new engine.WASI({ version: 'preview1', args: wasi.args, env: wasi.env, stdout: wasi.stdout, stderr: wasi.stderr, returnOnExit: true }) as unknown as WasiLike,
     isTrap: (error) => error instanceof engine.RuntimeError,

@@ -27,6 +27,12 @@ export interface ModuleCompileOptions {
   readonly optLevel?: OptLevel;
   /** 'native' (default): the host CPU and all its features; 'generic': baseline x86-64. */
   readonly cpu?: 'native' | 'generic';
+  /**
+   * Memory after an out-of-bounds trap is exactly what the abstract machine left, at every
+   * optimisation level (explicit bounds checks; docs/RATIONALE.md, "Why explicit bounds
+   * checks for exact state after a trap?"). At O0 it always is.
+   */
+  readonly exactTraps?: boolean;
 }
 
 /** Milliseconds per compile stage (DESIGN.md §4). */
@@ -107,7 +113,13 @@ define void @${DATA_COPY_SYMBOL}(ptr %unused, ptr %slots) {
 }
 `;
 
-function resolveOptions(options: ModuleCompileOptions | undefined): { optLevel: OptLevel; cpu: 'native' | 'generic' } {
+interface ResolvedOptions {
+  readonly optLevel: OptLevel;
+  readonly cpu: 'native' | 'generic';
+  readonly exactTraps: boolean;
+}
+
+function resolveOptions(options: ModuleCompileOptions | undefined): ResolvedOptions {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new TypeError('compile options must be an object');
   }
@@ -117,16 +129,19 @@ function resolveOptions(options: ModuleCompileOptions | undefined): { optLevel: 
   }
   const cpu = options?.cpu ?? 'native';
   if (cpu !== 'native' && cpu !== 'generic') throw new RangeError(`cpu must be 'native' or 'generic' (got ${String(cpu)})`);
-  return { optLevel, cpu };
+  const exactTraps = options?.exactTraps ?? false;
+  if (typeof exactTraps !== 'boolean') throw new TypeError(`exactTraps must be a boolean (got ${String(exactTraps)})`);
+  // O0 keeps every access in order: guard pages alone give the exact state there.
+  return { optLevel, cpu, exactTraps: exactTraps && optLevel > 0 };
 }
 
 /** Decode, validate and translate: everything before LLVM. Throws CompileError. */
-function translate(bytes: Uint8Array): TranslationResult {
+function translate(bytes: Uint8Array, options: ResolvedOptions): TranslationResult {
   const start = performance.now();
   const info = decodeModule(bytes);
   validateModuleStructure(info);
   const decoded = performance.now();
-  const environment = new RuntimeEnvironment(info);
+  const environment = new RuntimeEnvironment(info, { explicitBoundsChecks: options.exactTraps });
   const translated = new ModuleTranslator(info, environment, { moduleName: `wasm${moduleCounter}` }).translateModule();
   const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
   const emitted = performance.now();
@@ -195,8 +210,9 @@ function nativeOptions(translation: TranslationResult, optLevel: OptLevel, cpu: 
 /** The whole pipeline, synchronously (new Module). `bytes` must not change afterwards. */
 export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions): CompiledModule {
   const start = performance.now();
-  const { optLevel, cpu } = resolveOptions(options);
-  const translation = translate(bytes);
+  const resolved = resolveOptions(options);
+  const { optLevel, cpu } = resolved;
+  const translation = translate(bytes, resolved);
   const code = native.compile(translation.ir, nativeOptions(translation, optLevel, cpu));
   return assemble(translation, code, optLevel, cpu, performance.now() - start);
 }
@@ -208,8 +224,9 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
  */
 export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleCompileOptions): Promise<CompiledModule> {
   const start = performance.now();
-  const { optLevel, cpu } = resolveOptions(options);
-  const translation = translate(bytes);
+  const resolved = resolveOptions(options);
+  const { optLevel, cpu } = resolved;
+  const translation = translate(bytes, resolved);
   const code = await native.compileAsync(translation.ir, nativeOptions(translation, optLevel, cpu));
   return assemble(translation, code, optLevel, cpu, performance.now() - start);
 }

@@ -2,7 +2,9 @@
 // and stores of every width, memory.size, memory.grow, memory.fill, memory.copy,
 // memory.init, data.drop). Per LLVM-MAPPING.md "Memory": the effective address is
 // zext(i32 address) + offset in i64 (< 2^33, inside the 8 GiB reservation, so no bounds
-// check: an access past the accessible size faults in the guard region); alignment is a
+// check: an access past the accessible size faults in the guard region) — unless the
+// environment asks for explicit bounds checks (exact state after traps at O2: see
+// docs/RATIONALE.md, "Why explicit bounds checks for exact state after a trap?"); alignment is a
 // hint, so accesses are `align 1` unless the embedder trusts hints (then at most natural);
 // accesses carry the linear-memory TBAA tag. Bulk operations check their whole range in
 // i64 arithmetic and trap before writing anything (2.0 semantics), then use
@@ -64,6 +66,25 @@ export function effectiveAddress(translator: FunctionTranslator, memoryIndex: nu
   return builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${index}`);
 }
 
+/**
+ * With explicit bounds checks: traps with MemoryOutOfBounds unless the `size` bytes at
+ * zext(address) + offset lie inside memory `memoryIndex`. The address operand is still on
+ * the stack's top (not popped).
+ */
+function checkBounds(translator: FunctionTranslator, memoryIndex: number, address: string, offset: number, size: number): void {
+  const builder = translator.builder;
+  const length = translator.environment.memoryByteLength(builder, memoryIndex);
+  const end = isConstant(address)
+    ? String((Number(address) >>> 0) + offset + size)
+    : builder.assign(`add nuw nsw i64 ${builder.assign(`zext i32 ${address} to i64`)}, ${offset + size}`);
+  builder.trapIf(builder.assign(`icmp ugt i64 ${end}, ${length}`), TrapCode.MemoryOutOfBounds);
+}
+
+/** Whether memory `memoryIndex` is explicitly bounds-checked (environment.explicitBoundsChecks). */
+function checksBounds(translator: FunctionTranslator, memoryIndex: number): boolean {
+  return translator.environment.explicitBoundsChecks?.(memoryIndex) === true;
+}
+
 /** The `align` of an access: 1, or the memarg's hint capped at the natural size. */
 function alignment(translator: FunctionTranslator, operator: Operator, natural: number): number {
   if (!translator.trustAlignmentHints) return 1;
@@ -74,12 +95,15 @@ function load(memoryType: string, extension: '' | 'sext' | 'zext', type: ValType
   const valueType = LLVM_TYPE[type];
   return (translator, operator) => {
     const builder = translator.builder;
+    const checked = checksBounds(translator, operator.memoryIndex);
+    if (checked) checkBounds(translator, operator.memoryIndex, translator.values[translator.height - 1], operator.memoryOffset, memoryBytes(memoryType));
     // The address's own pending loads live on through this load (see load-liveness.ts).
     const addressLoads = translator.pendingLoads[translator.height - 1];
     const pointer = effectiveAddress(translator, operator.memoryIndex, translator.pop(), operator.memoryOffset);
     const loaded = builder.assign(`load ${memoryType}, ptr ${pointer}, align ${alignment(translator, operator, natural)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
     translator.push(extension === '' ? loaded : builder.assign(`${extension} ${memoryType} ${loaded} to ${valueType}`), type);
-    translator.recordLoad(`${memoryType} ${loaded}`, addressLoads);
+    // Checked explicitly, a load may be deleted when unused: its check still traps.
+    if (!checked) translator.recordLoad(`${memoryType} ${loaded}`, addressLoads);
   };
 }
 
@@ -95,11 +119,24 @@ function store(memoryType: string, type: ValType, natural: number): OperatorEmit
     if (truncates) translator.anchorLoads(top - 1, top);
     translator.keepLoads(top - 2, top);
     translator.anchorAllLoads();
+    if (checksBounds(translator, operator.memoryIndex)) {
+      checkBounds(translator, operator.memoryIndex, translator.values[translator.height - 2], operator.memoryOffset, memoryBytes(memoryType));
+    }
     let value = translator.pop();
     const pointer = effectiveAddress(translator, operator.memoryIndex, translator.pop(), operator.memoryOffset);
     if (truncates) value = builder.assign(`trunc ${valueType} ${value} to ${memoryType}`);
     builder.emit(`store ${memoryType} ${value}, ptr ${pointer}, align ${alignment(translator, operator, natural)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
   };
+}
+
+/** Bytes an access of LLVM type `memoryType` touches. */
+function memoryBytes(memoryType: string): number {
+  switch (memoryType) {
+    case 'i8': return 1;
+    case 'i16': return 2;
+    case 'i32': case 'float': return 4;
+    default: return 8; // i64, double
+  }
 }
 
 function emitMemorySize(translator: FunctionTranslator, operator: Operator): void {

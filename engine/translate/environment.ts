@@ -48,6 +48,14 @@ export interface FunctionEnvironment {
   memoryByteLength(builder: FunctionBuilder, memoryIndex: number): string;
   /** `i32`: memory.grow — the old size in pages, or -1. */
   memoryGrow(builder: FunctionBuilder, memoryIndex: number, deltaPages: string): string;
+  /**
+   * Whether loads and stores of memory `memoryIndex` get an explicit bounds check: the
+   * translator then compares each access's end with memoryByteLength and traps with
+   * MemoryOutOfBounds before it (Cranelift's dynamic heaps). Otherwise (undefined, false) an
+   * access past the end must fault by itself (guard pages), and the translator keeps every
+   * load executed even when its value is unused (load-liveness.ts).
+   */
+  explicitBoundsChecks?(memoryIndex: number): boolean;
 
   // ---- Globals (§4.4.5) ----
   globalGet(builder: FunctionBuilder, globalIndex: number): string;

@@ -20,6 +20,8 @@ export const TBAA_TABLE_ELEMENT = '!9';
 export const TBAA_FUNCREF = '!11';
 /** Branch weights for `br i1 %trap, label %trap, label %continue`: the trap side is cold. */
 export const PROF_TRAP_ON_TRUE = '!12';
+/** `!range` of a memory's byte length: [0, 2^32] (lets LLVM know it is not negative). */
+export const RANGE_MEMORY_BYTES = '!13';
 
 const METADATA = [
   '!0 = !{}',
@@ -35,6 +37,7 @@ const METADATA = [
   '!10 = !{!"wasm funcref", !1, i64 0}',
   '!11 = !{!10, !10, i64 0}',
   '!12 = !{!"branch_weights", i32 1, i32 1048575}',
+  '!13 = !{i64 0, i64 4294967297}',
 ].join('\n');
 
 import { IrText, decodeText } from './ir-text.js';

@@ -20,7 +20,7 @@ import { SegmentDescriptor, VmctxLayout } from '../runtime/vmctx-layout.js';
 import { collectDeclaredFunctionReferences } from '../validate/function-validator.js';
 import type { Callee, EnvironmentSymbols, FunctionEnvironment, ModuleEnvironment, SegmentView } from './environment.js';
 import type { FunctionBuilder } from './function-builder.js';
-import { MD_EMPTY, TBAA_FUNCREF, TBAA_GLOBAL, TBAA_TABLE_ELEMENT, TBAA_VMCTX, type IrModuleBuilder } from './ir-module.js';
+import { MD_EMPTY, RANGE_MEMORY_BYTES, TBAA_FUNCREF, TBAA_GLOBAL, TBAA_TABLE_ELEMENT, TBAA_VMCTX, type IrModuleBuilder } from './ir-module.js';
 import { LLVM_TYPE, VALUE_BYTES, signatureOf } from './ir-types.js';
 import { emitEntryTrampoline, emitHostTrampoline } from './trampolines.js';
 
@@ -37,6 +37,13 @@ export interface RuntimeEnvironmentOptions {
    * LLVM module or JIT dylib (the runtime symbols wasm_rt_* are not prefixed).
    */
   readonly symbolPrefix?: string;
+  /**
+   * Explicit bounds checks on every load and store, so that the state of memory after an
+   * out-of-bounds trap is exactly the abstract machine's at every optimisation level
+   * (docs/RATIONALE.md, "Why explicit bounds checks for exact state after a trap?").
+   * Default false: guard pages only.
+   */
+  readonly explicitBoundsChecks?: boolean;
 }
 
 export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironment {
@@ -45,6 +52,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   readonly escaping: Uint8Array;
   private readonly allFunctionsExternal: boolean;
   private readonly symbolPrefix: string;
+  private readonly boundsChecked: boolean;
 
   // Per-function caches of entry-block values.
   private memoryDefinitions: string[] = [];
@@ -58,6 +66,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     this.layout = new VmctxLayout(module);
     this.allFunctionsExternal = options.allFunctionsExternal ?? false;
     this.symbolPrefix = options.symbolPrefix ?? '';
+    this.boundsChecked = options.explicitBoundsChecks ?? false;
     const escaping = collectDeclaredFunctionReferences(module);
     if (module.start !== undefined) escaping[module.start.functionIndex] = 1;
     this.escaping = escaping;
@@ -165,7 +174,11 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   memoryByteLength(builder: FunctionBuilder, memoryIndex: number): string {
     const definition = this.memoryDefinition(builder, memoryIndex);
     const field = builder.assign(`getelementptr inbounds i8, ptr ${definition}, i64 ${MemoryDefinition.byteLength}`);
-    return builder.assign(`load i64, ptr ${field}, align 8, !tbaa ${TBAA_VMCTX}`);
+    return builder.assign(`load i64, ptr ${field}, align 8, !tbaa ${TBAA_VMCTX}, !range ${RANGE_MEMORY_BYTES}`);
+  }
+
+  explicitBoundsChecks(): boolean {
+    return this.boundsChecked;
   }
 
   memoryGrow(builder: FunctionBuilder, memoryIndex: number, deltaPages: string): string {

@@ -86,6 +86,23 @@ describe.skipIf(skip !== undefined)('translator', () => {
     expect(apply).toContain('call void @wasm_rt_trap(i32 %');
   });
 
+  it('with explicit bounds checks, checks every access against the memory size first and anchors no load', () => {
+    const module = decodeModule(wasmOf('memory.wat'));
+    validateModuleStructure(module);
+    const { ir } = translateModule(module, new RuntimeEnvironment(module, { explicitBoundsChecks: true }));
+    const loads = functionText(ir, 'wasm_func_0');
+    const accesses = loads.match(/= load (i8|i16|i32|i64|float|double), ptr %v\d+, align \d+, !tbaa !3/g) ?? [];
+    const checks = loads.match(/icmp ugt i64 [^,]+, %v\d+\n\s+br i1 %v\d+, label %trap/g) ?? [];
+    expect(accesses.length).toBe(15);
+    expect(checks.length).toBe(accesses.length);
+    expect(loads).toContain('icmp ugt i64 72, %v'); // f64.load (i32.const 64): a constant end
+    expect(loads).toContain('icmp ugt i64 4294967299, %v'); // i64.load32_u (i32.const -1): 2^32 - 1 + 4
+    expect(loads).not.toContain('asm sideeffect');
+    expect(loads).toContain('!range !13');
+    const stores = functionText(ir, 'wasm_func_1');
+    expect((stores.match(/icmp ugt i64/g) ?? []).length).toBe((stores.match(/\n\s+store [^\n]*!tbaa !3/g) ?? []).length);
+  });
+
   it('loads the memory base once per function, invariant, and tags memory accesses', () => {
     const { ir } = translateModuleBytes(wasmOf('memory.wat'));
     const loads = functionText(ir, 'wasm_func_0');

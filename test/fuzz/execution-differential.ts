@@ -10,7 +10,8 @@ import { runModules, type ModuleOutcome, type ModuleSource, type PoolOptions } f
 import { recipeForSeed, type ExecutionModuleRecipe } from './execution/binaryen-module.js';
 import type { EngineName } from './execution/worker.js';
 
-export type OptLevel = 0 | 2;
+/** Levels of ours to compare with V8: O0, O2, and '2x', O2 with exactTraps (no post-trap allowance). */
+export type OptLevel = 0 | 2 | '2x';
 
 export interface ExecutionMismatch {
   moduleSeed: number;
@@ -91,7 +92,7 @@ function increment(counts: Record<string, number>, key: string): void {
 }
 
 function engineOf(level: OptLevel): EngineName {
-  return level === 0 ? 'O0' : 'O2';
+  return level === 0 ? 'O0' : level === 2 ? 'O2' : 'O2x';
 }
 
 /** Compares one module's transcripts and adds it to the report. */

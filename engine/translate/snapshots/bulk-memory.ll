@@ -23,7 +23,7 @@ start:
   %v2 = zext i32 %v1 to i64
   %v3 = zext i32 %v0 to i64
   %v6 = getelementptr inbounds i8, ptr %v5, i64 8
-  %v7 = load i64, ptr %v6, align 8, !tbaa !5
+  %v7 = load i64, ptr %v6, align 8, !tbaa !5, !range !13
   %v8 = add nuw nsw i64 %v3, %v2
   %v9 = icmp ugt i64 %v8, %v7
   br i1 %v9, label %trap, label %b0, !prof !12
@@ -37,7 +37,7 @@ b0:
   %v16 = zext i32 %v13 to i64
   %v17 = zext i32 %v12 to i64
   %v18 = getelementptr inbounds i8, ptr %v5, i64 8
-  %v19 = load i64, ptr %v18, align 8, !tbaa !5
+  %v19 = load i64, ptr %v18, align 8, !tbaa !5, !range !13
   %v20 = add nuw nsw i64 %v16, %v15
   %v21 = icmp ugt i64 %v20, %v19
   %v22 = add nuw nsw i64 %v17, %v15
@@ -55,7 +55,7 @@ b1:
   %v31 = getelementptr inbounds i8, ptr %v29, i64 8
   %v32 = load i64, ptr %v31, align 8, !tbaa !5
   %v33 = getelementptr inbounds i8, ptr %v5, i64 8
-  %v34 = load i64, ptr %v33, align 8, !tbaa !5
+  %v34 = load i64, ptr %v33, align 8, !tbaa !5, !range !13
   %v35 = add nuw nsw i64 1, 2
   %v36 = icmp ugt i64 %v35, %v32
   %v37 = add nuw nsw i64 %v28, 2
@@ -69,7 +69,7 @@ b2:
   %v42 = getelementptr inbounds i8, ptr %vmctx, i64 48
   store i64 0, ptr %v42, align 8, !tbaa !5
   %v43 = getelementptr inbounds i8, ptr %v5, i64 8
-  %v44 = load i64, ptr %v43, align 8, !tbaa !5
+  %v44 = load i64, ptr %v43, align 8, !tbaa !5, !range !13
   %v45 = lshr i64 %v44, 16
   %v46 = trunc i64 %v45 to i32
   %v47 = call i32 @wasm_rt_memory_grow(ptr %v5, i32 1)
@@ -110,3 +110,4 @@ entry:
 !10 = !{!"wasm funcref", !1, i64 0}
 !11 = !{!10, !10, i64 0}
 !12 = !{!"branch_weights", i32 1, i32 1048575}
+!13 = !{i64 0, i64 4294967297}

@@ -10,7 +10,8 @@ import { Instance, Module } from '../../../engine/index.js';
 import { denanModule, generateExecutionModule, recipeForSeed } from './binaryen-module.js';
 import { classifyOurError, recordTranscript, v8Engine, type EngineUnderTest } from './transcript.js';
 
-export type EngineName = 'v8' | 'O0' | 'O2';
+/** V8, and ours at O0, O2, and O2 with exact state after traps (exactTraps). */
+export type EngineName = 'v8' | 'O0' | 'O2' | 'O2x';
 
 export interface RunRequest {
   kind: 'run';
@@ -35,16 +36,16 @@ export type WorkerMessage =
   | { kind: 'transcript'; id: number; engine: EngineName; lines: string[]; milliseconds: number }
   | { kind: 'done'; id: number };
 
-function ourEngine(optLevel: 0 | 2): EngineUnderTest {
+function ourEngine(optLevel: 0 | 2, exactTraps = false): EngineUnderTest {
   return {
-    name: `O${optLevel}`,
-    compile: (bytes) => new Module(bytes, { optLevel }),
+    name: `O${optLevel}${exactTraps ? 'x' : ''}`,
+    compile: (bytes) => new Module(bytes, { optLevel, exactTraps }),
     instantiate: (module, imports) => new Instance(module as Module, imports) as unknown as { exports: Record<string, unknown> },
     classifyError: classifyOurError,
   };
 }
 
-export const ENGINES: Readonly<Record<EngineName, EngineUnderTest>> = { v8: v8Engine, O0: ourEngine(0), O2: ourEngine(2) };
+export const ENGINES: Readonly<Record<EngineName, EngineUnderTest>> = { v8: v8Engine, O0: ourEngine(0), O2: ourEngine(2), O2x: ourEngine(2, true) };
 
 function send(message: WorkerMessage): void {
   if (process.connected) process.send!(message);
