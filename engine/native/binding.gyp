@@ -14,6 +14,7 @@
         'src/raw_block.cc',
         'src/signals.cc',
         'src/table.cc',
+        'src/wasi_fs.cc',
       ],
       'include_dirs': [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -1,7 +1,8 @@
 // The wasm_llvm_native addon: module initialisation, and the ABI self-description that
 // engine/native/abi.test.ts compares with engine/runtime/abi.ts and trap-codes.ts.
 // Each concern lives in its own file: llvm_compiler.cc + compile_binding.cc (LLVM, ORC),
-// memory.cc, table.cc, raw_block.cc, invoke.cc (calls, traps), signals.cc (faults).
+// memory.cc, table.cc, raw_block.cc, invoke.cc (calls, traps), signals.cc (faults), and
+// wasi_fs.cc (engine/wasi's path operations beneath directory descriptors).
 // The typed JavaScript surface is engine/native/addon.ts.
 
 #include <napi.h>
@@ -17,6 +18,7 @@
 #include "signals.h"
 #include "table.h"
 #include "trap_codes.h"
+#include "wasi_fs.h"
 
 namespace wasm_native {
 namespace {
@@ -83,6 +85,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitTableBinding(env, exports);
   InitRawBlockBinding(env, exports);
   InitInvokeBinding(env, exports);
+  InitWasiFsBinding(env, exports);
   exports.Set("abiLayout", Napi::Function::New(env, AbiLayout, "abiLayout"));
   exports.Set("trapCodes", Napi::Function::New(env, TrapCodes, "trapCodes"));
   return exports;
