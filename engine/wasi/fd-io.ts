@@ -31,12 +31,6 @@ export function isSeekable(descriptor: Descriptor): boolean {
   );
 }
 
-/** The host descriptor behind `descriptor`; preopened directories have none (`isdir`). */
-export function hostFdOf(descriptor: Descriptor): number {
-  if (descriptor.hostFd === undefined) throw new ErrnoError(Errno.IsDirectory);
-  return descriptor.hostFd;
-}
-
 /** Checks an iovec array and every buffer it names against memory. */
 function checkIovecs(memory: GuestMemory, iovs: number, count: number): void {
   memory.check(iovs, count * IovecLayout.byteSize);
@@ -113,7 +107,7 @@ export function createFdIoImports({ memory, descriptors }: WasiContext): FdIoImp
         const descriptor = descriptors.get(fd >>> 0, Rights.FdRead);
         checkIovecs(memory, iovs, iovsLength);
         memory.check(nreadOut, 4);
-        const hostFd = hostFdOf(descriptor);
+        const hostFd = descriptor.hostFd;
         let nread: number;
         if (isSeekable(descriptor)) {
           nread = readIntoIovecs(memory, hostFd, iovs, iovsLength, descriptor.position);
@@ -137,7 +131,7 @@ export function createFdIoImports({ memory, descriptors }: WasiContext): FdIoImp
         const descriptor = descriptors.get(fd >>> 0, Rights.FdWrite);
         checkIovecs(memory, iovs, iovsLength);
         memory.check(nwrittenOut, 4);
-        const hostFd = hostFdOf(descriptor);
+        const hostFd = descriptor.hostFd;
         let nwritten: number;
         if (isSeekable(descriptor)) {
           if ((descriptor.fdflags & FdFlags.Append) !== 0) descriptor.position = fstatSync(hostFd).size;
@@ -163,7 +157,7 @@ export function createFdIoImports({ memory, descriptors }: WasiContext): FdIoImp
         const descriptor = descriptors.get(fd >>> 0, Rights.FdRead | Rights.FdSeek);
         checkIovecs(memory, iovs, iovsLength);
         memory.check(nreadOut, 4);
-        const nread = readIntoIovecs(memory, hostFdOf(descriptor), iovs, iovsLength, position);
+        const nread = readIntoIovecs(memory, descriptor.hostFd, iovs, iovsLength, position);
         memory.view.setUint32(nreadOut, nread, true);
         return Errno.Success;
       } catch (error) {
@@ -181,7 +175,7 @@ export function createFdIoImports({ memory, descriptors }: WasiContext): FdIoImp
         const descriptor = descriptors.get(fd >>> 0, Rights.FdWrite | Rights.FdSeek);
         checkIovecs(memory, iovs, iovsLength);
         memory.check(nwrittenOut, 4);
-        const nwritten = writeFromIovecs(memory, hostFdOf(descriptor), iovs, iovsLength, position);
+        const nwritten = writeFromIovecs(memory, descriptor.hostFd, iovs, iovsLength, position);
         memory.view.setUint32(nwrittenOut, nwritten, true);
         return Errno.Success;
       } catch (error) {
@@ -204,7 +198,7 @@ export function createFdIoImports({ memory, descriptors }: WasiContext): FdIoImp
         const base =
           whenceValue === Whence.Set ? 0
           : whenceValue === Whence.Cur ? descriptor.position
-          : fstatSync(hostFdOf(descriptor)).size;
+          : fstatSync(descriptor.hostFd).size;
         const target = BigInt(base) + BigInt.asIntN(64, offset);
         if (target < 0n) return Errno.Invalid;
         if (target > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.Overflow;

@@ -90,7 +90,7 @@ export function createPollImports(
             const descriptor = descriptors.get(fd, needed);
             let nbytes = 0n;
             if (tag === EventType.FdRead && isSeekable(descriptor)) {
-              const remaining = fstatSync(descriptor.hostFd!).size - descriptor.position;
+              const remaining = fstatSync(descriptor.hostFd).size - descriptor.position;
               nbytes = BigInt(Math.max(0, remaining));
             }
             writeEvent(index, Errno.Success, tag, nbytes);
