@@ -145,6 +145,32 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'fd_read into a buffer that overlaps the iovec array (iovecs are read first)',
+    run: (w, view, bytes) => {
+      const opened = w.path_open(3, 1, 1000, text(bytes, 1000, 'input.txt'), 0, 0x0fffffffn, 0n, 0, 200);
+      const fd = view.getUint32(200, true);
+      view.setUint32(0, 8, true); // iovec 0 covers iovec 1 ...
+      view.setUint32(4, 8, true);
+      view.setUint32(8, 100, true); // ... which the read then overwrites
+      view.setUint32(12, 8, true);
+      const read = w.fd_read(fd, 0, 2, 16);
+      return [opened, read, view.getUint32(16, true), [...bytes.subarray(0, 24)], [...bytes.subarray(100, 108)]];
+    },
+  },
+  {
+    name: 'fd_pread into a buffer that overlaps the iovec array',
+    run: (w, view, bytes) => {
+      w.path_open(3, 1, 1000, text(bytes, 1000, 'input.txt'), 0, 0x0fffffffn, 0n, 0, 200);
+      const fd = view.getUint32(200, true);
+      view.setUint32(0, 4, true); // iovec 0 covers the end of itself and iovec 1
+      view.setUint32(4, 12, true);
+      view.setUint32(8, 100, true);
+      view.setUint32(12, 8, true);
+      const read = w.fd_pread(fd, 0, 2, 1n, 16);
+      return [read, view.getUint32(16, true), [...bytes.subarray(0, 16)], [...bytes.subarray(100, 108)]];
+    },
+  },
+  {
     name: 'path_filestat_get',
     run: (w, view, bytes) => [w.path_filestat_get(3, 1, 1000, text(bytes, 1000, 'input.txt'), 0), view.getUint8(16), view.getBigUint64(32, true), view.getBigUint64(24, true)],
   },
