@@ -263,6 +263,20 @@ describe('where we differ from node:wasi on purpose', () => {
     expect([view.getUint32(2000, true), view.getUint16(1008, true)]).toEqual([1, Errno.NotSupported]);
   });
 
+  it('poll_oneoff reads every subscription before writing events over them', () => {
+    // node:wasi reads them first too, but reports only the earliest of two due clocks.
+    const { imports, view } = setUp('ours');
+    for (const [index, userdata] of [[0, 0x11n], [1, 0x22n]] as const) {
+      view.setBigUint64(index * 48, userdata, true);
+      view.setUint8(index * 48 + 8, 0); // clock
+      view.setUint32(index * 48 + 16, 1, true); // monotonic
+      view.setBigUint64(index * 48 + 24, 0n, true); // due now
+    }
+    expect(imports.poll_oneoff(0, 48, 2, 2000)).toBe(0); // event 0 lands on subscription 1
+    expect(view.getUint32(2000, true)).toBe(2);
+    expect([view.getBigUint64(48, true), view.getBigUint64(80, true)]).toEqual([0x11n, 0x22n]);
+  });
+
   it('an empty iovec may point at the end of memory (node:wasi says overflow)', () => {
     const { imports, view } = setUp('ours');
     view.setUint32(0, 65536, true);
