@@ -142,6 +142,8 @@ describe.each(resolutions)('openBeneath with %s', (resolution) => {
     expect(errnoOf(() => openBeneath(rootFd, 'dangling', create | O().O_EXCL, 0o644))).toBe(Errno.Exist);
     expect(errnoOf(() => openBeneath(rootFd, 'new/', create, 0o644))).toBe(Errno.IsDirectory);
     expect(errnoOf(() => openBeneath(rootFd, 'a/.', create, 0o644))).toBe(Errno.IsDirectory);
+    expect(errnoOf(() => openBeneath(rootFd, 'a/..', create | O().O_EXCL, 0o644))).toBe(Errno.Exist);
+    expect(errnoOf(() => openBeneath(rootFd, 'a/', create | O().O_EXCL, 0o644))).toBe(Errno.IsDirectory);
     expect(readdirSync(outer).sort()).toEqual(['root', 'secret']);
   });
 

@@ -204,9 +204,9 @@ int WalkBeneath(int rootFd, const std::string& path, int flags, mode_t mode) {
     }
     return -error;
   }
-  // The path ends with a directory (a trailing slash, `.` or `..`): open that directory,
+  // The path ends with `.` or `..` (perhaps with slashes after it): open that directory,
   // with the errors the kernel gives for a final dot.
-  if ((flags & O_CREAT) != 0) return -EISDIR;
+  if ((flags & O_CREAT) != 0) return (flags & O_EXCL) != 0 ? -EEXIST : -EISDIR;
   int fd = openat(top(), ".", (flags & ~O_NOFOLLOW) | O_CLOEXEC);
   return fd >= 0 ? fd : -errno;
 }
