@@ -137,12 +137,20 @@ export class GuestCalls {
     return { errno, value: this.bytes.slice(DATA, DATA + this.view.getUint32(OUT, true)) };
   }
 
-  /** path_filestat_get: the file type and size. */
-  stat(fd: number, path: string, follow = false): Outcome<{ filetype: number; size: bigint; ino: bigint }> {
+  /** path_filestat_get: the device, inode, file type and size. */
+  stat(fd: number, path: string, follow = false): Outcome<{ dev: bigint; ino: bigint; filetype: number; size: bigint }> {
     const errno = this.imports.path_filestat_get(fd, follow ? LookupFlags.SymlinkFollow : 0, PATH_A, this.put(PATH_A, path), OUT);
     if (errno !== 0) return { errno };
     const view = this.view;
-    return { errno, value: { filetype: view.getUint8(OUT + 16), size: view.getBigUint64(OUT + 32, true), ino: view.getBigUint64(OUT + 8, true) } };
+    return {
+      errno,
+      value: {
+        dev: view.getBigUint64(OUT, true),
+        ino: view.getBigUint64(OUT + 8, true),
+        filetype: view.getUint8(OUT + 16),
+        size: view.getBigUint64(OUT + 32, true),
+      },
+    };
   }
 
   setTimes(fd: number, path: string, atim: bigint, mtim: bigint, fstFlags: number, follow = false): number {
@@ -151,17 +159,38 @@ export class GuestCalls {
     );
   }
 
-  /** fd_readdir from cookie 0 into a 4 KiB buffer: the names listed. */
-  readdir(fd: number): Outcome<string[]> {
+  /** fd_pread of up to `length` bytes at `offset` into one iovec. */
+  pread(fd: number, length: number, offset: bigint): Outcome<Uint8Array> {
+    if (length > DATA_BYTES) throw new Error('read too long for the driver');
+    const view = this.view;
+    view.setUint32(IOVECS, DATA, true);
+    view.setUint32(IOVECS + 4, length, true);
+    const errno = this.imports.fd_pread(fd, IOVECS, 1, offset, OUT);
+    if (errno !== 0) return { errno };
+    return { errno, value: this.bytes.slice(DATA, DATA + this.view.getUint32(OUT, true)) };
+  }
+
+  /** fd_filestat_get: the device, inode and file type. */
+  fileStat(fd: number): Outcome<{ dev: bigint; ino: bigint; filetype: number }> {
+    const errno = this.imports.fd_filestat_get(fd, OUT);
+    if (errno !== 0) return { errno };
+    const view = this.view;
+    return { errno, value: { dev: view.getBigUint64(OUT, true), ino: view.getBigUint64(OUT + 8, true), filetype: view.getUint8(OUT + 16) } };
+  }
+
+  /** fd_readdir from cookie 0 into a 4 KiB buffer: the entries listed (a cut-off last one is left out). */
+  readdir(fd: number): Outcome<{ name: string; ino: bigint }[]> {
     const errno = this.imports.fd_readdir(fd, DATA, 0x1000, 0n, OUT);
     if (errno !== 0) return { errno };
     const used = this.view.getUint32(OUT, true);
-    const names: string[] = [];
+    const entries: { name: string; ino: bigint }[] = [];
     for (let at = DATA; at + 24 <= DATA + used; ) {
       const length = this.view.getUint32(at + 16, true);
-      names.push(new TextDecoder().decode(this.bytes.subarray(at + 24, at + 24 + length)));
+      if (at + 24 + length > DATA + used) break;
+      const name = new TextDecoder().decode(this.bytes.subarray(at + 24, at + 24 + length));
+      entries.push({ name, ino: this.view.getBigUint64(at + 8, true) });
       at += 24 + length;
     }
-    return { errno, value: names };
+    return { errno, value: entries };
   }
 }
