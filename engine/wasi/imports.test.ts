@@ -288,6 +288,29 @@ describe('where we differ from node:wasi on purpose', () => {
     expect(setUp('ours').imports.args_sizes_get(-8, 4)).toBe(Errno.Overflow);
   });
 
+  it('a directory descriptor stays on its directory when it is renamed (node:wasi follows the old path)', () => {
+    const { imports, view, bytes } = setUp('ours');
+    expect(imports.path_open(3, 0, 1000, text(bytes, 1000, 'sub'), 2, 0x0fbffeben, 0x0fffffffn, 0, 0)).toBe(0); // no write rights
+    const sub = view.getUint32(0, true);
+    expect(imports.path_rename(3, 1000, text(bytes, 1000, 'sub'), 3, 1100, text(bytes, 1100, 'moved'))).toBe(0);
+    expect(imports.path_create_directory(sub, 1000, text(bytes, 1000, 'inside'))).toBe(0);
+    expect(imports.path_filestat_get(3, 0, 1000, text(bytes, 1000, 'moved/inside'), 0)).toBe(0);
+  });
+
+  it('a path ending in . or .. is inval for rmdir and rename, as POSIX says (node:wasi acts on the directory)', () => {
+    const { imports, bytes } = setUp('ours');
+    expect(imports.path_remove_directory(3, 1000, text(bytes, 1000, 'sub/.'))).toBe(Errno.Invalid);
+    expect(imports.path_rename(3, 1000, text(bytes, 1000, 'sub/.'), 3, 1100, text(bytes, 1100, 'x'))).toBe(Errno.Invalid);
+    expect(imports.path_rename(3, 1000, text(bytes, 1000, 'input.txt'), 3, 1100, text(bytes, 1100, 'sub/..'))).toBe(Errno.Invalid);
+    expect(imports.path_filestat_get(3, 0, 1000, text(bytes, 1000, 'sub'), 0)).toBe(0);
+  });
+
+  it('path_symlink checks a target from the link\'s place (node:wasi: from the directory descriptor)', () => {
+    const { imports, bytes } = setUp('ours');
+    expect(imports.path_symlink(1000, text(bytes, 1000, '../input.txt'), 3, 1100, text(bytes, 1100, 'sub/link'))).toBe(0);
+    expect(imports.path_symlink(1000, text(bytes, 1000, '../../input.txt'), 3, 1100, text(bytes, 1100, 'sub/link2'))).toBe(Errno.NotCapable);
+  });
+
   it('path_readlink truncates like readlink(2) instead of failing with nobufs', () => {
     const { imports, view, bytes } = setUp('ours');
     expect(imports.path_symlink(1000, text(bytes, 1000, 'input.txt'), 3, 1100, text(bytes, 1100, 'link'))).toBe(0);
