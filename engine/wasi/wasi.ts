@@ -34,6 +34,7 @@ import { encodeUtf8, GuestMemory, isMemoryLike } from './guest-memory.js';
 import type { WasiContext, WasiImportObject, WasiPreview1Imports } from './imports.js';
 import { createPathOpenImports } from './path-open.js';
 import { createPathImports } from './path-operations.js';
+import { hostFileSystem } from './path-resolution.js';
 import { createPollImports } from './poll.js';
 import { Filetype } from './preview1-types.js';
 import { createProcessImports, WASIExit } from './process-control.js';
@@ -207,10 +208,13 @@ export class WASI {
  * The initial table: stdio at 0..2 (host descriptors the embedder named, typed by fstat,
  * rights by type as uvwasi gives them), then each preopen at 3, 4, ... in `preopens` order,
  * each holding its directory opened once (O_DIRECTORY: a file is ENOTDIR). Failures throw
- * node:wasi's setup error (e.g. code 'UVWASI_ENOENT').
+ * node:wasi's setup error (e.g. code 'UVWASI_ENOENT'); an unbuilt native addon throws its
+ * own error.
  */
 function createDescriptorTable(stdio: number[], preopens: [string, string][]): DescriptorTable {
   const descriptors = new DescriptorTable();
+  // Path operations need the native addon: without it, fail here, not in a guest's call.
+  if (preopens.length > 0) hostFileSystem();
   try {
     stdio.forEach((hostFd, fd) => {
       const filetype = filetypeOfStats(fstatSync(hostFd));
