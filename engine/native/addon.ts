@@ -5,6 +5,8 @@
 // compilation with ORC LLJIT, guard-page linear memories, tables' native storage, raw
 // native blocks, signal handling, and calls in both directions through the slot-array
 // ABI of ../runtime/abi.ts. Traps come back as the codes of ../runtime/trap-codes.ts.
+// It also serves ../wasi the file-system calls Node lacks: resolving a path beneath a
+// directory descriptor (openat2 RESOLVE_BENEATH) and the *at operations (`wasiFs()`).
 //
 // The .node file is loaded on first use, so that modules which never reach the back end
 // (decoding, validation) work without a built addon.
@@ -141,6 +143,74 @@ interface NativeLinearMemory {
   newBuffer(): ArrayBuffer;
 }
 
+/** Open flags and directory-entry types (DT_*) as this host defines them. */
+export interface WasiFsConstants {
+  readonly O_RDONLY: number;
+  readonly O_WRONLY: number;
+  readonly O_RDWR: number;
+  readonly O_CREAT: number;
+  readonly O_EXCL: number;
+  readonly O_TRUNC: number;
+  readonly O_DIRECTORY: number;
+  readonly O_NOFOLLOW: number;
+  readonly O_PATH: number;
+  readonly O_NONBLOCK: number;
+  readonly O_DSYNC: number;
+  readonly O_SYNC: number;
+  readonly DT_UNKNOWN: number;
+  readonly DT_FIFO: number;
+  readonly DT_CHR: number;
+  readonly DT_DIR: number;
+  readonly DT_BLK: number;
+  readonly DT_REG: number;
+  readonly DT_LNK: number;
+  readonly DT_SOCK: number;
+}
+
+/** A directory's entries in readdir order, without `.` and `..`. */
+export interface DirectoryListing {
+  readonly names: Buffer[];
+  readonly inodes: bigint[];
+  /** DT_* values (DT_UNKNOWN only when even fstatat could not tell). */
+  readonly types: number[];
+}
+
+/**
+ * File-system calls relative to OS directory descriptors (src/wasi_fs.cc), for ../wasi.
+ * Every call returns a negative errno (Linux numbering) on failure and never throws for
+ * an operating-system error. Names passed to the *At calls are single components that the
+ * kernel looks up without following a final link; they must not be `..`.
+ */
+export interface WasiFileSystem {
+  /**
+   * Opens `path` beneath `directoryFd` (openat2 RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+   * or the equivalent walk): a new descriptor (O_CLOEXEC), or -errno, -EXDEV for an
+   * absolute path or link target or a `..` above `directoryFd`.
+   */
+  openBeneath(directoryFd: number, path: string, flags: number, mode: number): number;
+  mkdirAt(directoryFd: number, name: string, mode: number): number;
+  unlinkAt(directoryFd: number, name: string, removeDirectory: boolean): number;
+  renameAt(oldDirectoryFd: number, oldName: string, newDirectoryFd: number, newName: string): number;
+  /** Never follows a link named by oldName. */
+  linkAt(oldDirectoryFd: number, oldName: string, newDirectoryFd: number, newName: string): number;
+  symlinkAt(target: string, directoryFd: number, name: string): number;
+  /** The link's target bytes; an empty name reads the link `directoryFd` is (O_PATH | O_NOFOLLOW). */
+  readlinkAt(directoryFd: number, name: string): Buffer | number;
+  /**
+   * utimensat with nanosecond times; `which`: 1 atime now, 2 keep atime, 4 mtime now, 8
+   * keep mtime. An empty name sets the times of `directoryFd` itself (O_PATH included).
+   */
+  setTimesAt(directoryFd: number, name: string, atimeNs: bigint, mtimeNs: bigint, which: number, noFollow: boolean): number;
+  /** Lists the directory through a descriptor of its own (the caller's offset is untouched). */
+  readDirectory(directoryFd: number): DirectoryListing | number;
+  /** Forces openBeneath's resolution ('auto': openat2 when the kernel has it), for tests. */
+  setResolution(mode: 'auto' | 'openat2' | 'walk'): void;
+  /** The resolution openBeneath uses now. */
+  resolution(): 'openat2' | 'walk';
+  kernelHasOpenat2(): boolean;
+  readonly constants: WasiFsConstants;
+}
+
 interface NativeAddon {
   compile(ir: string, options: CompileOptions): CompiledCode;
   compileAsync(ir: string, options: CompileOptions): Promise<CompiledCode>;
@@ -164,6 +234,7 @@ interface NativeAddon {
   liveSignatureCount(): number;
   abiLayout(): AbiLayout;
   trapCodes(): Record<string, number>;
+  readonly wasiFs: WasiFileSystem;
 }
 
 const ADDON_FILE = join('build', 'Release', 'wasm_llvm_native.node');
@@ -385,4 +456,11 @@ export function abiLayout(): AbiLayout {
 /** TrapCode names → values as compiled into the addon, plus INVOKE_OK and INVOKE_HOST_EXCEPTION. */
 export function trapCodes(): Record<string, number> {
   return addon().trapCodes();
+}
+
+// ---------------------------------------------------------------- WASI file system
+
+/** The file-system calls ../wasi makes relative to directory descriptors. */
+export function wasiFileSystem(): WasiFileSystem {
+  return addon().wasiFs;
 }

@@ -17,6 +17,7 @@
         'src/signals.cc',
         'src/table.cc',
         'src/type_registry.cc',
+        'src/wasi_fs.cc',
       ],
       'include_dirs': [
         "<!(node -p \"require('node-addon-api').include_dir\")",

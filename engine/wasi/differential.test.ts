@@ -16,7 +16,7 @@ import {
   type RunOptions,
 } from './test-programs/run-program.js';
 
-const PROGRAMS = ['stdio', 'stdin', 'args_env', 'exit_code', 'clocks', 'sleep', 'random', 'files', 'escape', 'escape_strict'];
+const PROGRAMS = ['stdio', 'stdin', 'args_env', 'exit_code', 'clocks', 'sleep', 'random', 'files', 'escape', 'escape_strict', 'rename_escape'];
 
 let buildDirectory: string;
 let modules: Map<string, WebAssembly.Module>;
@@ -165,6 +165,44 @@ describe('where node:wasi is wrong, ours is checked on its own', () => {
     expect(run.stdout).toContain('clock_nanosleep realtime absolute 10ms: ok\n');
     expect(run.stdout).toContain('clock_nanosleep monotonic absolute 10ms: ok\n');
     expect(run.stdout).not.toContain('FAIL');
+  });
+
+  it('keeps a directory descriptor on its directory when a link to .. takes its name (issue 9)', () => {
+    // node:wasi stops this sequence at its first step: it checks a new link's target
+    // against the directory descriptor rather than the link's place, so a/L -> .. is
+    // `notcapable` there; and its descriptors name directories by path, so the old one
+    // would follow the name d. Ours allows the link (.. from a/ is the preopen) and must
+    // keep every later step beneath the preopen.
+    const { root, sandbox } = makeSandboxFixture();
+    try {
+      const ours = runProgram('ours', program('rename_escape'), { sandbox });
+      expect(ours.stdout).toBe(
+        [
+          'mkdir d: ok',
+          'mkdir a: ok',
+          'open d: ok',
+          'symlink a/L -> ..: ok',
+          'rename a/L to L: ok',
+          'rename d to d_old: ok',
+          'rename L to d: ok',
+          'read outside.txt through the old descriptor: No such file or directory',
+          'read ../outside.txt through the old descriptor: Capabilities insufficient',
+          'create created.txt through the old descriptor: ok',
+          'mkdir made through the old descriptor: ok',
+          'read d/outside.txt: Capabilities insufficient',
+          'create d/created.txt: Capabilities insufficient',
+          'mkdir d/made: Capabilities insufficient',
+          'stat d/outside.txt: Capabilities insufficient',
+          '',
+        ].join('\n'),
+      );
+      expect(describeTree(root).split('\n').filter((line) => !line.startsWith('sandbox'))).toEqual([
+        'outside.txt: "secret outside the sandbox\\n"',
+      ]);
+      expect(describeTree(join(sandbox, 'd_old'))).toBe('created.txt: ""\nmade/');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('refuses escapes through directory symlinks and unfollowed final links', () => {

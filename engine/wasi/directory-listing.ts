@@ -5,37 +5,47 @@
 //
 // A cookie is the index of the next entry in a listing taken when the guest reads from
 // cookie 0 (the start, or after rewinddir), so seeking by cookie is stable while the guest
-// reads. Entries come in the host's readdir order, without `.` and `..`, exactly as
+// reads. The listing is read through the directory's own OS descriptor (the native addon's
+// readdir on a fresh descriptor of it), so it is always the directory the descriptor
+// opened. Entries come in the host's readdir order, without `.` and `..`, exactly as
 // node:wasi (libuv's readdir) returns them. d_ino is the entry's real inode (uvwasi
 // reports 0, after which wasi-libc stats every entry to learn it).
 
-import { lstatSync, opendirSync } from 'node:fs';
-import { Errno, errnoFromThrown, hostErrorCode } from './errno.js';
+import { Errno, errnoFromThrown } from './errno.js';
 import type { DirectoryEntry } from './fd-table.js';
-import { filetypeOfDirectoryEntry } from './file-status.js';
-import { encodeUtf8 } from './guest-memory.js';
 import type { WasiContext, WasiPreview1Imports } from './imports.js';
 import { DirentLayout } from './layouts.js';
+import { hostFileSystem, hostResult } from './path-resolution.js';
+import { Filetype } from './preview1-types.js';
 import { Rights } from './rights.js';
 
-/** Reads a directory's entries in host order. */
-export function listDirectory(hostPath: string): DirectoryEntry[] {
-  const entries: DirectoryEntry[] = [];
-  const directory = opendirSync(hostPath);
-  try {
-    for (let entry = directory.readSync(); entry !== null; entry = directory.readSync()) {
-      let inode = 0n;
-      try {
-        inode = lstatSync(`${hostPath}/${entry.name}`, { bigint: true }).ino;
-      } catch (error) {
-        if (hostErrorCode(error) !== 'ENOENT') throw error; // removed meanwhile: inode unknown
-      }
-      entries.push({ name: encodeUtf8(entry.name), inode, filetype: filetypeOfDirectoryEntry(entry) });
-    }
-  } finally {
-    directory.closeSync();
+/**
+ * The preview1 type of a readdir entry type (DT_*). As uvwasi's: a FIFO is `unknown`
+ * there (libuv's dirent types put FIFOs with unknown), a socket `socket_stream`.
+ */
+function filetypeOfDirentType(type: number): number {
+  const host = hostFileSystem().constants;
+  switch (type) {
+    case host.DT_REG: return Filetype.RegularFile;
+    case host.DT_DIR: return Filetype.Directory;
+    case host.DT_LNK: return Filetype.SymbolicLink;
+    case host.DT_CHR: return Filetype.CharacterDevice;
+    case host.DT_BLK: return Filetype.BlockDevice;
+    case host.DT_SOCK: return Filetype.SocketStream;
+    default: return Filetype.Unknown;
   }
-  return entries;
+}
+
+/** Reads a directory's entries, in host order, through its OS descriptor. */
+export function listDirectory(hostFd: number): DirectoryEntry[] {
+  const listing = hostFileSystem().readDirectory(hostFd);
+  if (typeof listing === 'number') hostResult(listing);
+  const { names, inodes, types } = listing as Exclude<typeof listing, number>;
+  return names.map((name, index) => ({
+    name: new Uint8Array(name.buffer, name.byteOffset, name.byteLength),
+    inode: inodes[index],
+    filetype: filetypeOfDirentType(types[index]),
+  }));
 }
 
 const direntScratch = new Uint8Array(DirentLayout.byteSize);
@@ -58,7 +68,7 @@ export function createDirectoryImports({
         memory.check(bufusedOut, 4);
         if (descriptor.kind !== 'directory') return Errno.NotDirectory;
         if (cookie === 0n || descriptor.listing === undefined) {
-          descriptor.listing = listDirectory(descriptor.hostPath!);
+          descriptor.listing = listDirectory(descriptor.hostFd);
         }
         const listing = descriptor.listing;
         const bytes = memory.bytes;

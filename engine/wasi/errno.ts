@@ -1,8 +1,11 @@
 // WASI preview1 `errno` (legacy/preview1/witx/typenames.witx, `$errno`, tag u16): the codes
-// every function returns, in the witx order, and the translation of host errors (Node's
-// `error.code`, e.g. 'ENOENT') into them. Import functions report failure by returning
-// one of these; internally a failing step throws `ErrnoError`, and the import's one
-// `catch` turns it (or a host error) into the return value.
+// every function returns, in the witx order, and the translation of host errors into them:
+// Node's `error.code` (e.g. 'ENOENT'), or the errno number the native addon's file-system
+// calls return. Import functions report failure by returning one of these; internally a
+// failing step throws `ErrnoError`, and the import's one `catch` turns it (or a host
+// error) into the return value.
+
+import { constants as osConstants } from 'node:os';
 
 /** Error codes, numbered exactly as the witx enum (success = 0 … notcapable = 76). */
 export const Errno = {
@@ -180,6 +183,21 @@ const HOST_ERROR_CODES: Readonly<Record<string, number>> = {
   ETXTBSY: Errno.TextFileBusy,
   EXDEV: Errno.CrossDevice,
 };
+
+/** Host errno numbers (this platform's, from os.constants.errno) mapped to preview1 codes. */
+const HOST_ERRNO_NUMBERS: ReadonlyMap<number, number> = new Map(
+  Object.entries(osConstants.errno)
+    .filter(([name]) => HOST_ERROR_CODES[name] !== undefined)
+    .map(([name, value]) => [value, HOST_ERROR_CODES[name]]),
+);
+
+/** The preview1 code of a host errno number (unknown ones are `io`). */
+export function errnoFromHostNumber(hostErrno: number): number {
+  return HOST_ERRNO_NUMBERS.get(hostErrno) ?? Errno.Io;
+}
+
+/** The host's EXDEV, which a resolution beneath a directory returns for an escape. */
+export const HOST_EXDEV = osConstants.errno.EXDEV;
 
 /** The host error code (e.g. 'EAGAIN') of a thrown Node system error, if it is one. */
 export function hostErrorCode(error: unknown): string | undefined {

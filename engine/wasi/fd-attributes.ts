@@ -6,26 +6,15 @@
 // host call we do the nearest thing: fd_advise only validates (no posix_fadvise), and
 // fd_allocate extends the file with ftruncate (uvwasi's fallback where posix_fallocate is
 // missing). fd_fdstat_set_flags can only toggle append on files we opened (Node has no
-// fcntl(F_SETFL)); other changes are `notsup`.
+// fcntl(F_SETFL)); other changes are `notsup`. Times are set with utimensat through the
+// native addon, to the nanosecond, leaving a time unchanged with UTIME_OMIT.
 
-import {
-  closeSync,
-  fdatasyncSync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  futimesSync,
-  openSync,
-  statSync,
-  utimesSync,
-  type BigIntStats,
-} from 'node:fs';
+import { fdatasyncSync, fstatSync, fsyncSync, ftruncateSync } from 'node:fs';
 import { Errno, ErrnoError, errnoFromThrown } from './errno.js';
-import type { Descriptor } from './fd-table.js';
 import { writeFilestat } from './file-status.js';
-import { hostFdOf } from './fd-io.js';
 import type { WasiContext, WasiPreview1Imports } from './imports.js';
 import { FdstatLayout, PrestatLayout } from './layouts.js';
+import { hostFileSystem, hostResult } from './path-resolution.js';
 import { ADVICE_MAX, FdFlags, FST_FLAGS_ALL, FstFlags, PreopenType } from './preview1-types.js';
 import { Rights, rightsFromGuest } from './rights.js';
 
@@ -47,26 +36,6 @@ type FdAttributeImports = Pick<
   | 'fd_prestat_dir_name'
 >;
 
-/** Host status of a descriptor (preopened directories are known by path only). */
-function statDescriptor(descriptor: Descriptor): BigIntStats {
-  if (descriptor.hostFd !== undefined) return fstatSync(descriptor.hostFd, { bigint: true });
-  return statSync(descriptor.hostPath!, { bigint: true });
-}
-
-/** Runs `sync` on the descriptor's host descriptor, opening a preopen's directory briefly. */
-function syncDescriptor(descriptor: Descriptor, sync: (hostFd: number) => void): void {
-  if (descriptor.hostFd !== undefined) {
-    sync(descriptor.hostFd);
-    return;
-  }
-  const hostFd = openSync(descriptor.hostPath!, 'r');
-  try {
-    sync(hostFd);
-  } finally {
-    closeSync(hostFd);
-  }
-}
-
 /** A guest u64 size or offset as a safe integer (`fbig` beyond 2^53). */
 function sizeFromGuest(value: bigint): number {
   if (typeof value !== 'bigint') throw new ErrnoError(Errno.Invalid);
@@ -75,32 +44,26 @@ function sizeFromGuest(value: bigint): number {
   return Number(size);
 }
 
+/** What `*_filestat_set_times` asks utimensat for (wasiFs.setTimesAt's arguments). */
+export interface FileTimes {
+  atime: bigint;
+  mtime: bigint;
+  /** 1 atime now, 2 keep atime, 4 mtime now, 8 keep mtime. */
+  which: number;
+}
+
 /**
- * The access and modification times (seconds, as Node's utimes takes them) that
- * `*_filestat_set_times` sets: given, now, or unchanged per `fstFlags`. Sub-second parts
- * are kept (uvwasi truncates to whole seconds).
+ * The times `*_filestat_set_times` sets: given (nanoseconds, kept exactly; uvwasi truncates
+ * to whole seconds), now, or unchanged per `fstFlags` (`now` wins over a given time).
  */
-export function filestatTimes(
-  atim: bigint,
-  mtim: bigint,
-  fstFlags: number,
-  current: () => BigIntStats,
-): { atime: number; mtime: number } {
+export function fileTimes(atim: bigint, mtim: bigint, fstFlags: number): FileTimes {
   if (typeof atim !== 'bigint' || typeof mtim !== 'bigint') throw new ErrnoError(Errno.Invalid);
-  const nowSeconds = Date.now() / 1000;
-  const keepsAtime = (fstFlags & (FstFlags.Atim | FstFlags.AtimNow)) === 0;
-  const keepsMtime = (fstFlags & (FstFlags.Mtim | FstFlags.MtimNow)) === 0;
-  const stats = keepsAtime || keepsMtime ? current() : undefined;
-  const seconds = (nanoseconds: bigint) => Number(BigInt.asUintN(64, nanoseconds)) / 1e9;
-  const atime =
-    (fstFlags & FstFlags.AtimNow) !== 0 ? nowSeconds
-    : (fstFlags & FstFlags.Atim) !== 0 ? seconds(atim)
-    : seconds(stats!.atimeNs);
-  const mtime =
-    (fstFlags & FstFlags.MtimNow) !== 0 ? nowSeconds
-    : (fstFlags & FstFlags.Mtim) !== 0 ? seconds(mtim)
-    : seconds(stats!.mtimeNs);
-  return { atime, mtime };
+  let which = 0;
+  if ((fstFlags & FstFlags.AtimNow) !== 0) which |= 1;
+  else if ((fstFlags & FstFlags.Atim) === 0) which |= 2;
+  if ((fstFlags & FstFlags.MtimNow) !== 0) which |= 4;
+  else if ((fstFlags & FstFlags.Mtim) === 0) which |= 8;
+  return { atime: BigInt.asUintN(64, atim), mtime: BigInt.asUintN(64, mtim), which };
 }
 
 export function createFdAttributeImports({ memory, descriptors }: WasiContext): FdAttributeImports {
@@ -189,7 +152,7 @@ export function createFdAttributeImports({ memory, descriptors }: WasiContext): 
         memory.refresh();
         filestatOut >>>= 0;
         const descriptor = descriptors.get(fd >>> 0, Rights.FdFilestatGet);
-        writeFilestat(memory, filestatOut, statDescriptor(descriptor));
+        writeFilestat(memory, filestatOut, fstatSync(descriptor.hostFd, { bigint: true }));
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -201,7 +164,7 @@ export function createFdAttributeImports({ memory, descriptors }: WasiContext): 
         memory.refresh();
         const length = sizeFromGuest(size);
         const descriptor = descriptors.get(fd >>> 0, Rights.FdFilestatSetSize);
-        ftruncateSync(hostFdOf(descriptor), length);
+        ftruncateSync(descriptor.hostFd, length);
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -213,9 +176,8 @@ export function createFdAttributeImports({ memory, descriptors }: WasiContext): 
         memory.refresh();
         if ((fstFlags & ~FST_FLAGS_ALL) !== 0) return Errno.Invalid;
         const descriptor = descriptors.get(fd >>> 0, Rights.FdFilestatSetTimes);
-        const { atime, mtime } = filestatTimes(atim, mtim, fstFlags, () => statDescriptor(descriptor));
-        if (descriptor.hostFd !== undefined) futimesSync(descriptor.hostFd, atime, mtime);
-        else utimesSync(descriptor.hostPath!, atime, mtime);
+        const times = fileTimes(atim, mtim, fstFlags);
+        hostResult(hostFileSystem().setTimesAt(descriptor.hostFd, '', times.atime, times.mtime, times.which, true));
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -240,7 +202,7 @@ export function createFdAttributeImports({ memory, descriptors }: WasiContext): 
         const end = sizeFromGuest(offset) + sizeFromGuest(length);
         if (end > Number.MAX_SAFE_INTEGER) return Errno.FileTooBig;
         const descriptor = descriptors.get(fd >>> 0, Rights.FdAllocate);
-        const hostFd = hostFdOf(descriptor);
+        const hostFd = descriptor.hostFd;
         if (fstatSync(hostFd).size < end) ftruncateSync(hostFd, end);
         return Errno.Success;
       } catch (error) {
@@ -251,7 +213,7 @@ export function createFdAttributeImports({ memory, descriptors }: WasiContext): 
     fd_sync(fd) {
       try {
         memory.refresh();
-        syncDescriptor(descriptors.get(fd >>> 0, Rights.FdSync), fsyncSync);
+        fsyncSync(descriptors.get(fd >>> 0, Rights.FdSync).hostFd);
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -261,7 +223,7 @@ export function createFdAttributeImports({ memory, descriptors }: WasiContext): 
     fd_datasync(fd) {
       try {
         memory.refresh();
-        syncDescriptor(descriptors.get(fd >>> 0, Rights.FdDatasync), fdatasyncSync);
+        fdatasyncSync(descriptors.get(fd >>> 0, Rights.FdDatasync).hostFd);
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);

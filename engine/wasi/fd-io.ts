@@ -6,6 +6,14 @@
 // writes at the end of file (fstat before each write). Everything else (stdio, pipes,
 // terminals, character devices) uses the host's own offset, and fd_seek/fd_tell on it is
 // `spipe`. Bounds of every iovec are checked before any byte moves, as node:wasi does.
+//
+// As readv(2) does, the iovec array is copied out of guest memory before any byte moves:
+// a read into one buffer may overwrite the array itself (a guest may point an iovec at
+// it), and a later iovec must still be the one the guest passed, already checked. One
+// call moves at most IOV_MAX (1024) iovecs and MAX_RW_COUNT bytes, as Linux (and libuv,
+// node:wasi's) do; more is a short read or write, which callers must handle anyway. This
+// also keeps every length Node's fs is given below 2^31 (Node takes them as int32) and
+// every file position a safe integer.
 // fd_write is the hot path of printf-heavy programs: it allocates nothing per call.
 
 import { fstatSync } from 'node:fs';
@@ -23,6 +31,15 @@ type FdIoImports = Pick<
   'fd_read' | 'fd_write' | 'fd_pread' | 'fd_pwrite' | 'fd_seek' | 'fd_tell'
 >;
 
+/** Iovecs one call moves at most (Linux's and libuv's IOV_MAX). */
+const MAX_IOVECS = 1024;
+
+/** Bytes one call moves at most (Linux's MAX_RW_COUNT, below Node's int32 lengths). */
+const MAX_TRANSFER_BYTES = 0x7ffff000;
+
+/** The iovecs of the current call as (buf, buf_len) pairs, copied before any byte moves. */
+const iovecCopy = new Uint32Array(2 * MAX_IOVECS);
+
 /** Whether `descriptor`'s offset is ours to keep (positioned I/O, fd_seek works). */
 export function isSeekable(descriptor: Descriptor): boolean {
   return (
@@ -31,63 +48,67 @@ export function isSeekable(descriptor: Descriptor): boolean {
   );
 }
 
-/** The host descriptor behind `descriptor`; preopened directories have none (`isdir`). */
-export function hostFdOf(descriptor: Descriptor): number {
-  if (descriptor.hostFd === undefined) throw new ErrnoError(Errno.IsDirectory);
-  return descriptor.hostFd;
-}
-
-/** Checks an iovec array and every buffer it names against memory. */
-function checkIovecs(memory: GuestMemory, iovs: number, count: number): void {
+/**
+ * Checks an iovec array and every buffer it names against memory, and copies the first
+ * MAX_IOVECS of them into `iovecCopy`; returns how many it copied.
+ */
+function copyIovecs(memory: GuestMemory, iovs: number, count: number): number {
   memory.check(iovs, count * IovecLayout.byteSize);
   const view = memory.view;
   for (let i = 0; i < count; i++) {
     const entry = iovs + i * IovecLayout.byteSize;
-    memory.check(view.getUint32(entry + IovecLayout.buf, true), view.getUint32(entry + IovecLayout.bufLen, true));
+    const buf = view.getUint32(entry + IovecLayout.buf, true);
+    const length = view.getUint32(entry + IovecLayout.bufLen, true);
+    memory.check(buf, length);
+    if (i < MAX_IOVECS) {
+      iovecCopy[2 * i] = buf;
+      iovecCopy[2 * i + 1] = length;
+    }
   }
+  return Math.min(count, MAX_IOVECS);
 }
 
 /**
- * Reads into the iovecs in order, stopping at the first short read (end of file, or a
- * pipe with no more data now). `position` null means the host's offset.
+ * How many of `length` bytes the next host transfer may move, `total` bytes into the call:
+ * within MAX_TRANSFER_BYTES per call, and (positioned) not past the largest safe offset.
  */
-function readIntoIovecs(
-  memory: GuestMemory,
-  hostFd: number,
-  iovs: number,
-  count: number,
-  position: number | null,
-): number {
-  const view = memory.view;
+function transferLength(length: number, total: number, position: number | null): number {
+  let allowed = Math.min(length, MAX_TRANSFER_BYTES - total);
+  if (position !== null) allowed = Math.min(allowed, Number.MAX_SAFE_INTEGER - (position + total));
+  return Math.max(allowed, 0);
+}
+
+/**
+ * Reads into the copied iovecs in order, stopping at the first short read (end of file, or
+ * a pipe with no more data now). `position` null means the host's offset.
+ */
+function readIntoIovecs(memory: GuestMemory, hostFd: number, count: number, position: number | null): number {
   let total = 0;
   for (let i = 0; i < count; i++) {
-    const entry = iovs + i * IovecLayout.byteSize;
-    const buf = view.getUint32(entry + IovecLayout.buf, true);
-    const length = view.getUint32(entry + IovecLayout.bufLen, true);
+    const length = iovecCopy[2 * i + 1];
     if (length === 0) continue;
-    const read = readFromHost(hostFd, memory.bytes, buf, length, position === null ? null : position + total);
+    const wanted = transferLength(length, total, position);
+    if (wanted === 0) break;
+    const read = readFromHost(hostFd, memory.bytes, iovecCopy[2 * i], wanted, position === null ? null : position + total);
     total += read;
     if (read < length) break;
   }
   return total;
 }
 
-/** Writes the iovecs in order, stopping at the first short write. Zero-length ones are skipped. */
-function writeFromIovecs(
-  memory: GuestMemory,
-  hostFd: number,
-  iovs: number,
-  count: number,
-  position: number | null,
-): number {
-  const view = memory.view;
+/** Writes the copied iovecs in order, stopping at the first short write. Zero-length ones are skipped. */
+function writeFromIovecs(memory: GuestMemory, hostFd: number, count: number, position: number | null): number {
   let total = 0;
   for (let i = 0; i < count; i++) {
-    const entry = iovs + i * IovecLayout.byteSize;
-    const buf = view.getUint32(entry + IovecLayout.buf, true);
-    const length = view.getUint32(entry + IovecLayout.bufLen, true);
+    const length = iovecCopy[2 * i + 1];
     if (length === 0) continue;
-    const written = writeToHost(hostFd, memory.bytes, buf, length, position === null ? null : position + total);
+    const wanted = transferLength(length, total, position);
+    if (wanted === 0) {
+      // Nothing written because the offset is at the largest one we can express.
+      if (total === 0 && position !== null) throw new ErrnoError(Errno.FileTooBig);
+      break;
+    }
+    const written = writeToHost(hostFd, memory.bytes, iovecCopy[2 * i], wanted, position === null ? null : position + total);
     total += written;
     if (written < length) break;
   }
@@ -111,15 +132,14 @@ export function createFdIoImports({ memory, descriptors }: WasiContext): FdIoImp
         iovsLength >>>= 0;
         nreadOut >>>= 0;
         const descriptor = descriptors.get(fd >>> 0, Rights.FdRead);
-        checkIovecs(memory, iovs, iovsLength);
+        const count = copyIovecs(memory, iovs, iovsLength);
         memory.check(nreadOut, 4);
-        const hostFd = hostFdOf(descriptor);
         let nread: number;
         if (isSeekable(descriptor)) {
-          nread = readIntoIovecs(memory, hostFd, iovs, iovsLength, descriptor.position);
+          nread = readIntoIovecs(memory, descriptor.hostFd, count, descriptor.position);
           descriptor.position += nread;
         } else {
-          nread = readIntoIovecs(memory, hostFd, iovs, iovsLength, null);
+          nread = readIntoIovecs(memory, descriptor.hostFd, count, null);
         }
         memory.view.setUint32(nreadOut, nread, true);
         return Errno.Success;
@@ -135,16 +155,16 @@ export function createFdIoImports({ memory, descriptors }: WasiContext): FdIoImp
         iovsLength >>>= 0;
         nwrittenOut >>>= 0;
         const descriptor = descriptors.get(fd >>> 0, Rights.FdWrite);
-        checkIovecs(memory, iovs, iovsLength);
+        const count = copyIovecs(memory, iovs, iovsLength);
         memory.check(nwrittenOut, 4);
-        const hostFd = hostFdOf(descriptor);
+        const hostFd = descriptor.hostFd;
         let nwritten: number;
         if (isSeekable(descriptor)) {
           if ((descriptor.fdflags & FdFlags.Append) !== 0) descriptor.position = fstatSync(hostFd).size;
-          nwritten = writeFromIovecs(memory, hostFd, iovs, iovsLength, descriptor.position);
+          nwritten = writeFromIovecs(memory, hostFd, count, descriptor.position);
           descriptor.position += nwritten;
         } else {
-          nwritten = writeFromIovecs(memory, hostFd, iovs, iovsLength, null);
+          nwritten = writeFromIovecs(memory, hostFd, count, null);
         }
         memory.view.setUint32(nwrittenOut, nwritten, true);
         return Errno.Success;
@@ -161,9 +181,9 @@ export function createFdIoImports({ memory, descriptors }: WasiContext): FdIoImp
         nreadOut >>>= 0;
         const position = offsetFromGuest(offset);
         const descriptor = descriptors.get(fd >>> 0, Rights.FdRead | Rights.FdSeek);
-        checkIovecs(memory, iovs, iovsLength);
+        const count = copyIovecs(memory, iovs, iovsLength);
         memory.check(nreadOut, 4);
-        const nread = readIntoIovecs(memory, hostFdOf(descriptor), iovs, iovsLength, position);
+        const nread = readIntoIovecs(memory, descriptor.hostFd, count, position);
         memory.view.setUint32(nreadOut, nread, true);
         return Errno.Success;
       } catch (error) {
@@ -179,9 +199,9 @@ export function createFdIoImports({ memory, descriptors }: WasiContext): FdIoImp
         nwrittenOut >>>= 0;
         const position = offsetFromGuest(offset);
         const descriptor = descriptors.get(fd >>> 0, Rights.FdWrite | Rights.FdSeek);
-        checkIovecs(memory, iovs, iovsLength);
+        const count = copyIovecs(memory, iovs, iovsLength);
         memory.check(nwrittenOut, 4);
-        const nwritten = writeFromIovecs(memory, hostFdOf(descriptor), iovs, iovsLength, position);
+        const nwritten = writeFromIovecs(memory, descriptor.hostFd, count, position);
         memory.view.setUint32(nwrittenOut, nwritten, true);
         return Errno.Success;
       } catch (error) {
@@ -204,7 +224,7 @@ export function createFdIoImports({ memory, descriptors }: WasiContext): FdIoImp
         const base =
           whenceValue === Whence.Set ? 0
           : whenceValue === Whence.Cur ? descriptor.position
-          : fstatSync(hostFdOf(descriptor)).size;
+          : fstatSync(descriptor.hostFd).size;
         const target = BigInt(base) + BigInt.asIntN(64, offset);
         if (target < 0n) return Errno.Invalid;
         if (target > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.Overflow;

@@ -8,8 +8,10 @@
 //  - `file`: a host descriptor we opened in path_open. Its offset is kept here and every
 //    read/write is positioned, because Node has no lseek(); append mode writes at the
 //    current end of file.
-//  - `directory`: a preopen or a directory opened with path_open, known by its host path
-//    (symlink-free: preopens are realpath'd, and path resolution resolves every link).
+//  - `directory`: a preopen or a directory opened with path_open, holding an OS directory
+//    descriptor opened once. Paths are resolved relative to that descriptor (path-
+//    resolution.ts), never to a host path: renaming the directory, or putting a link in
+//    its old place, does not change what the descriptor reaches.
 // New descriptors take the lowest free number, as uvwasi does. Host descriptors we opened
 // and the guest never closed are closed once the table is garbage collected (the table
 // lives as long as any import function of its WASI object does).
@@ -34,10 +36,8 @@ export class Descriptor {
 
   constructor(
     readonly kind: DescriptorKind,
-    /** Host descriptor; undefined for preopened directories. */
-    readonly hostFd: number | undefined,
-    /** Host path of files and directories we opened or preopened. */
-    readonly hostPath: string | undefined,
+    /** Host descriptor (for directories, the OS directory paths are resolved beneath). */
+    readonly hostFd: number,
     readonly filetype: number,
     public rightsBase: number,
     public rightsInheriting: number,
@@ -49,7 +49,7 @@ export class Descriptor {
 
   /** Whether fd_close must close the host descriptor (only those we opened). */
   get ownsHostFd(): boolean {
-    return this.kind !== 'stdio' && this.hostFd !== undefined;
+    return this.kind !== 'stdio';
   }
 }
 
@@ -98,7 +98,7 @@ export class DescriptorTable {
     let fd = 0;
     while (fd < entries.length && entries[fd] !== undefined) fd++;
     entries[fd] = descriptor;
-    if (descriptor.ownsHostFd) this.#ownedHostFds.add(descriptor.hostFd!);
+    if (descriptor.ownsHostFd) this.#ownedHostFds.add(descriptor.hostFd);
     return fd;
   }
 
@@ -107,7 +107,7 @@ export class DescriptorTable {
     const entries = this.#entries;
     while (entries.length < fd) entries.push(undefined);
     entries[fd] = descriptor;
-    if (descriptor.ownsHostFd) this.#ownedHostFds.add(descriptor.hostFd!);
+    if (descriptor.ownsHostFd) this.#ownedHostFds.add(descriptor.hostFd);
   }
 
   /** Removes `fd` and closes its host descriptor if we opened it. */
@@ -116,9 +116,16 @@ export class DescriptorTable {
     this.#entries[fd] = undefined;
     this.#trimEnd();
     if (descriptor.ownsHostFd) {
-      this.#ownedHostFds.delete(descriptor.hostFd!);
-      closeSync(descriptor.hostFd!);
+      this.#ownedHostFds.delete(descriptor.hostFd);
+      closeSync(descriptor.hostFd);
     }
+  }
+
+  /** Closes every host descriptor the table owns and empties it (a failed set-up). */
+  closeAll(): void {
+    for (const hostFd of this.#ownedHostFds) closeSync(hostFd);
+    this.#ownedHostFds.clear();
+    this.#entries.length = 0;
   }
 
   /** fd_renumber: `from` replaces `to` (whose descriptor is closed); both must be open. */

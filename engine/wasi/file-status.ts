@@ -1,7 +1,8 @@
 // WASI preview1 `$filestat` and `$filetype` (typenames.witx) from host file status: what
-// fd_filestat_get, path_filestat_get, fd_fdstat_get and fd_readdir report about a file.
+// fd_filestat_get, path_filestat_get and fd_fdstat_get report about a file (fd_readdir's
+// entry types are in directory-listing.ts).
 
-import type { BigIntStats, Dirent, Stats } from 'node:fs';
+import type { BigIntStats, Stats } from 'node:fs';
 import { Filetype } from './preview1-types.js';
 import { FilestatLayout } from './layouts.js';
 import type { GuestMemory } from './guest-memory.js';
@@ -10,7 +11,7 @@ import type { GuestMemory } from './guest-memory.js';
  * The preview1 file type of host file status. FIFOs have no preview1 type; like uvwasi
  * (which node:wasi uses) we report them as stream sockets.
  */
-export function filetypeOfStats(stats: Stats | BigIntStats | Dirent): number {
+export function filetypeOfStats(stats: Stats | BigIntStats): number {
   if (stats.isFile()) return Filetype.RegularFile;
   if (stats.isDirectory()) return Filetype.Directory;
   if (stats.isSymbolicLink()) return Filetype.SymbolicLink;
@@ -18,15 +19,6 @@ export function filetypeOfStats(stats: Stats | BigIntStats | Dirent): number {
   if (stats.isBlockDevice()) return Filetype.BlockDevice;
   if (stats.isSocket() || stats.isFIFO()) return Filetype.SocketStream;
   return Filetype.Unknown;
-}
-
-/**
- * The type fd_readdir reports for a directory entry: as uvwasi's, a FIFO there is
- * `unknown` (uvwasi maps only libuv's dirent types, which put FIFOs with unknown).
- */
-export function filetypeOfDirectoryEntry(entry: Dirent): number {
-  if (entry.isFIFO()) return Filetype.Unknown;
-  return filetypeOfStats(entry);
 }
 
 /** Writes a `$filestat` for `stats` at `pointer` (bounds already checked or checked here). */

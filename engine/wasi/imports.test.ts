@@ -145,6 +145,32 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'fd_read into a buffer that overlaps the iovec array (iovecs are read first)',
+    run: (w, view, bytes) => {
+      const opened = w.path_open(3, 1, 1000, text(bytes, 1000, 'input.txt'), 0, 0x0fffffffn, 0n, 0, 200);
+      const fd = view.getUint32(200, true);
+      view.setUint32(0, 8, true); // iovec 0 covers iovec 1 ...
+      view.setUint32(4, 8, true);
+      view.setUint32(8, 100, true); // ... which the read then overwrites
+      view.setUint32(12, 8, true);
+      const read = w.fd_read(fd, 0, 2, 16);
+      return [opened, read, view.getUint32(16, true), [...bytes.subarray(0, 24)], [...bytes.subarray(100, 108)]];
+    },
+  },
+  {
+    name: 'fd_pread into a buffer that overlaps the iovec array',
+    run: (w, view, bytes) => {
+      w.path_open(3, 1, 1000, text(bytes, 1000, 'input.txt'), 0, 0x0fffffffn, 0n, 0, 200);
+      const fd = view.getUint32(200, true);
+      view.setUint32(0, 4, true); // iovec 0 covers the end of itself and iovec 1
+      view.setUint32(4, 12, true);
+      view.setUint32(8, 100, true);
+      view.setUint32(12, 8, true);
+      const read = w.fd_pread(fd, 0, 2, 1n, 16);
+      return [read, view.getUint32(16, true), [...bytes.subarray(0, 16)], [...bytes.subarray(100, 108)]];
+    },
+  },
+  {
     name: 'path_filestat_get',
     run: (w, view, bytes) => [w.path_filestat_get(3, 1, 1000, text(bytes, 1000, 'input.txt'), 0), view.getUint8(16), view.getBigUint64(32, true), view.getBigUint64(24, true)],
   },
@@ -237,6 +263,20 @@ describe('where we differ from node:wasi on purpose', () => {
     expect([view.getUint32(2000, true), view.getUint16(1008, true)]).toEqual([1, Errno.NotSupported]);
   });
 
+  it('poll_oneoff reads every subscription before writing events over them', () => {
+    // node:wasi reads them first too, but reports only the earliest of two due clocks.
+    const { imports, view } = setUp('ours');
+    for (const [index, userdata] of [[0, 0x11n], [1, 0x22n]] as const) {
+      view.setBigUint64(index * 48, userdata, true);
+      view.setUint8(index * 48 + 8, 0); // clock
+      view.setUint32(index * 48 + 16, 1, true); // monotonic
+      view.setBigUint64(index * 48 + 24, 0n, true); // due now
+    }
+    expect(imports.poll_oneoff(0, 48, 2, 2000)).toBe(0); // event 0 lands on subscription 1
+    expect(view.getUint32(2000, true)).toBe(2);
+    expect([view.getBigUint64(48, true), view.getBigUint64(80, true)]).toEqual([0x11n, 0x22n]);
+  });
+
   it('an empty iovec may point at the end of memory (node:wasi says overflow)', () => {
     const { imports, view } = setUp('ours');
     view.setUint32(0, 65536, true);
@@ -246,6 +286,29 @@ describe('where we differ from node:wasi on purpose', () => {
 
   it('pointers at or above 2 GiB are unsigned (node:wasi rejects negative i32 with inval)', () => {
     expect(setUp('ours').imports.args_sizes_get(-8, 4)).toBe(Errno.Overflow);
+  });
+
+  it('a directory descriptor stays on its directory when it is renamed (node:wasi follows the old path)', () => {
+    const { imports, view, bytes } = setUp('ours');
+    expect(imports.path_open(3, 0, 1000, text(bytes, 1000, 'sub'), 2, 0x0fbffeben, 0x0fffffffn, 0, 0)).toBe(0); // no write rights
+    const sub = view.getUint32(0, true);
+    expect(imports.path_rename(3, 1000, text(bytes, 1000, 'sub'), 3, 1100, text(bytes, 1100, 'moved'))).toBe(0);
+    expect(imports.path_create_directory(sub, 1000, text(bytes, 1000, 'inside'))).toBe(0);
+    expect(imports.path_filestat_get(3, 0, 1000, text(bytes, 1000, 'moved/inside'), 0)).toBe(0);
+  });
+
+  it('a path ending in . or .. is inval for rmdir and rename, as POSIX says (node:wasi acts on the directory)', () => {
+    const { imports, bytes } = setUp('ours');
+    expect(imports.path_remove_directory(3, 1000, text(bytes, 1000, 'sub/.'))).toBe(Errno.Invalid);
+    expect(imports.path_rename(3, 1000, text(bytes, 1000, 'sub/.'), 3, 1100, text(bytes, 1100, 'x'))).toBe(Errno.Invalid);
+    expect(imports.path_rename(3, 1000, text(bytes, 1000, 'input.txt'), 3, 1100, text(bytes, 1100, 'sub/..'))).toBe(Errno.Invalid);
+    expect(imports.path_filestat_get(3, 0, 1000, text(bytes, 1000, 'sub'), 0)).toBe(0);
+  });
+
+  it('path_symlink checks a target from the link\'s place (node:wasi: from the directory descriptor)', () => {
+    const { imports, bytes } = setUp('ours');
+    expect(imports.path_symlink(1000, text(bytes, 1000, '../input.txt'), 3, 1100, text(bytes, 1100, 'sub/link'))).toBe(0);
+    expect(imports.path_symlink(1000, text(bytes, 1000, '../../input.txt'), 3, 1100, text(bytes, 1100, 'sub/link2'))).toBe(Errno.NotCapable);
   });
 
   it('path_readlink truncates like readlink(2) instead of failing with nobufs', () => {

@@ -3,14 +3,17 @@
 // asked for, the directory must hold path_open (plus path_create_file for `creat`,
 // path_filestat_set_size for `trunc`) and be able to pass on every right asked for, and
 // the new descriptor gets the rights asked for within the most its file type allows.
+// The open itself is one openat2 beneath the directory's OS descriptor (path-resolution.ts),
+// creating and truncating included, so nothing outside can be opened, created or truncated.
 
-import { closeSync, constants as fsConstants, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { Errno, ErrnoError, errnoFromThrown } from './errno.js';
 import { Descriptor } from './fd-table.js';
 import { filetypeOfStats } from './file-status.js';
 import type { WasiContext, WasiPreview1Imports } from './imports.js';
-import { directoryDescriptor, resolveGuestPath, withoutTrailingSlash } from './path-operations.js';
+import { directoryDescriptor } from './path-operations.js';
+import { hostFileSystem, openBeneath } from './path-resolution.js';
 import { FdFlags, Filetype, LookupFlags, OFlags } from './preview1-types.js';
 import { maximumRights, Rights, rightsFromGuest, type AccessMode } from './rights.js';
 
@@ -50,25 +53,28 @@ export function createPathOpenImports({ memory, descriptors }: WasiContext): Pic
         const directory = directoryDescriptor(descriptors, fd, neededBase, neededInheriting);
         if (requestedBase === undefined || requestedInheriting === undefined) return Errno.NotCapable;
 
-        const resolved = resolveGuestPath(memory, directory, path, pathLength, (dirflags & LookupFlags.SymlinkFollow) !== 0);
+        const guestPath = memory.readString(path >>> 0, pathLength >>> 0);
+        // Checked before opening: a failed call must not leave a created or truncated file.
         memory.check(fdOut, 4);
 
-        // O_NOFOLLOW: resolution already followed the last link if asked to; a link left
-        // there was not to be followed, and opening it is `loop` as in POSIX.
+        // Without symlink_follow a final link is not followed, and opening it is `loop` as
+        // in POSIX; links before it are always followed, beneath the directory.
+        const host = hostFileSystem().constants;
         let hostFlags =
-          (accessMode === 'read-write' ? fsConstants.O_RDWR
-          : accessMode === 'write' ? fsConstants.O_WRONLY
-          : fsConstants.O_RDONLY) | fsConstants.O_NOFOLLOW;
-        if ((oflags & OFlags.Create) !== 0) hostFlags |= fsConstants.O_CREAT;
-        if ((oflags & OFlags.Directory) !== 0) hostFlags |= fsConstants.O_DIRECTORY;
-        if ((oflags & OFlags.Exclusive) !== 0) hostFlags |= fsConstants.O_EXCL;
-        if ((oflags & OFlags.Truncate) !== 0) hostFlags |= fsConstants.O_TRUNC;
-        if ((fdflags & FdFlags.Dsync) !== 0) hostFlags |= fsConstants.O_DSYNC;
-        if ((fdflags & FdFlags.Nonblock) !== 0) hostFlags |= fsConstants.O_NONBLOCK;
-        if ((fdflags & (FdFlags.Rsync | FdFlags.Sync)) !== 0) hostFlags |= fsConstants.O_SYNC;
+          accessMode === 'read-write' ? host.O_RDWR
+          : accessMode === 'write' ? host.O_WRONLY
+          : host.O_RDONLY;
+        if ((dirflags & LookupFlags.SymlinkFollow) === 0) hostFlags |= host.O_NOFOLLOW;
+        if ((oflags & OFlags.Create) !== 0) hostFlags |= host.O_CREAT;
+        if ((oflags & OFlags.Directory) !== 0) hostFlags |= host.O_DIRECTORY;
+        if ((oflags & OFlags.Exclusive) !== 0) hostFlags |= host.O_EXCL;
+        if ((oflags & OFlags.Truncate) !== 0) hostFlags |= host.O_TRUNC;
+        if ((fdflags & FdFlags.Dsync) !== 0) hostFlags |= host.O_DSYNC;
+        if ((fdflags & FdFlags.Nonblock) !== 0) hostFlags |= host.O_NONBLOCK;
+        if ((fdflags & (FdFlags.Rsync | FdFlags.Sync)) !== 0) hostFlags |= host.O_SYNC;
         // Append is emulated (fd-io.ts), so the host descriptor is opened without O_APPEND.
 
-        const hostFd = openSync(resolved.hostPath, hostFlags, 0o666);
+        const hostFd = openBeneath(directory.hostFd, guestPath, hostFlags, 0o666);
         try {
           const filetype = filetypeOfStats(fstatSync(hostFd));
           if ((oflags & OFlags.Directory) !== 0 && filetype !== Filetype.Directory) {
@@ -78,7 +84,6 @@ export function createPathOpenImports({ memory, descriptors }: WasiContext): Pic
           const descriptor = new Descriptor(
             filetype === Filetype.Directory ? 'directory' : 'file',
             hostFd,
-            withoutTrailingSlash(resolved.hostPath),
             filetype,
             requestedBase & maximum.base,
             requestedInheriting & maximum.inheriting,

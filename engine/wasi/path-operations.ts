@@ -1,29 +1,28 @@
 // WASI preview1 path operations (wasi_snapshot_preview1.witx): path_filestat_get,
 // path_filestat_set_times, path_create_directory, path_remove_directory,
 // path_unlink_file, path_rename, path_link, path_symlink, path_readlink (path_open is in
-// path-open.ts). Every path is resolved beneath its directory descriptor by
-// path-resolution.ts; the descriptor must hold the right uvwasi checks for the call.
+// path-open.ts). Each resolves its path when it runs, beneath the OS descriptor of its
+// directory descriptor (path-resolution.ts): stat and set-times open the file itself
+// beneath it (O_PATH, following the final link only with symlink_follow), the others
+// open the directory part beneath it and act on the final name with the *at call. The
+// descriptor must hold the right uvwasi checks for the call.
 
-import {
-  linkSync,
-  lstatSync,
-  lutimesSync,
-  mkdirSync,
-  readlinkSync,
-  renameSync,
-  rmdirSync,
-  statSync,
-  symlinkSync,
-  unlinkSync,
-  utimesSync,
-} from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { Errno, ErrnoError, errnoFromThrown } from './errno.js';
 import type { Descriptor, DescriptorTable } from './fd-table.js';
-import { filestatTimes } from './fd-attributes.js';
+import { fileTimes } from './fd-attributes.js';
 import { writeFilestat } from './file-status.js';
-import type { GuestMemory } from './guest-memory.js';
 import type { WasiContext, WasiPreview1Imports } from './imports.js';
-import { isLinkTargetBeneath, resolvePathBeneath, type ResolvedPath } from './path-resolution.js';
+import {
+  followFinalLinks,
+  hostFileSystem,
+  hostResult,
+  isLinkTargetBeneath,
+  linkDirectoryAsText,
+  namesDirectoryBySyntax,
+  openBeneath,
+  withFinalName,
+} from './path-resolution.js';
 import { FST_FLAGS_ALL, LookupFlags } from './preview1-types.js';
 import { Rights } from './rights.js';
 
@@ -47,28 +46,31 @@ export function directoryDescriptor(descriptors: DescriptorTable, fd: number, ri
   return descriptor;
 }
 
-/** Reads the guest path and resolves it beneath `directory`. */
-export function resolveGuestPath(
-  memory: GuestMemory,
-  directory: Descriptor,
-  path: number,
-  pathLength: number,
-  followFinalSymlink: boolean,
-): ResolvedPath {
-  const guestPath = memory.readString(path >>> 0, pathLength >>> 0);
-  return resolvePathBeneath(directory.hostPath!, guestPath, followFinalSymlink);
+/**
+ * Opens what `guestPath` names beneath `directory` without reading or writing it (O_PATH),
+ * the final link itself unless `follow`, runs `action` on the host descriptor, closes it.
+ */
+function withPathOpened<T>(directory: Descriptor, guestPath: string, follow: boolean, action: (hostFd: number) => T): T {
+  const host = hostFileSystem().constants;
+  const hostFd = openBeneath(directory.hostFd, guestPath, host.O_PATH | (follow ? 0 : host.O_NOFOLLOW));
+  try {
+    return action(hostFd);
+  } finally {
+    closeSync(hostFd);
+  }
 }
 
-/** POSIX refuses to remove or rename `.`; so do we when a path names its own directory. */
-function refuseDirectoryItself(resolved: ResolvedPath): void {
-  if (resolved.components.length === 0) throw new ErrnoError(Errno.Invalid);
-}
-
-export function withoutTrailingSlash(hostPath: string): string {
-  return hostPath.length > 1 && hostPath.endsWith('/') ? hostPath.slice(0, -1) : hostPath;
+/**
+ * Fails unless `guestPath` resolves to a directory beneath `directory` (its own error
+ * otherwise); used where a path names a directory by its syntax and the call cannot take one.
+ */
+function checkIsDirectory(directory: Descriptor, guestPath: string): void {
+  const host = hostFileSystem().constants;
+  closeSync(openBeneath(directory.hostFd, guestPath, host.O_PATH | host.O_DIRECTORY));
 }
 
 export function createPathImports({ memory, descriptors }: WasiContext): PathImports {
+  const readPath = (path: number, pathLength: number) => memory.readString(path >>> 0, pathLength >>> 0);
   return {
     path_filestat_get(fd, flags, path, pathLength, filestatOut) {
       try {
@@ -76,8 +78,9 @@ export function createPathImports({ memory, descriptors }: WasiContext): PathImp
         filestatOut >>>= 0;
         const directory = directoryDescriptor(descriptors, fd, Rights.PathFilestatGet);
         const follow = (flags & LookupFlags.SymlinkFollow) !== 0;
-        const { hostPath } = resolveGuestPath(memory, directory, path, pathLength, follow);
-        const stats = follow ? statSync(hostPath, { bigint: true }) : lstatSync(hostPath, { bigint: true });
+        const stats = withPathOpened(directory, readPath(path, pathLength), follow, (hostFd) =>
+          fstatSync(hostFd, { bigint: true }),
+        );
         writeFilestat(memory, filestatOut, stats);
         return Errno.Success;
       } catch (error) {
@@ -91,12 +94,11 @@ export function createPathImports({ memory, descriptors }: WasiContext): PathImp
         if ((fstFlags & ~FST_FLAGS_ALL) !== 0) return Errno.Invalid;
         const directory = directoryDescriptor(descriptors, fd, Rights.PathFilestatSetTimes);
         const follow = (flags & LookupFlags.SymlinkFollow) !== 0;
-        const { hostPath } = resolveGuestPath(memory, directory, path, pathLength, follow);
-        const { atime, mtime } = filestatTimes(atim, mtim, fstFlags, () =>
-          follow ? statSync(hostPath, { bigint: true }) : lstatSync(hostPath, { bigint: true }),
+        const guestPath = readPath(path, pathLength);
+        const times = fileTimes(atim, mtim, fstFlags);
+        withPathOpened(directory, guestPath, follow, (hostFd) =>
+          hostResult(hostFileSystem().setTimesAt(hostFd, '', times.atime, times.mtime, times.which, true)),
         );
-        if (follow) utimesSync(hostPath, atime, mtime);
-        else lutimesSync(hostPath, atime, mtime);
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -107,8 +109,9 @@ export function createPathImports({ memory, descriptors }: WasiContext): PathImp
       try {
         memory.refresh();
         const directory = directoryDescriptor(descriptors, fd, Rights.PathCreateDirectory);
-        const { hostPath } = resolveGuestPath(memory, directory, path, pathLength, false);
-        mkdirSync(hostPath, 0o777);
+        withFinalName(directory.hostFd, readPath(path, pathLength), (directoryFd, name) =>
+          hostResult(hostFileSystem().mkdirAt(directoryFd, name, 0o777)),
+        );
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -119,9 +122,10 @@ export function createPathImports({ memory, descriptors }: WasiContext): PathImp
       try {
         memory.refresh();
         const directory = directoryDescriptor(descriptors, fd, Rights.PathRemoveDirectory);
-        const resolved = resolveGuestPath(memory, directory, path, pathLength, false);
-        refuseDirectoryItself(resolved);
-        rmdirSync(resolved.hostPath);
+        // A path naming the directory itself (`.`, `a/..`) is `inval`, as rmdir(".").
+        withFinalName(directory.hostFd, readPath(path, pathLength), (directoryFd, name) =>
+          hostResult(hostFileSystem().unlinkAt(directoryFd, name, true)),
+        );
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -132,9 +136,9 @@ export function createPathImports({ memory, descriptors }: WasiContext): PathImp
       try {
         memory.refresh();
         const directory = directoryDescriptor(descriptors, fd, Rights.PathUnlinkFile);
-        const resolved = resolveGuestPath(memory, directory, path, pathLength, false);
-        if (resolved.components.length === 0) return Errno.IsDirectory;
-        unlinkSync(resolved.hostPath);
+        withFinalName(directory.hostFd, readPath(path, pathLength), (directoryFd, name) =>
+          hostResult(hostFileSystem().unlinkAt(directoryFd, name, false)),
+        );
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -154,11 +158,15 @@ export function createPathImports({ memory, descriptors }: WasiContext): PathImp
           oldDirectory = directoryDescriptor(descriptors, fd, Rights.PathRenameSource);
           newDirectory = directoryDescriptor(descriptors, newFd, Rights.PathRenameTarget);
         }
-        const from = resolveGuestPath(memory, oldDirectory, oldPath, oldPathLength, false);
-        const to = resolveGuestPath(memory, newDirectory, newPath, newPathLength, false);
-        refuseDirectoryItself(from);
-        refuseDirectoryItself(to);
-        renameSync(from.hostPath, to.hostPath);
+        const from = readPath(oldPath, oldPathLength);
+        const to = readPath(newPath, newPathLength);
+        withFinalName(oldDirectory.hostFd, from, (oldDirectoryFd, oldName) =>
+          withFinalName(newDirectory.hostFd, to, (newDirectoryFd, newName) => {
+            // POSIX: a final `.` or `..` is `inval` (Linux says EBUSY).
+            if (oldName === '.' || newName === '.') throw new ErrnoError(Errno.Invalid);
+            return hostResult(hostFileSystem().renameAt(oldDirectoryFd, oldName, newDirectoryFd, newName));
+          }),
+        );
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -178,10 +186,19 @@ export function createPathImports({ memory, descriptors }: WasiContext): PathImp
           oldDirectory = directoryDescriptor(descriptors, oldFd, Rights.PathLinkSource);
           newDirectory = directoryDescriptor(descriptors, newFd, Rights.PathLinkTarget);
         }
-        const follow = (oldFlags & LookupFlags.SymlinkFollow) !== 0;
-        const from = resolveGuestPath(memory, oldDirectory, oldPath, oldPathLength, follow);
-        const to = resolveGuestPath(memory, newDirectory, newPath, newPathLength, false);
-        linkSync(from.hostPath, to.hostPath);
+        let from = readPath(oldPath, oldPathLength);
+        const to = readPath(newPath, newPathLength);
+        if ((oldFlags & LookupFlags.SymlinkFollow) !== 0) from = followFinalLinks(oldDirectory.hostFd, from);
+        withFinalName(oldDirectory.hostFd, from, (oldDirectoryFd, oldName) => {
+          if (namesDirectoryBySyntax(oldName)) {
+            // A directory, if it resolves at all: hard links to directories are `perm`.
+            checkIsDirectory(oldDirectory, from);
+            throw new ErrnoError(Errno.Permission);
+          }
+          return withFinalName(newDirectory.hostFd, to, (newDirectoryFd, newName) =>
+            hostResult(hostFileSystem().linkAt(oldDirectoryFd, oldName, newDirectoryFd, newName)),
+          );
+        });
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -192,14 +209,21 @@ export function createPathImports({ memory, descriptors }: WasiContext): PathImp
       try {
         memory.refresh();
         const directory = directoryDescriptor(descriptors, fd, Rights.PathSymlink);
-        const target = memory.readString(oldPath >>> 0, oldPathLength >>> 0);
-        const link = resolveGuestPath(memory, directory, newPath, newPathLength, false);
-        if (target.includes('\0')) return Errno.Invalid;
-        // An absolute target is `perm`, one climbing out of the directory `notcapable`
-        // (node:wasi's codes); following such a link would fail anyway.
-        if (target.startsWith('/')) return Errno.Permission;
-        if (!isLinkTargetBeneath(link.components.slice(0, -1), target)) return Errno.NotCapable;
-        symlinkSync(target, withoutTrailingSlash(link.hostPath));
+        const target = readPath(oldPath, oldPathLength);
+        const linkPath = readPath(newPath, newPathLength);
+        withFinalName(directory.hostFd, linkPath, (directoryFd, name) => {
+          if (target.includes('\0')) throw new ErrnoError(Errno.Invalid);
+          // An absolute target is `perm`, one climbing out of the directory as seen from
+          // the link's place `notcapable` (node:wasi's codes): following either from
+          // there would be refused. Not the sandbox itself: a link may be renamed
+          // elsewhere, and every link is resolved beneath its descriptor when followed.
+          if (target.startsWith('/')) throw new ErrnoError(Errno.Permission);
+          const linkDirectory = linkDirectoryAsText(linkPath);
+          if (linkDirectory === undefined || !isLinkTargetBeneath(linkDirectory, target)) {
+            throw new ErrnoError(Errno.NotCapable);
+          }
+          return hostResult(hostFileSystem().symlinkAt(target, directoryFd, name));
+        });
         return Errno.Success;
       } catch (error) {
         return errnoFromThrown(error);
@@ -213,10 +237,19 @@ export function createPathImports({ memory, descriptors }: WasiContext): PathImp
         bufLength >>>= 0;
         bufusedOut >>>= 0;
         const directory = directoryDescriptor(descriptors, fd, Rights.PathReadlink);
-        const { hostPath } = resolveGuestPath(memory, directory, path, pathLength, false);
-        memory.check(buf, bufLength);
-        memory.check(bufusedOut, 4);
-        const target = readlinkSync(hostPath, { encoding: 'buffer' });
+        const guestPath = readPath(path, pathLength);
+        const target = withFinalName(directory.hostFd, guestPath, (directoryFd, name) => {
+          memory.check(buf, bufLength);
+          memory.check(bufusedOut, 4);
+          if (namesDirectoryBySyntax(name)) {
+            // A directory, if it resolves at all, and no link: `inval`, as readlink(2).
+            checkIsDirectory(directory, guestPath);
+            throw new ErrnoError(Errno.Invalid);
+          }
+          const read = hostFileSystem().readlinkAt(directoryFd, name);
+          if (typeof read === 'number') hostResult(read);
+          return read as Buffer;
+        });
         // Like readlink(2), a target longer than the buffer is truncated (node:wasi
         // instead fails with `nobufs` unless one byte is left over).
         const used = Math.min(target.length, bufLength);

@@ -11,7 +11,8 @@
 // the rights fails the call with `notcapable`, as in uvwasi. No subscriptions is `inval`.
 // A CPU-time clock does not advance while the thread sleeps, so waiting on one is refused
 // (an event with `notsup`) unless its deadline has already passed; an unknown clock is an
-// event with `inval`.
+// event with `inval`. The subscriptions are read before any event is written, so events
+// placed over them (a guest may do so) do not change what was asked.
 
 import { fstatSync } from 'node:fs';
 import { Errno, ErrnoError, errnoFromThrown } from './errno.js';
@@ -47,13 +48,18 @@ export function createPollImports(
         memory.check(events, subscriptionCount * EventLayout.byteSize);
         memory.check(neventsOut, 4);
 
+        // The subscriptions are copied before any event is written: the guest may have
+        // put the events over them.
+        const input = new DataView(
+          memory.bytes.slice(subscriptions, subscriptions + subscriptionCount * SubscriptionLayout.byteSize).buffer,
+        );
         let view = memory.view;
         let eventCount = 0;
         const writeEvent = (index: number, error: number, type: number, nbytes: bigint) => {
-          const subscription = subscriptions + index * SubscriptionLayout.byteSize;
+          const subscription = index * SubscriptionLayout.byteSize;
           const event = events + eventCount * EventLayout.byteSize;
           memory.bytes.fill(0, event, event + EventLayout.byteSize);
-          view.setBigUint64(event + EventLayout.userdata, view.getBigUint64(subscription + SubscriptionLayout.userdata, true), true);
+          view.setBigUint64(event + EventLayout.userdata, input.getBigUint64(subscription + SubscriptionLayout.userdata, true), true);
           view.setUint16(event + EventLayout.error, error, true);
           view.setUint8(event + EventLayout.type, type);
           view.setBigUint64(event + EventLayout.nbytes, nbytes, true);
@@ -62,12 +68,12 @@ export function createPollImports(
 
         const clockWaits: ClockWait[] = [];
         for (let index = 0; index < subscriptionCount; index++) {
-          const subscription = subscriptions + index * SubscriptionLayout.byteSize;
-          const tag = view.getUint8(subscription + SubscriptionLayout.tag);
+          const subscription = index * SubscriptionLayout.byteSize;
+          const tag = input.getUint8(subscription + SubscriptionLayout.tag);
           if (tag === EventType.Clock) {
-            const clockId = view.getUint32(subscription + SubscriptionLayout.clockId, true);
-            const timeout = view.getBigUint64(subscription + SubscriptionLayout.clockTimeout, true);
-            const flags = view.getUint16(subscription + SubscriptionLayout.clockFlags, true);
+            const clockId = input.getUint32(subscription + SubscriptionLayout.clockId, true);
+            const timeout = input.getBigUint64(subscription + SubscriptionLayout.clockTimeout, true);
+            const flags = input.getUint16(subscription + SubscriptionLayout.clockFlags, true);
             const now = clocks.now(clockId);
             if (now === undefined) {
               writeEvent(index, Errno.Invalid, EventType.Clock, 0n);
@@ -81,7 +87,7 @@ export function createPollImports(
             }
             clockWaits.push({ index, clockId, deadline });
           } else if (tag === EventType.FdRead || tag === EventType.FdWrite) {
-            const fd = view.getUint32(subscription + SubscriptionLayout.fileDescriptor, true);
+            const fd = input.getUint32(subscription + SubscriptionLayout.fileDescriptor, true);
             if (!descriptors.has(fd)) {
               writeEvent(index, Errno.BadFileDescriptor, tag, 0n);
               continue;
@@ -90,7 +96,7 @@ export function createPollImports(
             const descriptor = descriptors.get(fd, needed);
             let nbytes = 0n;
             if (tag === EventType.FdRead && isSeekable(descriptor)) {
-              const remaining = fstatSync(descriptor.hostFd!).size - descriptor.position;
+              const remaining = fstatSync(descriptor.hostFd).size - descriptor.position;
               nbytes = BigInt(Math.max(0, remaining));
             }
             writeEvent(index, Errno.Success, tag, nbytes);

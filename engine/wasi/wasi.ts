@@ -7,9 +7,10 @@
 // fd-attributes, directory-listing, path-open, path-operations, poll, random,
 // process-control, sockets) over a shared context: the guest's memory and the descriptor
 // table. Nothing here depends on V8's WebAssembly: a memory is anything with an
-// ArrayBuffer `buffer`.
+// ArrayBuffer `buffer`. Path operations use the engine's native addon (openat2 beneath
+// each directory descriptor; path-resolution.ts), so this WASI runs on Linux.
 
-import { realpathSync, statSync, fstatSync } from 'node:fs';
+import { constants as fsConstants, fstatSync, openSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import {
   invalidArgType,
@@ -33,6 +34,7 @@ import { encodeUtf8, GuestMemory, isMemoryLike } from './guest-memory.js';
 import type { WasiContext, WasiImportObject, WasiPreview1Imports } from './imports.js';
 import { createPathOpenImports } from './path-open.js';
 import { createPathImports } from './path-operations.js';
+import { hostFileSystem } from './path-resolution.js';
 import { createPollImports } from './poll.js';
 import { Filetype } from './preview1-types.js';
 import { createProcessImports, WASIExit } from './process-control.js';
@@ -204,27 +206,29 @@ export class WASI {
 
 /**
  * The initial table: stdio at 0..2 (host descriptors the embedder named, typed by fstat,
- * rights by type as uvwasi gives them), then each preopen at 3, 4, ... in `preopens` order.
- * Failures throw node:wasi's setup error (e.g. code 'UVWASI_ENOENT').
+ * rights by type as uvwasi gives them), then each preopen at 3, 4, ... in `preopens` order,
+ * each holding its directory opened once (O_DIRECTORY: a file is ENOTDIR). Failures throw
+ * node:wasi's setup error (e.g. code 'UVWASI_ENOENT'); an unbuilt native addon throws its
+ * own error.
  */
 function createDescriptorTable(stdio: number[], preopens: [string, string][]): DescriptorTable {
   const descriptors = new DescriptorTable();
+  // Path operations need the native addon: without it, fail here, not in a guest's call.
+  if (preopens.length > 0) hostFileSystem();
   try {
     stdio.forEach((hostFd, fd) => {
       const filetype = filetypeOfStats(fstatSync(hostFd));
       const terminal = filetype === Filetype.CharacterDevice && isatty(hostFd);
       const rights = maximumRights(filetype, terminal, 'read-write');
-      descriptors.set(fd, new Descriptor('stdio', hostFd, undefined, filetype, rights.base, rights.inheriting, 0));
+      descriptors.set(fd, new Descriptor('stdio', hostFd, filetype, rights.base, rights.inheriting, 0));
     });
     preopens.forEach(([guestPath, hostPath], index) => {
-      const realPath = realpathSync(hostPath);
-      if (!statSync(realPath).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      const hostFd = openSync(hostPath, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
       descriptors.set(
         3 + index,
         new Descriptor(
           'directory',
-          undefined,
-          realPath,
+          hostFd,
           Filetype.Directory,
           RIGHTS_DIRECTORY_BASE,
           RIGHTS_DIRECTORY_INHERITING,
@@ -234,6 +238,7 @@ function createDescriptorTable(stdio: number[], preopens: [string, string][]): D
       );
     });
   } catch (error) {
+    descriptors.closeAll();
     const code = hostErrorCode(error);
     if (code !== undefined && /^E[A-Z0-9]+$/.test(code)) throw setupFailed(code);
     throw error;

@@ -3,7 +3,8 @@
 // Each concern lives in its own file: llvm_compiler.cc + compile_binding.cc (LLVM, ORC),
 // memory.cc, table.cc, raw_block.cc, invoke.cc (calls, traps), signals.cc (faults),
 // execution_limits.cc (stack limit, interrupts), type_registry.cc (call_indirect type ids),
-// runtime_checks.cc (the LLVM pass that inserts the stack and interrupt checks).
+// runtime_checks.cc (the LLVM pass that inserts the stack and interrupt checks), and
+// wasi_fs.cc (engine/wasi's path operations beneath directory descriptors).
 // The typed JavaScript surface is engine/native/addon.ts.
 
 #include <napi.h>
@@ -21,6 +22,7 @@
 #include "table.h"
 #include "trap_codes.h"
 #include "type_registry.h"
+#include "wasi_fs.h"
 
 namespace wasm_native {
 namespace {
@@ -95,6 +97,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitInvokeBinding(env, exports);
   InitExecutionLimitsBinding(env, exports);
   InitTypeRegistryBinding(env, exports);
+  InitWasiFsBinding(env, exports);
   exports.Set("abiLayout", Napi::Function::New(env, AbiLayout, "abiLayout"));
   exports.Set("trapCodes", Napi::Function::New(env, TrapCodes, "trapCodes"));
   return exports;
