@@ -4,7 +4,9 @@
 // offsets, or traps part-way, give V8's results — the checked fast loop where the check
 // holds, the unchanged loop where it does not — and the same as O0. And the shape of the
 // optimised IR (the addon's WASM_LLVM_DUMP_DIR hook): the pass versions the loops it should
-// and the strided-exit loop is vectorised only because of it (WASM_LLVM_DISABLE).
+// and the strided-exit loop is vectorised only because of it (WASM_LLVM_DISABLE). With
+// exactTraps, loops with bounds guards are versioned and vectorised too, and memory after a
+// trap is V8's.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,16 +170,17 @@ describe.skipIf(skip !== undefined)('loops over 32-bit indices, optimised', () =
   const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Exports;
   const o2 = new ours.Instance(new ours.Module(bytes, { optLevel: 2 })).exports as unknown as Exports;
   const o0 = new ours.Instance(new ours.Module(bytes, { optLevel: 0 })).exports as unknown as Exports;
+  const exact = new ours.Instance(new ours.Module(bytes, { optLevel: 2, exactTraps: true })).exports as unknown as Exports;
 
   test.each(CASES.map(([name, args, note]) => [name, note, args] as const))('%s: %s', (name, _note, args) => {
     const expected = run(v8, name, args);
-    for (const exports of [o2, o0]) {
+    for (const exports of [o2, o0, exact]) {
       const actual = run(exports, name, args);
       expect(actual.trap === null).toBe(expected.trap === null);
       expect(actual.result).toEqual(expected.result);
-      // After a trap, stores of the vector step that faulted may be missing at O2 (the
-      // vectoriser groups iterations); the memory before a trap is compared only at O0.
-      if (expected.trap === null || exports === o0) expect(Buffer.compare(actual.memory, expected.memory)).toBe(0);
+      // After a trap, stores of the vector step that faulted may be missing at plain O2 (the
+      // vectoriser groups iterations); with exactTraps, and at O0, memory is always V8's.
+      if (expected.trap === null || exports !== o2) expect(Buffer.compare(actual.memory, expected.memory)).toBe(0);
     }
   });
 });
@@ -187,12 +190,12 @@ describe.skipIf(skip !== undefined)('loops over 32-bit indices, optimised', () =
  * addon reads the environment at compile time; vitest runs this file in a forked process
  * (pool: forks), so process.env is the real environment.
  */
-function optimisedFunctions(disable?: string): Map<string, string> {
+function optimisedFunctions(disable?: string, options: ours.ModuleCompileOptions = { optLevel: 2 }): Map<string, string> {
   const directory = mkdtempSync(join(tmpdir(), 'index-versioning-'));
   process.env.WASM_LLVM_DUMP_DIR = directory;
   if (disable !== undefined) process.env.WASM_LLVM_DISABLE = disable;
   try {
-    new ours.Module(bytes, { optLevel: 2 });
+    new ours.Module(bytes, options);
     const files = readdirSync(directory).filter((name) => name.endsWith('.ll'));
     expect(files).toHaveLength(1);
     const ir = readFileSync(join(directory, files[0]), 'utf8');
@@ -221,6 +224,19 @@ describe.skipIf(skip !== undefined)('loops over 32-bit indices, the optimised IR
     }
     // A strict floating-point sum is a reduction LLVM must not reorder: not vectorised.
     expect(vectorised(functions.get(`wasm_func_${FUNCTIONS.indexOf('sum')}`))).toBe(false);
+  });
+
+  test('with exactTraps, the loops with bounds guards are versioned too: the checked copy has no guard and the kernels are vectorised', () => {
+    const functions = optimisedFunctions(undefined, { optLevel: 2, exactTraps: true });
+    for (const [index, name] of FUNCTIONS.entries()) {
+      const body = functions.get(`wasm_func_${index}`) ?? '';
+      expect(body, name).toContain('ixv.guards');
+      // The clone keeps its guards: the trap is still reachable.
+      expect(body, name).toContain('call void @wasm_rt_trap');
+    }
+    for (const name of ['axpy', 'axpy2', 'negative', 'down', 'strided']) {
+      expect(vectorised(functions.get(`wasm_func_${FUNCTIONS.indexOf(name)}`)), name).toBe(true);
+    }
   });
 
   test('without the pass, nothing is versioned and the strided-exit loop stays scalar', () => {

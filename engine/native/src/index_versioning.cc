@@ -29,6 +29,14 @@
 // whose group is only read moves to the top of the header (vectorisable recurrence). The
 // values computed are the same whatever the inputs; only which stores precede an
 // out-of-bounds trap may change (docs/RATIONALE.md, "Why version loops on 32-bit indices?").
+//
+// Loops with bounds guards (the translator's explicit checks under exactTraps: a branch to
+// a block that ends in `unreachable` when `index + c > limit`, unsigned, with `limit`
+// invariant and `index` one of the loop's indices or invariant) are versioned too: counted
+// by their latch's exit, the check also requires every guard to pass on every iteration
+// (the index's largest value plus c at most limit), and the checked loop loses its guards,
+// so it has a single exit again and no access in it can trap, while the unchanged clone
+// keeps them (docs/RATIONALE.md, "Why explicit bounds checks for exact state after a trap?").
 
 #include "index_versioning.h"
 
@@ -51,6 +59,7 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/PatternMatch.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/LoopSimplify.h"
@@ -62,6 +71,7 @@ namespace wasm_native {
 namespace {
 
 using namespace llvm;
+using namespace llvm::PatternMatch;
 
 constexpr int64_t kMaxStep = (int64_t{1} << 31) - 1;
 constexpr int64_t kMaxGroupOffset = int64_t{1} << 30;
@@ -257,6 +267,102 @@ bool MatchStridedExit(ScalarEvolution& evolution, Loop* loop, BasicBlock* exitin
   return false;
 }
 
+/**
+ * One test of a bounds guard: the loop leaves for a trap when `value > limit` (or `value >=
+ * limit` when `inclusive`), unsigned; value is `index + constant` (index a zext of the loop,
+ * matched to a group later) or loop-invariant.
+ */
+struct GuardTest {
+  Value* limit = nullptr;
+  ZExtInst* index = nullptr;  // nullptr: `invariant` is the whole value
+  Value* invariant = nullptr;
+  int64_t constant = 0;
+  bool inclusive = false;
+};
+
+/** A branch that leaves the loop for a trap when any of its tests fails. */
+struct Guard {
+  BranchInst* branch = nullptr;
+  unsigned exitSuccessor = 0;
+  std::vector<GuardTest> tests;
+};
+
+/** Whether every path from `block` ends in `unreachable` after at most a few blocks. */
+bool LeadsToTrap(BasicBlock* block) {
+  for (int depth = 0; depth < 4 && block; depth++) {
+    Instruction* terminator = block->getTerminator();
+    if (isa<UnreachableInst>(terminator)) return true;
+    auto* branch = dyn_cast<BranchInst>(terminator);
+    if (!branch || branch->isConditional()) return false;
+    block = branch->getSuccessor(0);
+  }
+  return false;
+}
+
+/** `value` as `index + constant` or invariant, into *test. */
+bool MatchGuardValue(Loop* loop, Value* value, GuardTest* test) {
+  if (loop->isLoopInvariant(value)) {
+    test->invariant = value;
+    return true;
+  }
+  int64_t constant = 0;
+  if (auto* add = dyn_cast<BinaryOperator>(value); add && add->getOpcode() == Instruction::Add && add->hasNoUnsignedWrap()) {
+    auto* addend = dyn_cast<ConstantInt>(add->getOperand(1));
+    if (!addend || addend->getValue().getActiveBits() > 34) return false;
+    constant = static_cast<int64_t>(addend->getZExtValue());
+    value = add->getOperand(0);
+  }
+  auto* extension = dyn_cast<ZExtInst>(value);
+  if (!extension || !extension->getSrcTy()->isIntegerTy(32)) return false;
+  test->index = extension;
+  test->constant = constant;
+  return true;
+}
+
+/**
+ * Splits the condition under which a guard leaves (`condition` == `leaveWhen`) into tests:
+ * an `or` of conditions that each leave (and an `and` of conditions that each stay), with
+ * `select a, true, b` and `select a, b, false` as SimplifyCFG writes them, and negations.
+ */
+bool CollectGuardTests(Loop* loop, Value* condition, bool leaveWhen, std::vector<GuardTest>* tests, int depth = 0) {
+  if (depth > 8) return false;
+  Value* left = nullptr;
+  Value* right = nullptr;
+  if (leaveWhen ? match(condition, m_LogicalOr(m_Value(left), m_Value(right))) : match(condition, m_LogicalAnd(m_Value(left), m_Value(right)))) {
+    return CollectGuardTests(loop, left, leaveWhen, tests, depth + 1) && CollectGuardTests(loop, right, leaveWhen, tests, depth + 1);
+  }
+  if (match(condition, m_Not(m_Value(left)))) return CollectGuardTests(loop, left, !leaveWhen, tests, depth + 1);
+  auto* compare = dyn_cast<ICmpInst>(condition);
+  if (!compare || !compare->getOperand(0)->getType()->isIntegerTy(64)) return false;
+  ICmpInst::Predicate predicate = leaveWhen ? compare->getPredicate() : compare->getInversePredicate();
+  GuardTest test;
+  Value* value = nullptr;
+  switch (predicate) {
+    case ICmpInst::ICMP_UGT: value = compare->getOperand(0); test.limit = compare->getOperand(1); break;
+    case ICmpInst::ICMP_ULT: value = compare->getOperand(1); test.limit = compare->getOperand(0); break;
+    case ICmpInst::ICMP_UGE: value = compare->getOperand(0); test.limit = compare->getOperand(1); test.inclusive = true; break;
+    case ICmpInst::ICMP_ULE: value = compare->getOperand(1); test.limit = compare->getOperand(0); test.inclusive = true; break;
+    default: return false;
+  }
+  if (!loop->isLoopInvariant(test.limit) || !MatchGuardValue(loop, value, &test)) return false;
+  tests->push_back(test);
+  return true;
+}
+
+/** Matches `block`'s exit from `loop` as a bounds guard (see the file header). */
+bool MatchGuard(Loop* loop, BasicBlock* block, Guard* guard) {
+  auto* branch = dyn_cast<BranchInst>(block->getTerminator());
+  if (!branch || !branch->isConditional()) return false;
+  bool firstInside = loop->contains(branch->getSuccessor(0));
+  bool secondInside = loop->contains(branch->getSuccessor(1));
+  if (firstInside == secondInside) return false;
+  unsigned exitSuccessor = firstInside ? 1 : 0;
+  if (!LeadsToTrap(branch->getSuccessor(exitSuccessor))) return false;
+  guard->branch = branch;
+  guard->exitSuccessor = exitSuccessor;
+  return CollectGuardTests(loop, branch->getCondition(), exitSuccessor == 0, &guard->tests);
+}
+
 class LoopIndexVersioner {
  public:
   LoopIndexVersioner(const IndexVersioningOptions& options, Function& function, LoopInfo& loops,
@@ -282,9 +388,12 @@ class LoopIndexVersioner {
     BasicBlock* preheader = loop->getLoopPreheader();
     BasicBlock* exiting = loop->getExitingBlock();
     BasicBlock* exit = loop->getExitBlock();
+    std::vector<Guard> guards;
+    if (!exiting && !findGuards(loop, &exiting, &exit, &guards)) return false;
     if (!preheader || !exiting || !exit || exit->getSinglePredecessor() != exiting) return false;
     if (!loop->isLoopSimplifyForm() || !loop->isLCSSAForm(dominators_)) return false;
-    const SCEV* backedges = evolution_.getBackedgeTakenCount(loop);
+    // With guards, the latch's exit count bounds the iterations (a guard leaves earlier).
+    const SCEV* backedges = guards.empty() ? evolution_.getBackedgeTakenCount(loop) : evolution_.getExitCount(loop, exiting);
     StridedExit stridedExit;
     if (isa<SCEVCouldNotCompute>(backedges)) {
       // Scalar evolution gives up on `i += 2; if (i != n) loop` (n - i may be odd);
@@ -298,6 +407,8 @@ class LoopIndexVersioner {
 
     std::vector<Group> groups;
     if (!collectIndices(loop, &groups)) return false;
+    std::vector<std::pair<size_t, int64_t>> guardIndices;  // per guard test: (group, member offset - group.lowest)
+    if (!matchGuardIndices(groups, guards, &guardIndices)) return false;
     std::vector<std::pair<size_t, size_t>> disjointPairs;
     bool separateGroups = collectAccesses(loop, &groups) && choosePairs(groups, &disjointPairs);
 
@@ -311,12 +422,19 @@ class LoopIndexVersioner {
     for (const Group& group : groups) {
       if (!expander.isSafeToExpandAt(group.base, checkPoint)) return false;
     }
+    for (const Guard& guard : guards) {
+      for (const GuardTest& test : guard.tests) {
+        if (!Dominates(test.limit, checkPoint) || (test.invariant && !Dominates(test.invariant, checkPoint))) return false;
+      }
+    }
     Value* check = backedges ? emitCount(expander, checkPoint, backedges) : emitStridedCount(expander, checkPoint, stridedExit);
     std::vector<Value*> lowestStarts;
     check = emitRangeCheck(expander, checkPoint, check, groups, &lowestStarts);
     if (separateGroups) check = emitDisjointnessCheck(checkPoint, check, groups, lowestStarts, disjointPairs);
+    if (!guards.empty()) check = emitGuardCheck(checkPoint, check, groups, lowestStarts, guards, guardIndices);
     version(loop, preheader, exiting, exit, check);
     rewrite(loop, groups, lowestStarts);
+    if (!guards.empty()) removeGuards(guards);
     if (!backedges) rewriteExitTest(loop, stridedExit);
     if (separateGroups) {
       annotateScopes(&groups, disjointPairs);
@@ -324,6 +442,106 @@ class LoopIndexVersioner {
     }
     evolution_.forgetLoop(loop);
     return true;
+  }
+
+  /**
+   * For a loop with several exits: the latch's exit is the loop's, and every other exit
+   * must be a bounds guard. Sets *exiting to the latch and *exit to its exit block.
+   */
+  bool findGuards(Loop* loop, BasicBlock** exiting, BasicBlock** exit, std::vector<Guard>* guards) {
+    BasicBlock* latch = loop->getLoopLatch();
+    if (!latch) return false;
+    auto* latchBranch = dyn_cast<BranchInst>(latch->getTerminator());
+    if (!latchBranch || !latchBranch->isConditional()) return false;
+    SmallVector<BasicBlock*, 8> exitingBlocks;
+    loop->getExitingBlocks(exitingBlocks);
+    for (BasicBlock* block : exitingBlocks) {
+      if (block == latch) continue;
+      Guard guard;
+      if (!MatchGuard(loop, block, &guard)) return false;
+      guards->push_back(guard);
+    }
+    BasicBlock* latchExit = nullptr;
+    for (BasicBlock* successor : successors(latch)) {
+      if (!loop->contains(successor)) latchExit = successor;
+    }
+    if (!latchExit || guards->empty()) return false;
+    *exiting = latch;
+    *exit = latchExit;
+    return true;
+  }
+
+  /** Each guard test's index must be a member of a group; records (group, offset from its lowest), tests in order. */
+  static bool matchGuardIndices(const std::vector<Group>& groups, const std::vector<Guard>& guards,
+                                std::vector<std::pair<size_t, int64_t>>* found) {
+    for (const Guard& guard : guards) {
+      for (const GuardTest& test : guard.tests) {
+        if (!test.index) {
+          found->emplace_back(0, 0);
+          continue;
+        }
+        bool matched = false;
+        for (size_t i = 0; i < groups.size() && !matched; i++) {
+          for (const Candidate& member : groups[i].members) {
+            if (member.extension != test.index) continue;
+            found->emplace_back(i, member.offset - groups[i].lowest);
+            matched = true;
+            break;
+          }
+        }
+        if (!matched) return false;
+      }
+    }
+    return true;
+  }
+
+  bool Dominates(Value* value, Instruction* at) const {
+    auto* instruction = dyn_cast<Instruction>(value);
+    return !instruction || dominators_.dominates(instruction, at);
+  }
+
+  /**
+   * `inRange` and: no guard fails on any iteration — for an index guard, the index's largest
+   * value (its last for a positive step, its first otherwise) plus the constant is at most
+   * the limit; for an invariant guard, the value is. Given `inRange`, indices are below 2^32
+   * and constants below 2^34, so nothing here overflows.
+   */
+  Value* emitGuardCheck(Instruction* at, Value* inRange, const std::vector<Group>& groups,
+                        const std::vector<Value*>& lowestStarts, const std::vector<Guard>& guards,
+                        const std::vector<std::pair<size_t, int64_t>>& guardIndices) {
+    IRBuilder<> builder(at);
+    Value* check = inRange;
+    size_t t = 0;
+    for (const Guard& guard : guards) {
+      for (const GuardTest& test : guard.tests) {
+        auto [groupIndex, memberOffset] = guardIndices[t++];
+        Value* largest = test.invariant;
+        if (test.index) {
+          const Group& group = groups[groupIndex];
+          largest = builder.CreateAdd(lowestStarts[groupIndex], ConstantInt::get(i64_, memberOffset + test.constant, true), "ixv.guard");
+          if (group.step > 0) {
+            largest = builder.CreateAdd(largest, builder.CreateMul(count_, ConstantInt::get(i64_, group.step, true)), "ixv.guard.last");
+          }
+        }
+        Value* passes = test.inclusive ? builder.CreateICmpULT(largest, test.limit) : builder.CreateICmpULE(largest, test.limit);
+        check = builder.CreateAnd(check, passes, "ixv.guards");
+      }
+    }
+    return check;
+  }
+
+  /** In the checked loop, each guard always passes: its branch goes straight on. */
+  void removeGuards(const std::vector<Guard>& guards) {
+    for (const Guard& guard : guards) {
+      BranchInst* branch = guard.branch;
+      BasicBlock* block = branch->getParent();
+      BasicBlock* exit = branch->getSuccessor(guard.exitSuccessor);
+      BasicBlock* next = branch->getSuccessor(1 - guard.exitSuccessor);
+      exit->removePredecessor(block);
+      BranchInst::Create(next, branch);
+      branch->eraseFromParent();
+    }
+    dominators_.recalculate(function_);
   }
 
   bool collectIndices(Loop* loop, std::vector<Group>* groups) {
@@ -526,6 +744,9 @@ class LoopIndexVersioner {
   /** Clones `loop`: `preheader` branches to `loop` when `inRange`, else to the clone. */
   void version(Loop* loop, BasicBlock* preheader, BasicBlock* exiting, BasicBlock* exit, Value* inRange) {
     SmallVector<Instruction*, 8> usedOutside = findDefsUsedOutsideOfLoop(loop);
+    SmallVector<BasicBlock*, 8> otherExits;  // guards' exits: the clone's guards leave there too
+    loop->getUniqueExitBlocks(otherExits);
+    otherExits.erase(std::remove(otherExits.begin(), otherExits.end(), exit), otherExits.end());
     BasicBlock* fastPreheader =
         SplitBlock(preheader, preheader->getTerminator(), &dominators_, &loops_, nullptr, loop->getHeader()->getName() + ".ixv.ph");
     ValueToValueMapTy map;
@@ -536,10 +757,28 @@ class LoopIndexVersioner {
     IRBuilder<>(branch).CreateCondBr(inRange, fastPreheader, clone->getLoopPreheader());
     branch->eraseFromParent();
     dominators_.changeImmediateDominator(exit, preheader);
+    for (BasicBlock* other : otherExits) {
+      for (PHINode& phi : other->phis()) {
+        unsigned incoming = phi.getNumIncomingValues();
+        for (unsigned i = 0; i < incoming; i++) {
+          BasicBlock* from = phi.getIncomingBlock(i);
+          if (!loop->contains(from)) continue;
+          Value* value = phi.getIncomingValue(i);
+          auto mapped = map.find(value);
+          phi.addIncoming(mapped != map.end() ? static_cast<Value*>(mapped->second) : value, cast<BasicBlock>(map[from]));
+        }
+      }
+    }
+    if (!otherExits.empty()) dominators_.recalculate(function_);
 
     // Values of the loop used after it: LCSSA phis in `exit` take the clone's value too.
     BasicBlock* cloneExiting = cast<BasicBlock>(map[exiting]);
     for (Instruction* definition : usedOutside) {
+      bool usedInExit = false;
+      for (User* user : definition->users()) {
+        if (cast<Instruction>(user)->getParent() == exit) usedInExit = true;
+      }
+      if (!otherExits.empty() && !usedInExit) continue;  // LCSSA: only the guards' exits use it
       bool hasPhi = false;
       for (PHINode& phi : exit->phis()) {
         if (phi.getIncomingValue(0) == definition) hasPhi = true;
