@@ -48,6 +48,29 @@ describe('Memory', () => {
     expect(memory.buffer.byteLength).toBe(3 * 65536);
   });
 
+  test.skipIf(watUnavailableReason() !== undefined).each(apis)(
+    'wasm\'s memory.grow detaches the buffer at once, 0 pages included: a cached view sees length 0 during the call (%s)',
+    (_, api) => {
+      // Glue code (wasm-bindgen, napi-wasm) caches a view and renews it when its byteLength
+      // is 0; a view left at its old length drops writes past the old end without an error.
+      const lengthsSeen: number[] = [];
+      let view: Uint8Array | undefined;
+      const module = new api.Module(wat(`(module (import "js" "look" (func $look)) (memory (export "memory") 1)
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)) (call $look)))`) as Uint8Array<ArrayBuffer>);
+      const instance = new api.Instance(module, { js: { look: () => lengthsSeen.push(view!.byteLength) } });
+      const exports = instance.exports as { memory: { buffer: ArrayBuffer }; grow: (pages: number) => number };
+      view = new Uint8Array(exports.memory.buffer);
+      expect(exports.grow(1)).toBe(1);
+      expect(view.byteLength).toBe(0);
+      view = new Uint8Array(exports.memory.buffer);
+      expect(view.byteLength).toBe(2 * 65536);
+      expect(exports.grow(0)).toBe(2);
+      expect(view.byteLength).toBe(0);
+      expect(new Uint8Array(exports.memory.buffer).byteLength).toBe(2 * 65536);
+      expect(lengthsSeen).toEqual([0, 0]); // already detached inside the call, right after the grow
+    },
+  );
+
   test.skipIf(watUnavailableReason() !== undefined)('one memory shared by JS and two instances; growth by wasm is seen by JS', () => {
     const memory = new ours.Memory({ initial: 1, maximum: 10 });
     const module = new ours.Module(wat(`(module (import "js" "memory" (memory 1 10))

@@ -1,7 +1,7 @@
 // JS API: WebAssembly.Memory (JS API §5 "Memory objects"), over a guard-page linear memory
-// of the native addon. `buffer` is an external ArrayBuffer over the accessible pages; after
-// growth (by grow() or by wasm's memory.grow) the next read of `buffer` detaches the old
-// one and returns a new one, as the JS API's "refresh the memory buffer" does.
+// of the native addon. `buffer` is an external ArrayBuffer over the accessible pages; growth
+// (by grow() or by wasm's memory.grow, 0 pages included) detaches it at once, and the next
+// read of `buffer` returns a new one, as the JS API's "refresh the memory buffer" does.
 
 import { WASM_MAX_PAGES } from '../runtime/abi.js';
 import { createMemory, type LinearMemory } from '../native/addon.js';

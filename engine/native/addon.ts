@@ -67,9 +67,9 @@ export interface LinearMemory {
   grow(deltaPages: number): number;
   byteLength(): number;
   /**
-   * An external ArrayBuffer over [base, base + byteLength()): the same object while the size
-   * is unchanged; after growth (by grow() or by generated code) the old one is detached and a
-   * new one returned, as WebAssembly.Memory.prototype.buffer does.
+   * An external ArrayBuffer over [base, base + byteLength()): the same object until the
+   * memory grows; growth (by grow() or by generated code, 0 pages included) detaches it at
+   * once and the next call returns a new one, as WebAssembly.Memory.prototype.buffer does.
    */
   buffer(): ArrayBuffer;
 }
@@ -140,7 +140,10 @@ interface NativeLinearMemory {
   readonly definition: bigint;
   grow(deltaPages: number): number;
   byteLength(): number;
+  /** A new ArrayBuffer over the accessible bytes; the addon detaches it when the memory grows. */
   newBuffer(): ArrayBuffer;
+  /** Successful growths so far (a buffer made before the last one is detached). */
+  generation(): number;
 }
 
 /** Open flags and directory-entry types (DT_*) as this host defines them. */
@@ -219,7 +222,6 @@ interface NativeAddon {
   hostCpuFeatures(): string[];
   LinearMemory: new (initialPages: number, maximumPages: number) => NativeLinearMemory;
   liveMemoryCount(): number;
-  detachArrayBuffer(buffer: ArrayBuffer): void;
   Table: new (initial: number, maximum: number, init: bigint) => NativeTable;
   allocate(bytes: number): RawBlock;
   invoke(entry: bigint, funcRef: bigint, slotCount: number): number;
@@ -318,7 +320,8 @@ class LinearMemoryHandle implements LinearMemory {
   readonly definition: bigint;
   readonly #native: NativeLinearMemory;
   #buffer: ArrayBuffer | undefined;
-  #bufferLength = -1;
+  /** The native generation #buffer was made at: another one means it is detached. */
+  #bufferGeneration = -1;
 
   constructor(native: NativeLinearMemory) {
     this.#native = native;
@@ -326,9 +329,7 @@ class LinearMemoryHandle implements LinearMemory {
   }
 
   grow(deltaPages: number): number {
-    const old = this.#native.grow(deltaPages);
-    if (old >= 0) this.#refreshBuffer();
-    return old;
+    return this.#native.grow(deltaPages); // the addon detaches the current buffer
   }
 
   byteLength(): number {
@@ -336,19 +337,12 @@ class LinearMemoryHandle implements LinearMemory {
   }
 
   buffer(): ArrayBuffer {
-    const length = this.#native.byteLength();
-    if (this.#buffer === undefined || length !== this.#bufferLength) {
-      this.#refreshBuffer();
+    const generation = this.#native.generation();
+    if (this.#buffer === undefined || generation !== this.#bufferGeneration) {
       this.#buffer = this.#native.newBuffer();
-      this.#bufferLength = length;
+      this.#bufferGeneration = generation;
     }
     return this.#buffer;
-  }
-
-  #refreshBuffer(): void {
-    if (this.#buffer !== undefined) addon().detachArrayBuffer(this.#buffer);
-    this.#buffer = undefined;
-    this.#bufferLength = -1;
   }
 }
 

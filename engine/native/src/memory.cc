@@ -11,6 +11,11 @@
 // loop, so a synchronous loop of instantiations that read memory.buffer could not get its
 // address space back (47 bits hold only ~16,000 live reservations).
 //
+// Growth detaches the memory's current ArrayBuffer at once, whether JavaScript or wasm's
+// memory.grow grew it (JS API "refresh the memory buffer"; V8 detaches even for 0 pages):
+// glue code that caches a view and renews it when its length is 0 must see that length.
+// JavaScript asks `generation()` whether the buffer it holds is still current.
+//
 // Live reservations are listed in a fixed table of atomics, which the fault handler scans
 // without locks (async-signal-safe).
 
@@ -21,6 +26,7 @@
 #include <v8.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -67,10 +73,20 @@ void UnregisterReservation(size_t slot) {
 
 // ---------------------------------------------------------------- reservations
 
+/** The JavaScript side of a memory: its current buffer (weak), owned by the LinearMemory. */
+struct CurrentBuffer {
+  v8::Isolate* isolate = nullptr;
+  v8::Global<v8::ArrayBuffer> buffer;  // weak: V8 may collect it; empty once detached
+};
+
 /** The MemoryDefinition plus its owners' count; generated code sees only `definition`. */
 struct Reservation {
-  MemoryDefinition definition;
+  MemoryDefinition definition;  // first: generated code's pointer is the Reservation's
   std::atomic<int> owners{1};
+  /** Successful growths (0 pages included): a buffer made before the last one is detached. */
+  std::atomic<uint64_t> generation{0};
+  /** Set while the LinearMemory lives (only its thread touches it). */
+  CurrentBuffer* current = nullptr;
 
   void AddOwner() { owners.fetch_add(1, std::memory_order_relaxed); }
   void RemoveOwner() {
@@ -80,6 +96,8 @@ struct Reservation {
     delete this;
   }
 };
+
+static_assert(offsetof(Reservation, definition) == 0, "wasm_rt_memory_grow's definition pointer is its Reservation");
 
 /** Returns nullptr with *error set when the address space or memory is exhausted. */
 Reservation* CreateReservation(uint64_t initialPages, uint64_t maximumPages, std::string* error) {
@@ -110,15 +128,27 @@ Reservation* CreateReservation(uint64_t initialPages, uint64_t maximumPages, std
   return reservation;
 }
 
+/** Detaches the memory's current ArrayBuffer, if JavaScript holds one (on the memory's thread). */
+void DetachCurrentBuffer(Reservation* reservation) {
+  CurrentBuffer* current = reservation->current;
+  if (current == nullptr || current->buffer.IsEmpty()) return;
+  v8::HandleScope scope(current->isolate);
+  v8::Local<v8::ArrayBuffer> buffer = current->buffer.Get(current->isolate);
+  current->buffer.Reset();
+  if (!buffer.IsEmpty() && buffer->IsDetachable()) buffer->Detach();
+}
+
 /** memory.grow: old size in pages, or -1 (over the maximum, or the kernel refused). */
-int64_t GrowMemory(MemoryDefinition* memory, uint64_t deltaPages) {
+int64_t GrowMemory(Reservation* reservation, uint64_t deltaPages) {
+  MemoryDefinition* memory = &reservation->definition;
   uint64_t oldPages = memory->byteLength / kWasmPageBytes;
   uint64_t maximumPages = memory->maxByteLength / kWasmPageBytes;
   if (deltaPages > maximumPages - oldPages) return -1;
-  if (deltaPages == 0) return static_cast<int64_t>(oldPages);
   uint64_t deltaBytes = deltaPages * kWasmPageBytes;
-  if (mprotect(memory->base + memory->byteLength, deltaBytes, PROT_READ | PROT_WRITE) != 0) return -1;
+  if (deltaBytes > 0 && mprotect(memory->base + memory->byteLength, deltaBytes, PROT_READ | PROT_WRITE) != 0) return -1;
   memory->byteLength += deltaBytes;
+  reservation->generation.fetch_add(1, std::memory_order_relaxed);
+  DetachCurrentBuffer(reservation);
   return static_cast<int64_t>(oldPages);
 }
 
@@ -151,7 +181,8 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
     return Napi::ObjectWrap<LinearMemory>::DefineClass(
         env, "LinearMemory",
         {InstanceMethod<&LinearMemory::Grow>("grow"), InstanceMethod<&LinearMemory::ByteLength>("byteLength"),
-         InstanceMethod<&LinearMemory::NewBuffer>("newBuffer")});
+         InstanceMethod<&LinearMemory::NewBuffer>("newBuffer"),
+         InstanceMethod<&LinearMemory::Generation>("generation")});
   }
 
   explicit LinearMemory(const Napi::CallbackInfo& info) : Napi::ObjectWrap<LinearMemory>(info) {
@@ -174,6 +205,8 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
       Napi::Error::New(env, error).ThrowAsJavaScriptException();
       return;
     }
+    current_.isolate = v8::Isolate::GetCurrent();
+    reservation_->current = &current_;
     info.This().As<Napi::Object>().DefineProperty(Napi::PropertyDescriptor::Value(
         "definition", Napi::BigInt::New(env, reinterpret_cast<uint64_t>(&reservation_->definition)), napi_enumerable));
     ReportCommittedBytes(env);
@@ -182,6 +215,8 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
   void Finalize(Napi::BasicEnv env) override {
     if (!reservation_) return;
     Napi::MemoryManagement::AdjustExternalMemory(env, -reportedBytes_);
+    reservation_->current = nullptr;
+    current_.buffer.Reset();
     reservation_->RemoveOwner();
     reservation_ = nullptr;
   }
@@ -202,9 +237,14 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
       Napi::RangeError::New(env, "delta pages must be an integer in [0, 2^32)").ThrowAsJavaScriptException();
       return Napi::Value();
     }
-    int64_t old = GrowMemory(&reservation_->definition, static_cast<uint64_t>(delta));
+    int64_t old = GrowMemory(reservation_, static_cast<uint64_t>(delta));
     ReportCommittedBytes(env);
     return Napi::Number::New(env, static_cast<double>(old));
+  }
+
+  /** Successful growths so far: the buffer made at another generation is detached. */
+  Napi::Value Generation(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(reservation_->generation.load(std::memory_order_relaxed)));
   }
 
   Napi::Value ByteLength(const Napi::CallbackInfo& info) {
@@ -219,33 +259,20 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
     reservation_->AddOwner();
     std::shared_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(
         reservation_->definition.base, reservation_->definition.byteLength, ReleaseBufferOwner, reservation_);
-    v8::Local<v8::Value> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
+    v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
+    current_.buffer.Reset(isolate, buffer);
+    current_.buffer.SetWeak();
     // A napi_value is a v8::Local's slot address (Node's JsValueFromV8LocalValue).
     return Napi::Value(env, reinterpret_cast<napi_value>(*buffer));
   }
 
   Reservation* reservation_ = nullptr;
+  CurrentBuffer current_;
   int64_t reportedBytes_ = 0;
 };
 
 Napi::Value LiveMemoryCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(g_liveMemories.load(std::memory_order_relaxed)));
-}
-
-/** detachArrayBuffer(buffer): the spec's memory.buffer semantics after growth. */
-Napi::Value DetachArrayBuffer(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!info[0].IsArrayBuffer()) {
-    Napi::TypeError::New(env, "detachArrayBuffer expects an ArrayBuffer").ThrowAsJavaScriptException();
-    return Napi::Value();
-  }
-  bool detached = false;
-  napi_is_detached_arraybuffer(env, info[0], &detached);
-  if (!detached && napi_detach_arraybuffer(env, info[0]) != napi_ok) {
-    Napi::Error::New(env, "the ArrayBuffer cannot be detached").ThrowAsJavaScriptException();
-    return Napi::Value();
-  }
-  return env.Undefined();
 }
 
 }  // namespace
@@ -262,12 +289,13 @@ bool IsInsideLiveMemory(uintptr_t address) {
 void InitMemoryBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("LinearMemory", LinearMemory::DefineClass(env));
   exports.Set("liveMemoryCount", Napi::Function::New(env, LiveMemoryCount, "liveMemoryCount"));
-  exports.Set("detachArrayBuffer", Napi::Function::New(env, DetachArrayBuffer, "detachArrayBuffer"));
 }
 
 }  // namespace wasm_native
 
 extern "C" int32_t wasm_rt_memory_grow(wasm_native::MemoryDefinition* memory, int32_t deltaPages) {
-  // wasm's memory.grow operand is an unsigned page count.
-  return static_cast<int32_t>(wasm_native::GrowMemory(memory, static_cast<uint32_t>(deltaPages)));
+  // wasm's memory.grow operand is an unsigned page count. The definition is the first
+  // member of its Reservation.
+  auto* reservation = reinterpret_cast<wasm_native::Reservation*>(memory);
+  return static_cast<int32_t>(wasm_native::GrowMemory(reservation, static_cast<uint32_t>(deltaPages)));
 }

@@ -12,7 +12,7 @@ namespace wasm_native {
 /** Async-signal-safe: whether address lies inside any live memory reservation. */
 bool IsInsideLiveMemory(uintptr_t address);
 
-/** Exports LinearMemory, liveMemoryCount, detachArrayBuffer. */
+/** Exports LinearMemory, liveMemoryCount. */
 void InitMemoryBinding(Napi::Env env, Napi::Object exports);
 
 }  // namespace wasm_native
