@@ -17,6 +17,7 @@ struct AddonData {
   /** Registered by setHostCallHandler(); strong reference, or nullptr. */
   napi_ref hostCallHandler = nullptr;
   Napi::FunctionReference compiledCodeConstructor;
+  Napi::FunctionReference cancellationConstructor;
   alignas(16) uint64_t scratch[kScratchSlots] = {};
 };
 
