@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -240,17 +241,42 @@ void SettleAsyncCompile(Napi::Env env, Napi::Function, void*, AsyncCompile* job)
 
 using AsyncCompileDone = Napi::TypedThreadSafeFunction<void, AsyncCompile, SettleAsyncCompile>;
 
+/**
+ * Whether a job's thread-safe function still exists. A worker thread's environment may go
+ * away while its compile runs, and Node then frees the thread-safe function even though the
+ * compile thread holds it: the finalizer clears `alive` (under the mutex) first.
+ */
+struct AsyncCompileChannel {
+  std::mutex mutex;
+  bool alive = true;
+};
+
+void CloseAsyncCompileChannel(Napi::Env, std::shared_ptr<AsyncCompileChannel>* channel, void*) {
+  {
+    std::lock_guard<std::mutex> lock((*channel)->mutex);
+    (*channel)->alive = false;
+  }
+  delete channel;
+}
+
 Napi::Value CompileAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto job = std::make_unique<AsyncCompile>(AsyncCompile{Napi::Promise::Deferred::New(env), {}, nullptr, ""});
   if (!ReadCompileRequest(info, &job->request)) return Napi::Value();
   Napi::Promise promise = job->deferred.Promise();
   // Keeps the event loop alive until the job is settled, like libuv's async work did.
-  AsyncCompileDone done = AsyncCompileDone::New(env, "wasm_llvm_native.compile", 0, 1);
-  SubmitCompileJob([job = job.release(), done]() mutable {
+  auto channel = std::make_shared<AsyncCompileChannel>();
+  AsyncCompileDone done = AsyncCompileDone::New(env, "wasm_llvm_native.compile", 0, 1, nullptr, CloseAsyncCompileChannel,
+                                                new std::shared_ptr<AsyncCompileChannel>(channel));
+  SubmitCompileJob([job = job.release(), done, channel]() mutable {
     job->module = CompileModule(job->request, &job->error);
     job->request.ir = std::string();  // the IR text can be large; free it here, not on the JS thread
-    if (done.NonBlockingCall(job) != napi_ok) delete job;  // the environment is gone
+    std::lock_guard<std::mutex> lock(channel->mutex);
+    if (!channel->alive) {
+      delete job;  // the environment is gone; the CompiledModule's destructor frees the code
+      return;
+    }
+    if (done.NonBlockingCall(job) != napi_ok) delete job;  // napi_closing: the environment is going away
     done.Release();
   });
   return promise;
