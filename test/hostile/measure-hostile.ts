@@ -5,22 +5,27 @@
 // engine/runtime/function-metrics.ts were measured with it (docs/RATIONALE.md).
 //
 //   node dist/test/hostile/measure-hostile.js --levels 0,2 --timeout 120 nestedIfs:5000,10000 straightLineBody:1000000
+//   node dist/test/hostile/measure-hostile.js --corpus            (HOSTILE_MODULES at the default options)
 //
 // A generator is named as exported by hostile-modules.ts, followed by the sizes (its first
 // argument) to try. `--env K=V` adds an environment variable to the children.
+// (WASM_LLVM_GUARD=none measures the pipelines without guards.)
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as generators from './hostile-modules.js';
 
-interface Measurement {
+export interface Measurement {
   readonly generator: string;
   readonly size: number;
   readonly optLevel: number;
   readonly bytes: number;
   readonly outcome: 'ok' | 'error' | 'timeout' | 'crash';
   readonly message?: string;
+  /** The class of the error thrown, for outcome 'error'. */
+  readonly errorClass?: string;
   readonly wallMs: number;
   readonly timings?: Record<string, number>;
   readonly peakRssMiB?: number;
@@ -34,31 +39,58 @@ export function peakRssMiB(): number {
 
 type Generator = (size: number) => Uint8Array;
 
+/** This script as compiled JavaScript (dist/test/hostile/), also when imported from its TypeScript source. */
+export function compiledScriptPath(): string {
+  const path = fileURLToPath(import.meta.url);
+  if (!path.endsWith('.ts')) return path;
+  const root = dirname(dirname(dirname(path)));
+  return join(root, 'dist', 'test', 'hostile', 'measure-hostile.js');
+}
+
 function generatorNamed(name: string): Generator {
   const generator = (generators as unknown as Record<string, unknown>)[name];
   if (typeof generator !== 'function') throw new Error(`no generator ${name} in hostile-modules.ts`);
   return generator as Generator;
 }
 
-/** Child: compile one module, print one JSON line. */
-async function child(generator: string, size: number, optLevel: number): Promise<void> {
+/**
+ * Child: compile one module (`optLevel` undefined: the default options), print one JSON
+ * line; `errorClass` tells a CompileError from anything else.
+ */
+async function child(bytes: Uint8Array, optLevel: number | undefined): Promise<void> {
   const { Module, compile } = await import('../../engine/index.js');
-  const bytes = generatorNamed(generator)(size);
   const start = performance.now();
+  const options = optLevel === undefined ? undefined : { optLevel: optLevel as 0 };
   try {
-    const module = process.env.HOSTILE_SYNC === '1' ? new Module(bytes, { optLevel: optLevel as 0 }) : await compile(bytes, { optLevel: optLevel as 0 });
+    const module = process.env.HOSTILE_SYNC === '1' ? new Module(bytes, options) : await compile(bytes, options);
     const timings = Module.timings(module) as unknown as Record<string, number>;
     console.log(JSON.stringify({ outcome: 'ok', bytes: bytes.length, wallMs: performance.now() - start, timings, peakRssMiB: peakRssMiB() }));
   } catch (error) {
-    console.log(JSON.stringify({ outcome: 'error', message: String(error), bytes: bytes.length, wallMs: performance.now() - start, peakRssMiB: peakRssMiB() }));
+    const errorClass = (error as Error)?.constructor?.name;
+    const message = (error as Error)?.message ?? String(error);
+    console.log(JSON.stringify({ outcome: 'error', errorClass, message, bytes: bytes.length, wallMs: performance.now() - start, peakRssMiB: peakRssMiB() }));
   }
 }
 
+/** Compiles corpus module `name` (HOSTILE_MODULES) in a child process at the default options. */
+export function measureCorpusModule(name: string, timeoutMs: number): Promise<Measurement> {
+  return run(['--corpus-child', name], { generator: name, size: 0, optLevel: 2 }, timeoutMs, {});
+}
+
 function measure(generator: string, size: number, optLevel: number, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<Measurement> {
+  return run(['--child', generator, String(size), String(optLevel)], { generator, size, optLevel }, timeoutMs, env);
+}
+
+function run(
+  childArguments: string[],
+  what: Pick<Measurement, 'generator' | 'size' | 'optLevel'>,
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv,
+): Promise<Measurement> {
   return new Promise((resolve) => {
     const start = performance.now();
-    const script = fileURLToPath(import.meta.url);
-    const child = spawn(process.execPath, ['--max-old-space-size=8192', script, '--child', generator, String(size), String(optLevel)], {
+    const script = compiledScriptPath();
+    const child = spawn(process.execPath, ['--max-old-space-size=8192', script, ...childArguments], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -74,7 +106,7 @@ function measure(generator: string, size: number, optLevel: number, timeoutMs: n
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       const wallMs = performance.now() - start;
-      const base = { generator, size, optLevel, bytes: 0, wallMs };
+      const base = { ...what, bytes: 0, wallMs };
       if (timedOut) return resolve({ ...base, outcome: 'timeout' });
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
@@ -87,7 +119,7 @@ function measure(generator: string, size: number, optLevel: number, timeoutMs: n
   });
 }
 
-function format(m: Measurement): string {
+export function format(m: Measurement): string {
   const t = m.timings;
   const stages = t
     ? ['decodeValidateMs', 'irEmitMs', 'irParseMs', 'guardedMs', 'optimizeMs', 'codegenMs', 'linkMs', 'totalMs'].map((k) => `${k.replace('Ms', '')}=${Math.round(t[k])}`).join(' ')
@@ -98,7 +130,16 @@ function format(m: Measurement): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === '--child') return child(argv[1], Number(argv[2]), Number(argv[3]));
+  if (argv[0] === '--child') return child(generatorNamed(argv[1])(Number(argv[2])), Number(argv[3]));
+  if (argv[0] === '--corpus-child') {
+    const entry = generators.HOSTILE_MODULES.find((module) => module.name === argv[1]);
+    if (entry === undefined) throw new Error(`no corpus module ${argv[1]}`);
+    return child(entry.make(), undefined);
+  }
+  if (argv[0] === '--corpus') {
+    for (const entry of generators.HOSTILE_MODULES) console.log(format(await measureCorpusModule(entry.name, 300_000)));
+    return;
+  }
   let levels = [0, 2];
   let timeoutMs = 120_000;
   const env: NodeJS.ProcessEnv = {};
@@ -121,4 +162,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv.slice(2));
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
