@@ -20,7 +20,7 @@ import { decodeModule } from '../binary/decode-module.js';
 import type { ModuleInfo } from '../binary/module-info.js';
 import { CompileError } from '../errors.js';
 import * as native from '../native/addon.js';
-import type { CompileCancellation, CompiledCode, OptLevel } from '../native/addon.js';
+import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { IrModuleBuilder } from '../translate/ir-module.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
@@ -191,15 +191,6 @@ class CompileLimits {
   remainingMs(): number | undefined {
     return this.deadline === undefined ? undefined : Math.max(0, this.deadline - performance.now());
   }
-
-  /** A native cancellation cancelled when the signal aborts (the deadline goes in the options). */
-  cancellation(): CompileCancellation | undefined {
-    if (this.signal === undefined) return undefined;
-    const cancellation = native.createCompileCancellation();
-    if (this.signal.aborted) cancellation.cancel('aborted');
-    else this.signal.addEventListener('abort', () => cancellation.cancel('aborted'), { once: true });
-    return cancellation;
-  }
 }
 
 /** Decode, validate and translate: everything before LLVM. Throws CompileError. */
@@ -312,14 +303,19 @@ function compileFailure(error: unknown, limits: CompileLimits): unknown {
   return limits.signal?.aborted ? limits.abortError() : limits.timeoutError();
 }
 
-/** The whole pipeline, synchronously (new Module). `bytes` must not change afterwards. */
+/**
+ * The whole pipeline, synchronously (new Module). `bytes` must not change afterwards. The
+ * signal is checked until LLVM starts (nothing can abort it while this thread waits); the
+ * deadline goes to the addon.
+ */
 export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions): CompiledModule {
   const start = performance.now();
   const resolved = resolveOptions(options, start);
   const translation = translate(bytes, resolved.limits);
+  resolved.limits.check();
   let code: CompiledCode;
   try {
-    code = native.compile(translation.ir, nativeOptions(translation, resolved), resolved.limits.cancellation());
+    code = native.compile(translation.ir, nativeOptions(translation, resolved));
   } catch (error) {
     throw compileFailure(error, resolved.limits);
   }
