@@ -8,16 +8,18 @@ export function formatOffset(offset: number): string {
 }
 
 /**
- * A module failed to decode (malformed) or to validate (invalid). `offset` is the absolute
- * byte offset in the module where the problem was found; `problem` is the message without it.
+ * A module failed to decode (malformed) or to validate (invalid), or its compile was
+ * stopped by a limit (a deadline, an abort). `offset` is the absolute byte offset in the
+ * module where the problem was found, or -1 when it is not at one place (then the message
+ * has no offset); `problem` is the message without it.
  */
 export class CompileError extends Error {
   override readonly name = 'CompileError';
   readonly offset: number;
   readonly problem: string;
 
-  constructor(problem: string, offset: number) {
-    super(`${problem} (at offset ${formatOffset(offset)})`);
+  constructor(problem: string, offset = -1, options?: { cause?: unknown }) {
+    super(offset >= 0 ? `${problem} (at offset ${formatOffset(offset)})` : problem, options);
     this.offset = offset;
     this.problem = problem;
   }

@@ -1,10 +1,11 @@
 // Stage: public entry point. The engine's API, shaped like the standard `WebAssembly`
 // namespace (WebAssembly JavaScript Interface §4): code written for V8's WebAssembly
-// runs on this engine by changing one import. Extensions: compile options
-// ({ optLevel: 0-3, cpu: 'native' | 'generic' }) as the last argument of `new Module`,
-// `compile` and `instantiate(bytes, imports, options)`, and `Module.timings(module)` with
-// the time of each compile stage; `interruptHandle`/`interruptThread` and `withDeadline`
-// to stop long-running wasm code. WASI preview1 comes with it (`WASI`, node:wasi's API).
+// runs on this engine by changing one import. Extensions: compile options ({ optLevel:
+// 0-3, cpu: 'native' | 'generic', compileTimeoutMs, signal, exactTraps }) as the last
+// argument of `new Module`, `compile` and `instantiate(bytes, imports, options)`,
+// `Module.timings(module)` with the time of each compile stage, and `interruptHandle`/
+// `interruptThread` and `withDeadline` to stop long-running wasm code. WASI preview1 comes
+// with it (`WASI`, node:wasi's API).
 
 export { validate, compile, Module } from './module.js';
 export type {

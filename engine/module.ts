@@ -2,8 +2,9 @@
 // namespace's `validate` and `compile`). A Module is a compiled module: decoded, validated,
 // translated and JIT-compiled (runtime/compiled-module.ts), ready to instantiate; its
 // static `imports`, `exports` and `customSections` return what V8 returns for the same bytes.
-// Extensions: compile options ({ optLevel, cpu }) as the last argument of the constructor
-// and of `compile`, and `Module.timings(module)` with the time of each compile stage.
+// Extensions: compile options ({ optLevel, cpu, compileTimeoutMs, signal }) as the last
+// argument of the constructor and of `compile`, and `Module.timings(module)` with the time
+// of each compile stage.
 
 import { CompileError } from './errors.js';
 import { EXTERNAL_KIND_NAMES, type ModuleInfo } from './binary/module-info.js';
@@ -121,7 +122,8 @@ export function validate(bytes: BufferSource): boolean {
 
 /**
  * WebAssembly.compile: resolves to a Module, or rejects with CompileError (or TypeError).
- * LLVM runs on the libuv thread pool, so the calling thread is free meanwhile.
+ * LLVM runs on the addon's compile threads (never libuv's pool), so the calling thread is
+ * free meanwhile.
  */
 export async function compile(bytes: BufferSource, options?: ModuleCompileOptions): Promise<Module> {
   const copy = copyBufferSource(bytes, 'WebAssembly.compile()');

@@ -31,6 +31,40 @@ export interface CompileOptions {
   readonly name: string;
   /** Symbols to look up; CompiledCode.addresses has their addresses in the same order. */
   readonly symbols: readonly string[];
+  /**
+   * Functions (defined in `ir`) compiled by the guarded pipeline instead: without
+   * optimisation, fast instruction selection and register allocation, long blocks cut and
+   * wide phis demoted (src/guarded_pipeline.h), linked with the rest into one JITDylib.
+   */
+  readonly guardedFunctions?: readonly string[];
+  /** Cancel the compile this many milliseconds after it was asked for (see CompileCancellation). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Stops the compiles it is given to: they fail with an Error whose code is
+ * COMPILE_CANCELLED_CODE. A compile notices between its stages, between optimisation
+ * passes and between the functions of code generation; it never stops in the middle of
+ * one pass over one function (docs/RATIONALE.md, "What does cancelling a compile stop, and
+ * how soon?").
+ */
+export interface CompileCancellation {
+  cancel(reason?: string): void;
+  readonly cancelled: boolean;
+}
+
+/** The `code` of the Error a cancelled compile fails with. */
+export const COMPILE_CANCELLED_CODE = 'WASM_COMPILE_CANCELLED';
+
+/** The addon's compile threads (src/compile_pool.h). */
+export interface CompilePoolStats {
+  /** Worker threads: WASM_LLVM_COMPILE_THREADS, or the cores this process may use. */
+  readonly threads: number;
+  /** Whether the workers exist yet (they start with the first compileAsync). */
+  readonly started: boolean;
+  readonly queued: number;
+  readonly running: number;
+  readonly completed: number;
 }
 
 /** Milliseconds per stage of one compile (DESIGN.md §4: every stage is timed). */
@@ -43,6 +77,8 @@ export interface CompileTimings {
   readonly codegenMs: number;
   /** JITLink: add the object to the JIT, resolve symbols, look up the requested ones. */
   readonly linkMs: number;
+  /** The guarded functions: split off, reshaped and compiled at O0 (none of the above). */
+  readonly guardedMs: number;
 }
 
 /** Generated code. Freed by release() or when garbage-collected: keep it alive while it may run. */
@@ -215,8 +251,10 @@ export interface WasiFileSystem {
 }
 
 interface NativeAddon {
-  compile(ir: string, options: CompileOptions): CompiledCode;
-  compileAsync(ir: string, options: CompileOptions): Promise<CompiledCode>;
+  compile(ir: string | Uint8Array, options: CompileOptions, cancellation?: CompileCancellation): CompiledCode;
+  compileAsync(ir: string | Uint8Array, options: CompileOptions, cancellation?: CompileCancellation): Promise<CompiledCode>;
+  CompileCancellation: new () => CompileCancellation;
+  compilePoolStats(): CompilePoolStats;
   llvmVersion(): string;
   hostCpuName(): string;
   hostCpuFeatures(): string[];
@@ -263,14 +301,27 @@ function addon(): NativeAddon {
 
 // ---------------------------------------------------------------- LLVM
 
-/** Parses, verifies, optimises and JIT-compiles LLVM IR text; throws an Error with LLVM's diagnostic. */
-export function compile(ir: string, options: CompileOptions): CompiledCode {
-  return addon().compile(ir, options);
+/**
+ * Parses, verifies, optimises and JIT-compiles LLVM IR text (a string, or its UTF-8 bytes);
+ * throws an Error with LLVM's diagnostic. The calling thread waits while a thread with a
+ * compile thread's stack works.
+ */
+export function compile(ir: string | Uint8Array, options: CompileOptions, cancellation?: CompileCancellation): CompiledCode {
+  return cancellation === undefined ? addon().compile(ir, options) : addon().compile(ir, options, cancellation);
 }
 
-/** compile() on the libuv thread pool; several may run in parallel. */
-export function compileAsync(ir: string, options: CompileOptions): Promise<CompiledCode> {
-  return addon().compileAsync(ir, options);
+/** compile() on the addon's compile threads (never libuv's pool); several run in parallel. */
+export function compileAsync(ir: string | Uint8Array, options: CompileOptions, cancellation?: CompileCancellation): Promise<CompiledCode> {
+  return cancellation === undefined ? addon().compileAsync(ir, options) : addon().compileAsync(ir, options, cancellation);
+}
+
+/** A new cancellation for compile() / compileAsync(). */
+export function createCompileCancellation(): CompileCancellation {
+  return new (addon().CompileCancellation)();
+}
+
+export function compilePoolStats(): CompilePoolStats {
+  return addon().compilePoolStats();
 }
 
 export function llvmVersion(): string {

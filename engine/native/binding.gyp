@@ -7,7 +7,9 @@
       'sources': [
         'src/addon.cc',
         'src/compile_binding.cc',
+        'src/compile_pool.cc',
         'src/execution_limits.cc',
+        'src/guarded_pipeline.cc',
         'src/index_versioning.cc',
         'src/invoke.cc',
         'src/llvm_compiler.cc',

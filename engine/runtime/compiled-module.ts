@@ -9,16 +9,25 @@
 // Function bodies are validated inside the IR-emit loop (one pass, as Wasmtime's
 // func_translator), so the "decode+validate" timing covers the sections and module-level
 // checks, and "IR emit" covers body validation and translation together.
+//
+// Guards against hostile modules (compile-guards.ts): each function's measured shape picks
+// its pipeline (the requested level, or the guarded one for pathological functions), the
+// JS API's table size limit is checked, and `compileTimeoutMs` / `signal` stop a compile
+// with a CompileError that names them (docs/RATIONALE.md, "What does cancelling a compile
+// stop, and how soon?").
 
 import { performance } from 'node:perf_hooks';
 import { decodeModule } from '../binary/decode-module.js';
 import type { ModuleInfo } from '../binary/module-info.js';
+import { CompileError } from '../errors.js';
 import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
+import { IrModuleBuilder } from '../translate/ir-module.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
+import { checkCompileLimits, guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from './vmctx-layout.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
@@ -27,6 +36,14 @@ export interface ModuleCompileOptions {
   readonly optLevel?: OptLevel;
   /** 'native' (default): the host CPU and all its features; 'generic': baseline x86-64. */
   readonly cpu?: 'native' | 'generic';
+  /**
+   * Wall-clock limit of the whole compile in milliseconds (decoding, translation, LLVM;
+   * for `compile`, time queued for a compile thread too). Past it the compile fails with a
+   * CompileError naming `compileTimeoutMs`; the compile thread stops at its next check.
+   */
+  readonly compileTimeoutMs?: number;
+  /** Aborting it makes the compile fail with a CompileError (its `cause` is the signal's reason). */
+  readonly signal?: AbortSignal;
   /**
    * Memory after an out-of-bounds trap is exactly what the abstract machine left, at every
    * optimisation level (explicit bounds checks; docs/RATIONALE.md, "Why explicit bounds
@@ -49,6 +66,8 @@ export interface ModuleCompileTimings {
   readonly codegenMs: number;
   /** JIT link and symbol lookup. */
   readonly linkMs: number;
+  /** LLVM: the guarded pipeline (split, reshape, codegen without optimisation), when some functions took it. */
+  readonly guardedMs: number;
   /** Wall time of the whole compile, bytes → callable code. */
   readonly totalMs: number;
 }
@@ -73,15 +92,21 @@ export interface CompiledModule {
   /** DATA_COPY_SYMBOL's address, when the module has active data segments. */
   readonly dataCopy: bigint | undefined;
   readonly timings: ModuleCompileTimings;
+  /** Defined functions compiled by the guarded pipeline, with the metric that sent them there. */
+  readonly guardedFunctions: ReadonlyMap<number, string>;
 }
 
 interface TranslationResult {
   readonly info: ModuleInfo;
-  readonly ir: string;
+  /** LLVM IR text, UTF-8. */
+  readonly ir: Uint8Array;
   readonly symbols: readonly string[];
   readonly functionSymbols: ReadonlyMap<number, string>;
   readonly entrySymbols: ReadonlyMap<number, string>;
   readonly hostSymbols: ReadonlyMap<number, string>;
+  /** Function index → why it takes the guarded pipeline. */
+  readonly guardedFunctions: ReadonlyMap<number, string>;
+  readonly guardedSymbols: readonly string[];
   readonly decodeValidateMs: number;
   readonly irEmitMs: number;
 }
@@ -116,10 +141,12 @@ define void @${DATA_COPY_SYMBOL}(ptr %unused, ptr %slots) {
 interface ResolvedOptions {
   readonly optLevel: OptLevel;
   readonly cpu: 'native' | 'generic';
+  readonly limits: CompileLimits;
+  /** Explicit bounds checks (exactTraps above O0). */
   readonly exactTraps: boolean;
 }
 
-function resolveOptions(options: ModuleCompileOptions | undefined): ResolvedOptions {
+function resolveOptions(options: ModuleCompileOptions | undefined, start: number): ResolvedOptions {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new TypeError('compile options must be an object');
   }
@@ -129,29 +156,96 @@ function resolveOptions(options: ModuleCompileOptions | undefined): ResolvedOpti
   }
   const cpu = options?.cpu ?? 'native';
   if (cpu !== 'native' && cpu !== 'generic') throw new RangeError(`cpu must be 'native' or 'generic' (got ${String(cpu)})`);
+  const timeoutMs = options?.compileTimeoutMs;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && timeoutMs <= 1e12)) {
+    throw new RangeError(`compileTimeoutMs must be a number of milliseconds (got ${String(timeoutMs)})`);
+  }
+  const signal = options?.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
   const exactTraps = options?.exactTraps ?? false;
   if (typeof exactTraps !== 'boolean') throw new TypeError(`exactTraps must be a boolean (got ${String(exactTraps)})`);
   // O0 keeps every access in order: guard pages alone give the exact state there.
-  return { optLevel, cpu, exactTraps: exactTraps && optLevel > 0 };
+  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0 };
+}
+
+/** The deadline and abort signal of one compile, checked between functions and handed to LLVM. */
+class CompileLimits {
+  readonly deadline: number | undefined;
+
+  constructor(
+    start: number,
+    readonly timeoutMs: number | undefined,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    this.deadline = timeoutMs === undefined ? undefined : start + timeoutMs;
+  }
+
+  /** The CompileError of a passed deadline or an aborted signal, or undefined. */
+  error(): CompileError | undefined {
+    if (this.signal?.aborted) return this.abortError();
+    if (this.deadline !== undefined && performance.now() >= this.deadline) return this.timeoutError();
+    return undefined;
+  }
+
+  check(): void {
+    const error = this.error();
+    if (error !== undefined) throw error;
+  }
+
+  timeoutError(): CompileError {
+    return new CompileError(`compile time limit exceeded: compileTimeoutMs is ${this.timeoutMs} ms`);
+  }
+
+  abortError(): CompileError {
+    return new CompileError('compile aborted by its signal', -1, { cause: this.signal?.reason });
+  }
+
+  /** Milliseconds left before the deadline (0 when past it), or undefined without one. */
+  remainingMs(): number | undefined {
+    return this.deadline === undefined ? undefined : Math.max(0, this.deadline - performance.now());
+  }
 }
 
 /** Decode, validate and translate: everything before LLVM. Throws CompileError. */
-function translate(bytes: Uint8Array, options: ResolvedOptions): TranslationResult {
+function translate(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean): TranslationResult {
   const start = performance.now();
+  limits.check();
   const info = decodeModule(bytes);
   validateModuleStructure(info);
+  checkCompileLimits(info);
   const decoded = performance.now();
-  const environment = new RuntimeEnvironment(info, { explicitBoundsChecks: options.exactTraps });
-  const translated = new ModuleTranslator(info, environment, { moduleName: `wasm${moduleCounter}` }).translateModule();
+  const environment = new RuntimeEnvironment(info, { explicitBoundsChecks: exactTraps });
+  const policy = guardPolicy();
+  const guardedFunctions = new Map<number, string>();
+  const guardedSymbols: string[] = [];
+  const irSize = new ModuleIrSize(info);
+  const translator = new ModuleTranslator(info, environment, {
+    maxFunctionIrBytes: MAX_FUNCTION_IR_BYTES,
+    onFunctionTranslated: (metrics) => {
+      limits.check();
+      irSize.add(metrics);
+      const reason = guardDecision(policy, metrics);
+      if (reason === undefined) return;
+      guardedFunctions.set(metrics.functionIndex, reason);
+      guardedSymbols.push(environment.functionSymbol(metrics.functionIndex));
+    },
+  });
+  // IR as bytes: LLVM reads them as they are, and a V8 string could not hold the largest.
+  const output = new IrModuleBuilder({ moduleName: `wasm${moduleCounter}` });
+  const symbols = translator.translateModuleInto(output);
   const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
+  if (needsDataCopy) output.define(DATA_COPY_IR);
+  const ir = output.finishBytes();
   const emitted = performance.now();
   return {
     info,
-    ir: needsDataCopy ? translated.ir + DATA_COPY_IR : translated.ir,
-    symbols: needsDataCopy ? [...translated.symbols.all, DATA_COPY_SYMBOL] : translated.symbols.all,
-    functionSymbols: translated.symbols.functions,
-    entrySymbols: translated.symbols.entryTrampolines,
-    hostSymbols: translated.symbols.hostTrampolines,
+    ir,
+    symbols: needsDataCopy ? [...symbols.all, DATA_COPY_SYMBOL] : symbols.all,
+    functionSymbols: symbols.functions,
+    entrySymbols: symbols.entryTrampolines,
+    hostSymbols: symbols.hostTrampolines,
+    guardedFunctions,
+    guardedSymbols,
     decodeValidateMs: decoded - start,
     irEmitMs: emitted - decoded,
   };
@@ -191,6 +285,7 @@ function assemble(
     typeIds: types.ids,
     typeRegistration: types.registration,
     dataCopy: addressOf.get(DATA_COPY_SYMBOL),
+    guardedFunctions: translation.guardedFunctions,
     timings: {
       decodeValidateMs: translation.decodeValidateMs,
       irEmitMs: translation.irEmitMs,
@@ -198,35 +293,89 @@ function assemble(
       optimizeMs: code.timings.optimizeMs,
       codegenMs: code.timings.codegenMs,
       linkMs: code.timings.linkMs,
+      guardedMs: code.timings.guardedMs,
       totalMs,
     },
   };
 }
 
-function nativeOptions(translation: TranslationResult, optLevel: OptLevel, cpu: 'native' | 'generic'): native.CompileOptions {
-  return { optLevel, cpu, name: `wasm${moduleCounter++}`, symbols: translation.symbols };
+function nativeOptions(translation: TranslationResult, options: ResolvedOptions): native.CompileOptions {
+  const remainingMs = options.limits.remainingMs();
+  return {
+    optLevel: options.optLevel,
+    cpu: options.cpu,
+    name: `wasm${moduleCounter++}`,
+    symbols: translation.symbols,
+    ...(translation.guardedSymbols.length > 0 ? { guardedFunctions: translation.guardedSymbols } : {}),
+    ...(remainingMs !== undefined ? { timeoutMs: remainingMs } : {}),
+  };
 }
 
-/** The whole pipeline, synchronously (new Module). `bytes` must not change afterwards. */
-export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions): CompiledModule {
-  const start = performance.now();
-  const resolved = resolveOptions(options);
-  const { optLevel, cpu } = resolved;
-  const translation = translate(bytes, resolved);
-  const code = native.compile(translation.ir, nativeOptions(translation, optLevel, cpu));
-  return assemble(translation, code, optLevel, cpu, performance.now() - start);
+/** A native compile failure as the API reports it: a cancelled compile is the limit's CompileError. */
+function compileFailure(error: unknown, limits: CompileLimits): unknown {
+  if ((error as { code?: unknown })?.code !== native.COMPILE_CANCELLED_CODE) return error;
+  return limits.signal?.aborted ? limits.abortError() : limits.timeoutError();
 }
 
 /**
- * The whole pipeline with LLVM on the libuv thread pool (compile / instantiate): decoding,
- * validation and translation run in this thread, then the thread is free while LLVM works.
- * Option and compile errors reject the promise (never a synchronous throw).
+ * The whole pipeline, synchronously (new Module). `bytes` must not change afterwards. The
+ * signal is checked until LLVM starts (nothing can abort it while this thread waits); the
+ * deadline goes to the addon.
+ */
+export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions): CompiledModule {
+  const start = performance.now();
+  const resolved = resolveOptions(options, start);
+  const translation = translate(bytes, resolved.limits, resolved.exactTraps);
+  resolved.limits.check();
+  let code: CompiledCode;
+  try {
+    code = native.compile(translation.ir, nativeOptions(translation, resolved));
+  } catch (error) {
+    throw compileFailure(error, resolved.limits);
+  }
+  return assemble(translation, code, resolved.optLevel, resolved.cpu, performance.now() - start);
+}
+
+/**
+ * The whole pipeline with LLVM on the addon's compile threads (compile / instantiate):
+ * decoding, validation and translation run in this thread, then the thread is free while
+ * LLVM works. Option and compile errors reject the promise (never a synchronous throw).
+ * With a deadline or a signal, the promise rejects as soon as either fires, and the compile
+ * thread stops at its next check (the code of a compile that finished anyway is released).
  */
 export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleCompileOptions): Promise<CompiledModule> {
   const start = performance.now();
-  const resolved = resolveOptions(options);
-  const { optLevel, cpu } = resolved;
-  const translation = translate(bytes, resolved);
-  const code = await native.compileAsync(translation.ir, nativeOptions(translation, optLevel, cpu));
-  return assemble(translation, code, optLevel, cpu, performance.now() - start);
+  const resolved = resolveOptions(options, start);
+  const { limits } = resolved;
+  const translation = translate(bytes, limits, resolved.exactTraps);
+  const cancellation = limits.timeoutMs !== undefined || limits.signal !== undefined ? native.createCompileCancellation() : undefined;
+  const compiling = native.compileAsync(translation.ir, nativeOptions(translation, resolved), cancellation);
+  if (cancellation === undefined) return assemble(translation, await compiling, resolved.optLevel, resolved.cpu, performance.now() - start);
+
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = (error: CompileError) => {
+      cancellation.cancel(error.message);
+      reject(error);
+    };
+    const remainingMs = limits.remainingMs();
+    if (remainingMs !== undefined) timer = setTimeout(() => stop(limits.timeoutError()), remainingMs);
+    if (limits.signal !== undefined) {
+      onAbort = () => stop(limits.abortError());
+      if (limits.signal.aborted) onAbort();
+      else limits.signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+  // Whichever loses the race is still settled: a late success releases its code at once.
+  compiling.then((code) => (cancellation.cancelled ? code.release() : undefined), () => undefined);
+  try {
+    const code = await Promise.race([compiling, stopped]);
+    return assemble(translation, code, resolved.optLevel, resolved.cpu, performance.now() - start);
+  } catch (error) {
+    throw compileFailure(error, limits);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) limits.signal?.removeEventListener('abort', onAbort);
+  }
 }

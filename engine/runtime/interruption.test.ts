@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
+import { compiledModuleOf } from '../module.js';
 import { executionLimitsInfo } from '../native/addon.js';
 import { LONG_RUNNING_MODULE } from '../test-support/sandbox-modules.js';
 import { wat, watUnavailableReason } from '../test-support/wat.js';
@@ -139,6 +140,16 @@ describe.skipIf(skip !== undefined)('interrupting wasm code', () => {
       expect(e.fanout(12)).toBeGreaterThan(0); // no deadline left behind
     });
   }
+
+  test('a function compiled by the guarded pipeline (too many locals for the optimiser) is interrupted too', () => {
+    const module = new ours.Module(
+      wat(`(module (func (export "spin") (local ${'i32 '.repeat(1500)}) (loop (local.set 1000 (i32.add (local.get 1000) (i32.const 1))) (br 0))))`),
+      { optLevel: 2 },
+    );
+    expect([...compiledModuleOf(module).guardedFunctions.keys()]).toEqual([0]);
+    const spin = new ours.Instance(module).exports.spin as Fn;
+    expect(outcome(() => ours.withDeadline(30, spin))).toBe('RuntimeError: interrupted: deadline exceeded');
+  });
 
   test('deadlines nest (the earliest applies), an expired one refuses new calls, and JavaScript is never interrupted', () => {
     const e = instantiateHere(2);

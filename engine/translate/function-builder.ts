@@ -164,6 +164,16 @@ export class FunctionBuilder {
     this.trapEdgeCount++;
   }
 
+  /** Edges into the trap block so far. */
+  get trapEdgeTotal(): number {
+    return this.trapEdgeCount;
+  }
+
+  /** Bytes of IR text written for the function so far (prologue and body). */
+  get textBytes(): number {
+    return this.text.length + this.prologue.length;
+  }
+
   get trapBlockLabel(): string {
     return TRAP_BLOCK;
   }

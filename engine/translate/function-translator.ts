@@ -25,6 +25,7 @@ import { NO_TYPES, ValType } from '../value-types.js';
 import { ControlFrame, FrameKind } from './control-frame.js';
 import type { FunctionEnvironment, ModuleEnvironment } from './environment.js';
 import { FunctionBuilder } from './function-builder.js';
+import { FunctionMetrics } from './function-metrics.js';
 import { PROF_TRAP_ON_TRUE, type IrModuleBuilder } from './ir-module.js';
 import { LLVM_TYPE, ZERO_VALUE, signatureOf, type Signature } from './ir-types.js';
 import { registerCallEmitters } from './emit-call.js';
@@ -52,6 +53,11 @@ export interface FunctionTranslationOptions {
    * (functions compiled into separate modules).
    */
   readonly declareCallees?: boolean;
+  /**
+   * Stop with a CompileError naming `maxFunctionIrBytes` once a body's IR text passes this
+   * many bytes (checked every 4096 operators), before the rest is translated for nothing.
+   */
+  readonly maxFunctionIrBytes?: number;
 }
 
 function emitUnsupported(translator: FunctionTranslator, operator: Operator): void {
@@ -81,6 +87,7 @@ export class FunctionTranslator {
   readonly module: ModuleInfo;
   readonly trustAlignmentHints: boolean;
   readonly declareCallees: boolean;
+  readonly maxFunctionIrBytes: number;
 
   // ---- Operand stack: value text and value type, `height` entries ----
   values: string[] = [];
@@ -113,6 +120,8 @@ export class FunctionTranslator {
   signature!: Signature;
   /** Results of f64.promote_f32 in this function (see emit-conversion.ts, emitDemote). */
   readonly promotedValues = new Set<string>();
+  /** Size and shape of the function being translated (function-metrics.ts), complete after translate(). */
+  readonly metrics = new FunctionMetrics();
   private localTypes = new Uint8Array(64);
   private localCount = 0;
 
@@ -131,10 +140,14 @@ export class FunctionTranslator {
     this.builder = new FunctionBuilder(output);
     this.trustAlignmentHints = options.trustAlignmentHints ?? false;
     this.declareCallees = options.declareCallees ?? false;
+    this.maxFunctionIrBytes = options.maxFunctionIrBytes ?? Infinity;
     this.validator = new FunctionValidator(context);
     this.visitor = (operator, offset) => {
       this.offset = offset;
       const opcode = operator.opcode;
+      const metrics = this.metrics;
+      metrics.operator(opcode, this.height, operator.brTableCount);
+      if ((metrics.operators & 4095) === 0 && this.builder.textBytes > this.maxFunctionIrBytes) this.failIrLimit();
       if (this.reachable) {
         if (ANCHORS_ALL_LOADS[opcode] !== 0) this.anchorAllLoads();
         if (LOAD_USE[opcode] === LoadUse.ByEmitter) EMITTERS[opcode](this, operator);
@@ -166,12 +179,21 @@ export class FunctionTranslator {
     this.liveLoads.length = 0;
     this.localsWithLoads.length = 0;
     this.declareLocals(body, signature);
+    this.metrics.reset(functionIndex, body.end - body.start, this.localCount);
     this.localLoads = new Array<LoadRecord[] | undefined>(this.localCount);
     this.pushFrame(FrameKind.Function, true, NO_TYPES, signature.results, 0);
 
     validateFunctionBody(this.context, body, this.visitor, this.validator, this.operator);
+    this.metrics.finish(builder.trapEdgeTotal, builder.textBytes);
 
     this.finishFunction(signature);
+  }
+
+  private failIrLimit(): never {
+    throw new CompileError(
+      `function ${this.functionIndex} is too large to compile: more than ${this.maxFunctionIrBytes} bytes of LLVM IR (maxFunctionIrBytes)`,
+      this.offset,
+    );
   }
 
   private declareLocals(body: FunctionBody, signature: Signature): void {
@@ -426,6 +448,7 @@ export class FunctionTranslator {
     }
     frame.reset(kind, live, params, results, height);
     this.frameCount = index + 1;
+    if (kind !== FrameKind.Function) this.metrics.construct(index);
     return frame;
   }
 

@@ -22,6 +22,7 @@ export type {
 } from './environment.js';
 export { RuntimeEnvironment, type RuntimeEnvironmentOptions } from './runtime-environment.js';
 export { FunctionBuilder } from './function-builder.js';
+export { FunctionMetrics, type FunctionMetricValues } from './function-metrics.js';
 export { IrModuleBuilder } from './ir-module.js';
 export { LLVM_TYPE, signatureOf, type Signature } from './ir-types.js';
 export { decodeModule } from '../binary/decode-module.js';

@@ -11,12 +11,21 @@ import { validateModuleStructure } from '../validate/module-validator.js';
 import { createValidationContext, type ValidationContext } from '../validate/function-validator.js';
 import type { ModuleEnvironment, SymbolTable } from './environment.js';
 import { FunctionTranslator, type FunctionTranslationOptions } from './function-translator.js';
+import type { FunctionMetricValues } from './function-metrics.js';
 import { IrModuleBuilder, type IrModuleHeader } from './ir-module.js';
 import { RuntimeEnvironment } from './runtime-environment.js';
 
 export interface TranslateOptions extends IrModuleHeader {
   /** See FunctionTranslationOptions.trustAlignmentHints. */
   readonly trustAlignmentHints?: boolean;
+  /** See FunctionTranslationOptions.maxFunctionIrBytes. */
+  readonly maxFunctionIrBytes?: number;
+  /**
+   * Called after each function body is translated, with its size and shape
+   * (function-metrics.ts; the object is reused, take a snapshot() to keep it). It may throw
+   * to stop translation, e.g. a CompileError for a limit.
+   */
+  readonly onFunctionTranslated?: (metrics: FunctionMetricValues & { snapshot(): FunctionMetricValues }) => void;
 }
 
 export interface TranslatedModule {
@@ -56,8 +65,10 @@ export class ModuleTranslator {
     environment.declareRuntime(output);
     const translator = new FunctionTranslator(this.context, environment, output, this.functionOptions(false));
     const functions = new Map<number, string>();
+    const onFunctionTranslated = this.options.onFunctionTranslated;
     for (const body of module.functionBodies) {
       translator.translate(body);
+      onFunctionTranslated?.(translator.metrics);
       if (environment.isFunctionExternal(body.functionIndex)) {
         functions.set(body.functionIndex, environment.functionSymbol(body.functionIndex));
       }
@@ -85,7 +96,7 @@ export class ModuleTranslator {
   }
 
   private functionOptions(declareCallees: boolean): FunctionTranslationOptions {
-    return { trustAlignmentHints: this.options.trustAlignmentHints, declareCallees };
+    return { trustAlignmentHints: this.options.trustAlignmentHints, declareCallees, maxFunctionIrBytes: this.options.maxFunctionIrBytes };
   }
 }
 

@@ -31,8 +31,9 @@ export function validateModuleStructure(module: ModuleInfo): void {
 
   if (module.tables.length > MAX_TABLES) fail(`too many tables: ${module.tables.length}`, module.tableOffsets[MAX_TABLES]);
   module.tables.forEach((table, i) => {
-    // The JS API's table size limit (MAX_TABLE_SIZE) applies when a table is created, not
-    // here: V8 too accepts `(table 10000001 funcref)` in WebAssembly.validate.
+    // The JS API's table size limit (MAX_TABLE_SIZE) is not checked here: Node 20's V8
+    // accepts `(table 10000001 funcref)` in WebAssembly.validate. Compiling checks it
+    // (runtime/compile-guards.ts checkCompileLimits).
     checkLimits(table.limits, 0xffffffff, 'table', module.tableOffsets[i]);
   });
 

@@ -19,6 +19,7 @@ struct AddonData {
   /** Registered by setHostCallHandler(); strong reference, or nullptr. */
   napi_ref hostCallHandler = nullptr;
   Napi::FunctionReference compiledCodeConstructor;
+  Napi::FunctionReference cancellationConstructor;
   /** This thread's execution limits and interrupt state (execution_limits.cc). */
   ThreadExecution* execution = nullptr;
   alignas(16) uint64_t scratch[kScratchSlots] = {};

@@ -1,22 +1,59 @@
 // JavaScript face of the LLVM back end (llvm_compiler.cc):
-//   compile(ir, options) → CompiledCode            on the calling thread
-//   compileAsync(ir, options) → Promise<CompiledCode>   on the libuv thread pool
+//   compile(ir, options, cancellation?) → CompiledCode   blocking the caller, on a compile-sized stack
+//   compileAsync(ir, options, cancellation?) → Promise<CompiledCode>   on our compile threads
+//     (compile_pool.cc, never libuv's pool), settled through a thread-safe function
 //   CompiledCode { addresses: bigint[], timings, objectBytes, release() }: owns the code;
 //     release() or garbage collection removes its JITDylib.
-//   llvmVersion(), hostCpuName(), hostCpuFeatures()
-// options: { optLevel: 0|1|2|3, cpu: 'native'|'generic', name: string, symbols: string[] }.
+//   CompileCancellation { cancel(reason), cancelled }: stops a compile (guarded_pipeline.h);
+//     a cancelled compile fails with an Error whose code is 'WASM_COMPILE_CANCELLED'.
+//   compilePoolStats(), llvmVersion(), hostCpuName(), hostCpuFeatures()
+// ir: LLVM IR text, a string or its UTF-8 bytes (a Uint8Array, copied).
+// options: { optLevel: 0|1|2|3, cpu: 'native'|'generic', name: string, symbols: string[],
+//   guardedFunctions?: string[], timeoutMs?: number }.
 
 #include "compile_binding.h"
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 
 #include "addon_data.h"
+#include "compile_pool.h"
 #include "llvm_compiler.h"
 
 namespace wasm_native {
 namespace {
+
+/** The JavaScript handle of a CompileCancellation, passed as compile's third argument. */
+class CancellationHandle : public Napi::ObjectWrap<CancellationHandle> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env) {
+    return Napi::ObjectWrap<CancellationHandle>::DefineClass(
+        env, "CompileCancellation",
+        {InstanceMethod<&CancellationHandle::Cancel>("cancel"),
+         InstanceAccessor<&CancellationHandle::Cancelled>("cancelled")});
+  }
+
+  explicit CancellationHandle(const Napi::CallbackInfo& info)
+      : Napi::ObjectWrap<CancellationHandle>(info), cancellation_(std::make_shared<CompileCancellation>()) {}
+
+  const std::shared_ptr<CompileCancellation>& cancellation() const { return cancellation_; }
+
+ private:
+  Napi::Value Cancel(const Napi::CallbackInfo& info) {
+    std::string reason = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "cancelled";
+    cancellation_->Cancel(reason);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Cancelled(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), cancellation_->IsCancelled());
+  }
+
+  std::shared_ptr<CompileCancellation> cancellation_;
+};
 
 /** Reads (ir, options) into *request; throws a TypeError and returns false when malformed. */
 bool ReadCompileRequest(const Napi::CallbackInfo& info, CompileRequest* request) {
@@ -25,9 +62,15 @@ bool ReadCompileRequest(const Napi::CallbackInfo& info, CompileRequest* request)
     Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
     return false;
   };
-  if (!info[0].IsString()) return fail("compile: ir must be a string");
+  if (info[0].IsString()) {
+    request->ir = info[0].As<Napi::String>().Utf8Value();
+  } else if (info[0].IsTypedArray() && info[0].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+    request->ir.assign(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength());
+  } else {
+    return fail("compile: ir must be a string or a Uint8Array of UTF-8");
+  }
   if (!info[1].IsObject()) return fail("compile: options must be an object");
-  request->ir = info[0].As<Napi::String>().Utf8Value();
   Napi::Object options = info[1].As<Napi::Object>();
 
   Napi::Value optLevel = options.Get("optLevel");
@@ -58,7 +101,45 @@ bool ReadCompileRequest(const Napi::CallbackInfo& info, CompileRequest* request)
     if (!symbol.IsString()) return fail("compile: options.symbols must be an array of strings");
     request->symbols.push_back(symbol.As<Napi::String>().Utf8Value());
   }
+
+  Napi::Value guarded = options.Get("guardedFunctions");
+  if (!guarded.IsUndefined()) {
+    if (!guarded.IsArray()) return fail("compile: options.guardedFunctions must be an array of strings");
+    Napi::Array guardedList = guarded.As<Napi::Array>();
+    for (uint32_t i = 0; i < guardedList.Length(); ++i) {
+      Napi::Value symbol = guardedList.Get(i);
+      if (!symbol.IsString()) return fail("compile: options.guardedFunctions must be an array of strings");
+      request->guardedFunctions.push_back(symbol.As<Napi::String>().Utf8Value());
+    }
+  }
+
+  if (info.Length() > 2 && !info[2].IsUndefined()) {
+    Napi::Object handle = info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object();
+    AddonData* addon = env.GetInstanceData<AddonData>();
+    if (handle.IsEmpty() || !handle.InstanceOf(addon->cancellationConstructor.Value())) {
+      return fail("compile: the third argument must be a CompileCancellation");
+    }
+    request->cancellation = CancellationHandle::Unwrap(handle)->cancellation();
+  }
+  Napi::Value timeout = options.Get("timeoutMs");
+  if (!timeout.IsUndefined()) {
+    double milliseconds = timeout.IsNumber() ? timeout.As<Napi::Number>().DoubleValue() : -1;
+    if (!(milliseconds >= 0 && milliseconds <= 1e12)) return fail("compile: options.timeoutMs must be a number of milliseconds");
+    if (!request->cancellation) request->cancellation = std::make_shared<CompileCancellation>();
+    auto deadline = CompileCancellation::Clock::now() +
+                    std::chrono::microseconds(static_cast<int64_t>(milliseconds * 1000));
+    request->cancellation->SetDeadline(deadline, "the compile deadline passed");
+  }
   return true;
+}
+
+/** The error a failed compile settles with: code 'WASM_COMPILE_CANCELLED' when it was cancelled. */
+Napi::Error CompileFailure(Napi::Env env, const CompileRequest& request, const std::string& message) {
+  Napi::Error error = Napi::Error::New(env, message);
+  if (request.cancellation && request.cancellation->IsCancelled()) {
+    error.Set("code", Napi::String::New(env, "WASM_COMPILE_CANCELLED"));
+  }
+  return error;
 }
 
 class CompiledCode : public Napi::ObjectWrap<CompiledCode> {
@@ -93,6 +174,7 @@ class CompiledCode : public Napi::ObjectWrap<CompiledCode> {
     timings.Set("optimizeMs", module_->timings.optimizeMs);
     timings.Set("codegenMs", module_->timings.codegenMs);
     timings.Set("linkMs", module_->timings.linkMs);
+    timings.Set("guardedMs", module_->timings.guardedMs);
     self.DefineProperties({
         Napi::PropertyDescriptor::Value("addresses", addresses, napi_enumerable),
         Napi::PropertyDescriptor::Value("timings", timings, napi_enumerable),
@@ -118,59 +200,97 @@ class CompiledCode : public Napi::ObjectWrap<CompiledCode> {
   int64_t reportedBytes_ = 0;
 };
 
+/** Compiles on a thread of its own with the compile threads' stack size; the caller waits. */
 Napi::Value Compile(const Napi::CallbackInfo& info) {
   CompileRequest request;
   if (!ReadCompileRequest(info, &request)) return Napi::Value();
   std::string error;
-  std::unique_ptr<CompiledModule> module = CompileModule(request, &error);
+  std::unique_ptr<CompiledModule> module;
+  RunOnCompileStack([&] { module = CompileModule(request, &error); });
   if (!module) {
-    Napi::Error::New(info.Env(), error).ThrowAsJavaScriptException();
+    CompileFailure(info.Env(), request, error).ThrowAsJavaScriptException();
     return Napi::Value();
   }
   return CompiledCode::New(info.Env(), std::move(module));
 }
 
-/** Parse, optimise, codegen and link on a libuv pool thread; settle the promise on the JS thread. */
-class CompileWorker : public Napi::AsyncWorker {
- public:
-  CompileWorker(Napi::Env env, CompileRequest request)
-      : Napi::AsyncWorker(env, "wasm_llvm_native.compile"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        request_(std::move(request)) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
-  void Execute() override {
-    std::string error;
-    module_ = CompileModule(request_, &error);
-    if (!module_) SetError(error);
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::Value code = CompiledCode::New(env, std::move(module_));
-    if (env.IsExceptionPending()) {
-      deferred_.Reject(env.GetAndClearPendingException().Value());
-      return;
-    }
-    deferred_.Resolve(code);
-  }
-
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  CompileRequest request_;
-  std::unique_ptr<CompiledModule> module_;
+/** One compileAsync: made and settled on the JavaScript thread, compiled on a compile thread. */
+struct AsyncCompile {
+  Napi::Promise::Deferred deferred;
+  CompileRequest request;
+  std::unique_ptr<CompiledModule> module;
+  std::string error;
 };
 
+/** On the JavaScript thread (env is null when the environment is going away): settle, free. */
+void SettleAsyncCompile(Napi::Env env, Napi::Function, void*, AsyncCompile* job) {
+  std::unique_ptr<AsyncCompile> owned(job);
+  if (env == nullptr) return;  // the CompiledModule's destructor frees the code
+  Napi::HandleScope scope(env);
+  if (!owned->module) {
+    owned->deferred.Reject(CompileFailure(env, owned->request, owned->error).Value());
+    return;
+  }
+  Napi::Value code = CompiledCode::New(env, std::move(owned->module));
+  if (env.IsExceptionPending()) {
+    owned->deferred.Reject(env.GetAndClearPendingException().Value());
+    return;
+  }
+  owned->deferred.Resolve(code);
+}
+
+using AsyncCompileDone = Napi::TypedThreadSafeFunction<void, AsyncCompile, SettleAsyncCompile>;
+
+/**
+ * Whether a job's thread-safe function still exists. A worker thread's environment may go
+ * away while its compile runs, and Node then frees the thread-safe function even though the
+ * compile thread holds it: the finalizer clears `alive` (under the mutex) first.
+ */
+struct AsyncCompileChannel {
+  std::mutex mutex;
+  bool alive = true;
+};
+
+void CloseAsyncCompileChannel(Napi::Env, std::shared_ptr<AsyncCompileChannel>* channel, void*) {
+  {
+    std::lock_guard<std::mutex> lock((*channel)->mutex);
+    (*channel)->alive = false;
+  }
+  delete channel;
+}
+
 Napi::Value CompileAsync(const Napi::CallbackInfo& info) {
-  CompileRequest request;
-  if (!ReadCompileRequest(info, &request)) return Napi::Value();
-  auto* worker = new CompileWorker(info.Env(), std::move(request));  // deletes itself when done
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
+  Napi::Env env = info.Env();
+  auto job = std::make_unique<AsyncCompile>(AsyncCompile{Napi::Promise::Deferred::New(env), {}, nullptr, ""});
+  if (!ReadCompileRequest(info, &job->request)) return Napi::Value();
+  Napi::Promise promise = job->deferred.Promise();
+  // Keeps the event loop alive until the job is settled, like libuv's async work did.
+  auto channel = std::make_shared<AsyncCompileChannel>();
+  AsyncCompileDone done = AsyncCompileDone::New(env, "wasm_llvm_native.compile", 0, 1, nullptr, CloseAsyncCompileChannel,
+                                                new std::shared_ptr<AsyncCompileChannel>(channel));
+  SubmitCompileJob([job = job.release(), done, channel]() mutable {
+    job->module = CompileModule(job->request, &job->error);
+    job->request.ir = std::string();  // the IR text can be large; free it here, not on the JS thread
+    std::lock_guard<std::mutex> lock(channel->mutex);
+    if (!channel->alive) {
+      delete job;  // the environment is gone; the CompiledModule's destructor frees the code
+      return;
+    }
+    if (done.NonBlockingCall(job) != napi_ok) delete job;  // napi_closing: the environment is going away
+    done.Release();
+  });
   return promise;
+}
+
+Napi::Value CompilePoolStatsValue(const Napi::CallbackInfo& info) {
+  CompilePoolStats stats = GetCompilePoolStats();
+  Napi::Object result = Napi::Object::New(info.Env());
+  result.Set("threads", static_cast<double>(stats.threads != 0 ? stats.threads : CompileThreadCount()));
+  result.Set("started", stats.threads != 0);
+  result.Set("queued", static_cast<double>(stats.queued));
+  result.Set("running", static_cast<double>(stats.running));
+  result.Set("completed", static_cast<double>(stats.completed));
+  return result;
 }
 
 Napi::Value GetLlvmVersion(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), LlvmVersion()); }
@@ -191,6 +311,10 @@ void InitCompileBinding(Napi::Env env, Napi::Object exports) {
   Napi::Function compiledCode = CompiledCode::DefineClass(env);
   addon->compiledCodeConstructor = Napi::Persistent(compiledCode);
   exports.Set("CompiledCode", compiledCode);
+  Napi::Function cancellation = CancellationHandle::DefineClass(env);
+  addon->cancellationConstructor = Napi::Persistent(cancellation);
+  exports.Set("CompileCancellation", cancellation);
+  exports.Set("compilePoolStats", Napi::Function::New(env, CompilePoolStatsValue, "compilePoolStats"));
   exports.Set("compile", Napi::Function::New(env, Compile, "compile"));
   exports.Set("compileAsync", Napi::Function::New(env, CompileAsync, "compileAsync"));
   exports.Set("llvmVersion", Napi::Function::New(env, GetLlvmVersion, "llvmVersion"));

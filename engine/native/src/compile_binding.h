@@ -1,12 +1,13 @@
-// JavaScript face of the LLVM back end: compile, compileAsync (libuv thread pool), the
-// CompiledCode class that owns generated code, and host/LLVM information.
+// JavaScript face of the LLVM back end: compile, compileAsync (the addon's compile threads,
+// compile_pool.h), the CompiledCode class that owns generated code, CompileCancellation,
+// and host/LLVM information.
 #pragma once
 
 #include <napi.h>
 
 namespace wasm_native {
 
-/** Exports compile, compileAsync, CompiledCode, llvmVersion, hostCpuName, hostCpuFeatures. */
+/** Exports compile, compileAsync, CompiledCode, CompileCancellation, compilePoolStats, llvmVersion, hostCpuName, hostCpuFeatures. */
 void InitCompileBinding(Napi::Env env, Napi::Object exports);
 
 }  // namespace wasm_native

@@ -3,6 +3,9 @@
 // the stack and interrupt checks of runtime_checks.cc, last) →
 // object file for the host CPU (all its features) or generic x86-64 → linked by the one
 // process-wide ORC LLJIT (JITLink) into a JITDylib of its own, which is removed on release.
+// Functions the runtime marks as guarded are split off first and compiled without
+// optimisation (guarded_pipeline.h), their object linked into the same JITDylib; a
+// request's cancellation is polled between stages, passes and functions.
 //
 // Thread safety: each compile owns its LLVMContext, Module and TargetMachine, so parsing,
 // optimisation and code generation of different modules run in parallel; only adding the
@@ -22,6 +25,7 @@
 
 #include "abi.h"
 #include "debug_switches.h"
+#include "guarded_pipeline.h"
 #include "index_versioning.h"
 #include "runtime_checks.h"
 #include "llvm/AsmParser/Parser.h"
@@ -154,7 +158,7 @@ llvm::CodeGenOptLevel CodeGenLevel(int optLevel) {
   }
 }
 
-llvm::Expected<std::unique_ptr<llvm::TargetMachine>> CreateTargetMachine(const CompileRequest& request) {
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>> CreateTargetMachine(const CompileRequest& request, int optLevel) {
   llvm::orc::JITTargetMachineBuilder builder{llvm::Triple(llvm::sys::getProcessTriple())};
   if (request.cpu == TargetCpu::Native) {
     auto host = llvm::orc::JITTargetMachineBuilder::detectHost();  // host CPU, all its features
@@ -169,7 +173,7 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> CreateTargetMachine(const C
   } else {
     builder.setCPU("x86-64");  // baseline x86-64: SSE2, no SSE4.1/AVX
   }
-  builder.setCodeGenOptLevel(CodeGenLevel(request.optLevel));
+  builder.setCodeGenOptLevel(CodeGenLevel(optLevel));
   // What JITLink expects on x86-64 ELF: position-independent code, small code model
   // (calls to far absolute symbols go through JITLink's GOT/PLT stubs).
   builder.setRelocationModel(llvm::Reloc::PIC_);
@@ -225,13 +229,15 @@ void DumpModule(llvm::Module& module, llvm::TargetMachine& machine, const std::s
   }
 }
 
-void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel) {
+void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel, CompileCancellation* cancellation) {
   // Declaration order matters: the managers refer to each other and die in reverse order.
+  llvm::PassInstrumentationCallbacks callbacks;
+  if (cancellation != nullptr) SkipPassesWhenCancelled(callbacks, cancellation);
   llvm::LoopAnalysisManager loops;
   llvm::FunctionAnalysisManager functions;
   llvm::CGSCCAnalysisManager sccs;
   llvm::ModuleAnalysisManager modules;
-  llvm::PassBuilder builder(&machine);
+  llvm::PassBuilder builder(&machine, llvm::PipelineTuningOptions(), std::nullopt, &callbacks);
   builder.registerModuleAnalyses(modules);
   builder.registerCGSCCAnalyses(sccs);
   builder.registerFunctionAnalyses(functions);
@@ -258,15 +264,37 @@ void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel) 
 }
 
 bool EmitObject(llvm::Module& module, llvm::TargetMachine& machine, llvm::SmallVector<char, 0>* object,
-                std::string* error) {
+                std::string* error, CompileCancellation* cancellation) {
   llvm::raw_svector_ostream out(*object);
   llvm::legacy::PassManager codegen;
   if (machine.addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
     *error = "the target machine cannot emit an object file";
     return false;
   }
+  if (cancellation != nullptr) codegen.add(CreateCodegenCancellationPass(cancellation));  // after each function
   codegen.run(module);
   return true;
+}
+
+/** The guarded functions' object: no optimisation, fast instruction selection and register allocation. */
+bool EmitGuardedObject(llvm::Module& module, const CompileRequest& request, llvm::SmallVector<char, 0>* object,
+                       const std::string& dumpStem, std::string* error) {
+  auto machine = CreateTargetMachine(request, 0);
+  if (!machine) {
+    *error = "cannot create the target machine: " + llvm::toString(machine.takeError());
+    return false;
+  }
+  module.setDataLayout((*machine)->createDataLayout());
+  module.setTargetTriple((*machine)->getTargetTriple().str());
+  PrepareGuardedModule(module);
+  // The sandbox's checks, as in every other pipeline (guarded functions can loop too).
+  llvm::FunctionAnalysisManager analyses;
+  RuntimeChecksPass checks(ThreadLimitsTlsOffset());
+  for (llvm::Function& function : module) {
+    if (!function.isDeclaration()) checks.run(function, analyses);
+  }
+  if (!dumpStem.empty()) DumpModule(module, **machine, dumpStem + ".guarded");
+  return EmitObject(module, **machine, object, error, request.cancellation.get());
 }
 
 }  // namespace
@@ -284,19 +312,39 @@ void CompiledModule::Release() {
 }
 
 std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std::string* error) {
+  CompileCancellation* cancellation = request.cancellation.get();
+  auto cancelled = [&] {
+    if (cancellation == nullptr || !cancellation->IsCancelled()) return false;
+    *error = cancellation->Reason();
+    return true;
+  };
+  if (cancelled()) return nullptr;
   Jit* jit = GetJit(error);
   if (!jit) return nullptr;
   std::unique_ptr<CompiledModule> result(new CompiledModule());
   llvm::SmallVector<char, 0> object;
+  llvm::SmallVector<char, 0> guardedObject;
   std::string dumpStem;
   {
     Clock::time_point start = Clock::now();
     llvm::LLVMContext context;
     std::unique_ptr<llvm::Module> module = ParseAndVerify(request, context, error);
     if (!module) return nullptr;
+    MarkFunctionsNoUnwind(*module);
     result->timings.parseMs = MillisecondsSince(start);
+    if (cancelled()) return nullptr;
 
-    auto machine = CreateTargetMachine(request);
+    dumpStem = DumpStem(request.name);
+    if (!request.guardedFunctions.empty()) {
+      start = Clock::now();
+      std::unique_ptr<llvm::Module> guarded =
+          SplitOffFunctions(&module, request.guardedFunctions, /*keepNames=*/!dumpStem.empty(), error);
+      if (!guarded || !EmitGuardedObject(*guarded, request, &guardedObject, dumpStem, error)) return nullptr;
+      result->timings.guardedMs = MillisecondsSince(start);
+      if (cancelled()) return nullptr;
+    }
+
+    auto machine = CreateTargetMachine(request, request.optLevel);
     if (!machine) {
       *error = "cannot create the target machine: " + llvm::toString(machine.takeError());
       return nullptr;
@@ -305,20 +353,25 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
     module->setTargetTriple((*machine)->getTargetTriple().str());
 
     start = Clock::now();
-    Optimize(*module, **machine, request.optLevel);
+    Optimize(*module, **machine, request.optLevel, cancellation);
     result->timings.optimizeMs = MillisecondsSince(start);
-    dumpStem = DumpStem(request.name);
+    if (cancelled()) return nullptr;
     if (!dumpStem.empty()) DumpModule(*module, **machine, dumpStem);
 
     start = Clock::now();
-    if (!EmitObject(*module, **machine, &object, error)) return nullptr;
+    if (!EmitObject(*module, **machine, &object, error, cancellation)) return nullptr;
     result->timings.codegenMs = MillisecondsSince(start);
+    if (cancelled()) return nullptr;
   }
-  result->objectBytes = object.size();
+  result->objectBytes = object.size() + guardedObject.size();
   if (!dumpStem.empty()) {
     std::error_code error;
     llvm::raw_fd_ostream file(dumpStem + ".o", error);
     if (!error) file.write(object.data(), object.size());
+    if (!guardedObject.empty()) {
+      llvm::raw_fd_ostream guardedFile(dumpStem + ".guarded.o", error);
+      if (!error) guardedFile.write(guardedObject.data(), guardedObject.size());
+    }
   }
 
   Clock::time_point start = Clock::now();
@@ -335,6 +388,14 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
   if (auto failure = jit->lljit->addObjectFile(dylib, std::move(buffer))) {
     *error = "JIT link error in module " + request.name + ": " + llvm::toString(std::move(failure));
     return nullptr;
+  }
+  if (!guardedObject.empty()) {
+    auto guardedBuffer = std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(guardedObject), dylibName + ".guarded",
+                                                                         /*RequiresNullTerminator=*/false);
+    if (auto failure = jit->lljit->addObjectFile(dylib, std::move(guardedBuffer))) {
+      *error = "JIT link error in module " + request.name + ": " + llvm::toString(std::move(failure));
+      return nullptr;
+    }
   }
   llvm::orc::SymbolLookupSet lookupSet;
   std::vector<llvm::orc::SymbolStringPtr> names;

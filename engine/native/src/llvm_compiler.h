@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "compile_pool.h"
+
 namespace wasm_native {
 
 enum class TargetCpu { Native, Generic };
@@ -18,6 +20,10 @@ struct CompileRequest {
   int optLevel = 2;  // 0..3
   TargetCpu cpu = TargetCpu::Native;
   std::vector<std::string> symbols;
+  /** Functions compiled by the guarded pipeline (guarded_pipeline.h), not at optLevel. */
+  std::vector<std::string> guardedFunctions;
+  /** Polled between stages, passes and functions; when cancelled the compile fails. May be null. */
+  std::shared_ptr<CompileCancellation> cancellation;
 };
 
 struct CompileTimings {
@@ -25,6 +31,7 @@ struct CompileTimings {
   double optimizeMs = 0;  // pass pipeline
   double codegenMs = 0;   // instruction selection … object file
   double linkMs = 0;      // JITLink: add the object, resolve, look up the symbols
+  double guardedMs = 0;   // the guarded pipeline: split, reshape, codegen at O0 (not in the others)
 };
 
 /** Generated code living in its own JITDylib; destroying it removes the dylib (frees code). */
@@ -47,7 +54,10 @@ class CompiledModule {
   void* dylib_ = nullptr;  // llvm::orc::JITDylib*
 };
 
-/** Thread-safe. Returns nullptr and sets *error (LLVM's diagnostic) on failure. */
+/**
+ * Thread-safe. Returns nullptr and sets *error (LLVM's diagnostic) on failure; a cancelled
+ * compile fails with request.cancellation's reason.
+ */
 std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std::string* error);
 
 std::string LlvmVersion();
