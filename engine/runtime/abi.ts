@@ -88,12 +88,14 @@ export const HostFunctionContext = {
  * thread-local variable (engine/native/src/execution_limits.cc), at the same offset from
  * the thread pointer on every thread, which generated code reads %fs-relative.
  *   stackLimit:    the lowest stack pointer wasm frames may use on this thread.
- *   interruptWord: address of a word that is above INTERRUPT_THRESHOLD when the running
- *                  code must stop at its next check (V8's JavaScript stack limit of the
- *                  thread's isolate, which V8 sets to interrupt, or a word of our own).
- * Generated code checks both at the entry of functions that call, and the interrupt word
- * at the head of every loop; failed checks call wasm_rt_check_slow(sp). The checks are
- * inserted by an LLVM pass of the addon (runtime_checks.cc), not by the translator.
+ *   interruptWord: address of a stack limit that an interrupt raises above
+ *                  INTERRUPT_THRESHOLD (V8's JavaScript stack limit of the thread's isolate,
+ *                  which V8 raises to interrupt, or a word of our own holding stackLimit).
+ * Generated code compares the stack pointer with the word at the entry of functions that
+ * call, and the word with INTERRUPT_THRESHOLD at the head of every loop; failed checks call
+ * wasm_rt_check_slow(sp), which tells an interrupt from a deep stack and checks stackLimit.
+ * The checks are inserted by an LLVM pass of the addon (runtime_checks.cc), not by the
+ * translator.
  */
 export const ThreadLimits = {
   size: 32,

@@ -130,9 +130,12 @@ describe('our WASI matches node:wasi on C programs', () => {
   });
 
   it('nanosleep, usleep and clock_nanosleep sleep through poll_oneoff', () => {
-    const run = runBoth('sleep');
-    expect(run.stdout).not.toContain('FAIL');
-    expect(run.stdout).toContain('nanosleep 20ms: ok\n');
+    // Ours only: node:wasi sometimes wakes early from a relative sleep on a loaded machine
+    // (seen in CI: "usleep 15ms: FAIL" from node:wasi, "ok" from ours), so its output is
+    // not a stable reference here; the program checks the durations itself.
+    const run = runProgram('ours', program('sleep'), { args: ['sleep'] });
+    expect(run.exitCode ?? 0).toBe(0);
+    expect(run.stdout).toBe('nanosleep 20ms: ok\nusleep 15ms: ok\nsleep(0): ok\n');
   });
 
   it('getentropy, arc4random and random_get return random bytes', () => {

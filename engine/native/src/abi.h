@@ -48,12 +48,14 @@ struct FuncRef {
  * code reads it as %fs:(ThreadLimitsTlsOffset() + field) (runtime_checks.cc).
  */
 struct ThreadLimits {
-  /** Entry checks: the lowest stack pointer wasm frames may use on this thread. */
+  /** The lowest stack pointer wasm frames may use on this thread (the slow path checks it). */
   uint64_t stackLimit;
   /**
-   * Entry and back-edge checks: interrupted when *interruptWord > kInterruptThreshold as an
-   * unsigned value. Points at V8's JavaScript stack limit for this isolate, which V8 sets to
-   * 0xffff'ffff'ffff'fffe to interrupt, or at `fallbackWord` (execution_limits.cc).
+   * A stack limit that an interrupt raises to near 2^64: entry checks fail when the stack
+   * pointer is below *interruptWord, back-edge checks when *interruptWord > kInterruptThreshold.
+   * Points at V8's JavaScript stack limit for this isolate, which V8 sets to
+   * 0xffff'ffff'ffff'fffe to interrupt, or at `fallbackWord`, which holds stackLimit until
+   * our own interrupt sets it to ~0 (execution_limits.cc).
    */
   const uint64_t* interruptWord;
   uint64_t fallbackWord;

@@ -2,9 +2,11 @@
 // "How generated code is interrupted" and "Why may wasm use the whole thread stack").
 //
 // Every thread has its ThreadLimits (abi.h) in thread-local storage. Generated code checks, at the
-// entry of every function that calls, `sp < stackLimit || *interruptWord > threshold`, and
-// at every loop back-edge `*interruptWord > threshold` (runtime_checks.cc); a failed check
-// calls wasm_rt_check_slow.
+// entry of every function that calls, `sp < *interruptWord`, and at every loop head
+// `*interruptWord > threshold` (runtime_checks.cc); a failed check calls wasm_rt_check_slow.
+// The word is a stack limit that interrupts raise to ~0, so one compare at entries serves
+// both; the slow path tells them apart, and checks the thread's own stack limit, which on
+// the main thread lies far below V8's (calls that deep take the slow path and go on).
 //
 // The interrupt word is V8's own JavaScript stack limit for the isolate when we can find
 // it: V8 interrupts JavaScript — and its own wasm code — by storing 0xffff'ffff'ffff'fffe
@@ -191,7 +193,7 @@ bool WakeThread(uint64_t handle, bool interrupt) {
                                          reinterpret_cast<void*>(static_cast<uintptr_t>(handle)));
   } else {
     if (interrupt) execution->interruptRequested.store(true);
-    __atomic_store_n(&execution->limits->fallbackWord, ~uint64_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&execution->limits->fallbackWord, ~uint64_t{0}, __ATOMIC_RELAXED);  // fails every check
   }
   return true;
 }
@@ -377,7 +379,7 @@ ThreadExecution* CreateThreadExecution(napi_env env) {
   const uint64_t* word = FindV8InterruptWord(execution->isolate, lowest);
   execution->v8InterruptWord = word != nullptr;
   if (word != nullptr) execution->v8RealJsLimit = word - (kGuardJsLimit - kGuardRealJsLimit);
-  execution->limits->fallbackWord = 0;
+  execution->limits->fallbackWord = limit;  // a stack limit until an interrupt raises it
   execution->limits->interruptWord = word != nullptr ? word : &execution->limits->fallbackWord;
 
   napi_value source = nullptr;
@@ -470,7 +472,7 @@ extern "C" void wasm_rt_check_slow(uint64_t stackPointer) {
       if (terminating) siglongjmp(frame->jump, wasm_native::kInvokeHostException);
     }
   } else {
-    __atomic_store_n(&execution->limits->fallbackWord, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&execution->limits->fallbackWord, execution->limits->stackLimit, __ATOMIC_RELAXED);
   }
   int32_t trap = wasm_native::TakePendingInterrupt();
   if (trap != 0) wasm_rt_trap(trap);

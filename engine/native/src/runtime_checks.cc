@@ -3,8 +3,9 @@
 //
 //   entry (functions that still make calls after optimisation):
 //     %word = load ptr, ptr addrspace(257) (tls + ThreadLimits.interruptWord)  ; %fs:…, invariant
-//     if (rsp < load (tls + ThreadLimits.stackLimit) || load atomic monotonic %word > threshold)
-//       call @wasm_rt_check_slow(rsp)                                           ; cold
+//     if (rsp < load atomic monotonic %word) call @wasm_rt_check_slow(rsp)    ; cold
+//   (the word is a stack limit that an interrupt raises to ~0, as V8's own: one compare
+//   catches both; below V8's JavaScript limit the slow path finds no interrupt and returns)
 //   head of every cycle (each target of a retreating edge of a depth-first search, so every
 //   cycle has one, irreducible ones included):
 //     if (load atomic monotonic %word > threshold) call @wasm_rt_check_slow(rsp)
@@ -128,12 +129,9 @@ class CheckInserter {
     LoadLimits(builder);
     if (entryCheck) {
       llvm::Value* stackPointer = ReadStackPointer(builder);
-      llvm::LoadInst* stackLimit = builder.CreateAlignedLoad(
-          builder.getInt64Ty(), ThreadLimitsField(offsetof(ThreadLimits, stackLimit)), llvm::Align(8), "stack.limit");
-      stackLimit->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(context_, {}));
-      llvm::Value* exhausted = builder.CreateICmpULT(stackPointer, stackLimit, "stack.exhausted");
-      llvm::Value* failed = builder.CreateOr(exhausted, InterruptPending(builder), "entry.check");
-      InsertSlowPath(failed, &*builder.GetInsertPoint());
+      llvm::LoadInst* limit = builder.CreateAlignedLoad(builder.getInt64Ty(), word_, llvm::Align(8), "limit");
+      limit->setAtomic(llvm::AtomicOrdering::Monotonic);  // written by other threads
+      InsertSlowPath(builder.CreateICmpULT(stackPointer, limit, "entry.check"), &*builder.GetInsertPoint());
     }
     for (llvm::BasicBlock* head : heads) {
       llvm::IRBuilder<> atHead(head, head->getFirstInsertionPt());
