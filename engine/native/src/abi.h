@@ -96,4 +96,6 @@ int32_t wasm_rt_table_grow(wasm_native::TableDefinition* table, int32_t delta, i
 void wasm_rt_host_call(const wasm_native::HostFunctionContext* context, uint64_t* slots);
 /** The slow path of the entry and back-edge checks (execution_limits.h). */
 void wasm_rt_check_slow(uint64_t stackPointer);
+/** wasm_rt_check_slow behind a thunk that keeps every general-purpose register (preserve_mostcc). */
+void wasm_rt_check_slow_preserving(uint64_t stackPointer);
 }

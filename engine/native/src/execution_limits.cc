@@ -456,6 +456,61 @@ void InitExecutionLimitsBinding(Napi::Env env, Napi::Object exports) {
 using wasm_native::InvokeFrame;
 using wasm_native::ThreadExecution;
 
+// wasm_rt_check_slow_preserving: what generated code calls, with LLVM's preserve_mostcc: it
+// saves the general-purpose registers the C calling convention lets wasm_rt_check_slow
+// clobber (all but r11, which preserve_most leaves as scratch; vector registers are the
+// caller's to save under that convention), so the caller keeps its values in any register
+// across the call instead of saving callee-saved registers in every function's prologue
+// for a call that almost never happens. rdi already holds the argument.
+asm(R"(
+  .text
+  .globl wasm_rt_check_slow_preserving
+  .type wasm_rt_check_slow_preserving, @function
+  .p2align 4
+wasm_rt_check_slow_preserving:
+  .cfi_startproc
+  pushq %rax
+  .cfi_adjust_cfa_offset 8
+  pushq %rcx
+  .cfi_adjust_cfa_offset 8
+  pushq %rdx
+  .cfi_adjust_cfa_offset 8
+  pushq %rsi
+  .cfi_adjust_cfa_offset 8
+  pushq %rdi
+  .cfi_adjust_cfa_offset 8
+  pushq %r8
+  .cfi_adjust_cfa_offset 8
+  pushq %r9
+  .cfi_adjust_cfa_offset 8
+  pushq %r10
+  .cfi_adjust_cfa_offset 8
+  subq $8, %rsp
+  .cfi_adjust_cfa_offset 8
+  call wasm_rt_check_slow@PLT
+  addq $8, %rsp
+  .cfi_adjust_cfa_offset -8
+  popq %r10
+  .cfi_adjust_cfa_offset -8
+  popq %r9
+  .cfi_adjust_cfa_offset -8
+  popq %r8
+  .cfi_adjust_cfa_offset -8
+  popq %rdi
+  .cfi_adjust_cfa_offset -8
+  popq %rsi
+  .cfi_adjust_cfa_offset -8
+  popq %rdx
+  .cfi_adjust_cfa_offset -8
+  popq %rcx
+  .cfi_adjust_cfa_offset -8
+  popq %rax
+  .cfi_adjust_cfa_offset -8
+  ret
+  .cfi_endproc
+  .size wasm_rt_check_slow_preserving, .-wasm_rt_check_slow_preserving
+)");
+
 extern "C" void wasm_rt_check_slow(uint64_t stackPointer) {
   ThreadExecution* execution = wasm_native::t_execution;
   InvokeFrame* frame = wasm_native::InnermostInvokeFrame();

@@ -3,7 +3,7 @@
 //
 //   entry (functions that still make calls after optimisation):
 //     %word = load ptr, ptr addrspace(257) (tls + ThreadLimits.interruptWord)  ; %fs:…, invariant
-//     if (rsp < load atomic monotonic %word) call @wasm_rt_check_slow(rsp)    ; cold
+//     if (rsp < load atomic monotonic %word) call @wasm_rt_check_slow(rsp)    ; cold, preserve_mostcc
 //   (the word is a stack limit that an interrupt raises to ~0, as V8's own: one compare
 //   catches both; below V8's JavaScript limit the slow path finds no interrupt and returns)
 //   head of every cycle (each target of a retreating edge of a depth-first search, so every
@@ -47,7 +47,8 @@
 namespace wasm_native {
 namespace {
 
-constexpr const char* kSlowPath = "wasm_rt_check_slow";
+/** wasm_rt_check_slow behind a register-preserving thunk (execution_limits.cc), called with preserve_mostcc. */
+constexpr const char* kSlowPath = "wasm_rt_check_slow_preserving";
 constexpr const char* kTrap = "wasm_rt_trap";
 /** LLVM's x86 address space for %fs-relative addresses. */
 constexpr unsigned kFsAddressSpace = 257;
@@ -178,8 +179,12 @@ class CheckInserter {
     llvm::IRBuilder<> slow(slowTerminator);
     llvm::FunctionCallee callee = module_.getOrInsertFunction(
         kSlowPath, llvm::FunctionType::get(slow.getVoidTy(), {slow.getInt64Ty()}, false));
-    if (auto* declaration = llvm::dyn_cast<llvm::Function>(callee.getCallee())) declaration->addFnAttr(llvm::Attribute::Cold);
-    slow.CreateCall(callee, {ReadStackPointer(slow)});
+    if (auto* declaration = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
+      declaration->addFnAttr(llvm::Attribute::Cold);
+      declaration->setCallingConv(llvm::CallingConv::PreserveMost);
+    }
+    llvm::CallInst* call = slow.CreateCall(callee, {ReadStackPointer(slow)});
+    call->setCallingConv(llvm::CallingConv::PreserveMost);
   }
 
   llvm::Function& function_;
