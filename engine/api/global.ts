@@ -6,7 +6,7 @@
 
 import { allocate } from '../native/addon.js';
 import type { GlobalType } from '../binary/module-info.js';
-import { GLOBAL_CELL_BYTES } from '../runtime/abi.js';
+import { GLOBAL_CELL_BYTES } from '../abi/abi.js';
 import { readCell, writeCell, type GlobalCell } from '../runtime/global-cells.js';
 import { Store } from '../runtime/store.js';
 import { toJSValue, toWebAssemblyValue } from '../runtime/value-conversion.js';

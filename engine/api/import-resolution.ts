@@ -7,7 +7,7 @@
 
 import { ExternalKind, type GlobalType, type Import, type ModuleInfo } from '../binary/module-info.js';
 import { LinkError } from '../errors.js';
-import { WASM_PAGE_BYTES } from '../runtime/abi.js';
+import { WASM_PAGE_BYTES } from '../abi/abi.js';
 import { exportedFunctionData, type ExportedFunctionData } from '../runtime/exported-function-data.js';
 import { ValType, valTypeName, type FuncType } from '../value-types.js';
 import { globalInternals, type GlobalInternals } from './global.js';

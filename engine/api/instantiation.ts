@@ -10,7 +10,7 @@
 
 import { ExternalKind } from '../binary/module-info.js';
 import { allocate, createMemory, createTable } from '../native/addon.js';
-import { HostFunctionContext } from '../runtime/abi.js';
+import { HostFunctionContext } from '../abi/abi.js';
 import { invokeOrThrow } from '../runtime/calls.js';
 import type { CompiledModule } from '../runtime/compiled-module.js';
 import { evaluateConstant, type ConstantContext } from '../runtime/constant-expressions.js';

@@ -3,7 +3,7 @@
 // (by grow() or by wasm's memory.grow, 0 pages included) detaches it at once, and the next
 // read of `buffer` returns a new one, as the JS API's "refresh the memory buffer" does.
 
-import { WASM_MAX_PAGES } from '../runtime/abi.js';
+import { WASM_MAX_PAGES } from '../abi/abi.js';
 import { createMemory, type LinearMemory } from '../native/addon.js';
 import { dictionary, enforceRangeU32, readLimits } from './descriptors.js';
 

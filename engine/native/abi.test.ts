@@ -1,8 +1,8 @@
 // The C++ structs and trap codes (engine/native/src/abi.h, trap_codes.h) against the one
-// definition in engine/runtime/abi.ts and trap-codes.ts.
+// definition in engine/abi/abi.ts and trap-codes.ts.
 import { describe, expect, it } from 'vitest';
-import * as abi from '../runtime/abi.js';
-import { INVOKE_HOST_EXCEPTION, INVOKE_OK, TrapCode } from '../runtime/trap-codes.js';
+import * as abi from '../abi/abi.js';
+import { INVOKE_HOST_EXCEPTION, INVOKE_OK, TrapCode } from '../abi/trap-codes.js';
 import { abiLayout, SCRATCH_BYTES, trapCodes } from './addon.js';
 
 describe('native ABI layout', () => {

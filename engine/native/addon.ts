@@ -4,7 +4,7 @@
 // The addon owns what JavaScript cannot do and knows nothing of wasm semantics: LLVM
 // compilation with ORC LLJIT, guard-page linear memories, tables' native storage, raw
 // native blocks, signal handling, and calls in both directions through the slot-array
-// ABI of ../runtime/abi.ts. Traps come back as the codes of ../runtime/trap-codes.ts.
+// ABI of ../abi/abi.ts. Traps come back as the codes of ../abi/trap-codes.ts.
 // It also serves ../wasi the file-system calls Node lacks: resolving a path beneath a
 // directory descriptor (openat2 RESOLVE_BENEATH) and the *at operations (`wasiFs()`).
 //

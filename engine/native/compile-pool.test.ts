@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { manySmallFunctions } from '../../test/hostile/hostile-modules.js';
 import { translateModuleBytes } from '../translate/module-translator.js';
-import { INVOKE_OK } from '../runtime/trap-codes.js';
+import { INVOKE_OK } from '../abi/trap-codes.js';
 import {
   COMPILE_CANCELLED_CODE,
   compile,

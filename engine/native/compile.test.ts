@@ -2,7 +2,7 @@
 // `void(ptr funcref, ptr slots)`) compiled at O0/O2 for the native and generic CPUs,
 // called through invoke(); timings; compileAsync; LLVM's diagnostics for invalid IR.
 import { describe, expect, it } from 'vitest';
-import { INVOKE_OK } from '../runtime/trap-codes.js';
+import { INVOKE_OK } from '../abi/trap-codes.js';
 import { compile, compileAsync, hostCpuFeatures, hostCpuName, invoke, llvmVersion, scratch, type CompileOptions } from './addon.js';
 
 const slots = {

@@ -3,8 +3,8 @@
 // JavaScript exceptions through wasm frames, and nesting (wasm → JS → wasm → JS).
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FuncRef, HostFunctionContext } from '../runtime/abi.js';
-import { INVOKE_OK, TrapCode } from '../runtime/trap-codes.js';
+import { FuncRef, HostFunctionContext } from '../abi/abi.js';
+import { INVOKE_OK, TrapCode } from '../abi/trap-codes.js';
 import { allocate, compile, createMemory, invoke, scratch, setHostCallHandler, executionLimitsInfo, type CompiledCode, type RawBlock } from './addon.js';
 
 const slots = {

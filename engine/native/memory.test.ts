@@ -6,8 +6,8 @@
 // The default run makes 20,000 cycles; the full 100,000 run is
 //   WASM_NATIVE_MEMORY_CYCLES=100000 npx vitest run engine/native/memory.test.ts
 import { describe, expect, it } from 'vitest';
-import { MemoryDefinition, WASM_PAGE_BYTES } from '../runtime/abi.js';
-import { INVOKE_OK, TrapCode } from '../runtime/trap-codes.js';
+import { MemoryDefinition, WASM_PAGE_BYTES } from '../abi/abi.js';
+import { INVOKE_OK, TrapCode } from '../abi/trap-codes.js';
 import { compile, createMemory, invoke, liveMemoryCount, scratch, type LinearMemory } from './addon.js';
 
 const slots = { u32: new Uint32Array(scratch()), i32: new Int32Array(scratch()), u64: new BigUint64Array(scratch()) };

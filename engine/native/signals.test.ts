@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HostFunctionContext } from '../runtime/abi.js';
-import { INVOKE_OK, TrapCode } from '../runtime/trap-codes.js';
+import { HostFunctionContext } from '../abi/abi.js';
+import { INVOKE_OK, TrapCode } from '../abi/trap-codes.js';
 import { allocate, compile, createMemory, invoke, scratch, setHostCallHandler } from './addon.js';
 
 // (module (memory 1) (func (export "load") (param i32) (result i32) local.get 0 i32.load))

@@ -1,8 +1,8 @@
 // Tables' native storage: creation, get/set, growth from JavaScript and from generated code
 // (wasm_rt_table_grow), and generated code reading elements through the TableDefinition.
 import { describe, expect, it } from 'vitest';
-import { TableDefinition } from '../runtime/abi.js';
-import { INVOKE_OK } from '../runtime/trap-codes.js';
+import { TableDefinition } from '../abi/abi.js';
+import { INVOKE_OK } from '../abi/trap-codes.js';
 import { compile, createTable, invoke, scratch } from './addon.js';
 
 const slots = { i32: new Int32Array(scratch()), u32: new Uint32Array(scratch()), u64: new BigUint64Array(scratch()) };

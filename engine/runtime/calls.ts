@@ -9,7 +9,7 @@
 
 import { invoke, setHostCallHandler } from '../native/addon.js';
 import { RuntimeError } from '../errors.js';
-import { TRAP_MESSAGES, type TrapCode } from './trap-codes.js';
+import { TRAP_MESSAGES, type TrapCode } from '../abi/trap-codes.js';
 import { readSlot, slotViews, writeSlot, type WasmValue } from './slots.js';
 import type { Store } from './store.js';
 import { toJSValue, toWebAssemblyValue } from './value-conversion.js';

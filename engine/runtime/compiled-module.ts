@@ -28,7 +28,7 @@ import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
 import { checkCompileLimits, guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
-import { VmctxLayout } from './vmctx-layout.js';
+import { VmctxLayout } from '../abi/vmctx-layout.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
 export interface ModuleCompileOptions {

@@ -1,5 +1,5 @@
 // Runtime: what an instance is natively (Core spec §4.2.5 "Module instances" as DESIGN.md
-// §3 lays it out): its vmctx block (runtime/vmctx-layout.ts), the JS objects for its
+// §3 lays it out): its vmctx block (abi/vmctx-layout.ts), the JS objects for its
 // functions, memories, tables and globals, and the native blocks it must keep alive (host
 // function contexts, element values, the module's data bytes). Its functions' identities:
 // function i of an instance is one JS function object for its whole life (exported
@@ -10,7 +10,7 @@ import type { RawBlock } from '../native/addon.js';
 import type { Global } from '../api/global.js';
 import type { Memory } from '../api/memory.js';
 import type { Table } from '../api/table.js';
-import { FuncRef } from './abi.js';
+import { FuncRef } from '../abi/abi.js';
 import type { CompiledModule } from './compiled-module.js';
 import { createExportedFunction, type ExportedFunction } from './exported-function.js';
 import type { Store, StoreInstance } from './store.js';

@@ -13,8 +13,8 @@
 import { allocate, invoke, type RawBlock } from '../native/addon.js';
 import { slotViews } from './slots.js';
 import { RuntimeError } from '../errors.js';
-import { SegmentDescriptor } from './vmctx-layout.js';
-import { TRAP_MESSAGES, TrapCode } from './trap-codes.js';
+import { SegmentDescriptor } from '../abi/vmctx-layout.js';
+import { TRAP_MESSAGES, TrapCode } from '../abi/trap-codes.js';
 import type { CompiledModule } from './compiled-module.js';
 import { evaluateConstant, evaluateOffset, type ConstantContext } from './constant-expressions.js';
 import type { InstanceState } from './instance-state.js';

@@ -10,7 +10,7 @@
 
 import type { Operator } from '../binary/operator-reader.js';
 import { Op } from '../opcodes.js';
-import { TrapCode } from '../runtime/trap-codes.js';
+import { TrapCode } from '../abi/trap-codes.js';
 import type { ValType } from '../value-types.js';
 import { FrameKind, type ControlFrame } from './control-frame.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';

@@ -7,7 +7,7 @@
 // otherwise. Saturating truncation is llvm.fpto[su]i.sat, exact including NaN → 0.
 
 import { Op } from '../opcodes.js';
-import { TrapCode } from '../runtime/trap-codes.js';
+import { TrapCode } from '../abi/trap-codes.js';
 import { ValType } from '../value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { LLVM_TYPE, f32Constant, f64Constant } from './ir-types.js';

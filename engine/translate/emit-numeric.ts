@@ -6,7 +6,7 @@
 // min/max as llvm.minimum/maximum, nearest as llvm.roundeven, no fast-math flags.
 
 import { Op } from '../opcodes.js';
-import { TrapCode } from '../runtime/trap-codes.js';
+import { TrapCode } from '../abi/trap-codes.js';
 import { ValType } from '../value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { f32Constant, f64Constant, i64Constant } from './ir-types.js';

@@ -7,7 +7,7 @@
 
 import type { Operator } from '../binary/operator-reader.js';
 import { Op } from '../opcodes.js';
-import { TrapCode } from '../runtime/trap-codes.js';
+import { TrapCode } from '../abi/trap-codes.js';
 import { ValType } from '../value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { TBAA_TABLE_ELEMENT } from './ir-module.js';

@@ -16,7 +16,7 @@
 // - Values that stay valid for the whole function (a memory base, a definition pointer)
 //   may be computed once in the entry block (FunctionBuilder.assignInPrologue) and cached
 //   until the next beginFunction.
-// - Trap codes are the numbers of engine/runtime/trap-codes.ts (TrapCode): the translator
+// - Trap codes are the numbers of engine/abi/trap-codes.ts (TrapCode): the translator
 //   uses them as its trap kinds; an environment with other numbers maps them in emitTrap.
 
 import type { ModuleInfo } from '../binary/module-info.js';

@@ -14,7 +14,7 @@ import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
 import { Operator } from '../binary/operator-reader.js';
 import { CompileError } from '../errors.js';
 import { OP_NAME, OP_POP_COUNT, OPERATOR_ID_LIMIT, Op } from '../opcodes.js';
-import { TrapCode } from '../runtime/trap-codes.js';
+import { TrapCode } from '../abi/trap-codes.js';
 import {
   FunctionValidator,
   validateFunctionBody,

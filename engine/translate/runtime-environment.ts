@@ -1,7 +1,7 @@
 // Stage: translation (WebAssembly → LLVM IR). Our runtime's implementation of the
 // translation environment (environment.ts): where generated code finds memories, tables,
-// globals, functions and segments in an instance's vmctx (engine/runtime/vmctx-layout.ts),
-// how it reads the runtime's structures (engine/runtime/abi.ts: MemoryDefinition,
+// globals, functions and segments in an instance's vmctx (engine/abi/vmctx-layout.ts),
+// how it reads the runtime's structures (engine/abi/abi.ts: MemoryDefinition,
 // TableDefinition, FuncRef), which runtime entry points it calls (wasm_rt_trap,
 // wasm_rt_memory_grow, wasm_rt_table_grow) and which trampolines the module gets
 // (trampolines.ts). Stack-limit and interrupt checks are not written here: every function
@@ -14,9 +14,9 @@
 // the entry block.
 
 import { ExternalKind, type ModuleInfo } from '../binary/module-info.js';
-import { FuncRef, MemoryDefinition, RUNTIME_CHECKS_ATTRIBUTE, RuntimeSymbols, SymbolNames, TableDefinition } from '../runtime/abi.js';
-import { TrapCode } from '../runtime/trap-codes.js';
-import { SegmentDescriptor, VmctxLayout } from '../runtime/vmctx-layout.js';
+import { FuncRef, MemoryDefinition, RUNTIME_CHECKS_ATTRIBUTE, RuntimeSymbols, SymbolNames, TableDefinition } from '../abi/abi.js';
+import { TrapCode } from '../abi/trap-codes.js';
+import { SegmentDescriptor, VmctxLayout } from '../abi/vmctx-layout.js';
 import { collectDeclaredFunctionReferences } from '../validate/function-validator.js';
 import type { Callee, EnvironmentSymbols, FunctionEnvironment, ModuleEnvironment, SegmentView } from './environment.js';
 import type { FunctionBuilder } from './function-builder.js';

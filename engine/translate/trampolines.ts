@@ -7,7 +7,7 @@
 //   host  (wasm → JS):  <results> @wasm_host_<type>(ptr %hostContext, <params>), which
 //                       spills its arguments and calls wasm_rt_host_call(context, slots).
 
-import { FuncRef, SLOT_BYTES } from '../runtime/abi.js';
+import { FuncRef, SLOT_BYTES } from '../abi/abi.js';
 import { ValType } from '../value-types.js';
 import type { IrModuleBuilder } from './ir-module.js';
 import { LLVM_TYPE, slotCount, type Signature } from './ir-types.js';

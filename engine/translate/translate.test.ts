@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeModule } from '../binary/decode-module.js';
 import { CompileError } from '../errors.js';
-import { VmctxLayout } from '../runtime/vmctx-layout.js';
+import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { translateFunction, translateModule, translateModuleBytes, RuntimeEnvironment, type FunctionBuilder, type IrModuleBuilder } from './index.js';
 import { translateAndCheck } from './testing/batch-verify.js';

@@ -1,5 +1,5 @@
 // Runtime ABI, C++ side: the structures generated code reads, declared exactly as
-// engine/runtime/abi.ts lays them out (abi.test.ts compares abiLayout() with abi.ts), and
+// engine/abi/abi.ts lays them out (abi.test.ts compares abiLayout() with abi.ts), and
 // the runtime entry points (RuntimeSymbols) that the JIT defines as absolute symbols.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The wasm_llvm_native addon: module initialisation, and the ABI self-description that
-// engine/native/abi.test.ts compares with engine/runtime/abi.ts and trap-codes.ts.
+// engine/native/abi.test.ts compares with engine/abi/abi.ts and trap-codes.ts.
 // Each concern lives in its own file: llvm_compiler.cc + compile_binding.cc (LLVM, ORC),
 // memory.cc, table.cc, raw_block.cc, invoke.cc (calls, traps), signals.cc (faults),
 // execution_limits.cc (stack limit, interrupts), type_registry.cc (call_indirect type ids),

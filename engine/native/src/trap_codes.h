@@ -1,4 +1,4 @@
-// Trap codes: the C++ copy of engine/runtime/trap-codes.ts (generated code passes them to
+// Trap codes: the C++ copy of engine/abi/trap-codes.ts (generated code passes them to
 // wasm_rt_trap; invoke() returns them). engine/native/abi.test.ts compares the two tables,
 // so a change on one side without the other fails the tests.
 #pragma once

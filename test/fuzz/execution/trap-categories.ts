@@ -1,6 +1,6 @@
 // Stage: differential execution fuzzing. V8 and this engine word traps differently (V8:
 // "divide by zero", "memory access out of bounds"; ours: the spec suite's texts from
-// engine/runtime/trap-codes.ts), so transcripts record a category both map onto. Where one
+// engine/abi/trap-codes.ts), so transcripts record a category both map onto. Where one
 // engine says less than the other, categories join what it cannot tell apart:
 // - V8 says "float unrepresentable in integer range" for a trapping truncation of NaN and of
 //   an out-of-range value alike, and "integer overflow" for MIN / -1; we say "invalid
@@ -14,7 +14,7 @@
 //   RuntimeError "call stack exhausted" here.
 // Anything unrecognised keeps its class and message, so it shows up as a mismatch to map.
 
-import { TRAP_MESSAGES, TrapCode } from '../../../engine/runtime/trap-codes.js';
+import { TRAP_MESSAGES, TrapCode } from '../../../engine/abi/trap-codes.js';
 import { CompileError as OurCompileError, LinkError as OurLinkError, RuntimeError as OurRuntimeError } from '../../../engine/errors.js';
 
 export type ErrorCategory = string;
