@@ -1,6 +1,6 @@
 // Stage: JS API (WebAssembly JavaScript Interface §4, "WebAssembly.Module" and the
 // namespace's `validate` and `compile`). A Module is a compiled module: decoded, validated,
-// translated and JIT-compiled (runtime/compiled-module.ts), ready to instantiate; its
+// translated and JIT-compiled (compile/compiled-module.ts), ready to instantiate; its
 // static `imports`, `exports` and `customSections` return what V8 returns for the same bytes.
 // Extensions: compile options ({ optLevel, cpu, compileTimeoutMs, signal }) as the last
 // argument of the constructor and of `compile`, and `Module.timings(module)` with the time
@@ -14,10 +14,10 @@ import {
   type CompiledModule,
   type ModuleCompileOptions,
   type ModuleCompileTimings,
-} from './runtime/compiled-module.js';
+} from './compile/compiled-module.js';
 import { decodeAndValidateModule } from './validate/validate-module.js';
 
-export type { ModuleCompileOptions, ModuleCompileTimings } from './runtime/compiled-module.js';
+export type { ModuleCompileOptions, ModuleCompileTimings } from './compile/compiled-module.js';
 
 export type ImportExportKind = 'function' | 'table' | 'memory' | 'global';
 

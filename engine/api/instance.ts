@@ -5,7 +5,7 @@
 // alive; so do its exported functions, memories, tables and globals.
 
 import { compile, compiledModuleOf, copyBufferSource, Module, type BufferSource } from '../module.js';
-import type { ModuleCompileOptions } from '../runtime/compiled-module.js';
+import type { ModuleCompileOptions } from '../compile/compiled-module.js';
 import type { InstanceState } from '../runtime/instance-state.js';
 import { instantiateCompiledModule } from './instantiation.js';
 

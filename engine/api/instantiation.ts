@@ -12,7 +12,7 @@ import { ExternalKind } from '../binary/module-info.js';
 import { allocate, createMemory, createTable } from '../native/addon.js';
 import { HostFunctionContext } from '../abi/abi.js';
 import { invokeOrThrow } from '../runtime/calls.js';
-import type { CompiledModule } from '../runtime/compiled-module.js';
+import type { CompiledModule } from '../compile/compiled-module.js';
 import { evaluateConstant, type ConstantContext } from '../runtime/constant-expressions.js';
 import { readCellBits, writeCell, type GlobalCell } from '../runtime/global-cells.js';
 import { InstanceState } from '../runtime/instance-state.js';

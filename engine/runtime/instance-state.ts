@@ -11,7 +11,7 @@ import type { Global } from '../api/global.js';
 import type { Memory } from '../api/memory.js';
 import type { Table } from '../api/table.js';
 import { FuncRef } from '../abi/abi.js';
-import type { CompiledModule } from './compiled-module.js';
+import type { CompiledModule } from '../compile/compiled-module.js';
 import { createExportedFunction, type ExportedFunction } from './exported-function.js';
 import type { Store, StoreInstance } from './store.js';
 

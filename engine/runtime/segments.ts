@@ -15,7 +15,7 @@ import { slotViews } from './slots.js';
 import { RuntimeError } from '../errors.js';
 import { SegmentDescriptor } from '../abi/vmctx-layout.js';
 import { TRAP_MESSAGES, TrapCode } from '../abi/trap-codes.js';
-import type { CompiledModule } from './compiled-module.js';
+import type { CompiledModule } from '../compile/compiled-module.js';
 import { evaluateConstant, evaluateOffset, type ConstantContext } from './constant-expressions.js';
 import type { InstanceState } from './instance-state.js';
 import { memoryInternals } from '../api/memory.js';

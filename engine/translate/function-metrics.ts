@@ -1,7 +1,7 @@
 // Stage: translation. The size and shape of one function body (Core spec §5.5.13 code,
 // §2.4.8 control instructions), measured by the translator in its per-operator loop for a
 // few increments per operator: what makes LLVM's optimiser or code generator super-linear
-// on one function. The runtime's compile guards (engine/runtime/compile-guards.ts) read
+// on one function. The runtime's compile guards (engine/compile/compile-guards.ts) read
 // them after each function to choose its pipeline or reject the module; the measurements
 // behind the thresholds are in docs/RATIONALE.md ("Why a guarded pipeline ...?").
 

@@ -33,7 +33,7 @@ export function validateModuleStructure(module: ModuleInfo): void {
   module.tables.forEach((table, i) => {
     // The JS API's table size limit (MAX_TABLE_SIZE) is not checked here: Node 20's V8
     // accepts `(table 10000001 funcref)` in WebAssembly.validate. Compiling checks it
-    // (runtime/compile-guards.ts checkCompileLimits).
+    // (compile/compile-guards.ts checkCompileLimits).
     checkLimits(table.limits, 0xffffffff, 'table', module.tableOffsets[i]);
   });
 

@@ -3,7 +3,7 @@
 // the modules that use them; entries whose last module is gone are removed.
 //
 // Lifetime: a module's registration lives in a SignatureRegistration object that the
-// module's compiled code keeps alive (engine/runtime/compiled-module.ts); funcrefs keep
+// module's compiled code keeps alive (engine/compile/compiled-module.ts); funcrefs keep
 // their instance and so their module alive, so an id stays registered while any funcref
 // that carries it can still be called. Ids are never reused, so even a stale id could only
 // ever compare equal to the signature it was made for.

@@ -19,7 +19,7 @@ import { validateModuleStructure } from '../../validate/module-validator.js';
 import { ValType, valTypeName } from '../../value-types.js';
 import { IrModuleBuilder } from '../ir-module.js';
 import { LLVM_TYPE, returnTypeOf } from '../ir-types.js';
-import { signatureKey } from '../../runtime/type-registry.js';
+import { signatureKey } from '../../compile/type-registry.js';
 import { ModuleTranslator } from '../module-translator.js';
 import { RuntimeEnvironment } from '../runtime-environment.js';
 import { runTool, runToolAsync } from './llvm-tools.js';
