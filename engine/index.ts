@@ -24,7 +24,7 @@ export { Table } from './api/table.js';
 export type { TableDescriptor } from './api/table.js';
 export { Global } from './api/global.js';
 export type { GlobalDescriptor } from './api/global.js';
-export { CompileError, LinkError, RuntimeError } from './errors.js';
+export { CompileError, LinkError, RuntimeError } from './wasm/errors.js';
 export { interruptHandle, interruptThread, withDeadline } from './api/interruption.js';
 export { WASI, WASIExit } from './wasi/index.js';
 export type { WASIOptions } from './wasi/index.js';

@@ -6,7 +6,7 @@
 // argument of the constructor and of `compile`, and `Module.timings(module)` with the time
 // of each compile stage.
 
-import { CompileError } from './errors.js';
+import { CompileError } from './wasm/errors.js';
 import { EXTERNAL_KIND_NAMES, type ModuleInfo } from './binary/module-info.js';
 import {
   compileModule,

@@ -1,7 +1,7 @@
 // JS API: argument conversions shared by Memory, Table and Global (WebAssembly JS API §5
 // descriptors; WebIDL [EnforceRange] unsigned long; the ValueType and TableKind enums).
 
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 
 /** WebIDL [EnforceRange] unsigned long: TypeError for NaN, ±Infinity and values outside [0, 2^32). */
 export function enforceRangeU32(value: unknown, what: string): number {

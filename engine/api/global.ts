@@ -4,13 +4,11 @@
 // point at the cell, so wasm and JavaScript see the same value. Reference-typed globals
 // belong to a Store, like tables.
 
-import { allocate } from '../native/addon.js';
-import type { GlobalType } from '../binary/module-info.js';
-import { GLOBAL_CELL_BYTES } from '../abi/abi.js';
-import { readCell, writeCell, type GlobalCell } from '../runtime/global-cells.js';
+import { bindGlobal, globalInstanceOf, registerExternObjectFactory, type GlobalInstance } from '../runtime/externs.js';
+import { allocateGlobalCell, readCell, writeCell } from '../runtime/global-cells.js';
 import { Store } from '../runtime/store.js';
 import { toJSValue, toWebAssemblyValue } from '../runtime/value-conversion.js';
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 import { dictionary, parseValueType } from './descriptors.js';
 
 export interface GlobalDescriptor {
@@ -18,26 +16,10 @@ export interface GlobalDescriptor {
   mutable?: boolean;
 }
 
-export interface GlobalInternals {
-  readonly type: GlobalType;
-  readonly cell: GlobalCell;
-  readonly store: Store;
-  /** What keeps the cell's memory alive (its native block, or the defining instance). */
-  readonly owner: object;
-}
-
-const internals = new WeakMap<Global, GlobalInternals>();
-
-function internalsOf(global: unknown, caller: string): GlobalInternals {
-  const found = internals.get(global as Global);
+function internalsOf(global: unknown, caller: string): GlobalInstance {
+  const found = globalInstanceOf(global);
   if (found === undefined) throw new TypeError(`${caller}: Receiver is not a WebAssembly.Global`);
   return found;
-}
-
-/** A cell of its own (16 bytes, zeroed). */
-export function allocateGlobalCell(): { cell: GlobalCell; owner: object } {
-  const block = allocate(GLOBAL_CELL_BYTES);
-  return { cell: { address: block.address, view: new DataView(block.buffer), offset: 0 }, owner: block };
 }
 
 /** The initial value when none is given, as V8 has it: 0, 0n, null for both reference types. */
@@ -60,7 +42,7 @@ export class Global {
     const given = arguments.length >= 2 && (type === ValType.ExternRef || type === ValType.FuncRef);
     const initial = toWebAssemblyValue(value === undefined && !given ? defaultValue(type) : value, type, store);
     writeCell(cell, type, initial);
-    internals.set(this, { type: { type, mutable }, cell, store, owner });
+    bindGlobal(this, { type: { type, mutable }, cell, store, owner });
     store.retain(this);
   }
 
@@ -84,14 +66,10 @@ export class Global {
   }
 }
 
-export function globalInternals(value: unknown): GlobalInternals | undefined {
-  return internals.get(value as Global);
-}
-
-/** A Global object for a cell the runtime owns (a defined global, or an import given as a plain value). */
-export function wrapGlobalCell(type: GlobalType, cell: GlobalCell, store: Store, owner: object): Global {
+/** The Global object of a cell the runtime owns: a defined global, or an import given as a plain value. */
+registerExternObjectFactory('global', (instance) => {
   const global = Object.create(Global.prototype) as Global;
-  internals.set(global, { type, cell, store, owner });
-  if (type.type === ValType.FuncRef || type.type === ValType.ExternRef) store.retain(global);
+  bindGlobal(global, instance);
+  if (instance.type.type === ValType.FuncRef || instance.type.type === ValType.ExternRef) instance.store.retain(global);
   return global;
-}
+});

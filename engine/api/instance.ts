@@ -7,7 +7,11 @@
 import { compile, compiledModuleOf, copyBufferSource, Module, type BufferSource } from '../module.js';
 import type { ModuleCompileOptions } from '../compile/compiled-module.js';
 import type { InstanceState } from '../runtime/instance-state.js';
-import { instantiateCompiledModule } from './instantiation.js';
+import { instantiateCompiledModule } from '../runtime/instantiation.js';
+// The runtime makes exported memories, tables and globals through these modules' factories.
+import './global.js';
+import './memory.js';
+import './table.js';
 
 interface InstanceInternals {
   readonly exports: Record<string, unknown>;

@@ -4,7 +4,8 @@
 // read of `buffer` returns a new one, as the JS API's "refresh the memory buffer" does.
 
 import { WASM_MAX_PAGES } from '../abi/abi.js';
-import { createMemory, type LinearMemory } from '../native/addon.js';
+import { createMemory } from '../native/addon.js';
+import { bindMemory, memoryInstanceOf, registerExternObjectFactory, type MemoryInstance } from '../runtime/externs.js';
 import { dictionary, enforceRangeU32, readLimits } from './descriptors.js';
 
 export interface MemoryDescriptor {
@@ -12,16 +13,8 @@ export interface MemoryDescriptor {
   maximum?: number;
 }
 
-interface MemoryInternals {
-  readonly linear: LinearMemory;
-  /** Declared maximum in pages, undefined when none (import matching). */
-  readonly maximum: number | undefined;
-}
-
-const internals = new WeakMap<Memory, MemoryInternals>();
-
-function internalsOf(memory: unknown, caller: string): MemoryInternals {
-  const found = internals.get(memory as Memory);
+function internalsOf(memory: unknown, caller: string): MemoryInstance {
+  const found = memoryInstanceOf(memory);
   if (found === undefined) throw new TypeError(`${caller}: Receiver is not a WebAssembly.Memory`);
   return found;
 }
@@ -30,7 +23,7 @@ export class Memory {
   constructor(descriptor: MemoryDescriptor) {
     const members = dictionary(descriptor, 'WebAssembly.Memory(): Argument 0');
     const { initial, maximum } = readLimits(members, 'WebAssembly.Memory()', WASM_MAX_PAGES);
-    internals.set(this, { linear: createMemory(initial, maximum ?? -1), maximum });
+    bindMemory(this, { linear: createMemory(initial, maximum ?? -1), maximum });
   }
 
   /** The memory's bytes; a new ArrayBuffer after each growth (the old one is detached). */
@@ -52,14 +45,9 @@ export class Memory {
   }
 }
 
-/** The native memory behind a Memory object, or undefined for any other value. */
-export function memoryInternals(value: unknown): MemoryInternals | undefined {
-  return internals.get(value as Memory);
-}
-
-/** A Memory object for a memory an instance defined. */
-export function wrapLinearMemory(linear: LinearMemory, maximum: number | undefined): Memory {
+/** The Memory object of a memory an instance defined (runtime/externs.ts). */
+registerExternObjectFactory('memory', (instance) => {
   const memory = Object.create(Memory.prototype) as Memory;
-  internals.set(memory, { linear, maximum });
+  bindMemory(memory, instance);
   return memory;
-}
+});

@@ -4,10 +4,11 @@
 // Store (runtime/store.ts): putting an exported function into it merges the function's
 // store into the table's, so the function's instance lives as long as the table.
 
-import { createTable, type NativeTable } from '../native/addon.js';
+import { createTable } from '../native/addon.js';
+import { bindTable, registerExternObjectFactory, tableInstanceOf, type TableInstance } from '../runtime/externs.js';
 import { Store } from '../runtime/store.js';
 import { defaultJSValue, toJSValue, toWebAssemblyValue } from '../runtime/value-conversion.js';
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 import { dictionary, enforceRangeU32, parseTableKind, readLimits } from './descriptors.js';
 
 /** Most elements a table may have (V8's limit, which the JS API leaves to the embedder). */
@@ -19,29 +20,19 @@ export interface TableDescriptor {
   maximum?: number;
 }
 
-export interface TableInternals {
-  readonly native: NativeTable;
-  readonly elementType: ValType;
-  /** Declared maximum, undefined when none (import matching). */
-  readonly maximum: number | undefined;
-  readonly store: Store;
-}
-
-const internals = new WeakMap<Table, TableInternals>();
-
-function internalsOf(table: unknown, caller: string): TableInternals {
-  const found = internals.get(table as Table);
+function internalsOf(table: unknown, caller: string): TableInstance {
+  const found = tableInstanceOf(table);
   if (found === undefined) throw new TypeError(`${caller}: Receiver is not a WebAssembly.Table`);
   return found;
 }
 
 /** An element value from JS (undefined and a missing value mean the type's default). */
-function rawElement(table: TableInternals, value: unknown): bigint {
+function rawElement(table: Pick<TableInstance, 'elementType' | 'store'>, value: unknown): bigint {
   return rawValue(table, value === undefined ? defaultJSValue(table.elementType) : value);
 }
 
 /** An element value from JS, converted as given. */
-function rawValue(table: TableInternals, value: unknown): bigint {
+function rawValue(table: Pick<TableInstance, 'elementType' | 'store'>, value: unknown): bigint {
   const converted = toWebAssemblyValue(value, table.elementType, table.store);
   return typeof converted === 'bigint' ? converted : BigInt(converted);
 }
@@ -52,10 +43,8 @@ export class Table {
     const elementType = parseTableKind(members.element, "WebAssembly.Table(): Descriptor property 'element'");
     const { initial, maximum } = readLimits(members, 'WebAssembly.Table()', TABLE_MAX_ELEMENTS);
     const store = new Store();
-    const partial = { elementType, store } as TableInternals;
-    const init = rawElement(partial, value);
-    const table: TableInternals = { native: createTable(initial, maximum ?? -1, init), elementType, maximum, store };
-    internals.set(this, table);
+    const init = rawElement({ elementType, store }, value);
+    bindTable(this, { native: createTable(initial, maximum ?? -1, init), elementType, maximum, store });
     store.retain(this);
   }
 
@@ -93,14 +82,10 @@ export class Table {
   }
 }
 
-export function tableInternals(value: unknown): TableInternals | undefined {
-  return internals.get(value as Table);
-}
-
-/** A Table object for a table an instance defined (in that instance's store). */
-export function wrapNativeTable(native: NativeTable, elementType: ValType, maximum: number | undefined, store: Store): Table {
+/** The Table object of a table an instance defined, in that instance's store (runtime/externs.ts). */
+registerExternObjectFactory('table', (instance) => {
   const table = Object.create(Table.prototype) as Table;
-  internals.set(table, { native, elementType, maximum, store });
-  store.retain(table);
+  bindTable(table, instance);
+  instance.store.retain(table);
   return table;
-}
+});

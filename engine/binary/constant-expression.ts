@@ -6,7 +6,7 @@
 import type { BinaryReader } from './reader.js';
 import type { ConstantExpression } from './module-info.js';
 import { Operator, OperatorReader, operatorF64Bits, operatorI64Value } from './operator-reader.js';
-import { Op, operatorName } from '../opcodes.js';
+import { Op, operatorName } from '../wasm/opcodes.js';
 
 const scratchOperator = new Operator();
 

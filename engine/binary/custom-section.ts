@@ -5,7 +5,7 @@
 
 import { BinaryReader } from './reader.js';
 import type { ModuleInfo, NameMap } from './module-info.js';
-import { CompileError } from '../errors.js';
+import { CompileError } from '../wasm/errors.js';
 
 export function decodeCustomSection(reader: BinaryReader, module: ModuleInfo, sectionOffset: number): void {
   const name = reader.readName();

@@ -19,7 +19,7 @@ import { decodeElementSection } from './element-section.js';
 import { decodeDataCountSection } from './data-count-section.js';
 import { decodeCodeSection } from './code-section.js';
 import { decodeDataSection } from './data-section.js';
-import { CompileError } from '../errors.js';
+import { CompileError } from '../wasm/errors.js';
 import { MAX_MODULE_SIZE } from './limits.js';
 
 export const enum SectionId {

@@ -1,7 +1,7 @@
 // Unit tests: the element section's eight encodings (Core spec §5.5.12).
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import { EXTERNREF, FUNCREF, moduleBytes, section, vector } from '../test-support/module-bytes.js';
 import { compileErrorOf } from '../test-support/expect-compile-error.js';
 

@@ -7,7 +7,7 @@ import type { ConstantExpression, ModuleInfo, SegmentMode } from './module-info.
 import { readConstantExpression } from './constant-expression.js';
 import { readReferenceType } from './type-encodings.js';
 import { MAX_ELEMENT_SEGMENTS, MAX_TABLE_INIT_ENTRIES } from './limits.js';
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 
 export function decodeElementSection(reader: BinaryReader, module: ModuleInfo): void {
   const countOffset = reader.pos;

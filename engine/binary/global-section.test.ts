@@ -1,7 +1,7 @@
 // Unit tests: the global section (Core spec §5.5.9) and constant expressions (§5.4.9).
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import { F32, I32, I64, moduleBytes, s32, section, vector } from '../test-support/module-bytes.js';
 import { compileErrorOf } from '../test-support/expect-compile-error.js';
 

@@ -4,7 +4,7 @@
 // their local declarations, so a translator can re-read one function on its own (laziness,
 // parallel compilation).
 
-import type { FuncType, ValType } from '../value-types.js';
+import type { FuncType, ValType } from '../wasm/value-types.js';
 
 export const enum ExternalKind {
   Function = 0,

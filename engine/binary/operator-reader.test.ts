@@ -2,7 +2,7 @@
 // reusable Operator.
 import { describe, expect, test } from 'vitest';
 import { Operator, OperatorReader, operatorF64Bits, operatorI64Value } from './operator-reader.js';
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import { compileErrorOf } from '../test-support/expect-compile-error.js';
 
 function readOne(...bytes: number[]): Operator {

@@ -14,9 +14,9 @@
 //   single result type as a negative byte (-1 i32, -2 i64, -3 f32, -4 f64, -5 v128,
 //   -16 funcref, -17 externref); `blockTypeValueType` gives the value-type byte.
 
-import { CompileError } from '../errors.js';
-import { Immediate, OP_IMMEDIATE, UNDEFINED_OPERATOR } from '../opcodes.js';
-import { isValueTypeByte } from '../value-types.js';
+import { CompileError } from '../wasm/errors.js';
+import { Immediate, OP_IMMEDIATE, UNDEFINED_OPERATOR } from '../wasm/opcodes.js';
+import { isValueTypeByte } from '../wasm/value-types.js';
 import { MAX_BR_TABLE_TARGETS } from './limits.js';
 
 export class Operator {

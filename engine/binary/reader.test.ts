@@ -1,7 +1,7 @@
 // Unit tests: LEB128 and names (Core spec §5.2.2, §5.2.4) in the BinaryReader.
 import { describe, expect, test } from 'vitest';
 import { BinaryReader } from './reader.js';
-import { CompileError } from '../errors.js';
+import { CompileError } from '../wasm/errors.js';
 
 const reader = (...bytes: number[]): BinaryReader => new BinaryReader(new Uint8Array(bytes));
 

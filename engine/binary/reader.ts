@@ -3,7 +3,7 @@
 // zero or sign bits), little-endian floats as raw bits, and UTF-8 names (§5.2.4).
 // Offsets are always absolute positions in the module, so errors name the real byte.
 
-import { CompileError } from '../errors.js';
+import { CompileError } from '../wasm/errors.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

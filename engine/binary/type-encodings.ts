@@ -3,7 +3,7 @@
 
 import type { BinaryReader } from './reader.js';
 import type { GlobalType, Limits, TableType } from './module-info.js';
-import { isValueTypeByte, type ValType } from '../value-types.js';
+import { isValueTypeByte, type ValType } from '../wasm/value-types.js';
 
 export function readValueType(reader: BinaryReader): ValType {
   const offset = reader.pos;

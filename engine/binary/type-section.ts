@@ -5,7 +5,7 @@ import type { BinaryReader } from './reader.js';
 import type { ModuleInfo } from './module-info.js';
 import { readValueType } from './type-encodings.js';
 import { MAX_PARAMS, MAX_RESULTS, MAX_TYPES } from './limits.js';
-import type { ValType } from '../value-types.js';
+import type { ValType } from '../wasm/value-types.js';
 
 export function decodeTypeSection(reader: BinaryReader, module: ModuleInfo): void {
   const countOffset = reader.pos;

@@ -12,7 +12,7 @@
 
 import { MAX_TABLE_SIZE } from '../binary/limits.js';
 import type { ModuleInfo } from '../binary/module-info.js';
-import { CompileError } from '../errors.js';
+import { CompileError } from '../wasm/errors.js';
 import type { FunctionMetricValues } from '../translate/function-metrics.js';
 
 /**

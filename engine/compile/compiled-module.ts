@@ -19,7 +19,7 @@
 import { performance } from 'node:perf_hooks';
 import { decodeModule } from '../binary/decode-module.js';
 import type { ModuleInfo } from '../binary/module-info.js';
-import { CompileError } from '../errors.js';
+import { CompileError } from '../wasm/errors.js';
 import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { IrModuleBuilder } from '../translate/ir-module.js';

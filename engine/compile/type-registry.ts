@@ -6,7 +6,7 @@
 // a hash comparison (docs/RATIONALE.md, "Why function-type ids from a registry, and not a hash of the signature?").
 
 import { internSignatures } from '../native/addon.js';
-import type { FuncType } from '../value-types.js';
+import type { FuncType } from '../wasm/value-types.js';
 
 /** A module's ids, one per type index, valid while `registration` is reachable. */
 export interface TypeRegistration {

@@ -8,7 +8,7 @@
 // Exceptions thrown by the import leave the wasm frames unchanged (the addon rethrows them).
 
 import { invoke, setHostCallHandler } from '../native/addon.js';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError } from '../wasm/errors.js';
 import { TRAP_MESSAGES, type TrapCode } from '../abi/trap-codes.js';
 import { readSlot, slotViews, writeSlot, type WasmValue } from './slots.js';
 import type { Store } from './store.js';

@@ -6,7 +6,7 @@
 // (VMFuncRef address or externref handle) for references, 16 bytes for v128.
 
 import type { ConstantExpression } from '../binary/module-info.js';
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 
 export type ConstantValue = bigint | Uint8Array;
 

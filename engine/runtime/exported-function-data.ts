@@ -3,7 +3,7 @@
 // apart from exported-function.ts so that value conversion can recognise exported
 // functions (IsExportedFunction) without a circular import.
 
-import type { FuncType } from '../value-types.js';
+import type { FuncType } from '../wasm/value-types.js';
 import type { Store } from './store.js';
 
 export interface ExportedFunctionData {

@@ -5,7 +5,7 @@
 // results (ToJSValue). Its `name` is the function index and its `length` the parameter
 // count; it is not a constructor. A signature with v128 throws a TypeError when called.
 
-import { ValType, type FuncType } from '../value-types.js';
+import { ValType, type FuncType } from '../wasm/value-types.js';
 import { invokeInStore, trapError } from './calls.js';
 import { registerExportedFunction, type ExportedFunctionData } from './exported-function-data.js';
 import { readSlot, readSlotBits, slotViews, writeSlot, writeSlotBits, type WasmValue } from './slots.js';

@@ -2,7 +2,9 @@
 // bytes, defined inline in a vmctx or owned by a Global object; an importing instance's
 // vmctx points at the cell. Values are those of slots.ts (wasm values).
 
-import { ValType } from '../value-types.js';
+import { GLOBAL_CELL_BYTES } from '../abi/abi.js';
+import { allocate } from '../native/addon.js';
+import { ValType } from '../wasm/value-types.js';
 import type { WasmValue } from './slots.js';
 
 /** A cell: its address, and a buffer and offset through which JavaScript reaches it. */
@@ -10,6 +12,12 @@ export interface GlobalCell {
   readonly address: bigint;
   readonly view: DataView;
   readonly offset: number;
+}
+
+/** A cell of its own (16 bytes, zeroed), and the native block that must stay alive with it. */
+export function allocateGlobalCell(): { cell: GlobalCell; owner: object } {
+  const block = allocate(GLOBAL_CELL_BYTES);
+  return { cell: { address: block.address, view: new DataView(block.buffer), offset: 0 }, owner: block };
 }
 
 export function readCell(cell: GlobalCell, type: ValType): WasmValue {

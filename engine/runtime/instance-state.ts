@@ -7,9 +7,6 @@
 // object that was imported, or for a plain JS import, the wrapper made for that import.
 
 import type { RawBlock } from '../native/addon.js';
-import type { Global } from '../api/global.js';
-import type { Memory } from '../api/memory.js';
-import type { Table } from '../api/table.js';
 import { FuncRef } from '../abi/abi.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { createExportedFunction, type ExportedFunction } from './exported-function.js';
@@ -22,10 +19,12 @@ export class InstanceState implements StoreInstance {
   readonly vmctxEnd: bigint;
   /** Identity objects per function index (filled lazily for defined functions). */
   readonly functions: (ExportedFunction | undefined)[];
-  readonly memories: Memory[] = [];
-  readonly tables: Table[] = [];
+  /** The WebAssembly.Memory objects of its memories, imports first (runtime/externs.ts). */
+  readonly memories: object[] = [];
+  /** The WebAssembly.Table objects of its tables. */
+  readonly tables: object[] = [];
   /** Global objects per global index (imports: the imported or created Global; defined: made on export). */
-  readonly globals: (Global | undefined)[] = [];
+  readonly globals: (object | undefined)[] = [];
   /** Native blocks and objects whose lifetime must cover the instance's. */
   readonly keepAlive: object[] = [];
 

@@ -12,14 +12,13 @@
 
 import { allocate, invoke, type RawBlock } from '../native/addon.js';
 import { slotViews } from './slots.js';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError } from '../wasm/errors.js';
 import { SegmentDescriptor } from '../abi/vmctx-layout.js';
 import { TRAP_MESSAGES, TrapCode } from '../abi/trap-codes.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { evaluateConstant, evaluateOffset, type ConstantContext } from './constant-expressions.js';
 import type { InstanceState } from './instance-state.js';
-import { memoryInternals } from '../api/memory.js';
-import { tableInternals } from '../api/table.js';
+import { memoryInstanceOf, tableInstanceOf } from './externs.js';
 
 interface DataBlock {
   readonly block: RawBlock;
@@ -108,7 +107,7 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
   const { info } = state.module;
   info.elements.forEach((segment, i) => {
     if (segment.mode !== 'active') return;
-    const table = tableInternals(state.tables[segment.tableIndex])!;
+    const table = tableInstanceOf(state.tables[segment.tableIndex])!;
     const offset = evaluateOffset(segment.offsetExpression!, context);
     const values = elementValues[i];
     if (offset + values.length > table.native.length()) throw new RuntimeError(TRAP_MESSAGES[TrapCode.TableOutOfBounds]);
@@ -117,7 +116,7 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
   const data = dataBlockOf(state.module);
   info.data.forEach((segment, i) => {
     if (segment.mode !== 'active') return;
-    const memory = memoryInternals(state.memories[segment.memoryIndex])!;
+    const memory = memoryInstanceOf(state.memories[segment.memoryIndex])!;
     const offset = evaluateOffset(segment.offsetExpression!, context);
     const length = segment.dataEnd - segment.dataStart;
     if (offset + length > memory.linear.byteLength()) throw new RuntimeError(TRAP_MESSAGES[TrapCode.MemoryOutOfBounds]);

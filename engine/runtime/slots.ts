@@ -9,7 +9,7 @@
 // externref as a handle number (0 = null).
 
 import { scratch } from '../native/addon.js';
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 
 export type WasmValue = number | bigint;
 

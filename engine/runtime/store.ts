@@ -17,7 +17,7 @@
 // union-by-size with forwarding pointers; every method acts on the root.
 
 import { ExternrefTable } from './externref-table.js';
-import type { ValType } from '../value-types.js';
+import type { ValType } from '../wasm/value-types.js';
 
 /** What the store needs of an instance: its vmctx range and the function at a FuncRef address. */
 export interface StoreInstance {

@@ -4,7 +4,7 @@
 // ↔ any JavaScript value through the store's handle table (null ↔ ref.null); v128 is
 // refused with a TypeError. Wasm values are those of slots.ts.
 
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 import { exportedFunctionData } from './exported-function-data.js';
 import type { WasmValue } from './slots.js';
 import { Store } from './store.js';

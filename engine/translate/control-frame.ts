@@ -5,7 +5,7 @@
 // they carry (its phis are written at `end`, when every edge is known), a loop's header
 // with its parameter phis, and an `if`'s pending conditional branch.
 
-import { NO_TYPES, type ValType } from '../value-types.js';
+import { NO_TYPES, type ValType } from '../wasm/value-types.js';
 
 export const enum FrameKind {
   Block = 0,

@@ -6,7 +6,7 @@
 // back as a literal struct and are unpacked with extractvalue.
 
 import type { Operator } from '../binary/operator-reader.js';
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import type { Callee } from './environment.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { LLVM_TYPE, signatureOf, type Signature } from './ir-types.js';

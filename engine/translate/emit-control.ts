@@ -9,9 +9,9 @@
 // the function's outermost label is a return. br_table becomes a `switch`.
 
 import type { Operator } from '../binary/operator-reader.js';
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
-import type { ValType } from '../value-types.js';
+import type { ValType } from '../wasm/value-types.js';
 import { FrameKind, type ControlFrame } from './control-frame.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { LLVM_TYPE } from './ir-types.js';

@@ -6,9 +6,9 @@
 // trap block, whose code is "invalid conversion to integer" for NaN and "integer overflow"
 // otherwise. Saturating truncation is llvm.fpto[su]i.sat, exact including NaN → 0.
 
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { LLVM_TYPE, f32Constant, f64Constant } from './ir-types.js';
 import { quietNaN } from './emit-numeric.js';

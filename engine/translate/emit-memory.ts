@@ -11,9 +11,9 @@
 // llvm.memset/memmove/memcpy.
 
 import type { Operator } from '../binary/operator-reader.js';
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { TBAA_LINEAR_MEMORY } from './ir-module.js';
 import { LLVM_TYPE } from './ir-types.js';

@@ -5,9 +5,9 @@
 // clz/ctz defined at zero, comparisons zero-extended to i32, float constants as bit casts,
 // min/max as llvm.minimum/maximum, nearest as llvm.roundeven, no fast-math flags.
 
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { f32Constant, f64Constant, i64Constant } from './ir-types.js';
 

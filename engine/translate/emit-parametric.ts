@@ -2,7 +2,7 @@
 // drop, select, typed select). `select` becomes LLVM `select` on an i1; it is bitwise, so NaN
 // payloads pass through unchanged as wasm requires.
 
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { LLVM_TYPE } from './ir-types.js';
 

@@ -6,9 +6,9 @@
 // whole range in i64 arithmetic before writing anything (2.0 semantics).
 
 import type { Operator } from '../binary/operator-reader.js';
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { TBAA_TABLE_ELEMENT } from './ir-module.js';
 import { LLVM_TYPE } from './ir-types.js';

@@ -4,7 +4,7 @@
 // globals are wherever the environment keeps them (environment.ts).
 
 import type { Operator } from '../binary/operator-reader.js';
-import { Op } from '../opcodes.js';
+import { Op } from '../wasm/opcodes.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { LLVM_TYPE } from './ir-types.js';
 

@@ -5,7 +5,7 @@
 // them after each function to choose its pipeline or reject the module; the measurements
 // behind the thresholds are in docs/RATIONALE.md ("Why a guarded pipeline ...?").
 
-import { OPERATOR_ID_LIMIT, Op } from '../opcodes.js';
+import { OPERATOR_ID_LIMIT, Op } from '../wasm/opcodes.js';
 
 /** What the guards read: one function's metrics (a snapshot, or the live counters). */
 export interface FunctionMetricValues {

@@ -12,8 +12,8 @@
 
 import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
 import { Operator } from '../binary/operator-reader.js';
-import { CompileError } from '../errors.js';
-import { OP_NAME, OP_POP_COUNT, OPERATOR_ID_LIMIT, Op } from '../opcodes.js';
+import { CompileError } from '../wasm/errors.js';
+import { OP_NAME, OP_POP_COUNT, OPERATOR_ID_LIMIT, Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
 import {
   FunctionValidator,
@@ -21,7 +21,7 @@ import {
   type OperatorVisitor,
   type ValidationContext,
 } from '../validate/function-validator.js';
-import { NO_TYPES, ValType } from '../value-types.js';
+import { NO_TYPES, ValType } from '../wasm/value-types.js';
 import { ControlFrame, FrameKind } from './control-frame.js';
 import type { FunctionEnvironment, ModuleEnvironment } from './environment.js';
 import { FunctionBuilder } from './function-builder.js';

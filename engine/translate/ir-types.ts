@@ -4,7 +4,7 @@
 // (address of a VMFuncRef, null for ref.null), externref as `i64` (a host handle, 0 for
 // null). Function results: none → void, one → the type, several → a literal struct.
 
-import { ValType, type FuncType } from '../value-types.js';
+import { ValType, type FuncType } from '../wasm/value-types.js';
 
 /** LLVM type text of each value-type byte ('' for bytes that are not value types). */
 export const LLVM_TYPE: readonly string[] = (() => {

@@ -20,7 +20,7 @@
 //   block, and before side effects and trap checks (ANCHORS_ALL_LOADS, stores).
 // Kernels (load → arithmetic → store) get no anchors; see docs/RATIONALE.md.
 
-import { OP_TYPING, OPERATOR_ID_LIMIT, Op, Typing } from '../opcodes.js';
+import { OP_TYPING, OPERATOR_ID_LIMIT, Op, Typing } from '../wasm/opcodes.js';
 
 export const enum LoadUse {
   /** The emitter handles pending loads itself (or the operator has no operands). */

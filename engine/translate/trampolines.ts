@@ -8,7 +8,7 @@
 //                       spills its arguments and calls wasm_rt_host_call(context, slots).
 
 import { FuncRef, SLOT_BYTES } from '../abi/abi.js';
-import { ValType } from '../value-types.js';
+import { ValType } from '../wasm/value-types.js';
 import type { IrModuleBuilder } from './ir-module.js';
 import { LLVM_TYPE, slotCount, type Signature } from './ir-types.js';
 

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeModule } from '../binary/decode-module.js';
-import { CompileError } from '../errors.js';
+import { CompileError } from '../wasm/errors.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { translateFunction, translateModule, translateModuleBytes, RuntimeEnvironment, type FunctionBuilder, type IrModuleBuilder } from './index.js';

@@ -4,8 +4,8 @@
 import { describe, expect, test } from 'vitest';
 import { decodeAndValidateModule } from './validate-module.js';
 import { FrameKind, type FunctionValidator } from './function-validator.js';
-import { OP_NAME } from '../opcodes.js';
-import { ValType } from '../value-types.js';
+import { OP_NAME } from '../wasm/opcodes.js';
+import { ValType } from '../wasm/value-types.js';
 import { F32, F64, I32, I64, V128, functionType, s32, singleFunctionModule } from '../test-support/module-bytes.js';
 import { compileErrorOf } from '../test-support/expect-compile-error.js';
 

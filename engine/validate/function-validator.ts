@@ -12,7 +12,7 @@
 // heights, operand types, unreachability). A module that fails validation never reaches the
 // visitor past the failing operator.
 
-import { CompileError } from '../errors.js';
+import { CompileError } from '../wasm/errors.js';
 import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
 import { createValidationContext, type ValidationContext } from './validation-context.js';
 import { Operator, OperatorReader } from '../binary/operator-reader.js';
@@ -25,7 +25,7 @@ import {
   SIGNATURE_CHECK_IMMEDIATES,
   Typing,
   operatorName,
-} from '../opcodes.js';
+} from '../wasm/opcodes.js';
 import {
   BLOCK_TYPE_EMPTY,
   type FuncType,
@@ -36,7 +36,7 @@ import {
   isValueTypeByte,
   isReferenceType,
   valTypeName,
-} from '../value-types.js';
+} from '../wasm/value-types.js';
 
 /** Kinds of control frames; `Function` is the outermost frame of every body. */
 export const enum FrameKind {

@@ -4,7 +4,7 @@
 // export names, index ranges, the start function's type and element/table type agreement.
 // Function bodies are validated by function-validator.ts, one operator at a time.
 
-import { CompileError } from '../errors.js';
+import { CompileError } from '../wasm/errors.js';
 import {
   ExternalKind,
   type ConstantExpression,
@@ -12,8 +12,8 @@ import {
   type ModuleInfo,
 } from '../binary/module-info.js';
 import { MAX_MEMORIES, MAX_MEMORY_PAGES, MAX_TABLES } from '../binary/limits.js';
-import { Op, operatorName } from '../opcodes.js';
-import { ValType, valTypeName } from '../value-types.js';
+import { Op, operatorName } from '../wasm/opcodes.js';
+import { ValType, valTypeName } from '../wasm/value-types.js';
 
 export function validateModuleStructure(module: ModuleInfo): void {
   const typeCount = module.types.length;

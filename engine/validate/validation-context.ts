@@ -4,8 +4,8 @@
 // mutability, memory and data counts, and C.refs, the functions ref.func may name.
 
 import { ExternalKind, type ModuleInfo } from '../binary/module-info.js';
-import { Op } from '../opcodes.js';
-import type { FuncType } from '../value-types.js';
+import { Op } from '../wasm/opcodes.js';
+import type { FuncType } from '../wasm/value-types.js';
 
 /** What function bodies need from the module, precomputed once per module. */
 export interface ValidationContext {

@@ -8,7 +8,7 @@
 //   multi-byte form is malformed. We follow the spec.
 // We recognise them from where our CompileError points.
 
-import { CompileError } from '../../engine/errors.js';
+import { CompileError } from '../../engine/wasm/errors.js';
 import { BinaryReader } from '../../engine/binary/reader.js';
 
 export type ExpectedDivergence = 'exception-handling' | 'threads' | 'v8-multi-byte-empty-block-type';

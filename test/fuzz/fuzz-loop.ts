@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CompileError } from '../../engine/errors.js';
+import { CompileError } from '../../engine/wasm/errors.js';
 import { decodeAndValidateModule } from '../../engine/validate/validate-module.js';
 import { SeededRandom, mutateModule } from './mutator.js';
 import { mutateOperators } from './operator-mutations.js';

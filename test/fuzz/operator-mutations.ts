@@ -6,7 +6,7 @@
 
 import { decodeModule } from '../../engine/binary/decode-module.js';
 import { Operator, OperatorReader } from '../../engine/binary/operator-reader.js';
-import { OPCODE_TABLE, OP_IMMEDIATE, type OpcodeRow, operatorId } from '../../engine/opcodes.js';
+import { OPCODE_TABLE, OP_IMMEDIATE, type OpcodeRow, operatorId } from '../../engine/wasm/opcodes.js';
 import { type SeededRandom, spliceWithReframing } from './mutator.js';
 
 /** Encoded opcode bytes of every instruction, grouped by immediate kind. */

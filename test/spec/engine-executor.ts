@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import { Global, Instance, LinkError, Memory, Module, RuntimeError, Table } from '../../engine/index.js';
 import { exportedFunctionData } from '../../engine/runtime/exported-function-data.js';
 import { callWithBits } from '../../engine/runtime/exported-function.js';
-import { globalInternals } from '../../engine/api/global.js';
+import { globalInstanceOf } from '../../engine/runtime/externs.js';
 import { readCellBits } from '../../engine/runtime/global-cells.js';
-import { ValType, valTypeFromName } from '../../engine/value-types.js';
+import { ValType, valTypeFromName } from '../../engine/wasm/value-types.js';
 import type { OptLevel } from '../../engine/native/addon.js';
 import type { CommandOutcome, SpecExecutor } from './spec-runner.js';
 import type { WastCommand } from './wast-conversion.js';
@@ -144,7 +144,7 @@ export class EngineExecutor implements SpecExecutor {
   private perform(action: WastAction): unknown[] {
     const target = this.exportsOf(action)[action.field];
     if (action.type === 'get') {
-      const global = globalInternals(target);
+      const global = globalInstanceOf(target);
       if (!global) throw new ActionFailure(`${action.field} is not an exported global`);
       return [isReference(global.type.type) ? (target as Global).value : readCellBits(global.cell, global.type.type)];
     }

@@ -10,7 +10,7 @@
 
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { CompileError } from '../../engine/errors.js';
+import { CompileError } from '../../engine/wasm/errors.js';
 import { decodeAndValidateModule } from '../../engine/validate/validate-module.js';
 import { convertWast, type WastCommand } from './wast-conversion.js';
 

@@ -6,7 +6,7 @@
 
 import { decodeModule } from '../../binary/decode-module.js';
 import { ExternalKind } from '../../binary/module-info.js';
-import { ValType } from '../../value-types.js';
+import { ValType } from '../../wasm/value-types.js';
 
 const view = new DataView(new ArrayBuffer(8));
 

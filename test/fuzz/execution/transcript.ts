@@ -9,7 +9,7 @@
 
 import { decodeModule } from '../../../engine/binary/decode-module.js';
 import { ExternalKind } from '../../../engine/binary/module-info.js';
-import { ValType } from '../../../engine/value-types.js';
+import { ValType } from '../../../engine/wasm/value-types.js';
 import { SeededRandom } from '../mutator.js';
 import { classifyOurError, classifyV8Error, type ErrorCategory } from './trap-categories.js';
 

@@ -15,7 +15,7 @@
 // Anything unrecognised keeps its class and message, so it shows up as a mismatch to map.
 
 import { TRAP_MESSAGES, TrapCode } from '../../../engine/abi/trap-codes.js';
-import { CompileError as OurCompileError, LinkError as OurLinkError, RuntimeError as OurRuntimeError } from '../../../engine/errors.js';
+import { CompileError as OurCompileError, LinkError as OurLinkError, RuntimeError as OurRuntimeError } from '../../../engine/wasm/errors.js';
 
 export type ErrorCategory = string;
 

@@ -1,4 +1,4 @@
-// JS API + runtime: instantiating a compiled module (Core spec §4.5.4 "Instantiation", JS
+// Runtime: instantiating a compiled module (Core spec §4.5.4 "Instantiation", JS
 // API "instantiate the core of a WebAssembly module" and "create an exports object"):
 // resolve the imports, pick the store (merging the stores of imported functions, tables and
 // reference globals), allocate the vmctx and fill it — VMFuncRefs for every function
@@ -11,20 +11,18 @@
 import { ExternalKind } from '../binary/module-info.js';
 import { allocate, createMemory, createTable } from '../native/addon.js';
 import { HostFunctionContext } from '../abi/abi.js';
-import { invokeOrThrow } from '../runtime/calls.js';
+import { invokeOrThrow } from './calls.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
-import { evaluateConstant, type ConstantContext } from '../runtime/constant-expressions.js';
-import { readCellBits, writeCell, type GlobalCell } from '../runtime/global-cells.js';
-import { InstanceState } from '../runtime/instance-state.js';
-import { describeSegments, initializeActiveSegments } from '../runtime/segments.js';
-import { Store } from '../runtime/store.js';
-import { toWebAssemblyValue } from '../runtime/value-conversion.js';
+import { evaluateConstant, type ConstantContext } from './constant-expressions.js';
+import { allocateGlobalCell, readCellBits, writeCell, type GlobalCell } from './global-cells.js';
+import { InstanceState } from './instance-state.js';
+import { describeSegments, initializeActiveSegments } from './segments.js';
+import { Store } from './store.js';
+import { toWebAssemblyValue } from './value-conversion.js';
 import { slotCount } from '../translate/ir-types.js';
-import { ValType } from '../value-types.js';
-import { allocateGlobalCell, globalInternals, wrapGlobalCell, type Global } from './global.js';
+import { ValType } from '../wasm/value-types.js';
+import { globalInstanceOf, globalObject as makeGlobalObject, memoryInstanceOf, memoryObject, tableInstanceOf, tableObject } from './externs.js';
 import { resolveImports, type ResolvedImport } from './import-resolution.js';
-import { memoryInternals, wrapLinearMemory } from './memory.js';
-import { tableInternals, wrapNativeTable } from './table.js';
 
 let nextHostId = 1;
 
@@ -104,17 +102,17 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
         break;
       case ExternalKind.Global: {
         const index = state.globals.length;
-        let global: Global;
+        let global: object;
         if (entry.object !== undefined) {
           global = entry.object;
         } else {
           // JS API: a plain value becomes a new immutable global.
           const { cell, owner } = allocateGlobalCell();
           writeCell(cell, entry.type.type, toWebAssemblyValue(entry.value, entry.type.type, store));
-          global = wrapGlobalCell(entry.type, cell, store, owner);
+          global = makeGlobalObject({ type: entry.type, cell, store, owner });
         }
         state.globals.push(global);
-        view.setBigUint64(layout.importedGlobalPointer(index), globalInternals(global)!.cell.address, true);
+        view.setBigUint64(layout.importedGlobalPointer(index), globalInstanceOf(global)!.cell.address, true);
         break;
       }
     }
@@ -129,11 +127,11 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   // Defined memories and tables.
   for (let index = info.importedMemoryCount; index < info.memories.length; index++) {
     const { min, max } = info.memories[index];
-    state.memories.push(wrapLinearMemory(createMemory(min, max ?? -1), max));
+    state.memories.push(memoryObject({ linear: createMemory(min, max ?? -1), maximum: max }));
   }
   for (let index = info.importedTableCount; index < info.tables.length; index++) {
     const { elementType, limits } = info.tables[index];
-    state.tables.push(wrapNativeTable(createTable(limits.min, limits.max ?? -1, 0n), elementType, limits.max, store));
+    state.tables.push(tableObject({ native: createTable(limits.min, limits.max ?? -1, 0n), elementType, maximum: limits.max, store }));
   }
   state.memories.forEach((memory, index) => {
     view.setBigUint64(layout.memoryDefinitionPointer(index), memoryDefinitionOf(memory), true);
@@ -145,7 +143,7 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   // Defined globals, initialised in order from imported globals and this instance's functions.
   const context: ConstantContext = {
     importedGlobalBits: (index) => {
-      const global = globalInternals(state.globals[index])!;
+      const global = globalInstanceOf(state.globals[index])!;
       return readCellBits(global.cell, global.type.type);
     },
     functionReference: (index) => state.funcRefAddress(index),
@@ -173,26 +171,26 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
 }
 
 function memoryDefinitionOf(memory: unknown): bigint {
-  const found = memoryInternals(memory);
+  const found = memoryInstanceOf(memory);
   if (found === undefined) throw new Error('internal error: not a Memory');
   return found.linear.definition;
 }
 
 
 function tableDefinitionOf(table: unknown): bigint {
-  const found = tableInternals(table);
+  const found = tableInstanceOf(table);
   if (found === undefined) throw new Error('internal error: not a Table');
   return found.native.definition;
 }
 
 /** The Global object of global `index` (defined globals get one on first export). */
-function globalObject(state: InstanceState, index: number): Global {
+function globalObject(state: InstanceState, index: number): object {
   let global = state.globals[index];
   if (global === undefined) {
     const { layout, info } = state.module;
     const offset = layout.definedGlobalCell(index);
     const cell: GlobalCell = { address: state.vmctxAddress + BigInt(offset), view: state.view, offset };
-    global = wrapGlobalCell(info.globals[index].type, cell, state.store, state);
+    global = makeGlobalObject({ type: info.globals[index].type, cell, store: state.store, owner: state });
     state.globals[index] = global;
   }
   return global;

@@ -1,4 +1,4 @@
-// JS API: "read the imports" (WebAssembly JS API §4 "Instantiate a WebAssembly module",
+// Runtime: "read the imports" (WebAssembly JS API §4 "Instantiate a WebAssembly module",
 // steps on importObject): look every import up as importObject[module][name], check its
 // kind and type against the import (Core spec §4.5.2 "Import matching", with tables' and
 // memories' current sizes), and fail with the API's errors: TypeError when the import
@@ -6,24 +6,19 @@
 // import.
 
 import { ExternalKind, type GlobalType, type Import, type ModuleInfo } from '../binary/module-info.js';
-import { LinkError } from '../errors.js';
+import { LinkError } from '../wasm/errors.js';
 import { WASM_PAGE_BYTES } from '../abi/abi.js';
-import { exportedFunctionData, type ExportedFunctionData } from '../runtime/exported-function-data.js';
-import { ValType, valTypeName, type FuncType } from '../value-types.js';
-import { globalInternals, type GlobalInternals } from './global.js';
-import { memoryInternals } from './memory.js';
-import { tableInternals, type TableInternals } from './table.js';
+import { exportedFunctionData, type ExportedFunctionData } from './exported-function-data.js';
+import { ValType, valTypeName, type FuncType } from '../wasm/value-types.js';
 import type { LinearMemory } from '../native/addon.js';
-import type { Memory } from './memory.js';
-import type { Table } from './table.js';
-import type { Global } from './global.js';
+import { globalInstanceOf, memoryInstanceOf, tableInstanceOf, type GlobalInstance, type TableInstance } from './externs.js';
 
 export type ResolvedImport =
   | { readonly kind: ExternalKind.Function; readonly exported: ExportedFunctionData; readonly object: (...args: unknown[]) => unknown }
   | { readonly kind: ExternalKind.Function; readonly exported: undefined; readonly object: (...args: unknown[]) => unknown }
-  | { readonly kind: ExternalKind.Table; readonly object: Table; readonly table: TableInternals }
-  | { readonly kind: ExternalKind.Memory; readonly object: Memory; readonly linear: LinearMemory }
-  | { readonly kind: ExternalKind.Global; readonly object: Global; readonly global: GlobalInternals }
+  | { readonly kind: ExternalKind.Table; readonly object: object; readonly table: TableInstance }
+  | { readonly kind: ExternalKind.Memory; readonly object: object; readonly linear: LinearMemory }
+  | { readonly kind: ExternalKind.Global; readonly object: object; readonly global: GlobalInstance }
   /** A global imported as a plain JS value: the instance makes an immutable global of it. */
   | { readonly kind: ExternalKind.Global; readonly object: undefined; readonly type: GlobalType; readonly value: unknown };
 
@@ -76,7 +71,7 @@ function resolveImport(module: ModuleInfo, entry: Import, value: unknown): Resol
       return { kind: ExternalKind.Function, exported: undefined, object: callable };
     }
     case ExternalKind.Table: {
-      const table = tableInternals(value);
+      const table = tableInstanceOf(value);
       if (table === undefined) throw new LinkError(`WebAssembly.Instance(): ${describe(entry)}: table import requires a WebAssembly.Table`);
       if (table.elementType !== entry.table.elementType) {
         throw new LinkError(`WebAssembly.Instance(): ${describe(entry)}: imported table does not match the expected type`);
@@ -84,25 +79,25 @@ function resolveImport(module: ModuleInfo, entry: Import, value: unknown): Resol
       if (!limitsMatch(table.native.length(), table.maximum, entry.table.limits.min, entry.table.limits.max)) {
         throw new LinkError(`WebAssembly.Instance(): ${describe(entry)}: table import has incompatible limits`);
       }
-      return { kind: ExternalKind.Table, object: value as Table, table };
+      return { kind: ExternalKind.Table, object: value as object, table };
     }
     case ExternalKind.Memory: {
-      const memory = memoryInternals(value);
+      const memory = memoryInstanceOf(value);
       if (memory === undefined) throw new LinkError(`WebAssembly.Instance(): ${describe(entry)}: memory import must be a WebAssembly.Memory object`);
       const pages = memory.linear.byteLength() / WASM_PAGE_BYTES;
       if (!limitsMatch(pages, memory.maximum, entry.memory.min, entry.memory.max)) {
         throw new LinkError(`WebAssembly.Instance(): ${describe(entry)}: memory import has incompatible limits`);
       }
-      return { kind: ExternalKind.Memory, object: value as Memory, linear: memory.linear };
+      return { kind: ExternalKind.Memory, object: value as object, linear: memory.linear };
     }
     case ExternalKind.Global: {
       const { type, mutable } = entry.global;
-      const global = globalInternals(value);
+      const global = globalInstanceOf(value);
       if (global !== undefined) {
         if (global.type.type !== type || global.type.mutable !== mutable) {
           throw new LinkError(`WebAssembly.Instance(): ${describe(entry)}: imported global does not match the expected ${mutable ? 'mutable ' : ''}${valTypeName(type)}`);
         }
-        return { kind: ExternalKind.Global, object: value as Global, global };
+        return { kind: ExternalKind.Global, object: value as object, global };
       }
       if (mutable) throw new LinkError(`WebAssembly.Instance(): ${describe(entry)}: imported mutable global must be a WebAssembly.Global object`);
       switch (type) {

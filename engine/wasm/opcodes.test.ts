@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPCODE_TABLE, Op, OP_NAME, type OpcodeRow, operatorId } from './opcodes.js';
-import { decodeModule } from './binary/decode-module.js';
-import { Operator, OperatorReader } from './binary/operator-reader.js';
+import { decodeModule } from '../binary/decode-module.js';
+import { Operator, OperatorReader } from '../binary/operator-reader.js';
 
 const rows = OPCODE_TABLE as readonly OpcodeRow[];
 
