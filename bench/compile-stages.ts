@@ -13,7 +13,7 @@ import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import { median } from 'simple-statistics';
 import { Module } from '../engine/index.js';
-import type { ModuleCompileTimings } from '../engine/module.js';
+import type { ModuleCompileTimings } from '../engine/api/module.js';
 import { selectBenchmarks } from '../suites/catalog.js';
 import { formatNs } from './analysis/console-summary.js';
 import { geometricMean } from './analysis/statistics.js';

@@ -7,7 +7,7 @@
 // `interruptThread` and `withDeadline` to stop long-running wasm code. WASI preview1 comes
 // with it (`WASI`, node:wasi's API).
 
-export { validate, compile, Module } from './module.js';
+export { validate, compile, Module } from './api/module.js';
 export type {
   BufferSource,
   ImportExportKind,
@@ -15,7 +15,7 @@ export type {
   ModuleCompileTimings,
   ModuleExportDescriptor,
   ModuleImportDescriptor,
-} from './module.js';
+} from './api/module.js';
 export { Instance, instantiate } from './api/instance.js';
 export type { WebAssemblyInstantiatedSource } from './api/instance.js';
 export { Memory } from './api/memory.js';

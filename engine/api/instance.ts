@@ -4,7 +4,7 @@
 // with LLVM off the main thread. An Instance keeps its runtime state (runtime/instance-state.ts)
 // alive; so do its exported functions, memories, tables and globals.
 
-import { compile, compiledModuleOf, copyBufferSource, Module, type BufferSource } from '../module.js';
+import { compile, compiledModuleOf, copyBufferSource, Module, type BufferSource } from './module.js';
 import type { ModuleCompileOptions } from '../compile/compiled-module.js';
 import type { InstanceState } from '../runtime/instance-state.js';
 import { instantiateCompiledModule } from '../runtime/instantiation.js';

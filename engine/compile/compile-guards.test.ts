@@ -5,7 +5,7 @@
 // that names them, synchronously and asynchronously, soon after they fire.
 import { describe, expect, it } from 'vitest';
 import { CompileError, Instance, Module, compile, validate } from '../index.js';
-import { compiledModuleOf } from '../module.js';
+import { compiledModuleOf } from '../api/module.js';
 import { GUARD_THRESHOLDS } from './compile-guards.js';
 import {
   bigTable,

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
-import { compiledModuleOf } from '../module.js';
+import { compiledModuleOf } from '../api/module.js';
 import { executionLimitsInfo } from '../native/addon.js';
 import { LONG_RUNNING_MODULE } from '../test-support/sandbox-modules.js';
 import { wat, watUnavailableReason } from '../test-support/wat.js';

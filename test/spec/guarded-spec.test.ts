@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { basename } from 'node:path';
 import { Module } from '../../engine/index.js';
-import { compiledModuleOf } from '../../engine/module.js';
+import { compiledModuleOf } from '../../engine/api/module.js';
 import { manySmallFunctions } from '../hostile/hostile-modules.js';
 import { EngineExecutor, executionSkipReason } from './engine-executor.js';
 import { runSpecFile } from './spec-runner.js';

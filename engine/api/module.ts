@@ -6,18 +6,18 @@
 // argument of the constructor and of `compile`, and `Module.timings(module)` with the time
 // of each compile stage.
 
-import { CompileError } from './wasm/errors.js';
-import { EXTERNAL_KIND_NAMES, type ModuleInfo } from './binary/module-info.js';
+import { CompileError } from '../wasm/errors.js';
+import { EXTERNAL_KIND_NAMES, type ModuleInfo } from '../binary/module-info.js';
 import {
   compileModule,
   compileModuleAsync,
   type CompiledModule,
   type ModuleCompileOptions,
   type ModuleCompileTimings,
-} from './compile/compiled-module.js';
-import { decodeAndValidateModule } from './validate/validate-module.js';
+} from '../compile/compiled-module.js';
+import { decodeAndValidateModule } from '../validate/validate-module.js';
 
-export type { ModuleCompileOptions, ModuleCompileTimings } from './compile/compiled-module.js';
+export type { ModuleCompileOptions, ModuleCompileTimings } from '../compile/compiled-module.js';
 
 export type ImportExportKind = 'function' | 'table' | 'memory' | 'global';
 
