@@ -5,7 +5,7 @@
 // function; compared with V8 where the API prescribes the answer.
 import { describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
-import { wat, watUnavailableReason } from '../test-support/wat.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
 
 const skip = watUnavailableReason();
 

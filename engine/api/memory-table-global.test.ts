@@ -3,7 +3,7 @@
 // and wasm (growth seen on both sides, one buffer detached after growth, cells shared).
 import { describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
-import { wat, watUnavailableReason } from '../test-support/wat.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
 
 type Api = typeof ours | typeof WebAssembly;
 const apis: Array<[string, Api]> = [['ours', ours], ['V8', WebAssembly]];

@@ -2,7 +2,7 @@
 // static imports/exports/customSections, compared with V8 on the same bytes.
 import { describe, expect, test } from 'vitest';
 import { CompileError, LinkError, Module, RuntimeError, compile, validate } from '../index.js';
-import { FUNCREF, I32, body, functionType, moduleBytes, name, section, vector } from '../test-support/module-bytes.js';
+import { FUNCREF, I32, body, functionType, moduleBytes, name, section, vector } from '../../test/support/module-bytes.js';
 
 const bytes = moduleBytes(
   section(1, vector([functionType([], [])])),

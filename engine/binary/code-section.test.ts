@@ -1,8 +1,8 @@
 // Unit tests: the code section (Core spec §5.5.13): body ranges and local declarations.
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { F64, I32, body, functionType, moduleBytes, section, u32, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { F64, I32, body, functionType, moduleBytes, section, u32, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 const withBody = (bodyBytes: number[]): Uint8Array =>
   moduleBytes(section(1, vector([functionType([I32], [])])), section(3, vector([[0]])), section(10, [1, ...bodyBytes]));

@@ -1,8 +1,8 @@
 // Unit tests: custom sections (Core spec §5.5.3) and the name section (appendix §7.4).
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { moduleBytes, name, section, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { moduleBytes, name, section, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('custom sections', () => {
   test('anywhere, in order, with their contents as byte ranges', () => {

@@ -1,8 +1,8 @@
 // Unit tests: the data section (Core spec §5.5.14) and the data count section (§5.5.16).
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { moduleBytes, section, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { moduleBytes, section, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('data section', () => {
   test('active, passive and explicit-memory segments keep their byte ranges', () => {

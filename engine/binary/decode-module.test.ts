@@ -1,8 +1,8 @@
 // Unit tests: module framing (Core spec §5.5.2, §5.5.15): header, section ids, sizes, order.
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { HEADER, moduleBytes, section } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { HEADER, moduleBytes, section } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('module framing', () => {
   test('the empty module', () => {

@@ -2,8 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
 import { Op } from '../wasm/opcodes.js';
-import { EXTERNREF, FUNCREF, moduleBytes, section, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { EXTERNREF, FUNCREF, moduleBytes, section, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 const I32_CONST_0 = [0x41, 0x00, 0x0b];
 

@@ -2,8 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
 import { ExternalKind } from './module-info.js';
-import { moduleBytes, name, section, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { moduleBytes, name, section, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('export section', () => {
   test('names, kinds and indices', () => {

@@ -1,8 +1,8 @@
 // Unit tests: the function section (Core spec §5.5.6) and its pairing with the code section.
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { body, functionType, moduleBytes, name, section, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { body, functionType, moduleBytes, name, section, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('function section', () => {
   test('type indices follow the imported functions', () => {

@@ -2,8 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
 import { Op } from '../wasm/opcodes.js';
-import { F32, I32, I64, moduleBytes, s32, section, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { F32, I32, I64, moduleBytes, s32, section, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('global section', () => {
   test('types, mutability and constant initialisers with exact bits', () => {

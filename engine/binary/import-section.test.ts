@@ -2,8 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
 import { ExternalKind } from './module-info.js';
-import { FUNCREF, I32, functionType, moduleBytes, name, section, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { FUNCREF, I32, functionType, moduleBytes, name, section, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('import section', () => {
   test('one import of each kind, placed first in their index spaces', () => {

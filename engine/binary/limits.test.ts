@@ -2,7 +2,7 @@
 // just past each bound, with V8's answer on the same bytes as the reference.
 import { describe, expect, test } from 'vitest';
 import { validate } from '../index.js';
-import { I32, body, functionType, moduleBytes, section, u32, vector } from '../test-support/module-bytes.js';
+import { I32, body, functionType, moduleBytes, section, u32, vector } from '../../test/support/module-bytes.js';
 
 const numberName = (i: number): number[] => {
   const text = [...new TextEncoder().encode(String(i))];

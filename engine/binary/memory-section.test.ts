@@ -1,8 +1,8 @@
 // Unit tests: the memory section (Core spec §5.5.8).
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { moduleBytes, name, section, u32, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { moduleBytes, name, section, u32, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('memory section', () => {
   test('limits in pages', () => {

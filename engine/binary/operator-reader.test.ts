@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { Operator, OperatorReader, operatorF64Bits, operatorI64Value } from './operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 function readOne(...bytes: number[]): Operator {
   const operator = new Operator();

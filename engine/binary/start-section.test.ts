@@ -1,8 +1,8 @@
 // Unit tests: the start section (Core spec §5.5.11).
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { moduleBytes, section, u32 } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { moduleBytes, section, u32 } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('start section', () => {
   test('one function index', () => {

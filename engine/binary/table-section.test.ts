@@ -1,8 +1,8 @@
 // Unit tests: the table section (Core spec §5.5.7).
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { EXTERNREF, FUNCREF, moduleBytes, section, u32, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { EXTERNREF, FUNCREF, moduleBytes, section, u32, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('table section', () => {
   test('several tables, with and without a maximum', () => {

@@ -1,8 +1,8 @@
 // Unit tests: the type section (Core spec §5.5.4).
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
-import { F64, I32, I64, functionType, moduleBytes, section, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { F64, I32, I64, functionType, moduleBytes, section, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('type section', () => {
   test('function types with parameters and multiple results', () => {

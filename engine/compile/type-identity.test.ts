@@ -9,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
 import { liveSignatureCount } from '../native/addon.js';
-import { TYPE_COLLISION_IMPORTER, TYPE_COLLISION_MODULE } from '../test-support/sandbox-modules.js';
-import { wat, watUnavailableReason } from '../test-support/wat.js';
+import { TYPE_COLLISION_IMPORTER, TYPE_COLLISION_MODULE } from '../../test/support/sandbox-modules.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
 import { signatureKey } from './type-registry.js';
 
 const skip = watUnavailableReason();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const child = join(root, 'dist', 'engine', 'test-support', 'sandbox-child.js');
+const child = join(root, 'dist', 'test', 'support', 'sandbox-child.js');
 
 /** Runs a sandbox-child.ts scenario; returns its JSON report (or the way it died). */
 function runScenario(scenario: string, env: Record<string, string> = {}): { status: number | null; signal: string | null; report: unknown } {

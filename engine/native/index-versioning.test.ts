@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
-import { wat, watUnavailableReason } from '../test-support/wat.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
 
 const skip = watUnavailableReason();
 

@@ -4,7 +4,7 @@
 // and funcref round trips and identities, and stores that merge when references cross.
 import { describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
-import { wat, watUnavailableReason } from '../test-support/wat.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
 
 const skip = watUnavailableReason();
 type Fn = (...args: unknown[]) => unknown;

@@ -9,7 +9,7 @@
 import { describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
 import { forceGarbageCollection, liveMemoryCount } from '../native/addon.js';
-import { wat, watUnavailableReason } from '../test-support/wat.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
 
 const cycles = Number(process.env.WASM_INSTANTIATE_CYCLES ?? 20_000);
 type Fn = (...args: unknown[]) => unknown;

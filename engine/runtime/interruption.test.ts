@@ -13,13 +13,13 @@ import { afterEach, describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
 import { compiledModuleOf } from '../api/module.js';
 import { executionLimitsInfo } from '../native/addon.js';
-import { LONG_RUNNING_MODULE } from '../test-support/sandbox-modules.js';
-import { wat, watUnavailableReason } from '../test-support/wat.js';
+import { LONG_RUNNING_MODULE } from '../../test/support/sandbox-modules.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
 
 const skip = watUnavailableReason();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const workerScript = join(root, 'dist', 'engine', 'test-support', 'wasm-worker.js');
-const childScript = join(root, 'dist', 'engine', 'test-support', 'sandbox-child.js');
+const workerScript = join(root, 'dist', 'test', 'support', 'wasm-worker.js');
+const childScript = join(root, 'dist', 'test', 'support', 'sandbox-child.js');
 /** A hang guard, not a performance bound: the point is that these end at all. */
 const ENDS_WITHIN_MS = 10_000;
 

@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
-import { RECURSION_MODULE } from '../test-support/sandbox-modules.js';
-import { wat, watUnavailableReason } from '../test-support/wat.js';
+import { RECURSION_MODULE } from '../../test/support/sandbox-modules.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
 
 const skip = watUnavailableReason();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const workerScript = join(root, 'dist', 'engine', 'test-support', 'wasm-worker.js');
+const workerScript = join(root, 'dist', 'test', 'support', 'wasm-worker.js');
 const EXHAUSTED = 'RuntimeError: call stack exhausted';
 
 interface Message {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
-import { wat, watUnavailableReason } from '../test-support/wat.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
 
 const skip = watUnavailableReason();
 type Fn = (...args: unknown[]) => unknown;

@@ -2,7 +2,7 @@
 // (function-metrics.ts), on small bodies whose counts can be read off the text.
 import { describe, expect, it } from 'vitest';
 import { decodeModule } from '../binary/decode-module.js';
-import { wat, watUnavailableReason } from '../test-support/wat.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import type { FunctionMetricValues } from './function-metrics.js';
 import { ModuleTranslator } from './module-translator.js';

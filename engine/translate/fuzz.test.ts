@@ -15,10 +15,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { translateAndCheck, type NamedWasm } from './testing/batch-verify.js';
-import { buildExportHarness, runHarness } from './testing/lli-spec-harness.js';
-import { missingTools, runTool, temporaryDirectory } from './testing/llvm-tools.js';
-import { compareOutputs, normaliseLliOutput, runInV8 } from './testing/v8-differential.js';
+import { translateAndCheck, type NamedWasm } from '../../test/translate/batch-verify.js';
+import { buildExportHarness, runHarness } from '../../test/translate/lli-spec-harness.js';
+import { missingTools, runTool, temporaryDirectory } from '../../test/translate/llvm-tools.js';
+import { compareOutputs, normaliseLliOutput, runInV8 } from '../../test/translate/v8-differential.js';
 
 const FUZZ_FEATURES = [
   '--mvp-features',

@@ -8,9 +8,9 @@
 
 import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildSpecHarness, runSpecHarness, type SpecHarness } from './testing/lli-spec-harness.js';
-import { missingTools, temporaryDirectory } from './testing/llvm-tools.js';
-import { listWastFiles } from './testing/spec-suite.js';
+import { buildSpecHarness, runSpecHarness, type SpecHarness } from '../../test/translate/lli-spec-harness.js';
+import { missingTools, temporaryDirectory } from '../../test/translate/llvm-tools.js';
+import { listWastFiles } from '../../test/translate/spec-suite.js';
 
 const files = listWastFiles();
 const skip = missingTools('opt', 'lli', 'clang', 'wast2json') ?? (files.length === 0 ? 'spec test suite not found' : undefined);

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { translateModuleBytes } from './index.js';
-import { checkIrWithOpt, missingTools, watToWasm } from './testing/llvm-tools.js';
+import { checkIrWithOpt, missingTools, watToWasm } from '../../test/translate/llvm-tools.js';
 
 const directory = join(dirname(fileURLToPath(import.meta.url)), 'snapshots');
 const inputs = readdirSync(directory).filter((name) => name.endsWith('.wat')).sort();

@@ -2,9 +2,9 @@
 // excluded) translates, and LLVM 19 accepts the IR: opt-19's verifier and its O2 pipeline.
 
 import { describe, expect, it } from 'vitest';
-import { translateAndCheck } from './testing/batch-verify.js';
-import { missingTools } from './testing/llvm-tools.js';
-import { listWastFiles, specModules } from './testing/spec-suite.js';
+import { translateAndCheck } from '../../test/translate/batch-verify.js';
+import { missingTools } from '../../test/translate/llvm-tools.js';
+import { listWastFiles, specModules } from '../../test/translate/spec-suite.js';
 
 const files = listWastFiles();
 const skip = missingTools('opt', 'wast2json') ?? (files.length === 0 ? 'spec test suite not found' : undefined);

@@ -13,8 +13,8 @@ import { CompileError } from '../wasm/errors.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { translateFunction, translateModule, translateModuleBytes, RuntimeEnvironment, type FunctionBuilder, type IrModuleBuilder } from './index.js';
-import { translateAndCheck } from './testing/batch-verify.js';
-import { checkIrWithOpt, missingTools, watToWasm } from './testing/llvm-tools.js';
+import { translateAndCheck } from '../../test/translate/batch-verify.js';
+import { checkIrWithOpt, missingTools, watToWasm } from '../../test/translate/llvm-tools.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const testdata = join(here, 'testdata');

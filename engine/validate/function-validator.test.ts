@@ -6,8 +6,8 @@ import { decodeAndValidateModule } from './validate-module.js';
 import { FrameKind, type FunctionValidator } from './function-validator.js';
 import { OP_NAME } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/value-types.js';
-import { F32, F64, I32, I64, V128, functionType, s32, singleFunctionModule } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { F32, F64, I32, I64, V128, functionType, s32, singleFunctionModule } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 const valid = (bytes: Uint8Array): void => {
   decodeAndValidateModule(bytes);

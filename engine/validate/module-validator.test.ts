@@ -1,8 +1,8 @@
 // Unit tests: validation outside function bodies (Core spec §3.2 limits, §3.4 modules).
 import { describe, expect, test } from 'vitest';
 import { decodeAndValidateModule } from './validate-module.js';
-import { EXTERNREF, FUNCREF, I32, I64, body, functionType, moduleBytes, name, section, u32, vector } from '../test-support/module-bytes.js';
-import { compileErrorOf } from '../test-support/expect-compile-error.js';
+import { EXTERNREF, FUNCREF, I32, I64, body, functionType, moduleBytes, name, section, u32, vector } from '../../test/support/module-bytes.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 const problem = (...sections: number[][]): string => compileErrorOf(() => decodeAndValidateModule(moduleBytes(...sections))).problem;
 const TYPE_VOID = section(1, vector([functionType([], [])]));

@@ -1,4 +1,4 @@
-// Differential tests: C programs (test-programs/*.c, built here with clang-19 and
+// Differential tests: C programs (test/wasi/programs/*.c, built here with clang-19 and
 // wasi-libc) run under node:wasi and under our WASI, both on V8's WebAssembly; stdout,
 // stderr, exit code or trap, and the files left behind must be the same.
 
@@ -14,7 +14,7 @@ import {
   runProgram,
   type ProgramRun,
   type RunOptions,
-} from './test-programs/run-program.js';
+} from '../../test/wasi/programs/run-program.js';
 
 const PROGRAMS = ['stdio', 'stdin', 'args_env', 'exit_code', 'clocks', 'sleep', 'random', 'files', 'escape', 'escape_strict', 'rename_escape'];
 

@@ -15,7 +15,7 @@ import {
   PrestatLayout,
   SubscriptionLayout,
 } from './layouts.js';
-import { compileTestPrograms, runProgram } from './test-programs/run-program.js';
+import { compileTestPrograms, runProgram } from '../../test/wasi/programs/run-program.js';
 
 it('struct layouts match wasi-libc <wasi/api.h>', async () => {
   const directory = mkdtempSync(join(tmpdir(), 'wasi-layouts-'));

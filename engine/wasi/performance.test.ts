@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { compileTestPrograms, FLAVOURS, runProgram } from './test-programs/run-program.js';
+import { compileTestPrograms, FLAVOURS, runProgram } from '../../test/wasi/programs/run-program.js';
 
 const WRITES = 100_000;
 let buildDirectory: string;

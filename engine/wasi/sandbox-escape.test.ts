@@ -1,7 +1,7 @@
 // Regression tests for escapes from a preopened directory (issue 9, item 2): a guest-only
 // sequence of renames that, while directory descriptors were known by host path, pointed an
 // open directory descriptor above its preopen. Driven through the import functions the way
-// a guest calls them (test-programs/guest-calls.ts); the sentinel file beside the preopen
+// a guest calls them (test/wasi/programs/guest-calls.ts); the sentinel file beside the preopen
 // must never be read and nothing may be created outside.
 
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Errno, WASI } from './index.js';
-import { GuestCalls } from './test-programs/guest-calls.js';
+import { GuestCalls } from '../../test/wasi/programs/guest-calls.js';
 
 const MARKER = 'SENTINEL-OUTSIDE-THE-PREOPEN';
 

@@ -24,8 +24,8 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostFileSystem } from './path-resolution.js';
 import { WASI } from './index.js';
-import { describeTree } from './test-programs/run-program.js';
-import { GuestCalls } from './test-programs/guest-calls.js';
+import { describeTree } from '../../test/wasi/programs/run-program.js';
+import { GuestCalls } from '../../test/wasi/programs/guest-calls.js';
 
 const SEQUENCES = Number(process.env.WASI_PROPERTY_SEQUENCES ?? 8000);
 const SEED = Number(process.env.WASI_PROPERTY_SEED ?? 20261202);

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FLAVOURS, runProgram } from './test-programs/run-program.js';
+import { FLAVOURS, runProgram } from '../../test/wasi/programs/run-program.js';
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const suitesDirectory = join(repositoryRoot, 'suites');

@@ -1,5 +1,5 @@
 // Start-up and I/O patterns of toolchains other than wasi-sdk/wasi-libc, written by hand
-// in .wat (test-programs/*.wat, assembled with wabt's wat2wasm) because Rust and
+// in .wat (test/wasi/programs/*.wat, assembled with wabt's wat2wasm) because Rust and
 // Emscripten are not installable here: Rust std's preopen probe and args/environ
 // start-up, Emscripten's zero-length iovecs and proc_exit from _start, and a module that
 // imports all 46 preview1 functions with their exact signatures. Each runs under
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { WASI as NodeWASI } from 'node:wasi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WASI } from './index.js';
-import { assembleTestModule, FLAVOURS, runProgram, type ProgramRun } from './test-programs/run-program.js';
+import { assembleTestModule, FLAVOURS, runProgram, type ProgramRun } from '../../test/wasi/programs/run-program.js';
 
 let buildDirectory: string;
 const modules = new Map<string, WebAssembly.Module>();

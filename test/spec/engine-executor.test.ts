@@ -2,7 +2,7 @@
 // prove nothing, so wrong expectations must fail — wrong bits, a NaN of the wrong kind, a
 // missing trap or the wrong message, a LinkError where a trap is expected, another externref.
 import { describe, expect, test } from 'vitest';
-import { wat, watUnavailableReason } from '../../engine/test-support/wat.js';
+import { wat, watUnavailableReason } from '../support/wat.js';
 import { EngineExecutor } from './engine-executor.js';
 import type { WastCommand } from './wast-conversion.js';
 

@@ -3,8 +3,8 @@
 // reads the results back. Tests use it to run file-system call sequences without building
 // a wasm program for each. Works with our WASI and with node:wasi.
 
-import type { WasiPreview1Imports } from '../imports.js';
-import { LookupFlags, OFlags } from '../preview1-types.js';
+import type { WasiPreview1Imports } from '../../../engine/wasi/imports.js';
+import { LookupFlags, OFlags } from '../../../engine/wasi/preview1-types.js';
 
 /** Every file and directory right (bits 0..27): what a guest asks for when it wants everything. */
 export const ALL_RIGHTS = 0x0fffffffn;

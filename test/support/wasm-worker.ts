@@ -4,7 +4,7 @@
 // ({ name, outcomes } for a repeated call), then { done }. Imports: "host.call" posts { host } and runs `hostSpinMs` of JavaScript.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import * as ours from '../index.js';
+import * as ours from '../../engine/index.js';
 import { wat } from './wat.js';
 
 interface Call {

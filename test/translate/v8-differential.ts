@@ -4,9 +4,9 @@
 // order with zero arguments after `hangLimitInitializer` — and puts both outputs in one form
 // (traps compared as traps: the two engines word them differently).
 
-import { decodeModule } from '../../binary/decode-module.js';
-import { ExternalKind } from '../../binary/module-info.js';
-import { ValType } from '../../wasm/value-types.js';
+import { decodeModule } from '../../engine/binary/decode-module.js';
+import { ExternalKind } from '../../engine/binary/module-info.js';
+import { ValType } from '../../engine/wasm/value-types.js';
 
 const view = new DataView(new ArrayBuffer(8));
 

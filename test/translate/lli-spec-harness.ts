@@ -9,19 +9,19 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { decodeModule } from '../../binary/decode-module.js';
-import { ExternalKind, type ConstantExpression, type ModuleInfo } from '../../binary/module-info.js';
-import { Op } from '../../wasm/opcodes.js';
-import { FuncRef } from '../../abi/abi.js';
-import { TRAP_MESSAGES, type TrapCode } from '../../abi/trap-codes.js';
-import type { VmctxLayout } from '../../abi/vmctx-layout.js';
-import { validateModuleStructure } from '../../validate/module-validator.js';
-import { ValType, valTypeName } from '../../wasm/value-types.js';
-import { IrModuleBuilder } from '../ir-module.js';
-import { LLVM_TYPE, returnTypeOf } from '../ir-types.js';
-import { signatureKey } from '../../compile/type-registry.js';
-import { ModuleTranslator } from '../module-translator.js';
-import { RuntimeEnvironment } from '../runtime-environment.js';
+import { decodeModule } from '../../engine/binary/decode-module.js';
+import { ExternalKind, type ConstantExpression, type ModuleInfo } from '../../engine/binary/module-info.js';
+import { Op } from '../../engine/wasm/opcodes.js';
+import { FuncRef } from '../../engine/abi/abi.js';
+import { TRAP_MESSAGES, type TrapCode } from '../../engine/abi/trap-codes.js';
+import type { VmctxLayout } from '../../engine/abi/vmctx-layout.js';
+import { validateModuleStructure } from '../../engine/validate/module-validator.js';
+import { ValType, valTypeName } from '../../engine/wasm/value-types.js';
+import { IrModuleBuilder } from '../../engine/translate/ir-module.js';
+import { LLVM_TYPE, returnTypeOf } from '../../engine/translate/ir-types.js';
+import { signatureKey } from '../../engine/compile/type-registry.js';
+import { ModuleTranslator } from '../../engine/translate/module-translator.js';
+import { RuntimeEnvironment } from '../../engine/translate/runtime-environment.js';
 import { runTool, runToolAsync } from './llvm-tools.js';
 import { convertWast, type WastValue } from './spec-suite.js';
 

@@ -4,11 +4,11 @@
 // instead of paying opt's start-up per module. A failing batch is re-checked module by
 // module to name the culprit.
 
-import { decodeModule } from '../../binary/decode-module.js';
-import { validateModuleStructure } from '../../validate/module-validator.js';
-import { IrModuleBuilder } from '../ir-module.js';
-import { ModuleTranslator } from '../module-translator.js';
-import { RuntimeEnvironment } from '../runtime-environment.js';
+import { decodeModule } from '../../engine/binary/decode-module.js';
+import { validateModuleStructure } from '../../engine/validate/module-validator.js';
+import { IrModuleBuilder } from '../../engine/translate/ir-module.js';
+import { ModuleTranslator } from '../../engine/translate/module-translator.js';
+import { RuntimeEnvironment } from '../../engine/translate/runtime-environment.js';
 import { checkIrWithOpt, runLimited } from './llvm-tools.js';
 
 export interface NamedWasm {

@@ -1,5 +1,5 @@
 // Stage: test support. Runs a function that must throw a CompileError and returns it.
-import { CompileError } from '../wasm/errors.js';
+import { CompileError } from '../../engine/wasm/errors.js';
 
 export function compileErrorOf(run: () => unknown): CompileError {
   try {

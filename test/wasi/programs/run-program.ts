@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { WASI as NodeWASI } from 'node:wasi';
-import { WASI as OurWASI } from '../index.js';
+import { WASI as OurWASI } from '../../../engine/wasi/index.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -30,7 +30,7 @@ export const TEST_PROGRAMS_DIRECTORY = dirname(fileURLToPath(import.meta.url));
 export const CLANG = 'clang-19';
 export const CLANG_FLAGS = ['--target=wasm32-wasi', '-O2', '-Wall', '-Werror=implicit-function-declaration'];
 
-/** Compiles test-programs/<name>.c into `outputDirectory`, returning the .wasm path. */
+/** Compiles test/wasi/programs/<name>.c into `outputDirectory`, returning the .wasm path. */
 export async function compileTestProgram(name: string, outputDirectory: string): Promise<string> {
   const output = join(outputDirectory, `${name}.wasm`);
   await execFileAsync(CLANG, [...CLANG_FLAGS, '-o', output, join(TEST_PROGRAMS_DIRECTORY, `${name}.c`)], {

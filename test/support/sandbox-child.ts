@@ -2,13 +2,13 @@
 // named on the command line and prints one line of JSON, so that a test sees a crash or a
 // hang of the engine as a failed test, not a dead test runner.
 //
-//   node dist/engine/test-support/sandbox-child.js type-collision
-//   node dist/engine/test-support/sandbox-child.js exit-with-spinning-worker
-//   WASM_LLVM_DISABLE=v8-interrupts node dist/engine/test-support/sandbox-child.js fallback-interrupts
+//   node dist/test/support/sandbox-child.js type-collision
+//   node dist/test/support/sandbox-child.js exit-with-spinning-worker
+//   WASM_LLVM_DISABLE=v8-interrupts node dist/test/support/sandbox-child.js fallback-interrupts
 
 import { Worker } from 'node:worker_threads';
-import * as ours from '../index.js';
-import { executionLimitsInfo } from '../native/addon.js';
+import * as ours from '../../engine/index.js';
+import { executionLimitsInfo } from '../../engine/native/addon.js';
 import { LONG_RUNNING_MODULE, TYPE_COLLISION_IMPORTER, TYPE_COLLISION_MODULE } from './sandbox-modules.js';
 import { wat } from './wat.js';
 
