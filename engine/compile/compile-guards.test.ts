@@ -13,7 +13,7 @@ import {
   nestedIfElseValues,
   sequentialIfs,
   straightLineBody,
-} from '../../test/hostile/hostile-modules.js';
+} from '../../tools/hostile/hostile-modules.js';
 
 /** About two seconds of LLVM's O2 pipeline, with no function past a threshold. */
 const SLOW = manySmallFunctions(4_000);

@@ -17,8 +17,8 @@ import type { FunctionMetricValues } from '../translate/function-metrics.js';
 
 /**
  * Per metric, the largest value a function may have and still go through the optimising
- * pipeline (O1-O3). Measured on the hostile modules of test/hostile/ with
- * `node dist/test/hostile/measure-hostile.js` (RATIONALE has the numbers).
+ * pipeline (O1-O3). Measured on the hostile modules of tools/hostile/ with
+ * `node dist/tools/hostile/measure-hostile.js` (RATIONALE has the numbers).
  */
 export const GUARD_THRESHOLDS: Readonly<Record<GuardedMetric, number>> = {
   maxNestingDepth: 1_000,

@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { manySmallFunctions } from '../../test/hostile/hostile-modules.js';
+import { manySmallFunctions } from '../../tools/hostile/hostile-modules.js';
 import { translateModuleBytes } from '../translate/module-translator.js';
 import { INVOKE_OK } from '../abi/trap-codes.js';
 import {

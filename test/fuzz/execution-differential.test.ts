@@ -7,9 +7,9 @@
 
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { formatExecutionReport, formatMismatch, runExecutionDifferential } from './execution-differential.js';
-import { wasmOptAvailable } from './execution/binaryen-module.js';
-import { workerScriptPath } from './execution/execution-pool.js';
+import { formatExecutionReport, formatMismatch, runExecutionDifferential } from '../../tools/fuzz/execution-differential.js';
+import { wasmOptAvailable } from '../../tools/fuzz/execution/binaryen-module.js';
+import { workerScriptPath } from '../../tools/fuzz/execution/execution-pool.js';
 
 const COUNT = Number(process.env.EXECUTION_FUZZ_COUNT ?? 3000);
 const O2_COUNT = Number(process.env.EXECUTION_FUZZ_O2_COUNT ?? 1000);

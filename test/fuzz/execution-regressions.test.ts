@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { runModules, workerScriptPath, type ModuleOutcome } from './execution/execution-pool.js';
+import { runModules, workerScriptPath, type ModuleOutcome } from '../../tools/fuzz/execution/execution-pool.js';
 
 const directory = join(dirname(fileURLToPath(import.meta.url)), 'regressions', 'execution');
 const files = existsSync(directory) ? readdirSync(directory).filter((name) => name.endsWith('.wasm')).sort() : [];

@@ -9,8 +9,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validate } from '../../engine/index.js';
-import { ourVerdict } from './fuzz-loop.js';
-import { classifyExpectedDivergence } from './expected-divergences.js';
+import { ourVerdict } from '../../tools/fuzz/fuzz-loop.js';
+import { classifyExpectedDivergence } from '../../tools/fuzz/expected-divergences.js';
 
 const directory = join(dirname(fileURLToPath(import.meta.url)), 'regressions');
 const files = readdirSync(directory).filter((name) => name.endsWith('.wasm')).sort();

@@ -3,8 +3,8 @@
 // CompileError may be thrown. The long run is `npm run fuzz:validate -- --count 100000`.
 
 import { describe, expect, test } from 'vitest';
-import { loadCorpus } from './corpus.js';
-import { formatFuzzReport, runValidateFuzz } from './fuzz-loop.js';
+import { loadCorpus } from '../../tools/fuzz/corpus.js';
+import { formatFuzzReport, runValidateFuzz } from '../../tools/fuzz/fuzz-loop.js';
 
 const corpus = loadCorpus(2024, 6);
 const empty = corpus.spec.length + corpus.suites.length + corpus.generated.length === 0;

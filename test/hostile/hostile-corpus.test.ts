@@ -8,8 +8,8 @@
 
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { HOSTILE_MODULES } from './hostile-modules.js';
-import { compiledScriptPath, format, measureCorpusModule, type Measurement } from './measure-hostile.js';
+import { HOSTILE_MODULES } from '../../tools/hostile/hostile-modules.js';
+import { compiledScriptPath, format, measureCorpusModule, type Measurement } from '../../tools/hostile/measure-hostile.js';
 
 /** Per module: past this the child is killed and the module fails (a hang or a bomb). */
 const TIME_LIMIT_MS = 60_000;

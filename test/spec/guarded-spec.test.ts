@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { basename } from 'node:path';
 import { Module } from '../../engine/index.js';
 import { compiledModuleOf } from '../../engine/api/module.js';
-import { manySmallFunctions } from '../hostile/hostile-modules.js';
+import { manySmallFunctions } from '../../tools/hostile/hostile-modules.js';
 import { EngineExecutor, executionSkipReason } from './engine-executor.js';
 import { runSpecFile } from './spec-runner.js';
 import { listTopLevelWastFiles, testsuiteUnavailableReason } from './testsuite-location.js';

@@ -6,13 +6,13 @@
 // the benchmark suites' .wasm files when present.
 //
 // V8 validates function bodies on background threads too; for a per-core comparison run
-// `node --single-threaded dist/test/perf/decode-throughput.js`.
+// `node --single-threaded dist/tools/decode-throughput.js`.
 // Options: --time <ms per task> (default 2000), --quick (fewer, smaller inputs).
 
 import { Bench } from 'tinybench';
-import { validate } from '../../engine/index.js';
-import { decodeAndValidateModule } from '../../engine/validate/validate-module.js';
-import { binaryenModules, suiteModules } from '../fuzz/corpus.js';
+import { validate } from '../engine/index.js';
+import { decodeAndValidateModule } from '../engine/validate/validate-module.js';
+import { binaryenModules, suiteModules } from './fuzz/corpus.js';
 import { buildSyntheticModule } from './synthetic-module.js';
 
 interface Input {

@@ -15,9 +15,9 @@ import { median } from 'simple-statistics';
 import { Module } from '../engine/index.js';
 import type { ModuleCompileTimings } from '../engine/api/module.js';
 import { selectBenchmarks } from '../suites/catalog.js';
-import { formatNs } from './analysis/console-summary.js';
-import { geometricMean } from './analysis/statistics.js';
-import { DATASETS, type Dataset } from './results/schema.js';
+import { formatNs } from '../bench/analysis/console-summary.js';
+import { geometricMean } from '../bench/analysis/statistics.js';
+import { DATASETS, type Dataset } from '../bench/results/schema.js';
 
 const STAGES = ['decodeValidateMs', 'irEmitMs', 'irParseMs', 'optimizeMs', 'codegenMs', 'linkMs', 'totalMs'] as const;
 type Stage = (typeof STAGES)[number];

@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repositoryRoot } from '../../spec/testsuite-location.js';
+import { repositoryRoot } from '../../../test/spec/testsuite-location.js';
 import { V8_FLAGS } from '../v8-oracle.js';
 import type { EngineName, RunRequest, WorkerMessage } from './worker.js';
 
@@ -41,7 +41,7 @@ export interface PoolOptions {
 }
 
 export function workerScriptPath(): string {
-  return join(repositoryRoot(), 'dist', 'test', 'fuzz', 'execution', 'worker.js');
+  return join(repositoryRoot(), 'dist', 'tools', 'fuzz', 'execution', 'worker.js');
 }
 
 interface Slot {

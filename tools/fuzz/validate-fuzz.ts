@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { loadCorpus } from './corpus.js';
 import { formatFuzzReport, runValidateFuzz } from './fuzz-loop.js';
-import { repositoryRoot } from '../spec/testsuite-location.js';
+import { repositoryRoot } from '../../test/spec/testsuite-location.js';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);

@@ -3,7 +3,7 @@
 // arithmetic, loads and stores, nested blocks, loops and branches, calls), so the decode
 // benchmark has an input even where Binaryen is not installed.
 
-import { SeededRandom } from '../fuzz/mutator.js';
+import { SeededRandom } from './fuzz/mutator.js';
 
 function u32(value: number): number[] {
   const out: number[] = [];

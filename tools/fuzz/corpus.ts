@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeededRandom } from './mutator.js';
 import { WASM_OPT, WASM2_SCALAR_FEATURE_FLAGS } from './binaryen-tool.js';
-import { convertWast } from '../spec/wast-conversion.js';
-import { listTopLevelWastFiles, repositoryRoot, testsuiteUnavailableReason } from '../spec/testsuite-location.js';
+import { convertWast } from '../../test/spec/wast-conversion.js';
+import { listTopLevelWastFiles, repositoryRoot, testsuiteUnavailableReason } from '../../test/spec/testsuite-location.js';
 
 /** WebAssembly 2.0 features for `--translate-to-fuzz` seeds: the scalar ones and SIMD. */
 export const BINARYEN_FEATURE_FLAGS = [...WASM2_SCALAR_FEATURE_FLAGS, '--enable-simd'];

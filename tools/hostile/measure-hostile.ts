@@ -4,8 +4,8 @@
 // the function metric that grow super-linearly can be found. The thresholds of
 // engine/runtime/function-metrics.ts were measured with it (docs/RATIONALE.md).
 //
-//   node dist/test/hostile/measure-hostile.js --levels 0,2 --timeout 120 nestedIfs:5000,10000 straightLineBody:1000000
-//   node dist/test/hostile/measure-hostile.js --corpus            (HOSTILE_MODULES at the default options)
+//   node dist/tools/hostile/measure-hostile.js --levels 0,2 --timeout 120 nestedIfs:5000,10000 straightLineBody:1000000
+//   node dist/tools/hostile/measure-hostile.js --corpus            (HOSTILE_MODULES at the default options)
 //
 // A generator is named as exported by hostile-modules.ts, followed by the sizes (its first
 // argument) to try. `--env K=V` adds an environment variable to the children.
@@ -39,12 +39,12 @@ export function peakRssMiB(): number {
 
 type Generator = (size: number) => Uint8Array;
 
-/** This script as compiled JavaScript (dist/test/hostile/), also when imported from its TypeScript source. */
+/** This script as compiled JavaScript (dist/tools/hostile/), also when imported from its TypeScript source. */
 export function compiledScriptPath(): string {
   const path = fileURLToPath(import.meta.url);
   if (!path.endsWith('.ts')) return path;
   const root = dirname(dirname(dirname(path)));
-  return join(root, 'dist', 'test', 'hostile', 'measure-hostile.js');
+  return join(root, 'dist', 'tools', 'hostile', 'measure-hostile.js');
 }
 
 function generatorNamed(name: string): Generator {

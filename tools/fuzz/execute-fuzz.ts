@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatExecutionReport, formatMismatch, runExecutionDifferential, type OptLevel } from './execution-differential.js';
 import { generateExecutionModule, recipeForSeed, wasmOptAvailable } from './execution/binaryen-module.js';
-import { repositoryRoot } from '../spec/testsuite-location.js';
+import { repositoryRoot } from '../../test/spec/testsuite-location.js';
 
 function values(name: string): string[] {
   const found: string[] = [];
