@@ -5,7 +5,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { listSuites, selectBenchmarks } from '../suites/catalog.js';
+import { listSuites, selectBenchmarks } from './suites/catalog.js';
 import { renderConsoleSummary, formatNs } from './analysis/console-summary.js';
 import { computeComparisons, computeSummaries } from './analysis/summaries.js';
 import type { EngineAdapter } from './engines/engine.js';

@@ -22,3 +22,5 @@ export const resultsDirectory = join(repositoryRoot, 'results');
 export const buildDirectory = join(repositoryRoot, 'build');
 export const distDirectory = join(repositoryRoot, 'dist');
 export const pythonVenv = join(repositoryRoot, '.venv');
+/** The venv's Python, which has the pinned wasmtime package (scripts/setup.mjs). */
+export const venvPython = join(pythonVenv, 'bin', 'python');

@@ -2,7 +2,7 @@
 // failure kind is produced for real (a process that really crashes, really hangs, an
 // adapter that really throws) — and the run always continues with the rest.
 import { describe, expect, test } from 'vitest';
-import type { Benchmark } from '../suites/catalog.js';
+import type { Benchmark } from './suites/catalog.js';
 import type { EngineAdapter, EngineProbe, MeasureOutcome, MeasureRequest } from './engines/engine.js';
 import { measureWithHarness } from './engines/harness-process.js';
 import { describeOutputDifference, runProcesses, shuffledPlan, validateOutcome } from './runner.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { Benchmark } from '../suites/catalog.js';
+import type { Benchmark } from './suites/catalog.js';
 import type { EngineAdapter, MeasureOutcome } from './engines/engine.js';
 import type { Failure, Phase, Run, Sample } from './results/schema.js';
 

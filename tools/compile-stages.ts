@@ -14,7 +14,7 @@ import { Command, Option } from 'commander';
 import { median } from 'simple-statistics';
 import { Module } from '../engine/index.js';
 import type { ModuleCompileTimings } from '../engine/api/module.js';
-import { selectBenchmarks } from '../suites/catalog.js';
+import { selectBenchmarks } from '../bench/suites/catalog.js';
 import { formatNs } from '../bench/analysis/console-summary.js';
 import { geometricMean } from '../bench/analysis/statistics.js';
 import { DATASETS, type Dataset } from '../bench/results/schema.js';

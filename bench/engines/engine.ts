@@ -4,7 +4,7 @@
 // knows nothing else about engines. Adding an engine is a new adapter (or a new entry in
 // registry.ts), never a change to the runner.
 
-import type { Benchmark } from '../../suites/catalog.js';
+import type { Benchmark } from '../suites/catalog.js';
 import type { FailureKind, Phase } from '../results/schema.js';
 
 export interface MeasureRequest {

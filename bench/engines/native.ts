@@ -6,8 +6,8 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Benchmark } from '../../suites/catalog.js';
-import { COMMON_HEADER, NATIVE_FLAGS, NATIVE_SUPPORT_SOURCE, clangVersion, compileNative, datasetMacro, sha256 } from '../../suites/toolchain.js';
+import type { Benchmark } from '../suites/catalog.js';
+import { COMMON_HEADER, NATIVE_FLAGS, NATIVE_SUPPORT_SOURCE, clangVersion, compileNative, datasetMacro, sha256 } from '../suites/toolchain.js';
 import { buildDirectory, repositoryRoot } from '../paths.js';
 import { describeExit, runChildProcess } from './child-process.js';
 import type { EngineAdapter, EngineProbe, MeasureOutcome, MeasureRequest, MeasuredIteration } from './engine.js';

@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pythonVenv, repositoryRoot } from '../paths.js';
+import { repositoryRoot, venvPython } from '../paths.js';
 import { runChildProcess } from './child-process.js';
 import type { EngineAdapter, EngineProbe, MeasureOutcome, MeasureRequest } from './engine.js';
 import { measureWithHarness } from './harness-process.js';
@@ -12,7 +12,6 @@ import { measureWithHarness } from './harness-process.js';
 export type WasmtimeStrategy = 'cranelift' | 'winch';
 
 const harnessScript = join(repositoryRoot, 'bench', 'harness', 'wasmtime_harness.py');
-export const venvPython = join(pythonVenv, 'bin', 'python');
 
 export class WasmtimeEngine implements EngineAdapter {
   readonly kind = 'wasmtime';

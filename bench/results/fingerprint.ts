@@ -5,11 +5,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import { manifestPath } from '../../suites/catalog.js';
-import { clangVersion, sha256 } from '../../suites/toolchain.js';
+import { manifestPath } from '../suites/catalog.js';
+import { clangVersion, sha256 } from '../suites/toolchain.js';
 import { repositoryRoot } from '../paths.js';
 import type { Fingerprint } from './schema.js';
-import { venvPython } from '../engines/wasmtime.js';
+import { venvPython } from '../paths.js';
 
 const execFileAsync = promisify(execFile);
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { repositoryRoot } from '../../bench/paths.js';
 import { readResults } from '../../bench/results/store.js';
-import { readManifest } from '../../suites/catalog.js';
+import { readManifest } from '../../bench/suites/catalog.js';
 
 const ENGINES = ['llvm-O2', 'v8-turbofan', 'v8-liftoff', 'wasmtime-cranelift', 'native'];
 

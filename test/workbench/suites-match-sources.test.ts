@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { repositoryRoot } from '../../bench/paths.js';
-import { COMMON_SUITE, listSuites, readManifest } from '../../suites/catalog.js';
-import { clangVersion, sha256File, wasmInputsHash } from '../../suites/toolchain.js';
+import { COMMON_SUITE, listSuites, readManifest } from '../../bench/suites/catalog.js';
+import { clangVersion, sha256File, wasmInputsHash } from '../../bench/suites/toolchain.js';
 import { DATASETS } from '../../bench/results/schema.js';
 
 describe('committed suite binaries', () => {

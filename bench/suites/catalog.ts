@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { repositoryRoot, suitesDirectory } from '../bench/paths.js';
-import { DatasetSchema, type Dataset } from '../bench/results/schema.js';
+import { repositoryRoot, suitesDirectory } from '../paths.js';
+import { DatasetSchema, type Dataset } from '../results/schema.js';
 
 /** Key of the single output of a program that has no datasets (the noop benchmark). */
 export const NO_DATASET = 'default';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import type { Dataset } from '../bench/results/schema.js';
+import type { Dataset } from '../results/schema.js';
 
 const execFileAsync = promisify(execFile);
 

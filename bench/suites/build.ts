@@ -14,11 +14,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { Command, Option } from 'commander';
-import { createEngine } from '../bench/engines/registry.js';
-import { ensureNativeExecutable } from '../bench/engines/native.js';
-import { runChildProcess } from '../bench/engines/child-process.js';
-import { repositoryRoot, suitesDirectory } from '../bench/paths.js';
-import { DATASETS, type Dataset } from '../bench/results/schema.js';
+import { createEngine } from '../engines/registry.js';
+import { ensureNativeExecutable } from '../engines/native.js';
+import { runChildProcess } from '../engines/child-process.js';
+import { repositoryRoot, suitesDirectory } from '../paths.js';
+import { DATASETS, type Dataset } from '../results/schema.js';
 import { COMMON_SUITE, NO_DATASET, manifestPath, readManifest, type Benchmark, type SuiteManifest } from './catalog.js';
 import { NATIVE_FLAGS, WASM_FLAGS, clangVersion, compileWasm, sha256, sha256File, wasmInputsHash } from './toolchain.js';
 
