@@ -11,7 +11,7 @@ import { TrapCode } from '../abi/trap-codes.js';
 import { ValType } from '../wasm/value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { LLVM_TYPE, f32Constant, f64Constant } from './ir-types.js';
-import { quietNaN } from './emit-numeric.js';
+import { quietNaN } from './emit-helpers.js';
 
 export function registerConversionEmitters(table: OperatorEmitter[]): void {
   const I32 = ValType.I32;
@@ -87,7 +87,7 @@ function emitPromote(translator: FunctionTranslator): void {
 function emitDemote(translator: FunctionTranslator): void {
   const operand = translator.pop();
   const result = translator.builder.assign(`fptrunc double ${operand} to float`);
-  translator.push(translator.promotedValues.has(operand) ? quietNaN(translator, result, ValType.F32) : result, ValType.F32);
+  translator.push(translator.promotedValues.has(operand) ? quietNaN(translator.builder, result, ValType.F32) : result, ValType.F32);
 }
 
 /** A float constant of `type` holding exactly `value` (all bounds below are exact powers of two or 2^31+1). */

@@ -17,7 +17,7 @@ import { ValType } from '../wasm/value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { TBAA_LINEAR_MEMORY } from './ir-module.js';
 import { LLVM_TYPE } from './ir-types.js';
-import { isConstant } from './emit-numeric.js';
+import { isConstant, rangeExceeds, widen } from './emit-helpers.js';
 
 export function registerMemoryEmitters(table: OperatorEmitter[]): void {
   const I32 = ValType.I32;
@@ -151,25 +151,13 @@ function emitMemoryGrow(translator: FunctionTranslator, operator: Operator): voi
   translator.push(translator.environment.memoryGrow(translator.builder, operator.memoryIndex, delta), ValType.I32);
 }
 
-/** zext of an i32 operand to i64 (constants folded). */
-export function widen(translator: FunctionTranslator, value: string): string {
-  return isConstant(value) ? String(Number(value) >>> 0) : translator.builder.assign(`zext i32 ${value} to i64`);
-}
-
-/** `i1`: start + count > length, in i64 (start and count are zero-extended i32s: no overflow). */
-export function rangeExceeds(translator: FunctionTranslator, start: string, count: string, length: string): string {
-  const builder = translator.builder;
-  const end = builder.assign(`add nuw nsw i64 ${start}, ${count}`);
-  return builder.assign(`icmp ugt i64 ${end}, ${length}`);
-}
-
 function emitMemoryFill(translator: FunctionTranslator, operator: Operator): void {
   const builder = translator.builder;
-  const count = widen(translator, translator.pop());
+  const count = widen(translator.builder, translator.pop());
   const value = translator.pop();
-  const destination = widen(translator, translator.pop());
+  const destination = widen(translator.builder, translator.pop());
   const length = translator.environment.memoryByteLength(builder, operator.memoryIndex);
-  builder.trapIf(rangeExceeds(translator, destination, count, length), TrapCode.MemoryOutOfBounds);
+  builder.trapIf(rangeExceeds(translator.builder, destination, count, length), TrapCode.MemoryOutOfBounds);
   const base = translator.environment.memoryBase(builder, operator.memoryIndex);
   const pointer = builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${destination}`);
   const byte = isConstant(value) ? String(Number(value) & 0xff) : builder.assign(`trunc i32 ${value} to i8`);
@@ -178,14 +166,14 @@ function emitMemoryFill(translator: FunctionTranslator, operator: Operator): voi
 
 function emitMemoryCopy(translator: FunctionTranslator, operator: Operator): void {
   const builder = translator.builder;
-  const count = widen(translator, translator.pop());
-  const source = widen(translator, translator.pop());
-  const destination = widen(translator, translator.pop());
+  const count = widen(translator.builder, translator.pop());
+  const source = widen(translator.builder, translator.pop());
+  const destination = widen(translator.builder, translator.pop());
   // 2.0 has one memory: source and destination are memory 0 (operator.memoryIndex).
   const memoryIndex = operator.memoryIndex;
   const length = translator.environment.memoryByteLength(builder, memoryIndex);
-  const sourceOut = rangeExceeds(translator, source, count, length);
-  const destinationOut = rangeExceeds(translator, destination, count, length);
+  const sourceOut = rangeExceeds(translator.builder, source, count, length);
+  const destinationOut = rangeExceeds(translator.builder, destination, count, length);
   builder.trapIf(builder.assign(`or i1 ${sourceOut}, ${destinationOut}`), TrapCode.MemoryOutOfBounds);
   const base = translator.environment.memoryBase(builder, memoryIndex);
   const to = builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${destination}`);
@@ -196,13 +184,13 @@ function emitMemoryCopy(translator: FunctionTranslator, operator: Operator): voi
 function emitMemoryInit(translator: FunctionTranslator, operator: Operator): void {
   const builder = translator.builder;
   const environment = translator.environment;
-  const count = widen(translator, translator.pop());
-  const source = widen(translator, translator.pop());
-  const destination = widen(translator, translator.pop());
+  const count = widen(translator.builder, translator.pop());
+  const source = widen(translator.builder, translator.pop());
+  const destination = widen(translator.builder, translator.pop());
   const segment = environment.dataSegment(builder, operator.index);
   const length = environment.memoryByteLength(builder, operator.memoryIndex);
-  const sourceOut = rangeExceeds(translator, source, count, segment.length);
-  const destinationOut = rangeExceeds(translator, destination, count, length);
+  const sourceOut = rangeExceeds(translator.builder, source, count, segment.length);
+  const destinationOut = rangeExceeds(translator.builder, destination, count, length);
   builder.trapIf(builder.assign(`or i1 ${sourceOut}, ${destinationOut}`), TrapCode.MemoryOutOfBounds);
   const base = environment.memoryBase(builder, operator.memoryIndex);
   const to = builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${destination}`);

@@ -10,11 +10,7 @@ import { TrapCode } from '../abi/trap-codes.js';
 import { ValType } from '../wasm/value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { f32Constant, f64Constant, i64Constant } from './ir-types.js';
-
-/** Whether operand text is a literal constant rather than an SSA value (`%...`). */
-export function isConstant(value: string): boolean {
-  return value.charCodeAt(0) !== 37;
-}
+import { isConstant, quietNaN } from './emit-helpers.js';
 
 export function registerNumericEmitters(table: OperatorEmitter[]): void {
   table[Op.I32Const] = (translator, operator) => translator.push(String(operator.i32), ValType.I32);
@@ -92,30 +88,13 @@ function intrinsicUnary(prefix: string, suffix: string, type: ValType): Operator
   };
 }
 
-/**
- * `value` with its quiet bit set when it is a NaN. LLVM's NaN semantics let an operation
- * return a NaN operand unchanged, signalling ones included (x86 lowers llvm.minimum so; the
- * DAG combiner folds x * 1.0, x - 0.0, fptrunc(fpext x) to x), where wasm requires an
- * arithmetic (quiet) NaN. Setting the bit keeps canonical NaNs canonical. The integer `or`
- * survives every optimisation level.
- */
-export function quietNaN(translator: FunctionTranslator, value: string, type: ValType): string {
-  const builder = translator.builder;
-  const [t, integer, quietBit] = type === ValType.F32 ? ['float', 'i32', '4194304'] : ['double', 'i64', '2251799813685248'];
-  const isNaN = builder.assign(`fcmp uno ${t} ${value}, 0.0`);
-  const bits = builder.assign(`bitcast ${t} ${value} to ${integer}`);
-  const quieted = builder.assign(`or ${integer} ${bits}, ${quietBit}`);
-  const quietValue = builder.assign(`bitcast ${integer} ${quieted} to ${t}`);
-  return builder.assign(`select i1 ${isNaN}, ${t} ${quietValue}, ${t} ${value}`);
-}
-
 /** min/max: llvm.minimum/maximum (NaN-propagating, -0 < +0), the NaN result made quiet. */
 function minimumOrMaximum(intrinsic: string, t: string, type: ValType): OperatorEmitter {
   return (translator) => {
     const right = translator.pop();
     const left = translator.pop();
     const result = translator.builder.assign(`call ${t} @llvm.${intrinsic}(${t} ${left}, ${t} ${right})`);
-    translator.push(quietNaN(translator, result, type), type);
+    translator.push(quietNaN(translator.builder, result, type), type);
   };
 }
 
@@ -140,7 +119,7 @@ function floatBinary(prefix: string, type: ValType): OperatorEmitter {
     const left = translator.pop();
     const result = translator.builder.assign(`${prefix}${left}, ${right}`);
     const identity = FLOAT_IDENTITY_CONSTANTS.has(right) || FLOAT_IDENTITY_CONSTANTS.has(left);
-    translator.push(identity ? quietNaN(translator, result, type) : result, type);
+    translator.push(identity ? quietNaN(translator.builder, result, type) : result, type);
   };
 }
 

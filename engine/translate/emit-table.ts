@@ -12,7 +12,7 @@ import { ValType } from '../wasm/value-types.js';
 import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
 import { TBAA_TABLE_ELEMENT } from './ir-module.js';
 import { LLVM_TYPE } from './ir-types.js';
-import { rangeExceeds, widen } from './emit-memory.js';
+import { rangeExceeds, widen } from './emit-helpers.js';
 
 export function registerTableEmitters(table: OperatorEmitter[]): void {
   table[Op.TableGet] = emitTableGet;
@@ -36,7 +36,7 @@ function elementType(translator: FunctionTranslator, tableIndex: number): ValTyp
 function checkedElementAddress(translator: FunctionTranslator, tableIndex: number, index: string): string {
   const builder = translator.builder;
   const environment = translator.environment;
-  const wide = widen(translator, index);
+  const wide = widen(translator.builder, index);
   const length = environment.tableLength(builder, tableIndex);
   builder.trapIf(builder.assign(`icmp uge i64 ${wide}, ${length}`), TrapCode.TableOutOfBounds);
   const elements = environment.tableElements(builder, tableIndex);
@@ -79,11 +79,11 @@ function emitTableFill(translator: FunctionTranslator, operator: Operator): void
   const builder = translator.builder;
   const tableIndex = operator.index;
   const type = LLVM_TYPE[elementType(translator, tableIndex)];
-  const count = widen(translator, translator.pop());
+  const count = widen(translator.builder, translator.pop());
   const value = translator.pop();
-  const start = widen(translator, translator.pop());
+  const start = widen(translator.builder, translator.pop());
   const length = translator.environment.tableLength(builder, tableIndex);
-  builder.trapIf(rangeExceeds(translator, start, count, length), TrapCode.TableOutOfBounds);
+  builder.trapIf(rangeExceeds(translator.builder, start, count, length), TrapCode.TableOutOfBounds);
   const elements = translator.environment.tableElements(builder, tableIndex);
   const end = builder.assign(`add nuw nsw i64 ${start}, ${count}`);
   // for (i = start; i < end; i++) elements[i] = value
@@ -111,11 +111,11 @@ function emitTableCopy(translator: FunctionTranslator, operator: Operator): void
   const environment = translator.environment;
   const destinationTable = operator.index;
   const sourceTable = operator.secondIndex;
-  const count = widen(translator, translator.pop());
-  const source = widen(translator, translator.pop());
-  const destination = widen(translator, translator.pop());
-  const sourceOut = rangeExceeds(translator, source, count, environment.tableLength(builder, sourceTable));
-  const destinationOut = rangeExceeds(translator, destination, count, environment.tableLength(builder, destinationTable));
+  const count = widen(translator.builder, translator.pop());
+  const source = widen(translator.builder, translator.pop());
+  const destination = widen(translator.builder, translator.pop());
+  const sourceOut = rangeExceeds(translator.builder, source, count, environment.tableLength(builder, sourceTable));
+  const destinationOut = rangeExceeds(translator.builder, destination, count, environment.tableLength(builder, destinationTable));
   builder.trapIf(builder.assign(`or i1 ${sourceOut}, ${destinationOut}`), TrapCode.TableOutOfBounds);
   const to = builder.assign(`getelementptr inbounds i64, ptr ${environment.tableElements(builder, destinationTable)}, i64 ${destination}`);
   const from = builder.assign(`getelementptr inbounds i64, ptr ${environment.tableElements(builder, sourceTable)}, i64 ${source}`);
@@ -127,12 +127,12 @@ function emitTableInit(translator: FunctionTranslator, operator: Operator): void
   const builder = translator.builder;
   const environment = translator.environment;
   const tableIndex = operator.secondIndex;
-  const count = widen(translator, translator.pop());
-  const source = widen(translator, translator.pop());
-  const destination = widen(translator, translator.pop());
+  const count = widen(translator.builder, translator.pop());
+  const source = widen(translator.builder, translator.pop());
+  const destination = widen(translator.builder, translator.pop());
   const segment = environment.elementSegment(builder, operator.index);
-  const sourceOut = rangeExceeds(translator, source, count, segment.length);
-  const destinationOut = rangeExceeds(translator, destination, count, environment.tableLength(builder, tableIndex));
+  const sourceOut = rangeExceeds(translator.builder, source, count, segment.length);
+  const destinationOut = rangeExceeds(translator.builder, destination, count, environment.tableLength(builder, tableIndex));
   builder.trapIf(builder.assign(`or i1 ${sourceOut}, ${destinationOut}`), TrapCode.TableOutOfBounds);
   const to = builder.assign(`getelementptr inbounds i64, ptr ${environment.tableElements(builder, tableIndex)}, i64 ${destination}`);
   const from = builder.assign(`getelementptr i64, ptr ${segment.address}, i64 ${source}`);
