@@ -8,7 +8,7 @@
 import type { Operator } from '../binary/operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
 import type { Callee } from './environment.js';
-import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
+import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import { LLVM_TYPE, signatureOf, type Signature } from './ir-types.js';
 
 export function registerCallEmitters(table: OperatorEmitter[]): void {
@@ -16,7 +16,7 @@ export function registerCallEmitters(table: OperatorEmitter[]): void {
   table[Op.CallIndirect] = emitCallIndirect;
 }
 
-function emitCall(translator: FunctionTranslator, operator: Operator): void {
+function emitCall(translator: TranslatorState, operator: Operator): void {
   const module = translator.module;
   const functionIndex = operator.index;
   const signature = signatureOf(module.types[module.functionTypeIndices[functionIndex]]);
@@ -31,7 +31,7 @@ function emitCall(translator: FunctionTranslator, operator: Operator): void {
   emitCallTo(translator, callee, signature);
 }
 
-function emitCallIndirect(translator: FunctionTranslator, operator: Operator): void {
+function emitCallIndirect(translator: TranslatorState, operator: Operator): void {
   const signature = signatureOf(translator.module.types[operator.index]);
   const elementIndex = translator.pop();
   const callee = translator.environment.indirectCallee(translator.builder, operator.secondIndex, operator.index, elementIndex);
@@ -39,7 +39,7 @@ function emitCallIndirect(translator: FunctionTranslator, operator: Operator): v
 }
 
 /** Pops the arguments, calls, pushes the results. */
-function emitCallTo(translator: FunctionTranslator, callee: Callee, signature: Signature): void {
+function emitCallTo(translator: TranslatorState, callee: Callee, signature: Signature): void {
   const builder = translator.builder;
   builder.makesCalls = true;
   const params = signature.params;

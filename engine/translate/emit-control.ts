@@ -13,7 +13,7 @@ import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
 import type { ValType } from '../wasm/value-types.js';
 import { FrameKind, type ControlFrame } from './control-frame.js';
-import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
+import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import { LLVM_TYPE } from './ir-types.js';
 
 export function registerControlEmitters(table: OperatorEmitter[]): void {
@@ -30,7 +30,7 @@ export function registerControlEmitters(table: OperatorEmitter[]): void {
   table[Op.Return] = emitReturnOperator;
 }
 
-function emitUnreachable(translator: FunctionTranslator): void {
+function emitUnreachable(translator: TranslatorState): void {
   translator.anchorAllLoads();
   translator.builder.trap(TrapCode.Unreachable);
   translator.reachable = false;
@@ -42,17 +42,17 @@ function emitUnreachable(translator: FunctionTranslator): void {
  * stay out of inner loops (load-liveness.ts). Likewise wherever control leaves straight-line
  * code: branches, returns, an `if` arm's end and the end of a block something branches to.
  */
-function anchorEnclosedLoads(translator: FunctionTranslator): void {
+function anchorEnclosedLoads(translator: TranslatorState): void {
   translator.anchorAllLoads();
 }
 
-function emitBlock(translator: FunctionTranslator, operator: Operator): void {
+function emitBlock(translator: TranslatorState, operator: Operator): void {
   const { params, results } = translator.blockSignature(operator.blockType);
   anchorEnclosedLoads(translator);
   translator.pushFrame(FrameKind.Block, true, params, results, translator.height - params.length);
 }
 
-function emitLoop(translator: FunctionTranslator, operator: Operator): void {
+function emitLoop(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const { params, results } = translator.blockSignature(operator.blockType);
   anchorEnclosedLoads(translator);
@@ -75,7 +75,7 @@ function emitLoop(translator: FunctionTranslator, operator: Operator): void {
   }
 }
 
-function emitIf(translator: FunctionTranslator, operator: Operator): void {
+function emitIf(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const condition = translator.popCondition();
   const { params, results } = translator.blockSignature(operator.blockType);
@@ -90,14 +90,14 @@ function emitIf(translator: FunctionTranslator, operator: Operator): void {
   builder.startBlock(frame.thenLabel);
 }
 
-function writeIfBranch(translator: FunctionTranslator, frame: ControlFrame, falseTarget: string): void {
+function writeIfBranch(translator: TranslatorState, frame: ControlFrame, falseTarget: string): void {
   translator.builder.setLine(
     frame.ifBranchLine,
     `  br i1 ${frame.ifCondition}, label %${frame.thenLabel}, label %${falseTarget}`,
   );
 }
 
-export function emitElse(translator: FunctionTranslator): void {
+export function emitElse(translator: TranslatorState): void {
   const frame = translator.frame(0);
   if (!frame.live) return;
   const builder = translator.builder;
@@ -115,7 +115,7 @@ export function emitElse(translator: FunctionTranslator): void {
   for (let i = 0; i < params.length; i++) translator.push(frame.ifParams[i], params[i]);
 }
 
-export function emitEnd(translator: FunctionTranslator): void {
+export function emitEnd(translator: TranslatorState): void {
   const frame = translator.frame(0);
   if (!frame.live) {
     translator.popFrame();
@@ -172,7 +172,7 @@ export function emitEnd(translator: FunctionTranslator): void {
 }
 
 /** Pushes the values the edges of `frame` carry: the single edge's, or one phi per type. */
-function pushJoinedValues(translator: FunctionTranslator, frame: ControlFrame, types: readonly ValType[]): void {
+function pushJoinedValues(translator: TranslatorState, frame: ControlFrame, types: readonly ValType[]): void {
   const count = types.length;
   if (count === 0) return;
   const edgeValues = frame.edgeValues;
@@ -192,7 +192,7 @@ function pushJoinedValues(translator: FunctionTranslator, frame: ControlFrame, t
   }
 }
 
-function writeLoopPhis(translator: FunctionTranslator, frame: ControlFrame): void {
+function writeLoopPhis(translator: TranslatorState, frame: ControlFrame): void {
   const params = frame.params;
   const count = params.length;
   const edges = frame.edgeCount;
@@ -208,7 +208,7 @@ function writeLoopPhis(translator: FunctionTranslator, frame: ControlFrame): voi
 }
 
 /** Records an edge into `frame`'s target from `block`, carrying the top `types.length` values. */
-function addEdge(translator: FunctionTranslator, frame: ControlFrame, types: readonly ValType[], block: string): void {
+function addEdge(translator: TranslatorState, frame: ControlFrame, types: readonly ValType[], block: string): void {
   const count = types.length;
   if (count !== 0) {
     const values = translator.values;
@@ -220,20 +220,20 @@ function addEdge(translator: FunctionTranslator, frame: ControlFrame, types: rea
 }
 
 /** The label a branch to `frame` jumps to (not for the function frame). */
-function branchTarget(frame: ControlFrame, translator: FunctionTranslator): string {
+function branchTarget(frame: ControlFrame, translator: TranslatorState): string {
   if (frame.kind === FrameKind.Loop) return frame.headerLabel;
   if (frame.endLabel === '') frame.endLabel = translator.builder.label();
   return frame.endLabel;
 }
 
 /** Fallthrough into the end block of a block/if/else frame, carrying its results. */
-function branchToEnd(translator: FunctionTranslator, frame: ControlFrame): void {
+function branchToEnd(translator: TranslatorState, frame: ControlFrame): void {
   const target = branchTarget(frame, translator);
   addEdge(translator, frame, frame.results, translator.builder.currentBlock);
   translator.builder.emit(`br label %${target}`);
 }
 
-function emitBr(translator: FunctionTranslator, operator: Operator): void {
+function emitBr(translator: TranslatorState, operator: Operator): void {
   const frame = translator.frame(operator.index);
   translator.anchorAllLoads();
   if (frame.kind === FrameKind.Function) {
@@ -246,7 +246,7 @@ function emitBr(translator: FunctionTranslator, operator: Operator): void {
   translator.reachable = false;
 }
 
-function emitBrIf(translator: FunctionTranslator, operator: Operator): void {
+function emitBrIf(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const condition = translator.popCondition();
   const frame = translator.frame(operator.index);
@@ -265,7 +265,7 @@ function emitBrIf(translator: FunctionTranslator, operator: Operator): void {
   builder.startBlock(next);
 }
 
-function emitBrTable(translator: FunctionTranslator, operator: Operator): void {
+function emitBrTable(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   translator.anchorAllLoads();
   const index = translator.pop();
@@ -295,14 +295,14 @@ function emitBrTable(translator: FunctionTranslator, operator: Operator): void {
   translator.reachable = false;
 }
 
-function emitReturnOperator(translator: FunctionTranslator): void {
+function emitReturnOperator(translator: TranslatorState): void {
   translator.anchorAllLoads();
   emitReturn(translator);
   translator.reachable = false;
 }
 
 /** `ret` with the function's results from the top of the operand stack. */
-export function emitReturn(translator: FunctionTranslator): void {
+export function emitReturn(translator: TranslatorState): void {
   const builder = translator.builder;
   const signature = translator.signature;
   const results = signature.results;

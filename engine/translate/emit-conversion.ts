@@ -9,7 +9,7 @@
 import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
 import { ValType } from '../wasm/value-types.js';
-import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
+import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import { LLVM_TYPE, f32Constant, f64Constant } from './ir-types.js';
 import { quietNaN } from './emit-helpers.js';
 
@@ -78,13 +78,13 @@ function cast(instruction: string, from: ValType, to: ValType): OperatorEmitter 
  * which leaves a signalling NaN signalling: a demote of a promote's result gets its NaN
  * made quiet (quietNaN).
  */
-function emitPromote(translator: FunctionTranslator): void {
+function emitPromote(translator: TranslatorState): void {
   const result = translator.builder.assign(`fpext float ${translator.pop()} to double`);
   translator.promotedValues.add(result);
   translator.push(result, ValType.F64);
 }
 
-function emitDemote(translator: FunctionTranslator): void {
+function emitDemote(translator: TranslatorState): void {
   const operand = translator.pop();
   const result = translator.builder.assign(`fptrunc double ${operand} to float`);
   translator.push(translator.promotedValues.has(operand) ? quietNaN(translator.builder, result, ValType.F32) : result, ValType.F32);

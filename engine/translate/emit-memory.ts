@@ -14,7 +14,7 @@ import type { Operator } from '../binary/operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
 import { ValType } from '../wasm/value-types.js';
-import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
+import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import { TBAA_LINEAR_MEMORY } from './ir-module.js';
 import { LLVM_TYPE } from './ir-types.js';
 import { isConstant, rangeExceeds, widen } from './emit-helpers.js';
@@ -54,7 +54,7 @@ export function registerMemoryEmitters(table: OperatorEmitter[]): void {
 }
 
 /** `ptr` to linear-memory byte zext(address) + offset of memory `memoryIndex`. */
-export function effectiveAddress(translator: FunctionTranslator, memoryIndex: number, address: string, offset: number): string {
+export function effectiveAddress(translator: TranslatorState, memoryIndex: number, address: string, offset: number): string {
   const builder = translator.builder;
   const base = translator.environment.memoryBase(builder, memoryIndex);
   if (isConstant(address)) {
@@ -71,7 +71,7 @@ export function effectiveAddress(translator: FunctionTranslator, memoryIndex: nu
  * zext(address) + offset lie inside memory `memoryIndex`. The address operand is still on
  * the stack's top (not popped).
  */
-function checkBounds(translator: FunctionTranslator, memoryIndex: number, address: string, offset: number, size: number): void {
+function checkBounds(translator: TranslatorState, memoryIndex: number, address: string, offset: number, size: number): void {
   const builder = translator.builder;
   const length = translator.environment.memoryByteLength(builder, memoryIndex);
   const end = isConstant(address)
@@ -81,12 +81,12 @@ function checkBounds(translator: FunctionTranslator, memoryIndex: number, addres
 }
 
 /** Whether memory `memoryIndex` is explicitly bounds-checked (environment.explicitBoundsChecks). */
-function checksBounds(translator: FunctionTranslator, memoryIndex: number): boolean {
+function checksBounds(translator: TranslatorState, memoryIndex: number): boolean {
   return translator.environment.explicitBoundsChecks?.(memoryIndex) === true;
 }
 
 /** The `align` of an access: 1, or the memarg's hint capped at the natural size. */
-function alignment(translator: FunctionTranslator, operator: Operator, natural: number): number {
+function alignment(translator: TranslatorState, operator: Operator, natural: number): number {
   if (!translator.trustAlignmentHints) return 1;
   return Math.min(1 << operator.align, natural);
 }
@@ -139,19 +139,19 @@ function memoryBytes(memoryType: string): number {
   }
 }
 
-function emitMemorySize(translator: FunctionTranslator, operator: Operator): void {
+function emitMemorySize(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const bytes = translator.environment.memoryByteLength(builder, operator.memoryIndex);
   const pages = builder.assign(`lshr i64 ${bytes}, 16`);
   translator.push(builder.assign(`trunc i64 ${pages} to i32`), ValType.I32);
 }
 
-function emitMemoryGrow(translator: FunctionTranslator, operator: Operator): void {
+function emitMemoryGrow(translator: TranslatorState, operator: Operator): void {
   const delta = translator.pop();
   translator.push(translator.environment.memoryGrow(translator.builder, operator.memoryIndex, delta), ValType.I32);
 }
 
-function emitMemoryFill(translator: FunctionTranslator, operator: Operator): void {
+function emitMemoryFill(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const count = widen(translator.builder, translator.pop());
   const value = translator.pop();
@@ -164,7 +164,7 @@ function emitMemoryFill(translator: FunctionTranslator, operator: Operator): voi
   builder.emit(`call void @llvm.memset.p0.i64(ptr align 1 ${pointer}, i8 ${byte}, i64 ${count}, i1 false), !tbaa ${TBAA_LINEAR_MEMORY}`);
 }
 
-function emitMemoryCopy(translator: FunctionTranslator, operator: Operator): void {
+function emitMemoryCopy(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const count = widen(translator.builder, translator.pop());
   const source = widen(translator.builder, translator.pop());
@@ -181,7 +181,7 @@ function emitMemoryCopy(translator: FunctionTranslator, operator: Operator): voi
   builder.emit(`call void @llvm.memmove.p0.p0.i64(ptr align 1 ${to}, ptr align 1 ${from}, i64 ${count}, i1 false), !tbaa ${TBAA_LINEAR_MEMORY}`);
 }
 
-function emitMemoryInit(translator: FunctionTranslator, operator: Operator): void {
+function emitMemoryInit(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const environment = translator.environment;
   const count = widen(translator.builder, translator.pop());
@@ -198,6 +198,6 @@ function emitMemoryInit(translator: FunctionTranslator, operator: Operator): voi
   builder.emit(`call void @llvm.memcpy.p0.p0.i64(ptr align 1 ${to}, ptr align 1 ${from}, i64 ${count}, i1 false)`);
 }
 
-function emitDataDrop(translator: FunctionTranslator, operator: Operator): void {
+function emitDataDrop(translator: TranslatorState, operator: Operator): void {
   translator.environment.dropDataSegment(translator.builder, operator.index);
 }

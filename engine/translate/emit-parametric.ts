@@ -3,7 +3,7 @@
 // payloads pass through unchanged as wasm requires.
 
 import { Op } from '../wasm/opcodes.js';
-import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
+import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import { LLVM_TYPE } from './ir-types.js';
 
 export function registerParametricEmitters(table: OperatorEmitter[]): void {
@@ -12,8 +12,8 @@ export function registerParametricEmitters(table: OperatorEmitter[]): void {
   table[Op.SelectTyped] = emitSelect;
 }
 
-/** A dropped load still executes (see FunctionTranslator.anchorLoads). */
-function emitDrop(translator: FunctionTranslator): void {
+/** A dropped load still executes (see TranslatorState.anchorLoads). */
+function emitDrop(translator: TranslatorState): void {
   const height = translator.height - 1;
   translator.anchorLoads(height, height + 1);
   translator.height = height;
@@ -23,7 +23,7 @@ function emitDrop(translator: FunctionTranslator): void {
  * The operands' pending loads are anchored: LLVM folds a select whose condition becomes
  * known or whose operands are equal, leaving the others unused (load-liveness.ts).
  */
-function emitSelect(translator: FunctionTranslator): void {
+function emitSelect(translator: TranslatorState): void {
   const builder = translator.builder;
   translator.anchorLoads(translator.height - 3, translator.height);
   const flag = translator.popCondition();

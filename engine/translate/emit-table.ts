@@ -9,7 +9,7 @@ import type { Operator } from '../binary/operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
 import { ValType } from '../wasm/value-types.js';
-import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
+import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import { TBAA_TABLE_ELEMENT } from './ir-module.js';
 import { LLVM_TYPE } from './ir-types.js';
 import { rangeExceeds, widen } from './emit-helpers.js';
@@ -28,12 +28,12 @@ export function registerTableEmitters(table: OperatorEmitter[]): void {
   table[Op.RefFunc] = emitRefFunc;
 }
 
-function elementType(translator: FunctionTranslator, tableIndex: number): ValType {
+function elementType(translator: TranslatorState, tableIndex: number): ValType {
   return translator.module.tables[tableIndex].elementType;
 }
 
 /** `ptr` to element `index` (an i32 operand) of table `tableIndex`, after the bounds check. */
-function checkedElementAddress(translator: FunctionTranslator, tableIndex: number, index: string): string {
+function checkedElementAddress(translator: TranslatorState, tableIndex: number, index: string): string {
   const builder = translator.builder;
   const environment = translator.environment;
   const wide = widen(translator.builder, index);
@@ -43,39 +43,39 @@ function checkedElementAddress(translator: FunctionTranslator, tableIndex: numbe
   return builder.assign(`getelementptr inbounds i64, ptr ${elements}, i64 ${wide}`);
 }
 
-function emitTableGet(translator: FunctionTranslator, operator: Operator): void {
+function emitTableGet(translator: TranslatorState, operator: Operator): void {
   const type = elementType(translator, operator.index);
   const address = checkedElementAddress(translator, operator.index, translator.pop());
   translator.push(translator.builder.assign(`load ${LLVM_TYPE[type]}, ptr ${address}, align 8, !tbaa ${TBAA_TABLE_ELEMENT}`), type);
 }
 
-function emitTableSet(translator: FunctionTranslator, operator: Operator): void {
+function emitTableSet(translator: TranslatorState, operator: Operator): void {
   const type = elementType(translator, operator.index);
   const value = translator.pop();
   const address = checkedElementAddress(translator, operator.index, translator.pop());
   translator.builder.emit(`store ${LLVM_TYPE[type]} ${value}, ptr ${address}, align 8, !tbaa ${TBAA_TABLE_ELEMENT}`);
 }
 
-function emitTableSize(translator: FunctionTranslator, operator: Operator): void {
+function emitTableSize(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const length = translator.environment.tableLength(builder, operator.index);
   translator.push(builder.assign(`trunc i64 ${length} to i32`), ValType.I32);
 }
 
 /** An element value as the i64 the runtime takes (funcref pointers converted). */
-function elementAsInteger(translator: FunctionTranslator, type: ValType, value: string): string {
+function elementAsInteger(translator: TranslatorState, type: ValType, value: string): string {
   if (type !== ValType.FuncRef) return value;
   return value === 'null' ? '0' : translator.builder.assign(`ptrtoint ptr ${value} to i64`);
 }
 
-function emitTableGrow(translator: FunctionTranslator, operator: Operator): void {
+function emitTableGrow(translator: TranslatorState, operator: Operator): void {
   const type = elementType(translator, operator.index);
   const delta = translator.pop();
   const initial = elementAsInteger(translator, type, translator.pop());
   translator.push(translator.environment.tableGrow(translator.builder, operator.index, delta, initial), ValType.I32);
 }
 
-function emitTableFill(translator: FunctionTranslator, operator: Operator): void {
+function emitTableFill(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const tableIndex = operator.index;
   const type = LLVM_TYPE[elementType(translator, tableIndex)];
@@ -106,7 +106,7 @@ function emitTableFill(translator: FunctionTranslator, operator: Operator): void
   builder.startBlock(exit);
 }
 
-function emitTableCopy(translator: FunctionTranslator, operator: Operator): void {
+function emitTableCopy(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const environment = translator.environment;
   const destinationTable = operator.index;
@@ -123,7 +123,7 @@ function emitTableCopy(translator: FunctionTranslator, operator: Operator): void
   builder.emit(`call void @llvm.memmove.p0.p0.i64(ptr align 8 ${to}, ptr align 8 ${from}, i64 ${bytes}, i1 false), !tbaa ${TBAA_TABLE_ELEMENT}`);
 }
 
-function emitTableInit(translator: FunctionTranslator, operator: Operator): void {
+function emitTableInit(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const environment = translator.environment;
   const tableIndex = operator.secondIndex;
@@ -140,15 +140,15 @@ function emitTableInit(translator: FunctionTranslator, operator: Operator): void
   builder.emit(`call void @llvm.memcpy.p0.p0.i64(ptr align 8 ${to}, ptr align 8 ${from}, i64 ${bytes}, i1 false)`);
 }
 
-function emitElemDrop(translator: FunctionTranslator, operator: Operator): void {
+function emitElemDrop(translator: TranslatorState, operator: Operator): void {
   translator.environment.dropElementSegment(translator.builder, operator.index);
 }
 
-function emitRefNull(translator: FunctionTranslator, operator: Operator): void {
+function emitRefNull(translator: TranslatorState, operator: Operator): void {
   translator.push(operator.valueType === ValType.FuncRef ? 'null' : '0', operator.valueType as ValType);
 }
 
-function emitRefIsNull(translator: FunctionTranslator): void {
+function emitRefIsNull(translator: TranslatorState): void {
   const builder = translator.builder;
   const type = translator.types[translator.height - 1];
   const value = translator.pop();
@@ -156,6 +156,6 @@ function emitRefIsNull(translator: FunctionTranslator): void {
   translator.pushCondition(builder.assign(`zext i1 ${flag} to i32`), flag);
 }
 
-function emitRefFunc(translator: FunctionTranslator, operator: Operator): void {
+function emitRefFunc(translator: TranslatorState, operator: Operator): void {
   translator.push(translator.environment.functionReference(translator.builder, operator.index), ValType.FuncRef);
 }

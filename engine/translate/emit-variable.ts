@@ -5,7 +5,7 @@
 
 import type { Operator } from '../binary/operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
-import type { FunctionTranslator, OperatorEmitter } from './function-translator.js';
+import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import { LLVM_TYPE } from './ir-types.js';
 
 export function registerVariableEmitters(table: OperatorEmitter[]): void {
@@ -16,7 +16,7 @@ export function registerVariableEmitters(table: OperatorEmitter[]): void {
   table[Op.GlobalSet] = emitGlobalSet;
 }
 
-function emitLocalGet(translator: FunctionTranslator, operator: Operator): void {
+function emitLocalGet(translator: TranslatorState, operator: Operator): void {
   const index = operator.index;
   const type = translator.localType(index);
   translator.push(translator.builder.assign(`load ${LLVM_TYPE[type]}, ptr %l${index}`), type);
@@ -24,26 +24,26 @@ function emitLocalGet(translator: FunctionTranslator, operator: Operator): void 
 }
 
 // A local holds its value's pending loads (load-liveness.ts): a local.get hands them on, and
-// whatever is left when control leaves the code is anchored (FunctionTranslator.anchorAllLoads).
+// whatever is left when control leaves the code is anchored (TranslatorState.anchorAllLoads).
 
-function emitLocalSet(translator: FunctionTranslator, operator: Operator): void {
+function emitLocalSet(translator: TranslatorState, operator: Operator): void {
   translator.setLocalLoads(operator.index, translator.height - 1, true);
   const index = operator.index;
   translator.builder.emit(`store ${LLVM_TYPE[translator.localType(index)]} ${translator.pop()}, ptr %l${index}`);
 }
 
-function emitLocalTee(translator: FunctionTranslator, operator: Operator): void {
+function emitLocalTee(translator: TranslatorState, operator: Operator): void {
   translator.setLocalLoads(operator.index, translator.height - 1, false);
   const index = operator.index;
   translator.builder.emit(`store ${LLVM_TYPE[translator.localType(index)]} ${translator.peek(0)}, ptr %l${index}`);
 }
 
-function emitGlobalGet(translator: FunctionTranslator, operator: Operator): void {
+function emitGlobalGet(translator: TranslatorState, operator: Operator): void {
   const index = operator.index;
   const type = translator.module.globals[index].type.type;
   translator.push(translator.environment.globalGet(translator.builder, index), type);
 }
 
-function emitGlobalSet(translator: FunctionTranslator, operator: Operator): void {
+function emitGlobalSet(translator: TranslatorState, operator: Operator): void {
   translator.environment.globalSet(translator.builder, operator.index, translator.pop());
 }

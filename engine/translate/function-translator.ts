@@ -37,9 +37,8 @@ import { registerParametricEmitters } from './emit-parametric.js';
 import { registerTableEmitters } from './emit-table.js';
 import { registerVariableEmitters } from './emit-variable.js';
 import { ANCHORS_ALL_LOADS, LOAD_USE, LoadUse, type LoadRecord } from './load-liveness.js';
+import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 
-/** Translates one operator; the translator's `offset` is the operator's byte offset. */
-export type OperatorEmitter = (translator: FunctionTranslator, operator: Operator) => void;
 
 export interface FunctionTranslationOptions {
   /**
@@ -60,7 +59,7 @@ export interface FunctionTranslationOptions {
   readonly maxFunctionIrBytes?: number;
 }
 
-function emitUnsupported(translator: FunctionTranslator, operator: Operator): void {
+function emitUnsupported(translator: TranslatorState, operator: Operator): void {
   throw new CompileError(`${OP_NAME[operator.opcode]} is not supported yet by the LLVM translator (SIMD)`, translator.offset);
 }
 
@@ -81,7 +80,7 @@ const OP_IF = Op.If;
 const OP_ELSE = Op.Else;
 const OP_END = Op.End;
 
-export class FunctionTranslator {
+export class FunctionTranslator implements TranslatorState {
   readonly builder: FunctionBuilder;
   readonly environment: FunctionEnvironment;
   readonly module: ModuleInfo;
