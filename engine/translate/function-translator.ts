@@ -36,7 +36,7 @@ import { registerNumericEmitters } from './emit-numeric.js';
 import { registerParametricEmitters } from './emit-parametric.js';
 import { registerTableEmitters } from './emit-table.js';
 import { registerVariableEmitters } from './emit-variable.js';
-import { ANCHORS_ALL_LOADS, LOAD_USE, LoadUse, type LoadRecord } from './load-liveness.js';
+import { ANCHORS_ALL_LOADS, LOAD_USE, LoadTracker, LoadUse, type LoadRecord } from './load-liveness.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 
 
@@ -99,12 +99,8 @@ export class FunctionTranslator implements TranslatorState {
    * only those not `done` matter.
    */
   pendingLoads: (LoadRecord[] | undefined)[] = [];
-  /** Per local, the same for the value it holds. */
-  private localLoads: (LoadRecord[] | undefined)[] = [];
-  /** Locals given pending loads since the last anchorAllLoads. */
-  private readonly localsWithLoads: number[] = [];
-  /** Every load not yet kept or anchored (some may be done since), in emission order. */
-  private readonly liveLoads: LoadRecord[] = [];
+  /** The bookkeeping of loads that may still be deleted, on the stack and in locals. */
+  private readonly loads = new LoadTracker(this);
   height = 0;
 
   // ---- Control stack ----
@@ -175,11 +171,9 @@ export class FunctionTranslator implements TranslatorState {
     this.frameCount = 0;
     this.reachable = true;
     this.promotedValues.clear();
-    this.liveLoads.length = 0;
-    this.localsWithLoads.length = 0;
     this.declareLocals(body, signature);
     this.metrics.reset(functionIndex, body.end - body.start, this.localCount);
-    this.localLoads = new Array<LoadRecord[] | undefined>(this.localCount);
+    this.loads.reset(this.localCount);
     this.pushFrame(FrameKind.Function, true, NO_TYPES, signature.results, 0);
 
     validateFunctionBody(this.context, body, this.visitor, this.validator, this.operator);
@@ -274,121 +268,29 @@ export class FunctionTranslator implements TranslatorState {
     this.height = height + 1;
   }
 
-  /**
-   * Anchors the pending loads of stack slots [from, to): with guard pages an out-of-bounds
-   * load traps only if it executes, and LLVM deletes loads whose value is unused (even at
-   * O0), so a load whose value may end up unused — dropped, a condition, or reduced by an
-   * operator LLVM may simplify (load-liveness.ts) — gets an empty inline-asm use of the
-   * loaded value. It costs no instruction; it claims to touch
-   * only memory the module cannot access, so it is no barrier to the optimisation of linear
-   * memory or vmctx accesses (`memory(none)` would be, but fast instruction selection at O0
-   * drops a call that writes no memory and has no uses, and the load with it).
-   */
+  // ---- Load liveness: the tracker's (load-liveness.ts, LoadTracker) ----
   anchorLoads(from: number, to: number): void {
-    const pendingLoads = this.pendingLoads;
-    for (let slot = from; slot < to; slot++) {
-      const loads = pendingLoads[slot];
-      if (loads === undefined) continue;
-      for (const load of loads) this.anchor(load);
-      pendingLoads[slot] = undefined;
-    }
+    this.loads.anchorLoads(from, to);
   }
 
-  /**
-   * Anchors every load not yet safe, wherever its value is (stack or locals). Called where
-   * control leaves the straight-line code they were loaded in (branches, the end of a block
-   * something branches to, an `if` arm, before a nested block) and before side effects and
-   * trap checks (ANCHORS_ALL_LOADS). Afterwards every live load belongs to code that this
-   * point dominates, so one anchor or use there covers all paths.
-   */
   anchorAllLoads(): void {
-    const liveLoads = this.liveLoads;
-    if (liveLoads.length === 0) return;
-    // A value that carries loads (load-liveness.ts: its computation needs every bit of them)
-    // keeps them all alive with one anchor: stack values first, then locals (a loop-carried
-    // sum of eight loads costs one anchor per iteration, not eight), then loads no value
-    // carries any more.
-    const pendingLoads = this.pendingLoads;
-    for (let slot = 0; slot < this.height; slot++) {
-      const loads = pendingLoads[slot];
-      if (loads === undefined) continue;
-      if (loads.some((load) => !load.done)) this.anchorValue(this.types[slot], this.values[slot], loads);
-      pendingLoads[slot] = undefined;
-    }
-    const locals = this.localsWithLoads;
-    for (let i = 0; i < locals.length; i++) {
-      const index = locals[i];
-      const loads = this.localLoads[index];
-      if (loads === undefined) continue;
-      if (loads.some((load) => !load.done)) {
-        const type = this.localType(index);
-        this.anchorValue(type, this.builder.assign(`load ${LLVM_TYPE[type]}, ptr %l${index}`), loads);
-      }
-      this.localLoads[index] = undefined;
-    }
-    locals.length = 0;
-    for (let i = 0; i < liveLoads.length; i++) this.anchor(liveLoads[i]);
-    liveLoads.length = 0;
+    this.loads.anchorAllLoads();
   }
 
-  private anchor(load: LoadRecord): void {
-    if (load.done) return;
-    this.builder.emit(anchorText(load.operand));
-    load.done = true;
-  }
-
-  /** Anchors `value`, which carries `loads`: they are all done. */
-  private anchorValue(type: ValType, value: string, loads: LoadRecord[]): void {
-    this.builder.emit(anchorText(`${LLVM_TYPE[type]} ${value}`));
-    for (const load of loads) load.done = true;
-  }
-
-  /** The loads of slots [from, to) are used where LLVM must compute them (a store): safe. */
   keepLoads(from: number, to: number): void {
-    const pendingLoads = this.pendingLoads;
-    for (let slot = from; slot < to; slot++) {
-      const loads = pendingLoads[slot];
-      if (loads === undefined) continue;
-      for (const load of loads) load.done = true;
-      pendingLoads[slot] = undefined;
-    }
+    this.loads.keepLoads(from, to);
   }
 
-  /** The not yet safe loads of slots [from, to), taken off them (undefined for none). */
-  takeLoads(from: number, to: number): LoadRecord[] | undefined {
-    const pendingLoads = this.pendingLoads;
-    let taken: LoadRecord[] | undefined;
-    for (let slot = from; slot < to; slot++) {
-      const loads = pendingLoads[slot];
-      if (loads === undefined) continue;
-      for (const load of loads) if (!load.done) (taken ??= []).push(load);
-      pendingLoads[slot] = undefined;
-    }
-    return taken;
-  }
-
-  /** Records the load whose value is on top of the stack, after those of its address. */
   recordLoad(operand: string, addressLoads: LoadRecord[] | undefined): void {
-    const load: LoadRecord = { operand, done: false };
-    this.liveLoads.push(load);
-    const loads = addressLoads === undefined ? [load] : [...addressLoads, load];
-    this.pendingLoads[this.height - 1] = loads;
+    this.loads.recordLoad(operand, addressLoads);
   }
 
-  /** local.set/tee: the local now holds the value of slot `slot` (and its loads). */
   setLocalLoads(index: number, slot: number, take: boolean): void {
-    const loads = take ? this.takeLoads(slot, slot + 1) : this.pendingLoads[slot];
-    this.localLoads[index] = loads;
-    if (loads !== undefined) this.localsWithLoads.push(index);
+    this.loads.setLocalLoads(index, slot, take);
   }
 
-  /** local.get: the value pushed last is local `index`'s. */
   getLocalLoads(index: number): void {
-    const loads = this.localLoads[index];
-    if (loads === undefined) return;
-    const live = loads.filter((load) => !load.done);
-    this.localLoads[index] = live.length === 0 ? undefined : live;
-    if (live.length !== 0) this.pendingLoads[this.height - 1] = live;
+    this.loads.getLocalLoads(index);
   }
 
   /** A fixed-signature operator whose LoadUse is Carry or Anchor (load-liveness.ts). */
@@ -400,7 +302,7 @@ export class FunctionTranslator implements TranslatorState {
       EMITTERS[opcode](this, operator);
       return;
     }
-    const carried = this.takeLoads(from, this.height);
+    const carried = this.loads.takeLoads(from, this.height);
     EMITTERS[opcode](this, operator);
     if (carried !== undefined) {
       this.pendingLoads[this.height - 1] = carried;
@@ -473,16 +375,6 @@ export class FunctionTranslator implements TranslatorState {
     for (const param of signature.params) parameters += `, ${LLVM_TYPE[param]}`;
     this.output.declare(symbol, `declare ${signature.returnType} @${symbol}(${parameters})`);
   }
-}
-
-/**
- * The empty inline-asm use that keeps `operand` ("i32 %v5") computed. Floats use an SSE
- * register ("x"), so not even a move is needed; `memory(inaccessiblemem: readwrite)` makes it
- * no barrier to linear-memory or vmctx optimisations (see FunctionTranslator.anchorLoads).
- */
-function anchorText(operand: string): string {
-  const constraint = operand.startsWith('float ') || operand.startsWith('double ') ? 'x' : 'r';
-  return `call void asm sideeffect "", "${constraint}"(${operand}) nounwind memory(inaccessiblemem: readwrite)`;
 }
 
 /** Pending loads one value may carry before they are anchored where it is. */

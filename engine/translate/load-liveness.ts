@@ -4,7 +4,8 @@
 // optimisation makes it irrelevant (`x & 0`, `x >> 8` of a zero-extended byte, a compare
 // that known bits decide, a select on a constant, an argument inlining removes, a return
 // value the caller ignores). The translator gives each load a LoadRecord that travels with
-// its value — operand stack (FunctionTranslator.pendingLoads) and locals — until it is
+// its value — operand stack (FunctionTranslator.pendingLoads) and locals, kept by the
+// LoadTracker at the end of this file — until it is
 // *kept* or *anchored*:
 // - Kept: consumed where LLVM must compute it — the value or address of a full-width store,
 //   the address of another load (which carries it on).
@@ -21,6 +22,9 @@
 // Kernels (load → arithmetic → store) get no anchors; see docs/RATIONALE.md.
 
 import { OP_TYPING, OPERATOR_ID_LIMIT, Op, Typing } from '../wasm/opcodes.js';
+import type { ValType } from '../wasm/value-types.js';
+import type { FunctionBuilder } from './function-builder.js';
+import { LLVM_TYPE } from './ir-types.js';
 
 export const enum LoadUse {
   /** The emitter handles pending loads itself (or the operator has no operands). */
@@ -91,3 +95,165 @@ for (let op = 0; op < OPERATOR_ID_LIMIT; op++) {
 for (const name of CARRYING) LOAD_USE[Op[name]] = LoadUse.Carry;
 for (const name of BY_EMITTER) LOAD_USE[Op[name]] = LoadUse.ByEmitter;
 for (const name of ORDERING) ANCHORS_ALL_LOADS[Op[name]] = 1;
+
+/** The operand stack and locals as the tracker sees them (FunctionTranslator). */
+export interface TrackedStack {
+  readonly height: number;
+  readonly values: string[];
+  readonly types: Uint8Array;
+  /** Per slot, the loads its value depends on that may still be deleted; undefined for none. */
+  readonly pendingLoads: (LoadRecord[] | undefined)[];
+  readonly builder: FunctionBuilder;
+  localType(index: number): ValType;
+}
+
+/**
+ * The bookkeeping of one function's loads: which are live (neither kept nor anchored),
+ * which values on the stack and in locals carry them, and the anchors written for them.
+ * Records are shared between slots and locals; only those not `done` matter.
+ */
+export class LoadTracker {
+  /** Per local, the loads the value it holds carries. */
+  private localLoads: (LoadRecord[] | undefined)[] = [];
+  /** Locals given pending loads since the last anchorAllLoads. */
+  private readonly localsWithLoads: number[] = [];
+  /** Every load not yet kept or anchored (some may be done since), in emission order. */
+  private readonly liveLoads: LoadRecord[] = [];
+
+  constructor(private readonly stack: TrackedStack) {}
+
+  /** Before a function with `localCount` locals (parameters included). */
+  reset(localCount: number): void {
+    this.liveLoads.length = 0;
+    this.localsWithLoads.length = 0;
+    this.localLoads = new Array<LoadRecord[] | undefined>(localCount);
+  }
+
+  /**
+   * Anchors the pending loads of stack slots [from, to): with guard pages an out-of-bounds
+   * load traps only if it executes, and LLVM deletes loads whose value is unused (even at
+   * O0), so a load whose value may end up unused — dropped, a condition, or reduced by an
+   * operator LLVM may simplify (load-liveness.ts) — gets an empty inline-asm use of the
+   * loaded value. It costs no instruction; it claims to touch
+   * only memory the module cannot access, so it is no barrier to the optimisation of linear
+   * memory or vmctx accesses (`memory(none)` would be, but fast instruction selection at O0
+   * drops a call that writes no memory and has no uses, and the load with it).
+   */
+  anchorLoads(from: number, to: number): void {
+    const pendingLoads = this.stack.pendingLoads;
+    for (let slot = from; slot < to; slot++) {
+      const loads = pendingLoads[slot];
+      if (loads === undefined) continue;
+      for (const load of loads) this.anchor(load);
+      pendingLoads[slot] = undefined;
+    }
+  }
+
+  /**
+   * Anchors every load not yet safe, wherever its value is (stack or locals). Called where
+   * control leaves the straight-line code they were loaded in (branches, the end of a block
+   * something branches to, an `if` arm, before a nested block) and before side effects and
+   * trap checks (ANCHORS_ALL_LOADS). Afterwards every live load belongs to code that this
+   * point dominates, so one anchor or use there covers all paths.
+   */
+  anchorAllLoads(): void {
+    const liveLoads = this.liveLoads;
+    if (liveLoads.length === 0) return;
+    // A value that carries loads (load-liveness.ts: its computation needs every bit of them)
+    // keeps them all alive with one anchor: stack values first, then locals (a loop-carried
+    // sum of eight loads costs one anchor per iteration, not eight), then loads no value
+    // carries any more.
+    const pendingLoads = this.stack.pendingLoads;
+    for (let slot = 0; slot < this.stack.height; slot++) {
+      const loads = pendingLoads[slot];
+      if (loads === undefined) continue;
+      if (loads.some((load) => !load.done)) this.anchorValue(this.stack.types[slot], this.stack.values[slot], loads);
+      pendingLoads[slot] = undefined;
+    }
+    const locals = this.localsWithLoads;
+    for (let i = 0; i < locals.length; i++) {
+      const index = locals[i];
+      const loads = this.localLoads[index];
+      if (loads === undefined) continue;
+      if (loads.some((load) => !load.done)) {
+        const type = this.stack.localType(index);
+        this.anchorValue(type, this.stack.builder.assign(`load ${LLVM_TYPE[type]}, ptr %l${index}`), loads);
+      }
+      this.localLoads[index] = undefined;
+    }
+    locals.length = 0;
+    for (let i = 0; i < liveLoads.length; i++) this.anchor(liveLoads[i]);
+    liveLoads.length = 0;
+  }
+
+  private anchor(load: LoadRecord): void {
+    if (load.done) return;
+    this.stack.builder.emit(anchorText(load.operand));
+    load.done = true;
+  }
+
+  /** Anchors `value`, which carries `loads`: they are all done. */
+  private anchorValue(type: ValType, value: string, loads: LoadRecord[]): void {
+    this.stack.builder.emit(anchorText(`${LLVM_TYPE[type]} ${value}`));
+    for (const load of loads) load.done = true;
+  }
+
+  /** The loads of slots [from, to) are used where LLVM must compute them (a store): safe. */
+  keepLoads(from: number, to: number): void {
+    const pendingLoads = this.stack.pendingLoads;
+    for (let slot = from; slot < to; slot++) {
+      const loads = pendingLoads[slot];
+      if (loads === undefined) continue;
+      for (const load of loads) load.done = true;
+      pendingLoads[slot] = undefined;
+    }
+  }
+
+  /** The not yet safe loads of slots [from, to), taken off them (undefined for none). */
+  takeLoads(from: number, to: number): LoadRecord[] | undefined {
+    const pendingLoads = this.stack.pendingLoads;
+    let taken: LoadRecord[] | undefined;
+    for (let slot = from; slot < to; slot++) {
+      const loads = pendingLoads[slot];
+      if (loads === undefined) continue;
+      for (const load of loads) if (!load.done) (taken ??= []).push(load);
+      pendingLoads[slot] = undefined;
+    }
+    return taken;
+  }
+
+  /** Records the load whose value is on top of the stack, after those of its address. */
+  recordLoad(operand: string, addressLoads: LoadRecord[] | undefined): void {
+    const load: LoadRecord = { operand, done: false };
+    this.liveLoads.push(load);
+    const loads = addressLoads === undefined ? [load] : [...addressLoads, load];
+    this.stack.pendingLoads[this.stack.height - 1] = loads;
+  }
+
+  /** local.set/tee: the local now holds the value of slot `slot` (and its loads). */
+  setLocalLoads(index: number, slot: number, take: boolean): void {
+    const loads = take ? this.takeLoads(slot, slot + 1) : this.stack.pendingLoads[slot];
+    this.localLoads[index] = loads;
+    if (loads !== undefined) this.localsWithLoads.push(index);
+  }
+
+  /** local.get: the value pushed last is local `index`'s. */
+  getLocalLoads(index: number): void {
+    const loads = this.localLoads[index];
+    if (loads === undefined) return;
+    const live = loads.filter((load) => !load.done);
+    this.localLoads[index] = live.length === 0 ? undefined : live;
+    if (live.length !== 0) this.stack.pendingLoads[this.stack.height - 1] = live;
+  }
+}
+
+/**
+ * The empty inline-asm use that keeps `operand` ("i32 %v5") computed. Floats use an SSE
+ * register ("x"), so not even a move is needed; `memory(inaccessiblemem: readwrite)` makes it
+ * no barrier to linear-memory or vmctx optimisations (see LoadTracker.anchorLoads).
+ */
+function anchorText(operand: string): string {
+  const constraint = operand.startsWith('float ') || operand.startsWith('double ') ? 'x' : 'r';
+  return `call void asm sideeffect "", "${constraint}"(${operand}) nounwind memory(inaccessiblemem: readwrite)`;
+}
+
