@@ -14,7 +14,7 @@
 //   single result type as a negative byte (-1 i32, -2 i64, -3 f32, -4 f64, -5 v128,
 //   -16 funcref, -17 externref); `blockTypeValueType` gives the value-type byte.
 
-import { CompileError } from '../wasm/errors.js';
+import { LebReader } from './leb128.js';
 import { Immediate, OP_IMMEDIATE, UNDEFINED_OPERATOR } from '../wasm/opcodes.js';
 import { isValueTypeByte } from '../wasm/value-types.js';
 import { MAX_BR_TABLE_TARGETS } from './limits.js';
@@ -69,162 +69,22 @@ export function blockTypeValueType(blockType: number): number {
   return blockType + 0x80;
 }
 
-export class OperatorReader {
-  pos: number;
-  end: number;
-
-  constructor(
-    readonly bytes: Uint8Array,
-    start: number,
-    end: number,
-  ) {
-    this.pos = start;
-    this.end = end;
+export class OperatorReader extends LebReader {
+  constructor(bytes: Uint8Array, start: number, end: number) {
+    super(bytes, start, end);
   }
 
   atEnd(): boolean {
     return this.pos >= this.end;
   }
 
-  private fail(problem: string, offset: number): never {
-    throw new CompileError(problem, offset);
-  }
-
-  private failEnd(): never {
+  failEnd(): never {
     this.fail('unexpected end of section or function', this.pos);
   }
 
   private readByte(): number {
     if (this.pos >= this.end) this.failEnd();
     return this.bytes[this.pos++];
-  }
-
-  /** u32 LEB128 with a one-byte fast path. */
-  private readU32(): number {
-    const pos = this.pos;
-    if (pos < this.end) {
-      const first = this.bytes[pos];
-      if (first < 0x80) {
-        this.pos = pos + 1;
-        return first;
-      }
-    }
-    return this.readU32Slow();
-  }
-
-  private readU32Slow(): number {
-    const bytes = this.bytes;
-    const start = this.pos;
-    let result = 0;
-    for (let i = 0; i < 5; i++) {
-      if (this.pos >= this.end) this.failEnd();
-      const byte = bytes[this.pos++];
-      if (i === 4) {
-        if (byte & 0x80) this.fail('integer representation too long', start);
-        if (byte & 0x70) this.fail('integer too large', start);
-        return (result | (byte << 28)) >>> 0;
-      }
-      result |= (byte & 0x7f) << (7 * i);
-      if ((byte & 0x80) === 0) return result >>> 0;
-    }
-    return this.fail('integer representation too long', start);
-  }
-
-  private readS32(): number {
-    const bytes = this.bytes;
-    const start = this.pos;
-    let result = 0;
-    for (let i = 0; i < 5; i++) {
-      if (this.pos >= this.end) this.failEnd();
-      const byte = bytes[this.pos++];
-      if (i === 4) {
-        if (byte & 0x80) this.fail('integer representation too long', start);
-        const signAndUnused = byte & 0x78;
-        if (signAndUnused !== 0 && signAndUnused !== 0x78) this.fail('integer too large', start);
-        return result | (byte << 28);
-      }
-      const shift = 7 * i;
-      result |= (byte & 0x7f) << shift;
-      if ((byte & 0x80) === 0) {
-        if (byte & 0x40) result |= -1 << (shift + 7);
-        return result;
-      }
-    }
-    return this.fail('integer representation too long', start);
-  }
-
-  private readS64(operator: Operator): void {
-    const bytes = this.bytes;
-    const start = this.pos;
-    let low = 0;
-    let high = 0;
-    let shift = 0;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) this.failEnd();
-      const byte = bytes[this.pos++];
-      const payload = byte & 0x7f;
-      if (i === 9) {
-        if (byte & 0x80) this.fail('integer representation too long', start);
-        if (payload !== 0 && payload !== 0x7f) this.fail('integer too large', start);
-        high |= payload << 31;
-        break;
-      }
-      if (shift < 28) {
-        low |= payload << shift;
-      } else if (shift === 28) {
-        low |= payload << 28;
-        high |= payload >>> 4;
-      } else {
-        high |= payload << (shift - 32);
-      }
-      shift += 7;
-      if ((byte & 0x80) === 0) {
-        if (byte & 0x40) {
-          if (shift < 32) {
-            low |= -1 << shift;
-            high = -1;
-          } else {
-            high |= -1 << (shift - 32);
-          }
-        }
-        break;
-      }
-    }
-    operator.i64Low = low >>> 0;
-    operator.i64High = high | 0;
-  }
-
-  private readS33(): number {
-    const bytes = this.bytes;
-    const start = this.pos;
-    let result = 0;
-    let multiplier = 1;
-    for (let i = 0; i < 5; i++) {
-      if (this.pos >= this.end) this.failEnd();
-      const byte = bytes[this.pos++];
-      if (i === 4) {
-        if (byte & 0x80) this.fail('integer representation too long', start);
-        const signAndUnused = byte & 0x70;
-        if (signAndUnused !== 0 && signAndUnused !== 0x70) this.fail('integer too large', start);
-        result += (byte & 0x1f) * multiplier;
-        return byte & 0x10 ? result - 2 ** 33 : result;
-      }
-      result += (byte & 0x7f) * multiplier;
-      multiplier *= 128;
-      if ((byte & 0x80) === 0) return byte & 0x40 ? result - multiplier : result;
-    }
-    return this.fail('integer representation too long', start);
-  }
-
-  private readU32LittleEndian(): number {
-    const p = this.pos;
-    if (this.end - p < 4) {
-      this.pos = this.end;
-      this.failEnd();
-    }
-    const b = this.bytes;
-    this.pos = p + 4;
-    return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
   }
 
   private readZeroByte(): void {
@@ -303,7 +163,9 @@ export class OperatorReader {
         this.readBlockType(operator);
         return;
       case Immediate.I64:
-        this.readS64(operator);
+        this.readS64();
+        operator.i64Low = this.i64Low;
+        operator.i64High = this.i64High;
         return;
       case Immediate.F32:
         operator.f32Bits = this.readU32LittleEndian();

@@ -15,6 +15,7 @@
 import { CompileError } from '../wasm/errors.js';
 import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
 import { createValidationContext, type ValidationContext } from './validation-context.js';
+import { readShortU32, shortU32Length } from '../binary/leb128.js';
 import { Operator, OperatorReader } from '../binary/operator-reader.js';
 import {
   Immediate,
@@ -62,27 +63,6 @@ const MEMORY_ACCESS_SIGNATURE = new Int32Array(256).fill(-1);
 for (let op = 0; op < 0xfc; op++) {
   if (OP_IMMEDIATE[op] === Immediate.None && OP_SIGNATURE[op] >= 0) PLAIN_FIXED_SIGNATURE[op] = OP_SIGNATURE[op];
   if (OP_IMMEDIATE[op] === Immediate.MemArg) MEMORY_ACCESS_SIGNATURE[op] = OP_SIGNATURE[op] & ~SIGNATURE_CHECK_IMMEDIATES;
-}
-
-/** Length in bytes of the last LEB128 read by readShortU32. */
-let shortU32Length = 0;
-
-/**
- * A u32 LEB128 of at most four bytes at `pos` (so it has no unused bits to check), or -1 if
- * it is longer or runs past `end`; its length goes to shortU32Length. For the fast path.
- */
-function readShortU32(bytes: Uint8Array, pos: number, end: number): number {
-  let result = 0;
-  for (let i = 0; i < 4; i++) {
-    if (pos + i >= end) return -1;
-    const byte = bytes[pos + i];
-    result |= (byte & 0x7f) << (7 * i);
-    if (byte < 0x80) {
-      shortU32Length = i + 1;
-      return result;
-    }
-  }
-  return -1;
 }
 
 const OP_REF_FUNC = Op.RefFunc;
