@@ -3,37 +3,8 @@
 // arithmetic, loads and stores, nested blocks, loops and branches, calls), so the decode
 // benchmark has an input even where Binaryen is not installed.
 
+import { s32, section, u32 } from '../test/support/module-bytes.js';
 import { SeededRandom } from './fuzz/mutator.js';
-
-function u32(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-function s32(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...u32(content.length), ...content];
-}
 
 /** One function body of type (i32, i32) -> i32. */
 function functionBody(random: SeededRandom, index: number): number[] {

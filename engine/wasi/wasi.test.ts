@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI as NodeWASI } from 'node:wasi';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { u32 } from '../../test/support/module-bytes.js';
 import { WASI, WASIExit } from './index.js';
 
 type AnyWASI = { new (options?: unknown): { start(i: unknown): number; initialize(i: unknown): void; wasiImport: Record<string, (...args: unknown[]) => unknown>; getImportObject(): Record<string, unknown> } };
@@ -192,9 +193,9 @@ describe('engine independence', () => {
 /** A module importing each named function as () -> () (JS functions link to any type). */
 function moduleImportingAll(names: string[]): Uint8Array {
   const bytes: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  const section = (id: number, body: number[]) => bytes.push(id, ...leb(body.length), ...body);
+  const section = (id: number, body: number[]) => bytes.push(id, ...u32(body.length), ...body);
   section(1, [1, 0x60, 0, 0]); // one type: [] -> []
-  const imports: number[] = [...leb(names.length)];
+  const imports: number[] = [...u32(names.length)];
   for (const name of names) {
     imports.push(...string('wasi_snapshot_preview1'), ...string(name), 0x00, 0);
   }
@@ -202,18 +203,8 @@ function moduleImportingAll(names: string[]): Uint8Array {
   return new Uint8Array(bytes);
 }
 
-function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
 
 function string(text: string): number[] {
   const encoded = [...new TextEncoder().encode(text)];
-  return [...leb(encoded.length), ...encoded];
+  return [...u32(encoded.length), ...encoded];
 }

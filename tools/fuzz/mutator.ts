@@ -3,6 +3,8 @@
 // body) may rewrite the enclosing size fields, so the result still frames correctly and
 // reaches the validator's deeper checks instead of failing at the section header.
 
+import { u32 } from '../../test/support/module-bytes.js';
+
 export class SeededRandom {
   private state: number;
 
@@ -37,18 +39,6 @@ const INTERESTING_BYTES = [
   0x23, 0x24, 0x25, 0x26, 0x40, 0x41, 0x42, 0x43, 0x44, 0x60, 0x6f, 0x70, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f, 0x80,
   0xc0, 0xd0, 0xd1, 0xd2, 0xfc, 0xfd, 0xff,
 ];
-
-function encodeU32(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
 
 function readU32(bytes: Uint8Array, pos: number): { value: number; length: number } | undefined {
   let result = 0;
@@ -129,14 +119,14 @@ export function spliceWithReframing(bytes: Uint8Array, pos: number, deleteCount:
       const relative = body.sizePos - section.start;
       content = concat([
         content.subarray(0, relative),
-        encodeU32(body.end - body.start + delta),
+        u32(body.end - body.start + delta),
         content.subarray(relative + body.sizeLength),
       ]);
     }
   }
   return concat([
     bytes.subarray(0, section.sizePos),
-    encodeU32(content.length),
+    u32(content.length),
     content,
     bytes.subarray(section.end),
   ]);

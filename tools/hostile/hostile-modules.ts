@@ -6,6 +6,8 @@
 // enough for the largest (a 7 MB body) to be made inside a test.
 
 /** A growable byte buffer with the binary format's integer encodings. */
+import { s32, u32 } from '../../test/support/module-bytes.js';
+
 export class ByteWriter {
   private buffer: Uint8Array;
   length = 0;
@@ -37,25 +39,12 @@ export class ByteWriter {
 
   /** Unsigned LEB128 (u32). */
   u32(value: number): this {
-    let v = value >>> 0;
-    do {
-      let byte = v & 0x7f;
-      v >>>= 7;
-      if (v !== 0) byte |= 0x80;
-      this.byte(byte);
-    } while (v !== 0);
-    return this;
+    return this.bytes(u32(value));
   }
 
   /** Signed LEB128 (s32). */
   s32(value: number): this {
-    let v = value | 0;
-    for (;;) {
-      const byte = v & 0x7f;
-      v >>= 7;
-      if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) return this.byte(byte);
-      this.byte(byte | 0x80);
-    }
+    return this.bytes(s32(value));
   }
 
   /** `count` copies of `pattern`. */
