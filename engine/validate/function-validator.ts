@@ -14,8 +14,9 @@
 
 import { CompileError } from '../wasm/errors.js';
 import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
+import { validateRemainingOperators } from './fast-path.js';
+import { FrameKind } from './frame-kind.js';
 import { createValidationContext, type ValidationContext } from './validation-context.js';
-import { readShortU32, shortU32Length } from '../binary/leb128.js';
 import { Operator, OperatorReader } from '../binary/operator-reader.js';
 import {
   Immediate,
@@ -34,56 +35,37 @@ import {
   SINGLE_RESULT,
   ValType,
   isNumericOrVectorType,
-  isValueTypeByte,
   isReferenceType,
   valTypeName,
 } from '../wasm/value-types.js';
 
-/** Kinds of control frames; `Function` is the outermost frame of every body. */
-export const enum FrameKind {
-  Block = 0,
-  Loop = 1,
-  If = 2,
-  Else = 3,
-  Function = 4,
-}
+export { FrameKind } from './frame-kind.js';
 
 /** Implementation limit on the operand stack (entries), so hostile bodies cannot exhaust memory. */
 export const MAX_OPERAND_STACK_HEIGHT = 1 << 26;
 
 export { collectDeclaredFunctionReferences, createValidationContext, type ValidationContext } from './validation-context.js';
 
-/**
- * For single-byte opcodes with a fixed signature and no immediates (i32.add, f64.mul, ...),
- * their packed signature; -1 for every other byte. Used by the validation-only fast path.
- */
-const PLAIN_FIXED_SIGNATURE = new Int32Array(256).fill(-1);
-/** The same for single-byte loads and stores (memarg immediates); the check bit is cleared. */
-const MEMORY_ACCESS_SIGNATURE = new Int32Array(256).fill(-1);
-for (let op = 0; op < 0xfc; op++) {
-  if (OP_IMMEDIATE[op] === Immediate.None && OP_SIGNATURE[op] >= 0) PLAIN_FIXED_SIGNATURE[op] = OP_SIGNATURE[op];
-  if (OP_IMMEDIATE[op] === Immediate.MemArg) MEMORY_ACCESS_SIGNATURE[op] = OP_SIGNATURE[op] & ~SIGNATURE_CHECK_IMMEDIATES;
-}
-
 const OP_REF_FUNC = Op.RefFunc;
 
 export class FunctionValidator {
-  private context: ValidationContext;
+  // The state below is also read and written by the validation-only fast path (fast-path.ts).
+  context: ValidationContext;
   // Operand stack: value types, 0 for Unknown (spec appendix).
-  private operandTypes = new Uint8Array(256);
-  private operandCount = 0;
+  operandTypes = new Uint8Array(256);
+  operandCount = 0;
   // Control stack as parallel arrays.
-  private frameKinds = new Uint8Array(32);
-  private frameBlockTypes = new Float64Array(32);
-  private frameHeights = new Uint32Array(32);
-  private frameUnreachable = new Uint8Array(32);
-  private frameCount = 0;
+  frameKinds = new Uint8Array(32);
+  frameBlockTypes = new Float64Array(32);
+  frameHeights = new Uint32Array(32);
+  frameUnreachable = new Uint8Array(32);
+  frameCount = 0;
   // Cached top frame state for the hot path.
-  private topHeight = 0;
-  private topUnreachable = 0;
+  topHeight = 0;
+  topUnreachable = 0;
   // Locals: parameters, then declared locals.
-  private localTypes = new Uint8Array(64);
-  private localCount = 0;
+  localTypes = new Uint8Array(64);
+  localCount = 0;
   private offset = 0;
   private functionTypeIndex = 0;
   private brTableSeen: (readonly ValType[])[] = [];
@@ -233,301 +215,6 @@ export class FunctionValidator {
     return this.operandCount;
   }
 
-  /**
-   * Validation without a visitor: the same results as the read/step loop, with the most
-   * frequent operators (local.get/set/tee, constants, plain fixed-signature operators, loads
-   * and stores, drop, select, call, and block/loop/if/else/end/br/br_if with at most one
-   * result) handled inline when they are trivially valid. Anything else, including every
-   * operator that would fail, goes through `reader.read` and `step`, which report the error.
-   */
-  validateRemainingOperators(reader: OperatorReader, operator: Operator): void {
-    const bytes = reader.bytes;
-    const end = reader.end;
-    const localTypes = this.localTypes;
-    const localCount = this.localCount;
-    const hasMemory = this.context.memoryCount !== 0;
-    // The operand stack and the top frame's height live in locals; they are written back
-    // before the general path runs and read again after it.
-    let types = this.operandTypes;
-    let count = this.operandCount;
-    let floor = this.topHeight;
-    let pos = reader.pos;
-    while (pos < end) {
-      const byte = bytes[pos];
-      const next = pos + 1 < end ? bytes[pos + 1] : 0x80;
-      switch (byte) {
-        case 0x20: {
-          // local.get with a one-byte index
-          if (next < 0x80 && next < localCount && count < types.length) {
-            types[count++] = localTypes[next];
-            pos += 2;
-            continue;
-          }
-          break;
-        }
-        case 0x21:
-        case 0x22: {
-          // local.set / local.tee with a one-byte index and a matching operand
-          if (next < 0x80 && next < localCount && count > floor && types[count - 1] === localTypes[next]) {
-            if (byte === 0x21) count--;
-            pos += 2;
-            continue;
-          }
-          break;
-        }
-        case 0x41:
-        case 0x42: {
-          // i32.const / i64.const whose immediate takes at most four bytes (no unused bits to check)
-          if (count < types.length) {
-            let length = 0;
-            if (next < 0x80) length = 2;
-            else if (pos + 2 < end && bytes[pos + 2] < 0x80) length = 3;
-            else if (pos + 3 < end && bytes[pos + 2] >= 0x80 && bytes[pos + 3] < 0x80) length = 4;
-            else if (pos + 4 < end && bytes[pos + 2] >= 0x80 && bytes[pos + 3] >= 0x80 && bytes[pos + 4] < 0x80) length = 5;
-            if (length !== 0) {
-              types[count++] = byte === 0x41 ? ValType.I32 : ValType.I64;
-              pos += length;
-              continue;
-            }
-          }
-          break;
-        }
-        case 0x43:
-        case 0x44: {
-          // f32.const / f64.const: fixed-size immediates
-          const length = byte === 0x43 ? 5 : 9;
-          if (count < types.length && pos + length <= end) {
-            types[count++] = byte === 0x43 ? ValType.F32 : ValType.F64;
-            pos += length;
-            continue;
-          }
-          break;
-        }
-        case 0x1a: {
-          // drop of a known operand
-          if (count > floor) {
-            count--;
-            pos += 1;
-            continue;
-          }
-          break;
-        }
-        case 0x0d: {
-          // br_if to a label that carries no values
-          if (next < 0x80 && next < this.frameCount && count > floor && types[count - 1] === ValType.I32) {
-            const index = this.frameCount - 1 - next;
-            if (this.frameKinds[index] === FrameKind.Loop ? this.frameBlockTypes[index] < 0 : this.frameBlockTypes[index] === BLOCK_TYPE_EMPTY) {
-              count--;
-              pos += 2;
-              continue;
-            }
-          }
-          break;
-        }
-        case 0x23:
-        case 0x24: {
-          // global.get / global.set with a one-byte index (set: mutable, matching operand)
-          const globalTypes = this.context.globalTypes;
-          if (next < 0x80 && next < globalTypes.length) {
-            if (byte === 0x23) {
-              if (count < types.length) {
-                types[count++] = globalTypes[next];
-                pos += 2;
-                continue;
-              }
-            } else if (this.context.globalMutable[next] !== 0 && count > floor && types[count - 1] === globalTypes[next]) {
-              count--;
-              pos += 2;
-              continue;
-            }
-          }
-          break;
-        }
-        case 0x0b: {
-          // end of a block, loop, if or else with no parameters and at most one result
-          const top = this.frameCount - 1;
-          if (top > 0) {
-            const blockType = this.frameBlockTypes[top];
-            const kind = this.frameKinds[top];
-            const height = this.frameHeights[top];
-            if (
-              (blockType === BLOCK_TYPE_EMPTY && count === height) ||
-              (blockType < 0 && kind !== FrameKind.If && count === height + 1 && types[count - 1] === blockType + 0x80)
-            ) {
-              this.poppedFrameKind = kind as FrameKind;
-              this.poppedFrameBlockType = blockType;
-              this.poppedFrameHeight = height;
-              this.poppedFrameUnreachable = this.frameUnreachable[top] !== 0;
-              this.frameCount = top;
-              floor = this.frameHeights[top - 1];
-              this.topHeight = floor;
-              this.topUnreachable = this.frameUnreachable[top - 1];
-              pos += 1;
-              continue;
-            }
-          }
-          break;
-        }
-        case 0x04: {
-          // if with an empty or single-value block type and an i32 condition
-          if ((next === 0x40 || isValueTypeByte(next)) && count > floor && types[count - 1] === ValType.I32 && this.frameCount < this.frameKinds.length) {
-            count--;
-            const index = this.frameCount;
-            this.frameKinds[index] = FrameKind.If;
-            this.frameBlockTypes[index] = next - 0x80;
-            this.frameHeights[index] = count;
-            this.frameUnreachable[index] = 0;
-            this.frameCount = index + 1;
-            floor = count;
-            this.topHeight = count;
-            this.topUnreachable = 0;
-            pos += 2;
-            continue;
-          }
-          break;
-        }
-        case 0x05: {
-          // else of an if with an empty or single-value block type whose then-branch is complete
-          const top = this.frameCount - 1;
-          if (top > 0 && this.frameKinds[top] === FrameKind.If) {
-            const blockType = this.frameBlockTypes[top];
-            const height = this.frameHeights[top];
-            if (
-              (blockType === BLOCK_TYPE_EMPTY && count === height) ||
-              (blockType < 0 && count === height + 1 && types[count - 1] === blockType + 0x80)
-            ) {
-              this.poppedFrameKind = FrameKind.If;
-              this.poppedFrameBlockType = blockType;
-              this.poppedFrameHeight = height;
-              this.poppedFrameUnreachable = this.frameUnreachable[top] !== 0;
-              this.frameKinds[top] = FrameKind.Else;
-              this.frameUnreachable[top] = 0;
-              this.topUnreachable = 0;
-              count = height;
-              pos += 1;
-              continue;
-            }
-          }
-          break;
-        }
-        case 0x0c: {
-          // br to a label that carries no values
-          if (next < 0x80 && next < this.frameCount) {
-            const index = this.frameCount - 1 - next;
-            if (this.frameKinds[index] === FrameKind.Loop ? this.frameBlockTypes[index] < 0 : this.frameBlockTypes[index] === BLOCK_TYPE_EMPTY) {
-              const top = this.frameCount - 1;
-              count = this.frameHeights[top];
-              this.frameUnreachable[top] = 1;
-              this.topUnreachable = 1;
-              pos += 2;
-              continue;
-            }
-          }
-          break;
-        }
-        case 0x1b: {
-          // untyped select of two operands of the same numeric or vector type
-          if (count - 3 >= floor && types[count - 1] === ValType.I32) {
-            const type = types[count - 2];
-            if (type === types[count - 3] && isNumericOrVectorType(type)) {
-              count -= 2;
-              pos += 1;
-              continue;
-            }
-          }
-          break;
-        }
-        case 0x10: {
-          // call with a function index of at most four bytes and matching arguments
-          const functionIndex = readShortU32(bytes, pos + 1, end);
-          if (functionIndex >= 0 && functionIndex < this.context.functionTypeIndices.length) {
-            const indexLength = shortU32Length;
-            const type = this.context.types[this.context.functionTypeIndices[functionIndex]];
-            const params = type.params;
-            const results = type.results;
-            const paramCount = params.length;
-            if (count - paramCount >= floor && count - paramCount + results.length <= types.length) {
-              let matches = true;
-              for (let i = 0; i < paramCount; i++) {
-                if (types[count - paramCount + i] !== params[i]) {
-                  matches = false;
-                  break;
-                }
-              }
-              if (matches) {
-                count -= paramCount;
-                for (let i = 0; i < results.length; i++) types[count++] = results[i];
-                pos += 1 + indexLength;
-                continue;
-              }
-            }
-          }
-          break;
-        }
-        case 0x02:
-        case 0x03: {
-          // block / loop with an empty or single-value block type
-          if ((next === 0x40 || isValueTypeByte(next)) && this.frameCount < this.frameKinds.length) {
-            const index = this.frameCount;
-            this.frameKinds[index] = byte === 0x02 ? FrameKind.Block : FrameKind.Loop;
-            this.frameBlockTypes[index] = next - 0x80;
-            this.frameHeights[index] = count;
-            this.frameUnreachable[index] = 0;
-            this.frameCount = index + 1;
-            floor = count;
-            this.topHeight = count;
-            this.topUnreachable = 0;
-            pos += 2;
-            continue;
-          }
-          break;
-        }
-        default: {
-          let signature = PLAIN_FIXED_SIGNATURE[byte];
-          let length = 1;
-          if (signature < 0) {
-            // A load or store with a one-byte alignment and an offset of at most four bytes, with a memory.
-            signature = MEMORY_ACCESS_SIGNATURE[byte];
-            if (signature >= 0) {
-              if (hasMemory && next <= OP_EXTRA[byte] && readShortU32(bytes, pos + 2, end) >= 0) length = 2 + shortU32Length;
-              else signature = -1;
-            }
-          }
-          if (signature >= 0) {
-            const popCount = (signature >>> 28) & 3;
-            if (
-              count - popCount >= floor &&
-              count < types.length &&
-              (popCount < 1 || types[count - 1] === ((signature >>> 7) & 0x7f)) &&
-              (popCount < 2 || types[count - 2] === ((signature >>> 14) & 0x7f)) &&
-              (popCount < 3 || types[count - 3] === ((signature >>> 21) & 0x7f))
-            ) {
-              count -= popCount;
-              const result = signature & 0x7f;
-              if (result !== 0) types[count++] = result;
-              pos += length;
-              continue;
-            }
-          }
-          break;
-        }
-      }
-      // The general path: anything else, and every operator that might fail.
-      this.operandCount = count;
-      reader.pos = pos;
-      reader.read(operator);
-      this.step(pos, operator);
-      pos = reader.pos;
-      if (this.frameCount === 0 && pos !== end) throw new CompileError('operators remaining after end of function', pos);
-      types = this.operandTypes;
-      count = this.operandCount;
-      floor = this.topHeight;
-    }
-    this.operandCount = count;
-    reader.pos = pos;
-  }
-
-  /** After the last operator: the function's `end` must have closed the outermost frame. */
   finish(endOffset: number): void {
     if (this.frameCount !== 0) throw new CompileError('unexpected end of function: END opcode expected', endOffset);
   }
@@ -971,7 +658,7 @@ export function validateFunctionBody(
   validator.begin(body, context);
   const end = body.end;
   if (visitor === undefined) {
-    validator.validateRemainingOperators(reader, operator);
+    validateRemainingOperators(validator, reader, operator);
     validator.finish(end);
     return;
   }

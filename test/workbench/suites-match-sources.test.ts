@@ -38,7 +38,7 @@ describe('committed suite binaries', () => {
   });
 
   test('a rebuild of the MINI binaries is byte-identical to the committed ones', () => {
-    const check = spawnSync(process.execPath, ['dist/suites/build.js', '--check', '--dataset', 'mini'], { cwd: repositoryRoot, encoding: 'utf8', timeout: 600_000 });
+    const check = spawnSync(process.execPath, ['dist/bench/suites/build.js', '--check', '--dataset', 'mini'], { cwd: repositoryRoot, encoding: 'utf8', timeout: 600_000 });
     expect(check.status, check.stderr.split('\n').filter((line) => line.startsWith('MISMATCH')).join('\n')).toBe(0);
     expect(check.stderr).toMatch(/all \d+ binaries match their sources/);
   }, 600_000);
