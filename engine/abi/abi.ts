@@ -1,7 +1,8 @@
-// Runtime ABI: the one definition of how generated code, the TypeScript runtime and the
-// native addon (engine/native/) meet. Every structure that generated code reads is laid
-// out here; the C++ side declares the same structs and a test compares the offsets
-// (engine/native/abi.test.ts), as Wasmtime's vmctxtypes / wazero's offsetdata do.
+// Stage: ABI (the floor below translate/ and runtime/): the one definition of how generated
+// code, the TypeScript runtime and the native addon (engine/native/) meet. Every structure
+// that generated code reads is laid out here; the C++ side declares the same structs and a
+// test compares the offsets (engine/native/abi.test.ts), as Wasmtime's vmctxtypes / wazero's
+// offsetdata do.
 //
 // The native addon never reads a vmctx: runtime entry points receive pointers to the
 // definitions they act on (a memory, a table, a host function's context), so the per-

@@ -1,4 +1,4 @@
-// Runtime: the one trap table (as Wasmtime's trap_encoding.rs). Codes are what generated
+// Stage: ABI. The one trap table (as Wasmtime's trap_encoding.rs). Codes are what generated
 // code passes to wasm_rt_trap and what the native addon reports; messages are the spec
 // test suite's texts, used verbatim in RuntimeError. The addon's copy of the codes
 // (engine/native/src/trap_codes.h) is checked against this table by a test.

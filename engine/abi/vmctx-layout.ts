@@ -1,7 +1,8 @@
-// Runtime ABI: the per-module layout of an instance's vmctx — the block of memory whose
-// address is the first argument of every generated function. Defined once here; the
-// translator's runtime environment (engine/translate/) reads fields at these offsets and
-// the instance builder (engine/runtime/) writes them. The native addon never reads it.
+// Stage: ABI (the floor below translate/ and runtime/): the per-module layout of an instance's
+// vmctx — the block of memory whose address is the first argument of every generated function.
+// Defined once here; the translator's runtime environment (engine/translate/) reads fields at
+// these offsets and the instance builder (engine/runtime/) writes them. The native addon never
+// reads it.
 //
 //   [typeIds]         typeCount × 8       registry id of each function type (type-registry.ts),
 //                                         what call_indirect compares the callee's with

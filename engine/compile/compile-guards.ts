@@ -1,4 +1,4 @@
-// Runtime: compile guards against hostile modules (issue 9, item 5; docs/RATIONALE.md,
+// Stage: compile. Compile guards against hostile modules (issue 9, item 5; docs/RATIONALE.md,
 // "Why a guarded pipeline, and which functions go to it?"). After the translator has
 // measured a function body (translate/function-metrics.ts), the function either goes to
 // the pipeline of the requested level or, when one metric is past its threshold, to the

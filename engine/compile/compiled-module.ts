@@ -1,6 +1,6 @@
-// Runtime: the compile pipeline (DESIGN.md §2): bytes → decode + module-level validation →
-// the shared validate-and-translate loop (LLVM IR text) → the native addon (parse,
-// optimise, codegen, link) → addresses. A CompiledModule is what every instance of a
+// Stage: compile. The pipeline (docs/ARCHITECTURE.md): bytes → decode + module-level
+// validation → the shared validate-and-translate loop (LLVM IR text) → the native addon
+// (parse, optimise, codegen, link) → addresses. A CompiledModule is what every instance of a
 // Module shares: the decoded module, its vmctx layout, the JIT code (kept alive by the
 // CompiledModule, which every instance and exported function reaches), the addresses of
 // escaping functions and trampolines, registry ids of its function types and the data
@@ -52,7 +52,7 @@ export interface ModuleCompileOptions {
   readonly exactTraps?: boolean;
 }
 
-/** Milliseconds per compile stage (DESIGN.md §4). */
+/** Milliseconds per compile stage (docs/ARCHITECTURE.md §2). */
 export interface ModuleCompileTimings {
   /** Decoding every section and the module-level validation (bodies: see irEmitMs). */
   readonly decodeValidateMs: number;

@@ -1,4 +1,4 @@
-// Runtime: function-type identity for call_indirect (Core spec §4.4.8: the callee's type
+// Stage: compile. Function-type identity for call_indirect (Core spec §4.4.8: the callee's type
 // must equal the expected type) and for funcrefs that cross modules. Types are interned in
 // the native addon's process-wide registry (engine/native/src/type_registry.cc), which
 // hands out ids: two types get the same id exactly when their keys below are equal, so

@@ -67,7 +67,7 @@ export interface CompilePoolStats {
   readonly completed: number;
 }
 
-/** Milliseconds per stage of one compile (DESIGN.md §4: every stage is timed). */
+/** Milliseconds per stage of one compile (docs/ARCHITECTURE.md §2: every stage is timed). */
 export interface CompileTimings {
   /** Text → Module, plus the verifier. */
   readonly parseMs: number;

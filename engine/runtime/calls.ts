@@ -1,5 +1,5 @@
-// Runtime: calls across the JavaScript/wasm boundary (DESIGN.md §3 "Calls across the
-// boundary"). invokeInStore() enters generated code through an entry trampoline and maps a
+// Runtime: calls across the JavaScript/wasm boundary (docs/ARCHITECTURE.md §2,
+// step 6). invokeInStore() enters generated code through an entry trampoline and maps a
 // trap code to a RuntimeError with the spec's message; the one host-call handler serves
 // every call from wasm to a JavaScript import: it finds the import by hostId in the store
 // of the code that is running (the innermost invoke's store: wasm only reaches functions of

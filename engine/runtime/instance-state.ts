@@ -1,5 +1,5 @@
-// Runtime: what an instance is natively (Core spec §4.2.5 "Module instances" as DESIGN.md
-// §3 lays it out): its vmctx block (abi/vmctx-layout.ts), the JS objects for its
+// Runtime: what an instance is natively (Core spec §4.2.5 "Module instances" as
+// docs/ARCHITECTURE.md §3 lays it out): its vmctx block (abi/vmctx-layout.ts), the JS objects for its
 // functions, memories, tables and globals, and the native blocks it must keep alive (host
 // function contexts, element values, the module's data bytes). Its functions' identities:
 // function i of an instance is one JS function object for its whole life (exported

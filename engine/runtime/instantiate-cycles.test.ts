@@ -1,4 +1,4 @@
-// Lifetime tests: instances are freed when nothing references them (DESIGN.md §3: thousands
+// Lifetime tests: instances are freed when nothing references them (docs/ARCHITECTURE.md §3: thousands
 // of instantiations must not exhaust the address space; only ~16,000 8 GiB reservations fit
 // in 47 bits), and what can still run stays alive: an exported function, a table holding a
 // function, or a Module whose instances are gone keep their code and state.

@@ -1,4 +1,4 @@
-// Calls across the JavaScript/wasm boundary (DESIGN.md §3 "Calls across the boundary",
+// Calls across the JavaScript/wasm boundary (docs/ARCHITECTURE.md §2 step 6,
 // abi.ts "Entry trampoline" and "Host trampoline").
 //
 // invoke(entry, funcRef, slotCount): copies the arguments from the scratch slot buffer onto

@@ -1,4 +1,4 @@
-// Linear memories (DESIGN.md §3 "Linear memory"; abi.ts MemoryDefinition).
+// Linear memories (docs/ARCHITECTURE.md §3; abi.ts MemoryDefinition).
 //
 // Each memory reserves MEMORY_RESERVATION_BYTES (8 GiB + 64 KiB) of address space PROT_NONE
 // with MAP_NORESERVE and makes its accessible prefix read-write; growth mprotects more of it.

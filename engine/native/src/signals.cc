@@ -1,4 +1,4 @@
-// SIGSEGV/SIGBUS handling for guard-page traps (DESIGN.md §3 "Traps").
+// SIGSEGV/SIGBUS handling for guard-page traps (docs/ARCHITECTURE.md §4).
 //
 // Generated code never bounds-checks linear-memory accesses: an access past the accessible
 // size lands in the PROT_NONE part of the memory's 8 GiB reservation and faults. The handler
