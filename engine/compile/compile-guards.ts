@@ -5,12 +5,11 @@
 // guarded pipeline (engine/native/src/guarded_pipeline.h: no optimisation, fast
 // instruction selection and register allocation), whose cost we measured to grow linearly
 // with the body. The thresholds are the measured points where LLVM's O1-O3 pipelines start
-// to take seconds on one function. Limits that reject a module with a CompileError are
-// the JS API's (WebAssembly JavaScript Interface, "Implementation-defined Limits"): most
-// are checked while decoding (binary/limits.ts); the table size is checked here, at
-// compile, because `validate` follows V8, which accepts it.
+// to take seconds on one function. The JS API's static limits (WebAssembly JavaScript
+// Interface, "Implementation-defined Limits") are checked while decoding
+// (binary/limits.ts); its dynamic one, a table's initial size, when instantiating
+// (runtime/instantiation.ts).
 
-import { MAX_TABLE_SIZE } from '../binary/limits.js';
 import type { ModuleInfo } from '../binary/module-info.js';
 import { CompileError } from '../wasm/errors.js';
 import type { FunctionMetricValues } from '../translate/function-metrics.js';
@@ -114,20 +113,4 @@ export class ModuleIrSize {
       );
     }
   }
-}
-
-/**
- * Limits of the JS API checked at compile and not in `validate`: a table's initial size
- * above 10,000,000 elements (its maximum may be larger: growing beyond the limit fails at
- * run time, as in V8).
- */
-export function checkCompileLimits(module: ModuleInfo): void {
-  module.tables.forEach((table, index) => {
-    if (table.limits.min > MAX_TABLE_SIZE) {
-      throw new CompileError(
-        `table ${index}: initial size ${table.limits.min} is above the limit of ${MAX_TABLE_SIZE} elements (JS API table size limit)`,
-        module.tableOffsets[index],
-      );
-    }
-  });
 }

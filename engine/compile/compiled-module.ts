@@ -27,7 +27,7 @@ import { ModuleTranslator } from '../translate/module-translator.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
-import { checkCompileLimits, guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
+import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
@@ -146,23 +146,47 @@ interface ResolvedOptions {
   readonly exactTraps: boolean;
 }
 
-function resolveOptions(options: ModuleCompileOptions | undefined, start: number): ResolvedOptions {
-  if (options !== undefined && (options === null || typeof options !== 'object')) {
+/** Options that apply process-wide when a caller passes none (the register entry point). */
+export type DefaultCompileOptions = Pick<ModuleCompileOptions, 'optLevel' | 'cpu' | 'compileTimeoutMs' | 'exactTraps'>;
+
+let defaultOptions: DefaultCompileOptions = {};
+
+/**
+ * Sets the defaults of every later compile in this thread (engine/register.ts reads them
+ * from environment variables); options a caller passes win over them. Checked here, so a
+ * bad default fails at once and not at the first compile.
+ */
+export function setDefaultCompileOptions(defaults: DefaultCompileOptions): void {
+  const { optLevel, cpu, compileTimeoutMs, exactTraps } = defaults;
+  const checked: DefaultCompileOptions = { optLevel, cpu, compileTimeoutMs, exactTraps };
+  resolveOptions(checked, performance.now());
+  defaultOptions = Object.freeze(checked);
+}
+
+/** The defaults set by setDefaultCompileOptions ({} when none). */
+export function defaultCompileOptions(): DefaultCompileOptions {
+  return defaultOptions;
+}
+
+function resolveOptions(given: ModuleCompileOptions | undefined, start: number): ResolvedOptions {
+  if (given !== undefined && (given === null || typeof given !== 'object')) {
     throw new TypeError('compile options must be an object');
   }
-  const optLevel = options?.optLevel ?? 2;
+  const options = given;
+  const defaults = defaultOptions;
+  const optLevel = options?.optLevel ?? defaults.optLevel ?? 2;
   if (optLevel !== 0 && optLevel !== 1 && optLevel !== 2 && optLevel !== 3) {
     throw new RangeError(`optLevel must be 0, 1, 2 or 3 (got ${String(optLevel)})`);
   }
-  const cpu = options?.cpu ?? 'native';
+  const cpu = options?.cpu ?? defaults.cpu ?? 'native';
   if (cpu !== 'native' && cpu !== 'generic') throw new RangeError(`cpu must be 'native' or 'generic' (got ${String(cpu)})`);
-  const timeoutMs = options?.compileTimeoutMs;
+  const timeoutMs = options?.compileTimeoutMs ?? defaults.compileTimeoutMs;
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && timeoutMs <= 1e12)) {
     throw new RangeError(`compileTimeoutMs must be a number of milliseconds (got ${String(timeoutMs)})`);
   }
   const signal = options?.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
-  const exactTraps = options?.exactTraps ?? false;
+  const exactTraps = options?.exactTraps ?? defaults.exactTraps ?? false;
   if (typeof exactTraps !== 'boolean') throw new TypeError(`exactTraps must be a boolean (got ${String(exactTraps)})`);
   // O0 keeps every access in order: guard pages alone give the exact state there.
   return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0 };
@@ -212,7 +236,6 @@ function translate(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean
   limits.check();
   const info = decodeModule(bytes);
   validateModuleStructure(info);
-  checkCompileLimits(info);
   const decoded = performance.now();
   const environment = new RuntimeEnvironment(info, { explicitBoundsChecks: exactTraps });
   const policy = guardPolicy();

@@ -8,7 +8,8 @@
 // evaluate globals and segments, build the exports object, apply active segments, and run
 // the start function. A trap in a segment or the start function throws RuntimeError.
 
-import { ExternalKind } from '../binary/module-info.js';
+import { ExternalKind, type ModuleInfo } from '../binary/module-info.js';
+import { MAX_TABLE_SIZE } from '../binary/limits.js';
 import { allocate, createMemory, createTable } from '../native/addon.js';
 import { HostFunctionContext } from '../abi/abi.js';
 import { invokeOrThrow } from './calls.js';
@@ -53,9 +54,24 @@ function chooseStore(imports: readonly ResolvedImport[]): Store {
   return store;
 }
 
+/**
+ * The JS API's dynamic limits (Implementation-defined limits: a RangeError when
+ * instantiating, as V8 and the JS API conformance tests' limits.any.js have it): a defined
+ * table's initial size above 10,000,000 elements. Checked before anything is allocated.
+ */
+function checkInstantiationLimits(info: ModuleInfo): void {
+  for (let index = info.importedTableCount; index < info.tables.length; index++) {
+    const initial = info.tables[index].limits.min;
+    if (initial > MAX_TABLE_SIZE) {
+      throw new RangeError(`initial table size (${initial} elements) is larger than implementation limit (${MAX_TABLE_SIZE} elements)`);
+    }
+  }
+}
+
 export function instantiateCompiledModule(module: CompiledModule, importObject: unknown): InstantiatedModule {
   const { info, layout } = module;
   const imports = resolveImports(info, importObject);
+  checkInstantiationLimits(info);
   const store = chooseStore(imports);
   const state = new InstanceState(module, store, allocate(layout.size));
   const { view } = state;

@@ -13,6 +13,7 @@
 import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
 import { Operator } from '../binary/operator-reader.js';
 import { CompileError } from '../wasm/errors.js';
+import { unsupportedOperatorMessage } from '../wasm/features.js';
 import { OP_NAME, OP_POP_COUNT, OPERATOR_ID_LIMIT, Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
 import {
@@ -59,8 +60,9 @@ export interface FunctionTranslationOptions {
   readonly maxFunctionIrBytes?: number;
 }
 
+/** SIMD operators; the validator already rejects them with the same message (wasm/features.ts). */
 function emitUnsupported(translator: TranslatorState, operator: Operator): void {
-  throw new CompileError(`${OP_NAME[operator.opcode]} is not supported yet by the LLVM translator (SIMD)`, translator.offset);
+  throw new CompileError(unsupportedOperatorMessage(OP_NAME[operator.opcode]), translator.offset);
 }
 
 /** The dispatch table: one emitter per operator id. */

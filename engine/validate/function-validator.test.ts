@@ -3,19 +3,22 @@
 // and the state a translator reads after each step.
 import { describe, expect, test } from 'vitest';
 import { decodeAndValidateModule } from './validate-module.js';
+import { ALL_FEATURES, ENGINE_FEATURES, unsupportedOperatorMessage } from '../wasm/features.js';
 import { FrameKind, type FunctionValidator } from './function-validator.js';
 import { OP_NAME } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/value-types.js';
 import { F32, F64, I32, I64, V128, functionType, s32, singleFunctionModule } from '../../test/support/module-bytes.js';
 import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
+// The validator's own rules, SIMD included (the engine's default features reject SIMD
+// operators until the translator has them: last test below).
 const valid = (bytes: Uint8Array): void => {
-  decodeAndValidateModule(bytes);
-  decodeAndValidateModule(bytes, () => {});
+  decodeAndValidateModule(bytes, undefined, ALL_FEATURES);
+  decodeAndValidateModule(bytes, () => {}, ALL_FEATURES);
 };
-const problem = (bytes: Uint8Array): string => {
-  const fast = compileErrorOf(() => decodeAndValidateModule(bytes));
-  const general = compileErrorOf(() => decodeAndValidateModule(bytes, () => {}));
+const problem = (bytes: Uint8Array, features = ALL_FEATURES): string => {
+  const fast = compileErrorOf(() => decodeAndValidateModule(bytes, undefined, features));
+  const general = compileErrorOf(() => decodeAndValidateModule(bytes, () => {}, features));
   expect(general.message).toBe(fast.message);
   return fast.problem;
 };
@@ -98,6 +101,13 @@ describe('instruction-specific rules', () => {
   test('lane indices are bounded by the lane count', () => {
     expect(problem(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x1b, 4, 0x0b]))).toBe('invalid lane index 4');
     valid(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x1b, 3, 0x0b]));
+  });
+  test("with the engine's features, a SIMD operator is rejected as not supported, valid or not", () => {
+    const message = unsupportedOperatorMessage('i8x16.extract_lane_s');
+    expect(problem(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x15, 3, 0x0b]), ENGINE_FEATURES)).toBe(message);
+    expect(problem(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x15, 99, 0x0b]), ENGINE_FEATURES)).toBe(message);
+    // v128 as a type alone is compiled (locals, parameters), so it stays valid.
+    decodeAndValidateModule(singleFunctionModule([V128], [], [0x0b]), undefined, ENGINE_FEATURES);
   });
   test('data.drop needs the data count section', () => {
     expect(problem(singleFunctionModule([], [], [0xfc, 0x09, 0, 0x0b]))).toBe('data count section required');

@@ -13,6 +13,7 @@
 // visitor past the failing operator.
 
 import { CompileError } from '../wasm/errors.js';
+import { unsupportedOperatorMessage } from '../wasm/features.js';
 import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
 import { validateRemainingOperators } from './fast-path.js';
 import { FrameKind } from './frame-kind.js';
@@ -26,6 +27,7 @@ import {
   OP_SIGNATURE,
   SIGNATURE_CHECK_IMMEDIATES,
   Typing,
+  operatorId,
   operatorName,
 } from '../wasm/opcodes.js';
 import {
@@ -47,6 +49,8 @@ export const MAX_OPERAND_STACK_HEIGHT = 1 << 26;
 export { collectDeclaredFunctionReferences, createValidationContext, type ValidationContext } from './validation-context.js';
 
 const OP_REF_FUNC = Op.RefFunc;
+/** Operator ids from here on are the 0xFD-prefixed (SIMD) ones. */
+const SIMD_OPERATOR_IDS_START = operatorId(0xfd, 0);
 
 export class FunctionValidator {
   // The state below is also read and written by the validation-only fast path (fast-path.ts).
@@ -160,6 +164,7 @@ export class FunctionValidator {
   step(offset: number, operator: Operator): void {
     this.offset = offset;
     const op = operator.opcode;
+    if (op >= SIMD_OPERATOR_IDS_START && !this.context.simd) throw new CompileError(unsupportedOperatorMessage(operatorName(op)), offset);
     const signature = OP_SIGNATURE[op];
     if ((signature & SIGNATURE_CHECK_IMMEDIATES) !== 0) this.checkImmediates(op, operator);
     if (signature >= 0) {

@@ -31,9 +31,8 @@ export function validateModuleStructure(module: ModuleInfo): void {
 
   if (module.tables.length > MAX_TABLES) fail(`too many tables: ${module.tables.length}`, module.tableOffsets[MAX_TABLES]);
   module.tables.forEach((table, i) => {
-    // The JS API's table size limit (MAX_TABLE_SIZE) is not checked here: Node 20's V8
-    // accepts `(table 10000001 funcref)` in WebAssembly.validate. Compiling checks it
-    // (compile/compile-guards.ts checkCompileLimits).
+    // The JS API's table size limit (MAX_TABLE_SIZE) is a dynamic limit: a RangeError at
+    // instantiation (runtime/instantiation.ts), as in V8 and the JS API's limits.any.js.
     checkLimits(table.limits, 0xffffffff, 'table', module.tableOffsets[i]);
   });
 

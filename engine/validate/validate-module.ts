@@ -6,6 +6,7 @@
 import { decodeModule } from '../binary/decode-module.js';
 import type { ModuleInfo } from '../binary/module-info.js';
 import { Operator } from '../binary/operator-reader.js';
+import { ENGINE_FEATURES, type WasmFeatures } from '../wasm/features.js';
 import { validateModuleStructure } from './module-validator.js';
 import {
   FunctionValidator,
@@ -18,11 +19,12 @@ import {
  * Decodes and fully validates `bytes`; throws CompileError on the first problem. With a
  * visitor, every function body goes through the general read/step loop and the visitor
  * sees each validated operator (without one, the validator may take its fast path).
+ * `features` defaults to what the engine compiles (wasm/features.ts).
  */
-export function decodeAndValidateModule(bytes: Uint8Array, visitor?: OperatorVisitor): ModuleInfo {
+export function decodeAndValidateModule(bytes: Uint8Array, visitor?: OperatorVisitor, features: WasmFeatures = ENGINE_FEATURES): ModuleInfo {
   const module = decodeModule(bytes);
   validateModuleStructure(module);
-  const context = createValidationContext(module);
+  const context = createValidationContext(module, features);
   const validator = new FunctionValidator(context);
   const operator = new Operator();
   for (const body of module.functionBodies) validateFunctionBody(context, body, visitor, validator, operator);

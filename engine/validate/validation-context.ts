@@ -6,6 +6,7 @@
 import { ExternalKind, type ModuleInfo } from '../binary/module-info.js';
 import { Op } from '../wasm/opcodes.js';
 import type { FuncType } from '../wasm/value-types.js';
+import { ENGINE_FEATURES, type WasmFeatures } from '../wasm/features.js';
 
 /** What function bodies need from the module, precomputed once per module. */
 export interface ValidationContext {
@@ -22,9 +23,11 @@ export interface ValidationContext {
   readonly elementTypes: Uint8Array;
   /** 1 for each function index that may be used by ref.func (Core spec §3.4.10, C.refs). */
   readonly declaredFunctionReferences: Uint8Array;
+  /** Whether SIMD operators are accepted (wasm/features.ts). */
+  readonly simd: boolean;
 }
 
-export function createValidationContext(module: ModuleInfo): ValidationContext {
+export function createValidationContext(module: ModuleInfo, features: WasmFeatures = ENGINE_FEATURES): ValidationContext {
   const tableElementTypes = new Uint8Array(module.tables.length);
   module.tables.forEach((table, i) => (tableElementTypes[i] = table.elementType));
   const globalTypes = new Uint8Array(module.globals.length);
@@ -46,6 +49,7 @@ export function createValidationContext(module: ModuleInfo): ValidationContext {
     dataCount: module.dataCount ?? -1,
     elementTypes,
     declaredFunctionReferences: collectDeclaredFunctionReferences(module),
+    simd: features.simd,
   };
 }
 

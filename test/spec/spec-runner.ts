@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CompileError } from '../../engine/wasm/errors.js';
 import { decodeAndValidateModule } from '../../engine/validate/validate-module.js';
+import { ALL_FEATURES } from '../../engine/wasm/features.js';
 import { convertWast, type WastCommand } from './wast-conversion.js';
 
 export type CommandOutcome =
@@ -77,16 +78,20 @@ function record(counts: CommandCounts, outcome: CommandOutcome): void {
   }
 }
 
-/** Both ways of validating: the validation-only fast path and the translator's read/step loop. */
+/**
+ * Both ways of validating: the validation-only fast path and the translator's read/step loop,
+ * with every 2.0 feature (the validator knows SIMD even while the engine cannot compile it;
+ * test/fuzz/validate-implies-compile.test.ts checks what the engine's validate() says).
+ */
 function decodeAndValidateBothWays(bytes: Uint8Array): void {
   let fastError: unknown;
   try {
-    decodeAndValidateModule(bytes);
+    decodeAndValidateModule(bytes, undefined, ALL_FEATURES);
   } catch (error) {
     fastError = error;
   }
   try {
-    decodeAndValidateModule(bytes, () => {});
+    decodeAndValidateModule(bytes, () => {}, ALL_FEATURES);
   } catch (error) {
     if (!(fastError instanceof Error) || !(error instanceof Error) || error.message !== fastError.message) {
       throw new Error(`the step loop reports ${String(error)} but the fast path ${String(fastError ?? 'accepts')}`);

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompileError } from '../../engine/wasm/errors.js';
 import { decodeAndValidateModule } from '../../engine/validate/validate-module.js';
+import { ALL_FEATURES } from '../../engine/wasm/features.js';
 import { SeededRandom, mutateModule } from './mutator.js';
 import { mutateOperators } from './operator-mutations.js';
 import { validateWithV8 } from './v8-oracle.js';
@@ -46,7 +47,7 @@ type OurVerdict = { valid: true } | { valid: false; error: CompileError } | { cr
 
 function verdictOf(bytes: Uint8Array, withVisitor: boolean): OurVerdict {
   try {
-    decodeAndValidateModule(bytes, withVisitor ? visitNothing : undefined);
+    decodeAndValidateModule(bytes, withVisitor ? visitNothing : undefined, ALL_FEATURES);
     return { valid: true };
   } catch (error) {
     if (error instanceof CompileError) return { valid: false, error };

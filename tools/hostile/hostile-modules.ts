@@ -347,7 +347,7 @@ export const HOSTILE_MODULES: readonly HostileModule[] = [
   { name: 'nested-br-ifs-100k', description: '100,000 nested blocks opening with br_if', make: () => nestedBrIfs(100_000) },
   { name: 'locals-50k-i64-summed', description: '50,000 i64 locals loaded and summed', make: () => manyLocalsLoadedAndSummed(50_000) },
   { name: 'straight-line-7mb', description: 'a 7.6 MB straight-line body', make: () => straightLineBody(7_600_000), rejectedWith: IR_LIMIT },
-  { name: 'table-10000001', description: 'a table of initial size 10,000,001', make: () => bigTable(10_000_001), rejectedWith: /^table 0: initial size 10000001 is above the limit of 10000000 elements/ },
+  { name: 'table-10000001', description: 'a table of initial size 10,000,001 (compiles; instantiating it is a RangeError)', make: () => bigTable(10_000_001) },
   // More shapes.
   { name: 'nested-if-else-values-20k', description: '20,000 nested if/else with results (phis)', make: () => nestedIfElseValues(20_000) },
   { name: 'nested-blocks-100k', description: '100,000 nested blocks closing with br_if 1', make: () => nestedBlocks(100_000) },
