@@ -1,0 +1,88 @@
+// Stage: public entry point, process-wide. `node --import wasm-llvm-jit/register app.js`
+// (or importing it before anything else) makes this engine the process's
+// `globalThis.WebAssembly`, so an application and the wasm packages it uses run on it
+// unchanged. Compile options come from environment variables, read once here:
+//
+//   WASM_LLVM_OPT_LEVEL          0-3 (default 2): LLVM optimisation level
+//   WASM_LLVM_CPU                'native' (default) or 'generic' (baseline x86-64)
+//   WASM_LLVM_EXACT_TRAPS        1/0: memory after an out-of-bounds trap is exact at O1-O3
+//   WASM_LLVM_COMPILE_TIMEOUT_MS a deadline for each compile, in milliseconds
+//
+// Options that a caller passes to compile/instantiate/new Module still win. A bad value
+// stops the process at start-up with an error naming the variable. The namespace object
+// has the shape of V8's (non-enumerable members, @@toStringTag "WebAssembly"); Node's own
+// namespace stays reachable as `nodeWebAssembly` from this module.
+
+import * as engine from './index.js';
+import { setDefaultCompileOptions, type DefaultCompileOptions } from './compile/compiled-module.js';
+
+/** Node's own WebAssembly namespace, as it was before registration. */
+export const nodeWebAssembly: typeof WebAssembly = globalThis.WebAssembly;
+
+/** The key under which the registered namespace says which engine it is and with which defaults. */
+export const ENGINE_INFO = Symbol.for('wasm-llvm-jit.engine');
+
+/** The JS API names the namespace carries, when the engine provides them. */
+const NAMESPACE_MEMBERS = [
+  'validate', 'compile', 'instantiate', 'compileStreaming', 'instantiateStreaming',
+  'Module', 'Instance', 'Memory', 'Table', 'Global', 'CompileError', 'LinkError', 'RuntimeError',
+] as const;
+
+/** Compile defaults from environment variables; throws a TypeError naming a bad variable. */
+export function optionsFromEnvironment(environment: NodeJS.ProcessEnv): DefaultCompileOptions {
+  const options: { -readonly [K in keyof DefaultCompileOptions]: DefaultCompileOptions[K] } = {};
+  const read = (name: string): string | undefined => {
+    const value = environment[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const optLevel = read('WASM_LLVM_OPT_LEVEL');
+  if (optLevel !== undefined) {
+    if (!/^[0-3]$/.test(optLevel)) throw new TypeError(`WASM_LLVM_OPT_LEVEL must be 0, 1, 2 or 3 (got "${optLevel}")`);
+    options.optLevel = Number(optLevel) as 0 | 1 | 2 | 3;
+  }
+  const cpu = read('WASM_LLVM_CPU');
+  if (cpu !== undefined) {
+    if (cpu !== 'native' && cpu !== 'generic') throw new TypeError(`WASM_LLVM_CPU must be "native" or "generic" (got "${cpu}")`);
+    options.cpu = cpu;
+  }
+  const exactTraps = read('WASM_LLVM_EXACT_TRAPS');
+  if (exactTraps !== undefined) {
+    if (exactTraps !== '0' && exactTraps !== '1') throw new TypeError(`WASM_LLVM_EXACT_TRAPS must be 0 or 1 (got "${exactTraps}")`);
+    options.exactTraps = exactTraps === '1';
+  }
+  const timeout = read('WASM_LLVM_COMPILE_TIMEOUT_MS');
+  if (timeout !== undefined) {
+    if (!/^\d+$/.test(timeout)) throw new TypeError(`WASM_LLVM_COMPILE_TIMEOUT_MS must be a whole number of milliseconds (got "${timeout}")`);
+    options.compileTimeoutMs = Number(timeout);
+  }
+  return options;
+}
+
+/** A namespace object shaped like V8's `WebAssembly`, holding this engine's API. */
+export function createNamespace(defaults: DefaultCompileOptions): object {
+  const namespace = {};
+  const members = engine as unknown as Record<string, unknown>;
+  for (const name of NAMESPACE_MEMBERS) {
+    if (members[name] === undefined) continue;
+    Object.defineProperty(namespace, name, { value: members[name], writable: true, enumerable: false, configurable: true });
+  }
+  Object.defineProperty(namespace, Symbol.toStringTag, { value: 'WebAssembly', writable: false, enumerable: false, configurable: true });
+  Object.defineProperty(namespace, ENGINE_INFO, {
+    value: Object.freeze({ name: 'wasm-llvm-jit', defaults: Object.freeze({ ...defaults }) }),
+    enumerable: false,
+  });
+  return namespace;
+}
+
+/** Makes this engine `globalThis.WebAssembly` with `defaults` for every compile. */
+export function register(defaults: DefaultCompileOptions = optionsFromEnvironment(process.env)): void {
+  setDefaultCompileOptions(defaults);
+  Object.defineProperty(globalThis, 'WebAssembly', {
+    value: createNamespace(defaults),
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+register();
