@@ -7,6 +7,8 @@
 //   WASM_LLVM_CPU                'native' (default) or 'generic' (baseline x86-64)
 //   WASM_LLVM_EXACT_TRAPS        1/0: memory after an out-of-bounds trap is exact at O1-O3
 //   WASM_LLVM_COMPILE_TIMEOUT_MS a deadline for each compile, in milliseconds
+//   WASM_LLVM_CODE_CACHE         1: the persistent code cache in the default directory,
+//                                a path: the cache in that directory, 0 (default): off
 //
 // Options that a caller passes to compile/instantiate/new Module still win. A bad value
 // stops the process at start-up with an error naming the variable. The namespace object
@@ -55,6 +57,8 @@ export function optionsFromEnvironment(environment: NodeJS.ProcessEnv): DefaultC
     if (!/^\d+$/.test(timeout)) throw new TypeError(`WASM_LLVM_COMPILE_TIMEOUT_MS must be a whole number of milliseconds (got "${timeout}")`);
     options.compileTimeoutMs = Number(timeout);
   }
+  const cache = read('WASM_LLVM_CODE_CACHE');
+  if (cache !== undefined) options.codeCache = cache === '1' ? true : cache === '0' ? false : { directory: cache };
   return options;
 }
 

@@ -27,6 +27,7 @@ import { ModuleTranslator } from '../translate/module-translator.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
+import { CodeCache, type CodeCacheOptions } from './code-cache.js';
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 
@@ -50,6 +51,12 @@ export interface ModuleCompileOptions {
    * checks for exact state after a trap?"). At O0 it always is.
    */
   readonly exactTraps?: boolean;
+  /**
+   * The persistent code cache (code-cache.ts): `true` for the default directory, or where
+   * and how large. Off by default; a hit links the object code kept by an earlier compile
+   * of the same bytes with the same options and engine build instead of compiling.
+   */
+  readonly codeCache?: boolean | CodeCacheOptions;
 }
 
 /** Milliseconds per compile stage (docs/ARCHITECTURE.md §2). */
@@ -70,6 +77,8 @@ export interface ModuleCompileTimings {
   readonly guardedMs: number;
   /** Wall time of the whole compile, bytes → callable code. */
   readonly totalMs: number;
+  /** 'hit': linked from the code cache (the IR and LLVM stages are 0); 'miss': compiled and stored. */
+  readonly codeCache: 'off' | 'hit' | 'miss';
 }
 
 export interface CompiledModule {
@@ -144,10 +153,11 @@ interface ResolvedOptions {
   readonly limits: CompileLimits;
   /** Explicit bounds checks (exactTraps above O0). */
   readonly exactTraps: boolean;
+  readonly cache: CodeCache | undefined;
 }
 
 /** Options that apply process-wide when a caller passes none (the register entry point). */
-export type DefaultCompileOptions = Pick<ModuleCompileOptions, 'optLevel' | 'cpu' | 'compileTimeoutMs' | 'exactTraps'>;
+export type DefaultCompileOptions = Pick<ModuleCompileOptions, 'optLevel' | 'cpu' | 'compileTimeoutMs' | 'exactTraps' | 'codeCache'>;
 
 let defaultOptions: DefaultCompileOptions = {};
 
@@ -157,8 +167,8 @@ let defaultOptions: DefaultCompileOptions = {};
  * bad default fails at once and not at the first compile.
  */
 export function setDefaultCompileOptions(defaults: DefaultCompileOptions): void {
-  const { optLevel, cpu, compileTimeoutMs, exactTraps } = defaults;
-  const checked: DefaultCompileOptions = { optLevel, cpu, compileTimeoutMs, exactTraps };
+  const { optLevel, cpu, compileTimeoutMs, exactTraps, codeCache } = defaults;
+  const checked: DefaultCompileOptions = { optLevel, cpu, compileTimeoutMs, exactTraps, codeCache };
   resolveOptions(checked, performance.now());
   defaultOptions = Object.freeze(checked);
 }
@@ -188,8 +198,73 @@ function resolveOptions(given: ModuleCompileOptions | undefined, start: number):
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
   const exactTraps = options?.exactTraps ?? defaults.exactTraps ?? false;
   if (typeof exactTraps !== 'boolean') throw new TypeError(`exactTraps must be a boolean (got ${String(exactTraps)})`);
+  const codeCache = options?.codeCache ?? defaults.codeCache ?? false;
+  if (typeof codeCache !== 'boolean' && (codeCache === null || typeof codeCache !== 'object')) {
+    throw new TypeError(`codeCache must be a boolean or { directory?, maxBytes? } (got ${String(codeCache)})`);
+  }
+  // Dumps show what LLVM did, so a compile that dumps must compile.
+  const cache = codeCache === false || process.env.WASM_LLVM_DUMP_DIR ? undefined : cacheFor(codeCache === true ? {} : codeCache);
   // O0 keeps every access in order: guard pages alone give the exact state there.
-  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0 };
+  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0, cache };
+}
+
+const caches = new Map<string, CodeCache>();
+
+/** One CodeCache per directory and cap. */
+function cacheFor(options: CodeCacheOptions): CodeCache {
+  const key = `${options.directory ?? ''}\0${options.maxBytes ?? ''}`;
+  let cache = caches.get(key);
+  if (cache === undefined) caches.set(key, (cache = new CodeCache(options)));
+  return cache;
+}
+
+/** What changes the code besides the bytes and the engine build: part of the cache key. */
+function cacheSettings(options: ResolvedOptions): string {
+  return `optLevel=${options.optLevel} cpu=${options.cpu} exactTraps=${options.exactTraps}`;
+}
+
+/**
+ * The module from the code cache, or undefined on a miss (or a cached object the JIT will
+ * not link, which then counts as a miss and is overwritten by the compile that follows).
+ */
+function loadFromCache(bytes: Uint8Array, options: ResolvedOptions, key: string, start: number): CompiledModule | undefined {
+  const entry = options.cache!.load(key);
+  if (entry === undefined) return undefined;
+  const decodeStart = performance.now();
+  const info = decodeModule(bytes);
+  validateModuleStructure(info);
+  const translation: TranslationResult = {
+    info,
+    ir: new Uint8Array(0),
+    symbols: entry.symbols,
+    functionSymbols: new Map(entry.functionSymbols),
+    entrySymbols: new Map(entry.entrySymbols),
+    hostSymbols: new Map(entry.hostSymbols),
+    guardedFunctions: new Map(entry.guardedFunctions),
+    guardedSymbols: [],
+    decodeValidateMs: performance.now() - decodeStart,
+    irEmitMs: 0,
+  };
+  let code: CompiledCode;
+  try {
+    code = native.linkObjects(entry.objects, { name: `wasm${moduleCounter++}`, symbols: entry.symbols });
+  } catch {
+    return undefined;
+  }
+  return assemble(translation, code, options.optLevel, options.cpu, performance.now() - start, 'hit');
+}
+
+/** Keeps a compile's object code in the cache (no-op without a cache or kept objects). */
+function storeInCache(options: ResolvedOptions, key: string | undefined, translation: TranslationResult, code: CompiledCode): void {
+  if (options.cache === undefined || key === undefined || code.objects === undefined) return;
+  options.cache.store(key, {
+    symbols: translation.symbols,
+    functionSymbols: [...translation.functionSymbols],
+    entrySymbols: [...translation.entrySymbols],
+    hostSymbols: [...translation.hostSymbols],
+    guardedFunctions: [...translation.guardedFunctions],
+    objects: code.objects,
+  });
 }
 
 /** The deadline and abort signal of one compile, checked between functions and handed to LLVM. */
@@ -280,6 +355,7 @@ function assemble(
   optLevel: OptLevel,
   cpu: 'native' | 'generic',
   totalMs: number,
+  codeCache: 'off' | 'hit' | 'miss',
 ): CompiledModule {
   const { info } = translation;
   const addressOf = new Map<string, bigint>();
@@ -318,6 +394,7 @@ function assemble(
       linkMs: code.timings.linkMs,
       guardedMs: code.timings.guardedMs,
       totalMs,
+      codeCache,
     },
   };
 }
@@ -331,6 +408,7 @@ function nativeOptions(translation: TranslationResult, options: ResolvedOptions)
     symbols: translation.symbols,
     ...(translation.guardedSymbols.length > 0 ? { guardedFunctions: translation.guardedSymbols } : {}),
     ...(remainingMs !== undefined ? { timeoutMs: remainingMs } : {}),
+    ...(options.cache !== undefined ? { keepObjects: true } : {}),
   };
 }
 
@@ -348,6 +426,12 @@ function compileFailure(error: unknown, limits: CompileLimits): unknown {
 export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions): CompiledModule {
   const start = performance.now();
   const resolved = resolveOptions(options, start);
+  const key = resolved.cache?.key(bytes, cacheSettings(resolved));
+  if (key !== undefined) {
+    resolved.limits.check();
+    const cached = loadFromCache(bytes, resolved, key, start);
+    if (cached !== undefined) return cached;
+  }
   const translation = translate(bytes, resolved.limits, resolved.exactTraps);
   resolved.limits.check();
   let code: CompiledCode;
@@ -356,7 +440,8 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
   } catch (error) {
     throw compileFailure(error, resolved.limits);
   }
-  return assemble(translation, code, resolved.optLevel, resolved.cpu, performance.now() - start);
+  storeInCache(resolved, key, translation, code);
+  return assemble(translation, code, resolved.optLevel, resolved.cpu, performance.now() - start, key === undefined ? 'off' : 'miss');
 }
 
 /**
@@ -370,10 +455,21 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
   const start = performance.now();
   const resolved = resolveOptions(options, start);
   const { limits } = resolved;
+  const key = resolved.cache?.key(bytes, cacheSettings(resolved));
+  if (key !== undefined) {
+    limits.check();
+    const cached = loadFromCache(bytes, resolved, key, start);
+    if (cached !== undefined) return cached;
+  }
+  const cacheState = key === undefined ? 'off' : 'miss';
   const translation = translate(bytes, limits, resolved.exactTraps);
   const cancellation = limits.timeoutMs !== undefined || limits.signal !== undefined ? native.createCompileCancellation() : undefined;
   const compiling = native.compileAsync(translation.ir, nativeOptions(translation, resolved), cancellation);
-  if (cancellation === undefined) return assemble(translation, await compiling, resolved.optLevel, resolved.cpu, performance.now() - start);
+  if (cancellation === undefined) {
+    const code = await compiling;
+    storeInCache(resolved, key, translation, code);
+    return assemble(translation, code, resolved.optLevel, resolved.cpu, performance.now() - start, cacheState);
+  }
 
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -394,7 +490,8 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
   compiling.then((code) => (cancellation.cancelled ? code.release() : undefined), () => undefined);
   try {
     const code = await Promise.race([compiling, stopped]);
-    return assemble(translation, code, resolved.optLevel, resolved.cpu, performance.now() - start);
+    storeInCache(resolved, key, translation, code);
+    return assemble(translation, code, resolved.optLevel, resolved.cpu, performance.now() - start, cacheState);
   } catch (error) {
     throw compileFailure(error, limits);
   } finally {

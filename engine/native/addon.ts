@@ -39,6 +39,14 @@ export interface CompileOptions {
   readonly guardedFunctions?: readonly string[];
   /** Cancel the compile this many milliseconds after it was asked for (see CompileCancellation). */
   readonly timeoutMs?: number;
+  /** Keep the object files (CompiledCode.objects), for the code cache. */
+  readonly keepObjects?: boolean;
+}
+
+/** What linkObjects needs besides the object files. */
+export interface LinkOptions {
+  readonly name: string;
+  readonly symbols: readonly string[];
 }
 
 /**
@@ -87,6 +95,8 @@ export interface CompiledCode {
   readonly timings: CompileTimings;
   /** Size of the object file that was linked. */
   readonly objectBytes: number;
+  /** The object files linked (the main one, then the guarded one), when compiled with keepObjects. */
+  readonly objects?: readonly Uint8Array[];
   /** Frees the code now (idempotent); its addresses must not be called afterwards. */
   release(): void;
 }
@@ -255,6 +265,8 @@ interface NativeAddon {
   compileAsync(ir: string | Uint8Array, options: CompileOptions, cancellation?: CompileCancellation): Promise<CompiledCode>;
   CompileCancellation: new () => CompileCancellation;
   compilePoolStats(): CompilePoolStats;
+  linkObjects(objects: readonly Uint8Array[], options: LinkOptions): CompiledCode;
+  threadLimitsTlsOffset(): number;
   llvmVersion(): string;
   hostCpuName(): string;
   hostCpuFeatures(): string[];
@@ -293,9 +305,13 @@ function findAddon(): string {
 }
 
 let loaded: NativeAddon | undefined;
+let loadedPath: string | undefined;
 
 function addon(): NativeAddon {
-  loaded ??= createRequire(import.meta.url)(findAddon()) as NativeAddon;
+  if (loaded === undefined) {
+    loadedPath = findAddon();
+    loaded = createRequire(import.meta.url)(loadedPath) as NativeAddon;
+  }
   return loaded;
 }
 
@@ -336,6 +352,26 @@ export function hostCpuName(): string {
 /** LLVM's names of the host CPU's enabled features, sorted, e.g. ["avx2", "bmi2", ...]. */
 export function hostCpuFeatures(): string[] {
   return addon().hostCpuFeatures();
+}
+
+/**
+ * Links object files a compile kept (keepObjects) into new code, on this thread: the code
+ * cache's way back from disk. The objects must come from this addon build, LLVM, CPU and
+ * thread-pointer layout (the cache's key says so).
+ */
+export function linkObjects(objects: readonly Uint8Array[], options: LinkOptions): CompiledCode {
+  return addon().linkObjects(objects, options);
+}
+
+/** The %fs offset of this thread's ThreadLimits, which generated code has as a constant. */
+export function threadLimitsTlsOffset(): number {
+  return addon().threadLimitsTlsOffset();
+}
+
+/** Path of the loaded addon binary (its bytes are part of the code cache's key). */
+export function addonPath(): string {
+  addon();
+  return loadedPath!;
 }
 
 // ---------------------------------------------------------------- memories

@@ -6,10 +6,12 @@
 //     release() or garbage collection removes its JITDylib.
 //   CompileCancellation { cancel(reason), cancelled }: stops a compile (guarded_pipeline.h);
 //     a cancelled compile fails with an Error whose code is 'WASM_COMPILE_CANCELLED'.
-//   compilePoolStats(), llvmVersion(), hostCpuName(), hostCpuFeatures()
+//   linkObjects(objects, { name, symbols }) → CompiledCode   links object files kept by a compile
+//     with { keepObjects: true } (CompiledCode.objects), for the code cache
+//   compilePoolStats(), llvmVersion(), hostCpuName(), hostCpuFeatures(), threadLimitsTlsOffset()
 // ir: LLVM IR text, a string or its UTF-8 bytes (a Uint8Array, copied).
 // options: { optLevel: 0|1|2|3, cpu: 'native'|'generic', name: string, symbols: string[],
-//   guardedFunctions?: string[], timeoutMs?: number }.
+//   guardedFunctions?: string[], timeoutMs?: number, keepObjects?: boolean }.
 
 #include "compile_binding.h"
 
@@ -19,6 +21,7 @@
 #include <string>
 #include <utility>
 
+#include "abi.h"
 #include "addon_data.h"
 #include "compile_pool.h"
 #include "llvm_compiler.h"
@@ -121,6 +124,11 @@ bool ReadCompileRequest(const Napi::CallbackInfo& info, CompileRequest* request)
     }
     request->cancellation = CancellationHandle::Unwrap(handle)->cancellation();
   }
+  Napi::Value keepObjects = options.Get("keepObjects");
+  if (!keepObjects.IsUndefined()) {
+    if (!keepObjects.IsBoolean()) return fail("compile: options.keepObjects must be a boolean");
+    request->keepObjects = keepObjects.As<Napi::Boolean>().Value();
+  }
   Napi::Value timeout = options.Get("timeoutMs");
   if (!timeout.IsUndefined()) {
     double milliseconds = timeout.IsNumber() ? timeout.As<Napi::Number>().DoubleValue() : -1;
@@ -181,6 +189,15 @@ class CompiledCode : public Napi::ObjectWrap<CompiledCode> {
         Napi::PropertyDescriptor::Value("objectBytes", Napi::Number::New(env, static_cast<double>(module_->objectBytes)),
                                         napi_enumerable),
     });
+    if (!module_->objects.empty()) {
+      Napi::Array objects = Napi::Array::New(env, module_->objects.size());
+      for (size_t i = 0; i < module_->objects.size(); ++i) {
+        const std::string& object = module_->objects[i];
+        objects.Set(static_cast<uint32_t>(i), Napi::Buffer<char>::Copy(env, object.data(), object.size()));
+      }
+      std::vector<std::string>().swap(module_->objects);
+      self.DefineProperty(Napi::PropertyDescriptor::Value("objects", objects, napi_enumerable));
+    }
     reportedBytes_ = static_cast<int64_t>(module_->objectBytes);
     Napi::MemoryManagement::AdjustExternalMemory(env, reportedBytes_);
   }
@@ -212,6 +229,51 @@ Napi::Value Compile(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   return CompiledCode::New(info.Env(), std::move(module));
+}
+
+/** linkObjects(objects: Uint8Array[], { name, symbols }) → CompiledCode: links cached object files. */
+Napi::Value LinkObjectsValue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto fail = [&](const char* message) {
+    Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+    return Napi::Value();
+  };
+  if (!info[0].IsArray()) return fail("linkObjects: objects must be an array of Uint8Arrays");
+  Napi::Array list = info[0].As<Napi::Array>();
+  std::vector<std::string> objects;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Value item = list.Get(i);
+    if (!item.IsTypedArray() || item.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      return fail("linkObjects: objects must be an array of Uint8Arrays");
+    }
+    Napi::Uint8Array bytes = item.As<Napi::Uint8Array>();
+    objects.emplace_back(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength());
+  }
+  if (objects.empty()) return fail("linkObjects: at least one object is needed");
+  if (!info[1].IsObject()) return fail("linkObjects: options must be an object");
+  Napi::Object options = info[1].As<Napi::Object>();
+  if (!options.Get("name").IsString()) return fail("linkObjects: options.name must be a string");
+  std::string name = options.Get("name").As<Napi::String>().Utf8Value();
+  Napi::Value symbolList = options.Get("symbols");
+  if (!symbolList.IsArray()) return fail("linkObjects: options.symbols must be an array of strings");
+  std::vector<std::string> symbols;
+  Napi::Array symbolArray = symbolList.As<Napi::Array>();
+  for (uint32_t i = 0; i < symbolArray.Length(); ++i) {
+    Napi::Value symbol = symbolArray.Get(i);
+    if (!symbol.IsString()) return fail("linkObjects: options.symbols must be an array of strings");
+    symbols.push_back(symbol.As<Napi::String>().Utf8Value());
+  }
+  std::string error;
+  std::unique_ptr<CompiledModule> module = LinkObjects(objects, name, symbols, &error);
+  if (!module) {
+    Napi::Error::New(env, error).ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  return CompiledCode::New(env, std::move(module));
+}
+
+Napi::Value GetThreadLimitsTlsOffset(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(ThreadLimitsTlsOffset()));
 }
 
 /** One compileAsync: made and settled on the JavaScript thread, compiled on a compile thread. */
@@ -317,6 +379,8 @@ void InitCompileBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("compilePoolStats", Napi::Function::New(env, CompilePoolStatsValue, "compilePoolStats"));
   exports.Set("compile", Napi::Function::New(env, Compile, "compile"));
   exports.Set("compileAsync", Napi::Function::New(env, CompileAsync, "compileAsync"));
+  exports.Set("linkObjects", Napi::Function::New(env, LinkObjectsValue, "linkObjects"));
+  exports.Set("threadLimitsTlsOffset", Napi::Function::New(env, GetThreadLimitsTlsOffset, "threadLimitsTlsOffset"));
   exports.Set("llvmVersion", Napi::Function::New(env, GetLlvmVersion, "llvmVersion"));
   exports.Set("hostCpuName", Napi::Function::New(env, GetHostCpuName, "hostCpuName"));
   exports.Set("hostCpuFeatures", Napi::Function::New(env, GetHostCpuFeatures, "hostCpuFeatures"));

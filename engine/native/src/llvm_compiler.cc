@@ -320,8 +320,7 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
     return true;
   };
   if (cancelled()) return nullptr;
-  Jit* jit = GetJit(error);
-  if (!jit) return nullptr;
+  if (!GetJit(error)) return nullptr;
   std::unique_ptr<CompiledModule> result(new CompiledModule());
   llvm::SmallVector<char, 0> object;
   llvm::SmallVector<char, 0> guardedObject;
@@ -375,32 +374,41 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
     }
   }
 
+  std::vector<std::string> objects;
+  objects.emplace_back(object.data(), object.size());
+  if (!guardedObject.empty()) objects.emplace_back(guardedObject.data(), guardedObject.size());
+  if (request.keepObjects) result->objects = objects;
   Clock::time_point start = Clock::now();
+  if (!LinkInto(result.get(), std::move(objects), request.name, request.symbols, error)) return nullptr;
+  result->timings.linkMs = MillisecondsSince(start);
+  return result;
+}
+
+bool LinkInto(CompiledModule* result, std::vector<std::string> objects, const std::string& name,
+              const std::vector<std::string>& symbols, std::string* error) {
+  Jit* jit = GetJit(error);
+  if (!jit) return false;
   llvm::orc::ExecutionSession& session = jit->lljit->getExecutionSession();
-  std::string dylibName = request.name + "#" + std::to_string(jit->nextModuleId.fetch_add(1));
+  std::string dylibName = name + "#" + std::to_string(jit->nextModuleId.fetch_add(1));
   llvm::orc::JITDylib& dylib = session.createBareJITDylib(dylibName);
   dylib.setLinkOrder({{jit->runtime, llvm::orc::JITDylibLookupFlags::MatchExportedSymbolsOnly},
                       {jit->process.get(), llvm::orc::JITDylibLookupFlags::MatchExportedSymbolsOnly}});
   result->dylib_ = &dylib;  // from here on, the destructor removes the dylib
 
-  auto buffer = std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(object), dylibName,
-                                                                /*RequiresNullTerminator=*/false);
   t_sessionErrors.clear();
-  if (auto failure = jit->lljit->addObjectFile(dylib, std::move(buffer))) {
-    *error = "JIT link error in module " + request.name + ": " + llvm::toString(std::move(failure));
-    return nullptr;
-  }
-  if (!guardedObject.empty()) {
-    auto guardedBuffer = std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(guardedObject), dylibName + ".guarded",
-                                                                         /*RequiresNullTerminator=*/false);
-    if (auto failure = jit->lljit->addObjectFile(dylib, std::move(guardedBuffer))) {
-      *error = "JIT link error in module " + request.name + ": " + llvm::toString(std::move(failure));
-      return nullptr;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    llvm::SmallVector<char, 0> bytes(objects[i].begin(), objects[i].end());
+    std::string().swap(objects[i]);
+    auto buffer = std::make_unique<llvm::SmallVectorMemoryBuffer>(
+        std::move(bytes), i == 0 ? dylibName : dylibName + ".guarded", /*RequiresNullTerminator=*/false);
+    if (auto failure = jit->lljit->addObjectFile(dylib, std::move(buffer))) {
+      *error = "JIT link error in module " + name + ": " + llvm::toString(std::move(failure));
+      return false;
     }
   }
   llvm::orc::SymbolLookupSet lookupSet;
   std::vector<llvm::orc::SymbolStringPtr> names;
-  for (const std::string& symbol : request.symbols) {
+  for (const std::string& symbol : symbols) {
     names.push_back(jit->lljit->mangleAndIntern(symbol));
     lookupSet.add(names.back());
   }
@@ -409,12 +417,21 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
         llvm::orc::makeJITDylibSearchOrder(&dylib, llvm::orc::JITDylibLookupFlags::MatchExportedSymbolsOnly),
         std::move(lookupSet));
     if (!found) {
-      *error = "JIT link error in module " + request.name + ": " + llvm::toString(found.takeError());
+      *error = "JIT link error in module " + name + ": " + llvm::toString(found.takeError());
       if (!t_sessionErrors.empty()) *error += "\n" + t_sessionErrors;
-      return nullptr;
+      return false;
     }
-    for (const auto& name : names) result->addresses.push_back((*found)[name].getAddress().getValue());
+    for (const auto& symbolName : names) result->addresses.push_back((*found)[symbolName].getAddress().getValue());
   }
+  return true;
+}
+
+std::unique_ptr<CompiledModule> LinkObjects(const std::vector<std::string>& objects, const std::string& name,
+                                            const std::vector<std::string>& symbols, std::string* error) {
+  std::unique_ptr<CompiledModule> result(new CompiledModule());
+  for (const std::string& object : objects) result->objectBytes += object.size();
+  Clock::time_point start = Clock::now();
+  if (!LinkInto(result.get(), objects, name, symbols, error)) return nullptr;
   result->timings.linkMs = MillisecondsSince(start);
   return result;
 }

@@ -24,6 +24,8 @@ struct CompileRequest {
   std::vector<std::string> guardedFunctions;
   /** Polled between stages, passes and functions; when cancelled the compile fails. May be null. */
   std::shared_ptr<CompileCancellation> cancellation;
+  /** Keep copies of the object files in CompiledModule::objects (for the code cache). */
+  bool keepObjects = false;
 };
 
 struct CompileTimings {
@@ -47,9 +49,15 @@ class CompiledModule {
   std::vector<uint64_t> addresses;  // same order as CompileRequest::symbols
   CompileTimings timings;
   uint64_t objectBytes = 0;
+  /** The relocatable object files linked, when CompileRequest::keepObjects (else empty). */
+  std::vector<std::string> objects;
 
  private:
   friend std::unique_ptr<CompiledModule> CompileModule(const CompileRequest&, std::string*);
+  friend std::unique_ptr<CompiledModule> LinkObjects(const std::vector<std::string>&, const std::string&,
+                                                     const std::vector<std::string>&, std::string*);
+  friend bool LinkInto(CompiledModule*, std::vector<std::string>, const std::string&, const std::vector<std::string>&,
+                       std::string*);
   CompiledModule() = default;
   void* dylib_ = nullptr;  // llvm::orc::JITDylib*
 };
@@ -59,6 +67,19 @@ class CompiledModule {
  * compile fails with request.cancellation's reason.
  */
 std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std::string* error);
+
+/**
+ * Links object files that CompileModule produced earlier (kept with keepObjects, possibly by
+ * another process with the same addon, LLVM, CPU and thread-pointer layout: the code cache
+ * checks that) into a new JITDylib and looks up `symbols`. Thread-safe; nullptr and *error
+ * on failure.
+ */
+std::unique_ptr<CompiledModule> LinkObjects(const std::vector<std::string>& objects, const std::string& name,
+                                            const std::vector<std::string>& symbols, std::string* error);
+
+/** Adds `objects` to a new JITDylib of `module` and fills module->addresses. */
+bool LinkInto(CompiledModule* module, std::vector<std::string> objects, const std::string& name,
+              const std::vector<std::string>& symbols, std::string* error);
 
 std::string LlvmVersion();
 std::string HostCpuName();

@@ -1,0 +1,271 @@
+// Stage: compile. A persistent code cache: the object code LLVM produced for a module, kept
+// on disk and linked again instead of translated, optimised and generated again (in the
+// manner of Wasmtime's cache and V8's code cache; docs/RATIONALE.md, "Why a module-level
+// object cache, keyed so?").
+//
+// Key: SHA-256 of the module's bytes and of everything else that changes the code — the
+// compile options (optLevel, cpu, exactTraps), this engine's build (the addon binary and
+// every code file of the engine it runs from), LLVM's version, the host CPU's name and features, the
+// thread-pointer offset generated code reads its limits at, and the environment switches
+// that change code (WASM_LLVM_DISABLE, WASM_LLVM_GUARD). An entry is written only after a
+// successful compile of exactly these bytes, so a hit may skip body validation.
+//
+// Entry file (<directory>/<key[0..2]>/<key[2..]>.wljc):
+//   "WLJCACHE" | u32 format | u32 header length | header (JSON) | object files | SHA-256 of all before
+// Written to a temporary file and renamed into place (atomic; two processes writing the same
+// entry both leave a whole one). Read back only if the magic, format, lengths, the header's
+// key and the checksum all match; anything else (truncated, bit-flipped, other format) is
+// deleted and the module is compiled again. Hits refresh the file's mtime; past the size cap
+// the least recently used entries are removed.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as native from '../native/addon.js';
+
+/** Where and how large; `directory` defaults to defaultCacheDirectory(). */
+export interface CodeCacheOptions {
+  readonly directory?: string;
+  /** Size cap in bytes (default 1 GiB, or WASM_LLVM_CACHE_MAX_BYTES). */
+  readonly maxBytes?: number;
+}
+
+/** What a hit needs to rebuild a CompiledModule without translating. */
+export interface CachedCode {
+  readonly symbols: readonly string[];
+  readonly functionSymbols: readonly (readonly [number, string])[];
+  readonly entrySymbols: readonly (readonly [number, string])[];
+  readonly hostSymbols: readonly (readonly [number, string])[];
+  readonly guardedFunctions: readonly (readonly [number, string])[];
+  readonly objects: readonly Uint8Array[];
+}
+
+interface EntryHeader extends Omit<CachedCode, 'objects'> {
+  readonly key: string;
+  readonly objectLengths: readonly number[];
+}
+
+/** Counters since the process started, for tests and `npm run bench:compile-stages`. */
+export interface CodeCacheStats {
+  hits: number;
+  misses: number;
+  /** Entries found damaged (truncated, corrupted, another format) and deleted. */
+  rejected: number;
+  writes: number;
+  evicted: number;
+}
+
+const MAGIC = Buffer.from('WLJCACHE', 'latin1');
+const FORMAT_VERSION = 1;
+const PREFIX_BYTES = MAGIC.length + 8;
+const CHECKSUM_BYTES = 32;
+const DEFAULT_MAX_BYTES = 1024 ** 3;
+/** Environment switches that change generated code (and so belong to the key). */
+const CODE_SWITCHES = ['WASM_LLVM_DISABLE', 'WASM_LLVM_GUARD'];
+
+const stats: CodeCacheStats = { hits: 0, misses: 0, rejected: 0, writes: 0, evicted: 0 };
+
+export function codeCacheStats(): Readonly<CodeCacheStats> {
+  return { ...stats };
+}
+
+/** $WASM_LLVM_CACHE_DIR, else $XDG_CACHE_HOME/wasm-llvm-jit, else ~/.cache/wasm-llvm-jit. */
+export function defaultCacheDirectory(environment: NodeJS.ProcessEnv = process.env): string {
+  if (environment.WASM_LLVM_CACHE_DIR) return environment.WASM_LLVM_CACHE_DIR;
+  const base = environment.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'wasm-llvm-jit');
+}
+
+let buildFingerprint: string | undefined;
+
+/** SHA-256 of this engine's build and host: computed once per process. */
+function engineFingerprint(): string {
+  if (buildFingerprint !== undefined) return buildFingerprint;
+  const hash = createHash('sha256');
+  hash.update(`format ${FORMAT_VERSION}\n`);
+  hash.update(readFileSync(native.addonPath()));
+  const engineRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+  for (const file of listJsFiles(engineRoot)) {
+    hash.update(`${file}\n`);
+    hash.update(readFileSync(join(engineRoot, file)));
+  }
+  hash.update(`llvm ${native.llvmVersion()}\ncpu ${native.hostCpuName()}\n${native.hostCpuFeatures().join(',')}\n`);
+  hash.update(`tls ${native.threadLimitsTlsOffset()}\narch ${process.arch}\n`);
+  buildFingerprint = hash.digest('hex');
+  return buildFingerprint;
+}
+
+/** Relative paths of the code under `root` (.js of a build, .ts when run from source), sorted; no tests. */
+function listJsFiles(root: string, prefix = ''): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(join(root, prefix), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) files.push(...listJsFiles(root, relative));
+    else if (/\.[jt]s$/.test(entry.name) && !/\.test\.[jt]s$|\.d\.ts$/.test(entry.name)) files.push(relative);
+  }
+  return files;
+}
+
+export class CodeCache {
+  readonly directory: string;
+  readonly maxBytes: number;
+
+  constructor(options: CodeCacheOptions = {}) {
+    this.directory = options.directory ?? defaultCacheDirectory();
+    const fromEnvironment = Number(process.env.WASM_LLVM_CACHE_MAX_BYTES);
+    this.maxBytes = options.maxBytes ?? (fromEnvironment > 0 ? fromEnvironment : DEFAULT_MAX_BYTES);
+    if (!(this.maxBytes > 0)) throw new RangeError(`codeCache.maxBytes must be a positive number of bytes (got ${String(options.maxBytes)})`);
+  }
+
+  /** The entry key of `bytes` compiled with `settings` (a canonical description of the options). */
+  key(bytes: Uint8Array, settings: string): string {
+    const hash = createHash('sha256');
+    hash.update(engineFingerprint());
+    hash.update(`\n${settings}\n`);
+    for (const name of CODE_SWITCHES) hash.update(`${name}=${process.env[name] ?? ''}\n`);
+    hash.update(bytes);
+    return hash.digest('hex');
+  }
+
+  entryPath(key: string): string {
+    return join(this.directory, key.slice(0, 2), `${key.slice(2)}.wljc`);
+  }
+
+  /** The entry for `key`, or undefined (missing, or damaged and then deleted). */
+  load(key: string): CachedCode | undefined {
+    const path = this.entryPath(key);
+    let file: Buffer;
+    try {
+      file = readFileSync(path);
+    } catch {
+      stats.misses++;
+      return undefined;
+    }
+    const entry = decodeEntry(file, key);
+    if (entry === undefined) {
+      stats.rejected++;
+      stats.misses++;
+      removeQuietly(path);
+      return undefined;
+    }
+    stats.hits++;
+    const now = new Date();
+    try {
+      utimesSync(path, now, now);
+    } catch {
+      // Another process evicted it meanwhile: the bytes we read are still whole.
+    }
+    return entry;
+  }
+
+  /** Writes the entry for `key` atomically, then keeps the directory under its cap. Never throws. */
+  store(key: string, code: CachedCode): void {
+    const path = this.entryPath(key);
+    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(temporary, encodeEntry(key, code));
+      renameSync(temporary, path);
+      stats.writes++;
+    } catch {
+      removeQuietly(temporary);
+      return; // a read-only or full disk costs the cache, never the compile
+    }
+    this.evict();
+  }
+
+  /** Removes least recently used entries until the directory holds at most 80% of the cap. */
+  private evict(): void {
+    const entries: { path: string; size: number; used: number }[] = [];
+    let total = 0;
+    try {
+      for (const shard of readdirSync(this.directory)) {
+        if (shard.length !== 2) continue;
+        for (const name of readdirSync(join(this.directory, shard))) {
+          const path = join(this.directory, shard, name);
+          try {
+            const status = statSync(path);
+            entries.push({ path, size: status.size, used: status.mtimeMs });
+            total += status.size;
+          } catch {
+            // removed by another process meanwhile
+          }
+        }
+      }
+    } catch {
+      return;
+    }
+    if (total <= this.maxBytes) return;
+    entries.sort((a, b) => a.used - b.used);
+    for (const entry of entries) {
+      if (total <= this.maxBytes * 0.8) break;
+      removeQuietly(entry.path);
+      total -= entry.size;
+      stats.evicted++;
+    }
+  }
+}
+
+function encodeEntry(key: string, code: CachedCode): Buffer {
+  const header: EntryHeader = {
+    key,
+    symbols: code.symbols,
+    functionSymbols: code.functionSymbols,
+    entrySymbols: code.entrySymbols,
+    hostSymbols: code.hostSymbols,
+    guardedFunctions: code.guardedFunctions,
+    objectLengths: code.objects.map((object) => object.length),
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(PREFIX_BYTES);
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(FORMAT_VERSION, MAGIC.length);
+  prefix.writeUInt32LE(headerBytes.length, MAGIC.length + 4);
+  const body = Buffer.concat([prefix, headerBytes, ...code.objects]);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+/** The entry in `file` if it is whole and is the entry of `key`; undefined otherwise. */
+function decodeEntry(file: Buffer, key: string): CachedCode | undefined {
+  if (file.length < PREFIX_BYTES + CHECKSUM_BYTES) return undefined;
+  if (!file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  if (file.readUInt32LE(MAGIC.length) !== FORMAT_VERSION) return undefined;
+  const bodyEnd = file.length - CHECKSUM_BYTES;
+  const checksum = createHash('sha256').update(file.subarray(0, bodyEnd)).digest();
+  if (!checksum.equals(file.subarray(bodyEnd))) return undefined;
+  const headerLength = file.readUInt32LE(MAGIC.length + 4);
+  if (PREFIX_BYTES + headerLength > bodyEnd) return undefined;
+  let header: EntryHeader;
+  try {
+    header = JSON.parse(file.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength).toString('utf8')) as EntryHeader;
+  } catch {
+    return undefined;
+  }
+  if (header.key !== key || !Array.isArray(header.objectLengths) || !Array.isArray(header.symbols)) return undefined;
+  let offset = PREFIX_BYTES + headerLength;
+  const objects: Uint8Array[] = [];
+  for (const length of header.objectLengths) {
+    if (!Number.isInteger(length) || length <= 0 || offset + length > bodyEnd) return undefined;
+    objects.push(new Uint8Array(file.buffer, file.byteOffset + offset, length));
+    offset += length;
+  }
+  if (offset !== bodyEnd || objects.length === 0) return undefined;
+  return {
+    symbols: header.symbols,
+    functionSymbols: header.functionSymbols,
+    entrySymbols: header.entrySymbols,
+    hostSymbols: header.hostSymbols,
+    guardedFunctions: header.guardedFunctions,
+    objects,
+  };
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
