@@ -70,8 +70,15 @@ async function main(): Promise<void> {
   const engine = await loadInProcessEngine(request.engine ?? 'v8', request.engineOptions ?? {});
   const bytes = new Uint8Array(readFileSync(request.wasmPath));
   const response: HarnessResponse = { engineVersion: engine.version(), iterations: [], failure: null };
+  let prepared = true;
+  try {
+    await engine.prepare?.(bytes);
+  } catch (error) {
+    prepared = false;
+    response.failure = { kind: 'error', message: `preparing the engine: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, iteration: 0 };
+  }
 
-  for (let iteration = 0; iteration < request.iterations; iteration++) {
+  for (let iteration = 0; prepared && iteration < request.iterations; iteration++) {
     gc?.();
     const stdoutPath = join(request.workDirectory, `stdout-${iteration}.txt`);
     const stdoutFd = openSync(stdoutPath, 'w');
@@ -108,6 +115,7 @@ async function main(): Promise<void> {
       break;
     }
   }
+  engine.dispose?.();
   process.stdout.write(`${JSON.stringify(response)}\n`);
 }
 
