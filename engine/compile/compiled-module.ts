@@ -77,6 +77,8 @@ export interface ModuleCompileTimings {
   readonly guardedMs: number;
   /** Wall time of the whole compile, bytes → callable code. */
   readonly totalMs: number;
+  /** Parts code generation ran in parallel (docs/RATIONALE.md, "Why parallel code generation after whole-module optimisation?"). */
+  readonly codegenParts: number;
   /** 'hit': linked from the code cache (the IR and LLVM stages are 0); 'miss': compiled and stored. */
   readonly codeCache: 'off' | 'hit' | 'miss';
 }
@@ -393,6 +395,7 @@ function assemble(
       codegenMs: code.timings.codegenMs,
       linkMs: code.timings.linkMs,
       guardedMs: code.timings.guardedMs,
+      codegenParts: code.timings.codegenParts,
       totalMs,
       codeCache,
     },

@@ -87,6 +87,8 @@ export interface CompileTimings {
   readonly linkMs: number;
   /** The guarded functions: split off, reshaped and compiled at O0 (none of the above). */
   readonly guardedMs: number;
+  /** Parts code generation split the module into, compiled in parallel (0 when linked from objects). */
+  readonly codegenParts: number;
 }
 
 /** Generated code. Freed by release() or when garbage-collected: keep it alive while it may run. */

@@ -183,6 +183,7 @@ class CompiledCode : public Napi::ObjectWrap<CompiledCode> {
     timings.Set("codegenMs", module_->timings.codegenMs);
     timings.Set("linkMs", module_->timings.linkMs);
     timings.Set("guardedMs", module_->timings.guardedMs);
+    timings.Set("codegenParts", module_->timings.codegenParts);
     self.DefineProperties({
         Napi::PropertyDescriptor::Value("addresses", addresses, napi_enumerable),
         Napi::PropertyDescriptor::Value("timings", timings, napi_enumerable),

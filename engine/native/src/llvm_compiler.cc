@@ -24,11 +24,14 @@
 #include <mutex>
 
 #include "abi.h"
+#include "compile_pool.h"
 #include "debug_switches.h"
 #include "guarded_pipeline.h"
 #include "index_versioning.h"
 #include "runtime_checks.h"
 #include "llvm/AsmParser/Parser.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -48,6 +51,7 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/SplitModule.h"
 
 namespace wasm_native {
 namespace {
@@ -277,6 +281,83 @@ bool EmitObject(llvm::Module& module, llvm::TargetMachine& machine, llvm::SmallV
   return true;
 }
 
+/**
+ * How many parts code generation splits an optimised module into: one per
+ * kInstructionsPerCodegenPart instructions, at most kMaxCodegenParts. A function of the
+ * module alone decides it, never the thread count, so the machine code is the same however
+ * many threads compile it. WASM_LLVM_CODEGEN_PARTS=n forces n (1: no split), for tests.
+ */
+constexpr size_t kInstructionsPerCodegenPart = 5000;
+constexpr unsigned kMaxCodegenParts = 8;
+
+unsigned CodegenParts(const llvm::Module& module) {
+  if (const char* forced = std::getenv("WASM_LLVM_CODEGEN_PARTS")) {
+    long parts = std::strtol(forced, nullptr, 10);
+    if (parts >= 1 && parts <= 64) return static_cast<unsigned>(parts);
+  }
+  size_t instructions = 0;
+  for (const llvm::Function& function : module) instructions += function.getInstructionCount();
+  return static_cast<unsigned>(std::clamp<size_t>(instructions / kInstructionsPerCodegenPart, 1, kMaxCodegenParts));
+}
+
+/**
+ * Code generation of an optimised module on up to CompileThreadCount() threads: the module
+ * is split into CodegenParts() parts (llvm::SplitModule: local symbols become hidden
+ * externals, so the parts link together in one JITDylib), each part goes through bitcode
+ * into an LLVMContext of its own, and each is compiled to an object by a TargetMachine of
+ * its own. Optimisation has already seen the whole module, so inlining is unchanged; only
+ * instruction selection, register allocation and emission run in parallel.
+ */
+bool EmitObjects(llvm::Module& module, llvm::TargetMachine& machine, const CompileRequest& request,
+                 std::vector<llvm::SmallVector<char, 0>>* objects, std::string* error) {
+  CompileCancellation* cancellation = request.cancellation.get();
+  unsigned parts = CodegenParts(module);
+  if (parts <= 1) {
+    objects->emplace_back();
+    return EmitObject(module, machine, &objects->back(), error, cancellation);
+  }
+  std::vector<llvm::SmallVector<char, 0>> bitcodes;
+  llvm::SplitModule(
+      module, parts,
+      [&](std::unique_ptr<llvm::Module> part) {
+        bool empty = std::all_of(part->begin(), part->end(), [](const llvm::Function& f) { return f.isDeclaration(); });
+        if (empty && part->global_empty()) return;
+        bitcodes.emplace_back();
+        llvm::raw_svector_ostream out(bitcodes.back());
+        llvm::WriteBitcodeToFile(*part, out);
+      },
+      /*PreserveLocals=*/false);
+  objects->resize(bitcodes.size());
+  std::vector<std::string> errors(bitcodes.size());
+  std::atomic<size_t> next{0};
+  unsigned threads = std::min<unsigned>(static_cast<unsigned>(bitcodes.size()), std::max(1u, CompileThreadCount()));
+  RunOnCompileStacks(threads - 1, [&] {
+    for (size_t i; (i = next.fetch_add(1)) < bitcodes.size();) {
+      llvm::LLVMContext context;
+      llvm::MemoryBufferRef buffer(llvm::StringRef(bitcodes[i].data(), bitcodes[i].size()), "codegen-part");
+      auto part = llvm::parseBitcodeFile(buffer, context);
+      if (!part) {
+        errors[i] = "cannot read back a code generation part: " + llvm::toString(part.takeError());
+        continue;
+      }
+      auto partMachine = CreateTargetMachine(request, request.optLevel);
+      if (!partMachine) {
+        errors[i] = "cannot create the target machine: " + llvm::toString(partMachine.takeError());
+        continue;
+      }
+      (*part)->setDataLayout((*partMachine)->createDataLayout());
+      EmitObject(**part, **partMachine, &(*objects)[i], &errors[i], cancellation);
+    }
+  });
+  for (const std::string& message : errors) {
+    if (!message.empty()) {
+      *error = message;
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The guarded functions' object: no optimisation, fast instruction selection and register allocation. */
 bool EmitGuardedObject(llvm::Module& module, const CompileRequest& request, llvm::SmallVector<char, 0>* object,
                        const std::string& dumpStem, std::string* error) {
@@ -322,7 +403,7 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
   if (cancelled()) return nullptr;
   if (!GetJit(error)) return nullptr;
   std::unique_ptr<CompiledModule> result(new CompiledModule());
-  llvm::SmallVector<char, 0> object;
+  std::vector<llvm::SmallVector<char, 0>> partObjects;
   llvm::SmallVector<char, 0> guardedObject;
   std::string dumpStem;
   {
@@ -359,15 +440,19 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
     if (!dumpStem.empty()) DumpModule(*module, **machine, dumpStem);
 
     start = Clock::now();
-    if (!EmitObject(*module, **machine, &object, error, cancellation)) return nullptr;
+    if (!EmitObjects(*module, **machine, request, &partObjects, error)) return nullptr;
+    result->timings.codegenParts = static_cast<unsigned>(partObjects.size());
     result->timings.codegenMs = MillisecondsSince(start);
     if (cancelled()) return nullptr;
   }
-  result->objectBytes = object.size() + guardedObject.size();
+  result->objectBytes = guardedObject.size();
+  for (const auto& object : partObjects) result->objectBytes += object.size();
   if (!dumpStem.empty()) {
     std::error_code error;
-    llvm::raw_fd_ostream file(dumpStem + ".o", error);
-    if (!error) file.write(object.data(), object.size());
+    for (size_t i = 0; i < partObjects.size(); ++i) {
+      llvm::raw_fd_ostream file(dumpStem + (i == 0 ? std::string() : "." + std::to_string(i)) + ".o", error);
+      if (!error) file.write(partObjects[i].data(), partObjects[i].size());
+    }
     if (!guardedObject.empty()) {
       llvm::raw_fd_ostream guardedFile(dumpStem + ".guarded.o", error);
       if (!error) guardedFile.write(guardedObject.data(), guardedObject.size());
@@ -375,7 +460,8 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
   }
 
   std::vector<std::string> objects;
-  objects.emplace_back(object.data(), object.size());
+  for (const auto& object : partObjects) objects.emplace_back(object.data(), object.size());
+  partObjects.clear();
   if (!guardedObject.empty()) objects.emplace_back(guardedObject.data(), guardedObject.size());
   if (request.keepObjects) result->objects = objects;
   Clock::time_point start = Clock::now();
@@ -400,7 +486,7 @@ bool LinkInto(CompiledModule* result, std::vector<std::string> objects, const st
     llvm::SmallVector<char, 0> bytes(objects[i].begin(), objects[i].end());
     std::string().swap(objects[i]);
     auto buffer = std::make_unique<llvm::SmallVectorMemoryBuffer>(
-        std::move(bytes), i == 0 ? dylibName : dylibName + ".guarded", /*RequiresNullTerminator=*/false);
+        std::move(bytes), dylibName + "." + std::to_string(i), /*RequiresNullTerminator=*/false);
     if (auto failure = jit->lljit->addObjectFile(dylib, std::move(buffer))) {
       *error = "JIT link error in module " + name + ": " + llvm::toString(std::move(failure));
       return false;

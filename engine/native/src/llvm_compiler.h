@@ -34,6 +34,7 @@ struct CompileTimings {
   double codegenMs = 0;   // instruction selection … object file
   double linkMs = 0;      // JITLink: add the object, resolve, look up the symbols
   double guardedMs = 0;   // the guarded pipeline: split, reshape, codegen at O0 (not in the others)
+  unsigned codegenParts = 0;  // objects code generation produced (parallel parts of the module)
 };
 
 /** Generated code living in its own JITDylib; destroying it removes the dylib (frees code). */
