@@ -358,6 +358,73 @@ bool EmitObjects(llvm::Module& module, llvm::TargetMachine& machine, const Compi
   return true;
 }
 
+/**
+ * Experimental (WASM_LLVM_SPLIT=optimise): split before optimisation as well, each part
+ * optimised and compiled on its own thread. With PreserveLocals, SplitModule keeps every
+ * internal function in the part of its users, so a callee the inliner could take (internal:
+ * it does not escape) stays with its callers; what is lost is inlining and attribute
+ * inference across escaping functions of different parts. Off by default until measured
+ * (docs/RATIONALE.md).
+ */
+bool OptimizeAndEmitInParts(llvm::Module& module, const CompileRequest& request,
+                            std::vector<llvm::SmallVector<char, 0>>* objects, std::string* error,
+                            double* optimizeMs, double* codegenMs) {
+  CompileCancellation* cancellation = request.cancellation.get();
+  std::vector<llvm::SmallVector<char, 0>> bitcodes;
+  llvm::SplitModule(
+      module, CodegenParts(module),
+      [&](std::unique_ptr<llvm::Module> part) {
+        bool empty = std::all_of(part->begin(), part->end(), [](const llvm::Function& f) { return f.isDeclaration(); });
+        if (empty && part->global_empty()) return;
+        bitcodes.emplace_back();
+        llvm::raw_svector_ostream out(bitcodes.back());
+        llvm::WriteBitcodeToFile(*part, out);
+      },
+      /*PreserveLocals=*/true);
+  objects->resize(bitcodes.size());
+  std::vector<std::string> errors(bitcodes.size());
+  std::vector<double> optimizeTimes(bitcodes.size()), codegenTimes(bitcodes.size());
+  std::atomic<size_t> next{0};
+  unsigned threads = std::min<unsigned>(static_cast<unsigned>(bitcodes.size()), std::max(1u, CompileThreadCount()));
+  Clock::time_point start = Clock::now();
+  RunOnCompileStacks(threads - 1, [&] {
+    for (size_t i; (i = next.fetch_add(1)) < bitcodes.size();) {
+      llvm::LLVMContext context;
+      llvm::MemoryBufferRef buffer(llvm::StringRef(bitcodes[i].data(), bitcodes[i].size()), "part");
+      auto part = llvm::parseBitcodeFile(buffer, context);
+      if (!part) {
+        errors[i] = "cannot read back a part: " + llvm::toString(part.takeError());
+        continue;
+      }
+      auto partMachine = CreateTargetMachine(request, request.optLevel);
+      if (!partMachine) {
+        errors[i] = "cannot create the target machine: " + llvm::toString(partMachine.takeError());
+        continue;
+      }
+      (*part)->setDataLayout((*partMachine)->createDataLayout());
+      Clock::time_point partStart = Clock::now();
+      Optimize(**part, **partMachine, request.optLevel, cancellation);
+      optimizeTimes[i] = MillisecondsSince(partStart);
+      partStart = Clock::now();
+      EmitObject(**part, **partMachine, &(*objects)[i], &errors[i], cancellation);
+      codegenTimes[i] = MillisecondsSince(partStart);
+    }
+  });
+  double wall = MillisecondsSince(start);
+  double optimizeTotal = 0, codegenTotal = 0;
+  for (size_t i = 0; i < bitcodes.size(); ++i) optimizeTotal += optimizeTimes[i], codegenTotal += codegenTimes[i];
+  // The wall time of the parallel phase, shared in the proportion of the threads' time.
+  *optimizeMs = optimizeTotal + codegenTotal > 0 ? wall * optimizeTotal / (optimizeTotal + codegenTotal) : 0;
+  *codegenMs = wall - *optimizeMs;
+  for (const std::string& message : errors) {
+    if (!message.empty()) {
+      *error = message;
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The guarded functions' object: no optimisation, fast instruction selection and register allocation. */
 bool EmitGuardedObject(llvm::Module& module, const CompileRequest& request, llvm::SmallVector<char, 0>* object,
                        const std::string& dumpStem, std::string* error) {
@@ -433,17 +500,27 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
     module->setDataLayout((*machine)->createDataLayout());
     module->setTargetTriple((*machine)->getTargetTriple().str());
 
-    start = Clock::now();
-    Optimize(*module, **machine, request.optLevel, cancellation);
-    result->timings.optimizeMs = MillisecondsSince(start);
-    if (cancelled()) return nullptr;
-    if (!dumpStem.empty()) DumpModule(*module, **machine, dumpStem);
+    const char* split = std::getenv("WASM_LLVM_SPLIT");
+    if (request.optLevel > 0 && split != nullptr && std::string(split) == "optimise" && dumpStem.empty()) {
+      if (!OptimizeAndEmitInParts(*module, request, &partObjects, error, &result->timings.optimizeMs,
+                                  &result->timings.codegenMs)) {
+        return nullptr;
+      }
+      result->timings.codegenParts = static_cast<unsigned>(partObjects.size());
+      if (cancelled()) return nullptr;
+    } else {
+      start = Clock::now();
+      Optimize(*module, **machine, request.optLevel, cancellation);
+      result->timings.optimizeMs = MillisecondsSince(start);
+      if (cancelled()) return nullptr;
+      if (!dumpStem.empty()) DumpModule(*module, **machine, dumpStem);
 
-    start = Clock::now();
-    if (!EmitObjects(*module, **machine, request, &partObjects, error)) return nullptr;
-    result->timings.codegenParts = static_cast<unsigned>(partObjects.size());
-    result->timings.codegenMs = MillisecondsSince(start);
-    if (cancelled()) return nullptr;
+      start = Clock::now();
+      if (!EmitObjects(*module, **machine, request, &partObjects, error)) return nullptr;
+      result->timings.codegenParts = static_cast<unsigned>(partObjects.size());
+      result->timings.codegenMs = MillisecondsSince(start);
+      if (cancelled()) return nullptr;
+    }
   }
   result->objectBytes = guardedObject.size();
   for (const auto& object : partObjects) result->objectBytes += object.size();
