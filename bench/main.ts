@@ -27,6 +27,7 @@ interface CliOptions {
   phase: Phase[];
   out?: string;
   seed?: number;
+  compileThreads?: number;
   timeout: number;
   noop: boolean;
   ratioTo: string;
@@ -79,6 +80,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--timeout <seconds>', 'time limit per measured process').argParser(positiveInteger).default(600))
     .option('--no-noop', 'do not run the harness-overhead benchmark (noop)')
     .addOption(new Option('--ratio-to <engine>', 'engine that ratios are computed against').default('native'))
+    .addOption(new Option('--compile-threads <n>', "compile threads of this project's engine (WASM_LLVM_COMPILE_THREADS; default: the cores)").argParser(positiveInteger))
     .option('--list', 'list the built suites and the known engines, then exit')
     .option('--json-schema', 'print the JSON Schema of results files, then exit')
     .option('--baseline <file>', 'after the run, gate the results against this results file (exit 1 on a significant slowdown beyond 5%; finer control: npm run gate)');
@@ -146,6 +148,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`no benchmark of suite ${options.suite} matches --filter ${options.filter}`);
     return 2;
   }
+  // Before the engines are made: the llvm engines pass it on to their processes and record it in their flags.
+  if (options.compileThreads !== undefined) process.env.WASM_LLVM_COMPILE_THREADS = String(options.compileThreads);
   const { adapters, infos } = await probeEngines(options.engines);
   for (const info of infos) {
     if (!info.available) console.error(`engine ${info.name} is unavailable and will not run: ${info.unavailableReason}`);
@@ -212,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
       timeoutSeconds: options.timeout,
       includeNoop: options.noop,
       baselineEngine: options.ratioTo,
+      compileThreads: options.compileThreads ?? null,
     },
     fingerprint,
     benchmarks: benchmarks.map((benchmark) => ({

@@ -36,7 +36,13 @@ export class NodeHarnessEngine implements EngineAdapter {
   readonly description: string;
   readonly flags: readonly string[];
 
-  constructor(private readonly config: NodeHarnessEngineConfig) {
+  private readonly config: NodeHarnessEngineConfig;
+
+  constructor(config: NodeHarnessEngineConfig) {
+    // This project's engine: the compile threads (bench --compile-threads) are part of its configuration.
+    const threads = process.env.WASM_LLVM_COMPILE_THREADS;
+    if (config.kind === 'llvm' && threads !== undefined) config = { ...config, env: { ...config.env, WASM_LLVM_COMPILE_THREADS: threads } };
+    this.config = config;
     this.name = config.name;
     this.kind = config.kind;
     this.description = config.description;

@@ -56,6 +56,8 @@ export const ConfigSchema = z.object({
   timeoutSeconds: z.number().positive(),
   includeNoop: z.boolean(),
   baselineEngine: z.string(),
+  /** WASM_LLVM_COMPILE_THREADS given to this project's engine (null: its default, the cores). */
+  compileThreads: z.number().int().positive().nullable().optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
