@@ -4,8 +4,9 @@
 // 0-3, cpu: 'native' | 'generic', compileTimeoutMs, signal, exactTraps }) as the last
 // argument of `new Module`, `compile` and `instantiate(bytes, imports, options)`,
 // `Module.timings(module)` with the time of each compile stage, and `interruptHandle`/
-// `interruptThread` and `withDeadline` to stop long-running wasm code. WASI preview1 comes
-// with it (`WASI`, node:wasi's API).
+// `interruptThread` and `withDeadline` to stop long-running wasm code, the persistent code
+// cache (compile option `codeCache`) and `serializeModule`/`deserializeModule`. WASI preview1
+// comes with it (`WASI`, node:wasi's API).
 
 export { validate, compile, Module } from './api/module.js';
 export type {
@@ -28,3 +29,5 @@ export { CompileError, LinkError, RuntimeError } from './wasm/errors.js';
 export { interruptHandle, interruptThread, withDeadline } from './api/interruption.js';
 export { WASI, WASIExit } from './wasi/index.js';
 export type { WASIOptions } from './wasi/index.js';
+export { serializeModule, deserializeModule } from './api/serialization.js';
+export type { CodeCacheOptions } from './compile/code-cache.js';

@@ -102,7 +102,7 @@ export function moduleInfoOf(module: Module, caller = 'moduleInfoOf'): ModuleInf
 }
 
 /** A Module object for an already compiled module. */
-function moduleOf(compiled: CompiledModule): Module {
+export function moduleOf(compiled: CompiledModule): Module {
   const module = Object.create(Module.prototype) as Module;
   compiledModules.set(module, compiled);
   return module;

@@ -108,6 +108,19 @@ function listJsFiles(root: string, prefix = ''): string[] {
   return files;
 }
 
+/**
+ * What identifies the machine code of `bytes` compiled with `settings` by this engine build
+ * on this host: the cache's key, and the check a serialized module must pass.
+ */
+export function codeKey(bytes: Uint8Array, settings: string): string {
+  const hash = createHash('sha256');
+  hash.update(engineFingerprint());
+  hash.update(`\n${settings}\n`);
+  for (const name of CODE_SWITCHES) hash.update(`${name}=${process.env[name] ?? ''}\n`);
+  hash.update(bytes);
+  return hash.digest('hex');
+}
+
 export class CodeCache {
   readonly directory: string;
   readonly maxBytes: number;
@@ -121,12 +134,7 @@ export class CodeCache {
 
   /** The entry key of `bytes` compiled with `settings` (a canonical description of the options). */
   key(bytes: Uint8Array, settings: string): string {
-    const hash = createHash('sha256');
-    hash.update(engineFingerprint());
-    hash.update(`\n${settings}\n`);
-    for (const name of CODE_SWITCHES) hash.update(`${name}=${process.env[name] ?? ''}\n`);
-    hash.update(bytes);
-    return hash.digest('hex');
+    return codeKey(bytes, settings);
   }
 
   entryPath(key: string): string {
@@ -208,7 +216,8 @@ export class CodeCache {
   }
 }
 
-function encodeEntry(key: string, code: CachedCode): Buffer {
+/** An entry's bytes (the file format above). */
+export function encodeEntry(key: string, code: CachedCode): Buffer {
   const header: EntryHeader = {
     key,
     symbols: code.symbols,
@@ -228,7 +237,7 @@ function encodeEntry(key: string, code: CachedCode): Buffer {
 }
 
 /** The entry in `file` if it is whole and is the entry of `key`; undefined otherwise. */
-function decodeEntry(file: Buffer, key: string): CachedCode | undefined {
+export function decodeEntry(file: Buffer, key: string): CachedCode | undefined {
   if (file.length < PREFIX_BYTES + CHECKSUM_BYTES) return undefined;
   if (!file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   if (file.readUInt32LE(MAGIC.length) !== FORMAT_VERSION) return undefined;

@@ -27,7 +27,7 @@ import { ModuleTranslator } from '../translate/module-translator.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
-import { CodeCache, type CodeCacheOptions } from './code-cache.js';
+import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.js';
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 
@@ -57,6 +57,8 @@ export interface ModuleCompileOptions {
    * of the same bytes with the same options and engine build instead of compiling.
    */
   readonly codeCache?: boolean | CodeCacheOptions;
+  /** Keep the object code in memory so that serializeModule() can write it out (see module-serialization.ts). */
+  readonly serializable?: boolean;
 }
 
 /** Milliseconds per compile stage (docs/ARCHITECTURE.md §2). */
@@ -105,6 +107,10 @@ export interface CompiledModule {
   readonly timings: ModuleCompileTimings;
   /** Defined functions compiled by the guarded pipeline, with the metric that sent them there. */
   readonly guardedFunctions: ReadonlyMap<number, string>;
+  /** The object code and symbols, when kept (serializable, or the code cache); what serialization writes. */
+  readonly objectCode: CachedCode | undefined;
+  /** The options that shaped the code, as the code cache's key has them (cacheSettings). */
+  readonly settings: string;
 }
 
 interface TranslationResult {
@@ -156,6 +162,7 @@ interface ResolvedOptions {
   /** Explicit bounds checks (exactTraps above O0). */
   readonly exactTraps: boolean;
   readonly cache: CodeCache | undefined;
+  readonly serializable: boolean;
 }
 
 /** Options that apply process-wide when a caller passes none (the register entry point). */
@@ -199,6 +206,8 @@ function resolveOptions(given: ModuleCompileOptions | undefined, start: number):
   const signal = options?.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
   const exactTraps = options?.exactTraps ?? defaults.exactTraps ?? false;
+  const serializable = options?.serializable ?? false;
+  if (typeof serializable !== 'boolean') throw new TypeError(`serializable must be a boolean (got ${String(serializable)})`);
   if (typeof exactTraps !== 'boolean') throw new TypeError(`exactTraps must be a boolean (got ${String(exactTraps)})`);
   const codeCache = options?.codeCache ?? defaults.codeCache ?? false;
   if (typeof codeCache !== 'boolean' && (codeCache === null || typeof codeCache !== 'object')) {
@@ -207,7 +216,7 @@ function resolveOptions(given: ModuleCompileOptions | undefined, start: number):
   // Dumps show what LLVM did, so a compile that dumps must compile.
   const cache = codeCache === false || process.env.WASM_LLVM_DUMP_DIR ? undefined : cacheFor(codeCache === true ? {} : codeCache);
   // O0 keeps every access in order: guard pages alone give the exact state there.
-  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0, cache };
+  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0, cache, serializable };
 }
 
 const caches = new Map<string, CodeCache>();
@@ -221,7 +230,7 @@ function cacheFor(options: CodeCacheOptions): CodeCache {
 }
 
 /** What changes the code besides the bytes and the engine build: part of the cache key. */
-function cacheSettings(options: ResolvedOptions): string {
+function cacheSettings(options: Pick<ResolvedOptions, 'optLevel' | 'cpu' | 'exactTraps'>): string {
   return `optLevel=${options.optLevel} cpu=${options.cpu} exactTraps=${options.exactTraps}`;
 }
 
@@ -232,6 +241,20 @@ function cacheSettings(options: ResolvedOptions): string {
 function loadFromCache(bytes: Uint8Array, options: ResolvedOptions, key: string, start: number): CompiledModule | undefined {
   const entry = options.cache!.load(key);
   if (entry === undefined) return undefined;
+  return linkObjectCode(bytes, options, entry, start);
+}
+
+/**
+ * A CompiledModule from object code kept earlier (the code cache, or a serialized module)
+ * for exactly these bytes and options; undefined if the JIT will not link it.
+ */
+export function linkObjectCode(
+  bytes: Uint8Array,
+  options: Pick<ResolvedOptions, 'optLevel' | 'cpu' | 'exactTraps'>,
+  entry: CachedCode,
+  start = performance.now(),
+  cacheState: 'hit' | 'off' = 'hit',
+): CompiledModule | undefined {
   const decodeStart = performance.now();
   const info = decodeModule(bytes);
   validateModuleStructure(info);
@@ -253,20 +276,26 @@ function loadFromCache(bytes: Uint8Array, options: ResolvedOptions, key: string,
   } catch {
     return undefined;
   }
-  return assemble(translation, code, options.optLevel, options.cpu, performance.now() - start, 'hit');
+  return assemble(translation, code, options, performance.now() - start, cacheState, entry);
 }
 
 /** Keeps a compile's object code in the cache (no-op without a cache or kept objects). */
-function storeInCache(options: ResolvedOptions, key: string | undefined, translation: TranslationResult, code: CompiledCode): void {
-  if (options.cache === undefined || key === undefined || code.objects === undefined) return;
-  options.cache.store(key, {
+function storeInCache(options: ResolvedOptions, key: string | undefined, objectCode: CachedCode | undefined): void {
+  if (options.cache === undefined || key === undefined || objectCode === undefined) return;
+  options.cache.store(key, objectCode);
+}
+
+/** The object code and symbols of a compile that kept its objects (keepObjects). */
+function objectCodeOf(translation: TranslationResult, code: CompiledCode): CachedCode | undefined {
+  if (code.objects === undefined) return undefined;
+  return {
     symbols: translation.symbols,
     functionSymbols: [...translation.functionSymbols],
     entrySymbols: [...translation.entrySymbols],
     hostSymbols: [...translation.hostSymbols],
     guardedFunctions: [...translation.guardedFunctions],
     objects: code.objects,
-  });
+  };
 }
 
 /** The deadline and abort signal of one compile, checked between functions and handed to LLVM. */
@@ -354,11 +383,12 @@ function translate(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean
 function assemble(
   translation: TranslationResult,
   code: CompiledCode,
-  optLevel: OptLevel,
-  cpu: 'native' | 'generic',
+  options: Pick<ResolvedOptions, 'optLevel' | 'cpu' | 'exactTraps'>,
   totalMs: number,
   codeCache: 'off' | 'hit' | 'miss',
+  objectCode: CachedCode | undefined,
 ): CompiledModule {
+  const { optLevel, cpu } = options;
   const { info } = translation;
   const addressOf = new Map<string, bigint>();
   translation.symbols.forEach((symbol, i) => addressOf.set(symbol, code.addresses[i]));
@@ -387,6 +417,8 @@ function assemble(
     typeRegistration: types.registration,
     dataCopy: addressOf.get(DATA_COPY_SYMBOL),
     guardedFunctions: translation.guardedFunctions,
+    objectCode,
+    settings: cacheSettings(options),
     timings: {
       decodeValidateMs: translation.decodeValidateMs,
       irEmitMs: translation.irEmitMs,
@@ -411,7 +443,7 @@ function nativeOptions(translation: TranslationResult, options: ResolvedOptions)
     symbols: translation.symbols,
     ...(translation.guardedSymbols.length > 0 ? { guardedFunctions: translation.guardedSymbols } : {}),
     ...(remainingMs !== undefined ? { timeoutMs: remainingMs } : {}),
-    ...(options.cache !== undefined ? { keepObjects: true } : {}),
+    ...(options.cache !== undefined || options.serializable ? { keepObjects: true } : {}),
   };
 }
 
@@ -443,8 +475,9 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
   } catch (error) {
     throw compileFailure(error, resolved.limits);
   }
-  storeInCache(resolved, key, translation, code);
-  return assemble(translation, code, resolved.optLevel, resolved.cpu, performance.now() - start, key === undefined ? 'off' : 'miss');
+  const objectCode = objectCodeOf(translation, code);
+  storeInCache(resolved, key, objectCode);
+  return assemble(translation, code, resolved, performance.now() - start, key === undefined ? 'off' : 'miss', objectCode);
 }
 
 /**
@@ -470,8 +503,9 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
   const compiling = native.compileAsync(translation.ir, nativeOptions(translation, resolved), cancellation);
   if (cancellation === undefined) {
     const code = await compiling;
-    storeInCache(resolved, key, translation, code);
-    return assemble(translation, code, resolved.optLevel, resolved.cpu, performance.now() - start, cacheState);
+    const objectCode = objectCodeOf(translation, code);
+    storeInCache(resolved, key, objectCode);
+    return assemble(translation, code, resolved, performance.now() - start, cacheState, objectCode);
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -493,8 +527,9 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
   compiling.then((code) => (cancellation.cancelled ? code.release() : undefined), () => undefined);
   try {
     const code = await Promise.race([compiling, stopped]);
-    storeInCache(resolved, key, translation, code);
-    return assemble(translation, code, resolved.optLevel, resolved.cpu, performance.now() - start, cacheState);
+    const objectCode = objectCodeOf(translation, code);
+    storeInCache(resolved, key, objectCode);
+    return assemble(translation, code, resolved, performance.now() - start, cacheState, objectCode);
   } catch (error) {
     throw compileFailure(error, limits);
   } finally {
