@@ -269,7 +269,6 @@ function emitBrTable(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   translator.anchorAllLoads();
   const index = translator.pop();
-  const arity = translator.frame(operator.index).labelTypes.length;
   const from = builder.currentBlock;
   let returnBlock = '';
   const targetOf = (depth: number): string => {

@@ -8,7 +8,7 @@
 import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
 import { ValType } from '../wasm/value-types.js';
-import type { OperatorEmitter, TranslatorState } from './translator-state.js';
+import type { OperatorEmitter } from './translator-state.js';
 import { f32Constant, f64Constant, i64Constant } from './ir-types.js';
 import { isConstant, quietNaN } from './emit-helpers.js';
 
