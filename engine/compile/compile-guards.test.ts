@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CompileError, Instance, Module, compile, validate } from '../index.js';
 import { compiledModuleOf } from '../api/module.js';
 import { GUARD_THRESHOLDS } from './compile-guards.js';
+import { asResourceError } from './compiled-module.js';
 import {
   bigTable,
   manySmallFunctions,
@@ -105,5 +106,20 @@ describe('compile deadline and abort signal', () => {
   it('checks the options', () => {
     expect(() => new Module(sequentialIfs(1), { compileTimeoutMs: -1 })).toThrow(RangeError);
     expect(() => new Module(sequentialIfs(1), { signal: {} as AbortSignal })).toThrow(TypeError);
+  });
+});
+
+describe('resource failures while translating', () => {
+  it('are CompileErrors that name them; other errors pass unchanged', () => {
+    for (const message of ['Array buffer allocation failed', 'Invalid typed array length: 4294967296', 'Invalid string length']) {
+      const mapped = asResourceError(new RangeError(message));
+      expect(mapped).toBeInstanceOf(CompileError);
+      expect((mapped as CompileError).message).toBe(`module is too large to compile: ${message} (a JavaScript resource limit while translating)`);
+      expect((mapped as Error).cause).toBeInstanceOf(RangeError);
+    }
+    const unrelated = new RangeError('optLevel must be 0, 1, 2 or 3 (got 9)');
+    expect(asResourceError(unrelated)).toBe(unrelated);
+    const typeError = new TypeError('x');
+    expect(asResourceError(typeError)).toBe(typeError);
   });
 });

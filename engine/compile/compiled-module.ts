@@ -338,6 +338,26 @@ class CompileLimits {
 
 /** Decode, validate and translate: everything before LLVM. Throws CompileError. */
 function translate(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean): TranslationResult {
+  try {
+    return translateUnchecked(bytes, limits, exactTraps);
+  } catch (error) {
+    throw asResourceError(error);
+  }
+}
+
+/**
+ * A JavaScript resource failure while translating (a buffer or string beyond what V8 can
+ * allocate) as the CompileError the API promises, naming it; other errors pass unchanged.
+ */
+export function asResourceError(error: unknown): unknown {
+  if (!(error instanceof RangeError) || error instanceof CompileError) return error;
+  if (!/allocation failed|Invalid (string|array|typed array) length|out of memory|longer than/i.test(error.message)) return error;
+  const failure = new CompileError(`module is too large to compile: ${error.message} (a JavaScript resource limit while translating)`);
+  (failure as { cause?: unknown }).cause = error;
+  return failure;
+}
+
+function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean): TranslationResult {
   const start = performance.now();
   limits.check();
   const info = decodeModule(bytes);
