@@ -70,6 +70,18 @@ const factories: Record<string, () => EngineAdapter> = {
       inProcessEngine: 'llvm',
       engineOptions: { optLevel: 2, codeCache: 'warm' },
     }),
+  // Measurement only: the optimiser runs on parts of the module in parallel too
+  // (WASM_LLVM_SPLIT=optimise, llvm_compiler.cc), to price it beside llvm-O2.
+  'llvm-O2-split': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-O2-split',
+      kind: 'llvm',
+      description: "This project's engine at O2, optimised and compiled in parallel parts (measurement only)",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 2 },
+      env: { WASM_LLVM_SPLIT: 'optimise' },
+    }),
   'llvm-O3': () => new NodeHarnessEngine({ name: 'llvm-O3', kind: 'llvm', description: "This project's engine: LLVM 19 at O3, host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 3 } }),
   'wasmtime-cranelift': () => new WasmtimeEngine('cranelift'),
   'wasmtime-winch': () => new WasmtimeEngine('winch'),
