@@ -34,7 +34,12 @@ export interface WebAssemblyNamespace {
   readonly RuntimeError: typeof RuntimeError;
 }
 
-function createNamespace(): WebAssemblyNamespace {
+/**
+ * A new namespace object over this engine's API (each call makes a distinct object, so an
+ * embedder may add properties of its own, as wasm-llvm-jit/register could, without touching
+ * the shared one).
+ */
+export function createNamespace(): WebAssemblyNamespace {
   const namespace = {};
   const operations = { compile, validate, instantiate, compileStreaming, instantiateStreaming };
   const interfaces = { Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError };
