@@ -10,6 +10,8 @@ export const TEST_STATUSES = ['PASS', 'FAIL', 'TIMEOUT', 'NOTRUN', 'PRECONDITION
 export const HARNESS_STATUSES = ['OK', 'ERROR', 'TIMEOUT', 'PRECONDITION_FAILED'] as const;
 
 export type ChildRecord =
+  /** Which namespace the tests see: `ours` is true when it is this engine's (it has Module.timings). */
+  | { type: 'start'; engine: string; ours: boolean }
   /** A subtest finished. */
   | { type: 'result'; name: string; status: string; message: string | null }
   /** The harness completed: its status, and the child's peak resident set size. */

@@ -73,6 +73,8 @@ async function main(): Promise<void> {
     Object.defineProperty(globalThis, 'WebAssembly', { value: ours, writable: true, enumerable: false, configurable: true });
   }
 
+  emit({ type: 'start', engine, ours: typeof (globalThis.WebAssembly.Module as { timings?: unknown }).timings === 'function' });
+
   let completed = false;
   process.on('uncaughtException', (error) => emit({ type: 'error', message: `uncaught exception: ${describeError(error)}` }));
   // Browsers report an unhandled rejection and go on; so do we (Node would exit).

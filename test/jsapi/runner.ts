@@ -71,12 +71,17 @@ export function runFile(file: string, engine: Engine, options: RunOptions = {}):
     let unhandledRejections = 0;
     let completion: Extract<ChildRecord, { type: 'complete' }> | undefined;
     let incomplete = false;
+    let announced = false;
     let timedOut = false;
     let pending = '';
     let stderr = '';
 
     const handle = (record: ChildRecord): void => {
       switch (record.type) {
+        case 'start':
+          if (record.ours !== (engine === 'ours')) problems.push(`the tests saw ${record.ours ? "this engine's" : "Node's"} namespace, not ${engine === 'ours' ? 'ours' : "Node's"}`);
+          announced = true;
+          break;
         case 'result': subtests.push({ name: record.name, status: record.status, message: record.message }); break;
         case 'complete': completion = record; break;
         case 'error': problems.push(record.message); break;
@@ -111,6 +116,7 @@ export function runFile(file: string, engine: Engine, options: RunOptions = {}):
       clearTimeout(timer);
       readLines('\n');
       let outcome: FileRun['outcome'];
+      if (!announced && completion !== undefined) problems.push('the child never said which namespace it tested');
       if (completion !== undefined) outcome = 'complete';
       else if (timedOut) outcome = 'timeout';
       else if (incomplete) outcome = 'incomplete';
@@ -226,38 +232,41 @@ function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
 
-/** The per-file table: subtests passed on Node, on ours, total; then the totals. */
+/** The per-file table: subtests passed on Node, on ours, total, time and peak memory per engine; then the totals. */
 export function formatTable(comparisons: readonly FileComparison[], runs: readonly FileRun[] = []): string {
-  const header = ['file', 'node', 'ours', 'total', 'ours s', 'ours MiB', 'notes'];
+  const header = ['file', 'node', 'ours', 'total', 'node s', 'ours s', 'node MiB', 'ours MiB', 'notes'];
+  const numeric = [false, true, true, true, true, true, true, true, false];
+  const runOf = (file: string, engine: Engine): FileRun | undefined => runs.find((run) => run.file === file && run.engine === engine);
+  const seconds = (run: FileRun | undefined): string => (run ? (run.durationMs / 1000).toFixed(1) : '');
+  const mebibytes = (run: FileRun | undefined): string => (run?.maxRssKiB !== undefined ? String(Math.round(run.maxRssKiB / 1024)) : '');
   const rows = comparisons.map((c) => {
-    const ours = runs.find((run) => run.file === c.file && run.engine === 'ours');
+    const node = runOf(c.file, 'node');
+    const ours = runOf(c.file, 'ours');
     const notes = [
       c.divergences.length > 0 ? `${c.divergences.length} fail on ours only` : '',
       c.oursOnly.length > 0 ? `${c.oursOnly.length} pass on ours only` : '',
-      ...runs.filter((run) => run.file === c.file && run.outcome !== 'complete').map((run) => `${run.engine}: ${run.outcome}`),
+      ...[node, ours].filter((run) => run !== undefined && run.outcome !== 'complete').map((run) => `${run!.engine}: ${run!.outcome}`),
     ].filter(Boolean);
-    return [
-      c.file,
-      String(c.nodePassed),
-      String(c.oursPassed),
-      String(c.total),
-      ours ? (ours.durationMs / 1000).toFixed(1) : '',
-      ours?.maxRssKiB !== undefined ? String(Math.round(ours.maxRssKiB / 1024)) : '',
-      notes.join('; '),
-    ];
+    return [c.file, String(c.nodePassed), String(c.oursPassed), String(c.total), seconds(node), seconds(ours), mebibytes(node), mebibytes(ours), notes.join('; ')];
   });
   const sum = (pick: (c: FileComparison) => number): number => comparisons.reduce((total, c) => total + pick(c), 0);
-  rows.push([
+  const totalSeconds = (engine: Engine): string => {
+    const own = runs.filter((run) => run.engine === engine);
+    return own.length === 0 ? '' : (own.reduce((total, run) => total + run.durationMs, 0) / 1000).toFixed(1);
+  };
+  const totals = [
     `total (${comparisons.length} files)`,
     String(sum((c) => c.nodePassed)),
     String(sum((c) => c.oursPassed)),
     String(sum((c) => c.total)),
+    totalSeconds('node'),
+    totalSeconds('ours'),
     '',
     '',
     `${sum((c) => c.divergences.length)} fail on ours only; ${sum((c) => c.oursOnly.length)} pass on ours only`,
-  ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const numeric = [false, true, true, true, true, true, false];
+  ];
+  const widths = header.map((title, column) => Math.max(title.length, ...[...rows, totals].map((row) => row[column].length)));
   const line = (cells: string[]): string => cells.map((cell, column) => pad(cell, widths[column], numeric[column])).join('  ').trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.slice(0, -1).map(line), line(widths.map((width) => '-'.repeat(width))), line(rows[rows.length - 1])].join('\n');
+  const rule = line(widths.map((width) => '-'.repeat(width)));
+  return [line(header), rule, ...rows.map(line), rule, line(totals)].join('\n');
 }
