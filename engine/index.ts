@@ -6,7 +6,8 @@
 // `Module.timings(module)` with the time of each compile stage, and `interruptHandle`/
 // `interruptThread` and `withDeadline` to stop long-running wasm code, the persistent code
 // cache (compile option `codeCache`) and `serializeModule`/`deserializeModule`. WASI preview1
-// comes with it (`WASI`, node:wasi's API).
+// comes with it (`WASI`, node:wasi's API). `WebAssembly` is the namespace object itself, with
+// the standard's descriptors (`globalThis.WebAssembly = WebAssembly` swaps engines).
 
 export { validate, compile, Module } from './api/module.js';
 export type {
@@ -18,6 +19,10 @@ export type {
   ModuleImportDescriptor,
 } from './api/module.js';
 export { Instance, instantiate } from './api/instance.js';
+export { compileStreaming, instantiateStreaming } from './api/streaming.js';
+export type { ResponseSource } from './api/streaming.js';
+export { WebAssembly } from './api/namespace.js';
+export type { WebAssemblyNamespace } from './api/namespace.js';
 export type { WebAssemblyInstantiatedSource } from './api/instance.js';
 export { Memory } from './api/memory.js';
 export type { MemoryDescriptor } from './api/memory.js';

@@ -12,10 +12,10 @@
 //
 // Options that a caller passes to compile/instantiate/new Module still win. A bad value
 // stops the process at start-up with an error naming the variable. The namespace object
-// has the shape of V8's (non-enumerable members, @@toStringTag "WebAssembly"); Node's own
-// namespace stays reachable as `nodeWebAssembly` from this module.
+// has the standard's shape (api/namespace.ts) plus a symbol-keyed note of the engine and its
+// defaults; Node's own namespace stays reachable as `nodeWebAssembly` from this module.
 
-import * as engine from './index.js';
+import { createNamespace } from './api/namespace.js';
 import { setDefaultCompileOptions, type DefaultCompileOptions } from './compile/compiled-module.js';
 
 /** Node's own WebAssembly namespace, as it was before registration. */
@@ -23,12 +23,6 @@ export const nodeWebAssembly: typeof WebAssembly = globalThis.WebAssembly;
 
 /** The key under which the registered namespace says which engine it is and with which defaults. */
 export const ENGINE_INFO = Symbol.for('wasm-llvm-jit.engine');
-
-/** The JS API names the namespace carries, when the engine provides them. */
-const NAMESPACE_MEMBERS = [
-  'validate', 'compile', 'instantiate', 'compileStreaming', 'instantiateStreaming',
-  'Module', 'Instance', 'Memory', 'Table', 'Global', 'CompileError', 'LinkError', 'RuntimeError',
-] as const;
 
 /** Compile defaults from environment variables; throws a TypeError naming a bad variable. */
 export function optionsFromEnvironment(environment: NodeJS.ProcessEnv): DefaultCompileOptions {
@@ -62,15 +56,9 @@ export function optionsFromEnvironment(environment: NodeJS.ProcessEnv): DefaultC
   return options;
 }
 
-/** A namespace object shaped like V8's `WebAssembly`, holding this engine's API. */
-export function createNamespace(defaults: DefaultCompileOptions): object {
-  const namespace = {};
-  const members = engine as unknown as Record<string, unknown>;
-  for (const name of NAMESPACE_MEMBERS) {
-    if (members[name] === undefined) continue;
-    Object.defineProperty(namespace, name, { value: members[name], writable: true, enumerable: false, configurable: true });
-  }
-  Object.defineProperty(namespace, Symbol.toStringTag, { value: 'WebAssembly', writable: false, enumerable: false, configurable: true });
+/** A namespace object with the standard's shape (api/namespace.ts) that also says which engine it is. */
+export function createRegisteredNamespace(defaults: DefaultCompileOptions): object {
+  const namespace = createNamespace();
   Object.defineProperty(namespace, ENGINE_INFO, {
     value: Object.freeze({ name: 'wasm-llvm-jit', defaults: Object.freeze({ ...defaults }) }),
     enumerable: false,
@@ -82,7 +70,7 @@ export function createNamespace(defaults: DefaultCompileOptions): object {
 export function register(defaults: DefaultCompileOptions = optionsFromEnvironment(process.env)): void {
   setDefaultCompileOptions(defaults);
   Object.defineProperty(globalThis, 'WebAssembly', {
-    value: createNamespace(defaults),
+    value: createRegisteredNamespace(defaults),
     writable: true,
     enumerable: false,
     configurable: true,

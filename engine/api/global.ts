@@ -2,7 +2,8 @@
 // (runtime/global-cells.ts): its own native block when created from JavaScript, or the cell
 // inside the vmctx of the instance that defined and exported it; instances that import it
 // point at the cell, so wasm and JavaScript see the same value. Reference-typed globals
-// belong to a Store, like tables.
+// belong to a Store, like tables. The descriptor is read as WebIDL reads GlobalDescriptor
+// (mutable, then value, each once); `valueOf` and the `value` accessors check their receiver.
 
 import { bindGlobal, globalInstanceOf, registerExternObjectFactory, type GlobalInstance } from '../runtime/externs.js';
 import { allocateGlobalCell, readCell, writeCell } from '../runtime/global-cells.js';
@@ -10,6 +11,7 @@ import { Store } from '../runtime/store.js';
 import { toJSValue, toWebAssemblyValue } from '../runtime/value-conversion.js';
 import { ValType } from '../wasm/value-types.js';
 import { dictionary, parseValueType } from './descriptors.js';
+import { defineInterface } from './interface-objects.js';
 
 export interface GlobalDescriptor {
   value: 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'externref' | 'anyfunc';
@@ -30,7 +32,7 @@ function defaultValue(type: ValType): unknown {
 }
 
 export class Global {
-  constructor(descriptor: GlobalDescriptor, value?: unknown) {
+  constructor(descriptor: GlobalDescriptor, ...rest: [value?: unknown]) {
     const members = dictionary(descriptor, 'WebAssembly.Global(): Argument 0');
     const mutable = Boolean(members.mutable);
     const type = parseValueType(members.value, "WebAssembly.Global(): Descriptor property 'value'");
@@ -39,7 +41,8 @@ export class Global {
     const { cell, owner } = allocateGlobalCell();
     // As V8: a missing value is the default; an explicit undefined is converted (it stays
     // undefined for externref, is a TypeError for funcref) except for numbers (0).
-    const given = arguments.length >= 2 && (type === ValType.ExternRef || type === ValType.FuncRef);
+    const value = rest[0];
+    const given = rest.length >= 1 && (type === ValType.ExternRef || type === ValType.FuncRef);
     const initial = toWebAssemblyValue(value === undefined && !given ? defaultValue(type) : value, type, store);
     writeCell(cell, type, initial);
     bindGlobal(this, { type: { type, mutable }, cell, store, owner });
@@ -58,13 +61,12 @@ export class Global {
   }
 
   valueOf(): unknown {
-    return this.value;
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'WebAssembly.Global';
+    const global = internalsOf(this, 'WebAssembly.Global.valueOf()');
+    return toJSValue(readCell(global.cell, global.type.type), global.type.type, global.store);
   }
 }
+
+defineInterface(Global, 'WebAssembly.Global');
 
 /** The Global object of a cell the runtime owns: a defined global, or an import given as a plain value. */
 registerExternObjectFactory('global', (instance) => {

@@ -2,9 +2,12 @@
 // importObject)` instantiates synchronously; `instantiate(module, importObject)` resolves to an
 // Instance and `instantiate(bytes, importObject, options?)` to { module, instance }, compiling
 // with LLVM off the main thread. An Instance keeps its runtime state (runtime/instance-state.ts)
-// alive; so do its exported functions, memories, tables and globals.
+// alive; so do its exported functions, memories, tables and globals. Lengths and
+// descriptors are WebIDL's (interface-objects.ts): the import object and the compile
+// options are rest parameters.
 
-import { compile, compiledModuleOf, copyBufferSource, Module, type BufferSource } from './module.js';
+import { compileCopiedBytes, compiledModuleOf, copyBufferSource, isModuleObject, Module, type BufferSource } from './module.js';
+import { defineInterface } from './interface-objects.js';
 import type { ModuleCompileOptions } from '../compile/compiled-module.js';
 import type { InstanceState } from '../runtime/instance-state.js';
 import { instantiateCompiledModule } from '../runtime/instantiation.js';
@@ -21,9 +24,9 @@ interface InstanceInternals {
 const internals = new WeakMap<Instance, InstanceInternals>();
 
 export class Instance {
-  constructor(module: Module, importObject?: object) {
+  constructor(module: Module, ...rest: [importObject?: object]) {
     const compiled = compiledModuleOf(module, 'WebAssembly.Instance()');
-    internals.set(this, instantiateCompiledModule(compiled, importObject));
+    internals.set(this, instantiateCompiledModule(compiled, rest[0]));
   }
 
   /** The frozen exports object: functions, Memory, Table and Global objects by export name. */
@@ -32,11 +35,9 @@ export class Instance {
     if (found === undefined) throw new TypeError('WebAssembly.Instance.exports: Receiver is not a WebAssembly.Instance');
     return found.exports;
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'WebAssembly.Instance';
-  }
 }
+
+defineInterface(Instance, 'WebAssembly.Instance');
 
 /** The runtime state of an Instance (for the engine's own tools). */
 export function instanceStateOf(instance: Instance): InstanceState {
@@ -51,18 +52,34 @@ export interface WebAssemblyInstantiatedSource {
 }
 
 export function instantiate(module: Module, importObject?: object): Promise<Instance>;
-export function instantiate(bytes: BufferSource, importObject?: object, options?: ModuleCompileOptions): Promise<WebAssemblyInstantiatedSource>;
+export function instantiate(bytes: BufferSource, importObject?: object, options?: ModuleCompileOptions | null): Promise<WebAssemblyInstantiatedSource>;
 /**
  * WebAssembly.instantiate, both overloads: a Module resolves to an Instance; a BufferSource is
  * compiled (with `options`) and resolves to { module, instance }. Errors reject the promise.
  */
 export async function instantiate(
   source: Module | BufferSource,
-  importObject?: object,
-  options?: ModuleCompileOptions,
+  ...rest: [importObject?: object, options?: ModuleCompileOptions | null]
 ): Promise<Instance | WebAssemblyInstantiatedSource> {
-  if (source instanceof Module) return new Instance(source, importObject);
+  const [importObject, options] = rest;
+  if (isModuleObject(source)) return new Instance(source, importObject);
+  checkImportObject(importObject, 'WebAssembly.instantiate()');
   const bytes = copyBufferSource(source, 'WebAssembly.instantiate()');
-  const module = await compile(bytes, options);
+  return instantiateModule(await compileCopiedBytes(bytes, options), importObject);
+}
+
+/**
+ * WebIDL's conversion of the `optional object importObject` argument, done before any
+ * compile: undefined or an object (a function is one), else TypeError.
+ */
+export function checkImportObject(importObject: unknown, caller: string): void {
+  if (importObject === undefined) return;
+  if (importObject === null || (typeof importObject !== 'object' && typeof importObject !== 'function')) {
+    throw new TypeError(`${caller}: Argument 1 must be an object`);
+  }
+}
+
+/** The { module, instance } record of instantiate(bytes) and instantiateStreaming. */
+export function instantiateModule(module: Module, importObject: object | undefined): WebAssemblyInstantiatedSource {
   return { module, instance: new Instance(module, importObject) };
 }

@@ -2,9 +2,10 @@
 // namespace's `validate` and `compile`). A Module is a compiled module: decoded, validated,
 // translated and JIT-compiled (compile/compiled-module.ts), ready to instantiate; its
 // static `imports`, `exports` and `customSections` return what V8 returns for the same bytes.
-// Extensions: compile options ({ optLevel, cpu, compileTimeoutMs, signal }) as the last
-// argument of the constructor and of `compile`, and `Module.timings(module)` with the time
-// of each compile stage.
+// Extensions: compile options ({ optLevel, cpu, compileTimeoutMs, signal, exactTraps }) as
+// the last argument of the constructor and of `compile` (the place of the standard's
+// WebAssemblyCompileOptions, whose members we ignore), and `Module.timings(module)` with the
+// time of each compile stage. Lengths and descriptors are WebIDL's (interface-objects.ts).
 
 import { CompileError } from '../wasm/errors.js';
 import { EXTERNAL_KIND_NAMES, type ModuleInfo } from '../binary/module-info.js';
@@ -16,6 +17,9 @@ import {
   type ModuleCompileTimings,
 } from '../compile/compiled-module.js';
 import { decodeAndValidateModule } from '../validate/validate-module.js';
+import { MAX_MODULE_SIZE } from '../binary/limits.js';
+import { domString } from './descriptors.js';
+import { defineInterface } from './interface-objects.js';
 
 export type { ModuleCompileOptions, ModuleCompileTimings } from '../compile/compiled-module.js';
 
@@ -35,24 +39,42 @@ export interface ModuleExportDescriptor {
 /** A BufferSource as the JS API accepts it: an ArrayBuffer or a view on one. */
 export type BufferSource = ArrayBuffer | ArrayBufferView;
 
-/** Copies the bytes of a BufferSource (the JS API takes a copy); TypeError otherwise. */
-export function copyBufferSource(source: unknown, caller: string): Uint8Array {
+/** The bytes a BufferSource covers, without copying; TypeError for anything else. */
+function viewBufferSource(source: unknown, caller: string): Uint8Array {
   if (source instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer)) {
-    return new Uint8Array(source.slice(0));
+    return new Uint8Array(source);
   }
-  if (ArrayBuffer.isView(source)) {
-    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
-  }
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
   throw new TypeError(`${caller}: Argument 0 must be a buffer source`);
+}
+
+/** The CompileError of a module above the JS API's size limit (as decodeModule words it). */
+function moduleTooLarge(): CompileError {
+  return new CompileError('module too large', 0);
+}
+
+/**
+ * Copies the bytes of a BufferSource (the JS API takes a copy); TypeError otherwise. A
+ * module above the size limit (1 GiB) is a CompileError here, before a copy is made.
+ */
+export function copyBufferSource(source: unknown, caller: string): Uint8Array {
+  const view = viewBufferSource(source, caller);
+  if (view.byteLength > MAX_MODULE_SIZE) throw moduleTooLarge();
+  return view.slice();
+}
+
+/** The compile options argument: a dictionary, so undefined and null mean none. */
+function compileOptions(options: ModuleCompileOptions | null | undefined): ModuleCompileOptions | undefined {
+  return options === null ? undefined : options;
 }
 
 const compiledModules = new WeakMap<Module, CompiledModule>();
 
 export class Module {
   /** Compiles synchronously (LLVM in this thread); CompileError for invalid bytes. */
-  constructor(bytes: BufferSource, options?: ModuleCompileOptions) {
+  constructor(bytes: BufferSource, ...rest: [options?: ModuleCompileOptions | null]) {
     const copy = copyBufferSource(bytes, 'WebAssembly.Module()');
-    compiledModules.set(this, compileModule(copy, options));
+    compiledModules.set(this, compileModule(copy, compileOptions(rest[0])));
   }
 
   /** Milliseconds spent in each compile stage of `module` (an extension of the API). */
@@ -76,24 +98,27 @@ export class Module {
   }
 
   static customSections(module: Module, sectionName: string): ArrayBuffer[] {
+    if (arguments.length < 2) throw new TypeError('WebAssembly.Module.customSections(): 2 arguments required');
     const info = moduleInfoOf(module, 'WebAssembly.Module.customSections()');
-    if (sectionName === undefined) throw new TypeError('WebAssembly.Module.customSections(): Argument 1 is required');
-    const name = String(sectionName);
+    const name = domString(sectionName);
     return info.customSections
       .filter((section) => section.name === name)
       .map((section) => info.bytes.slice(section.dataStart, section.dataEnd).buffer);
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'WebAssembly.Module';
-  }
 }
+
+defineInterface(Module, 'WebAssembly.Module', { statics: ['timings'] });
 
 /** The compiled module behind a Module, for instantiation. */
 export function compiledModuleOf(module: unknown, caller = 'compiledModuleOf'): CompiledModule {
   const compiled = compiledModules.get(module as Module);
   if (compiled === undefined) throw new TypeError(`${caller}: Argument 0 must be a WebAssembly.Module`);
   return compiled;
+}
+
+/** Whether `value` is a Module object (the brand check of the instantiate overloads). */
+export function isModuleObject(value: unknown): value is Module {
+  return compiledModules.has(value as Module);
 }
 
 /** The decoded module behind a Module, for later stages (translator, instantiation). */
@@ -108,11 +133,17 @@ export function moduleOf(compiled: CompiledModule): Module {
   return module;
 }
 
-/** WebAssembly.validate: true if the bytes decode and validate. TypeError if not a BufferSource. */
+/**
+ * WebAssembly.validate: true if the bytes decode and validate. TypeError if not a
+ * BufferSource. Validation is synchronous, so bytes no other thread can write (not a
+ * SharedArrayBuffer) are validated in place: no copy of a large module.
+ */
 export function validate(bytes: BufferSource): boolean {
-  const copy = copyBufferSource(bytes, 'WebAssembly.validate()');
+  const view = viewBufferSource(bytes, 'WebAssembly.validate()');
+  if (view.byteLength > MAX_MODULE_SIZE) return false;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && view.buffer instanceof SharedArrayBuffer;
   try {
-    decodeAndValidateModule(copy);
+    decodeAndValidateModule(shared ? view.slice() : view);
     return true;
   } catch (error) {
     if (error instanceof CompileError) return false;
@@ -125,7 +156,12 @@ export function validate(bytes: BufferSource): boolean {
  * LLVM runs on the addon's compile threads (never libuv's pool), so the calling thread is
  * free meanwhile.
  */
-export async function compile(bytes: BufferSource, options?: ModuleCompileOptions): Promise<Module> {
+export async function compile(bytes: BufferSource, ...rest: [options?: ModuleCompileOptions | null]): Promise<Module> {
   const copy = copyBufferSource(bytes, 'WebAssembly.compile()');
-  return moduleOf(await compileModuleAsync(copy, options));
+  return moduleOf(await compileModuleAsync(copy, compileOptions(rest[0])));
+}
+
+/** compile() for bytes already copied (instantiate and the streaming functions). */
+export async function compileCopiedBytes(bytes: Uint8Array, options: ModuleCompileOptions | null | undefined): Promise<Module> {
+  return moduleOf(await compileModuleAsync(bytes, compileOptions(options)));
 }

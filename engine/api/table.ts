@@ -2,14 +2,18 @@
 // Elements are raw 8-byte values: funcref tables hold VMFuncRef addresses (0 = null),
 // externref tables handles of their store's handle table (0 = null). A Table belongs to a
 // Store (runtime/store.ts): putting an exported function into it merges the function's
-// store into the table's, so the function's instance lives as long as the table.
+// store into the table's, so the function's instance lives as long as the table. The
+// descriptor is read as the API tests fix (element, address, initial, maximum, each once);
+// only `initial` is held to the embedder's limit of 10,000,000 elements at construction,
+// `maximum` may be anything up to 2^32 - 1 and growth stops at the limit (RangeError).
 
 import { createTable } from '../native/addon.js';
 import { bindTable, registerExternObjectFactory, tableInstanceOf, type TableInstance } from '../runtime/externs.js';
 import { Store } from '../runtime/store.js';
 import { defaultJSValue, toJSValue, toWebAssemblyValue } from '../runtime/value-conversion.js';
 import { ValType } from '../wasm/value-types.js';
-import { dictionary, enforceRangeU32, parseTableKind, readLimits } from './descriptors.js';
+import { dictionary, enforceRangeU32, parseTableKind, readAddressType, readInitialMaximum, requiredMember } from './descriptors.js';
+import { defineInterface } from './interface-objects.js';
 
 /** Most elements a table may have (V8's limit, which the JS API leaves to the embedder). */
 export const TABLE_MAX_ELEMENTS = 10_000_000;
@@ -38,12 +42,16 @@ function rawValue(table: Pick<TableInstance, 'elementType' | 'store'>, value: un
 }
 
 export class Table {
-  constructor(descriptor: TableDescriptor, value?: unknown) {
-    const members = dictionary(descriptor, 'WebAssembly.Table(): Argument 0');
-    const elementType = parseTableKind(members.element, "WebAssembly.Table(): Descriptor property 'element'");
-    const { initial, maximum } = readLimits(members, 'WebAssembly.Table()', TABLE_MAX_ELEMENTS);
+  constructor(descriptor: TableDescriptor, ...rest: [value?: unknown]) {
+    const what = 'WebAssembly.Table()';
+    const members = dictionary(descriptor, `${what}: Argument 0`);
+    const elementType = parseTableKind(requiredMember(members, 'element', what), `${what}: Descriptor property 'element'`);
+    readAddressType(members, what);
+    const { initial, maximum } = readInitialMaximum(members, what);
+    if (maximum !== undefined && maximum < initial) throw new RangeError(`${what}: Property 'maximum': value ${maximum} is below the lower bound ${initial}`);
+    if (initial > TABLE_MAX_ELEMENTS) throw new RangeError(`${what}: Property 'initial': value ${initial} is above the upper bound ${TABLE_MAX_ELEMENTS}`);
     const store = new Store();
-    const init = rawElement({ elementType, store }, value);
+    const init = rawElement({ elementType, store }, rest[0]);
     bindTable(this, { native: createTable(initial, maximum ?? -1, init), elementType, maximum, store });
     store.retain(this);
   }
@@ -60,27 +68,25 @@ export class Table {
     return toJSValue(table.elementType === ValType.FuncRef ? raw : Number(raw), table.elementType, table.store);
   }
 
-  set(index: number, value?: unknown): void {
+  set(index: number, ...rest: [value?: unknown]): void {
     const table = internalsOf(this, 'WebAssembly.Table.set()');
     const position = enforceRangeU32(index, 'WebAssembly.Table.set(): Argument 0');
     if (position >= table.native.length()) throw new RangeError(`WebAssembly.Table.set(): invalid index ${position} into ${table.elementType === ValType.FuncRef ? 'function' : 'externref'} table`);
     // As V8: set(i) stores the default; set(i, undefined) converts undefined (a TypeError for funcref).
-    table.native.set(position, arguments.length < 2 ? rawElement(table, undefined) : rawValue(table, value));
+    table.native.set(position, rest.length === 0 ? rawElement(table, undefined) : rawValue(table, rest[0]));
   }
 
   /** Grows by `delta` elements set to `value`; returns the old length; RangeError when it cannot. */
-  grow(delta: number, value?: unknown): number {
+  grow(delta: number, ...rest: [value?: unknown]): number {
     const table = internalsOf(this, 'WebAssembly.Table.grow()');
     const count = enforceRangeU32(delta, 'WebAssembly.Table.grow(): Argument 0');
-    const old = table.native.grow(count, rawElement(table, value));
+    const old = table.native.grow(count, rawElement(table, rest[0]));
     if (old < 0) throw new RangeError(`WebAssembly.Table.grow(): failed to grow table by ${count}`);
     return old;
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'WebAssembly.Table';
-  }
 }
+
+defineInterface(Table, 'WebAssembly.Table');
 
 /** The Table object of a table an instance defined, in that instance's store (runtime/externs.ts). */
 registerExternObjectFactory('table', (instance) => {

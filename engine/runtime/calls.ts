@@ -65,15 +65,37 @@ function handleHostCall(hostId: number): void {
     return;
   }
   // Several results: an iterable of exactly that many values (JS API "run a host function").
-  if (returned === null || (typeof returned !== 'object' && typeof returned !== 'function')) {
-    throw new TypeError('a host function with several results must return an iterable');
-  }
-  const iterator = (returned as { [Symbol.iterator]?: unknown })[Symbol.iterator];
-  if (typeof iterator !== 'function') throw new TypeError('a host function with several results must return an iterable');
-  const list = [...(returned as Iterable<unknown>)];
+  const list = iterableToList(returned);
   if (list.length !== results.length) {
     throw new TypeError(`a host function returned ${list.length} values, its type has ${results.length} results`);
   }
   const values: WasmValue[] = list.map((value, i) => toWebAssemblyValue(value, results[i], store));
   for (let i = 0; i < results.length; i++) writeSlot(slots, i, results[i], values[i]);
+}
+
+/**
+ * ECMAScript "iterate to list" (GetIterator, then IteratorStepValue until done): @@iterator
+ * and `next` are each read once, and every step reads `done`, then `value`, in that order,
+ * as the JS API's "run a host function" does for several results.
+ */
+function iterableToList(value: unknown): unknown[] {
+  const notIterable = (): TypeError => new TypeError('a host function with several results must return an iterable');
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) throw notIterable();
+  const method = (value as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (typeof method !== 'function') throw notIterable();
+  const iterator: unknown = Reflect.apply(method, value, []);
+  if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
+    throw new TypeError('the iterator of a host function\'s results is not an object');
+  }
+  const next = (iterator as { next?: unknown }).next;
+  if (typeof next !== 'function') throw new TypeError('the iterator of a host function\'s results has no next method');
+  const list: unknown[] = [];
+  for (;;) {
+    const step: unknown = Reflect.apply(next, iterator, []);
+    if (step === null || (typeof step !== 'object' && typeof step !== 'function')) {
+      throw new TypeError('an iterator result of a host function\'s results is not an object');
+    }
+    if ((step as IteratorResult<unknown>).done) return list;
+    list.push((step as IteratorResult<unknown>).value);
+  }
 }
