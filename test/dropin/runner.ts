@@ -127,7 +127,8 @@ export async function runPackage(entry: DropinPackage, options: RunOptions = {})
     const nodeModules = node.result.modules.map((m) => m.sha256).join(',');
     const ourModules = ours.result.modules.map((m) => m.sha256).join(',');
     if (nodeModules !== ourModules) {
-      notes.push(`compiled different modules: Node ${node.result.modules.map((m) => m.bytes).join('+')} B, ours ${ours.result.modules.map((m) => m.bytes).join('+')} B`);
+      const list = (result: WorkloadResult): string => result.modules.map((m) => `${m.bytes}${m.rejected === undefined ? '' : ' rejected'}`).join(', ');
+      notes.push(`compiled different modules: Node ${list(node.result)} B; ours ${list(ours.result)} B`);
     }
   }
   return { id: entry.id, scale: options.scale ?? 1, status: reason === undefined ? 'pass' : 'fail', reason, node, ours, notes };

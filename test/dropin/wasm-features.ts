@@ -123,7 +123,7 @@ const EMBEDDED_PREFIX = 'AGFzbQ';
 /** Wasm modules embedded in JavaScript source as base64 string literals, in source order. */
 export function embeddedModules(source: string): Uint8Array[] {
   const modules: Uint8Array[] = [];
-  const pattern = /(["'`])(?:data:application\/wasm;base64,)?(AGFzbQ[A-Za-z0-9+/=\s\\n]*)\1/g;
+  const pattern = /(["'`])(?:data:application\/(?:wasm|octet-stream);base64,)?(AGFzbQ[A-Za-z0-9+/=\s\\n]*)\1/g;
   for (const match of source.matchAll(pattern)) {
     const text = match[2].replace(/\\n|\s/g, '');
     if (!text.startsWith(EMBEDDED_PREFIX)) continue;

@@ -12,6 +12,8 @@ export interface CompiledModuleRecord {
   readonly via: string;
   readonly bytes: number;
   readonly sha256: string;
+  /** Set when the engine rejected the module (e.g. a SIMD build on this engine), with why. */
+  rejected?: string;
 }
 
 /** What a workload prints on its result line. */
@@ -37,41 +39,54 @@ function bytesOf(source: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-function record(via: string, source: unknown): void {
+function record(via: string, source: unknown): CompiledModuleRecord {
   const bytes = bytesOf(source);
-  if (bytes === undefined) {
-    compiled.push({ via, bytes: -1, sha256: '' });
-    return;
-  }
-  compiled.push({ via, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
+  const entry: CompiledModuleRecord = bytes === undefined
+    ? { via, bytes: -1, sha256: '' }
+    : { via, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+  compiled.push(entry);
+  return entry;
+}
+
+function reason(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 200);
 }
 
 /** Wraps the namespace's compiling entry points; the wrapped calls do exactly what they did. */
 function installCapture(): void {
   const namespace = globalThis.WebAssembly as unknown as Record<string, unknown>;
-  const wrap = (name: string, onCall: (args: unknown[]) => void): void => {
+  const wrap = (name: string, onCall: (args: unknown[]) => CompiledModuleRecord | undefined): void => {
     const original = namespace[name];
     if (typeof original !== 'function') return;
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-      onCall(args);
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
+      const entry = onCall(args);
+      const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+      if (entry !== undefined && result instanceof Promise) {
+        result.catch((error: unknown) => {
+          entry.rejected = reason(error);
+        });
+      }
+      return result;
     };
     Object.defineProperty(wrapped, 'name', { value: name });
     namespace[name] = wrapped;
   };
   wrap('compile', (args) => record('compile', args[0]));
-  wrap('instantiate', (args) => {
-    // instantiate(module) compiles nothing; instantiate(bytes) does.
-    if (bytesOf(args[0]) !== undefined) record('instantiate', args[0]);
-  });
+  // instantiate(module) compiles nothing; instantiate(bytes) does.
+  wrap('instantiate', (args) => (bytesOf(args[0]) !== undefined ? record('instantiate', args[0]) : undefined));
   wrap('compileStreaming', () => record('compileStreaming', undefined));
   wrap('instantiateStreaming', () => record('instantiateStreaming', undefined));
   const ModuleClass = namespace.Module as (new (bytes: unknown) => object) | undefined;
   if (typeof ModuleClass === 'function') {
     namespace.Module = new Proxy(ModuleClass, {
       construct(target, args, newTarget) {
-        record('new Module', args[0]);
-        return Reflect.construct(target, args, newTarget === namespace.Module ? target : newTarget) as object;
+        const entry = record('new Module', args[0]);
+        try {
+          return Reflect.construct(target, args, newTarget === namespace.Module ? target : newTarget) as object;
+        } catch (error) {
+          entry.rejected = reason(error);
+          throw error;
+        }
       },
     });
   }
