@@ -124,4 +124,16 @@ export const DROPIN_PACKAGES: readonly DropinPackage[] = [
     tier: 'large', timeoutMs: 600_000,
     workload: '1 MB of TSX to ES5 and ES2020, minify, reparse',
   },
+  {
+    id: 'biome-wasm', npm: '@biomejs/wasm-nodejs', version: '2.5.14', toolchain: 'Rust (wasm-bindgen)',
+    wasm: [{ file: '@biomejs/wasm-nodejs/biome_wasm_bg.wasm', embedded: false, modules: 1, bytes: 45_630_618, features: ['sign-extension', 'saturating-conversions', 'bulk-memory', 'reference-types', 'multi-value'] }],
+    tier: 'large', timeoutMs: 900_000,
+    workload: 'format, lint and fix 384 KB of JS and 150 KB of CSS',
+  },
+  {
+    id: 'esbuild-wasm', npm: 'esbuild-wasm', version: '0.28.2', toolchain: 'Go (js/wasm)',
+    wasm: [{ file: 'esbuild-wasm/esbuild.wasm', embedded: false, modules: 1, bytes: 13_978_850, features: ['sign-extension', 'saturating-conversions', 'bulk-memory'] }],
+    tier: 'large', timeoutMs: 600_000,
+    workload: 'bundle 400 generated TSX modules twice (plain, minified)',
+  },
 ];
