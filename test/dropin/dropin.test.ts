@@ -16,6 +16,8 @@ const defaultTier = DROPIN_PACKAGES.filter((entry) => entry.tier === 'default');
 describe('drop-in tier: npm packages give the same results on Node and on this engine', () => {
   test.each(defaultTier.map((entry) => [entry.id, entry] as const))(
     '%s',
+    // Both sides run at once, each with its own timeout; leave room for the kill.
+    { timeout: Math.max(...defaultTier.map((entry) => entry.timeoutMs)) + 30_000 },
     async (_id, entry) => {
       expect(existsSync(workloadPath(entry)), `${workloadPath(entry)} (run tsc -b)`).toBe(true);
       const outcome = await runPackage(entry);
@@ -27,8 +29,6 @@ describe('drop-in tier: npm packages give the same results on Node and on this e
       expect(outcome.reason).toBeUndefined();
       expect(outcome.status).toBe('pass');
     },
-    // Both sides run at once, each with its own timeout; leave room for the kill.
-    { timeout: Math.max(...defaultTier.map((entry) => entry.timeoutMs)) + 30_000 },
   );
 
   afterAll(() => {

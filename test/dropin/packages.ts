@@ -3,8 +3,9 @@
 // same as package.json's devDependencies), the toolchain that built its wasm, the wasm files
 // (or JavaScript files with embedded modules) and what scan-packages.ts computes for them:
 // module count, total size and post-MVP features. manifest.test.ts checks all of it against
-// node_modules. `tier: 'large'` packages (modules over 10 MB, minutes to compile at O0) run
-// only in `npm run test:dropin:large`.
+// node_modules. `tier: 'large'` packages (15-46 MB modules, one to several minutes to compile
+// at O0 on this 2-core machine) run only in `npm run test:dropin:large`; esbuild's 14 MB
+// module (about 35 s) stays in the default tier so that npm test covers one over 10 MB.
 
 import type { WasmFeature } from './wasm-features.js';
 
@@ -128,12 +129,15 @@ export const DROPIN_PACKAGES: readonly DropinPackage[] = [
     id: 'biome-wasm', npm: '@biomejs/wasm-nodejs', version: '2.5.14', toolchain: 'Rust (wasm-bindgen)',
     wasm: [{ file: '@biomejs/wasm-nodejs/biome_wasm_bg.wasm', embedded: false, modules: 1, bytes: 45_630_618, features: ['sign-extension', 'saturating-conversions', 'bulk-memory', 'reference-types', 'multi-value'] }],
     tier: 'large', timeoutMs: 900_000,
+    expectedFailure:
+      'CompileError: module is too large to compile (maxModuleIrBytes): the engine translates a module into one LLVM ' +
+      'module, and the 45.6 MB module passes the 512 MiB IR limit after 6,784 of its 35,823 functions (19.9 of its 31 MB of code; ~27 B of IR per byte)',
     workload: 'format, lint and fix 384 KB of JS and 150 KB of CSS',
   },
   {
     id: 'esbuild-wasm', npm: 'esbuild-wasm', version: '0.28.2', toolchain: 'Go (js/wasm)',
     wasm: [{ file: 'esbuild-wasm/esbuild.wasm', embedded: false, modules: 1, bytes: 13_978_850, features: ['sign-extension', 'saturating-conversions', 'bulk-memory'] }],
-    tier: 'large', timeoutMs: 600_000,
+    tier: 'default', timeoutMs: 300_000,
     workload: 'bundle 400 generated TSX modules twice (plain, minified)',
   },
 ];
