@@ -6,7 +6,7 @@
 // timeout or missing result line on either side is a failure with its reason; the other
 // packages go on. dropin.test.ts uses it package by package; as a command it prints a table:
 //
-//   node dist/test/dropin/runner.js [--tier default|large] [--filter re] [--scale n] [--json file]
+//   node dist/test/dropin/runner.js [--tier default|large] [--filter re] [--scale n] [--opt-level n] [--json file]
 //
 // `--tier large` (npm run test:dropin:large) runs the slow packages (modules over 10 MB) and
 // then the default tier again with inputs scaled up (DROPIN_SCALE, 4 unless --scale).
@@ -48,6 +48,8 @@ export interface RunOptions {
   readonly scale?: number;
   /** Per side; default the package's timeout. */
   readonly timeoutMs?: number;
+  /** WASM_LLVM_OPT_LEVEL of our side (default 0, or the package's own setting). */
+  readonly optLevel?: 0 | 1 | 2 | 3;
 }
 
 const root = repositoryRoot();
@@ -66,7 +68,10 @@ export function runSide(entry: DropinPackage, side: Side, options: RunOptions = 
   const args = side === 'ours' ? ['--import', 'wasm-llvm-jit/register', workloadPath(entry)] : [workloadPath(entry)];
   const env: NodeJS.ProcessEnv = { ...process.env, DROPIN_SCALE: String(options.scale ?? 1) };
   delete env.NODE_OPTIONS;
-  if (side === 'ours') Object.assign(env, { WASM_LLVM_OPT_LEVEL: '0' }, entry.oursEnv ?? {});
+  if (side === 'ours') {
+    Object.assign(env, { WASM_LLVM_OPT_LEVEL: '0' }, entry.oursEnv ?? {});
+    if (options.optLevel !== undefined) env.WASM_LLVM_OPT_LEVEL = String(options.optLevel);
+  }
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -134,8 +139,17 @@ export async function runPackage(entry: DropinPackage, options: RunOptions = {})
   return { id: entry.id, scale: options.scale ?? 1, status: reason === undefined ? 'pass' : 'fail', reason, node, ours, notes };
 }
 
-function parseArguments(argv: string[]): { tier: 'default' | 'large'; filter: RegExp | undefined; scale: number | undefined; json: string | undefined } {
+interface Arguments {
+  tier: 'default' | 'large';
+  filter: RegExp | undefined;
+  scale: number | undefined;
+  json: string | undefined;
+  optLevel: 0 | 1 | 2 | 3 | undefined;
+}
+
+function parseArguments(argv: string[]): Arguments {
   let tier: 'default' | 'large' = 'default';
+  let optLevel: Arguments['optLevel'];
   let filter: RegExp | undefined;
   let scale: number | undefined;
   let json: string | undefined;
@@ -160,11 +174,16 @@ function parseArguments(argv: string[]): { tier: 'default' | 'large'; filter: Re
         json = value;
         i++;
         break;
+      case '--opt-level':
+        if (!/^[0-3]$/.test(value ?? '')) throw new Error('--opt-level must be 0, 1, 2 or 3');
+        optLevel = Number(value) as 0 | 1 | 2 | 3;
+        i++;
+        break;
       default:
         throw new Error(`unknown argument ${argv[i]} (see the header of test/dropin/runner.ts)`);
     }
   }
-  return { tier, filter, scale, json };
+  return { tier, filter, scale, json, optLevel };
 }
 
 function seconds(ms: number): string {
@@ -172,7 +191,7 @@ function seconds(ms: number): string {
 }
 
 async function main(): Promise<void> {
-  const { tier, filter, scale, json } = parseArguments(process.argv.slice(2));
+  const { tier, filter, scale, json, optLevel } = parseArguments(process.argv.slice(2));
   const plan: { entry: DropinPackage; scale: number }[] = [];
   const chosen = DROPIN_PACKAGES.filter((entry) => filter === undefined || filter.test(entry.id) || filter.test(entry.npm));
   if (tier === 'default') {
@@ -184,7 +203,7 @@ async function main(): Promise<void> {
   const outcomes: PackageOutcome[] = [];
   for (const { entry, scale: planScale } of plan) {
     const timeoutMs = tier === 'large' ? Math.max(entry.timeoutMs, 900_000) : entry.timeoutMs;
-    const outcome = await runPackage(entry, { scale: planScale, timeoutMs });
+    const outcome = await runPackage(entry, { scale: planScale, timeoutMs, ...(optLevel === undefined ? {} : { optLevel }) });
     outcomes.push(outcome);
     const expected = entry.expectedFailure === undefined ? '' : ` (expected failure: ${entry.expectedFailure})`;
     console.log(
