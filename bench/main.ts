@@ -6,6 +6,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { listSuites, selectBenchmarks } from './suites/catalog.js';
+import { REALWORLD_DEFAULT_ENGINES, REALWORLD_SUITE } from './suites/realworld.js';
 import { renderConsoleSummary, formatNs } from './analysis/console-summary.js';
 import { computeComparisons, computeSummaries } from './analysis/summaries.js';
 import type { EngineAdapter } from './engines/engine.js';
@@ -68,7 +69,7 @@ function engineList(value: string): string[] {
 export function buildCommand(): Command {
   return new Command('bench')
     .description('Time compilation, instantiation and execution of a benchmark suite across WebAssembly engines and native code; validate every output; write versioned JSON results.')
-    .addOption(new Option('--suite <name>', 'suite to run (a directory of suites/ with a built manifest)').default('polybench'))
+    .addOption(new Option('--suite <name>', 'suite to run (a directory of suites/ with a built manifest, or realworld: modules of npm packages, compile and instantiate only)').default('polybench'))
     .addOption(new Option('--dataset <size>', 'dataset size').choices(DATASETS).default('medium'))
     .addOption(new Option('--engines <list>', `comma-separated engines, or "all" (known: ${knownEngineNames().join(', ')})`).argParser(engineList).default(DEFAULT_ENGINES, DEFAULT_ENGINES.join(',')))
     .option('--filter <regex>', 'run only benchmarks whose name matches this regular expression')
@@ -108,6 +109,23 @@ function createProgress(total: number): { start(label: string): void; finish(lin
   };
 }
 
+/**
+ * The realworld suite's modules are compiled and instantiated, not run: its default engines
+ * are every engine with a compile phase, engines without one (native) are left out with a
+ * note, the noop program is not run, execute is not a phase, and ratios are to Cranelift
+ * unless chosen.
+ */
+function adaptToRealworld(command: Command, options: CliOptions): void {
+  if (command.getOptionValueSource('engines') === 'default') options.engines = [...REALWORLD_DEFAULT_ENGINES];
+  const withoutCompile = options.engines.filter((name) => !createEngine(name).phases.includes('compile'));
+  if (withoutCompile.length > 0) console.error(`${REALWORLD_SUITE}: ${withoutCompile.join(', ')} measure no compile phase (modules are not run) and are left out`);
+  options.engines = options.engines.filter((name) => !withoutCompile.includes(name));
+  options.noop = false;
+  options.phase = options.phase.filter((phase) => phase !== 'execute');
+  if (options.phase.length === 0) options.phase = ['compile', 'instantiate'];
+  if (command.getOptionValueSource('ratioTo') === 'default') options.ratioTo = 'wasmtime-cranelift';
+}
+
 async function probeEngines(names: readonly string[]): Promise<{ adapters: EngineAdapter[]; infos: EngineInfo[] }> {
   const adapters = names.map(createEngine);
   const probes = await Promise.all(adapters.map((adapter) => adapter.probe()));
@@ -128,13 +146,14 @@ export async function main(argv: string[]): Promise<number> {
   const command = buildCommand();
   command.parse(argv, { from: 'user' });
   const options = command.opts<CliOptions>();
+  if (options.suite === REALWORLD_SUITE) adaptToRealworld(command, options);
 
   if (options.jsonSchema) {
     console.log(JSON.stringify(resultsJsonSchema(), null, 2));
     return 0;
   }
   if (options.list) {
-    console.log(`suites: ${listSuites().join(', ') || '(none built: npm run build:suites)'}`);
+    console.log(`suites: ${listSuites().join(', ') || '(none built: npm run build:suites)'}; ${REALWORLD_SUITE} (modules of npm packages, compile and instantiate only)`);
     console.log(`engines: ${knownEngineNames().join(', ')} (default: ${DEFAULT_ENGINES.join(', ')})`);
     return 0;
   }
@@ -226,6 +245,7 @@ export async function main(argv: string[]): Promise<number> {
       wasm: benchmark.wasm,
       wasmSha256: benchmark.wasmSha256,
       expectedOutputSha256: benchmark.expectedOutputSha256,
+      ...(benchmark.wasmBytes === undefined ? {} : { wasmBytes: benchmark.wasmBytes }),
     })),
     engines: infos,
     runs: outcome.runs,

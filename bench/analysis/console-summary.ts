@@ -1,9 +1,12 @@
 // Workbench analysis: the tables printed at the end of a run — execution median per
-// benchmark and engine, each engine's geometric-mean ratio to the baseline with its
-// confidence interval, compile and instantiation times, and the failed runs.
+// benchmark and engine (compile median for suites that do not run their modules), each
+// engine's geometric-mean ratio to the baseline with its confidence interval, compile and
+// instantiation times, compile time against module size when sizes are known, and the
+// failed runs.
 
 import Table from 'cli-table3';
 import type { Results, Summary } from '../results/schema.js';
+import { fitSizeScaling } from './size-scaling.js';
 import { geometricMean } from './statistics.js';
 
 export function formatNs(ns: number): string {
@@ -14,6 +17,12 @@ export function formatNs(ns: number): string {
   const us = ns / 1e3;
   if (us >= 1) return `${us.toFixed(us >= 100 ? 0 : 1)} µs`;
   return `${ns.toFixed(0)} ns`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} KB`;
+  return `${bytes} B`;
 }
 
 export function formatRatio(ratio: number): string {
@@ -38,19 +47,32 @@ export function renderConsoleSummary(results: Results, options: { color?: boolea
   }
   const sections: string[] = [];
 
-  const medians = new Table({ head: ['execute (median)', ...engines], style });
+  // The per-benchmark table shows execution, or compilation for suites that do not run
+  // their modules (realworld).
+  const tablePhase = results.config.phases.includes('execute') ? 'execute' : results.config.phases[0];
+  const medians = new Table({ head: [`${tablePhase} (median)`, ...engines], style });
   for (const benchmark of results.benchmarks) {
     medians.push([
-      benchmark.name,
+      benchmark.wasmBytes === undefined ? benchmark.name : `${benchmark.name} (${formatBytes(benchmark.wasmBytes)})`,
       ...engines.map((engine) => {
-        const summary = find(engine, benchmark.name, 'execute');
+        const summary = find(engine, benchmark.name, tablePhase);
         const failure = failures.get(`${engine}\u0000${benchmark.name}`);
         if (failure) return summary ? `${formatNs(summary.median)} (some ${failure})` : `FAILED: ${failure}`;
         return summary ? formatNs(summary.median) : '—';
       }),
     ]);
   }
-  sections.push(`Execution time, median of all valid iterations (${results.config.suite}, ${results.config.dataset}):\n${medians.toString()}`);
+  const what = tablePhase === 'execute' ? 'Execution time' : `${tablePhase[0].toUpperCase()}${tablePhase.slice(1)} time`;
+  sections.push(`${what}, median of all valid iterations (${results.config.suite}${results.config.suite === 'realworld' ? '' : `, ${results.config.dataset}`}):\n${medians.toString()}`);
+
+  const fits = fitSizeScaling(results, 'compile').filter((fit) => fit.slope !== null);
+  if (fits.length > 0) {
+    const table = new Table({ head: ['engine', 'slope (time ∝ size^k)', 'R²', 'modules', 'fitted at 1 MB'], style });
+    for (const fit of fits) {
+      table.push([fit.engine, (fit.slope as number).toFixed(3), (fit.rSquared as number).toFixed(3), String(fit.points.length), formatNs(fit.nsAtOneMegabyte as number)]);
+    }
+    sections.push(`Compile time against module size (least squares on log10 size, log10 median time):\n${table.toString()}`);
+  }
 
   if (results.comparisons.length > 0) {
     const ratios = new Table({ head: ['engine', 'phase', `geomean ratio to ${results.config.baselineEngine}`, '95% CI', 'benchmarks'], style });

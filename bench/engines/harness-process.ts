@@ -18,6 +18,7 @@ export async function measureWithHarness(
     programName: request.benchmark.name,
     iterations: request.iterations,
     workDirectory: request.workDirectory,
+    mode: request.benchmark.mode ?? 'program',
     ...harnessFields,
   };
   const result = await runChildProcess(command, {

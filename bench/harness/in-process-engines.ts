@@ -23,6 +23,13 @@ export interface WasiOptions {
 
 export type ImportObject = Record<string, Record<string, unknown>>;
 
+/** The JS API classes a harness needs to make stub imports (module mode). */
+export interface JsApiClasses {
+  Memory: new (descriptor: { initial: number; maximum?: number }) => object;
+  Table: new (descriptor: { element: string; initial: number; maximum?: number }) => object;
+  Global: new (descriptor: { value: string; mutable: boolean }, value?: unknown) => object;
+}
+
 export interface InProcessEngine {
   version(): string;
   compile(bytes: Uint8Array): unknown;
@@ -31,6 +38,10 @@ export interface InProcessEngine {
   /** Untimed clean-up after the last iteration. */
   dispose?(): void;
   instantiate(module: unknown, imports: ImportObject): unknown;
+  /** The engine's own Memory, Table and Global (stub imports must be the engine's objects). */
+  api: JsApiClasses;
+  /** An instance's exports object. */
+  exportsOf(instance: unknown): Record<string, unknown>;
   createWasi(options: WasiOptions): WasiLike;
   /** Whether a thrown value is a wasm trap (as opposed to a harness or engine error). */
   isTrap(error: unknown): boolean;
@@ -45,6 +56,8 @@ const v8Engine: InProcessEngine = {
   version: () => process.versions.v8,
   compile: (bytes) => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
   instantiate: (module, imports) => new WebAssembly.Instance(module as WebAssembly.Module, imports as WebAssembly.Imports),
+  api: WebAssembly as unknown as JsApiClasses,
+  exportsOf: (instance) => (instance as WebAssembly.Instance).exports as Record<string, unknown>,
   createWasi: createNodeWasi,
   isTrap: (error) => error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message)),
 };
@@ -71,6 +84,8 @@ async function loadLlvmEngine(options: Record<string, unknown>): Promise<InProce
       if (cacheDirectory !== undefined) rmSync(cacheDirectory, { recursive: true, force: true });
     },
     instantiate: (module, imports) => new engine.Instance(module as InstanceType<typeof engine.Module>, imports),
+    api: { Memory: engine.Memory, Table: engine.Table, Global: engine.Global } as unknown as JsApiClasses,
+    exportsOf: (instance) => (instance as InstanceType<typeof engine.Instance>).exports as Record<string, unknown>,
     createWasi: (wasi) => new engine.WASI({ version: 'preview1', args: wasi.args, env: wasi.env, stdout: wasi.stdout, stderr: wasi.stderr, returnOnExit: true }) as unknown as WasiLike,
     isTrap: (error) => error instanceof engine.RuntimeError,
   };

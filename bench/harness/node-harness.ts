@@ -4,12 +4,17 @@
 //
 // Timings: compile = bytes → module; instantiate = module + imports → instance;
 // execute = bench.start → bench.end, taken with process.hrtime inside the imports.
+// In module mode (the realworld suite) there is no program: compile, instantiate against
+// stub imports made from the module's import types, and report the export list.
 // The bytes are read once, outside any timing; a GC runs between iterations when
 // --expose-gc is given, so one iteration's garbage is not collected during the next.
 
 import { closeSync, openSync, readFileSync, readSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadInProcessEngine } from './in-process-engines.js';
+import { decodeModule } from '../../engine/binary/decode-module.js';
+import { ExternalKind, type Import } from '../../engine/binary/module-info.js';
+import { ValType } from '../../engine/wasm/value-types.js';
+import { loadInProcessEngine, type ImportObject, type InProcessEngine } from './in-process-engines.js';
 import { STDOUT_LIMIT_BYTES, type HarnessIteration, type HarnessRequest, type HarnessResponse } from './protocol.js';
 
 function readStdin(): string {
@@ -65,6 +70,75 @@ class BenchTimer {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
+const JS_VALUE_TYPE: Record<number, string> = {
+  [ValType.I32]: 'i32', [ValType.I64]: 'i64', [ValType.F32]: 'f32', [ValType.F64]: 'f64',
+  [ValType.FuncRef]: 'anyfunc', [ValType.ExternRef]: 'externref',
+};
+
+/**
+ * Module mode: an import object that satisfies `imports` with the engine's own objects —
+ * functions that throw if called, fresh memories and tables of the declared minimum size,
+ * globals holding zero (or null) — so that a module instantiates without its JS glue.
+ */
+function stubImports(engine: InProcessEngine, imports: readonly Import[]): ImportObject {
+  const object: ImportObject = {};
+  for (const entry of imports) {
+    const where = `${entry.module}.${entry.name}`;
+    let value: unknown;
+    switch (entry.kind) {
+      case ExternalKind.Function:
+        value = () => {
+          throw new Error(`stub import ${where} called`);
+        };
+        break;
+      case ExternalKind.Memory:
+        value = new engine.api.Memory({ initial: entry.memory.min, ...(entry.memory.max === undefined ? {} : { maximum: entry.memory.max }) });
+        break;
+      case ExternalKind.Table:
+        value = new engine.api.Table({ element: JS_VALUE_TYPE[entry.table.elementType], initial: entry.table.limits.min, ...(entry.table.limits.max === undefined ? {} : { maximum: entry.table.limits.max }) });
+        break;
+      case ExternalKind.Global: {
+        const type = entry.global.type;
+        const zero = type === ValType.I64 ? 0n : type === ValType.FuncRef || type === ValType.ExternRef ? null : 0;
+        value = new engine.api.Global({ value: JS_VALUE_TYPE[type], mutable: entry.global.mutable }, zero);
+        break;
+      }
+    }
+    (object[entry.module] ??= {})[entry.name] = value;
+  }
+  return object;
+}
+
+/** Module mode's output: "exports N", then "kind name" per export, sorted. */
+function describeExports(engine: InProcessEngine, instance: unknown): string {
+  const lines = Object.entries(engine.exportsOf(instance)).map(([name, value]) => {
+    const kind = typeof value === 'function' ? 'function'
+      : value instanceof engine.api.Memory ? 'memory'
+        : value instanceof engine.api.Table ? 'table'
+          : value instanceof engine.api.Global ? 'global' : 'unknown';
+    return `${kind} ${name}`;
+  }).sort();
+  return `exports ${lines.length}\n${lines.join('\n')}\n`;
+}
+
+/** One module-mode iteration: compile, instantiate against stub imports, list the exports. */
+async function moduleIteration(engine: InProcessEngine, bytes: Uint8Array, imports: readonly Import[]): Promise<HarnessIteration> {
+  const compileStart = process.hrtime.bigint();
+  const module = await engine.compile(bytes);
+  const compileEnd = process.hrtime.bigint();
+  const importObject = stubImports(engine, imports);
+  const instantiateStart = process.hrtime.bigint();
+  const instance = await engine.instantiate(module, importObject);
+  const instantiateEnd = process.hrtime.bigint();
+  return {
+    compileNs: Number(compileEnd - compileStart),
+    instantiateNs: Number(instantiateEnd - instantiateStart),
+    executeNs: null,
+    exitCode: 0,
+    stdout: describeExports(engine, instance),
+  };
+}
+
 async function main(): Promise<void> {
   const request = JSON.parse(readStdin()) as HarnessRequest;
   const engine = await loadInProcessEngine(request.engine ?? 'v8', request.engineOptions ?? {});
@@ -76,6 +150,24 @@ async function main(): Promise<void> {
   } catch (error) {
     prepared = false;
     response.failure = { kind: 'error', message: `preparing the engine: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, iteration: 0 };
+  }
+
+  if (request.mode === 'module') {
+    // The import types are read once, outside any timing, with the engine's decoder.
+    const imports = decodeModule(bytes).imports;
+    for (let iteration = 0; prepared && iteration < request.iterations; iteration++) {
+      gc?.();
+      try {
+        response.iterations.push(await moduleIteration(engine, bytes, imports));
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        response.failure = { kind: engine.isTrap(error) ? 'trap' : 'error', message, iteration };
+        break;
+      }
+    }
+    engine.dispose?.();
+    process.stdout.write(`${JSON.stringify(response)}\n`);
+    return;
   }
 
   for (let iteration = 0; prepared && iteration < request.iterations; iteration++) {

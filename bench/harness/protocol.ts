@@ -17,6 +17,13 @@ export interface HarnessRequest {
   engine?: string;
   /** Engine-specific options (e.g. { optLevel: 2 } or { strategy: "winch" }). */
   engineOptions?: Record<string, unknown>;
+  /**
+   * 'program' (default): a WASI program — compile, instantiate with WASI and bench, run.
+   * 'module': compile, instantiate against stub imports made from the module's import
+   * types, no execution (executeNs null); stdout is the export list ("exports N", then
+   * "kind name" lines, sorted), as bench/suites/realworld.ts expects.
+   */
+  mode?: 'program' | 'module';
 }
 
 export interface HarnessIteration {

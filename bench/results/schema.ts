@@ -96,6 +96,8 @@ export const BenchmarkInfoSchema = z.object({
   wasm: z.string(),
   wasmSha256: z.string(),
   expectedOutputSha256: z.string(),
+  /** Size of the .wasm file in bytes (recorded by the realworld suite; optional, absent in older files). */
+  wasmBytes: z.number().int().nonnegative().optional(),
 });
 export type BenchmarkInfo = z.infer<typeof BenchmarkInfoSchema>;
 

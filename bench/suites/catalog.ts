@@ -1,12 +1,14 @@
 // Suites: the catalogue of built benchmarks, read from each suite's committed manifest
 // (suites/<suite>/wasm/manifest.json, written by suites/build.ts). The workbench runs
 // exactly what the manifest lists, so results always name binaries that exist in git.
+// The one exception is `realworld` (realworld.ts): modules of pinned npm packages.
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { repositoryRoot, suitesDirectory } from '../paths.js';
 import { DatasetSchema, type Dataset } from '../results/schema.js';
+import { REALWORLD_SUITE, realworldBenchmarks } from './realworld.js';
 
 /** Key of the single output of a program that has no datasets (the noop benchmark). */
 export const NO_DATASET = 'default';
@@ -50,6 +52,14 @@ export interface Benchmark {
   wasmSha256: string;
   expectedOutput: string;
   expectedOutputSha256: string;
+  /** Size of the .wasm file in bytes (set by the realworld catalogue). */
+  wasmBytes?: number;
+  /**
+   * 'program' (default): a WASI program, compiled, instantiated and run to its exit.
+   * 'module': compile, then instantiate against stub imports, no execution; the output is
+   * the instance's export list (realworld.ts).
+   */
+  mode?: 'program' | 'module';
 }
 
 export const COMMON_SUITE = 'common';
@@ -82,10 +92,12 @@ export interface BenchmarkSelection {
 }
 
 export function selectBenchmarks(selection: BenchmarkSelection): Benchmark[] {
+  // realworld: modules from npm packages, not built from suites/ (no noop: it is a WASI program).
+  if (selection.suite === REALWORLD_SUITE) return realworldBenchmarks(selection.filter);
   const manifest = readManifest(selection.suite);
   if (!manifest) {
     const known = listSuites();
-    throw new Error(`unknown suite "${selection.suite}" (built suites: ${known.join(', ') || 'none'}; build with npm run build:suites)`);
+    throw new Error(`unknown suite "${selection.suite}" (built suites: ${known.join(', ') || 'none'}, and ${REALWORLD_SUITE}; build with npm run build:suites)`);
   }
   const pattern = selection.filter ? new RegExp(selection.filter) : null;
   const benchmarks: Benchmark[] = [];

@@ -1,9 +1,11 @@
 // Report page, entry point (bundled by esbuild into report.js): reads the embedded results
 // files, keeps the reader's choices, and renders the suite view (normalised times,
-// compile and instantiation times, geometric means, fingerprint, failed runs) and the
-// history view of the chosen suite. Sets body[data-report-state="ready"] once drawn.
+// compile and instantiation times, compile time against module size when the run records
+// sizes, geometric means, fingerprint, failed runs) and the history view of the chosen
+// suite. Sets body[data-report-state="ready"] once drawn.
 
 import { formatNs, formatRatio } from '../../bench/analysis/console-summary.js';
+import { fitSizeScaling } from '../../bench/analysis/size-scaling.js';
 import type { Phase } from '../../bench/results/schema.js';
 import { buildHistory } from '../model/history.js';
 import { chooseBaseline, enginesWithSamples, groupBySuite, isLoadError, loadResultsText, type LoadError, type LoadedResults } from '../model/results-catalog.js';
@@ -12,6 +14,8 @@ import { benchmarkBarChartConfiguration } from './charts/benchmark-bar-chart.js'
 import { drawChart, findChartCard, showEmptyChart } from './charts/chart-card.js';
 import { formatRatioTick, setUpCharts } from './charts/chart-setup.js';
 import { historyChartConfiguration } from './charts/history-chart.js';
+import { sizeScatterChartConfiguration } from './charts/size-scatter-chart.js';
+import { createElement } from './create-element.js';
 import { attachFilePicker, renderControls, type ControlsChange } from './controls.js';
 import { readEmbeddedData } from './embedded-data.js';
 import { renderFailedRuns } from './panels/failed-runs-panel.js';
@@ -59,6 +63,8 @@ function start(): void {
     const runIndex = choices.runIndex !== null && choices.runIndex < group.files.length ? choices.runIndex : group.files.length - 1;
     const file = group.files[runIndex];
     const results = file.results;
+    // A run that did not record the chosen phase (realworld records no execution) shows its first phase.
+    if (!results.config.phases.includes(choices.phase)) choices.phase = results.config.phases[0];
     const allEngines = enginesWithSamples(results);
     const engines = allEngines.filter((engine) => !choices.hiddenEngines.has(engine));
     const baselineChoices = enginesWithSamples(results, choices.phase);
@@ -109,6 +115,8 @@ function start(): void {
       else drawChart(card, heading, benchmarkBarChartConfiguration(times, { valueAxisTitle: 'median time', formatValue: formatNs }), 'Median of all valid iterations on a log scale, with the median’s distribution-free 95% interval (none below 6 samples).');
     }
 
+    renderSizeScaling(results, engines);
+
     renderSummaryTable(required('summary'), baseline ? geometricMeanSummary(results, engines, baseline) : [], baseline, setUpTimeSummary(results, engines));
 
     const historyCard = findChartCard('history');
@@ -148,6 +156,32 @@ function start(): void {
     });
   });
   render();
+}
+
+/**
+ * Compile time against module size, for runs that record module sizes (the realworld
+ * suite): its chart card is added after the compile/instantiate pair only then, and
+ * removed for other runs, so reports of other suites are unchanged.
+ */
+function renderSizeScaling(results: LoadedResults['results'], engines: readonly string[]): void {
+  const fits = fitSizeScaling(results, 'compile').filter((fit) => engines.includes(fit.engine));
+  let section = document.querySelector<HTMLElement>('section[data-chart="size"]');
+  if (fits.length === 0) {
+    section?.remove();
+    return;
+  }
+  if (!section) {
+    section = createElement('section', { class: 'chart-card', 'data-chart': 'size' },
+      createElement('h2', {}), createElement('div', { class: 'chart-box' }, createElement('canvas', {})), createElement('ul', { class: 'legend' }), createElement('p', { class: 'chart-note' }));
+    document.querySelector('.chart-pair')?.after(section);
+  }
+  const slopes = fits.filter((fit) => fit.slope !== null).map((fit) => `${fit.engine} ${fit.slope!.toFixed(2)}`).join(', ');
+  drawChart(
+    findChartCard('size'),
+    'Compile time against module size',
+    sizeScatterChartConfiguration(fits),
+    `Median compile time of each module on log-log axes, with each engine's least-squares line; its slope k is the exponent in time ∝ size^k (1 is linear): ${slopes}.`,
+  );
 }
 
 function phaseNoun(phase: Phase): string {

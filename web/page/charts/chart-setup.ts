@@ -1,14 +1,14 @@
 // Report page, charts: registers the chart.js pieces the report uses (bars, lines,
-// category and logarithmic axes, tooltips, titles) and the defaults every chart shares.
+// scatter plots, category and logarithmic axes, tooltips, titles) and the defaults every chart shares.
 // Animation is off: a report is read, not watched, and a drawn canvas is final at once.
 
-import { BarController, BarElement, CategoryScale, Chart, LineController, LineElement, LogarithmicScale, PointElement, Title, Tooltip } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Title, Tooltip } from 'chart.js';
 
 let registered = false;
 
 export function setUpCharts(): void {
   if (registered) return;
-  Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LogarithmicScale, Title, Tooltip);
+  Chart.register(BarController, BarElement, LineController, LineElement, ScatterController, PointElement, CategoryScale, LogarithmicScale, Title, Tooltip);
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
