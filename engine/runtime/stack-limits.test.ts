@@ -76,8 +76,11 @@ describe.skipIf(skip !== undefined)('per-thread stack limits', () => {
     });
   }
 
+  // These take 35-45 s per level under vitest against about 5 s in a plain Node process (the
+  // same worker script and module; the cause is not found yet), so they get a longer limit
+  // than the default 120 s, which a loaded machine ran past.
   for (const stackSizeMb of [1, 4]) {
-    test(`a worker with a ${stackSizeMb} MiB stack: recursion and leaf frames over 300 KiB end in "call stack exhausted"`, async () => {
+    test(`a worker with a ${stackSizeMb} MiB stack: recursion and leaf frames over 300 KiB end in "call stack exhausted"`, { timeout: 400_000 }, async () => {
       for (const optLevel of [0, 2] as const) {
         const messages = await runInWorker(optLevel, [{ name: 'wide', args: [0] }, { name: 'deep', args: [0] }, { name: 'depth', args: [1000] }], stackSizeMb);
         expect(messages).toEqual([
