@@ -80,7 +80,7 @@ const factories: Record<string, () => EngineAdapter> = {
       nodeFlags: [],
       inProcessEngine: 'llvm',
       engineOptions: { optLevel: 2 },
-      env: { WASM_LLVM_SPLIT: 'optimise' },
+      env: { WASM_LLVM_SPLIT: 'optimise', WASM_LLVM_CODEGEN_PARTS: 'auto' },
     }),
   'llvm-O3': () => new NodeHarnessEngine({ name: 'llvm-O3', kind: 'llvm', description: "This project's engine: LLVM 19 at O3, host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 3 } }),
   'wasmtime-cranelift': () => new WasmtimeEngine('cranelift'),

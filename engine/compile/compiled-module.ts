@@ -79,7 +79,7 @@ export interface ModuleCompileTimings {
   readonly guardedMs: number;
   /** Wall time of the whole compile, bytes → callable code. */
   readonly totalMs: number;
-  /** Parts code generation ran in parallel (docs/RATIONALE.md, "Why parallel code generation after whole-module optimisation?"). */
+  /** Parts code generation ran in parallel (1 unless WASM_LLVM_CODEGEN_PARTS; docs/RATIONALE.md, "Why is parallel code generation there but off?"). */
   readonly codegenParts: number;
   /** 'hit': linked from the code cache (the IR and LLVM stages are 0); 'miss': compiled and stored. */
   readonly codeCache: 'off' | 'hit' | 'miss';

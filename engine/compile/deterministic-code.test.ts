@@ -1,4 +1,5 @@
-// Tests of parallel code generation (engine/native/src/llvm_compiler.cc, EmitObjects): the
+// Tests of parallel code generation (engine/native/src/llvm_compiler.cc, EmitObjects; off unless
+// WASM_LLVM_CODEGEN_PARTS is set, which these tests do): the
 // machine code is the same whatever the number of compile threads (the parts depend on the
 // module only), a module split into parts runs as the unsplit one does, and many compiles
 // at once, each generating its parts on several threads, all finish with correct code.
@@ -42,9 +43,9 @@ describe('parallel code generation', () => {
   const wasm = join(root, 'suites/polybench/wasm/gemm.medium.wasm');
 
   test.each([0, 2])('the same machine code with 1, 2 and 4 compile threads at O%i', (optLevel) => {
-    const one = compileInChild(wasm, optLevel, { WASM_LLVM_COMPILE_THREADS: '1' });
-    const two = compileInChild(wasm, optLevel, { WASM_LLVM_COMPILE_THREADS: '2' });
-    const four = compileInChild(wasm, optLevel, { WASM_LLVM_COMPILE_THREADS: '4' });
+    const one = compileInChild(wasm, optLevel, { WASM_LLVM_COMPILE_THREADS: '1', WASM_LLVM_CODEGEN_PARTS: 'auto' });
+    const two = compileInChild(wasm, optLevel, { WASM_LLVM_COMPILE_THREADS: '2', WASM_LLVM_CODEGEN_PARTS: 'auto' });
+    const four = compileInChild(wasm, optLevel, { WASM_LLVM_COMPILE_THREADS: '4', WASM_LLVM_CODEGEN_PARTS: 'auto' });
     expect(one.parts).toBeGreaterThan(1);
     expect(two).toEqual(one);
     expect(four).toEqual(one);
@@ -73,7 +74,13 @@ describe('parallel code generation', () => {
 
   test('24 compiles at once, each in parts on several threads, all give working code', async () => {
     const bytes = readFileSync(wasm);
-    const modules = await Promise.all(Array.from({ length: 24 }, (_, i) => compile(bytes, { optLevel: i % 2 === 0 ? 0 : 2 })));
+    process.env.WASM_LLVM_CODEGEN_PARTS = 'auto';
+    let modules: Module[];
+    try {
+      modules = await Promise.all(Array.from({ length: 24 }, (_, i) => compile(bytes, { optLevel: i % 2 === 0 ? 0 : 2 })));
+    } finally {
+      delete process.env.WASM_LLVM_CODEGEN_PARTS;
+    }
     for (const module of modules) {
       expect(Module.timings(module).codegenParts).toBeGreaterThan(1);
       expect(new Instance(module, { wasi_snapshot_preview1: new Proxy({}, { get: () => () => 0 }), bench: { start: () => {}, end: () => {} } })).toBeInstanceOf(Instance);

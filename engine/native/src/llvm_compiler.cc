@@ -282,18 +282,23 @@ bool EmitObject(llvm::Module& module, llvm::TargetMachine& machine, llvm::SmallV
 }
 
 /**
- * How many parts code generation splits an optimised module into: one per
- * kInstructionsPerCodegenPart instructions, at most kMaxCodegenParts. A function of the
- * module alone decides it, never the thread count, so the machine code is the same however
- * many threads compile it. WASM_LLVM_CODEGEN_PARTS=n forces n (1: no split), for tests.
+ * How many parts code generation splits an optimised module into. Off (1) unless
+ * WASM_LLVM_CODEGEN_PARTS=auto (one per kInstructionsPerCodegenPart instructions, at most
+ * kMaxCodegenParts) or =n: measured on the 2-core VM, splitting gave no gain on PolyBench
+ * at O2 and made code generation of a 5.6 MB module at O0 2.3x slower (SplitModule's
+ * clones and the bitcode round trip cost more than a second thread saves; docs/RATIONALE.md).
+ * A function of the module alone decides it, never the thread count, so the machine code
+ * is the same however many threads compile it.
  */
 constexpr size_t kInstructionsPerCodegenPart = 5000;
 constexpr unsigned kMaxCodegenParts = 8;
 
 unsigned CodegenParts(const llvm::Module& module) {
-  if (const char* forced = std::getenv("WASM_LLVM_CODEGEN_PARTS")) {
-    long parts = std::strtol(forced, nullptr, 10);
-    if (parts >= 1 && parts <= 64) return static_cast<unsigned>(parts);
+  const char* setting = std::getenv("WASM_LLVM_CODEGEN_PARTS");
+  if (setting == nullptr) return 1;
+  if (std::string(setting) != "auto") {
+    long parts = std::strtol(setting, nullptr, 10);
+    return parts >= 1 && parts <= 64 ? static_cast<unsigned>(parts) : 1;
   }
   size_t instructions = 0;
   for (const llvm::Function& function : module) instructions += function.getInstructionCount();
@@ -363,8 +368,8 @@ bool EmitObjects(llvm::Module& module, llvm::TargetMachine& machine, const Compi
  * optimised and compiled on its own thread. With PreserveLocals, SplitModule keeps every
  * internal function in the part of its users, so a callee the inliner could take (internal:
  * it does not escape) stays with its callers; what is lost is inlining and attribute
- * inference across escaping functions of different parts. Off by default until measured
- * (docs/RATIONALE.md).
+ * inference across escaping functions of different parts. Measured slower than one part on
+ * PolyBench (docs/RATIONALE.md); with WASM_LLVM_CODEGEN_PARTS=auto only, for measurements.
  */
 bool OptimizeAndEmitInParts(llvm::Module& module, const CompileRequest& request,
                             std::vector<llvm::SmallVector<char, 0>>* objects, std::string* error,
