@@ -308,21 +308,26 @@ unsigned CodegenParts(const llvm::Module& module) {
 }
 
 /**
- * Code generation of an optimised module on up to CompileThreadCount() threads: the module
- * is split into CodegenParts() parts (llvm::SplitModule: local symbols become hidden
- * externals, so the parts link together in one JITDylib), each part goes through bitcode
- * into an LLVMContext of its own, and each is compiled to an object by a TargetMachine of
- * its own. Optimisation has already seen the whole module, so inlining is unchanged; only
- * instruction selection, register allocation and emission run in parallel.
+ * A module compiled in `parts` parts (CodegenParts()) on up to CompileThreadCount() threads: the
+ * module is split (llvm::SplitModule), each part goes through bitcode into an LLVMContext
+ * and TargetMachine of its own, and is compiled to an object; with `optimiseParts` each part
+ * is also optimised first. Per-part optimisation and code generation times are summed into
+ * *optimizeMs / *codegenMs, scaled to the wall time of the parallel phase.
+ *
+ * Code generation only (after whole-module optimisation): local symbols become hidden
+ * externals so the parts link together in one JITDylib; the optimiser has seen the whole
+ * module, so inlining is unchanged.
+ *
+ * Experimental, with optimisation (WASM_LLVM_SPLIT=optimise): PreserveLocals keeps every
+ * internal function in the part of its users, so a callee the inliner could take (internal:
+ * it does not escape) stays with its callers; what is lost is inlining and attribute
+ * inference across escaping functions of different parts. Measured slower than one part on
+ * PolyBench (docs/RATIONALE.md); with WASM_LLVM_CODEGEN_PARTS=auto only, for measurements.
  */
-bool EmitObjects(llvm::Module& module, llvm::TargetMachine& machine, const CompileRequest& request,
-                 std::vector<llvm::SmallVector<char, 0>>* objects, std::string* error) {
+bool CompileInParts(llvm::Module& module, unsigned parts, const CompileRequest& request, bool optimiseParts,
+                    std::vector<llvm::SmallVector<char, 0>>* objects, std::string* error, double* optimizeMs,
+                    double* codegenMs) {
   CompileCancellation* cancellation = request.cancellation.get();
-  unsigned parts = CodegenParts(module);
-  if (parts <= 1) {
-    objects->emplace_back();
-    return EmitObject(module, machine, &objects->back(), error, cancellation);
-  }
   std::vector<llvm::SmallVector<char, 0>> bitcodes;
   llvm::SplitModule(
       module, parts,
@@ -333,61 +338,7 @@ bool EmitObjects(llvm::Module& module, llvm::TargetMachine& machine, const Compi
         llvm::raw_svector_ostream out(bitcodes.back());
         llvm::WriteBitcodeToFile(*part, out);
       },
-      /*PreserveLocals=*/false);
-  objects->resize(bitcodes.size());
-  std::vector<std::string> errors(bitcodes.size());
-  std::atomic<size_t> next{0};
-  unsigned threads = std::min<unsigned>(static_cast<unsigned>(bitcodes.size()), std::max(1u, CompileThreadCount()));
-  RunOnCompileStacks(threads - 1, [&] {
-    for (size_t i; (i = next.fetch_add(1)) < bitcodes.size();) {
-      llvm::LLVMContext context;
-      llvm::MemoryBufferRef buffer(llvm::StringRef(bitcodes[i].data(), bitcodes[i].size()), "codegen-part");
-      auto part = llvm::parseBitcodeFile(buffer, context);
-      if (!part) {
-        errors[i] = "cannot read back a code generation part: " + llvm::toString(part.takeError());
-        continue;
-      }
-      auto partMachine = CreateTargetMachine(request, request.optLevel);
-      if (!partMachine) {
-        errors[i] = "cannot create the target machine: " + llvm::toString(partMachine.takeError());
-        continue;
-      }
-      (*part)->setDataLayout((*partMachine)->createDataLayout());
-      EmitObject(**part, **partMachine, &(*objects)[i], &errors[i], cancellation);
-    }
-  });
-  for (const std::string& message : errors) {
-    if (!message.empty()) {
-      *error = message;
-      return false;
-    }
-  }
-  return true;
-}
-
-/**
- * Experimental (WASM_LLVM_SPLIT=optimise): split before optimisation as well, each part
- * optimised and compiled on its own thread. With PreserveLocals, SplitModule keeps every
- * internal function in the part of its users, so a callee the inliner could take (internal:
- * it does not escape) stays with its callers; what is lost is inlining and attribute
- * inference across escaping functions of different parts. Measured slower than one part on
- * PolyBench (docs/RATIONALE.md); with WASM_LLVM_CODEGEN_PARTS=auto only, for measurements.
- */
-bool OptimizeAndEmitInParts(llvm::Module& module, const CompileRequest& request,
-                            std::vector<llvm::SmallVector<char, 0>>* objects, std::string* error,
-                            double* optimizeMs, double* codegenMs) {
-  CompileCancellation* cancellation = request.cancellation.get();
-  std::vector<llvm::SmallVector<char, 0>> bitcodes;
-  llvm::SplitModule(
-      module, CodegenParts(module),
-      [&](std::unique_ptr<llvm::Module> part) {
-        bool empty = std::all_of(part->begin(), part->end(), [](const llvm::Function& f) { return f.isDeclaration(); });
-        if (empty && part->global_empty()) return;
-        bitcodes.emplace_back();
-        llvm::raw_svector_ostream out(bitcodes.back());
-        llvm::WriteBitcodeToFile(*part, out);
-      },
-      /*PreserveLocals=*/true);
+      /*PreserveLocals=*/optimiseParts);
   objects->resize(bitcodes.size());
   std::vector<std::string> errors(bitcodes.size());
   std::vector<double> optimizeTimes(bitcodes.size()), codegenTimes(bitcodes.size());
@@ -410,7 +361,7 @@ bool OptimizeAndEmitInParts(llvm::Module& module, const CompileRequest& request,
       }
       (*part)->setDataLayout((*partMachine)->createDataLayout());
       Clock::time_point partStart = Clock::now();
-      Optimize(**part, **partMachine, request.optLevel, cancellation);
+      if (optimiseParts) Optimize(**part, **partMachine, request.optLevel, cancellation);
       optimizeTimes[i] = MillisecondsSince(partStart);
       partStart = Clock::now();
       EmitObject(**part, **partMachine, &(*objects)[i], &errors[i], cancellation);
@@ -420,7 +371,6 @@ bool OptimizeAndEmitInParts(llvm::Module& module, const CompileRequest& request,
   double wall = MillisecondsSince(start);
   double optimizeTotal = 0, codegenTotal = 0;
   for (size_t i = 0; i < bitcodes.size(); ++i) optimizeTotal += optimizeTimes[i], codegenTotal += codegenTimes[i];
-  // The wall time of the parallel phase, shared in the proportion of the threads' time.
   *optimizeMs = optimizeTotal + codegenTotal > 0 ? wall * optimizeTotal / (optimizeTotal + codegenTotal) : 0;
   *codegenMs = wall - *optimizeMs;
   for (const std::string& message : errors) {
@@ -430,6 +380,18 @@ bool OptimizeAndEmitInParts(llvm::Module& module, const CompileRequest& request,
     }
   }
   return true;
+}
+
+/** Code generation of an optimised module: one object, or parts in parallel (CompileInParts). */
+bool EmitObjects(llvm::Module& module, llvm::TargetMachine& machine, const CompileRequest& request,
+                 std::vector<llvm::SmallVector<char, 0>>* objects, std::string* error) {
+  unsigned parts = CodegenParts(module);
+  if (parts <= 1) {
+    objects->emplace_back();
+    return EmitObject(module, machine, &objects->back(), error, request.cancellation.get());
+  }
+  double optimizeMs = 0, codegenMs = 0;
+  return CompileInParts(module, parts, request, /*optimiseParts=*/false, objects, error, &optimizeMs, &codegenMs);
 }
 
 /** The guarded functions' object: no optimisation, fast instruction selection and register allocation. */
@@ -512,8 +474,8 @@ std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std
 
     const char* split = std::getenv("WASM_LLVM_SPLIT");
     if (request.optLevel > 0 && split != nullptr && std::string(split) == "optimise" && dumpStem.empty()) {
-      if (!OptimizeAndEmitInParts(*module, request, &partObjects, error, &result->timings.optimizeMs,
-                                  &result->timings.codegenMs)) {
+      if (!CompileInParts(*module, CodegenParts(*module), request, /*optimiseParts=*/true, &partObjects, error, &result->timings.optimizeMs,
+                          &result->timings.codegenMs)) {
         return nullptr;
       }
       result->timings.codegenParts = static_cast<unsigned>(partObjects.size());
