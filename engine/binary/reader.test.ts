@@ -1,19 +1,10 @@
 // Unit tests: LEB128 and names (Core spec §5.2.2, §5.2.4) in the BinaryReader.
 import { describe, expect, test } from 'vitest';
 import { BinaryReader } from './reader.js';
-import { CompileError } from '../wasm/errors.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 const reader = (...bytes: number[]): BinaryReader => new BinaryReader(new Uint8Array(bytes));
 
-function errorOf(run: () => unknown): CompileError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CompileError) return error;
-    throw error;
-  }
-  throw new Error('expected a CompileError');
-}
 
 describe('u32 LEB128', () => {
   test('one to five bytes, including non-minimal encodings', () => {
@@ -31,14 +22,14 @@ describe('u32 LEB128', () => {
     expect(r.readU32()).toBe(5);
   });
   test('too long: a sixth byte', () => {
-    expect(errorOf(() => reader(0x80, 0x80, 0x80, 0x80, 0x80, 0x00).readU32()).problem).toBe('integer representation too long');
+    expect(compileErrorOf(() => reader(0x80, 0x80, 0x80, 0x80, 0x80, 0x00).readU32()).problem).toBe('integer representation too long');
   });
   test('unused bits of the fifth byte set', () => {
-    expect(errorOf(() => reader(0xff, 0xff, 0xff, 0xff, 0x1f).readU32()).problem).toBe('integer too large');
-    expect(errorOf(() => reader(0x80, 0x80, 0x80, 0x80, 0x70).readU32()).problem).toBe('integer too large');
+    expect(compileErrorOf(() => reader(0xff, 0xff, 0xff, 0xff, 0x1f).readU32()).problem).toBe('integer too large');
+    expect(compileErrorOf(() => reader(0x80, 0x80, 0x80, 0x80, 0x70).readU32()).problem).toBe('integer too large');
   });
   test('truncated', () => {
-    const error = errorOf(() => reader(0x80, 0x80).readU32());
+    const error = compileErrorOf(() => reader(0x80, 0x80).readU32());
     expect(error.problem).toBe('unexpected end');
     expect(error.message).toBe('unexpected end (at offset 0x2)');
   });
@@ -56,9 +47,9 @@ describe('s32 LEB128', () => {
     expect(reader(0xff, 0xff, 0xff, 0xff, 0x7f).readS32()).toBe(-1);
   });
   test('unused bits must repeat the sign bit', () => {
-    expect(errorOf(() => reader(0xff, 0xff, 0xff, 0xff, 0x0f).readS32()).problem).toBe('integer too large');
-    expect(errorOf(() => reader(0x80, 0x80, 0x80, 0x80, 0x70).readS32()).problem).toBe('integer too large');
-    expect(errorOf(() => reader(0x80, 0x80, 0x80, 0x80, 0x80, 0x00).readS32()).problem).toBe('integer representation too long');
+    expect(compileErrorOf(() => reader(0xff, 0xff, 0xff, 0xff, 0x0f).readS32()).problem).toBe('integer too large');
+    expect(compileErrorOf(() => reader(0x80, 0x80, 0x80, 0x80, 0x70).readS32()).problem).toBe('integer too large');
+    expect(compileErrorOf(() => reader(0x80, 0x80, 0x80, 0x80, 0x80, 0x00).readS32()).problem).toBe('integer representation too long');
   });
 });
 
@@ -70,7 +61,7 @@ describe('s33 LEB128 (block types)', () => {
     expect(reader(0x80, 0x80, 0x80, 0x80, 0x70).readS33()).toBe(-(2 ** 32));
   });
   test('unused bits', () => {
-    expect(errorOf(() => reader(0xff, 0xff, 0xff, 0xff, 0x2f).readS33()).problem).toBe('integer too large');
+    expect(compileErrorOf(() => reader(0xff, 0xff, 0xff, 0xff, 0x2f).readS33()).problem).toBe('integer too large');
   });
 });
 
@@ -93,9 +84,9 @@ describe('s64 LEB128 into halves', () => {
     expect(r.i64High).toBe(-1);
   });
   test('too long and unused bits', () => {
-    expect(errorOf(() => s64(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00)).problem).toBe('integer representation too long');
-    expect(errorOf(() => s64(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01)).problem).toBe('integer too large');
-    expect(errorOf(() => s64(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7e)).problem).toBe('integer too large');
+    expect(compileErrorOf(() => s64(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00)).problem).toBe('integer representation too long');
+    expect(compileErrorOf(() => s64(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01)).problem).toBe('integer too large');
+    expect(compileErrorOf(() => s64(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7e)).problem).toBe('integer too large');
   });
 });
 
@@ -111,17 +102,17 @@ describe('names', () => {
   });
   test('overlong, surrogate, out of range and truncated sequences are malformed', () => {
     for (const bytes of [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x80], [0xff]]) {
-      expect(errorOf(() => nameOf(...bytes)).problem).toBe('malformed UTF-8 encoding');
+      expect(compileErrorOf(() => nameOf(...bytes)).problem).toBe('malformed UTF-8 encoding');
     }
   });
   test('a length past the end', () => {
-    expect(errorOf(() => reader(5, 0x61).readName()).problem).toBe('length out of bounds');
+    expect(compileErrorOf(() => reader(5, 0x61).readName()).problem).toBe('length out of bounds');
   });
 });
 
 describe('counts are capped by the bytes remaining', () => {
   test('a huge count fails before any allocation', () => {
-    const error = errorOf(() => reader(0xff, 0xff, 0xff, 0xff, 0x0f, 0x00).readCount('type', 3));
+    const error = compileErrorOf(() => reader(0xff, 0xff, 0xff, 0xff, 0x0f, 0x00).readCount('type', 3));
     expect(error.problem).toContain('exceeds the bytes remaining');
     expect(error.offset).toBe(0);
   });

@@ -1,12 +1,14 @@
 // Compile guards through the public API: which functions take the guarded pipeline and
 // that their code is right (values through phis of 1,500 nested ifs), the LLVM IR limit
-// (a CompileError naming it and the function), the JS API's table size limit at compile
-// but not in validate, and compileTimeoutMs / signal ending a compile with a CompileError
-// that names them, synchronously and asynchronously, soon after they fire.
+// (a CompileError naming it and the function), the JS API's table size limit (a RangeError
+// at instantiation, not at compile or validate), compileTimeoutMs / signal ending a compile
+// with a CompileError that names them, synchronously and asynchronously, soon after they
+// fire, and JavaScript resource failures while translating as CompileErrors.
 import { describe, expect, it } from 'vitest';
 import { CompileError, Instance, Module, compile, validate } from '../index.js';
 import { compiledModuleOf } from '../api/module.js';
 import { GUARD_THRESHOLDS } from './compile-guards.js';
+import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 import { asResourceError } from './compiled-module.js';
 import {
   bigTable,
@@ -18,16 +20,6 @@ import {
 
 /** About two seconds of LLVM's O2 pipeline, with no function past a threshold. */
 const SLOW = manySmallFunctions(4_000);
-
-function compileErrorOf(run: () => unknown): CompileError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CompileError) return error;
-    throw error;
-  }
-  throw new Error('expected a CompileError');
-}
 
 describe('guarded pipeline', () => {
   it('takes functions past a threshold and compiles them right', () => {
