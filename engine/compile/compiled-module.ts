@@ -337,9 +337,9 @@ class CompileLimits {
 }
 
 /** Decode, validate and translate: everything before LLVM. Throws CompileError. */
-function translate(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean): TranslationResult {
+function translate(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic'): TranslationResult {
   try {
-    return translateUnchecked(bytes, limits, exactTraps);
+    return translateUnchecked(bytes, limits, exactTraps, cpu);
   } catch (error) {
     throw asResourceError(error);
   }
@@ -357,7 +357,12 @@ export function asResourceError(error: unknown): unknown {
   return failure;
 }
 
-function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean): TranslationResult {
+/** Whether code compiled for `cpu` may use SSSE3 (x86 pshufb, for i8x16.swizzle). */
+function targetHasSsse3(cpu: 'native' | 'generic'): boolean {
+  return cpu === 'native' && native.hostCpuFeatures().includes('ssse3');
+}
+
+function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic'): TranslationResult {
   const start = performance.now();
   limits.check();
   const info = decodeModule(bytes);
@@ -370,6 +375,7 @@ function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps
   const irSize = new ModuleIrSize(info);
   const translator = new ModuleTranslator(info, environment, {
     maxFunctionIrBytes: MAX_FUNCTION_IR_BYTES,
+    x86Ssse3: targetHasSsse3(cpu),
     onFunctionTranslated: (metrics) => {
       limits.check();
       irSize.add(metrics);
@@ -487,7 +493,7 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
     const cached = loadFromCache(bytes, resolved, key, start);
     if (cached !== undefined) return cached;
   }
-  const translation = translate(bytes, resolved.limits, resolved.exactTraps);
+  const translation = translate(bytes, resolved.limits, resolved.exactTraps, resolved.cpu);
   resolved.limits.check();
   let code: CompiledCode;
   try {
@@ -518,7 +524,7 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
     if (cached !== undefined) return cached;
   }
   const cacheState = key === undefined ? 'off' : 'miss';
-  const translation = translate(bytes, limits, resolved.exactTraps);
+  const translation = translate(bytes, limits, resolved.exactTraps, resolved.cpu);
   const cancellation = limits.timeoutMs !== undefined || limits.signal !== undefined ? native.createCompileCancellation() : undefined;
   const compiling = native.compileAsync(translation.ir, nativeOptions(translation, resolved), cancellation);
   if (cancellation === undefined) {

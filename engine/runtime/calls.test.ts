@@ -178,17 +178,45 @@ describe.skipIf(skip !== undefined)('calls', () => {
     expect(thrownBy(() => (b.table as unknown as ours.Table).set(0, () => 7))).toBeInstanceOf(TypeError);
   });
 
-  test('v128 in a signature: the function is exported, but calling it from JS is a TypeError', () => {
-    const bytes = wat('(module (func (export "v") (param v128)) (func (export "w") (result i32) i32.const 1))');
+  test('v128 in a signature: the function is exported, but calling it from JS is a TypeError, as in V8', () => {
+    const bytes = wat('(module (func (export "v") (param v128)) (func (export "r") (result v128) v128.const i32x4 1 2 3 4) (func (export "w") (result i32) i32.const 1))');
     const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, Fn>;
-    expect(thrownBy(() => v8.v())).toBeInstanceOf(TypeError);
-    // Our translator has no SIMD yet: compiling a v128 signature is a CompileError for now.
-    const compiled = thrownBy(() => new ours.Module(bytes));
-    if (compiled !== 'returned') {
-      expect(compiled).toBeInstanceOf(ours.CompileError);
-    } else {
-      const e = new ours.Instance(new ours.Module(bytes)).exports as Record<string, Fn>;
-      expect(thrownBy(() => e.v())).toBeInstanceOf(TypeError);
+    const e = new ours.Instance(new ours.Module(bytes)).exports as Record<string, Fn>;
+    for (const exports of [v8, e]) {
+      expect(thrownBy(() => exports.v())).toBeInstanceOf(TypeError);
+      expect(thrownBy(() => exports.r())).toBeInstanceOf(TypeError);
+      expect(exports.w()).toBe(1);
     }
+  });
+
+  test('a JS import with v128 in its type throws a TypeError into the caller when wasm calls it, without running it', () => {
+    const text = `(module
+      (import "m" "take" (func $take (param v128)))
+      (import "m" "give" (func $give (result v128)))
+      (func (export "callTake") (call $take (v128.const i32x4 0 0 0 0)))
+      (func (export "callGive") (result i32) (i32x4.extract_lane 0 (call $give))))`;
+    let ran = 0;
+    const imports = { m: { take: () => { ran++; }, give: () => { ran++; return 0; } } };
+    const v8 = new WebAssembly.Instance(new WebAssembly.Module(wat(text)), imports).exports as Record<string, Fn>;
+    const e = instantiate(text, imports);
+    for (const exports of [v8, e]) {
+      expect(thrownBy(() => exports.callTake())).toBeInstanceOf(TypeError);
+      expect(thrownBy(() => exports.callGive())).toBeInstanceOf(TypeError);
+    }
+    expect(ran).toBe(0);
+  });
+
+  test('v128 values cross between instances: exported functions, globals and a global.get initialiser', () => {
+    const a = instantiate(`(module
+      (global (export "g") v128 (v128.const i32x4 1 2 3 4))
+      (func (export "twice") (param v128) (result v128) (i32x4.add (local.get 0) (local.get 0))))`);
+    const b = instantiate(`(module
+      (import "a" "g" (global $g v128))
+      (import "a" "twice" (func $twice (param v128) (result v128)))
+      (global $copy v128 (global.get $g))
+      (func (export "lane") (param i32) (result i32)
+        (i32x4.extract_lane 3 (call $twice (i32x4.add (global.get $copy) (i32x4.splat (local.get 0)))))))`, { a });
+    expect(b.lane(10)).toBe(28);
+    expect(thrownBy(() => (a.g as unknown as ours.Global).value)).toBeInstanceOf(TypeError);
   });
 });

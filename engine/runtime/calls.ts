@@ -9,6 +9,7 @@
 
 import { invoke, setHostCallHandler } from '../native/addon.js';
 import { RuntimeError } from '../wasm/errors.js';
+import { ValType } from '../wasm/value-types.js';
 import { TRAP_MESSAGES, type TrapCode } from '../abi/trap-codes.js';
 import { readSlot, slotViews, writeSlot, type WasmValue } from './slots.js';
 import type { Store } from './store.js';
@@ -54,6 +55,10 @@ function handleHostCall(hostId: number): void {
   if (store === undefined || host === undefined) throw new Error(`internal error: host function ${hostId} is not in the running store`);
   const slots = slotViews();
   const { params, results } = host;
+  // JS API "run a host function": a v128 in the signature is a TypeError before anything runs.
+  if (params.includes(ValType.V128) || results.includes(ValType.V128)) {
+    throw new TypeError('type incompatibility when transforming from/to JS (v128)');
+  }
   // Read every argument before running any JavaScript: a nested call reuses the slots.
   const args = new Array<unknown>(params.length);
   for (let i = 0; i < params.length; i++) args[i] = toJSValue(readSlot(slots, i, params[i]), params[i], store);

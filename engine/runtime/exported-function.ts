@@ -8,7 +8,7 @@
 import { ValType, type FuncType } from '../wasm/value-types.js';
 import { invokeInStore, trapError } from './calls.js';
 import { registerExportedFunction, type ExportedFunctionData } from './exported-function-data.js';
-import { readSlot, readSlotBits, slotViews, writeSlot, writeSlotBits, type WasmValue } from './slots.js';
+import { readSlot, readSlotBits, slotIndices, slotViews, writeSlot, writeSlotBits, type WasmValue } from './slots.js';
 import { toJSValue, toWebAssemblyValue } from './value-conversion.js';
 
 export type ExportedFunction = (...args: unknown[]) => unknown;
@@ -48,21 +48,28 @@ export type BitsOrReference = bigint | unknown;
 
 /**
  * Calls an exported function bit-exactly (for the spec test executor): numeric arguments
- * and results are raw bits (u32 for i32/f32, u64 for i64/f64) so NaN payloads survive;
- * reference values are JS values, converted as usual. Throws RuntimeError on a trap.
+ * and results are raw bits (u32 for i32/f32, u64 for i64/f64, u128 for v128) so NaN
+ * payloads survive; reference values are JS values, converted as usual. Throws
+ * RuntimeError on a trap. Unlike calls from JavaScript, v128 is allowed.
  */
 export function callWithBits(data: ExportedFunctionData, args: readonly BitsOrReference[]): BitsOrReference[] {
   const { type, store } = data;
   const { params, results } = type;
+  if (data.entry === 0n) throw new TypeError('internal error: no entry trampoline for this function');
   const isReference = (t: ValType): boolean => t === ValType.FuncRef || t === ValType.ExternRef;
   const values = params.map((param, i) => (isReference(param) ? toWebAssemblyValue(args[i], param, store) : (args[i] as bigint)));
   const slots = slotViews();
+  const paramSlots = slotIndices(params);
+  const resultSlots = slotIndices(results);
   params.forEach((param, i) => {
-    if (isReference(param)) writeSlot(slots, i, param, values[i]);
-    else writeSlotBits(slots, i, param, values[i] as bigint);
+    if (isReference(param)) writeSlot(slots, paramSlots.indices[i], param, values[i]);
+    else writeSlotBits(slots, paramSlots.indices[i], param, values[i] as bigint);
   });
-  const code = invokeInStore(store, data.entry, data.funcRef, Math.max(params.length, results.length));
+  const code = invokeInStore(store, data.entry, data.funcRef, Math.max(paramSlots.total, resultSlots.total));
   if (code !== 0) throw trapError(code);
-  const raw = results.map((result, i) => (isReference(result) ? readSlot(slots, i, result) : readSlotBits(slots, i, result)));
+  const raw = results.map((result, i) => {
+    const slot = resultSlots.indices[i];
+    return isReference(result) ? readSlot(slots, slot, result) : readSlotBits(slots, slot, result);
+  });
   return raw.map((value, i) => (isReference(results[i]) ? toJSValue(value, results[i], store) : value));
 }

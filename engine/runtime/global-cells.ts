@@ -1,6 +1,7 @@
 // Runtime: global cells (abi.ts GLOBAL_CELL_BYTES): 16 bytes holding one value in its low
 // bytes, defined inline in a vmctx or owned by a Global object; an importing instance's
-// vmctx points at the cell. Values are those of slots.ts (wasm values).
+// vmctx points at the cell. Values are those of slots.ts (wasm values); a v128 has no JS
+// value (TypeError), only its bits (readCellBits, writeCellBits, the 16 bytes).
 
 import { GLOBAL_CELL_BYTES } from '../abi/abi.js';
 import { allocate } from '../native/addon.js';
@@ -51,13 +52,24 @@ export function writeCell(cell: GlobalCell, type: ValType, value: WasmValue): vo
   }
 }
 
-/** Raw bits (u32 for i32/f32, u64 otherwise), bit-exact. */
+/** Raw bits (u32 for i32/f32, u128 for v128, u64 otherwise), bit-exact. */
 export function readCellBits(cell: GlobalCell, type: ValType): bigint {
+  if (type === ValType.V128) return cell.view.getBigUint64(cell.offset, true) | (cell.view.getBigUint64(cell.offset + 8, true) << 64n);
   return type === ValType.I32 || type === ValType.F32 ? BigInt(cell.view.getUint32(cell.offset, true)) : cell.view.getBigUint64(cell.offset, true);
 }
 
-/** Writes raw bits (u32 for i32/f32, u64 otherwise), bit-exact. */
+/** Writes raw bits (u32 for i32/f32, u128 for v128, u64 otherwise), bit-exact. */
 export function writeCellBits(cell: GlobalCell, type: ValType, bits: bigint): void {
+  if (type === ValType.V128) {
+    cell.view.setBigUint64(cell.offset, BigInt.asUintN(64, bits), true);
+    cell.view.setBigUint64(cell.offset + 8, BigInt.asUintN(64, bits >> 64n), true);
+    return;
+  }
   if (type === ValType.I32 || type === ValType.F32) cell.view.setUint32(cell.offset, Number(BigInt.asUintN(32, bits)), true);
   else cell.view.setBigUint64(cell.offset, BigInt.asUintN(64, bits), true);
+}
+
+/** The 16 bytes of a cell (a v128 global's value, e.g. for a constant expression's global.get). */
+export function readCellBytes(cell: GlobalCell): Uint8Array {
+  return new Uint8Array(cell.view.buffer, cell.view.byteOffset + cell.offset, 16).slice();
 }

@@ -15,7 +15,7 @@ import { HostFunctionContext } from '../abi/abi.js';
 import { invokeOrThrow } from './calls.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { evaluateConstant, type ConstantContext } from './constant-expressions.js';
-import { allocateGlobalCell, readCellBits, writeCell, type GlobalCell } from './global-cells.js';
+import { allocateGlobalCell, readCellBits, readCellBytes, writeCell, type GlobalCell } from './global-cells.js';
 import { InstanceState } from './instance-state.js';
 import { describeSegments, initializeActiveSegments } from './segments.js';
 import { Store } from './store.js';
@@ -160,7 +160,7 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   const context: ConstantContext = {
     importedGlobalBits: (index) => {
       const global = globalInstanceOf(state.globals[index])!;
-      return readCellBits(global.cell, global.type.type);
+      return global.type.type === ValType.V128 ? readCellBytes(global.cell) : readCellBits(global.cell, global.type.type);
     },
     functionReference: (index) => state.funcRefAddress(index),
   };

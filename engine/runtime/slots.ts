@@ -40,11 +40,6 @@ export function slotViews(): SlotViews {
   return views;
 }
 
-/** Slots a signature needs: one per value (v128 is refused before reaching the slots). */
-export function slotCountOf(types: readonly ValType[]): number {
-  return types.length;
-}
-
 export function writeSlot(slots: SlotViews, index: number, type: ValType, value: WasmValue): void {
   switch (type) {
     case ValType.I32:
@@ -94,11 +89,31 @@ export function readSlot(slots: SlotViews, index: number, type: ValType): WasmVa
   }
 }
 
-/** The raw bits of a numeric slot: u32 for i32/f32, u64 for i64/f64 (bit-exact, NaNs included). */
+/**
+ * The raw bits of a numeric value at slot `index`: u32 for i32/f32, u64 for i64/f64, u128
+ * for v128 (two slots, low half first; bit-exact, NaNs included).
+ */
 export function readSlotBits(slots: SlotViews, index: number, type: ValType): bigint {
+  if (type === ValType.V128) return slots.u64[index] | (slots.u64[index + 1] << 64n);
   return type === ValType.I32 || type === ValType.F32 ? BigInt(slots.u32[2 * index]) : slots.u64[index];
 }
 
 export function writeSlotBits(slots: SlotViews, index: number, type: ValType, bits: bigint): void {
+  if (type === ValType.V128) {
+    slots.u64[index] = BigInt.asUintN(64, bits);
+    slots.u64[index + 1] = BigInt.asUintN(64, bits >> 64n);
+    return;
+  }
   slots.u64[index] = type === ValType.I32 || type === ValType.F32 ? BigInt.asUintN(32, bits) : BigInt.asUintN(64, bits);
+}
+
+/** The slot index of each value of `types` (v128 takes two slots), and the total after. */
+export function slotIndices(types: readonly ValType[]): { indices: number[]; total: number } {
+  const indices: number[] = [];
+  let total = 0;
+  for (const type of types) {
+    indices.push(total);
+    total += type === ValType.V128 ? 2 : 1;
+  }
+  return { indices, total };
 }

@@ -18,6 +18,7 @@ import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import { TBAA_LINEAR_MEMORY } from './ir-module.js';
 import { LLVM_TYPE } from './ir-types.js';
 import { isConstant, rangeExceeds, widen } from './emit-helpers.js';
+import { alignment, checkBounds, checksBounds, effectiveAddress } from './memory-access.js';
 
 export function registerMemoryEmitters(table: OperatorEmitter[]): void {
   const I32 = ValType.I32;
@@ -51,44 +52,6 @@ export function registerMemoryEmitters(table: OperatorEmitter[]): void {
   table[Op.MemoryCopy] = emitMemoryCopy;
   table[Op.MemoryInit] = emitMemoryInit;
   table[Op.DataDrop] = emitDataDrop;
-}
-
-/** `ptr` to linear-memory byte zext(address) + offset of memory `memoryIndex`. */
-export function effectiveAddress(translator: TranslatorState, memoryIndex: number, address: string, offset: number): string {
-  const builder = translator.builder;
-  const base = translator.environment.memoryBase(builder, memoryIndex);
-  if (isConstant(address)) {
-    const constant = (Number(address) >>> 0) + offset;
-    return constant === 0 ? base : builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${constant}`);
-  }
-  let index = builder.assign(`zext i32 ${address} to i64`);
-  if (offset !== 0) index = builder.assign(`add nuw nsw i64 ${index}, ${offset}`);
-  return builder.assign(`getelementptr inbounds i8, ptr ${base}, i64 ${index}`);
-}
-
-/**
- * With explicit bounds checks: traps with MemoryOutOfBounds unless the `size` bytes at
- * zext(address) + offset lie inside memory `memoryIndex`. The address operand is still on
- * the stack's top (not popped).
- */
-function checkBounds(translator: TranslatorState, memoryIndex: number, address: string, offset: number, size: number): void {
-  const builder = translator.builder;
-  const length = translator.environment.memoryByteLength(builder, memoryIndex);
-  const end = isConstant(address)
-    ? String((Number(address) >>> 0) + offset + size)
-    : builder.assign(`add nuw nsw i64 ${builder.assign(`zext i32 ${address} to i64`)}, ${offset + size}`);
-  builder.trapIf(builder.assign(`icmp ugt i64 ${end}, ${length}`), TrapCode.MemoryOutOfBounds);
-}
-
-/** Whether memory `memoryIndex` is explicitly bounds-checked (environment.explicitBoundsChecks). */
-function checksBounds(translator: TranslatorState, memoryIndex: number): boolean {
-  return translator.environment.explicitBoundsChecks?.(memoryIndex) === true;
-}
-
-/** The `align` of an access: 1, or the memarg's hint capped at the natural size. */
-function alignment(translator: TranslatorState, operator: Operator, natural: number): number {
-  if (!translator.trustAlignmentHints) return 1;
-  return Math.min(1 << operator.align, natural);
 }
 
 function load(memoryType: string, extension: '' | 'sext' | 'zext', type: ValType, natural: number): OperatorEmitter {

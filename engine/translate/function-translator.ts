@@ -35,6 +35,10 @@ import { registerConversionEmitters } from './emit-conversion.js';
 import { registerMemoryEmitters } from './emit-memory.js';
 import { registerNumericEmitters } from './emit-numeric.js';
 import { registerParametricEmitters } from './emit-parametric.js';
+import { registerSimdFloatEmitters } from './emit-simd-float.js';
+import { registerSimdIntegerEmitters } from './emit-simd-integer.js';
+import { registerSimdLaneEmitters } from './emit-simd-lanes.js';
+import { registerSimdMemoryEmitters } from './emit-simd-memory.js';
 import { registerTableEmitters } from './emit-table.js';
 import { registerVariableEmitters } from './emit-variable.js';
 import { ANCHORS_ALL_LOADS, LOAD_USE, LoadTracker, LoadUse, type LoadRecord } from './load-liveness.js';
@@ -58,9 +62,11 @@ export interface FunctionTranslationOptions {
    * many bytes (checked every 4096 operators), before the rest is translated for nothing.
    */
   readonly maxFunctionIrBytes?: number;
+  /** The target has SSSE3: i8x16.swizzle is `pshufb` (emit-simd-lanes.ts); otherwise a select per lane. */
+  readonly x86Ssse3?: boolean;
 }
 
-/** SIMD operators; the validator already rejects them with the same message (wasm/features.ts). */
+/** Operators without an emitter (none in WebAssembly 2.0; the table is checked by a test). */
 function emitUnsupported(translator: TranslatorState, operator: Operator): void {
   throw new CompileError(unsupportedOperatorMessage(OP_NAME[operator.opcode]), translator.offset);
 }
@@ -75,6 +81,10 @@ registerConversionEmitters(EMITTERS);
 registerMemoryEmitters(EMITTERS);
 registerTableEmitters(EMITTERS);
 registerCallEmitters(EMITTERS);
+registerSimdMemoryEmitters(EMITTERS);
+registerSimdLaneEmitters(EMITTERS);
+registerSimdIntegerEmitters(EMITTERS);
+registerSimdFloatEmitters(EMITTERS);
 
 const OP_BLOCK = Op.Block;
 const OP_LOOP = Op.Loop;
@@ -89,6 +99,7 @@ export class FunctionTranslator implements TranslatorState {
   readonly trustAlignmentHints: boolean;
   readonly declareCallees: boolean;
   readonly maxFunctionIrBytes: number;
+  readonly x86Ssse3: boolean;
 
   // ---- Operand stack: value text and value type, `height` entries ----
   values: string[] = [];
@@ -117,6 +128,8 @@ export class FunctionTranslator implements TranslatorState {
   signature!: Signature;
   /** Results of f64.promote_f32 in this function (see emit-conversion.ts, emitDemote). */
   readonly promotedValues = new Set<string>();
+  /** Bitcasts between a v128 and its lane shapes already made (vector-shapes.ts, viewAs). */
+  readonly vectorViews = new Map<string, string>();
   /** Size and shape of the function being translated (function-metrics.ts), complete after translate(). */
   readonly metrics = new FunctionMetrics();
   private localTypes = new Uint8Array(64);
@@ -138,6 +151,7 @@ export class FunctionTranslator implements TranslatorState {
     this.trustAlignmentHints = options.trustAlignmentHints ?? false;
     this.declareCallees = options.declareCallees ?? false;
     this.maxFunctionIrBytes = options.maxFunctionIrBytes ?? Infinity;
+    this.x86Ssse3 = options.x86Ssse3 ?? false;
     this.validator = new FunctionValidator(context);
     this.visitor = (operator, offset) => {
       this.offset = offset;
@@ -173,6 +187,7 @@ export class FunctionTranslator implements TranslatorState {
     this.frameCount = 0;
     this.reachable = true;
     this.promotedValues.clear();
+    this.vectorViews.clear();
     this.declareLocals(body, signature);
     this.metrics.reset(functionIndex, body.end - body.start, this.localCount);
     this.loads.reset(this.localCount);

@@ -79,6 +79,14 @@ const CARRYING = [
   'I32ReinterpretF32', 'I64ReinterpretF64', 'F32ReinterpretI32', 'F64ReinterpretI64',
   'I32TruncSatF32S', 'I32TruncSatF32U', 'I32TruncSatF64S', 'I32TruncSatF64U',
   'I64TruncSatF32S', 'I64TruncSatF32U', 'I64TruncSatF64S', 'I64TruncSatF64U',
+  // Vector operators whose every result lane depends on all bits of the same lanes of the
+  // operands (no lane of an operand is left unused, none can be narrowed away).
+  'I8x16Add', 'I16x8Add', 'I32x4Add', 'I64x2Add',
+  'F32x4Abs', 'F32x4Neg', 'F32x4Sqrt', 'F32x4Ceil', 'F32x4Floor', 'F32x4Trunc', 'F32x4Nearest',
+  'F32x4Add', 'F32x4Sub', 'F32x4Mul', 'F32x4Div', 'F32x4Min', 'F32x4Max',
+  'F64x2Abs', 'F64x2Neg', 'F64x2Sqrt', 'F64x2Ceil', 'F64x2Floor', 'F64x2Trunc', 'F64x2Nearest',
+  'F64x2Add', 'F64x2Sub', 'F64x2Mul', 'F64x2Div', 'F64x2Min', 'F64x2Max',
+  'F32x4ConvertI32x4S', 'F32x4ConvertI32x4U', 'I32x4TruncSatF32x4S', 'I32x4TruncSatF32x4U',
 ] as const;
 
 /** Loads and stores: the memory emitters carry the address and keep or anchor the stored value. */
@@ -86,6 +94,10 @@ const BY_EMITTER = [
   'I32Load', 'I64Load', 'F32Load', 'F64Load', 'I32Load8S', 'I32Load8U', 'I32Load16S', 'I32Load16U',
   'I64Load8S', 'I64Load8U', 'I64Load16S', 'I64Load16U', 'I64Load32S', 'I64Load32U',
   'I32Store', 'I64Store', 'F32Store', 'F64Store', 'I32Store8', 'I32Store16', 'I64Store8', 'I64Store16', 'I64Store32',
+  'V128Load', 'V128Load8x8S', 'V128Load8x8U', 'V128Load16x4S', 'V128Load16x4U', 'V128Load32x2S', 'V128Load32x2U',
+  'V128Load8Splat', 'V128Load16Splat', 'V128Load32Splat', 'V128Load64Splat', 'V128Load32Zero', 'V128Load64Zero',
+  'V128Load8Lane', 'V128Load16Lane', 'V128Load32Lane', 'V128Load64Lane',
+  'V128Store', 'V128Store8Lane', 'V128Store16Lane', 'V128Store32Lane', 'V128Store64Lane',
 ] as const;
 
 for (let op = 0; op < OPERATOR_ID_LIMIT; op++) {
@@ -248,12 +260,12 @@ export class LoadTracker {
 }
 
 /**
- * The empty inline-asm use that keeps `operand` ("i32 %v5") computed. Floats use an SSE
- * register ("x"), so not even a move is needed; `memory(inaccessiblemem: readwrite)` makes it
+ * The empty inline-asm use that keeps `operand` ("i32 %v5") computed. Floats and vectors use
+ * an SSE register ("x"), so not even a move is needed; `memory(inaccessiblemem: readwrite)` makes it
  * no barrier to linear-memory or vmctx optimisations (see LoadTracker.anchorLoads).
  */
 function anchorText(operand: string): string {
-  const constraint = operand.startsWith('float ') || operand.startsWith('double ') ? 'x' : 'r';
+  const constraint = operand.startsWith('float ') || operand.startsWith('double ') || operand.startsWith('<') ? 'x' : 'r';
   return `call void asm sideeffect "", "${constraint}"(${operand}) nounwind memory(inaccessiblemem: readwrite)`;
 }
 

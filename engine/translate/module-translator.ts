@@ -20,6 +20,8 @@ export interface TranslateOptions extends IrModuleHeader {
   readonly trustAlignmentHints?: boolean;
   /** See FunctionTranslationOptions.maxFunctionIrBytes. */
   readonly maxFunctionIrBytes?: number;
+  /** See FunctionTranslationOptions.x86Ssse3. */
+  readonly x86Ssse3?: boolean;
   /**
    * Called after each function body is translated, with its size and shape
    * (function-metrics.ts; the object is reused, take a snapshot() to keep it). It may throw
@@ -96,7 +98,12 @@ export class ModuleTranslator {
   }
 
   private functionOptions(declareCallees: boolean): FunctionTranslationOptions {
-    return { trustAlignmentHints: this.options.trustAlignmentHints, declareCallees, maxFunctionIrBytes: this.options.maxFunctionIrBytes };
+    return {
+      trustAlignmentHints: this.options.trustAlignmentHints,
+      declareCallees,
+      maxFunctionIrBytes: this.options.maxFunctionIrBytes,
+      x86Ssse3: this.options.x86Ssse3,
+    };
   }
 }
 

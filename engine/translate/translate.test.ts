@@ -177,10 +177,18 @@ describe.skipIf(skip !== undefined)('translator', () => {
     expect(functionText(ir, 'wasm_func_1')).toMatch(/^b0:\n {2}%v\d+ = phi i32 \[ 0, %start \], \[ %v\d+, %b\d+ \]/m);
   });
 
-  it('rejects SIMD with a clear CompileError', () => {
-    const bytes = watToWasm('(module (func (result i32) (v128.const i32x4 1 2 3 4) (i32x4.extract_lane 0)))');
-    expect(() => translateModuleBytes(bytes)).toThrow(CompileError);
-    expect(() => translateModuleBytes(bytes)).toThrow(/v128.const is not supported yet/);
+  it('translates SIMD to LLVM vectors: v128 is <16 x i8> at boundaries, each operator bitcasts to its shape', () => {
+    const bytes = watToWasm(`(module
+      (func (param v128 v128) (result v128) (f32x4.add (local.get 0) (local.get 1)))
+      (func (param v128) (result i32) (i8x16.extract_lane_u 15 (i8x16.shuffle 31 30 29 28 27 26 25 24 23 22 21 20 19 18 17 16 (local.get 0) (v128.const i64x2 -1 0)))))`);
+    const ir = translateModuleBytes(bytes).ir;
+    const add = functionText(ir, 'wasm_func_0');
+    expect(add).toMatch(/define internal <16 x i8> @wasm_func_0\(ptr %vmctx, <16 x i8> %p0, <16 x i8> %p1\)/);
+    expect(add).toMatch(/= bitcast <16 x i8> %v\d+ to <4 x float>/);
+    expect(add).toMatch(/= fadd <4 x float> %v\d+, %v\d+/);
+    const shuffle = functionText(ir, 'wasm_func_1');
+    expect(shuffle).toContain('<16 x i8> <i8 -1, i8 -1, i8 -1, i8 -1, i8 -1, i8 -1, i8 -1, i8 -1, i8 0,');
+    expect(shuffle).toMatch(/shufflevector <16 x i8> %v\d+, <16 x i8> <i8 -1, .*>, <16 x i32> <i32 31, i32 30,/);
   });
 
   it('reports invalid bodies as CompileErrors at their offset', () => {

@@ -24,12 +24,16 @@ export interface TranslatorState {
   readonly module: ModuleInfo;
   readonly trustAlignmentHints: boolean;
   readonly declareCallees: boolean;
+  /** The target has SSSE3 (pshufb for i8x16.swizzle). */
+  readonly x86Ssse3: boolean;
   /** Byte offset of the operator being translated (for errors). */
   readonly offset: number;
   readonly functionIndex: number;
   readonly signature: Signature;
   /** Results of f64.promote_f32 in this function (see emit-conversion.ts, emitDemote). */
   readonly promotedValues: Set<string>;
+  /** Bitcasts between a v128 and its lane shapes already made (vector-shapes.ts, viewAs). */
+  readonly vectorViews: Map<string, string>;
 
   // ---- Operand stack: `height` entries of value text and wasm type ----
   height: number;

@@ -102,12 +102,18 @@ describe('instruction-specific rules', () => {
     expect(problem(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x1b, 4, 0x0b]))).toBe('invalid lane index 4');
     valid(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x1b, 3, 0x0b]));
   });
-  test("with the engine's features, a SIMD operator is rejected as not supported, valid or not", () => {
+  test('without the SIMD feature, a SIMD operator is rejected as not supported, valid or not', () => {
+    const noSimd = { ...ENGINE_FEATURES, simd: false };
     const message = unsupportedOperatorMessage('i8x16.extract_lane_s');
-    expect(problem(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x15, 3, 0x0b]), ENGINE_FEATURES)).toBe(message);
-    expect(problem(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x15, 99, 0x0b]), ENGINE_FEATURES)).toBe(message);
+    expect(problem(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x15, 3, 0x0b]), noSimd)).toBe(message);
+    expect(problem(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x15, 99, 0x0b]), noSimd)).toBe(message);
     // v128 as a type alone is compiled (locals, parameters), so it stays valid.
-    decodeAndValidateModule(singleFunctionModule([V128], [], [0x0b]), undefined, ENGINE_FEATURES);
+    decodeAndValidateModule(singleFunctionModule([V128], [], [0x0b]), undefined, noSimd);
+  });
+  test("the engine's features include SIMD: a valid SIMD operator validates, an invalid one gets the spec's error", () => {
+    valid(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x15, 3, 0x0b]));
+    decodeAndValidateModule(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x15, 3, 0x0b]), undefined, ENGINE_FEATURES);
+    expect(problem(singleFunctionModule([V128], [I32], [0x20, 0, 0xfd, 0x15, 99, 0x0b]), ENGINE_FEATURES)).toBe('invalid lane index 99');
   });
   test('data.drop needs the data count section', () => {
     expect(problem(singleFunctionModule([], [], [0xfc, 0x09, 0, 0x0b]))).toBe('data count section required');

@@ -1,9 +1,9 @@
 // Stage: vocabulary. Which parts of WebAssembly 2.0 this engine implements end to end
-// (validate, compile, run). The validator knows all of 2.0; an operator of a feature the
-// engine cannot compile yet is rejected by validation itself, with the message compile would
-// give, so that `validate(bytes) === true` always means `compile(bytes)` can succeed — what
-// feature detection in JS glue relies on (docs/RATIONALE.md, "Why does validate() reject
-// SIMD before the translator supports it?").
+// (validate, compile, run): all of it, SIMD included. The switch stays so that a feature
+// the engine cannot compile (a future proposal, or SIMD turned off) is rejected by
+// validation itself, with the message compile would give, and `validate(bytes) === true`
+// always means `compile(bytes)` can succeed — what feature detection in JS glue relies on
+// (docs/RATIONALE.md, "Why does validate() reject what compile() cannot compile?").
 
 /** Optional parts of WebAssembly 2.0, as proposals that merged into it. */
 export interface WasmFeatures {
@@ -11,8 +11,8 @@ export interface WasmFeatures {
   readonly simd: boolean;
 }
 
-/** What this engine compiles: the default of validate(), compile() and the translator. */
-export const ENGINE_FEATURES: WasmFeatures = Object.freeze({ simd: false });
+/** What this engine compiles: the default of validate(), compile() and the translator (all of 2.0). */
+export const ENGINE_FEATURES: WasmFeatures = Object.freeze({ simd: true });
 
 /** Everything the validator knows (the spec suite's validation tests run with it). */
 export const ALL_FEATURES: WasmFeatures = Object.freeze({ simd: true });

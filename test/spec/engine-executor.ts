@@ -7,10 +7,9 @@
 // raw call path (callWithBits), so NaN payloads and -0 count; nan:canonical and
 // nan:arithmetic are checked as the spec defines them. `ref.extern N` is one JS object per N.
 //
-// Files of the SIMD proposal (simd_*.wast) are out of scope until the translator supports
-// v128: the executor declines them and their execution commands are counted as skipped.
+// v128 values are 128-bit patterns built from and compared by their lanes (wast2json's
+// `lane_type`), each float lane with its own NaN pattern.
 
-import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Global, Instance, LinkError, Memory, Module, RuntimeError, Table } from '../../engine/index.js';
@@ -25,6 +24,8 @@ import type { WastCommand } from './wast-conversion.js';
 
 interface WastValue {
   readonly type: string;
+  /** v128: the lanes' shape (i8, i16, i32, i64, f32, f64). */
+  readonly lane_type?: string;
   readonly value?: string | string[];
 }
 
@@ -35,10 +36,36 @@ interface WastAction {
   readonly args?: WastValue[];
 }
 
-/** Why a file's execution commands are not run, or undefined when they are. */
-export function executionSkipReason(file: string): string | undefined {
-  if (basename(file).startsWith('simd_')) return 'SIMD (v128) is not supported by the translator yet';
+/** Why a file's execution commands are not run, or undefined when they are (all are, now). */
+export function executionSkipReason(_file: string): string | undefined {
   return undefined;
+}
+
+/** Lane width in bits of a wast2json lane type. */
+function laneBits(laneType: string | undefined): number {
+  switch (laneType) {
+    case 'i8': return 8;
+    case 'i16': return 16;
+    case 'i32': case 'f32': return 32;
+    case 'i64': case 'f64': return 64;
+    default: throw new ActionFailure(`unknown v128 lane type ${String(laneType)}`);
+  }
+}
+
+/** The 128-bit pattern of a v128 script value (lanes in little-endian order). */
+function v128Bits(value: WastValue): bigint {
+  const bits = laneBits(value.lane_type);
+  const lanes = value.value as string[];
+  let result = 0n;
+  lanes.forEach((lane, i) => (result |= BigInt.asUintN(bits, BigInt(lane)) << BigInt(i * bits)));
+  return result;
+}
+
+/** A float lane's bits against a NaN pattern: canonical (quiet, no payload) or arithmetic (quiet). */
+function matchesNaNPattern(bits: bigint, pattern: string, width: 32 | 64): boolean {
+  const [quietNan, sign] = width === 32 ? [0x7fc00000n, 0x80000000n] : [0x7ff8000000000000n, 0x8000000000000000n];
+  const magnitude = bits & ~sign;
+  return pattern === 'nan:canonical' ? magnitude === quietNan : (magnitude & quietNan) === quietNan;
 }
 
 class ActionFailure extends Error {}
@@ -168,6 +195,7 @@ export class EngineExecutor implements SpecExecutor {
         if (text === 'null') return null;
         throw new ActionFailure('funcref arguments other than null are not expressible in a script');
       case 'i32': case 'f32': case 'i64': case 'f64': return BigInt(text);
+      case 'v128': return v128Bits(value);
       default: throw new ActionFailure(`unsupported argument type ${value.type}`);
     }
   }
@@ -204,13 +232,26 @@ export class EngineExecutor implements SpecExecutor {
         const show = (value: bigint): string => `0x${value.toString(16).padStart(wide ? 16 : 8, '0')}`;
         if (typeof bits !== 'bigint') return `expected ${expected.type}, got ${String(actual)}`;
         if (text === 'nan:canonical' || text === 'nan:arithmetic') {
-          const [quietNan, sign] = type === ValType.F32 ? [0x7fc00000n, 0x80000000n] : [0x7ff8000000000000n, 0x8000000000000000n];
-          const magnitude = bits & ~sign;
-          const ok = text === 'nan:canonical' ? magnitude === quietNan : (magnitude & quietNan) === quietNan;
-          return ok ? undefined : `expected ${text}, got ${show(bits)}`;
+          return matchesNaNPattern(bits, text, wide ? 64 : 32) ? undefined : `expected ${text}, got ${show(bits)}`;
         }
         const want = BigInt.asUintN(wide ? 64 : 32, BigInt(text!));
         return bits === want ? undefined : `expected ${show(want)}, got ${show(bits)}`;
+      }
+      case 'v128': {
+        if (typeof actual !== 'bigint') return `expected v128, got ${String(actual)}`;
+        const width = laneBits(expected.lane_type);
+        const lanes = expected.value as string[];
+        const mask = (1n << BigInt(width)) - 1n;
+        const show = (): string => `0x${actual.toString(16).padStart(32, '0')}`;
+        for (let i = 0; i < lanes.length; i++) {
+          const lane = (actual >> BigInt(i * width)) & mask;
+          const want = lanes[i];
+          const ok = want.startsWith('nan:')
+            ? matchesNaNPattern(lane, want, width as 32 | 64)
+            : lane === BigInt.asUintN(width, BigInt(want));
+          if (!ok) return `lane ${i} (${expected.lane_type}): expected ${want}, got ${show()} (lanes ${lanes.join(' ')})`;
+        }
+        return undefined;
       }
       case 'externref':
         if (text === undefined) return actual !== null ? undefined : 'expected a non-null externref, got null';

@@ -1,0 +1,135 @@
+// Stage: translation (WebAssembly → LLVM IR) of the floating-point vector instructions and
+// the vector conversions (Core spec §4.3.3 float operators lane-wise, §4.3.4 conversions,
+// §4.4.3 "Vector Instructions"): add, sub, mul, div, sqrt, abs, neg, ceil, floor, trunc,
+// nearest, min/max, pmin/pmax, comparisons, trunc_sat (NaN → 0, out of range saturated:
+// llvm.fpto[su]i.sat), convert, demote and promote.
+//
+// As for scalars (emit-numeric.ts): min/max are llvm.minimum/maximum (NaN-propagating,
+// -0 < +0, where x86's minps returns its second operand), their NaN results and those of
+// arithmetic with a constant operand (which LLVM may fold to the other operand, signalling
+// NaN included) made quiet. pmin/pmax are defined as `b < a ? b : a` / `a < b ? b : a`,
+// exactly minps/maxps with the operands in that order.
+
+import { Op } from '../wasm/opcodes.js';
+import type { FunctionBuilder } from './function-builder.js';
+import { isConstant } from './emit-helpers.js';
+import type { OperatorEmitter, TranslatorState } from './translator-state.js';
+import { F32X4, F64X2, I32X4, compareLanes, popVector, pushVector, shuffleMask, splatConstant, type VectorShape } from './vector-shapes.js';
+
+export function registerSimdFloatEmitters(table: OperatorEmitter[]): void {
+  for (const [prefix, shape] of [['F32x4', F32X4], ['F64x2', F64X2]] as const) {
+    const op = (name: string): number => (Op as Record<string, number>)[prefix + name];
+    for (const [name, instruction] of [['Add', 'fadd'], ['Sub', 'fsub'], ['Mul', 'fmul'], ['Div', 'fdiv']] as const) {
+      table[op(name)] = arithmetic(shape, instruction);
+    }
+    table[op('Neg')] = (translator) => pushVector(translator, translator.builder.assign(`fneg ${shape.vector} ${popVector(translator, shape)}`), shape);
+    for (const [name, intrinsic] of [['Abs', 'fabs'], ['Sqrt', 'sqrt'], ['Ceil', 'ceil'], ['Floor', 'floor'], ['Trunc', 'trunc'], ['Nearest', 'roundeven']] as const) {
+      table[op(name)] = unaryIntrinsic(shape, intrinsic);
+    }
+    table[op('Min')] = minimumOrMaximum(shape, 'minimum');
+    table[op('Max')] = minimumOrMaximum(shape, 'maximum');
+    table[op('Pmin')] = pseudoMinimumOrMaximum(shape, true);
+    table[op('Pmax')] = pseudoMinimumOrMaximum(shape, false);
+    for (const [name, predicate] of [['Eq', 'oeq'], ['Ne', 'une'], ['Lt', 'olt'], ['Gt', 'ogt'], ['Le', 'ole'], ['Ge', 'oge']] as const) {
+      table[op(name)] = compareLanes(shape, `fcmp ${predicate}`);
+    }
+  }
+
+  table[Op.I32x4TruncSatF32x4S] = (translator) => {
+    const operand = popVector(translator, F32X4);
+    pushVector(translator, translator.builder.assign(`call <4 x i32> @llvm.fptosi.sat.v4i32.v4f32(<4 x float> ${operand})`), I32X4);
+  };
+  table[Op.I32x4TruncSatF32x4U] = (translator) => {
+    const operand = popVector(translator, F32X4);
+    pushVector(translator, translator.builder.assign(`call <4 x i32> @llvm.fptoui.sat.v4i32.v4f32(<4 x float> ${operand})`), I32X4);
+  };
+  table[Op.I32x4TruncSatF64x2SZero] = truncateToLowLanes('fptosi');
+  table[Op.I32x4TruncSatF64x2UZero] = truncateToLowLanes('fptoui');
+  table[Op.F32x4ConvertI32x4S] = (translator) => {
+    pushVector(translator, translator.builder.assign(`sitofp <4 x i32> ${popVector(translator, I32X4)} to <4 x float>`), F32X4);
+  };
+  table[Op.F32x4ConvertI32x4U] = (translator) => {
+    pushVector(translator, translator.builder.assign(`uitofp <4 x i32> ${popVector(translator, I32X4)} to <4 x float>`), F32X4);
+  };
+  table[Op.F64x2ConvertLowI32x4S] = fromLowLanes(I32X4, '<2 x i32>', 'sitofp');
+  table[Op.F64x2ConvertLowI32x4U] = fromLowLanes(I32X4, '<2 x i32>', 'uitofp');
+  table[Op.F64x2PromoteLowF32x4] = fromLowLanes(F32X4, '<2 x float>', 'fpext');
+  table[Op.F32x4DemoteF64x2Zero] = (translator) => {
+    const builder = translator.builder;
+    const narrowed = builder.assign(`fptrunc <2 x double> ${popVector(translator, F64X2)} to <2 x float>`);
+    pushVector(translator, builder.assign(`shufflevector <2 x float> ${narrowed}, <2 x float> zeroinitializer, ${shuffleMask([0, 1, 2, 3])}`), F32X4);
+  };
+}
+
+/** `value` with every NaN lane's quiet bit set (emit-helpers.ts quietNaN, lane-wise). */
+function quietNaNLanes(builder: FunctionBuilder, value: string, shape: VectorShape): string {
+  const quietBit = shape.bits === 32 ? 0x400000 : 2 ** 51;
+  const isNaN = builder.assign(`fcmp uno ${shape.vector} ${value}, zeroinitializer`);
+  const bits = builder.assign(`bitcast ${shape.vector} ${value} to ${shape.integerVector}`);
+  const quieted = builder.assign(`or ${shape.integerVector} ${bits}, ${splatConstant({ ...shape, element: `i${shape.bits}` }, quietBit)}`);
+  const quietValue = builder.assign(`bitcast ${shape.integerVector} ${quieted} to ${shape.vector}`);
+  return builder.assign(`select <${shape.lanes} x i1> ${isNaN}, ${shape.vector} ${quietValue}, ${shape.vector} ${value}`);
+}
+
+/** fadd etc.; with a constant operand (a possible identity LLVM folds away), NaN lanes made quiet. */
+function arithmetic(shape: VectorShape, instruction: string): OperatorEmitter {
+  return (translator) => {
+    const constantOperand = isConstant(translator.peek(0)) || isConstant(translator.peek(1));
+    const right = popVector(translator, shape);
+    const left = popVector(translator, shape);
+    const builder = translator.builder;
+    const result = builder.assign(`${instruction} ${shape.vector} ${left}, ${right}`);
+    pushVector(translator, constantOperand ? quietNaNLanes(builder, result, shape) : result, shape);
+  };
+}
+
+function unaryIntrinsic(shape: VectorShape, intrinsic: string): OperatorEmitter {
+  const t = shape.vector;
+  return (translator) => {
+    const operand = popVector(translator, shape);
+    pushVector(translator, translator.builder.assign(`call ${t} @llvm.${intrinsic}.${shape.intrinsicSuffix}(${t} ${operand})`), shape);
+  };
+}
+
+function minimumOrMaximum(shape: VectorShape, intrinsic: 'minimum' | 'maximum'): OperatorEmitter {
+  const t = shape.vector;
+  return (translator) => {
+    const right = popVector(translator, shape);
+    const left = popVector(translator, shape);
+    const builder = translator.builder;
+    const result = builder.assign(`call ${t} @llvm.${intrinsic}.${shape.intrinsicSuffix}(${t} ${left}, ${t} ${right})`);
+    pushVector(translator, quietNaNLanes(builder, result, shape), shape);
+  };
+}
+
+/** pmin: b < a ? b : a; pmax: a < b ? b : a (Core spec §4.3.3 fpmin/fpmax). */
+function pseudoMinimumOrMaximum(shape: VectorShape, minimum: boolean): OperatorEmitter {
+  const t = shape.vector;
+  return (translator) => {
+    const b = popVector(translator, shape);
+    const a = popVector(translator, shape);
+    const builder = translator.builder;
+    const takeB = minimum ? builder.assign(`fcmp olt ${t} ${b}, ${a}`) : builder.assign(`fcmp olt ${t} ${a}, ${b}`);
+    pushVector(translator, builder.assign(`select <${shape.lanes} x i1> ${takeB}, ${t} ${b}, ${t} ${a}`), shape);
+  };
+}
+
+/** trunc_sat_f64x2_[su]_zero: two saturated i32 lanes, then two zero lanes. */
+function truncateToLowLanes(conversion: 'fptosi' | 'fptoui'): OperatorEmitter {
+  return (translator) => {
+    const builder = translator.builder;
+    const operand = popVector(translator, F64X2);
+    const converted = builder.assign(`call <2 x i32> @llvm.${conversion}.sat.v2i32.v2f64(<2 x double> ${operand})`);
+    pushVector(translator, builder.assign(`shufflevector <2 x i32> ${converted}, <2 x i32> zeroinitializer, ${shuffleMask([0, 1, 2, 3])}`), I32X4);
+  };
+}
+
+/** convert_low / promote_low: the two low lanes of `source` converted to f64x2. */
+function fromLowLanes(source: VectorShape, low: string, conversion: string): OperatorEmitter {
+  return (translator: TranslatorState) => {
+    const builder = translator.builder;
+    const vector = popVector(translator, source);
+    const lanes = builder.assign(`shufflevector ${source.vector} ${vector}, ${source.vector} poison, ${shuffleMask([0, 1])}`);
+    pushVector(translator, builder.assign(`${conversion} ${low} ${lanes} to <2 x double>`), F64X2);
+  };
+}
