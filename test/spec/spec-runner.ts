@@ -80,8 +80,8 @@ function record(counts: CommandCounts, outcome: CommandOutcome): void {
 
 /**
  * Both ways of validating: the validation-only fast path and the translator's read/step loop,
- * with every 2.0 feature (the validator knows SIMD even while the engine cannot compile it;
- * test/fuzz/validate-implies-compile.test.ts checks what the engine's validate() says).
+ * with every 2.0 feature (ALL_FEATURES; test/fuzz/validate-implies-compile.test.ts checks
+ * that what the engine's validate() accepts, compile() compiles).
  */
 function decodeAndValidateBothWays(bytes: Uint8Array): void {
   let fastError: unknown;

@@ -2,8 +2,8 @@
 // replayed through the decoder, the validator and — with our engine's executor — compiled,
 // instantiated and run: every command must pass, with modules compiled at O0 and again at
 // O2 (the optimiser and our own passes must keep every trap and value; `npm run spec --
-// --opt-level N` replays one level). SIMD files are decoded and validated only (the
-// translator has no v128 yet); the table says so. Prints the per-file table of each level.
+// --opt-level N` replays one level), the 56 SIMD files included. Prints the per-file table
+// of each level.
 // Skips, saying why, when the suite or wast2json is absent.
 
 import { describe, expect, test } from 'vitest';
