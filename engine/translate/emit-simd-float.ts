@@ -1,8 +1,8 @@
 // Stage: translation (WebAssembly → LLVM IR) of the floating-point vector instructions and
 // the vector conversions (Core spec §4.3.3 float operators lane-wise, §4.3.4 conversions,
 // §4.4.3 "Vector Instructions"): add, sub, mul, div, sqrt, abs, neg, ceil, floor, trunc,
-// nearest, min/max, pmin/pmax, comparisons, trunc_sat (NaN → 0, out of range saturated:
-// llvm.fpto[su]i.sat), convert, demote and promote.
+// nearest, min/max, pmin/pmax, comparisons, trunc_sat (NaN → 0, out of range saturated),
+// convert, demote and promote.
 //
 // As for scalars (emit-numeric.ts): min/max are llvm.minimum/maximum (NaN-propagating,
 // -0 < +0, where x86's minps returns its second operand), their NaN results and those of
@@ -13,6 +13,7 @@
 import { Op } from '../wasm/opcodes.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { isConstant } from './emit-helpers.js';
+import { f32Constant, f64Constant } from './ir-types.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import { F32X4, F64X2, I32X4, compareLanes, popVector, pushVector, shuffleMask, splatConstant, type VectorShape } from './vector-shapes.js';
 
@@ -36,15 +37,13 @@ export function registerSimdFloatEmitters(table: OperatorEmitter[]): void {
   }
 
   table[Op.I32x4TruncSatF32x4S] = (translator) => {
-    const operand = popVector(translator, F32X4);
-    pushVector(translator, translator.builder.assign(`call <4 x i32> @llvm.fptosi.sat.v4i32.v4f32(<4 x float> ${operand})`), I32X4);
+    pushVector(translator, saturatingTruncation(translator.builder, popVector(translator, F32X4), F32X4, true), I32X4);
   };
   table[Op.I32x4TruncSatF32x4U] = (translator) => {
-    const operand = popVector(translator, F32X4);
-    pushVector(translator, translator.builder.assign(`call <4 x i32> @llvm.fptoui.sat.v4i32.v4f32(<4 x float> ${operand})`), I32X4);
+    pushVector(translator, saturatingTruncation(translator.builder, popVector(translator, F32X4), F32X4, false), I32X4);
   };
-  table[Op.I32x4TruncSatF64x2SZero] = truncateToLowLanes('fptosi');
-  table[Op.I32x4TruncSatF64x2UZero] = truncateToLowLanes('fptoui');
+  table[Op.I32x4TruncSatF64x2SZero] = truncateToLowLanes(true);
+  table[Op.I32x4TruncSatF64x2UZero] = truncateToLowLanes(false);
   table[Op.F32x4ConvertI32x4S] = (translator) => {
     pushVector(translator, translator.builder.assign(`sitofp <4 x i32> ${popVector(translator, I32X4)} to <4 x float>`), F32X4);
   };
@@ -114,12 +113,54 @@ function pseudoMinimumOrMaximum(shape: VectorShape, minimum: boolean): OperatorE
   };
 }
 
+/**
+ * trunc_sat to i32 lanes (Core spec §4.3.4 trunc_sat): NaN → 0, out of range → the nearest
+ * bound. `llvm.fpto[su]i.sat` on vectors is scalarised by the x86 backend (a cvttss2si,
+ * two compares and two cmovs per lane), so this is the in-range form instead: each lane
+ * clamped into the range where `fptosi`/`fptoui` is exact (NaN to 0), converted — one
+ * cvttps2dq/cvttpd2dq — and, for f32, lanes at or above 2^31 (2^32) set to the maximum,
+ * which the clamp's bound (the largest float below it) cannot give. Compares and selects
+ * only: blends, no branches.
+ */
+function saturatingTruncation(builder: FunctionBuilder, value: string, source: VectorShape, signed: boolean): string {
+  const t = source.vector;
+  const lanes = source.lanes;
+  const f32 = source === F32X4;
+  const typed = (x: number): string => (f32 ? f32Constant(float32Bits(x)) : f64Constant(...float64Halves(x)));
+  // Largest value whose truncation fits, exactly representable in the source type.
+  const high = signed ? (f32 ? 2147483520 : 2147483647) : (f32 ? 4294967040 : 4294967295);
+  const low = signed ? -2147483648 : 0;
+  const bound = (x: number): string => `<${new Array<string>(lanes).fill(`${source.element} ${typed(x)}`).join(', ')}>`;
+  const above = builder.assign(`fcmp ogt ${t} ${value}, ${bound(high)}`);
+  const below = builder.assign(`fcmp olt ${t} ${value}, ${bound(low)}`);
+  const isNumber = builder.assign(`fcmp ord ${t} ${value}, zeroinitializer`);
+  const lowered = builder.assign(`select <${lanes} x i1> ${above}, ${t} ${bound(high)}, ${t} ${value}`);
+  const raised = builder.assign(`select <${lanes} x i1> ${below}, ${t} ${bound(low)}, ${t} ${lowered}`);
+  const clamped = builder.assign(`select <${lanes} x i1> ${isNumber}, ${t} ${raised}, ${t} zeroinitializer`);
+  const integers = `<${lanes} x i32>`;
+  const converted = builder.assign(`${signed ? 'fptosi' : 'fptoui'} ${t} ${clamped} to ${integers}`);
+  if (!f32) return converted;
+  const maximum = signed ? 2147483647 : -1;
+  return builder.assign(`select <${lanes} x i1> ${above}, ${integers} <${new Array<string>(lanes).fill(`i32 ${maximum}`).join(', ')}>, ${integers} ${converted}`);
+}
+
+function float32Bits(value: number): number {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, value, true);
+  return view.getUint32(0, true);
+}
+
+function float64Halves(value: number): [number, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value, true);
+  return [view.getUint32(0, true), view.getUint32(4, true)];
+}
+
 /** trunc_sat_f64x2_[su]_zero: two saturated i32 lanes, then two zero lanes. */
-function truncateToLowLanes(conversion: 'fptosi' | 'fptoui'): OperatorEmitter {
+function truncateToLowLanes(signed: boolean): OperatorEmitter {
   return (translator) => {
     const builder = translator.builder;
-    const operand = popVector(translator, F64X2);
-    const converted = builder.assign(`call <2 x i32> @llvm.${conversion}.sat.v2i32.v2f64(<2 x double> ${operand})`);
+    const converted = saturatingTruncation(builder, popVector(translator, F64X2), F64X2, signed);
     pushVector(translator, builder.assign(`shufflevector <2 x i32> ${converted}, <2 x i32> zeroinitializer, ${shuffleMask([0, 1, 2, 3])}`), I32X4);
   };
 }
