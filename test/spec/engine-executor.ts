@@ -96,6 +96,8 @@ function createSpectest(): Record<string, unknown> {
 
 export interface EngineExecutorOptions {
   readonly optLevel: OptLevel;
+  /** The compile target (default: the host CPU). */
+  readonly cpu?: 'native' | 'generic';
 }
 
 /** One executor per script: its registry and current module are the script's. */
@@ -114,7 +116,7 @@ export class EngineExecutor implements SpecExecutor {
   }
 
   private instantiate(bytes: Uint8Array): Instance {
-    const module = new Module(bytes, { optLevel: this.options.optLevel });
+    const module = new Module(bytes, { optLevel: this.options.optLevel, cpu: this.options.cpu ?? 'native' });
     return new Instance(module, this.importObject());
   }
 

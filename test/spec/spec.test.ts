@@ -2,8 +2,9 @@
 // replayed through the decoder, the validator and — with our engine's executor — compiled,
 // instantiated and run: every command must pass, with modules compiled at O0 and again at
 // O2 (the optimiser and our own passes must keep every trap and value; `npm run spec --
-// --opt-level N` replays one level), the 56 SIMD files included. Prints the per-file table
-// of each level.
+// --opt-level N` replays one level), the 56 SIMD files included, and the SIMD files once more
+// compiled for baseline x86-64 (`cpu: 'generic'`: SSE2 only, no pshufb for swizzle, no
+// SSE4.1 rounding). Prints the per-file table of each level.
 // Skips, saying why, when the suite or wast2json is absent.
 
 import { describe, expect, test } from 'vitest';
@@ -39,4 +40,14 @@ if (unavailable) {
       });
     });
   }
+
+  describe('spec test suite: the SIMD files compiled for baseline x86-64 (O2, cpu generic)', () => {
+    for (const file of listTopLevelWastFiles().filter((name) => basename(name).startsWith('simd_'))) {
+      test(basename(file), () => {
+        const result = runSpecFile(file, new EngineExecutor({ optLevel: 2, cpu: 'generic' }), undefined);
+        expect(result.failures.map((f) => `${result.file}:${f.line} ${f.type}: ${f.message}`)).toEqual([]);
+        expect(result.totals.skippedExecution).toBe(0);
+      });
+    }
+  });
 }
