@@ -1,18 +1,20 @@
 // Stage: differential execution fuzzing, command line:
 //   npm run fuzz:execute -- --count 20000 --seed N [--opt-level 0|2|2x|0,2,2x] [--parallel 2]
 // (2x: O2 with exactTraps, where the state a trap leaves must match V8's with no allowance)
-//                           [--timeout 30000] [--module-seed S ...] [--save DIR]
+//                           [--timeout 30000] [--module-seed S ...] [--save DIR] [--simd | --no-simd]
 // Generates `count` Binaryen random modules from the run seed, runs each on V8 and on this
 // engine at the given levels (default 0), and prints the counts, the documented differences
 // (NaN bits; at O2, the state a trap leaves) and every mismatch. With
 // --module-seed, runs just those modules and prints their transcripts' first difference;
 // with --save, writes each mismatching module to DIR (default test/fuzz/regressions/execution/
-// found/) as seed-<S>.wasm. Exits 1 on any mismatch. Pin it to one core with `taskset -c 1`.
+// found/) as seed-<S>.wasm. Modules have SIMD (binaryen's --enable-simd) unless --no-simd;
+// a seed's module depends on that choice. Exits 1 on any mismatch. Pin it to one core with
+// `taskset -c 1`.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatExecutionReport, formatMismatch, runExecutionDifferential, type OptLevel } from './execution-differential.js';
-import { generateExecutionModule, recipeForSeed, wasmOptAvailable } from './execution/binaryen-module.js';
+import { generateExecutionModule, recipeForSeed, SIMD_BY_DEFAULT, wasmOptAvailable } from './execution/binaryen-module.js';
 import { repositoryRoot } from '../../test/spec/testsuite-location.js';
 
 function values(name: string): string[] {
@@ -41,6 +43,8 @@ const optLevels = (values('opt-level')[0] ?? '0').split(',').map((level): OptLev
   return Number(level) as OptLevel;
 });
 const moduleSeeds = values('module-seed').map(Number);
+if (process.argv.includes('--simd') && process.argv.includes('--no-simd')) throw new Error('--simd and --no-simd exclude each other');
+const simd = process.argv.includes('--simd') ? true : process.argv.includes('--no-simd') ? false : SIMD_BY_DEFAULT;
 const saveIndex = process.argv.indexOf('--save');
 const saveDirectory =
   saveIndex < 0
@@ -55,13 +59,14 @@ if (!wasmOptAvailable()) {
 }
 
 const total = moduleSeeds.length > 0 ? moduleSeeds.length : count;
-console.log(`fuzz:execute: ${total} modules, run seed ${runSeed}, V8 against ${optLevels.map((level) => `O${level}`).join(' and ')}, ${parallel} processes, ${stepTimeoutMs} ms per engine and module`);
+console.log(`fuzz:execute: ${total} modules ${simd ? 'with' : 'without'} SIMD, run seed ${runSeed}, V8 against ${optLevels.map((level) => `O${level}`).join(' and ')}, ${parallel} processes, ${stepTimeoutMs} ms per engine and module`);
 let lastPrint = performance.now();
 let mismatchesPrinted = 0;
 const report = await runExecutionDifferential({
   count,
   runSeed,
   optLevels,
+  simd,
   parallel,
   stepTimeoutMs,
   moduleSeeds: moduleSeeds.length > 0 ? moduleSeeds : undefined,
@@ -85,7 +90,7 @@ if (saveDirectory !== undefined && report.mismatches.length > 0) {
   mkdirSync(saveDirectory, { recursive: true });
   for (const moduleSeed of new Set(report.mismatches.map((mismatch) => mismatch.moduleSeed))) {
     const file = join(saveDirectory, `seed-${moduleSeed}.wasm`);
-    writeFileSync(file, generateExecutionModule(recipeForSeed(moduleSeed)));
+    writeFileSync(file, generateExecutionModule(recipeForSeed(moduleSeed, simd)));
     console.log(`saved ${file}`);
   }
 }

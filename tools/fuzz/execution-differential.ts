@@ -7,7 +7,7 @@
 // the execution differential?", for what is compared exactly and what is not.
 
 import { runModules, type ModuleOutcome, type ModuleSource, type PoolOptions } from './execution/execution-pool.js';
-import { recipeForSeed, type ExecutionModuleRecipe } from './execution/binaryen-module.js';
+import { recipeForSeed, SIMD_BY_DEFAULT, type ExecutionModuleRecipe } from './execution/binaryen-module.js';
 import type { EngineName } from './execution/worker.js';
 
 /** Levels of ours to compare with V8: O0, O2, and '2x', O2 with exactTraps (no post-trap allowance). */
@@ -30,6 +30,8 @@ export interface ExecutionMismatch {
 export interface ExecutionReport {
   runSeed: number;
   optLevels: OptLevel[];
+  /** Whether the modules were generated with SIMD. */
+  simd: boolean;
   modules: number;
   /** Seeds whose module wasm-opt could not make (not compared). */
   generationFailures: { moduleSeed: number; error: string }[];
@@ -68,6 +70,8 @@ export interface ExecutionOptions {
   count: number;
   runSeed: number;
   optLevels: OptLevel[];
+  /** Generate the modules with SIMD (default: SIMD_BY_DEFAULT). */
+  simd?: boolean;
   /** Of the modules, run only the first `optimisedCount` at O2 (default: all). */
   optimisedCount?: number;
   parallel?: number;
@@ -97,7 +101,7 @@ function engineOf(level: OptLevel): EngineName {
 
 /** Compares one module's transcripts and adds it to the report. */
 export function accountOutcome(report: ExecutionReport, outcome: ModuleOutcome, moduleSeed: number): void {
-  const recipe = recipeForSeed(moduleSeed);
+  const recipe = recipeForSeed(moduleSeed, report.simd);
   report.modules++;
   if (outcome.moduleError !== undefined) {
     report.generationFailures.push({ moduleSeed, error: outcome.moduleError });
@@ -165,10 +169,11 @@ export function accountOutcome(report: ExecutionReport, outcome: ModuleOutcome, 
   }
 }
 
-export function emptyReport(runSeed: number, optLevels: OptLevel[]): ExecutionReport {
+export function emptyReport(runSeed: number, optLevels: OptLevel[], simd = SIMD_BY_DEFAULT): ExecutionReport {
   return {
     runSeed,
     optLevels,
+    simd,
     modules: 0,
     generationFailures: [],
     nanKeepingModules: 0,
@@ -191,12 +196,13 @@ export function emptyReport(runSeed: number, optLevels: OptLevel[]): ExecutionRe
 /** Generates and runs the modules, comparing each level of ours with V8. */
 export async function runExecutionDifferential(options: ExecutionOptions): Promise<ExecutionReport> {
   const started = performance.now();
-  const report = emptyReport(options.runSeed, options.optLevels);
+  const simd = options.simd ?? SIMD_BY_DEFAULT;
+  const report = emptyReport(options.runSeed, options.optLevels, simd);
   const seeds = options.moduleSeeds ?? Array.from({ length: options.count }, (_, index) => moduleSeedOf(options.runSeed, index));
   const optimisedCount = options.optimisedCount ?? seeds.length;
   const jobs = seeds.map((moduleSeed, index) => ({
     id: index,
-    source: { seed: moduleSeed },
+    source: { seed: moduleSeed, simd },
     engines: ['v8' as EngineName, ...options.optLevels.filter((level) => level === 0 || index < optimisedCount).map(engineOf)],
   }));
   const poolOptions = { parallel: options.parallel ?? 2, stepTimeoutMs: options.stepTimeoutMs ?? 30_000, recycleAfter: 250 };
@@ -219,7 +225,7 @@ export async function runExecutionDifferential(options: ExecutionOptions): Promi
  */
 async function recheckPostTrapDifferences(report: ExecutionReport, poolOptions: PoolOptions): Promise<void> {
   const candidates = report.mismatches.filter((mismatch) => mismatch.engine === 'O2' && mismatch.kind === 'transcript' && mismatch.afterTrap);
-  const confirmed = await rerunAgreeing(candidates, poolOptions, (mismatch) => ({ seed: mismatch.moduleSeed, freshInstanceAfterTrap: true }), (mismatch) => {
+  const confirmed = await rerunAgreeing(candidates, poolOptions, (mismatch) => ({ seed: mismatch.moduleSeed, simd: mismatch.recipe.simd, freshInstanceAfterTrap: true }), (mismatch) => {
     mismatch.detail = 'still differs with a fresh instance after each trap';
   });
   report.mismatches = report.mismatches.filter((mismatch) => !confirmed.has(mismatch));
@@ -238,7 +244,7 @@ async function recheckNaNPayloadDifferences(report: ExecutionReport, poolOptions
     poolOptions,
     // An O2 difference after a trap that a fresh instance did not explain: the twin gets
     // fresh instances too, so NaN bits and the state a trap leaves are told apart together.
-    (mismatch) => ({ seed: mismatch.moduleSeed, denan: true, freshInstanceAfterTrap: mismatch.engine === 'O2' && mismatch.afterTrap === true }),
+    (mismatch) => ({ seed: mismatch.moduleSeed, simd: mismatch.recipe.simd, denan: true, freshInstanceAfterTrap: mismatch.engine === 'O2' && mismatch.afterTrap === true }),
     (mismatch) => {
       mismatch.detail = `${mismatch.detail === undefined ? '' : `${mismatch.detail}; `}its NaN-free twin differs too`;
     },
@@ -281,7 +287,7 @@ function formatCounts(counts: Record<string, number>): string {
 
 export function formatExecutionReport(report: ExecutionReport): string {
   const lines = [
-    `modules: ${report.modules} (run seed ${report.runSeed}; ${report.nanKeepingModules} keep NaNs, the others --denan; ${report.generationFailures.length} not generated)`,
+    `modules: ${report.modules} (run seed ${report.runSeed}, ${report.simd ? 'with SIMD' : 'no SIMD'}; ${report.nanKeepingModules} keep NaNs, the others --denan; ${report.generationFailures.length} not generated)`,
     `exports called: ${report.exportsCalled}; returned ${report.returns}; host calls ${report.hostCalls}`,
     `traps (V8): ${formatCounts(report.traps)}`,
     `compile failures (V8): ${formatCounts(report.compileFailures)}; instantiation failures (V8): ${formatCounts(report.instantiationFailures)}`,
@@ -300,7 +306,7 @@ export function formatExecutionReport(report: ExecutionReport): string {
 }
 
 export function formatMismatch(mismatch: ExecutionMismatch): string {
-  const head = `module seed ${mismatch.moduleSeed} (${mismatch.recipe.inputBytes} input bytes, ${mismatch.recipe.denan ? 'denan' : 'NaNs kept'}, argument seed ${mismatch.recipe.argumentSeed}) on ${mismatch.engine}: ${mismatch.kind}`;
+  const head = `module seed ${mismatch.moduleSeed} (${mismatch.recipe.simd ? 'SIMD, ' : 'no SIMD, '}${mismatch.recipe.inputBytes} input bytes, ${mismatch.recipe.denan ? 'denan' : 'NaNs kept'}, argument seed ${mismatch.recipe.argumentSeed}) on ${mismatch.engine}: ${mismatch.kind}`;
   if (mismatch.kind !== 'transcript') return `${head}: ${mismatch.detail}`;
   const detail = mismatch.detail === undefined ? '' : ` (${mismatch.detail})`;
   return `${head} at line ${mismatch.line}${detail}\n  ours: ${JSON.stringify(mismatch.ours)}\n  V8:   ${JSON.stringify(mismatch.v8)}`;

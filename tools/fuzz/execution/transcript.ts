@@ -4,14 +4,22 @@
 // the next export after a trap — and records what is observable as a transcript: one line
 // per host call, result, trap or instantiation failure, then a hash of the exported memory.
 // Both engines see the same calls with the same arguments, so equal engines give equal
-// transcripts. Values are written by bits (i64 as unsigned decimal, floats as hex bits);
-// traps by a category both engines' messages map onto.
+// transcripts. Values are written by bits (i64 as unsigned decimal, floats as hex bits, v128
+// as four 32-bit lanes); traps by a category both engines' messages map onto.
+//
+// v128 values cannot cross the JS boundary (JS API: a TypeError before anything runs). An
+// export with a v128 in its signature is called all the same and records that TypeError
+// (both engines must throw it without running anything). Binaryen's `log-v128` import, which
+// its own JS shells leave to throw, is given a one-function wasm adapter compiled by the engine
+// under test, which calls the host with the four i32x4 lanes, so the logged vector reaches
+// the transcript on both sides in the same way and the module goes on running.
 
 import { decodeModule } from '../../../engine/binary/decode-module.js';
 import { ExternalKind } from '../../../engine/binary/module-info.js';
 import { ValType } from '../../../engine/wasm/value-types.js';
 import { SeededRandom } from '../mutator.js';
-import { classifyOurError, classifyV8Error, type ErrorCategory } from './trap-categories.js';
+import { functionType, HEADER, I32, name, section, V128, vector, body as codeEntry } from '../../../test/support/module-bytes.js';
+import { classifyOurError, classifyV8Error, TrapCategory, type ErrorCategory } from './trap-categories.js';
 
 /** The parts of a WebAssembly namespace the harness uses (V8's or ours). */
 export interface EngineUnderTest {
@@ -41,9 +49,30 @@ const VALUE_TYPE_NAMES: Partial<Record<number, string>> = {
   [ValType.I64]: 'i64',
   [ValType.F32]: 'f32',
   [ValType.F64]: 'f64',
+  [ValType.V128]: 'v128',
 };
 
 const scratch = new DataView(new ArrayBuffer(8));
+
+function isF32NaN(bits: number): boolean {
+  return (bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0;
+}
+
+/**
+ * A v128 given as its four 32-bit lanes (lane 0 first), as `v128 0x.. 0x.. 0x.. 0x..`. With
+ * NaNs canonicalised, the shape of the vector is unknown, so every lane that could be part of
+ * a NaN is written "nan": a 32-bit lane that is an f32 NaN, and the low lane of each 64-bit
+ * half whose high lane is an f32 NaN (the high word of every f64 NaN is one). An integer
+ * vector that looks like a NaN loses those lanes on both sides alike.
+ */
+export function formatV128(lanes: readonly number[], canonicaliseNaNs: boolean): string {
+  const words = lanes.map((lane) => lane >>> 0);
+  const text = words.map((word, i) => {
+    if (canonicaliseNaNs && (isF32NaN(word) || (i % 2 === 0 && isF32NaN(words[i + 1])))) return 'nan';
+    return `0x${word.toString(16)}`;
+  });
+  return `v128 ${text.join(' ')}`;
+}
 
 /** A value as the transcript writes it. */
 export function formatValue(type: ValType, value: unknown, canonicaliseNaNs: boolean): string {
@@ -60,6 +89,9 @@ export function formatValue(type: ValType, value: unknown, canonicaliseNaNs: boo
       if (canonicaliseNaNs && Number.isNaN(value)) return 'f64 nan';
       scratch.setFloat64(0, value as number, true);
       return `f64 0x${scratch.getBigUint64(0, true).toString(16)}`;
+    case ValType.V128:
+      // Lanes from the log-v128 adapter; an export's v128 argument has no JS value.
+      return Array.isArray(value) ? formatV128(value as number[], canonicaliseNaNs) : 'v128';
     default:
       return `${type} ${String(value)}`;
   }
@@ -103,6 +135,38 @@ export function fnv1a(bytes: Uint8Array): number {
   return hash >>> 0;
 }
 
+/**
+ * The adapter for an import of type (v128) -> (): exports "log", which calls the host's
+ * "lanes" with the i32x4 lanes 0-3 of its argument.
+ */
+export const V128_LOG_ADAPTER = new Uint8Array([
+  ...HEADER,
+  ...section(1, vector([functionType([I32, I32, I32, I32], []), functionType([V128], [])])),
+  ...section(2, vector([[...name('host'), ...name('lanes'), 0x00, 0x00]])),
+  ...section(3, vector([[0x01]])),
+  ...section(7, vector([[...name('log'), 0x00, 0x01]])),
+  ...section(10, vector([codeEntry([], [
+    0x20, 0x00, 0xfd, 0x1b, 0x00,
+    0x20, 0x00, 0xfd, 0x1b, 0x01,
+    0x20, 0x00, 0xfd, 0x1b, 0x02,
+    0x20, 0x00, 0xfd, 0x1b, 0x03,
+    0x10, 0x00, 0x0b,
+  ])])),
+]);
+
+/** The adapter compiled once per engine (instantiated once per transcript with its host function). */
+const compiledAdapters = new Map<EngineUnderTest, object>();
+
+/** The adapter's "log" for `engine`, calling `host` with the four lanes. */
+function v128LogFunction(engine: EngineUnderTest, host: (...lanes: number[]) => void): unknown {
+  let adapter = compiledAdapters.get(engine);
+  if (adapter === undefined) {
+    adapter = engine.compile(V128_LOG_ADAPTER);
+    compiledAdapters.set(engine, adapter);
+  }
+  return engine.instantiate(adapter, { host: { lanes: host } }).exports.log;
+}
+
 /** Upper bound of transcript lines (a module whose exports log in long loops stops being recorded). */
 export const MAX_TRANSCRIPT_LINES = 20_000;
 
@@ -119,6 +183,17 @@ export function recordTranscript(engine: EngineUnderTest, bytes: Uint8Array, opt
     if (entry.kind !== ExternalKind.Function) continue;
     const type = info.types[entry.typeIndex];
     const label = `${entry.module}.${entry.name}`;
+    if (type.params.length === 1 && type.params[0] === ValType.V128 && type.results.length === 0) {
+      try {
+        (imports[entry.module] ??= {})[entry.name] = v128LogFunction(engine, (...lanes: number[]): void => {
+          push(`host ${label}(${formatValue(ValType.V128, lanes, options.canonicaliseNaNs)})`);
+        });
+      } catch (error) {
+        lines.push(`v128 adapter failed: ${engine.classifyError(error)}`);
+        return lines;
+      }
+      continue;
+    }
     (imports[entry.module] ??= {})[entry.name] = (...args: unknown[]): void => {
       push(`host ${label}(${type.params.map((param, i) => formatValue(param, args[i], options.canonicaliseNaNs)).join(', ')})`);
     };
@@ -144,7 +219,7 @@ export function recordTranscript(engine: EngineUnderTest, bytes: Uint8Array, opt
     if (exported.kind !== ExternalKind.Function || exported.name === HANG_LIMIT_INITIALIZER) continue;
     const type = info.types[info.functionTypeIndices[exported.index]];
     if ([...type.params, ...type.results].some((value) => VALUE_TYPE_NAMES[value] === undefined)) {
-      push(`skip ${exported.name}: reference or vector type`);
+      push(`skip ${exported.name}: reference type`);
       continue;
     }
     const args = argumentsFor(type.params, random);
@@ -161,8 +236,10 @@ export function recordTranscript(engine: EngineUnderTest, bytes: Uint8Array, opt
       const results = type.results.length === 1 ? [result] : type.results.length === 0 ? [] : [...(result as Iterable<unknown>)];
       push(`return ${type.results.map((resultType, i) => formatValue(resultType, results[i], options.canonicaliseNaNs)).join(', ')}`.trimEnd());
     } catch (error) {
-      push(`trap ${engine.classifyError(error)}`);
-      trapped = true;
+      const category = engine.classifyError(error);
+      push(`trap ${category}`);
+      // A v128 at the JS boundary throws before the function runs: nothing to start afresh from.
+      if (category !== TrapCategory.V128AtJsBoundary) trapped = true;
     }
   }
   const memory = exports.memory as { buffer: ArrayBuffer } | undefined;

@@ -12,6 +12,9 @@
 //   (our "undefined element") and table accesses ("out of bounds table access").
 // - Stack exhaustion is a RangeError in V8 ("Maximum call stack size exceeded") and a
 //   RuntimeError "call stack exhausted" here.
+// - Calling an export whose signature has a v128, or a JS import with one from wasm, is a
+//   TypeError before anything runs (JS API); both engines say "type incompatibility when
+//   transforming from/to JS" (ours adds " (v128)"). Not a trap: the instance is unchanged.
 // Anything unrecognised keeps its class and message, so it shows up as a mismatch to map.
 
 import { TRAP_MESSAGES, TrapCode } from '../../../engine/abi/trap-codes.js';
@@ -28,6 +31,8 @@ export const TrapCategory = {
   IndirectCallNullOrMismatch: 'indirect call null or mismatch',
   CallStackExhausted: 'call stack exhausted',
   NullReference: 'null reference',
+  /** A TypeError of the JS API: a v128 in the signature of a function called across the JS boundary. */
+  V128AtJsBoundary: 'TypeError: v128 at the JS boundary',
   /** Not a trap of the spec; the fuzzers set no deadlines, so seeing one is a difference. */
   Interrupted: 'interrupted',
 } as const;
@@ -67,7 +72,10 @@ const OUR_MESSAGE_CATEGORIES = new Map<string, string>(
   (Object.entries(TRAP_MESSAGES) as [string, string][]).map(([code, message]) => [message, OUR_TRAP_CATEGORIES[Number(code) as TrapCode]]),
 );
 
+const V128_TYPE_ERROR_PREFIX = 'type incompatibility when transforming from/to JS';
+
 function describeUnknown(error: unknown): string {
+  if (error instanceof TypeError && error.message.startsWith(V128_TYPE_ERROR_PREFIX)) return TrapCategory.V128AtJsBoundary;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return `thrown ${typeof error}: ${String(error)}`;
 }

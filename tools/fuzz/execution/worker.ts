@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Instance, Module } from '../../../engine/index.js';
-import { denanModule, generateExecutionModule, recipeForSeed } from './binaryen-module.js';
+import { denanModule, generateExecutionModule, recipeForSeed, SIMD_BY_DEFAULT } from './binaryen-module.js';
 import { classifyOurError, recordTranscript, v8Engine, type EngineUnderTest } from './transcript.js';
 
 /** V8, and ours at O0, O2, and O2 with exact state after traps (exactTraps). */
@@ -16,8 +16,9 @@ export type EngineName = 'v8' | 'O0' | 'O2' | 'O2x';
 export interface RunRequest {
   kind: 'run';
   id: number;
-  /** Generate the module from this seed's recipe... */
+  /** Generate the module from this seed's recipe (with SIMD or not)... */
   seed?: number;
+  simd?: boolean;
   /** ...or read it from a file, compared with NaNs canonicalised unless `exactNaNs`. */
   wasmPath?: string;
   exactNaNs?: boolean;
@@ -61,9 +62,9 @@ function handle(request: RunRequest): void {
       canonicaliseNaNs = !request.exactNaNs;
       argumentSeed = request.argumentSeed ?? 0;
     } else {
-      const recipe = recipeForSeed(request.seed!);
+      const recipe = recipeForSeed(request.seed!, request.simd ?? SIMD_BY_DEFAULT);
       bytes = generateExecutionModule(recipe);
-      if (request.denan && !recipe.denan) bytes = denanModule(bytes);
+      if (request.denan && !recipe.denan) bytes = denanModule(bytes, recipe.simd);
       canonicaliseNaNs = !recipe.denan && !request.denan;
       argumentSeed = recipe.argumentSeed;
     }
