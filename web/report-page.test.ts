@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OVERHEAD_BENCHMARKS } from '../bench/analysis/summaries.js';
 import type { Phase, Results } from '../bench/results/schema.js';
 import { failRuns, readFixture } from '../test/support/results-fixtures.js';
+import { withSimdVariant } from '../test/workbench/variant-fixtures.js';
 import { buildReport, type BuiltReport, type ReportInput } from './report-builder/build-report.js';
 import { launchHeadlessChromium } from './report-builder/headless-chromium.js';
 import { serveDirectory, type RunningServer } from './report-builder/serve-report.js';
@@ -189,8 +190,8 @@ describe('report page in headless Chromium', () => {
     const page = await openPage(server.url);
     const notResults = join(workDirectory, 'package.json');
     writeFileSync(notResults, JSON.stringify({ name: 'something-else', version: '1.0.0' }));
-    const otherVersion = join(workDirectory, 'results-v2.json');
-    writeFileSync(otherVersion, JSON.stringify({ ...runB, version: 2 }));
+    const otherVersion = join(workDirectory, 'results-v3.json');
+    writeFileSync(otherVersion, JSON.stringify({ ...runB, version: 3 }));
     const notJson = join(workDirectory, 'notes.json');
     writeFileSync(notJson, 'these are not JSON');
     await page.setInputFiles('#add-files', [notResults, otherVersion, notJson]);
@@ -198,11 +199,30 @@ describe('report page in headless Chromium', () => {
     const messages = await page.$$eval('#load-errors li', (items) => items.map((item) => item.textContent ?? ''));
     expect(messages).toEqual([
       'package.json is not a workbench results file (no "schema": "wasm-llvm-jit/bench-results")',
-      'results-v2.json has results schema version 2; this workbench reads version 1',
+      'results-v3.json has results schema version 3; this workbench reads versions 1 and 2',
       expect.stringMatching(/^notes\.json is not JSON: /),
     ]);
     // The report itself is still there.
     expect(await page.getAttribute('section[data-chart="normalised"]', 'data-state')).toBe('drawn');
+    await page.close();
+  });
+
+  test('a run of both build variants: each engine’s SIMD series hollow beside its scalar one, native the reference of both', async () => {
+    const page = await openPage(server.url);
+    const both = { ...withSimdVariant(runB, 0.7, { failSimdOf: 'wasmtime-winch' }), startedAt: '2030-01-01T00:00:00.000Z', finishedAt: '2030-01-01T00:05:00.000Z' };
+    const path = join(workDirectory, 'polybench-mini-scalar+simd.json');
+    writeFileSync(path, JSON.stringify(both));
+    await page.setInputFiles('#add-files', [path]);
+    await page.waitForSelector('section[data-chart="normalised"] .legend li[data-engine="v8-turbofan+simd"]');
+    const legend = await page.$$eval('section[data-chart="normalised"] .legend li', (items) => items.map((item) => item.getAttribute('data-engine')));
+    expect(legend).toEqual(['v8-turbofan', 'v8-turbofan+simd', 'v8-liftoff', 'v8-liftoff+simd', 'v8-default', 'v8-default+simd', 'wasmtime-cranelift', 'wasmtime-cranelift+simd', 'wasmtime-winch']);
+    const swatch = (series: string) => page.getAttribute(`section[data-chart="normalised"] .legend li[data-engine="${series}"] .legend-swatch`, 'style');
+    expect(await swatch('v8-turbofan+simd')).toContain('box-shadow');
+    expect(await swatch('v8-turbofan')).not.toContain('box-shadow');
+    expect(await page.$$eval('#summary tr[data-phase="execute"]', (rows) => rows.map((row) => row.getAttribute('data-engine')))).toContain('v8-turbofan+simd');
+    expect(await page.textContent('#failures')).toContain('wasmtime-winch+simd');
+    expect(await page.textContent('#fingerprint')).toContain('scalar, simd (-msimd128)');
+    expect(consoleErrors).toEqual([]);
     await page.close();
   });
 

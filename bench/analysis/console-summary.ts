@@ -2,10 +2,14 @@
 // benchmark and engine (compile median for suites that do not run their modules), each
 // engine's geometric-mean ratio to the baseline with its confidence interval, compile and
 // instantiation times, compile time against module size when sizes are known, and the
-// failed runs.
+// failed runs. A run of the SIMD build variant gets a variant column: one row per
+// benchmark and variant (native's one measurement is the reference row of both), and the
+// engine+variant series side by side in the other tables.
 
 import Table from 'cli-table3';
-import type { Results, Summary } from '../results/schema.js';
+import { VARIANTS, parseSeriesName, variantOf, type Results, type Summary, type Variant } from '../results/schema.js';
+import { hasVariants, listSeries, seriesForVariant, variantIndependentEngines } from './series.js';
+import { seriesOf } from './summaries.js';
 import { fitSizeScaling } from './size-scaling.js';
 import { geometricMean } from './statistics.js';
 
@@ -29,9 +33,15 @@ export function formatRatio(ratio: number): string {
   return ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(3);
 }
 
-function summaryLookup(summaries: readonly Summary[]): (engine: string, benchmark: string, phase: string) => Summary | undefined {
-  const map = new Map(summaries.map((summary) => [`${summary.engine}\u0000${summary.benchmark}\u0000${summary.phase}`, summary]));
-  return (engine, benchmark, phase) => map.get(`${engine}\u0000${benchmark}\u0000${phase}`);
+/** Summaries by series (engine, or engine+variant), benchmark and phase. */
+function summaryLookup(summaries: readonly Summary[]): (series: string, benchmark: string, phase: string) => Summary | undefined {
+  const map = new Map(summaries.map((summary) => [`${seriesOf(summary)}\u0000${summary.benchmark}\u0000${summary.phase}`, summary]));
+  return (series, benchmark, phase) => map.get(`${series}\u0000${benchmark}\u0000${phase}`);
+}
+
+/** The variant column's text of a series or comparison: '—' where there is none (native). */
+function variantCell(variant: Variant | undefined): string {
+  return variant ?? '—';
 }
 
 const plainStyle = { head: [], border: [] };
@@ -40,23 +50,35 @@ const plainStyle = { head: [], border: [] };
 export function renderConsoleSummary(results: Results, options: { color?: boolean } = {}): string {
   const style = options.color ? {} : plainStyle;
   const engines = results.engines.filter((engine) => engine.available).map((engine) => engine.name);
+  const showVariants = hasVariants(results);
+  const independent = variantIndependentEngines(results);
+  const seriesOrder = listSeries(results);
   const find = summaryLookup(results.summaries);
   const failures = new Map<string, string>();
   for (const run of results.runs) {
-    if (!run.ok && run.failure) failures.set(`${run.engine}\u0000${run.benchmark}`, run.failure.kind);
+    if (!run.ok && run.failure) failures.set(`${seriesOf(run)}\u0000${run.benchmark}`, run.failure.kind);
   }
   const sections: string[] = [];
 
   // The per-benchmark table shows execution, or compilation for suites that do not run
-  // their modules (realworld).
+  // their modules (realworld). With variants: a row per benchmark and variant, the two
+  // variants of a benchmark together.
   const tablePhase = results.config.phases.includes('execute') ? 'execute' : results.config.phases[0];
-  const medians = new Table({ head: [`${tablePhase} (median)`, ...engines], style });
-  for (const benchmark of results.benchmarks) {
+  const medians = new Table({ head: [`${tablePhase} (median)`, ...(showVariants ? ['variant'] : []), ...engines], style });
+  const rows = showVariants
+    ? [...new Set(results.benchmarks.map((benchmark) => benchmark.name))].flatMap((name) =>
+        VARIANTS.flatMap((variant) => results.benchmarks.filter((benchmark) => benchmark.name === name && variantOf(benchmark) === variant)),
+      )
+    : results.benchmarks;
+  for (const benchmark of rows) {
+    const variant = variantOf(benchmark);
     medians.push([
       benchmark.wasmBytes === undefined ? benchmark.name : `${benchmark.name} (${formatBytes(benchmark.wasmBytes)})`,
+      ...(showVariants ? [variant] : []),
       ...engines.map((engine) => {
-        const summary = find(engine, benchmark.name, tablePhase);
-        const failure = failures.get(`${engine}\u0000${benchmark.name}`);
+        const series = seriesForVariant(engine, variant, independent);
+        const summary = find(series, benchmark.name, tablePhase);
+        const failure = failures.get(`${series}\u0000${benchmark.name}`);
         if (failure) return summary ? `${formatNs(summary.median)} (some ${failure})` : `FAILED: ${failure}`;
         return summary ? formatNs(summary.median) : '—';
       }),
@@ -75,10 +97,13 @@ export function renderConsoleSummary(results: Results, options: { color?: boolea
   }
 
   if (results.comparisons.length > 0) {
-    const ratios = new Table({ head: ['engine', 'phase', `geomean ratio to ${results.config.baselineEngine}`, '95% CI', 'benchmarks'], style });
-    for (const comparison of results.comparisons) {
+    const ratios = new Table({ head: ['engine', ...(showVariants ? ['variant'] : []), 'phase', `geomean ratio to ${results.config.baselineEngine}`, '95% CI', 'benchmarks'], style });
+    const position = (series: string) => (seriesOrder.includes(series) ? seriesOrder.indexOf(series) : seriesOrder.length);
+    const comparisons = [...results.comparisons].sort((a, b) => position(seriesOf(a)) - position(seriesOf(b)));
+    for (const comparison of comparisons) {
       ratios.push([
         comparison.engine,
+        ...(showVariants ? [variantCell(comparison.variant)] : []),
         comparison.phase,
         `${formatRatio(comparison.ratio)}×`,
         comparison.ci95 ? `[${formatRatio(comparison.ci95.low)}, ${formatRatio(comparison.ci95.high)}]` : 'n/a',
@@ -90,20 +115,23 @@ export function renderConsoleSummary(results: Results, options: { color?: boolea
 
   const otherPhases = (['compile', 'instantiate'] as const).filter((phase) => results.config.phases.includes(phase));
   if (otherPhases.length > 0) {
-    const table = new Table({ head: ['engine', ...otherPhases.map((phase) => `${phase} (geomean of medians)`)], style });
-    for (const engine of engines) {
+    const table = new Table({ head: ['engine', ...(showVariants ? ['variant'] : []), ...otherPhases.map((phase) => `${phase} (geomean of medians)`)], style });
+    for (const series of seriesOrder) {
+      const { engine, variant } = parseSeriesName(series);
+      if (!engines.includes(engine)) continue;
       const row = otherPhases.map((phase) => {
-        const values = results.summaries.filter((s) => s.engine === engine && s.phase === phase && s.benchmark !== 'noop').map((s) => s.median);
+        const values = results.summaries.filter((s) => seriesOf(s) === series && s.phase === phase && s.benchmark !== 'noop').map((s) => s.median);
         return values.length > 0 ? formatNs(geometricMean(values)) : '—';
       });
-      if (row.some((cell) => cell !== '—')) table.push([engine, ...row]);
+      const variantColumn = showVariants ? [variantCell(independent.has(engine) ? undefined : variant)] : [];
+      if (row.some((cell) => cell !== '—')) table.push([engine, ...variantColumn, ...row]);
     }
     if (table.length > 0) sections.push(`Compilation and instantiation:\n${table.toString()}`);
   }
 
   const failedRuns = results.runs.filter((run) => !run.ok);
   if (failedRuns.length > 0) {
-    const lines = failedRuns.map((run) => `  ${run.engine} / ${run.benchmark} (process ${run.process}): ${run.failure?.kind}: ${run.failure?.message}`);
+    const lines = failedRuns.map((run) => `  ${seriesOf(run)} / ${run.benchmark} (process ${run.process}): ${run.failure?.kind}: ${run.failure?.message}`);
     sections.push(`Failed runs (${failedRuns.length}), excluded from every timing:\n${lines.join('\n')}`);
   }
   return sections.join('\n\n');

@@ -3,7 +3,7 @@
 // make a comparison meaningless are mismatches (the gate refuses them unless told
 // --allow-mismatch); differences worth knowing that do not are notes.
 
-import type { Results } from '../results/schema.js';
+import { DEFAULT_VARIANT, variantOf, type Results } from '../results/schema.js';
 
 export interface Difference {
   what: string;
@@ -36,17 +36,20 @@ export function checkComparability(baseline: Results, candidate: Results): Compa
   differs(mismatches, 'architecture', machineA.arch, machineB.arch);
   differs(mismatches, 'platform', machineA.platform, machineB.platform);
 
-  // The binaries themselves: every benchmark both ran must be the very same .wasm with the
-  // same expected output. The manifest hash alone would also change when a benchmark is
-  // added to the suite, which does not change the ones being compared.
-  const candidateBenchmarks = new Map(candidate.benchmarks.map((benchmark) => [benchmark.name, benchmark]));
+  // The binaries themselves: every benchmark both ran, in each build variant both ran, must
+  // be the very same .wasm with the same expected output. The manifest hash alone would also
+  // change when a benchmark is added to the suite, which does not change the ones being
+  // compared.
+  const key = (benchmark: Results['benchmarks'][number]) => `${benchmark.name}\u0000${variantOf(benchmark)}`;
+  const candidateBenchmarks = new Map(candidate.benchmarks.map((benchmark) => [key(benchmark), benchmark]));
   let sameBinaries = true;
   for (const benchmark of baseline.benchmarks) {
-    const other = candidateBenchmarks.get(benchmark.name);
+    const other = candidateBenchmarks.get(key(benchmark));
     if (!other) continue;
+    const name = variantOf(benchmark) === DEFAULT_VARIANT ? benchmark.name : `${benchmark.name} (${variantOf(benchmark)})`;
     const before = mismatches.length;
-    differs(mismatches, `${benchmark.name}: wasm sha256`, benchmark.wasmSha256, other.wasmSha256);
-    differs(mismatches, `${benchmark.name}: expected output sha256`, benchmark.expectedOutputSha256, other.expectedOutputSha256);
+    differs(mismatches, `${name}: wasm sha256`, benchmark.wasmSha256, other.wasmSha256);
+    differs(mismatches, `${name}: expected output sha256`, benchmark.expectedOutputSha256, other.expectedOutputSha256);
     if (mismatches.length > before) sameBinaries = false;
   }
   const manifestA = baseline.fingerprint.project.suiteManifestSha256;

@@ -14,7 +14,7 @@
 // Sightglass does), which the output says. See docs/RATIONALE.md.
 
 import { ratioOfMeans, type RatioEstimate } from '../analysis/statistics.js';
-import { OVERHEAD_BENCHMARKS } from '../analysis/summaries.js';
+import { OVERHEAD_BENCHMARKS, seriesOf } from '../analysis/summaries.js';
 import type { Phase, Results } from '../results/schema.js';
 import { classifyChange, type ChangeVerdict } from './regression-rule.js';
 
@@ -32,6 +32,7 @@ export const DEFAULT_GATE_OPTIONS: GateOptions = { maxRegression: 0.05, phase: '
 export type SampleUnit = 'process' | 'iteration';
 
 export interface BenchmarkChange {
+  /** The series: engine, or engine+variant for a build variant other than scalar (e.g. v8-turbofan+simd). */
   engine: string;
   benchmark: string;
   /** 'new-failure': the candidate has failed runs where the baseline had none. */
@@ -70,9 +71,10 @@ function samplesByPairAndProcess(results: Results, phase: Phase): Map<string, { 
   const pairs = new Map<string, { engine: string; benchmark: string; processes: ProcessSamples }>();
   for (const sample of results.samples) {
     if (sample.phase !== phase || OVERHEAD_BENCHMARKS.has(sample.benchmark)) continue;
-    const key = pairKey(sample.engine, sample.benchmark);
+    const series = seriesOf(sample);
+    const key = pairKey(series, sample.benchmark);
     let pair = pairs.get(key);
-    if (!pair) pairs.set(key, (pair = { engine: sample.engine, benchmark: sample.benchmark, processes: new Map() }));
+    if (!pair) pairs.set(key, (pair = { engine: series, benchmark: sample.benchmark, processes: new Map() }));
     let values = pair.processes.get(sample.process);
     if (!values) pair.processes.set(sample.process, (values = []));
     values.push(sample.ns);
@@ -91,7 +93,7 @@ function failedRunsByPair(results: Results): Map<string, string[]> {
   const failures = new Map<string, string[]>();
   for (const run of results.runs) {
     if (run.ok) continue;
-    const key = pairKey(run.engine, run.benchmark);
+    const key = pairKey(seriesOf(run), run.benchmark);
     const list = failures.get(key) ?? [];
     list.push(`${run.failure?.kind ?? 'failed'}: ${run.failure?.message ?? 'no message'}`);
     failures.set(key, list);

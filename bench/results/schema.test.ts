@@ -1,11 +1,13 @@
 // Results schema: a document made by the workbench's own functions is accepted and
-// round-trips; anything else is refused with a message that says what is wrong.
+// round-trips; a version 1 file (before build variants) reads as all scalar; anything else
+// is refused with a message that says what is wrong.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { computeComparisons, computeSummaries } from '../analysis/summaries.js';
-import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, parseResults, resultsJsonSchema, type Results, type Sample } from './schema.js';
+import { repositoryRoot } from '../paths.js';
+import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, parseResults, parseSeriesName, resultsJsonSchema, seriesName, variantOf, type Results, type Sample } from './schema.js';
 import { readResults, writeResults } from './store.js';
 
 function sampleResults(): Results {
@@ -57,9 +59,43 @@ describe('results schema', () => {
   });
 
   test('refuses another schema version, naming it', () => {
-    expect(() => parseResults({ ...sampleResults(), version: 2 }, 'old.json')).toThrow(
-      `old.json has results schema version 2; this workbench reads version ${RESULTS_SCHEMA_VERSION}`,
+    expect(() => parseResults({ ...sampleResults(), version: 3 }, 'new.json')).toThrow(
+      'new.json has results schema version 3; this workbench reads versions 1 and 2',
     );
+    expect(() => parseResults({ ...sampleResults(), version: '2' }, 'text.json')).toThrow('has results schema version "2"');
+  });
+
+  test('reads a version 1 file (no variants) as the current version, every record scalar', () => {
+    const old = JSON.parse(readFileSync(join(repositoryRoot, 'test', 'fixtures', 'results', 'polybench-mini-run-a.json'), 'utf8'));
+    expect(old.version).toBe(1);
+    expect(JSON.stringify(old)).not.toContain('"variant"');
+    const results = parseResults(old, 'run-a.json');
+    expect(RESULTS_SCHEMA_VERSION).toBe(2);
+    expect(results.version).toBe(RESULTS_SCHEMA_VERSION);
+    expect(results.config.variants).toBeUndefined();
+    for (const record of [...results.benchmarks, ...results.runs, ...results.samples, ...results.summaries, ...results.comparisons]) expect(variantOf(record)).toBe('scalar');
+    // Its series are its engines' own names, as before variants existed.
+    expect(new Set(results.samples.map((sample) => seriesName(sample.engine, sample.variant)))).toEqual(new Set(results.engines.map((engine) => engine.name)));
+  });
+
+  test('a version 2 file records variants; an unknown variant is refused', () => {
+    const results = sampleResults();
+    results.samples = results.samples.map((sample) => (sample.engine === 'native' ? sample : { ...sample, variant: 'simd' as const }));
+    const parsed = parseResults({ ...results, config: { ...results.config, variants: ['simd'] } });
+    expect(parsed.samples.filter((sample) => sample.variant === 'simd')).toHaveLength(12);
+    expect(parsed.config.variants).toEqual(['simd']);
+    const wrong = structuredClone(results) as unknown as { samples: { variant: string }[] };
+    wrong.samples[0].variant = 'avx2';
+    expect(() => parseResults(wrong, 'w.json')).toThrow(/w.json does not match the results schema: samples\.0\.variant/);
+  });
+
+  test('series names: the engine for scalar wasm and native code, engine+simd for the SIMD build, and back', () => {
+    expect(seriesName('v8-turbofan')).toBe('v8-turbofan');
+    expect(seriesName('v8-turbofan', 'scalar')).toBe('v8-turbofan');
+    expect(seriesName('v8-turbofan', 'simd')).toBe('v8-turbofan+simd');
+    expect(parseSeriesName('v8-turbofan+simd')).toEqual({ engine: 'v8-turbofan', variant: 'simd' });
+    expect(parseSeriesName('llvm-O2')).toEqual({ engine: 'llvm-O2', variant: 'scalar' });
+    expect(parseSeriesName('odd+name')).toEqual({ engine: 'odd+name', variant: 'scalar' });
   });
 
   test('refuses a malformed document, naming the field', () => {

@@ -6,11 +6,18 @@
 //
 // Changing the meaning of a field means bumping RESULTS_SCHEMA_VERSION; readers refuse
 // versions they do not know, with a message that says which version they found.
+//
+// Version 2 added the build variant (scalar or SIMD wasm) to benchmarks, runs, samples,
+// summaries and comparisons. Every new field is optional and its absence means "scalar",
+// so a version 1 file is read as a version 2 file whose wasm was all scalar — what every
+// version 1 run measured.
 
 import { z } from 'zod';
 
 export const RESULTS_SCHEMA_ID = 'wasm-llvm-jit/bench-results';
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
+/** Versions this workbench reads: the current one, and older ones it upgrades on reading. */
+export const READABLE_RESULTS_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 /** Measured phases: bytes → module, module → instance, bench.start → bench.end. */
 export const PHASES = ['compile', 'instantiate', 'execute'] as const;
@@ -20,6 +27,41 @@ export type Phase = z.infer<typeof PhaseSchema>;
 export const DATASETS = ['mini', 'small', 'medium', 'large', 'extralarge'] as const;
 export const DatasetSchema = z.enum(DATASETS);
 export type Dataset = z.infer<typeof DatasetSchema>;
+
+/**
+ * Build variants of a suite's wasm: 'scalar' (clang -mcpu=generic, no SIMD; the committed
+ * suites/<suite>/wasm) and 'simd' (the same flags plus -msimd128, clang's auto-vectoriser
+ * emitting wasm SIMD; suites/<suite>/wasm-simd). Native code has no variant: it is built
+ * from the C source for the host CPU (-march=native) and is the reference of both.
+ */
+export const VARIANTS = ['scalar', 'simd'] as const;
+export const VariantSchema = z.enum(VARIANTS);
+export type Variant = z.infer<typeof VariantSchema>;
+/** What a record without a variant field measured (every version 1 file; native code and the realworld suite's modules). */
+export const DEFAULT_VARIANT: Variant = 'scalar';
+
+export function variantOf(record: { readonly variant?: Variant | undefined }): Variant {
+  return record.variant ?? DEFAULT_VARIANT;
+}
+
+/**
+ * The name under which the analysis, the console summary, the gate and the report show an
+ * engine × variant: the engine's own name for scalar wasm (and for records without a
+ * variant, such as native code), `<engine>+simd` for the SIMD build. Engine names contain
+ * no '+', so the name can be split back (parseSeriesName).
+ */
+export function seriesName(engine: string, variant?: Variant): string {
+  return variant === undefined || variant === DEFAULT_VARIANT ? engine : `${engine}+${variant}`;
+}
+
+export function parseSeriesName(series: string): { engine: string; variant: Variant } {
+  const plus = series.lastIndexOf('+');
+  if (plus > 0) {
+    const variant = VariantSchema.safeParse(series.slice(plus + 1));
+    if (variant.success) return { engine: series.slice(0, plus), variant: variant.data };
+  }
+  return { engine: series, variant: DEFAULT_VARIANT };
+}
 
 export const FAILURE_KINDS = [
   'crash', // the measured process died (signal, or exited without a result)
@@ -58,6 +100,8 @@ export const ConfigSchema = z.object({
   baselineEngine: z.string(),
   /** WASM_LLVM_COMPILE_THREADS given to this project's engine (null: its default, the cores). */
   compileThreads: z.number().int().positive().nullable().optional(),
+  /** Build variants run (bench --variant); absent: scalar only (version 1 files, the realworld suite). */
+  variants: z.array(VariantSchema).min(1).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -82,8 +126,10 @@ export const FingerprintSchema = z.object({
   project: z.object({
     commit: z.string().nullable(),
     dirty: z.boolean().nullable(),
-    /** sha256 of the suite's build manifest: identical binaries ⇔ identical hash. */
+    /** sha256 of the suite's build manifest (scalar variant): identical binaries ⇔ identical hash. */
     suiteManifestSha256: z.string().nullable(),
+    /** sha256 of the suite's SIMD build manifest, when the run included the simd variant. */
+    simdSuiteManifestSha256: z.string().nullable().optional(),
   }),
 });
 export type Fingerprint = z.infer<typeof FingerprintSchema>;
@@ -98,6 +144,8 @@ export const BenchmarkInfoSchema = z.object({
   expectedOutputSha256: z.string(),
   /** Size of the .wasm file in bytes (recorded by the realworld suite; optional, absent in older files). */
   wasmBytes: z.number().int().nonnegative().optional(),
+  /** Build variant of the .wasm file; absent: scalar (older files) or not built here (realworld). */
+  variant: VariantSchema.optional(),
 });
 export type BenchmarkInfo = z.infer<typeof BenchmarkInfoSchema>;
 
@@ -119,6 +167,8 @@ export type EngineInfo = z.infer<typeof EngineInfoSchema>;
 export const RunSchema = z.object({
   engine: z.string(),
   benchmark: z.string(),
+  /** Build variant run; absent for native code (built from the C source) and in older files (scalar). */
+  variant: VariantSchema.optional(),
   process: z.number().int().nonnegative(),
   /** Position in the shuffled execution order. */
   order: z.number().int().nonnegative(),
@@ -133,6 +183,8 @@ export type Run = z.infer<typeof RunSchema>;
 export const SampleSchema = z.object({
   engine: z.string(),
   benchmark: z.string(),
+  /** As Run.variant. */
+  variant: VariantSchema.optional(),
   process: z.number().int().nonnegative(),
   iteration: z.number().int().nonnegative(),
   phase: PhaseSchema,
@@ -143,6 +195,8 @@ export type Sample = z.infer<typeof SampleSchema>;
 export const SummarySchema = z.object({
   engine: z.string(),
   benchmark: z.string(),
+  /** As Run.variant. */
+  variant: VariantSchema.optional(),
   phase: PhaseSchema,
   n: z.number().int().positive(),
   min: z.number(),
@@ -158,7 +212,11 @@ export type Summary = z.infer<typeof SummarySchema>;
 /** Geometric mean over benchmarks of mean(engine) / mean(baseline), per phase. */
 export const ComparisonSchema = z.object({
   engine: z.string(),
+  /** Variant of the engine's samples (absent: as Run.variant). */
+  variant: VariantSchema.optional(),
   baseline: z.string(),
+  /** Variant of the baseline's samples (absent: native code, or scalar). */
+  baselineVariant: VariantSchema.optional(),
   phase: PhaseSchema,
   ratio: z.number(),
   ci95: IntervalSchema.nullable(),
@@ -193,20 +251,23 @@ export class ResultsFormatError extends Error {
 }
 
 /**
- * Checks that `data` is a results document of this version and returns it typed.
- * Says clearly when it is not a results file at all, or one of another version.
+ * Checks that `data` is a results document of a version this workbench reads and returns
+ * it typed, as the current version: a version 1 document is upgraded (its records have no
+ * variant, which reads as scalar). Says clearly when it is not a results file at all, or
+ * one of another version.
  */
 export function parseResults(data: unknown, source = 'input'): Results {
   if (typeof data !== 'object' || data === null || (data as { schema?: unknown }).schema !== RESULTS_SCHEMA_ID) {
     throw new ResultsFormatError(`${source} is not a workbench results file (no "schema": "${RESULTS_SCHEMA_ID}")`);
   }
   const version = (data as { version?: unknown }).version;
-  if (version !== RESULTS_SCHEMA_VERSION) {
+  if (typeof version !== 'number' || !READABLE_RESULTS_SCHEMA_VERSIONS.includes(version)) {
     throw new ResultsFormatError(
-      `${source} has results schema version ${JSON.stringify(version)}; this workbench reads version ${RESULTS_SCHEMA_VERSION}`,
+      `${source} has results schema version ${JSON.stringify(version)}; this workbench reads versions ${READABLE_RESULTS_SCHEMA_VERSIONS.join(' and ')}`,
     );
   }
-  const parsed = ResultsSchema.safeParse(data);
+  const upgraded = version === RESULTS_SCHEMA_VERSION ? data : { ...(data as object), version: RESULTS_SCHEMA_VERSION };
+  const parsed = ResultsSchema.safeParse(upgraded);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .slice(0, 5)

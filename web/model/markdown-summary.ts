@@ -4,6 +4,7 @@
 // (bench/analysis/console-summary.ts).
 
 import { formatRatio } from '../../bench/analysis/console-summary.js';
+import { seriesOf } from '../../bench/analysis/summaries.js';
 import type { Results } from '../../bench/results/schema.js';
 import { chooseBaseline, enginesWithSamples } from './results-catalog.js';
 import { failedRuns, geometricMeanSummary } from './suite-view.js';
@@ -25,7 +26,7 @@ export function renderMarkdownSummary(results: Results, requestedBaseline: strin
     lines.push(`| engine | phase | geomean ratio to ${baseline} | 95% CI | benchmarks |`, '| --- | --- | ---: | --- | ---: |');
     for (const row of rows) {
       const interval = row.ci95 ? `[${formatRatio(row.ci95.low)}, ${formatRatio(row.ci95.high)}]` : 'n/a';
-      lines.push(`| ${escapeCell(row.engine)} | ${row.phase} | ${formatRatio(row.ratio)}× | ${interval} | ${row.benchmarks.length} |`);
+      lines.push(`| ${escapeCell(seriesOf(row))} | ${row.phase} | ${formatRatio(row.ratio)}× | ${interval} | ${row.benchmarks.length} |`);
     }
   }
   const failures = failedRuns(results);

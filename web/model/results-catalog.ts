@@ -2,8 +2,13 @@
 // workbench's one schema (bench/results/schema.ts) and grouped by suite and dataset — the
 // unit of comparison for the suite view and the history view. Pure: used by the page in
 // the browser and by the node-side report builder.
+//
+// The report's "engines" are series (bench/analysis/series.ts): each engine × build
+// variant, `v8-turbofan` for scalar wasm and `v8-turbofan+simd` for the SIMD build side by
+// side; native code has no variant and is the reference of both.
 
-import { OVERHEAD_BENCHMARKS } from '../../bench/analysis/summaries.js';
+import { listSeries } from '../../bench/analysis/series.js';
+import { OVERHEAD_BENCHMARKS, seriesOf } from '../../bench/analysis/summaries.js';
 import { parseResults, type Phase, type Results } from '../../bench/results/schema.js';
 
 export interface LoadedResults {
@@ -62,17 +67,15 @@ export function groupBySuite(files: readonly LoadedResults[]): SuiteGroup[] {
   return [...groups.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** Engines with at least one sample of the phase, in the order the results list them. */
+/** Series (engine, or engine+variant) with at least one sample of the phase, in the order the results list the engines, scalar before SIMD. */
 export function enginesWithSamples(results: Results, phase?: Phase): string[] {
-  const measured = new Set(results.samples.filter((sample) => !phase || sample.phase === phase).map((sample) => sample.engine));
-  const ordered = results.engines.map((engine) => engine.name).filter((name) => measured.has(name));
-  for (const name of measured) if (!ordered.includes(name)) ordered.push(name);
-  return ordered;
+  const measured = new Set(results.samples.filter((sample) => !phase || sample.phase === phase).map(seriesOf));
+  return listSeries(results).filter((series) => measured.has(series));
 }
 
-/** Benchmarks of the results that measure an engine (the harness-overhead noop left out). */
+/** Benchmarks of the results that measure an engine (the harness-overhead noop left out), each name once whatever its variants. */
 export function measuredBenchmarks(results: Results): string[] {
-  return results.benchmarks.map((benchmark) => benchmark.name).filter((name) => !OVERHEAD_BENCHMARKS.has(name));
+  return [...new Set(results.benchmarks.map((benchmark) => benchmark.name))].filter((name) => !OVERHEAD_BENCHMARKS.has(name));
 }
 
 export const PREFERRED_BASELINE = 'native';

@@ -5,7 +5,7 @@
 // statistic comes from bench/analysis; nothing is recomputed differently here.
 
 import { geometricMean, ratioOfMeans, summarize, type Interval } from '../../bench/analysis/statistics.js';
-import { computeComparisons, indexSamples } from '../../bench/analysis/summaries.js';
+import { computeComparisons, indexSamples, seriesOf } from '../../bench/analysis/summaries.js';
 import { PHASES, type Comparison, type Phase, type Results } from '../../bench/results/schema.js';
 import { measuredBenchmarks } from './results-catalog.js';
 
@@ -70,13 +70,13 @@ export function medianTimes(results: Results, engines: readonly string[], phase:
   return { benchmarks, series };
 }
 
-/** Geometric mean over benchmarks of each engine's ratio to the baseline, for every phase both measured. */
+/** Geometric mean over benchmarks of each series' ratio to the baseline, for every phase both measured (`engines` and `baseline` are series names). */
 export function geometricMeanSummary(results: Results, engines: readonly string[], baseline: string): Comparison[] {
   const wanted = new Set([...engines, baseline]);
-  const samples = results.samples.filter((sample) => wanted.has(sample.engine));
+  const samples = results.samples.filter((sample) => wanted.has(seriesOf(sample)));
   const comparisons = computeComparisons(samples, baseline, PHASES, REPORT_CONFIDENCE);
-  const enginePosition = (engine: string) => engines.indexOf(engine);
-  return comparisons.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase) || enginePosition(a.engine) - enginePosition(b.engine));
+  const enginePosition = (comparison: Comparison) => engines.indexOf(seriesOf(comparison));
+  return comparisons.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase) || enginePosition(a) - enginePosition(b));
 }
 
 export interface SetUpTimes {
@@ -103,6 +103,7 @@ export function setUpTimeSummary(results: Results, engines: readonly string[]): 
 }
 
 export interface FailedRunLine {
+  /** The series: engine, or engine+variant. */
   engine: string;
   benchmark: string;
   process: number;
@@ -115,7 +116,7 @@ export function failedRuns(results: Results): FailedRunLine[] {
   return results.runs
     .filter((run) => !run.ok)
     .map((run) => ({
-      engine: run.engine,
+      engine: seriesOf(run),
       benchmark: run.benchmark,
       process: run.process,
       kind: run.failure?.kind ?? 'error',

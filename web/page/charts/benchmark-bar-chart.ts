@@ -1,11 +1,12 @@
-// Report page, charts: benchmarks along x, one bar per engine, on a logarithmic value axis
+// Report page, charts: benchmarks along x, one bar per engine (a SIMD build hollow beside
+// its engine's solid scalar bar), on a logarithmic value axis
 // with the interval of each bar as an error bar. Used for the time normalised to a
 // baseline (bars grow from 1: up is slower, down is faster) and for the median compile
 // and instantiation times.
 
 import type { ChartConfiguration } from 'chart.js';
 import type { BenchmarkChart } from '../../model/suite-view.js';
-import { engineColour } from '../engine-colours.js';
+import { seriesBarStyle } from '../engine-colours.js';
 import { logAxisLimits, logAxisTickLabel } from './chart-setup.js';
 import { errorBarsPlugin } from './error-bars-plugin.js';
 
@@ -29,8 +30,7 @@ export function benchmarkBarChartConfiguration(chart: BenchmarkChart, options: B
         label: series.engine,
         data: series.points.map((point) => point?.value ?? null) as number[],
         errorBars: series.points.map((point) => point?.interval ?? null),
-        backgroundColor: engineColour(series.engine),
-        borderColor: engineColour(series.engine),
+        ...seriesBarStyle(series.engine),
         ...(options.barBase !== undefined ? { base: options.barBase } : {}),
       })),
     },

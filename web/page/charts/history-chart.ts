@@ -1,11 +1,11 @@
-// Report page, charts: the history view — one line per engine of the geometric-mean time
+// Report page, charts: the history view — one line per engine (dashed for a SIMD build) of the geometric-mean time
 // over successive results files, with large red triangles where the regression gate finds
 // a significant slowdown beyond its threshold against the previous file.
 
 import type { ChartConfiguration } from 'chart.js';
 import { formatNs, formatRatio } from '../../../bench/analysis/console-summary.js';
 import type { History } from '../../model/history.js';
-import { engineColour } from '../engine-colours.js';
+import { engineColour, isVariantSeries, withAlpha } from '../engine-colours.js';
 import { logAxisLimits, logAxisTickLabel } from './chart-setup.js';
 
 const REGRESSION_COLOUR = '#d00000';
@@ -21,8 +21,10 @@ export function historyChartConfiguration(history: History): ChartConfiguration<
         label: line.engine,
         data: line.points.map((point) => point.geometricMeanNs) as number[],
         borderColor: engineColour(line.engine),
-        backgroundColor: engineColour(line.engine),
+        // A SIMD build: dashed, and hollow in the legend.
+        backgroundColor: isVariantSeries(line.engine) ? withAlpha(engineColour(line.engine), 0.3) : engineColour(line.engine),
         spanGaps: false,
+        ...(isVariantSeries(line.engine) ? { borderDash: [6, 3] } : {}),
         pointStyle: line.points.map((point) => (marked(point) ? 'triangle' : 'circle')),
         pointRadius: line.points.map((point) => (marked(point) ? 9 : 3)),
         pointBorderColor: line.points.map((point) => (marked(point) ? REGRESSION_COLOUR : engineColour(line.engine))),

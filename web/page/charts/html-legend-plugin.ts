@@ -12,11 +12,14 @@ export function htmlLegendPlugin<T extends ChartType>(list: HTMLElement): Plugin
       list.replaceChildren();
       chart.data.datasets.forEach((dataset, index) => {
         const colour = String(dataset.borderColor ?? dataset.backgroundColor ?? '#888');
+        // A hollow series (a SIMD build: pale fill, full-colour border) gets a hollow swatch.
+        const fill = typeof dataset.backgroundColor === 'string' ? dataset.backgroundColor : colour;
+        const swatch = fill === colour ? `background:${colour}` : `background:${fill};box-shadow:inset 0 0 0 2px ${colour}`;
         const visible = chart.isDatasetVisible(index);
         const item = createElement(
           'li',
           { class: visible ? 'legend-item' : 'legend-item hidden-dataset', 'data-engine': String(dataset.label ?? ''), role: 'button', tabindex: '0', title: 'show or hide' },
-          createElement('span', { class: 'legend-swatch', style: `background:${colour}` }),
+          createElement('span', { class: 'legend-swatch', style: swatch }),
           String(dataset.label ?? ''),
         );
         const toggle = () => {

@@ -27,11 +27,13 @@ export function renderFingerprint(container: HTMLElement, results: Results, file
     ['clang / LLVM', `${software.clang ?? '—'} / ${software.llvm ?? '—'}`],
     ['commit', `${project.commit ?? 'unknown'}${project.dirty ? ' (with uncommitted changes)' : ''}`],
     ['suite manifest sha256', project.suiteManifestSha256 ?? '—'],
+    ...(project.simdSuiteManifestSha256 !== undefined ? [['SIMD suite manifest sha256', project.simdSuiteManifestSha256 ?? '—'] as [string, string]] : []),
   ]);
   const runList = definitionList([
     ['file', fileName],
     ['run', `${results.startedAt} → ${results.finishedAt}${results.complete ? '' : ' (interrupted: partial results)'}`],
     ['suite', `${config.suite}, dataset ${config.dataset}${config.filter ? `, filter /${config.filter}/` : ''}`],
+    ['wasm build', (config.variants ?? ['scalar']).map((variant) => (variant === 'simd' ? 'simd (-msimd128)' : variant)).join(', ')],
     ['design', `${config.processes} processes × ${config.iterations} iterations per engine and benchmark, seed ${config.seed}, time limit ${config.timeoutSeconds} s`],
     ['wall time', formatNs((Date.parse(results.finishedAt) - Date.parse(results.startedAt)) * 1e6)],
   ]);

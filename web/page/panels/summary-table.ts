@@ -4,6 +4,7 @@
 // --markdown`.
 
 import { formatNs, formatRatio } from '../../../bench/analysis/console-summary.js';
+import { seriesOf } from '../../../bench/analysis/summaries.js';
 import type { Comparison } from '../../../bench/results/schema.js';
 import type { SetUpTimes } from '../../model/suite-view.js';
 import { createElement } from '../create-element.js';
@@ -20,8 +21,8 @@ export function renderSummaryTable(container: HTMLElement, rows: readonly Compar
   const body = rows.map((row) =>
     createElement(
       'tr',
-      { 'data-engine': row.engine, 'data-phase': row.phase },
-      createElement('td', {}, row.engine),
+      { 'data-engine': seriesOf(row), 'data-phase': row.phase },
+      createElement('td', {}, seriesOf(row)),
       createElement('td', {}, row.phase),
       createElement('td', { class: 'number' }, `${formatRatio(row.ratio)}×`),
       createElement('td', { class: 'number' }, row.ci95 ? `[${formatRatio(row.ci95.low)}, ${formatRatio(row.ci95.high)}]` : 'n/a'),
