@@ -1,14 +1,19 @@
-// Suites: the compilers and the one fixed flag set that turn a benchmark's C source into
+// Suites: the compilers and the fixed flag sets that turn a benchmark's C source into
 // wasm32-wasi (committed, so results stay comparable) and into a native executable
 // (built per machine, the physical limit). The flags are recorded in each suite's
 // manifest; changing them changes every binary and therefore every result.
+//
+// The wasm has two build variants (results/schema.ts, VARIANTS): `scalar`, WASM_FLAGS as
+// they have always been, and `simd`, the same flags plus -msimd128, with which clang's
+// loop and SLP vectorisers emit wasm SIMD — the like-for-like counterpart of the native
+// build, which vectorises for the host CPU (AVX2 and up).
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import type { Dataset } from '../results/schema.js';
+import type { Dataset, Variant } from '../results/schema.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -17,15 +22,23 @@ export const COMMON_INCLUDE = 'suites/common';
 export const NATIVE_SUPPORT_SOURCE = 'suites/common/bench_native.c';
 export const COMMON_HEADER = 'suites/common/bench.h';
 
-/** wasm32-wasi: the same for every program; only the dataset macro varies. */
+/** wasm32-wasi, scalar variant: the same for every program; only the dataset macro varies. */
 export const WASM_FLAGS: readonly string[] = [
   '--target=wasm32-wasi',
   '-O3',
   '-std=c11',
-  '-mcpu=generic', // no SIMD: the suites measure scalar code generation (a SIMD variant may follow)
+  '-mcpu=generic', // no SIMD in the scalar variant; the simd variant adds SIMD_FLAGS
   '-Wall',
   '-Werror=implicit-function-declaration',
 ];
+
+/** What the simd variant adds to WASM_FLAGS: the simd128 target feature (no relaxed SIMD, no fast-math). */
+export const SIMD_FLAGS: readonly string[] = ['-msimd128'];
+
+/** The wasm flags of a build variant. */
+export function wasmFlags(variant: Variant = 'scalar'): readonly string[] {
+  return variant === 'simd' ? [...WASM_FLAGS, ...SIMD_FLAGS] : WASM_FLAGS;
+}
 
 /** Native: clang -O3 for the host CPU with strict IEEE semantics, as wasm has. */
 export const NATIVE_FLAGS: readonly string[] = ['-O3', '-march=native', '-ffp-contract=off', '-std=c11', '-Wall'];
@@ -34,9 +47,9 @@ export function datasetMacro(dataset: Dataset): string {
   return `-D${dataset.toUpperCase()}_DATASET`;
 }
 
-/** Compiles one program for one dataset to wasm32-wasi; paths relative to `cwd`. */
-export async function compileWasm(source: string, dataset: Dataset | null, output: string, cwd: string): Promise<void> {
-  const args = [...WASM_FLAGS, ...(dataset ? [datasetMacro(dataset)] : []), `-I${COMMON_INCLUDE}`, '-o', output, source];
+/** Compiles one program for one dataset to wasm32-wasi in a build variant; paths relative to `cwd`. */
+export async function compileWasm(source: string, dataset: Dataset | null, output: string, cwd: string, variant: Variant = 'scalar'): Promise<void> {
+  const args = [...wasmFlags(variant), ...(dataset ? [datasetMacro(dataset)] : []), `-I${COMMON_INCLUDE}`, '-o', output, source];
   await runCompiler(args, cwd);
 }
 
@@ -87,8 +100,9 @@ export function sha256File(path: string): string {
 
 /**
  * What a suite's .wasm binaries are built from: the program's source, the common header,
- * the flags and the compiler. Recorded in the manifest; a mismatch means "rebuild".
+ * the flags of the variant and the compiler. Recorded in the manifest; a mismatch means
+ * "rebuild". (The scalar variant's hash is what it was before variants existed.)
  */
-export function wasmInputsHash(source: string, clang: string, root: string): string {
-  return sha256([sha256File(join(root, source)), sha256File(join(root, COMMON_HEADER)), WASM_FLAGS.join(' '), clang].join('\n'));
+export function wasmInputsHash(source: string, clang: string, root: string, variant: Variant = 'scalar'): string {
+  return sha256([sha256File(join(root, source)), sha256File(join(root, COMMON_HEADER)), wasmFlags(variant).join(' '), clang].join('\n'));
 }
