@@ -5,7 +5,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { listSuites, selectBenchmarks } from './suites/catalog.js';
+import { VARIANT_CHOICES, listSuites, listVariants, selectBenchmarks, variantsOfChoice, type VariantChoice } from './suites/catalog.js';
 import { REALWORLD_DEFAULT_ENGINES, REALWORLD_SUITE } from './suites/realworld.js';
 import { renderConsoleSummary, formatNs } from './analysis/console-summary.js';
 import { computeComparisons, computeSummaries } from './analysis/summaries.js';
@@ -13,14 +13,16 @@ import type { EngineAdapter } from './engines/engine.js';
 import { DEFAULT_ENGINES, createEngine, knownEngineNames } from './engines/registry.js';
 import { resultsDirectory } from './paths.js';
 import { collectFingerprint } from './results/fingerprint.js';
-import { DATASETS, PHASES, RESULTS_SCHEMA_VERSION, resultsJsonSchema, type Dataset, type EngineInfo, type Phase, type Results } from './results/schema.js';
+import { DATASETS, PHASES, RESULTS_SCHEMA_VERSION, resultsJsonSchema, type Dataset, type EngineInfo, type Phase, type Results, type Variant } from './results/schema.js';
 import { defaultResultsPath, readResults, writeResults } from './results/store.js';
-import { runProcesses } from './runner.js';
+import { benchmarksFor, recordedVariant, runProcesses } from './runner.js';
+import type { Benchmark } from './suites/catalog.js';
 import { gateFreshResults } from './gate/gate-command.js';
 
-interface CliOptions {
+export interface CliOptions {
   suite: string;
   dataset: Dataset;
+  variant: VariantChoice;
   engines: string[];
   filter?: string;
   processes: number;
@@ -71,6 +73,11 @@ export function buildCommand(): Command {
     .description('Time compilation, instantiation and execution of a benchmark suite across WebAssembly engines and native code; validate every output; write versioned JSON results.')
     .addOption(new Option('--suite <name>', 'suite to run (a directory of suites/ with a built manifest, or realworld: modules of npm packages, compile and instantiate only)').default('polybench'))
     .addOption(new Option('--dataset <size>', 'dataset size').choices(DATASETS).default('medium'))
+    .addOption(
+      new Option('--variant <variant>', 'build variant of the wasm: scalar (-mcpu=generic), simd (the same plus -msimd128) or both, each engine running each; native runs once, the reference of both')
+        .choices(VARIANT_CHOICES)
+        .default('scalar'),
+    )
     .addOption(new Option('--engines <list>', `comma-separated engines, or "all" (known: ${knownEngineNames().join(', ')})`).argParser(engineList).default(DEFAULT_ENGINES, DEFAULT_ENGINES.join(',')))
     .option('--filter <regex>', 'run only benchmarks whose name matches this regular expression')
     .addOption(new Option('--processes <n>', 'measured processes per engine and benchmark').argParser(positiveInteger).default(3))
@@ -80,7 +87,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--seed <n>', 'seed of the process order shuffle (default: random, recorded)').argParser(nonNegativeInteger))
     .addOption(new Option('--timeout <seconds>', 'time limit per measured process').argParser(positiveInteger).default(600))
     .option('--no-noop', 'do not run the harness-overhead benchmark (noop)')
-    .addOption(new Option('--ratio-to <engine>', 'engine that ratios are computed against').default('native'))
+    .addOption(new Option('--ratio-to <engine>', 'engine that ratios are computed against (<engine>+simd: its SIMD build)').default('native'))
     .addOption(new Option('--compile-threads <n>', "compile threads of this project's engine (WASM_LLVM_COMPILE_THREADS; default: the cores)").argParser(positiveInteger))
     .option('--list', 'list the built suites and the known engines, then exit')
     .option('--json-schema', 'print the JSON Schema of results files, then exit')
@@ -126,6 +133,12 @@ function adaptToRealworld(command: Command, options: CliOptions): void {
   if (command.getOptionValueSource('ratioTo') === 'default') options.ratioTo = 'wasmtime-cranelift';
 }
 
+/** "v8-turbofan gemm", "v8-turbofan gemm (simd)"; native code has no variant. */
+function processLabel(engine: EngineAdapter, benchmark: Benchmark): string {
+  const variant = recordedVariant(engine, benchmark);
+  return `${engine.name} ${benchmark.name}${variant === undefined || variant === 'scalar' ? '' : ` (${variant})`}`;
+}
+
 async function probeEngines(names: readonly string[]): Promise<{ adapters: EngineAdapter[]; infos: EngineInfo[] }> {
   const adapters = names.map(createEngine);
   const probes = await Promise.all(adapters.map((adapter) => adapter.probe()));
@@ -142,18 +155,28 @@ async function probeEngines(names: readonly string[]): Promise<{ adapters: Engin
   return { adapters: adapters.filter((_, index) => probes[index].available), infos };
 }
 
+/** The build variants a run measures; realworld's modules are run as shipped (no variants). */
+export function runVariants(options: Pick<CliOptions, 'suite' | 'variant'>): Variant[] {
+  if (options.suite === REALWORLD_SUITE && options.variant !== 'scalar') {
+    throw new Error(`--variant ${options.variant}: suite ${REALWORLD_SUITE} has no build variants (its modules are run as their packages ship them)`);
+  }
+  return variantsOfChoice(options.variant);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const command = buildCommand();
   command.parse(argv, { from: 'user' });
   const options = command.opts<CliOptions>();
   if (options.suite === REALWORLD_SUITE) adaptToRealworld(command, options);
+  const variants = runVariants(options);
 
   if (options.jsonSchema) {
     console.log(JSON.stringify(resultsJsonSchema(), null, 2));
     return 0;
   }
   if (options.list) {
-    console.log(`suites: ${listSuites().join(', ') || '(none built: npm run build:suites)'}; ${REALWORLD_SUITE} (modules of npm packages, compile and instantiate only)`);
+    const suites = listSuites().map((suite) => `${suite} (${listVariants(suite).join(', ')})`);
+    console.log(`suites (build variants): ${suites.join(', ') || '(none built: npm run build:suites)'}; ${REALWORLD_SUITE} (modules of npm packages, compile and instantiate only)`);
     console.log(`engines: ${knownEngineNames().join(', ')} (default: ${DEFAULT_ENGINES.join(', ')})`);
     return 0;
   }
@@ -162,7 +185,9 @@ export async function main(argv: string[]): Promise<number> {
   const baseline = options.baseline ? { source: options.baseline, results: await readResults(options.baseline) } : null;
   const startedAt = new Date();
   const seed = options.seed ?? randomInt(0, 2 ** 31);
-  const benchmarks = selectBenchmarks({ suite: options.suite, dataset: options.dataset, filter: options.filter ?? null, includeNoop: options.noop });
+  const benchmarks = variants.flatMap((variant) =>
+    selectBenchmarks({ suite: options.suite, dataset: options.dataset, filter: options.filter ?? null, includeNoop: options.noop, variant }),
+  );
   if (benchmarks.length === 0) {
     console.error(`no benchmark of suite ${options.suite} matches --filter ${options.filter}`);
     return 2;
@@ -178,11 +203,12 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   for (const adapter of adapters) await adapter.prepare?.(benchmarks, (line) => console.error(line));
-  const fingerprint = await collectFingerprint(options.suite);
+  const fingerprint = await collectFingerprint(options.suite, variants);
 
-  const total = adapters.length * benchmarks.length * options.processes;
+  const total = adapters.reduce((sum, adapter) => sum + benchmarksFor(adapter, benchmarks).length, 0) * options.processes;
+  const variantNote = options.suite === REALWORLD_SUITE ? '' : ` (${variants.join(' and ')} wasm)`;
   console.error(
-    `${options.suite}/${options.dataset}: ${benchmarks.length} benchmarks × ${adapters.length} engines × ${options.processes} processes × ${options.iterations} iterations, seed ${seed}`,
+    `${options.suite}/${options.dataset}: ${benchmarks.length} benchmarks${variantNote} × ${adapters.length} engines × ${options.processes} processes × ${options.iterations} iterations, seed ${seed}`,
   );
   let stopRequested = false;
   const onSignal = () => {
@@ -203,13 +229,13 @@ export async function main(argv: string[]): Promise<number> {
     seed,
     timeoutSeconds: options.timeout,
     shouldStop: () => stopRequested,
-    onProcessStart: (planned) => progress.start(`${planned.engine.name} ${planned.benchmark.name}`),
+    onProcessStart: (planned) => progress.start(`${processLabel(planned.engine, planned.benchmark)}`),
     onProcessEnd: (planned, run, samples) => {
       const executes = samples.filter((sample) => sample.phase === 'execute').map((sample) => sample.ns);
       const detail = run.ok
         ? `ok${executes.length ? `, execute min ${formatNs(Math.min(...executes))}` : ''}`
         : `FAILED (${run.failure?.kind}): ${run.failure?.message}`;
-      progress.finish(`${planned.engine.name} ${planned.benchmark.name} #${planned.process}: ${detail}`);
+      progress.finish(`${processLabel(planned.engine, planned.benchmark)} #${planned.process}: ${detail}`);
     },
   });
   progress.stop();
@@ -236,6 +262,7 @@ export async function main(argv: string[]): Promise<number> {
       includeNoop: options.noop,
       baselineEngine: options.ratioTo,
       compileThreads: options.compileThreads ?? null,
+      ...(options.suite === REALWORLD_SUITE ? {} : { variants }),
     },
     fingerprint,
     benchmarks: benchmarks.map((benchmark) => ({
@@ -246,6 +273,7 @@ export async function main(argv: string[]): Promise<number> {
       wasmSha256: benchmark.wasmSha256,
       expectedOutputSha256: benchmark.expectedOutputSha256,
       ...(benchmark.wasmBytes === undefined ? {} : { wasmBytes: benchmark.wasmBytes }),
+      ...(benchmark.variant === undefined ? {} : { variant: benchmark.variant }),
     })),
     engines: infos,
     runs: outcome.runs,
@@ -253,7 +281,7 @@ export async function main(argv: string[]): Promise<number> {
     summaries: computeSummaries(outcome.samples),
     comparisons: computeComparisons(outcome.samples, options.ratioTo, options.phase),
   };
-  const path = options.out ?? defaultResultsPath(resultsDirectory, options.suite, options.dataset, startedAt);
+  const path = options.out ?? defaultResultsPath(resultsDirectory, options.suite, options.dataset, startedAt, variants);
   await writeResults(path, results);
   console.log(renderConsoleSummary(results, { color: Boolean(process.stdout.isTTY) }));
   const failed = outcome.runs.filter((run) => !run.ok).length;

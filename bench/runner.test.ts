@@ -1,19 +1,22 @@
 // Runner: output validation and failure recording, with stand-in engines so every
 // failure kind is produced for real (a process that really crashes, really hangs, an
-// adapter that really throws) — and the run always continues with the rest.
+// adapter that really throws) — and the run always continues with the rest. Build
+// variants: each wasm engine runs both, an engine without wasm (native) each program once,
+// and an engine that cannot compile SIMD fails only its SIMD runs.
 import { describe, expect, test } from 'vitest';
 import type { Benchmark } from './suites/catalog.js';
 import type { EngineAdapter, EngineProbe, MeasureOutcome, MeasureRequest } from './engines/engine.js';
 import { measureWithHarness } from './engines/harness-process.js';
-import { describeOutputDifference, runProcesses, shuffledPlan, validateOutcome } from './runner.js';
+import { benchmarksFor, describeOutputDifference, runProcesses, shuffledPlan, validateOutcome } from './runner.js';
 
 const EXPECTED = 'C: n=4 sum=1.000000000000e+00 fnv=0123456789abcdef\n';
 
-function benchmark(name: string): Benchmark {
+function benchmark(name: string, variant?: 'scalar' | 'simd'): Benchmark {
   return {
     name,
     suite: 'test',
     dataset: 'mini',
+    ...(variant ? { variant } : {}),
     source: `suites/test/${name}.c`,
     wasmPath: `/nonexistent/${name}.wasm`,
     wasm: `suites/test/wasm/${name}.mini.wasm`,
@@ -177,5 +180,55 @@ describe('shuffledPlan', () => {
 
   test('different seeds give different orders', () => {
     expect(key(shuffledPlan(engines, benchmarks, 3, 1))).not.toEqual(key(shuffledPlan(engines, benchmarks, 3, 2)));
+  });
+});
+
+/** Native code's stand-in: runs no wasm, so the variant makes no difference to it. */
+class VariantIndependentEngine extends CorrectEngine {
+  readonly variantIndependent = true;
+}
+
+/** Rejects SIMD modules as an engine without SIMD does: its harness reports a CompileError. */
+class NoSimdEngine extends CorrectEngine {
+  override async measure(request: MeasureRequest): Promise<MeasureOutcome> {
+    if (request.benchmark.variant !== 'simd') return super.measure(request);
+    return {
+      iterations: [],
+      failure: { kind: 'error', message: 'CompileError: v128.load is not supported yet: SIMD (the v128 operators of WebAssembly 2.0) is not implemented by this engine', iteration: 0 },
+      stderrTail: '',
+      wallSeconds: 0.01,
+    };
+  }
+}
+
+describe('build variants', () => {
+  const both = [benchmark('gemm', 'scalar'), benchmark('atax', 'scalar'), benchmark('gemm', 'simd'), benchmark('atax', 'simd')];
+
+  test('wasm engines run every variant; an engine without wasm runs each program once', () => {
+    expect(benchmarksFor(new CorrectEngine('wasm'), both)).toEqual(both);
+    expect(benchmarksFor(new VariantIndependentEngine('native'), both).map((b) => `${b.name}/${b.variant}`)).toEqual(['gemm/scalar', 'atax/scalar']);
+    const plan = shuffledPlan([new CorrectEngine('wasm'), new VariantIndependentEngine('native')], both, 2, 3);
+    expect(plan).toHaveLength((4 + 2) * 2);
+  });
+
+  test('runs and samples record the variant (none for native); SIMD compile errors fail only those runs', async () => {
+    const outcome = await runProcesses({
+      engines: [new CorrectEngine('v8'), new NoSimdEngine('no-simd'), new VariantIndependentEngine('native')],
+      benchmarks: both,
+      processes: 1,
+      iterations: 2,
+      phases: ['execute'],
+      seed: 5,
+      timeoutSeconds: 5,
+    });
+    expect(outcome.runs).toHaveLength(4 + 4 + 2);
+    const outcomesOf = (engine: string) => outcome.runs.filter((run) => run.engine === engine).map((run) => `${run.benchmark}/${run.variant ?? '-'}:${run.ok ? 'ok' : run.failure!.kind}`).sort();
+    expect(outcomesOf('v8')).toEqual(['atax/scalar:ok', 'atax/simd:ok', 'gemm/scalar:ok', 'gemm/simd:ok']);
+    expect(outcomesOf('no-simd')).toEqual(['atax/scalar:ok', 'atax/simd:error', 'gemm/scalar:ok', 'gemm/simd:error']);
+    expect(outcomesOf('native')).toEqual(['atax/-:ok', 'gemm/-:ok']);
+    expect(outcome.runs.find((run) => !run.ok)!.failure!.message).toMatch(/^CompileError: .*not supported yet: SIMD/);
+    const sampleKeys = new Set(outcome.samples.map((sample) => `${sample.engine}/${sample.variant ?? '-'}`));
+    expect(sampleKeys).toEqual(new Set(['v8/scalar', 'v8/simd', 'no-simd/scalar', 'native/-']));
+    expect(outcome.samples).toHaveLength((4 + 2 + 2) * 2);
   });
 });

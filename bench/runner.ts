@@ -2,6 +2,9 @@
 // shuffles them with a recorded seed to spread machine drift across engines, runs them
 // one at a time, validates every iteration's output, and collects samples and failures.
 // It knows engines only through the EngineAdapter interface (engines/engine.ts).
+// Benchmarks may come in two build variants (scalar and SIMD wasm of one program): each is
+// a benchmark of its own for the wasm engines, and runs and samples record the variant;
+// an engine that runs no wasm (native) gets each program once.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +13,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Benchmark } from './suites/catalog.js';
 import type { EngineAdapter, MeasureOutcome } from './engines/engine.js';
-import type { Failure, Phase, Run, Sample } from './results/schema.js';
+import type { Failure, Phase, Run, Sample, Variant } from './results/schema.js';
 
 export interface PlannedProcess {
   engine: EngineAdapter;
@@ -40,6 +43,23 @@ export interface RunnerOutcome {
   complete: boolean;
 }
 
+/** The benchmarks an engine runs: all of them, or one per program for an engine that runs no wasm (the first variant listed). */
+export function benchmarksFor(engine: EngineAdapter, benchmarks: readonly Benchmark[]): readonly Benchmark[] {
+  if (!engine.variantIndependent) return benchmarks;
+  const seen = new Set<string>();
+  return benchmarks.filter((benchmark) => {
+    const program = `${benchmark.suite}\u0000${benchmark.name}\u0000${benchmark.dataset}`;
+    if (seen.has(program)) return false;
+    seen.add(program);
+    return true;
+  });
+}
+
+/** The variant a run of `benchmark` on `engine` records: none for an engine that runs no wasm, or for a benchmark not built in variants. */
+export function recordedVariant(engine: EngineAdapter, benchmark: Benchmark): Variant | undefined {
+  return engine.variantIndependent ? undefined : benchmark.variant;
+}
+
 /** Fisher–Yates with a seeded generator: the same seed gives the same order. */
 export function shuffledPlan(
   engines: readonly EngineAdapter[],
@@ -49,7 +69,7 @@ export function shuffledPlan(
 ): PlannedProcess[] {
   const plan: PlannedProcess[] = [];
   for (const engine of engines) {
-    for (const benchmark of benchmarks) {
+    for (const benchmark of benchmarksFor(engine, benchmarks)) {
       for (let process = 0; process < processes; process++) plan.push({ engine, benchmark, process });
     }
   }
@@ -137,9 +157,11 @@ export async function runProcesses(options: RunnerOptions): Promise<RunnerOutcom
         rmSync(workDirectory, { recursive: true, force: true });
       }
       const failure = validateOutcome(planned.engine, planned.benchmark, outcome);
+      const variant = recordedVariant(planned.engine, planned.benchmark);
       const run: Run = {
         engine: planned.engine.name,
         benchmark: planned.benchmark.name,
+        ...(variant === undefined ? {} : { variant }),
         process: planned.process,
         order,
         ok: failure === null,
@@ -155,7 +177,7 @@ export async function runProcesses(options: RunnerOptions): Promise<RunnerOutcom
           for (const phase of options.phases) {
             const ns = iteration.phases[phase];
             if (ns !== undefined) {
-              runSamples.push({ engine: run.engine, benchmark: run.benchmark, process: run.process, iteration: index, phase, ns });
+              runSamples.push({ engine: run.engine, benchmark: run.benchmark, ...(variant === undefined ? {} : { variant }), process: run.process, iteration: index, phase, ns });
             }
           }
         });

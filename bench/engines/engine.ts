@@ -47,6 +47,12 @@ export interface EngineAdapter {
   readonly flags: readonly string[];
   /** Phases this engine measures. */
   readonly phases: readonly Phase[];
+  /**
+   * True for an engine that does not run the suite's wasm (native code, built from the C
+   * source): the build variant (scalar or SIMD wasm) makes no difference to it, so the
+   * runner plans it once per program whatever the variants, and records no variant.
+   */
+  readonly variantIndependent?: boolean;
   /** Whether the engine can run here, and its version. */
   probe(): Promise<EngineProbe>;
   /** One-time preparation before any timing (e.g. building native executables). */

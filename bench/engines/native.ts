@@ -48,6 +48,8 @@ export class NativeEngine implements EngineAdapter {
   readonly description = 'clang-19 -O3 -march=native -ffp-contract=off executable (execution only)';
   readonly flags = [...NATIVE_FLAGS];
   readonly phases = ['execute'] as const;
+  /** -march=native vectorises for the host CPU: the reference of the scalar and the SIMD wasm alike. */
+  readonly variantIndependent = true;
 
   async probe(): Promise<EngineProbe> {
     const version = await clangVersion();

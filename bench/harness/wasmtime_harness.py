@@ -13,6 +13,8 @@ Module mode (request "mode": "module", the realworld suite): compile, then insta
 against stub imports made from the module's import types (functions that raise if called),
 no execution; the output is the export list, as bench/suites/realworld.ts expects.
 
+SIMD (the suites' simd variant) is enabled explicitly (Config.wasm_simd).
+
 Strategies: "cranelift" (Config.strategy) and "winch" (the C API's
 WASMTIME_STRATEGY_WINCH = 2, which the Python wrapper does not name, set through its
 ffi module). Run with --version to print the wasmtime package version.
@@ -38,6 +40,9 @@ def make_engine(options):
     from wasmtime import _ffi as ffi
 
     config = wasmtime.Config()
+    # Fixed-width SIMD, which the suites' simd variant uses: on by default in Wasmtime,
+    # set here so that a change of default cannot turn it into a compile error.
+    config.wasm_simd = True
     strategy = options.get("strategy", "cranelift")
     if strategy == "cranelift":
         config.strategy = "cranelift"

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { manifestPath } from '../suites/catalog.js';
 import { clangVersion, sha256 } from '../suites/toolchain.js';
 import { repositoryRoot } from '../paths.js';
-import type { Fingerprint } from './schema.js';
+import type { Fingerprint, Variant } from './schema.js';
 import { venvPython } from '../paths.js';
 
 const execFileAsync = promisify(execFile);
@@ -22,11 +22,12 @@ async function firstLine(command: string, args: string[], cwd = repositoryRoot):
   }
 }
 
-export async function collectFingerprint(suite: string): Promise<Fingerprint> {
+export async function collectFingerprint(suite: string, variants: readonly Variant[] = ['scalar']): Promise<Fingerprint> {
   const cpus = os.cpus();
   const commit = await firstLine('git', ['rev-parse', 'HEAD']);
   const status = commit ? await execFileAsync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repositoryRoot }).catch(() => null) : null;
   const manifest = manifestPath(suite);
+  const simdManifest = manifestPath(suite, 'simd');
   return {
     machine: {
       cpuModel: cpus[0]?.model.trim() ?? 'unknown',
@@ -49,6 +50,7 @@ export async function collectFingerprint(suite: string): Promise<Fingerprint> {
       commit,
       dirty: status ? status.stdout.trim().length > 0 : null,
       suiteManifestSha256: existsSync(manifest) ? sha256(readFileSync(manifest)) : null,
+      ...(variants.includes('simd') ? { simdSuiteManifestSha256: existsSync(simdManifest) ? sha256(readFileSync(simdManifest)) : null } : {}),
     },
   };
 }

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { parseResults, type Results } from './schema.js';
+import { parseResults, type Results, type Variant } from './schema.js';
 
 export async function writeResults(path: string, results: Results): Promise<void> {
   const checked = parseResults(results, 'results being written'); // never write what we could not read back
@@ -30,8 +30,13 @@ export async function readResults(path: string): Promise<Results> {
   return parseResults(data, path);
 }
 
-/** results/<suite>-<dataset>-<UTC timestamp>.json: a new name for every run, never an overwrite. */
-export function defaultResultsPath(resultsDir: string, suite: string, dataset: string, startedAt: Date): string {
+/**
+ * results/<suite>-<dataset>-<UTC timestamp>.json: a new name for every run, never an
+ * overwrite; a run of other build variants than scalar alone says which
+ * (`polybench-medium-simd-…`, `polybench-medium-scalar+simd-…`).
+ */
+export function defaultResultsPath(resultsDir: string, suite: string, dataset: string, startedAt: Date, variants: readonly Variant[] = ['scalar']): string {
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-  return join(resultsDir, `${suite}-${dataset}-${stamp}.json`);
+  const tag = variants.length === 1 && variants[0] === 'scalar' ? '' : `-${variants.join('+')}`;
+  return join(resultsDir, `${suite}-${dataset}${tag}-${stamp}.json`);
 }
