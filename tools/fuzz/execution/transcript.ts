@@ -62,15 +62,21 @@ function isF32NaN(bits: number): boolean {
  * A v128 given as its four 32-bit lanes (lane 0 first), as `v128 0x.. 0x.. 0x.. 0x..`. With
  * NaNs canonicalised, the shape of the vector is unknown, so every lane that could be part of
  * a NaN is written "nan": a 32-bit lane that is an f32 NaN, and the low lane of each 64-bit
- * half whose high lane is an f32 NaN (the high word of every f64 NaN is one). An integer
- * vector that looks like a NaN loses those lanes on both sides alike.
+ * half whose high lane is an f32 NaN (the high word of every f64 NaN is one), except an f64
+ * infinity (high lane 0x7ff00000 or 0xfff00000, low lane 0), which is kept: as f32 lanes it
+ * would be a signalling NaN, which no arithmetic produces. An integer vector that looks like
+ * a NaN loses those lanes on both sides alike, so NaN bits never make two transcripts differ.
  */
 export function formatV128(lanes: readonly number[], canonicaliseNaNs: boolean): string {
   const words = lanes.map((lane) => lane >>> 0);
-  const text = words.map((word, i) => {
-    if (canonicaliseNaNs && (isF32NaN(word) || (i % 2 === 0 && isF32NaN(words[i + 1])))) return 'nan';
-    return `0x${word.toString(16)}`;
-  });
+  const text: string[] = [];
+  for (let half = 0; half < 4; half += 2) {
+    const [low, high] = [words[half], words[half + 1]];
+    const f64Infinity = (high & 0x7fffffff) === 0x7ff00000 && low === 0;
+    const highNaN = canonicaliseNaNs && !f64Infinity && isF32NaN(high);
+    const lowNaN = canonicaliseNaNs && (highNaN || isF32NaN(low));
+    text.push(lowNaN ? 'nan' : `0x${low.toString(16)}`, highNaN ? 'nan' : `0x${high.toString(16)}`);
+  }
   return `v128 ${text.join(' ')}`;
 }
 
