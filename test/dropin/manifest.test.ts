@@ -86,4 +86,21 @@ describe.skipIf(watUnavailableReason() !== undefined)('feature scanner', () => {
     expect(found.length).toBe(3);
     for (const module of found) expect([...module]).toEqual([...bytes]);
   });
+
+  test("finds modules in meshoptimizer's packed text, with a table that ends in a comma", () => {
+    const bytes = wat('(module (memory 1) (func (export "f") (param v128) (result v128) local.get 0 local.get 0 i32x4.add))');
+    // The 60 most common bytes go in the table; the others take two letters.
+    const counts = new Map<number, number>();
+    for (const byte of bytes) counts.set(byte, (counts.get(byte) ?? 0) + 1);
+    const table = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || a - b).slice(0, 60);
+    const letter = (value: number): string => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:;'[value];
+    let packed = '';
+    for (const byte of bytes) packed += table.includes(byte) ? letter(table.indexOf(byte)) : letter(60 + (byte >> 6)) + letter(byte & 63);
+    const source = `var wasm =\n\t'${packed}';\nvar other = 'notamodule1234567890';\nvar wasmpack = new Uint8Array([\n\t${table.join(', ')},\n]);`;
+    const found = embeddedModules(source);
+    expect(found.length).toBe(1);
+    expect([...found[0]]).toEqual([...bytes]);
+    expect(scanModule(found[0]).features).toEqual(['simd']);
+    expect(embeddedModules(`var wasm = '${packed}';`)).toEqual([]);
+  });
 });

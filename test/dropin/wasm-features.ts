@@ -4,7 +4,7 @@
 // (engine/wasm/opcodes.ts), plus what the module structure says (multi-value types, passive
 // segments, several tables, externref, mutable-global imports and exports). Also finds wasm
 // modules embedded in JavaScript as base64 string literals or byte-array literals (how
-// yoga-layout, hash-wasm and xxhash-wasm ship theirs).
+// yoga-layout, hash-wasm and xxhash-wasm ship theirs), or in meshoptimizer's packed text.
 
 import { decodeModule } from '../../engine/binary/decode-module.js';
 import { ExternalKind, type ModuleInfo } from '../../engine/binary/module-info.js';
@@ -130,9 +130,45 @@ export function embeddedModules(source: string): Uint8Array[] {
     const bytes = new Uint8Array(Buffer.from(text, 'base64'));
     if (bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) modules.push(bytes);
   }
-  // Byte-array literals: new Uint8Array([0,97,115,109,...]).
-  for (const match of source.matchAll(/\[\s*0\s*,\s*97\s*,\s*115\s*,\s*109\s*,[\d\s,]*\]/g)) {
-    modules.push(new Uint8Array(JSON.parse(match[0]) as number[]));
+  modules.push(...packedModules(source));
+  // Byte-array literals: new Uint8Array([0,97,115,109,...]) (a trailing comma allowed).
+  for (const match of source.matchAll(/\[(\s*0\s*,\s*97\s*,\s*115\s*,\s*109\s*,[\d\s,]*)\]/g)) {
+    modules.push(new Uint8Array(numberList(match[1])));
+  }
+  return modules;
+}
+
+/** The numbers of a comma-separated list of decimal literals ("1, 2,\n 3," is [1, 2, 3]). */
+function numberList(text: string): number[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '').map(Number);
+}
+
+/** The letter values of the packed text: a-z 0-25, A-Z 26-51, 0-9 52-61, ':' 62, ';' 63. */
+function packedLetter(code: number): number {
+  return code > 96 ? code - 97 : code > 64 ? code - 39 : code + 4;
+}
+
+/**
+ * Modules in meshoptimizer's packed text (each of its JS files has one or two, and the table
+ * `wasmpack = new Uint8Array([...])` of its 60 most common bytes): a string literal of
+ * letters a-z A-Z 0-9 : ; where a letter worth less than 60 stands for that entry of the
+ * table, and a letter worth v >= 60 with the letter after it, worth w, for the byte
+ * (v - 60) * 64 + w. Only literals that decode to a module header count.
+ */
+export function packedModules(source: string): Uint8Array[] {
+  const table = /wasmpack\s*=\s*new Uint8Array\(\[([\d\s,]*)\]\)/.exec(source);
+  if (table === null) return [];
+  const bytes = numberList(table[1]);
+  const modules: Uint8Array[] = [];
+  for (const match of source.matchAll(/'([a-zA-Z0-9:;]{16,})'/g)) {
+    const text = match[1];
+    const out = new Uint8Array(text.length);
+    let length = 0;
+    for (let i = 0; i < text.length; i++) {
+      const value = packedLetter(text.charCodeAt(i));
+      out[length++] = value < 60 ? bytes[value] : (value - 60) * 64 + packedLetter(text.charCodeAt(++i));
+    }
+    if (out[0] === 0 && out[1] === 0x61 && out[2] === 0x73 && out[3] === 0x6d) modules.push(out.slice(0, length));
   }
   return modules;
 }

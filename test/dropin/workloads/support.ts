@@ -94,6 +94,14 @@ function installCapture(): void {
 
 installCapture();
 
+/**
+ * The modules compiled through the namespace so far, in order: a workload whose package picks
+ * one of several builds (a SIMD one by feature detection) checks with it which one it got.
+ */
+export function compiledModules(): readonly CompiledModuleRecord[] {
+  return compiled;
+}
+
 /** The engine this process runs on. */
 export function engineName(): string {
   const info = (globalThis.WebAssembly as unknown as Record<symbol, { name?: string } | undefined>)[Symbol.for('wasm-llvm-jit.engine')];
