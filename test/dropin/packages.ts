@@ -114,6 +114,16 @@ export const DROPIN_PACKAGES: readonly DropinPackage[] = [
     workload: '23 hashes of 4 MB, streaming, argon2/bcrypt/scrypt/pbkdf2',
   },
   {
+    id: 'meshoptimizer', npm: 'meshoptimizer', version: '1.3.0', toolchain: 'clang (C++, wasi-sdk), modules packed in the JS',
+    wasm: [
+      { file: 'meshoptimizer/meshopt_decoder.mjs', embedded: true, modules: 3, bytes: 20_723, features: ['bulk-memory', 'simd'] },
+      { file: 'meshoptimizer/meshopt_encoder.js', embedded: true, modules: 1, bytes: 14_682, features: [] },
+      { file: 'meshoptimizer/meshopt_simplifier.js', embedded: true, modules: 1, bytes: 40_919, features: [] },
+    ],
+    tier: 'default', timeoutMs: 180_000,
+    workload: 'SIMD decoder (picked by validate on a v128 probe): 176k-vertex mesh simplified, encoded and decoded, 4 filters',
+  },
+  {
     id: 'lightningcss-wasm', npm: 'lightningcss-wasm', version: '1.33.0', toolchain: 'Rust (napi-wasm)',
     wasm: [{ file: 'lightningcss-wasm/lightningcss_node.wasm', embedded: false, modules: 1, bytes: 15_844_785, features: ['sign-extension', 'saturating-conversions', 'bulk-memory'] }],
     tier: 'large', timeoutMs: 600_000,
