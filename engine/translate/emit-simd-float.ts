@@ -6,8 +6,8 @@
 //
 // As for scalars (emit-numeric.ts): min/max are llvm.minimum/maximum (NaN-propagating,
 // -0 < +0, where x86's minps returns its second operand), their NaN results and those of
-// arithmetic with a constant operand (which LLVM may fold to the other operand, signalling
-// NaN included) made quiet. pmin/pmax are defined as `b < a ? b : a` / `a < b ? b : a`,
+// arithmetic with a constant operand holding an identity lane (which LLVM may fold to the
+// other operand, signalling NaN included) made quiet. pmin/pmax are defined as `b < a ? b : a` / `a < b ? b : a`,
 // exactly minps/maxps with the operands in that order.
 
 import { Op } from '../wasm/opcodes.js';
@@ -15,7 +15,9 @@ import type { FunctionBuilder } from './function-builder.js';
 import { isConstant } from './emit-helpers.js';
 import { f32Constant, f64Constant } from './ir-types.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
-import { F32X4, F64X2, I32X4, compareLanes, popVector, pushVector, shuffleMask, splatConstant, type VectorShape } from './vector-shapes.js';
+import {
+  F32X4, F64X2, I32X4, compareLanes, popVector, pushVector, shuffleMask, splatConstant, v128ConstantBytes, type VectorShape,
+} from './vector-shapes.js';
 
 export function registerSimdFloatEmitters(table: OperatorEmitter[]): void {
   for (const [prefix, shape] of [['F32x4', F32X4], ['F64x2', F64X2]] as const) {
@@ -70,10 +72,27 @@ function quietNaNLanes(builder: FunctionBuilder, value: string, shape: VectorSha
   return builder.assign(`select <${shape.lanes} x i1> ${isNaN}, ${shape.vector} ${quietValue}, ${shape.vector} ${value}`);
 }
 
-/** fadd etc.; with a constant operand (a possible identity LLVM folds away), NaN lanes made quiet. */
+/**
+ * Whether a v128 operand may be a constant with a lane LLVM treats as an identity of float
+ * arithmetic (±0, ±1: x + -0, x - 0, -0 - x, x * ±1, x / ±1 fold to the other operand,
+ * signalling NaN included). Constants the translator cannot read count as such.
+ */
+function mayHoldIdentity(value: string, shape: VectorShape): boolean {
+  if (!isConstant(value)) return false;
+  const bytes = v128ConstantBytes(value);
+  if (bytes === undefined) return true;
+  const view = new DataView(bytes.buffer);
+  for (let offset = 0; offset < 16; offset += shape.bits / 8) {
+    const lane = shape.bits === 32 ? view.getFloat32(offset, true) : view.getFloat64(offset, true);
+    if (lane === 0 || lane === 1 || lane === -1) return true;
+  }
+  return false;
+}
+
+/** fadd etc.; with an operand that may be an identity constant, NaN lanes made quiet. */
 function arithmetic(shape: VectorShape, instruction: string): OperatorEmitter {
   return (translator) => {
-    const constantOperand = isConstant(translator.peek(0)) || isConstant(translator.peek(1));
+    const constantOperand = mayHoldIdentity(translator.peek(0), shape) || mayHoldIdentity(translator.peek(1), shape);
     const right = popVector(translator, shape);
     const left = popVector(translator, shape);
     const builder = translator.builder;

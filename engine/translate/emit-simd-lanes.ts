@@ -14,7 +14,8 @@ import { ValType } from '../wasm/value-types.js';
 import { isConstant } from './emit-helpers.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import {
-  F32X4, F64X2, I16X8, I32X4, I64X2, I8X16, V128, popVector, pushVector, shuffleMask, splatConstant, vectorConstant, type VectorShape,
+  F32X4, F64X2, I16X8, I32X4, I64X2, I8X16, V128, popVector, pushVector, scalarConstantBytes, shuffleMask, splatConstant, v128Literal,
+  type VectorShape,
 } from './vector-shapes.js';
 
 export function registerSimdLaneEmitters(table: OperatorEmitter[]): void {
@@ -73,17 +74,6 @@ export function registerSimdLaneEmitters(table: OperatorEmitter[]): void {
   };
 }
 
-/** A byte as a signed i8 literal. */
-function byteLiteral(byte: number): number {
-  return (byte << 24) >> 24;
-}
-
-/** The `<16 x i8>` literal of sixteen bytes (`zeroinitializer` when all are zero). */
-export function v128Literal(bytes: Uint8Array): string {
-  if (bytes.every((byte) => byte === 0)) return 'zeroinitializer';
-  return vectorConstant('i8', Array.from(bytes, byteLiteral));
-}
-
 function emitConst(translator: TranslatorState, operator: Operator): void {
   translator.push(v128Literal(operator.v128), ValType.V128);
 }
@@ -119,7 +109,7 @@ function emitSwizzle(translator: TranslatorState): void {
 /** Scalar operand text as the lane type (i8/i16 lanes take an i32 operand, truncated). */
 function laneOperand(translator: TranslatorState, shape: VectorShape, value: string): string {
   if (shape.bits >= 32 || shape.isFloat) return value;
-  if (isConstant(value)) return String(shape.bits === 8 ? byteLiteral(Number(value)) : (Number(value) << 16) >> 16);
+  if (isConstant(value)) return String(shape.bits === 8 ? (Number(value) << 24) >> 24 : (Number(value) << 16) >> 16);
   return translator.builder.assign(`trunc i32 ${value} to ${shape.element}`);
 }
 
@@ -128,6 +118,14 @@ function splat(shape: VectorShape): OperatorEmitter {
   return (translator) => {
     const builder = translator.builder;
     const scalar = laneOperand(translator, shape, translator.pop());
+    // A constant splat is a byte literal, which later operators can read (v128ConstantBytes).
+    const laneBytes = isConstant(scalar) ? scalarConstantBytes(scalar, shape.bits / 8) : undefined;
+    if (laneBytes !== undefined) {
+      const bytes = new Uint8Array(16);
+      for (let offset = 0; offset < 16; offset += laneBytes.length) bytes.set(laneBytes, offset);
+      translator.push(v128Literal(bytes), ValType.V128);
+      return;
+    }
     if (isConstant(scalar)) {
       pushVector(translator, splatConstant(shape, scalar), shape);
       return;

@@ -191,6 +191,19 @@ describe.skipIf(skip !== undefined)('translator', () => {
     expect(shuffle).toMatch(/shufflevector <16 x i8> %v\d+, <16 x i8> <i8 -1, .*>, <16 x i32> <i32 31, i32 30,/);
   });
 
+  it('quiets NaN lanes of vector arithmetic only when a constant operand has an identity lane (x * 1.0 may fold to x)', () => {
+    const bytes = watToWasm(`(module
+      (func (param v128) (result v128) (f64x2.mul (local.get 0) (v128.const f64x2 0.2 0.2)))
+      (func (param v128) (result v128) (f32x4.mul (local.get 0) (f32x4.splat (f32.const 1.0))))
+      (func (param v128) (result v128) (f32x4.sub (local.get 0) (v128.const f32x4 3 0 3 3)))
+      (func (param v128 v128) (result v128) (f32x4.add (local.get 0) (local.get 1))))`);
+    const ir = translateModuleBytes(bytes).ir;
+    const quiets = (name: string): boolean => /fcmp uno/.test(functionText(ir, name));
+    expect([0, 1, 2, 3].map((i) => quiets(`wasm_func_${i}`))).toEqual([false, true, true, false]);
+    // The splat of a constant is a byte literal (1.0f = 0x3f800000 in each lane).
+    expect(functionText(ir, 'wasm_func_1')).toContain('<i8 0, i8 0, i8 -128, i8 63, i8 0, i8 0, i8 -128, i8 63,');
+  });
+
   it('reports invalid bodies as CompileErrors at their offset', () => {
     const valid = watToWasm('(module (func (result i32) (i32.const 1)))');
     const invalid = valid.slice();
