@@ -98,6 +98,8 @@ export interface EngineExecutorOptions {
   readonly optLevel: OptLevel;
   /** The compile target (default: the host CPU). */
   readonly cpu?: 'native' | 'generic';
+  /** Compile with the exactTraps option (explicit bounds checks at O1 and above). */
+  readonly exactTraps?: boolean;
 }
 
 /** One executor per script: its registry and current module are the script's. */
@@ -116,7 +118,7 @@ export class EngineExecutor implements SpecExecutor {
   }
 
   private instantiate(bytes: Uint8Array): Instance {
-    const module = new Module(bytes, { optLevel: this.options.optLevel, cpu: this.options.cpu ?? 'native' });
+    const module = new Module(bytes, { optLevel: this.options.optLevel, cpu: this.options.cpu ?? 'native', exactTraps: this.options.exactTraps ?? false });
     return new Instance(module, this.importObject());
   }
 
