@@ -124,6 +124,14 @@ export const DROPIN_PACKAGES: readonly DropinPackage[] = [
     workload: 'SIMD decoder (picked by validate on a v128 probe): 176k-vertex mesh simplified, encoded and decoded, 4 filters',
   },
   {
+    id: 'tfjs-backend-wasm', npm: '@tensorflow/tfjs-backend-wasm', version: '4.22.0',
+    companions: { '@tensorflow/tfjs-core': '4.22.0' },
+    toolchain: 'Emscripten (C++, XNNPACK)',
+    wasm: [{ file: '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm', embedded: false, modules: 1, bytes: 424_594, features: ['simd'] }],
+    tier: 'default', timeoutMs: 180_000,
+    workload: 'SIMD build (picked by validate on a v128 probe): small CNN on 4×128² images, 384×512×384 matmul, 1M-element kernels',
+  },
+  {
     id: 'lightningcss-wasm', npm: 'lightningcss-wasm', version: '1.33.0', toolchain: 'Rust (napi-wasm)',
     wasm: [{ file: 'lightningcss-wasm/lightningcss_node.wasm', embedded: false, modules: 1, bytes: 15_844_785, features: ['sign-extension', 'saturating-conversions', 'bulk-memory'] }],
     tier: 'large', timeoutMs: 600_000,
