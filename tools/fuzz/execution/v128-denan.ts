@@ -1,19 +1,23 @@
 // Stage: differential execution fuzzing. The v128 half of `--denan`: binaryen 108's DeNaN
-// pass instruments every expression of type f32 or f64 but none of type v128, so an
+// pass makes every expression of type f32 or f64 NaN-free (NaN constants become 0, other
+// float results go through a helper that turns a NaN into 0) but leaves v128 alone, so an
 // f32x4.add of infinities or of two NaNs with different payloads still gives lanes whose
 // NaN bits the spec leaves to the engine (Core spec §4.3.3), and `v128.store` or
 // `i32x4.extract_lane` carry them into memory or an integer, where a transcript cannot
-// canonicalise them. This pass does for v128 what DeNaN does for scalars: after every SIMD
-// operator whose lanes may be a NaN of unspecified bits (float arithmetic, rounding,
-// sqrt, min/max, promote/demote) it inserts a call to a helper that replaces NaN lanes
-// with +0, `v128.and(x, f32x4.eq(x, x))` (or f64x2). Operators whose NaN results are
-// fixed bit patterns (abs, neg, pmin, pmax, bitwise operators, loads, shuffles) are left
-// alone, so their NaN handling is still compared bit for bit.
+// canonicalise them. This pass does the same for SIMD: every operator whose result lanes may
+// be a NaN of unspecified bits (float arithmetic, rounding, sqrt, min/max, promote/demote)
+// is replaced by a call to a helper that replaces NaN lanes of its operands and of its
+// result with +0 (`v128.and(x, f32x4.eq(x, x))`, or f64x2, in the operator's shapes). The
+// operands are cleaned too, as DeNaN cleans scalar inputs, so no NaN constant reaches the
+// operator (LLVM folds `x + NaN` to the NaN and deletes x, a load that may trap included;
+// RATIONALE, "Why does the translator follow each loaded value"). Operators whose NaN
+// results are fixed bit patterns (abs, neg, pmin, pmax, bitwise operators, loads, shuffles)
+// are left alone, so their NaN handling is still compared bit for bit.
 //
-// The rewrite: one type (v128) -> v128 appended to the type section, two functions appended
-// to the function index space (so no existing index changes), and `call <helper>` placed
-// right after each such operator in every body (the operator's result is on top of the
-// stack, so this is valid in reachable and unreachable code alike).
+// The rewrite: types (v128) -> v128 and (v128 v128) -> v128 appended to the type section,
+// one helper per operator used appended to the function index space (so no existing index
+// changes), and each such operator replaced by `call <helper>`, which takes the same
+// operands and leaves the same type (valid in reachable and unreachable code alike).
 
 import { decodeModule } from '../../../engine/binary/decode-module.js';
 import { Operator, OperatorReader } from '../../../engine/binary/operator-reader.js';
@@ -33,16 +37,52 @@ export const F64X2_NAN_PRODUCERS: ReadonlySet<number> = new Set([
 ]);
 
 const V128 = 0x7b;
-const SIMD_PREFIX = 0xfd;
 const CALL = 0x10;
-const LOCAL_GET_0 = [0x20, 0x00];
-/** (func (param v128) (result v128) (v128.and (local.get 0) (<shape>.eq (local.get 0) (local.get 0)))) */
-function helperBody(eqCode: number): number[] {
-  const code = [0x00, ...LOCAL_GET_0, ...LOCAL_GET_0, ...LOCAL_GET_0, SIMD_PREFIX, eqCode, SIMD_PREFIX, 0x4e, 0x0b];
-  return [...u32(code.length), ...code];
-}
+const SIMD_PREFIX = 0xfd;
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
 const F32X4_EQ = 0x41;
 const F64X2_EQ = 0x47;
+const V128_AND = 0x4e;
+
+type Shape = 'f32x4' | 'f64x2';
+
+/** Operand and result shapes of an instrumented operator; f32x4 unless listed. */
+function shapesOf(opcode: number): { operands: Shape; result: Shape } {
+  if (opcode === Op.F32x4DemoteF64x2Zero) return { operands: 'f64x2', result: 'f32x4' };
+  if (opcode === Op.F64x2PromoteLowF32x4) return { operands: 'f32x4', result: 'f64x2' };
+  const shape: Shape = F64X2_NAN_PRODUCERS.has(opcode) ? 'f64x2' : 'f32x4';
+  return { operands: shape, result: shape };
+}
+
+const BINARY: ReadonlySet<number> = new Set([
+  Op.F32x4Add, Op.F32x4Sub, Op.F32x4Mul, Op.F32x4Div, Op.F32x4Min, Op.F32x4Max,
+  Op.F64x2Add, Op.F64x2Sub, Op.F64x2Mul, Op.F64x2Div, Op.F64x2Min, Op.F64x2Max,
+]);
+
+/** Leaves local `index` with its NaN lanes (as `shape`) replaced by +0 on the stack. */
+function cleanLocal(index: number, shape: Shape): number[] {
+  const get = [LOCAL_GET, index];
+  return [...get, ...get, ...get, SIMD_PREFIX, shape === 'f32x4' ? F32X4_EQ : F64X2_EQ, SIMD_PREFIX, V128_AND];
+}
+
+/**
+ * The helper's code entry: clean the operands (locals 0 and 1), apply the operator, store
+ * its result in local 0 and return it cleaned.
+ */
+function helperBody(opcode: number): number[] {
+  const { operands, result } = shapesOf(opcode);
+  const code = [
+    ...cleanLocal(0, operands),
+    ...(BINARY.has(opcode) ? cleanLocal(1, operands) : []),
+    SIMD_PREFIX, ...u32(opcode - 0x200),
+    LOCAL_SET, 0,
+    ...cleanLocal(0, result),
+    0x0b,
+  ];
+  const entry = [0x00, ...code];
+  return [...u32(entry.length), ...entry];
+}
 
 interface Section {
   id: number;
@@ -99,8 +139,8 @@ export interface V128DenanResult {
 }
 
 /**
- * `bytes` (a valid module) with every NaN-producing f32x4/f64x2 operator's NaN lanes
- * replaced by +0; the module itself if it has none.
+ * `bytes` (a valid module) with every f32x4/f64x2 operator that may produce NaN lanes of
+ * unspecified bits replaced by a call to a NaN-free helper; the module itself if it has none.
  */
 export function denanV128(bytes: Uint8Array): V128DenanResult {
   const module = decodeModule(bytes);
@@ -110,22 +150,26 @@ export function denanV128(bytes: Uint8Array): V128DenanResult {
   const codeSection = sections.find((section) => section.id === 10);
   if (typeSection === undefined || functionSection === undefined || codeSection === undefined) return { bytes, instrumented: 0 };
 
-  const helperF32x4 = module.importedFunctionCount + module.functionBodies.length;
-  const helperF64x2 = helperF32x4 + 1;
-  const callF32x4 = [CALL, ...u32(helperF32x4)];
-  const callF64x2 = [CALL, ...u32(helperF64x2)];
+  const firstHelper = module.importedFunctionCount + module.functionBodies.length;
+  /** Helper function index by operator, in order of first use. */
+  const helpers = new Map<number, number>();
   const operator = new Operator();
   let instrumented = 0;
   const bodies: Uint8Array[] = [];
   for (const body of module.functionBodies) {
-    const parts: (Uint8Array | readonly number[])[] = [bytes.subarray(body.start, body.codeStart)];
+    const parts: (Uint8Array | readonly number[])[] = [];
     const reader = new OperatorReader(bytes, body.codeStart, body.end);
-    let copiedUpTo = body.codeStart;
+    let copiedUpTo = body.start;
     while (!reader.atEnd()) {
+      const start = reader.pos;
       reader.read(operator);
-      const call = F32X4_NAN_PRODUCERS.has(operator.opcode) ? callF32x4 : F64X2_NAN_PRODUCERS.has(operator.opcode) ? callF64x2 : undefined;
-      if (call === undefined) continue;
-      parts.push(bytes.subarray(copiedUpTo, reader.pos), call);
+      if (!F32X4_NAN_PRODUCERS.has(operator.opcode) && !F64X2_NAN_PRODUCERS.has(operator.opcode)) continue;
+      let helper = helpers.get(operator.opcode);
+      if (helper === undefined) {
+        helper = firstHelper + helpers.size;
+        helpers.set(operator.opcode, helper);
+      }
+      parts.push(bytes.subarray(copiedUpTo, start), [CALL, ...u32(helper)]);
       copiedUpTo = reader.pos;
       instrumented++;
     }
@@ -135,11 +179,14 @@ export function denanV128(bytes: Uint8Array): V128DenanResult {
   }
   if (instrumented === 0) return { bytes, instrumented: 0 };
 
-  const helperType = module.types.length;
+  const unaryType = module.types.length;
+  const binaryType = unaryType + 1;
+  const helperTypes = [...helpers.keys()].flatMap((opcode) => u32(BINARY.has(opcode) ? binaryType : unaryType));
+  const helperBodies = [...helpers.keys()].map((opcode) => helperBody(opcode));
   const replaced = new Map<number, Uint8Array>([
-    [1, framed(1, appendEntries(bytes, typeSection, 1, [0x60, 0x01, V128, 0x01, V128]))],
-    [3, framed(3, appendEntries(bytes, functionSection, 2, [...u32(helperType), ...u32(helperType)]))],
-    [10, framed(10, concat([u32(module.functionBodies.length + 2), ...bodies, helperBody(F32X4_EQ), helperBody(F64X2_EQ)]))],
+    [1, framed(1, appendEntries(bytes, typeSection, 2, [0x60, 0x01, V128, 0x01, V128, 0x60, 0x02, V128, V128, 0x01, V128]))],
+    [3, framed(3, appendEntries(bytes, functionSection, helpers.size, helperTypes))],
+    [10, framed(10, concat([u32(module.functionBodies.length + helpers.size), ...bodies, ...helperBodies.map((entry) => new Uint8Array(entry))]))],
   ]);
   const parts: Uint8Array[] = [bytes.subarray(0, 8)];
   for (const section of sections) parts.push(replaced.get(section.id) ?? bytes.subarray(section.headerStart, section.end));
