@@ -132,6 +132,12 @@ export const DROPIN_PACKAGES: readonly DropinPackage[] = [
     workload: 'SIMD build (picked by validate on a v128 probe): small CNN on 4×128² images, 384×512×384 matmul, 1M-element kernels',
   },
   {
+    id: 'rapier3d-simd', npm: '@dimforge/rapier3d-simd-compat', version: '0.20.0', toolchain: 'Rust (wasm-bindgen, +simd128; embedded)',
+    wasm: [{ file: '@dimforge/rapier3d-simd-compat/dist/rapier.mjs', embedded: true, modules: 1, bytes: 2_196_730, features: ['sign-extension', 'saturating-conversions', 'bulk-memory', 'simd'] }],
+    tier: 'default', timeoutMs: 240_000,
+    workload: 'SIMD package chosen explicitly (no scalar fallback): 1.1k bodies, 7 shapes, joints, 180 steps, queries, 4.7 MB snapshot',
+  },
+  {
     id: 'lightningcss-wasm', npm: 'lightningcss-wasm', version: '1.33.0', toolchain: 'Rust (napi-wasm)',
     wasm: [{ file: 'lightningcss-wasm/lightningcss_node.wasm', embedded: false, modules: 1, bytes: 15_844_785, features: ['sign-extension', 'saturating-conversions', 'bulk-memory'] }],
     tier: 'large', timeoutMs: 600_000,
