@@ -14,9 +14,10 @@ import { Op } from '../wasm/opcodes.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { isConstant } from './emit-helpers.js';
 import { f32Constant, f64Constant } from './ir-types.js';
+import { v128ConstantBytes } from './constant-bits.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import {
-  F32X4, F64X2, I32X4, compareLanes, popVector, pushVector, shuffleMask, splatConstant, v128ConstantBytes, type VectorShape,
+  F32X4, F64X2, I32X4, compareLanes, popVector, pushVector, shuffleMask, splatConstant, type VectorShape,
 } from './vector-shapes.js';
 
 export function registerSimdFloatEmitters(table: OperatorEmitter[]): void {

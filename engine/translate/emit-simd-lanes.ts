@@ -12,10 +12,10 @@ import type { Operator } from '../binary/operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/value-types.js';
 import { isConstant } from './emit-helpers.js';
+import { scalarConstantBytes, v128Literal } from './constant-bits.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import {
-  F32X4, F64X2, I16X8, I32X4, I64X2, I8X16, V128, popVector, pushVector, scalarConstantBytes, shuffleMask, splatConstant, v128Literal,
-  type VectorShape,
+  F32X4, F64X2, I16X8, I32X4, I64X2, I8X16, V128, popVector, pushVector, shuffleMask, splatConstant, type VectorShape,
 } from './vector-shapes.js';
 
 export function registerSimdLaneEmitters(table: OperatorEmitter[]): void {

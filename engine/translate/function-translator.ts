@@ -41,7 +41,11 @@ import { registerSimdLaneEmitters } from './emit-simd-lanes.js';
 import { registerSimdMemoryEmitters } from './emit-simd-memory.js';
 import { registerTableEmitters } from './emit-table.js';
 import { registerVariableEmitters } from './emit-variable.js';
-import { ANCHORS_ALL_LOADS, LOAD_USE, LoadTracker, LoadUse, type LoadRecord } from './load-liveness.js';
+import {
+  ANCHORS_ALL_LOADS, LOAD_USE, LoadTracker, LoadUse, NAN_FOLDING_LANE_BITS, NAN_FOLDING_VECTOR, type LoadRecord,
+} from './load-liveness.js';
+import { mayBeNaNConstant } from './constant-bits.js';
+import { isConstant } from './emit-helpers.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 
 
@@ -314,7 +318,7 @@ export class FunctionTranslator implements TranslatorState {
   private emitFollowingLoads(opcode: number, operator: Operator): void {
     const from = this.height - OP_POP_COUNT[opcode];
     const use = LOAD_USE[opcode];
-    if (use === LoadUse.Anchor) {
+    if (use === LoadUse.Anchor || (NAN_FOLDING_LANE_BITS[opcode] !== 0 && this.hasNaNConstantOperand(opcode, from))) {
       this.anchorLoads(from, this.height);
       EMITTERS[opcode](this, operator);
       return;
@@ -326,6 +330,17 @@ export class FunctionTranslator implements TranslatorState {
       // A long chain is anchored here rather than carried on.
       if (carried.length > MAX_CARRIED_LOADS) this.anchorLoads(this.height - 1, this.height);
     }
+  }
+
+  /** Whether an operand in slots [from, height) is a constant that may be a NaN (load-liveness.ts, NAN_FOLDING_LANE_BITS). */
+  private hasNaNConstantOperand(opcode: number, from: number): boolean {
+    const bits = NAN_FOLDING_LANE_BITS[opcode] as 32 | 64;
+    const vector = NAN_FOLDING_VECTOR[opcode] !== 0;
+    for (let slot = from; slot < this.height; slot++) {
+      const value = this.values[slot];
+      if (isConstant(value) && mayBeNaNConstant(value, bits, vector)) return true;
+    }
+    return false;
   }
 
   /** Pushes the i32 `value`, which is `zext i1 condition to i32`. */

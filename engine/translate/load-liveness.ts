@@ -100,6 +100,27 @@ const BY_EMITTER = [
   'V128Store', 'V128Store8Lane', 'V128Store16Lane', 'V128Store32Lane', 'V128Store64Lane',
 ] as const;
 
+/**
+ * Carrying operators that LLVM folds to NaN when an operand is a NaN constant (x + NaN,
+ * minimum(x, NaN) are NaN whatever x is): with such an operand the result no longer needs
+ * the other operand, so its loads are anchored instead of carried (FunctionTranslator,
+ * emitFollowingLoads). The value is the float lane width in bits, 0 for other operators.
+ * Only constants the translator sees are caught: a NaN that reaches the operator through a
+ * local or a global becomes a constant only in LLVM's O2, and the load it meets may then be
+ * deleted (docs/RATIONALE.md, "Which folds can still delete a trapping load?").
+ */
+export const NAN_FOLDING_LANE_BITS = new Uint8Array(OPERATOR_ID_LIMIT);
+/** Whether the operands of a NAN_FOLDING_LANE_BITS operator are v128. */
+export const NAN_FOLDING_VECTOR = new Uint8Array(OPERATOR_ID_LIMIT);
+
+for (const [prefix, bits, vector] of [['F32', 32, 0], ['F64', 64, 0], ['F32x4', 32, 1], ['F64x2', 64, 1]] as const) {
+  for (const name of ['Add', 'Sub', 'Mul', 'Div', 'Min', 'Max']) {
+    const op = (Op as Record<string, number>)[prefix + name];
+    NAN_FOLDING_LANE_BITS[op] = bits;
+    NAN_FOLDING_VECTOR[op] = vector;
+  }
+}
+
 for (let op = 0; op < OPERATOR_ID_LIMIT; op++) {
   // Special typings (control, variables, calls, parametric, tables) are the emitters' business.
   LOAD_USE[op] = OP_TYPING[op] === Typing.Fixed ? LoadUse.Anchor : LoadUse.ByEmitter;
