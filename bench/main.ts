@@ -202,7 +202,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error('no engine can run here');
     return 1;
   }
-  for (const adapter of adapters) await adapter.prepare?.(benchmarks, (line) => console.error(line));
+  for (const adapter of adapters) await adapter.prepare?.(benchmarksFor(adapter, benchmarks), (line) => console.error(line));
   const fingerprint = await collectFingerprint(options.suite, variants);
 
   const total = adapters.reduce((sum, adapter) => sum + benchmarksFor(adapter, benchmarks).length, 0) * options.processes;
