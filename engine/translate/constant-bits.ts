@@ -6,8 +6,6 @@
 // or whether a constant lane is an identity (emit-simd-float.ts). Text the functions here
 // cannot read counts as "may be anything".
 
-import { vectorConstant } from './vector-shapes.js';
-
 /** A byte as a signed i8 literal. */
 function byteLiteral(byte: number): number {
   return (byte << 24) >> 24;
@@ -16,7 +14,7 @@ function byteLiteral(byte: number): number {
 /** The `<16 x i8>` literal of sixteen bytes (`zeroinitializer` when all are zero). */
 export function v128Literal(bytes: Uint8Array): string {
   if (bytes.every((byte) => byte === 0)) return 'zeroinitializer';
-  return vectorConstant('i8', Array.from(bytes, byteLiteral));
+  return `<${Array.from(bytes, (byte) => `i8 ${byteLiteral(byte)}`).join(', ')}>`;
 }
 
 /** The sixteen bytes of a v128 constant the translator wrote (v128Literal), else undefined. */

@@ -5,11 +5,17 @@
 // its shape and its result back. The bitcasts cost nothing (LLVM folds them, and at O0
 // they are register copies); the translator remembers which `<16 x i8>` value is a view of
 // which shaped value, so a chain of f32x4 operators bitcasts once, not twice per operator
-// (TranslatorState.vectorViews, cleared per function).
+// (TranslatorState.vectorViews, cleared per function). Constants are not bitcast but
+// written again in the other shape: LLVM 19's code generator can loop forever on a bitcast
+// of a constant vector to another lane count (at O0, where no IR pass folds it first; found
+// by the execution fuzzer: `icmp slt <4 x i32> <...>, bitcast (<2 x i64> <...> to <4 x i32>)`
+// whose mask is shifted as bytes and read as an i64 lane hangs `llc -O0`).
 
 import { ValType } from '../wasm/value-types.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import { isConstant } from './emit-helpers.js';
+import { scalarConstantBytes, v128ConstantBytes, v128Literal } from './constant-bits.js';
+import { f32Constant, f64Constant } from './ir-types.js';
 
 export interface VectorShape {
   /** Index into the view cache's keys. */
@@ -52,10 +58,48 @@ export const F64X2 = shape(5, 2, 'double', 64, true);
 /** The stack type of v128 values. */
 export const V128 = I8X16.vector;
 
+/** The literal of `target`'s shape with the sixteen bytes `bytes` (little-endian lanes). */
+function shapedLiteral(bytes: Uint8Array, target: VectorShape): string {
+  if (bytes.every((byte) => byte === 0)) return 'zeroinitializer';
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
+  const lanes = laneRange(0, target.lanes).map((lane) => {
+    const offset = lane * (target.bits / 8);
+    switch (target) {
+      case I16X8: return view.getInt16(offset, true);
+      case I32X4: return view.getInt32(offset, true);
+      case I64X2: return view.getBigInt64(offset, true).toString();
+      case F32X4: return f32Constant(view.getUint32(offset, true));
+      case F64X2: return f64Constant(view.getUint32(offset, true), view.getUint32(offset + 4, true));
+      default: return view.getInt8(offset);
+    }
+  });
+  return vectorConstant(target.element, lanes);
+}
+
+/** The sixteen bytes of a constant of `source`'s shape as the translator writes it, else undefined. */
+function shapedConstantBytes(text: string, source: VectorShape): Uint8Array | undefined {
+  if (text === 'zeroinitializer') return new Uint8Array(16);
+  if (!text.startsWith('<') || !text.endsWith('>')) return undefined;
+  const prefix = `${source.element} `;
+  const lanes = text.slice(1, -1).split(`, ${prefix}`);
+  if (lanes.length !== source.lanes || !lanes[0].startsWith(prefix)) return undefined;
+  lanes[0] = lanes[0].slice(prefix.length);
+  const bytes = new Uint8Array(16);
+  for (let lane = 0; lane < source.lanes; lane++) {
+    const laneBytes = scalarConstantBytes(lanes[lane], source.bits / 8);
+    if (laneBytes === undefined) return undefined;
+    bytes.set(laneBytes, lane * (source.bits / 8));
+  }
+  return bytes;
+}
+
 /** `value` (a `<16 x i8>`) as a vector of `target`'s shape. */
 export function viewAs(translator: TranslatorState, value: string, target: VectorShape): string {
   if (target === I8X16) return value;
-  if (isConstant(value)) return `bitcast (${V128} ${value} to ${target.vector})`;
+  if (isConstant(value)) {
+    const bytes = v128ConstantBytes(value);
+    return bytes === undefined ? `bitcast (${V128} ${value} to ${target.vector})` : shapedLiteral(bytes, target);
+  }
   const views = translator.vectorViews;
   // A value pushed by pushVector: its source dominates every use of it.
   const source = views.get(target.id + value);
@@ -81,7 +125,8 @@ export function pushVector(translator: TranslatorState, value: string, source: V
     return;
   }
   if (isConstant(value)) {
-    translator.push(`bitcast (${source.vector} ${value} to ${V128})`, ValType.V128);
+    const bytes = shapedConstantBytes(value, source);
+    translator.push(bytes === undefined ? `bitcast (${source.vector} ${value} to ${V128})` : v128Literal(bytes), ValType.V128);
     return;
   }
   const bytes = translator.builder.assign(`bitcast ${source.vector} ${value} to ${V128}`);
