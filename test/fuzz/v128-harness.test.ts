@@ -59,9 +59,9 @@ describe.skipIf(watUnavailableReason() !== undefined)('v128-denan', () => {
   });
 
   test('operands are cleaned too: a NaN constant no longer lets O2 fold the operator and delete a load that traps', () => {
-    // LLVM folds x + NaN to the NaN, deleting x (RATIONALE, "Why does the translator follow
-    // each loaded value"); binaryen's --denan keeps NaN constants from scalar operators, and
-    // this keeps them from vector ones.
+    // LLVM folds x + NaN to the NaN, deleting x (RATIONALE, "Which folds can still delete a
+    // trapping load?"); binaryen's --denan keeps NaNs from scalar operators, and this keeps
+    // them from vector ones (the translator now anchors this case's load by itself as well).
     const bytes = denanV128(wat(`
       (module
         (memory (export "memory") 1)

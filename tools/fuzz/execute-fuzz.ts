@@ -85,7 +85,7 @@ for (const failure of report.generationFailures.slice(0, 10)) console.log(`not g
 for (const difference of [...report.nanPayloadDifferences, ...report.postTrapStateDifferences].slice(0, 20)) {
   console.log(`documented: ${formatMismatch(difference)}`);
 }
-for (const difference of report.nanTwinTrapDifferences) console.log(`trap lost to a NaN constant (left open): ${formatMismatch(difference)}`);
+for (const difference of report.nanTwinTrapDifferences) console.log(`trap lost to a NaN (documented): ${formatMismatch(difference)}`);
 for (const mismatch of report.mismatches.slice(0, 100)) console.log(formatMismatch(mismatch));
 if (saveDirectory !== undefined && report.mismatches.length > 0) {
   mkdirSync(saveDirectory, { recursive: true });

@@ -62,10 +62,11 @@ export interface ExecutionReport {
   nanPayloadDifferences: ExecutionMismatch[];
   /**
    * Differences of the same kind (gone in the NaN-free twin) whose first differing line is a
-   * trap on one side only: not NaN bits but a trap lost when LLVM folds a float operation
-   * with a NaN constant operand to that NaN and deletes the other operand, a load that would
-   * trap included (left open; docs/RATIONALE.md, "Why does the translator follow each loaded
-   * value"). Counted apart from NaN bits and from mismatches, and printed.
+   * trap on one side only: not NaN bits but, so far, a trap lost when LLVM folds a float
+   * operation with a NaN operand to that NaN and deletes the other operand, a load that would
+   * trap included (the translator anchors such loads when it sees the NaN constant; a NaN that
+   * becomes constant only inside LLVM is left open: docs/RATIONALE.md, "Which folds can still
+   * delete a trapping load?"). Counted apart from NaN bits and from mismatches, and printed.
    */
   nanTwinTrapDifferences: ExecutionMismatch[];
   /** Modules compared per level, and how many of them agreed. */
@@ -314,10 +315,10 @@ export function formatExecutionReport(report: ExecutionReport): string {
       const nan = report.nanPayloadDifferences.filter((difference) => difference.engine === engine).length;
       const nanTrap = report.nanTwinTrapDifferences.filter((difference) => difference.engine === engine).length;
       const mismatches = report.mismatches.filter((mismatch) => mismatch.engine === engine).length;
-      return `${engine}: ${modules} modules compared, ${agreed} identical, ${nan} differ only in NaN bits, ${nanTrap} in a trap lost to a NaN constant, ${postTrap} only in the state a trap leaves, ${mismatches} mismatch`;
+      return `${engine}: ${modules} modules compared, ${agreed} identical, ${nan} differ only in NaN bits, ${nanTrap} in a trap lost to a NaN, ${postTrap} only in the state a trap leaves, ${mismatches} mismatch`;
     }),
     `time: ${(report.elapsedMs / 1000).toFixed(1)} s wall; ${Object.entries(report.milliseconds).map(([engine, ms]) => `${engine} ${(ms / 1000).toFixed(1)} s`).join(', ')}`,
-    `documented differences: ${report.nanPayloadDifferences.length} in NaN bits (gone in the module's --denan twin), ${report.nanTwinTrapDifferences.length} in a trap on one side only that is gone in the --denan twin (a NaN constant folded with a load that would trap: left open), ${report.postTrapStateDifferences.length} at O2 in the state a trap leaves (gone with a fresh instance after each trap)`,
+    `documented differences: ${report.nanPayloadDifferences.length} in NaN bits (gone in the module's --denan twin), ${report.nanTwinTrapDifferences.length} in a trap on one side only that is gone in the --denan twin (a NaN folded with a load that would trap, RATIONALE "Which folds can still delete a trapping load?"), ${report.postTrapStateDifferences.length} at O2 in the state a trap leaves (gone with a fresh instance after each trap)`,
     `mismatches: ${report.mismatches.length}`,
   ];
   return lines.join('\n');

@@ -8,11 +8,12 @@
 // be a NaN of unspecified bits (float arithmetic, rounding, sqrt, min/max, promote/demote)
 // is replaced by a call to a helper that replaces NaN lanes of its operands and of its
 // result with +0 (`v128.and(x, f32x4.eq(x, x))`, or f64x2, in the operator's shapes). The
-// operands are cleaned too, as DeNaN cleans scalar inputs, so no NaN constant reaches the
-// operator (LLVM folds `x + NaN` to the NaN and deletes x, a load that may trap included;
-// RATIONALE, "Why does the translator follow each loaded value"). Operators whose NaN
-// results are fixed bit patterns (abs, neg, pmin, pmax, bitwise operators, loads, shuffles)
-// are left alone, so their NaN handling is still compared bit for bit.
+// operands are cleaned too, as DeNaN cleans scalar inputs, so no NaN reaches the operator
+// (LLVM folds `x + NaN` to the NaN and deletes x, a load that may trap included, when it
+// sees the NaN as a constant; RATIONALE, "Which folds can still delete a trapping load?").
+// Operators whose NaN results are fixed bit patterns (abs, neg, pmin, pmax, bitwise
+// operators, loads, shuffles) are left alone, so their NaN handling is still compared bit for
+// bit.
 //
 // The rewrite: types (v128) -> v128 and (v128 v128) -> v128 appended to the type section,
 // one helper per operator used appended to the function index space (so no existing index
