@@ -6,6 +6,8 @@
 import { describe, expect, test } from 'vitest';
 import { Instance, Module, validate } from '../../engine/index.js';
 import { denanV128 } from '../../tools/fuzz/execution/v128-denan.js';
+import { SIMD_SWAP_CLASSES, swapSimdOperators } from '../../tools/fuzz/execution/simd-swaps.js';
+import { OP_NAME, OP_ROW } from '../../engine/wasm/opcodes.js';
 import { formatV128, recordTranscript, v8Engine, type EngineUnderTest } from '../../tools/fuzz/execution/transcript.js';
 import { classifyOurError, TrapCategory } from '../../tools/fuzz/execution/trap-categories.js';
 import { wat, watUnavailableReason } from '../support/wat.js';
@@ -88,6 +90,42 @@ describe.skipIf(watUnavailableReason() !== undefined)('v128-denan', () => {
   test('a module without such operators comes back unchanged', () => {
     const bytes = wat('(module (func (export "f") (result v128) (f32x4.abs (f32x4.neg (v128.const i64x2 1 2)))))');
     expect(denanV128(bytes)).toEqual({ bytes, instrumented: 0 });
+  });
+});
+
+describe.skipIf(watUnavailableReason() !== undefined)('simd-swaps', () => {
+  test('classes hold operators of one typing, immediate kind and lane count or alignment; only lane loads and stores have no class', () => {
+    for (const [id, members] of SIMD_SWAP_CLASSES) {
+      const [, , , , immediate, typing, , extra] = OP_ROW[id]!;
+      for (const member of members) expect([OP_ROW[member]![4], OP_ROW[member]![5], OP_ROW[member]![7]]).toEqual([immediate, typing, extra]);
+    }
+    const alone = new Set(OP_ROW.flatMap((row, id) => (row?.[0] === 0xfd && !SIMD_SWAP_CLASSES.has(id) ? [OP_NAME[id]] : [])));
+    for (const bits of [8, 16, 32, 64]) {
+      expect(alone).toContain(`v128.load${bits}_lane`);
+      expect(alone).toContain(`v128.store${bits}_lane`);
+    }
+    // Operators binaryen 108 never emits reach modules through a class it does emit.
+    for (const [late, emitted] of [['i16x8.q15mulr_sat_s', 'i16x8.add'], ['i64x2.lt_s', 'i64x2.sub'], ['f32x4.pmin', 'f32x4.max'], ['i32x4.bitmask', 'i32x4.all_true'], ['v128.load64_zero', 'v128.load64_splat']]) {
+      expect(SIMD_SWAP_CLASSES.get(OP_NAME.indexOf(late))).toContain(OP_NAME.indexOf(emitted));
+    }
+  });
+
+  test('swaps keep the module valid, change only opcodes, and depend on the seed alone', () => {
+    const bytes = wat(`
+      (module
+        (memory 1)
+        (func (export "f") (param v128 v128) (result v128)
+          (i16x8.add (i32x4.mul (local.get 0) (local.get 1)) (v128.load32_splat offset=4 (i32.const 0))))
+        (func (export "g") (param v128) (result i32)
+          (i32.add (i8x16.all_true (local.get 0)) (i8x16.extract_lane_s 3 (f32x4.sqrt (local.get 0))))))
+    `);
+    const outcomes = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => swapSimdOperators(bytes, seed));
+    for (const { bytes: swapped } of outcomes) {
+      expect(WebAssembly.validate(swapped as Uint8Array<ArrayBuffer>)).toBe(true);
+      expect(validate(swapped)).toBe(true);
+    }
+    expect(outcomes.some(({ swapped }) => swapped > 0)).toBe(true);
+    expect(swapSimdOperators(bytes, 3)).toEqual(outcomes[2]);
   });
 });
 

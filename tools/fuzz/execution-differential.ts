@@ -36,6 +36,8 @@ export interface ExecutionReport {
   /** Seeds whose module wasm-opt could not make (not compared). */
   generationFailures: { moduleSeed: number; error: string }[];
   nanKeepingModules: number;
+  /** Modules whose SIMD operators were swapped within their classes (simd-swaps.ts). */
+  simdSwapModules: number;
   exportsCalled: number;
   returns: number;
   hostCalls: number;
@@ -117,6 +119,7 @@ export function accountOutcome(report: ExecutionReport, outcome: ModuleOutcome, 
     return;
   }
   if (!recipe.denan) report.nanKeepingModules++;
+  if (recipe.simdSwaps) report.simdSwapModules++;
   for (const [engine, milliseconds] of Object.entries(outcome.milliseconds) as [EngineName, number][]) {
     report.milliseconds[engine] = (report.milliseconds[engine] ?? 0) + milliseconds;
   }
@@ -186,6 +189,7 @@ export function emptyReport(runSeed: number, optLevels: OptLevel[], simd = SIMD_
     modules: 0,
     generationFailures: [],
     nanKeepingModules: 0,
+    simdSwapModules: 0,
     exportsCalled: 0,
     returns: 0,
     hostCalls: 0,
@@ -305,7 +309,7 @@ function formatCounts(counts: Record<string, number>): string {
 
 export function formatExecutionReport(report: ExecutionReport): string {
   const lines = [
-    `modules: ${report.modules} (run seed ${report.runSeed}, ${report.simd ? 'with SIMD' : 'no SIMD'}; ${report.nanKeepingModules} keep NaNs, the others --denan; ${report.generationFailures.length} not generated)`,
+    `modules: ${report.modules} (run seed ${report.runSeed}, ${report.simd ? `with SIMD, ${report.simdSwapModules} with SIMD operators swapped` : 'no SIMD'}; ${report.nanKeepingModules} keep NaNs, the others --denan; ${report.generationFailures.length} not generated)`,
     `exports called: ${report.exportsCalled}; returned ${report.returns}; host calls ${report.hostCalls}`,
     `traps (V8): ${formatCounts(report.traps)}`,
     `compile failures (V8): ${formatCounts(report.compileFailures)}; instantiation failures (V8): ${formatCounts(report.instantiationFailures)}`,
@@ -325,7 +329,7 @@ export function formatExecutionReport(report: ExecutionReport): string {
 }
 
 export function formatMismatch(mismatch: ExecutionMismatch): string {
-  const head = `module seed ${mismatch.moduleSeed} (${mismatch.recipe.simd ? 'SIMD, ' : 'no SIMD, '}${mismatch.recipe.inputBytes} input bytes, ${mismatch.recipe.denan ? 'denan' : 'NaNs kept'}, argument seed ${mismatch.recipe.argumentSeed}) on ${mismatch.engine}: ${mismatch.kind}`;
+  const head = `module seed ${mismatch.moduleSeed} (${mismatch.recipe.simd ? (mismatch.recipe.simdSwaps ? 'SIMD with swaps, ' : 'SIMD, ') : 'no SIMD, '}${mismatch.recipe.inputBytes} input bytes, ${mismatch.recipe.denan ? 'denan' : 'NaNs kept'}, argument seed ${mismatch.recipe.argumentSeed}) on ${mismatch.engine}: ${mismatch.kind}`;
   if (mismatch.kind !== 'transcript') return `${head}: ${mismatch.detail}`;
   const detail = mismatch.detail === undefined ? '' : ` (${mismatch.detail})`;
   return `${head} at line ${mismatch.line}${detail}\n  ours: ${JSON.stringify(mismatch.ours)}\n  V8:   ${JSON.stringify(mismatch.v8)}`;

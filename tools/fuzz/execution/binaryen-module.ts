@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { SeededRandom } from '../mutator.js';
 import { WASM_OPT, WASM2_SCALAR_FEATURE_FLAGS } from '../binaryen-tool.js';
 import { denanV128 } from './v128-denan.js';
+import { swapSimdOperators } from './simd-swaps.js';
 
 /** WebAssembly 2.0 minus SIMD and reference types. */
 export const EXECUTION_FEATURE_FLAGS = WASM2_SCALAR_FEATURE_FLAGS;
@@ -32,6 +33,12 @@ export interface ExecutionModuleRecipe {
    * same input bytes, NaN choice and arguments either way; the module differs.
    */
   simd: boolean;
+  /**
+   * With SIMD, half the modules also go through simd-swaps.ts (SIMD operators swapped
+   * within their class), which brings in the 60 operators binaryen 108's generator never
+   * emits; the other half are binaryen's modules as they are.
+   */
+  simdSwaps: boolean;
   /**
    * `--denan`: binaryen instruments every float-producing expression so a NaN becomes 0.
    * NaN payloads and signs of arithmetic results are nondeterministic in wasm (Core spec
@@ -54,13 +61,17 @@ export const NAN_KEEPING_EVERY = 4;
 export function recipeForSeed(seed: number, simd = SIMD_BY_DEFAULT): ExecutionModuleRecipe {
   const random = new SeededRandom(seed ^ 0x3c6ef372);
   random.next();
-  return {
-    seed,
-    simd,
-    inputBytes: MIN_INPUT_BYTES + random.below(MAX_INPUT_BYTES - MIN_INPUT_BYTES),
-    denan: random.below(NAN_KEEPING_EVERY) !== 0,
-    argumentSeed: random.chance(0.5) ? 0 : random.next() | 1,
-  };
+  const inputBytes = MIN_INPUT_BYTES + random.below(MAX_INPUT_BYTES - MIN_INPUT_BYTES);
+  const denan = random.below(NAN_KEEPING_EVERY) !== 0;
+  const argumentSeed = random.chance(0.5) ? 0 : random.next() | 1;
+  // Drawn last, so the fields above are what they were before SIMD.
+  const swaps = random.chance(0.5);
+  return { seed, simd, simdSwaps: simd && swaps, inputBytes, denan, argumentSeed };
+}
+
+/** Seed of simd-swaps.ts for a module seed. */
+function swapSeed(seed: number): number {
+  return (seed ^ 0x5a3d9e1b) >>> 0 || 1;
 }
 
 /** The random input binaryen translates: `inputBytes` bytes from the seed. */
@@ -93,7 +104,8 @@ export function generateExecutionModule(recipe: ExecutionModuleRecipe): Uint8Arr
     if (result.status !== 0) {
       throw new Error(`wasm-opt failed for seed ${recipe.seed}: ${result.error?.message ?? result.stderr}`);
     }
-    const bytes = new Uint8Array(readFileSync(output));
+    let bytes: Uint8Array = new Uint8Array(readFileSync(output));
+    if (recipe.simdSwaps) bytes = swapSimdOperators(bytes, swapSeed(recipe.seed)).bytes;
     return recipe.denan && recipe.simd ? denanV128(bytes).bytes : bytes;
   } finally {
     rmSync(directory, { recursive: true, force: true });

@@ -20,10 +20,9 @@
 // changes), and each such operator replaced by `call <helper>`, which takes the same
 // operands and leaves the same type (valid in reachable and unreachable code alike).
 
-import { decodeModule } from '../../../engine/binary/decode-module.js';
-import { Operator, OperatorReader } from '../../../engine/binary/operator-reader.js';
 import { Op } from '../../../engine/wasm/opcodes.js';
 import { u32 } from '../../../test/support/module-bytes.js';
+import { rewriteOperators } from './module-rewrite.js';
 
 /** Operators with an f32x4 result whose NaN lanes have unspecified bits. */
 export const F32X4_NAN_PRODUCERS: ReadonlySet<number> = new Set([
@@ -45,6 +44,8 @@ const LOCAL_SET = 0x21;
 const F32X4_EQ = 0x41;
 const F64X2_EQ = 0x47;
 const V128_AND = 0x4e;
+const UNARY_TYPE = [0x60, 0x01, V128, 0x01, V128];
+const BINARY_TYPE = [0x60, 0x02, V128, V128, 0x01, V128];
 
 type Shape = 'f32x4' | 'f64x2';
 
@@ -85,54 +86,6 @@ function helperBody(opcode: number): number[] {
   return [...u32(entry.length), ...entry];
 }
 
-interface Section {
-  id: number;
-  /** Start of the section (its id byte), of its contents, and its end. */
-  headerStart: number;
-  start: number;
-  end: number;
-}
-
-function readU32(bytes: Uint8Array, pos: number): [value: number, next: number] {
-  let value = 0;
-  for (let shift = 0; ; shift += 7) {
-    const byte = bytes[pos++];
-    value += (byte & 0x7f) * 2 ** shift;
-    if ((byte & 0x80) === 0) return [value, pos];
-  }
-}
-
-function sectionsOf(bytes: Uint8Array): Section[] {
-  const sections: Section[] = [];
-  let pos = 8;
-  while (pos < bytes.length) {
-    const [size, start] = readU32(bytes, pos + 1);
-    sections.push({ id: bytes[pos], headerStart: pos, start, end: start + size });
-    pos = start + size;
-  }
-  return sections;
-}
-
-function concat(parts: readonly (Uint8Array | readonly number[])[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let pos = 0;
-  for (const part of parts) {
-    out.set(part, pos);
-    pos += part.length;
-  }
-  return out;
-}
-
-/** A vector section's contents with `extra` entries appended (the count rewritten). */
-function appendEntries(bytes: Uint8Array, section: Section, extraCount: number, extra: readonly number[]): Uint8Array {
-  const [count, entriesStart] = readU32(bytes, section.start);
-  return concat([u32(count + extraCount), bytes.subarray(entriesStart, section.end), extra]);
-}
-
-function framed(id: number, contents: Uint8Array): Uint8Array {
-  return concat([[id], u32(contents.length), contents]);
-}
-
 export interface V128DenanResult {
   bytes: Uint8Array;
   /** Operators instrumented (0: the module is returned unchanged). */
@@ -144,52 +97,30 @@ export interface V128DenanResult {
  * unspecified bits replaced by a call to a NaN-free helper; the module itself if it has none.
  */
 export function denanV128(bytes: Uint8Array): V128DenanResult {
-  const module = decodeModule(bytes);
-  const sections = sectionsOf(bytes);
-  const typeSection = sections.find((section) => section.id === 1);
-  const functionSection = sections.find((section) => section.id === 3);
-  const codeSection = sections.find((section) => section.id === 10);
-  if (typeSection === undefined || functionSection === undefined || codeSection === undefined) return { bytes, instrumented: 0 };
-
-  const firstHelper = module.importedFunctionCount + module.functionBodies.length;
-  /** Helper function index by operator, in order of first use. */
-  const helpers = new Map<number, number>();
-  const operator = new Operator();
   let instrumented = 0;
-  const bodies: Uint8Array[] = [];
-  for (const body of module.functionBodies) {
-    const parts: (Uint8Array | readonly number[])[] = [];
-    const reader = new OperatorReader(bytes, body.codeStart, body.end);
-    let copiedUpTo = body.start;
-    while (!reader.atEnd()) {
-      const start = reader.pos;
-      reader.read(operator);
-      if (!F32X4_NAN_PRODUCERS.has(operator.opcode) && !F64X2_NAN_PRODUCERS.has(operator.opcode)) continue;
-      let helper = helpers.get(operator.opcode);
-      if (helper === undefined) {
-        helper = firstHelper + helpers.size;
-        helpers.set(operator.opcode, helper);
-      }
-      parts.push(bytes.subarray(copiedUpTo, start), [CALL, ...u32(helper)]);
-      copiedUpTo = reader.pos;
-      instrumented++;
-    }
-    parts.push(bytes.subarray(copiedUpTo, body.end));
-    const contents = concat(parts);
-    bodies.push(concat([u32(contents.length), contents]));
-  }
-  if (instrumented === 0) return { bytes, instrumented: 0 };
-
-  const unaryType = module.types.length;
-  const binaryType = unaryType + 1;
-  const helperTypes = [...helpers.keys()].flatMap((opcode) => u32(BINARY.has(opcode) ? binaryType : unaryType));
-  const helperBodies = [...helpers.keys()].map((opcode) => helperBody(opcode));
-  const replaced = new Map<number, Uint8Array>([
-    [1, framed(1, appendEntries(bytes, typeSection, 2, [0x60, 0x01, V128, 0x01, V128, 0x60, 0x02, V128, V128, 0x01, V128]))],
-    [3, framed(3, appendEntries(bytes, functionSection, helpers.size, helperTypes))],
-    [10, framed(10, concat([u32(module.functionBodies.length + helpers.size), ...bodies, ...helperBodies.map((entry) => new Uint8Array(entry))]))],
-  ]);
-  const parts: Uint8Array[] = [bytes.subarray(0, 8)];
-  for (const section of sections) parts.push(replaced.get(section.id) ?? bytes.subarray(section.headerStart, section.end));
-  return { bytes: concat(parts), instrumented };
+  const rewritten = rewriteOperators(bytes, (module) => {
+    const firstHelper = module.importedFunctionCount + module.functionBodies.length;
+    const unaryType = module.types.length;
+    /** Helper function index by operator, in order of first use. */
+    const helpers = new Map<number, number>();
+    return {
+      operator: (operator) => {
+        if (!F32X4_NAN_PRODUCERS.has(operator.opcode) && !F64X2_NAN_PRODUCERS.has(operator.opcode)) return undefined;
+        let helper = helpers.get(operator.opcode);
+        if (helper === undefined) {
+          helper = firstHelper + helpers.size;
+          helpers.set(operator.opcode, helper);
+        }
+        instrumented++;
+        return [CALL, ...u32(helper)];
+      },
+      appended: () => instrumented === 0
+        ? { types: [], functions: [] }
+        : {
+          types: [UNARY_TYPE, BINARY_TYPE],
+          functions: [...helpers.keys()].map((opcode) => ({ type: BINARY.has(opcode) ? unaryType + 1 : unaryType, code: helperBody(opcode) })),
+        },
+    };
+  });
+  return { bytes: rewritten, instrumented };
 }
