@@ -17,7 +17,7 @@ import { f32Constant, f64Constant } from './ir-types.js';
 import { v128ConstantBytes } from './constant-bits.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import {
-  F32X4, F64X2, I32X4, compareLanes, popVector, pushVector, shuffleMask, splatConstant, type VectorShape,
+  F32X4, F64X2, I32X4, compareLanes, popVector, pushVector, shuffleMask, uniformConstant, type VectorShape,
 } from './vector-shapes.js';
 
 export function registerSimdFloatEmitters(table: OperatorEmitter[]): void {
@@ -68,7 +68,7 @@ function quietNaNLanes(builder: FunctionBuilder, value: string, shape: VectorSha
   const quietBit = shape.bits === 32 ? 0x400000 : 2 ** 51;
   const isNaN = builder.assign(`fcmp uno ${shape.vector} ${value}, zeroinitializer`);
   const bits = builder.assign(`bitcast ${shape.vector} ${value} to ${shape.integerVector}`);
-  const quieted = builder.assign(`or ${shape.integerVector} ${bits}, ${splatConstant({ ...shape, element: `i${shape.bits}` }, quietBit)}`);
+  const quieted = builder.assign(`or ${shape.integerVector} ${bits}, ${uniformConstant(shape.lanes, `i${shape.bits}`, quietBit)}`);
   const quietValue = builder.assign(`bitcast ${shape.integerVector} ${quieted} to ${shape.vector}`);
   return builder.assign(`select <${shape.lanes} x i1> ${isNaN}, ${shape.vector} ${quietValue}, ${shape.vector} ${value}`);
 }
@@ -150,7 +150,7 @@ function saturatingTruncation(builder: FunctionBuilder, value: string, source: V
   // Largest value whose truncation fits, exactly representable in the source type.
   const high = signed ? (f32 ? 2147483520 : 2147483647) : (f32 ? 4294967040 : 4294967295);
   const low = signed ? -2147483648 : 0;
-  const bound = (x: number): string => `<${new Array<string>(lanes).fill(`${source.element} ${typed(x)}`).join(', ')}>`;
+  const bound = (x: number): string => uniformConstant(lanes, source.element, typed(x));
   const above = builder.assign(`fcmp ogt ${t} ${value}, ${bound(high)}`);
   const below = builder.assign(`fcmp olt ${t} ${value}, ${bound(low)}`);
   const isNumber = builder.assign(`fcmp ord ${t} ${value}, zeroinitializer`);
@@ -161,7 +161,7 @@ function saturatingTruncation(builder: FunctionBuilder, value: string, source: V
   const converted = builder.assign(`${signed ? 'fptosi' : 'fptoui'} ${t} ${clamped} to ${integers}`);
   if (!f32) return converted;
   const maximum = signed ? 2147483647 : -1;
-  return builder.assign(`select <${lanes} x i1> ${above}, ${integers} <${new Array<string>(lanes).fill(`i32 ${maximum}`).join(', ')}>, ${integers} ${converted}`);
+  return builder.assign(`select <${lanes} x i1> ${above}, ${integers} ${uniformConstant(lanes, 'i32', maximum)}, ${integers} ${converted}`);
 }
 
 function float32Bits(value: number): number {

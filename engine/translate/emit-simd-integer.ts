@@ -13,7 +13,7 @@ import { ValType } from '../wasm/value-types.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import {
   I16X8, I32X4, I64X2, I8X16, compareLanes, laneRange, narrowerShape, popVector, pushVector, shuffleMask, splatConstant,
-  type VectorShape,
+  splatValue, uniformConstant, type VectorShape,
 } from './vector-shapes.js';
 
 const INTEGER_SHAPES = [['I8x16', I8X16], ['I16x8', I16X8], ['I32x4', I32X4], ['I64x2', I64X2]] as const;
@@ -113,13 +113,7 @@ function shift(shape: VectorShape, instruction: string): OperatorEmitter {
       if (shape.bits < 32) laneCount = builder.assign(`trunc i32 ${masked} to ${shape.element}`);
       else if (shape.bits > 32) laneCount = builder.assign(`zext i32 ${masked} to i64`);
     }
-    let counts: string;
-    if (/^\d+$/.test(laneCount)) {
-      counts = splatConstant(shape, laneCount);
-    } else {
-      const single = builder.assign(`insertelement ${shape.vector} poison, ${shape.element} ${laneCount}, i32 0`);
-      counts = builder.assign(`shufflevector ${shape.vector} ${single}, ${shape.vector} poison, ${shuffleMask(new Array<number>(shape.lanes).fill(0))}`);
-    }
+    const counts = /^\d+$/.test(laneCount) ? splatConstant(shape, laneCount) : splatValue(translator, shape, laneCount);
     pushVector(translator, builder.assign(`${instruction} ${shape.vector} ${vector}, ${counts}`), shape);
   };
 }
@@ -159,8 +153,9 @@ function averageRounded(shape: VectorShape): OperatorEmitter {
     const right = builder.assign(`zext ${shape.vector} ${popVector(translator, shape)} to ${wide}`);
     const left = builder.assign(`zext ${shape.vector} ${popVector(translator, shape)} to ${wide}`);
     const sum = builder.assign(`add ${wide} ${left}, ${right}`);
-    const rounded = builder.assign(`add ${wide} ${sum}, ${splatConstant({ ...shape, element: `i${shape.bits * 2}` }, 1)}`);
-    const halved = builder.assign(`lshr ${wide} ${rounded}, ${splatConstant({ ...shape, element: `i${shape.bits * 2}` }, 1)}`);
+    const one = uniformConstant(shape.lanes, `i${shape.bits * 2}`, 1);
+    const rounded = builder.assign(`add ${wide} ${sum}, ${one}`);
+    const halved = builder.assign(`lshr ${wide} ${rounded}, ${one}`);
     pushVector(translator, builder.assign(`trunc ${wide} ${halved} to ${shape.vector}`), shape);
   };
 }
@@ -172,14 +167,10 @@ function emitQ15MultiplyRounded(translator: TranslatorState): void {
   const right = builder.assign(`sext <8 x i16> ${popVector(translator, I16X8)} to ${wide}`);
   const left = builder.assign(`sext <8 x i16> ${popVector(translator, I16X8)} to ${wide}`);
   const product = builder.assign(`mul ${wide} ${left}, ${right}`);
-  const rounded = builder.assign(`add ${wide} ${product}, ${lanes32(8, 0x4000)}`);
-  const shifted = builder.assign(`ashr ${wide} ${rounded}, ${lanes32(8, 15)}`);
-  const saturated = builder.assign(`call ${wide} @llvm.smin.v8i32(${wide} ${shifted}, ${wide} ${lanes32(8, 0x7fff)})`);
+  const rounded = builder.assign(`add ${wide} ${product}, ${uniformConstant(8, 'i32', 0x4000)}`);
+  const shifted = builder.assign(`ashr ${wide} ${rounded}, ${uniformConstant(8, 'i32', 15)}`);
+  const saturated = builder.assign(`call ${wide} @llvm.smin.v8i32(${wide} ${shifted}, ${wide} ${uniformConstant(8, 'i32', 0x7fff)})`);
   pushVector(translator, builder.assign(`trunc ${wide} ${saturated} to <8 x i16>`), I16X8);
-}
-
-function lanes32(count: number, value: number): string {
-  return `<${new Array<string>(count).fill(`i32 ${value}`).join(', ')}>`;
 }
 
 /** i32x4.dot_i16x8_s: products of the signed i16 lanes, adjacent pairs added (pmaddwd). */
@@ -202,7 +193,7 @@ function narrow(wide: VectorShape, signed: boolean): OperatorEmitter {
   const lanes = wide.lanes * 2;
   const joined = `<${lanes} x ${wide.element}>`;
   const [low, high] = signed ? [-(2 ** (narrowShape.bits - 1)), 2 ** (narrowShape.bits - 1) - 1] : [0, 2 ** narrowShape.bits - 1];
-  const bound = (value: number): string => `<${new Array<string>(lanes).fill(`${wide.element} ${value}`).join(', ')}>`;
+  const bound = (value: number): string => uniformConstant(lanes, wide.element, value);
   return (translator) => {
     const builder = translator.builder;
     const second = popVector(translator, wide);

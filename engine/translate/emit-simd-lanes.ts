@@ -15,7 +15,7 @@ import { isConstant } from './emit-helpers.js';
 import { scalarConstantBytes, v128Literal } from './constant-bits.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import {
-  F32X4, F64X2, I16X8, I32X4, I64X2, I8X16, V128, popVector, pushVector, shuffleMask, splatConstant, type VectorShape,
+  F32X4, F64X2, I16X8, I32X4, I64X2, I8X16, V128, popVector, pushVector, shuffleMask, splatConstant, splatValue, type VectorShape,
 } from './vector-shapes.js';
 
 export function registerSimdLaneEmitters(table: OperatorEmitter[]): void {
@@ -114,9 +114,7 @@ function laneOperand(translator: TranslatorState, shape: VectorShape, value: str
 }
 
 function splat(shape: VectorShape): OperatorEmitter {
-  const allZero = shuffleMask(new Array<number>(shape.lanes).fill(0));
   return (translator) => {
-    const builder = translator.builder;
     const scalar = laneOperand(translator, shape, translator.pop());
     // A constant splat is a byte literal, which later operators can read (v128ConstantBytes).
     const laneBytes = isConstant(scalar) ? scalarConstantBytes(scalar, shape.bits / 8) : undefined;
@@ -130,8 +128,7 @@ function splat(shape: VectorShape): OperatorEmitter {
       pushVector(translator, splatConstant(shape, scalar), shape);
       return;
     }
-    const single = builder.assign(`insertelement ${shape.vector} poison, ${shape.element} ${scalar}, i32 0`);
-    pushVector(translator, builder.assign(`shufflevector ${shape.vector} ${single}, ${shape.vector} poison, ${allZero}`), shape);
+    pushVector(translator, splatValue(translator, shape, scalar), shape);
   };
 }
 

@@ -13,13 +13,13 @@ import { alignment, checkBounds, checksBounds, effectiveAddress } from './memory
 import type { LoadRecord } from './load-liveness.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
 import {
-  I16X8, I32X4, I64X2, I8X16, V128, popVector, pushVector, shuffleMask, type VectorShape,
+  I16X8, I32X4, I64X2, I8X16, V128, popVector, pushVector, splatValue, type VectorShape,
 } from './vector-shapes.js';
 
 export function registerSimdMemoryEmitters(table: OperatorEmitter[]): void {
   table[Op.V128Load] = (translator, operator) => {
     const pointer = beginLoad(translator, operator, 16);
-    const loaded = translator.builder.assign(`load ${V128}, ptr ${pointer}, align ${alignment(translator, operator, 16)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
+    const loaded = loadFrom(translator, operator, V128, pointer, 16);
     finishLoad(translator, operator, loaded, I8X16);
   };
   table[Op.V128Load8x8S] = extendingLoad(I16X8, 'sext');
@@ -59,6 +59,11 @@ function beginLoad(translator: TranslatorState, operator: Operator, bytes: numbe
   return effectiveAddress(translator, operator.memoryIndex, translator.pop(), operator.memoryOffset);
 }
 
+/** A load of LLVM type `type` (natural alignment `natural` bytes) from linear memory at `pointer`. */
+function loadFrom(translator: TranslatorState, operator: Operator, type: string, pointer: string, natural: number): string {
+  return translator.builder.assign(`load ${type}, ptr ${pointer}, align ${alignment(translator, operator, natural)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
+}
+
 /** Pushes the loaded vector and records the load, after the loads of its address. */
 function finishLoad(translator: TranslatorState, operator: Operator, value: string, shape: VectorShape): void {
   pushVector(translator, value, shape);
@@ -73,7 +78,7 @@ function extendingLoad(wide: VectorShape, extension: 'sext' | 'zext'): OperatorE
   return (translator, operator) => {
     const builder = translator.builder;
     const pointer = beginLoad(translator, operator, 8);
-    const loaded = builder.assign(`load ${narrow}, ptr ${pointer}, align ${alignment(translator, operator, 8)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
+    const loaded = loadFrom(translator, operator, narrow, pointer, 8);
     finishLoad(translator, operator, builder.assign(`${extension} ${narrow} ${loaded} to ${wide.vector}`), wide);
   };
 }
@@ -82,12 +87,9 @@ function extendingLoad(wide: VectorShape, extension: 'sext' | 'zext'): OperatorE
 function splatLoad(shape: VectorShape): OperatorEmitter {
   const bytes = shape.bits / 8;
   return (translator, operator) => {
-    const builder = translator.builder;
     const pointer = beginLoad(translator, operator, bytes);
-    const loaded = builder.assign(`load ${shape.element}, ptr ${pointer}, align ${alignment(translator, operator, bytes)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
-    const single = builder.assign(`insertelement ${shape.vector} poison, ${shape.element} ${loaded}, i32 0`);
-    const splat = builder.assign(`shufflevector ${shape.vector} ${single}, ${shape.vector} poison, ${shuffleMask(new Array<number>(shape.lanes).fill(0))}`);
-    finishLoad(translator, operator, splat, shape);
+    const loaded = loadFrom(translator, operator, shape.element, pointer, bytes);
+    finishLoad(translator, operator, splatValue(translator, shape, loaded), shape);
   };
 }
 
@@ -97,7 +99,7 @@ function zeroLoad(shape: VectorShape): OperatorEmitter {
   return (translator, operator) => {
     const builder = translator.builder;
     const pointer = beginLoad(translator, operator, bytes);
-    const loaded = builder.assign(`load ${shape.element}, ptr ${pointer}, align ${alignment(translator, operator, bytes)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
+    const loaded = loadFrom(translator, operator, shape.element, pointer, bytes);
     finishLoad(translator, operator, builder.assign(`insertelement ${shape.vector} zeroinitializer, ${shape.element} ${loaded}, i32 0`), shape);
   };
 }
@@ -112,7 +114,7 @@ function laneLoad(shape: VectorShape): OperatorEmitter {
     translator.anchorLoads(top - 1, top);
     const vector = popVector(translator, shape);
     const pointer = beginLoad(translator, operator, bytes);
-    const loaded = builder.assign(`load ${shape.element}, ptr ${pointer}, align ${alignment(translator, operator, bytes)}, !tbaa ${TBAA_LINEAR_MEMORY}`);
+    const loaded = loadFrom(translator, operator, shape.element, pointer, bytes);
     finishLoad(translator, operator, builder.assign(`insertelement ${shape.vector} ${vector}, ${shape.element} ${loaded}, i32 ${operator.lane}`), shape);
   };
 }

@@ -139,9 +139,21 @@ export function vectorConstant(element: string, lanes: readonly (string | number
   return `<${lanes.map((lane) => `${element} ${lane}`).join(', ')}>`;
 }
 
+/** The list part of a constant of `lanes` lanes of type `element`, each `lane`. */
+export function uniformConstant(lanes: number, element: string, lane: string | number): string {
+  return vectorConstant(element, new Array<string | number>(lanes).fill(lane));
+}
+
 /** A constant with every lane `lane`. */
 export function splatConstant(target: VectorShape, lane: string | number): string {
-  return vectorConstant(target.element, new Array<string | number>(target.lanes).fill(lane));
+  return uniformConstant(target.lanes, target.element, lane);
+}
+
+/** `scalar` (of `target`'s lane type) copied into every lane: insertelement, then a zero-mask shuffle. */
+export function splatValue(translator: TranslatorState, target: VectorShape, scalar: string): string {
+  const builder = translator.builder;
+  const single = builder.assign(`insertelement ${target.vector} poison, ${target.element} ${scalar}, i32 0`);
+  return builder.assign(`shufflevector ${target.vector} ${single}, ${target.vector} poison, ${shuffleMask(new Array<number>(target.lanes).fill(0))}`);
 }
 
 /** `shufflevector` mask operand (typed: `<2 x i32> <i32 0, i32 1>`) for lane indices. */
