@@ -47,7 +47,7 @@ function main(argv: string[]): void {
   const benchmarks = selectBenchmarks({ suite: options.suite, dataset: options.dataset, filter: options.filter ?? null, includeNoop: false });
 
   const table = new Table({
-    head: ['level', ...STAGES.map((stage) => (stage === 'totalMs' ? 'total' : `${stage.replace(/Ms$/, '')} (share)`)), 'codegen parts (mean)', 'peak RSS'],
+    head: ['level', ...STAGES.map((stage) => (stage === 'totalMs' ? 'total' : `${stage.replace(/Ms$/, '')} (share)`)), 'code units (mean)', 'peak RSS'],
     style: { head: [], border: [] },
   });
   for (const level of options.levels) {
@@ -60,7 +60,7 @@ function main(argv: string[]): void {
         runs.push(Module.timings(new Module(bytes, { optLevel: level as 0 | 1 | 2 | 3, cpu: options.cpu })));
       }
       for (const stage of STAGES) perStage.get(stage)!.push(median(runs.map((timings) => timings[stage])));
-      parts.push(runs[0].codegenParts);
+      parts.push(runs[0].units);
     }
     // Geometric means need positive values: a stage that took 0 ms counts as 1 µs.
     const geomeans = new Map(STAGES.map((stage) => [stage, geometricMean(perStage.get(stage)!.map((ms) => Math.max(ms, 0.001)))]));

@@ -24,6 +24,7 @@ import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { IrModuleBuilder } from '../translate/ir-module.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
+import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits } from '../translate/code-units.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
@@ -79,8 +80,12 @@ export interface ModuleCompileTimings {
   readonly guardedMs: number;
   /** Wall time of the whole compile, bytes → callable code. */
   readonly totalMs: number;
-  /** Parts code generation ran in parallel (1 unless WASM_LLVM_CODEGEN_PARTS; docs/RATIONALE.md, "Why is parallel code generation there but off?"). */
-  readonly codegenParts: number;
+  /**
+   * Code units (LLVM modules) the module was compiled as, in parallel on the compile threads
+   * (translate/code-units.ts); irParse/optimize/codegen/guarded are the units' summed thread
+   * times, so they can add up to more than totalMs. 0 for a cache hit.
+   */
+  readonly units: number;
   /** 'hit': linked from the code cache (the IR and LLVM stages are 0); 'miss': compiled and stored. */
   readonly codeCache: 'off' | 'hit' | 'miss';
 }
@@ -115,15 +120,12 @@ export interface CompiledModule {
 
 interface TranslationResult {
   readonly info: ModuleInfo;
-  /** LLVM IR text, UTF-8. */
-  readonly ir: Uint8Array;
   readonly symbols: readonly string[];
   readonly functionSymbols: ReadonlyMap<number, string>;
   readonly entrySymbols: ReadonlyMap<number, string>;
   readonly hostSymbols: ReadonlyMap<number, string>;
   /** Function index → why it takes the guarded pipeline. */
   readonly guardedFunctions: ReadonlyMap<number, string>;
-  readonly guardedSymbols: readonly string[];
   readonly decodeValidateMs: number;
   readonly irEmitMs: number;
 }
@@ -260,13 +262,11 @@ export function linkObjectCode(
   validateModuleStructure(info);
   const translation: TranslationResult = {
     info,
-    ir: new Uint8Array(0),
     symbols: entry.symbols,
     functionSymbols: new Map(entry.functionSymbols),
     entrySymbols: new Map(entry.entrySymbols),
     hostSymbols: new Map(entry.hostSymbols),
     guardedFunctions: new Map(entry.guardedFunctions),
-    guardedSymbols: [],
     decodeValidateMs: performance.now() - decodeStart,
     irEmitMs: 0,
   };
@@ -336,10 +336,16 @@ class CompileLimits {
   }
 }
 
-/** Decode, validate and translate: everything before LLVM. Throws CompileError. */
-function translate(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic'): TranslationResult {
+/** One code unit's LLVM IR (UTF-8) and the symbols of its functions that take the guarded pipeline. */
+type UnitSink = (ir: Uint8Array, guardedSymbols: readonly string[]) => void;
+
+/**
+ * Decode, validate and translate: everything before LLVM, handing each code unit to `sink`
+ * as soon as it is written (translate/code-units.ts). Throws CompileError.
+ */
+function translate(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic', sink: UnitSink): TranslationResult {
   try {
-    return translateUnchecked(bytes, limits, exactTraps, cpu);
+    return translateUnchecked(bytes, limits, exactTraps, cpu, sink);
   } catch (error) {
     throw asResourceError(error);
   }
@@ -362,16 +368,29 @@ function targetHasSsse3(cpu: 'native' | 'generic'): boolean {
   return cpu === 'native' && native.hostCpuFeatures().includes('ssse3');
 }
 
-function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic'): TranslationResult {
+/**
+ * Bytes of wasm function bodies per code unit: WASM_LLVM_UNIT_BYTES when set (for
+ * measurements), else DEFAULT_UNIT_BODY_BYTES.
+ */
+function unitBodyBytes(): number {
+  const setting = process.env.WASM_LLVM_UNIT_BYTES;
+  if (setting === undefined || setting === '') return DEFAULT_UNIT_BODY_BYTES;
+  const bytes = Number(setting);
+  if (!Number.isInteger(bytes) || bytes < 1) throw new RangeError(`WASM_LLVM_UNIT_BYTES must be a positive integer (got ${setting})`);
+  return bytes;
+}
+
+function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic', sink: UnitSink): TranslationResult {
   const start = performance.now();
   limits.check();
   const info = decodeModule(bytes);
   validateModuleStructure(info);
   const decoded = performance.now();
-  const environment = new RuntimeEnvironment(info, { explicitBoundsChecks: exactTraps });
+  const units = partitionIntoUnits(info, unitBodyBytes());
+  const environment = new RuntimeEnvironment(info, { explicitBoundsChecks: exactTraps, externalFunctions: units.calledFromOtherUnits });
   const policy = guardPolicy();
   const guardedFunctions = new Map<number, string>();
-  const guardedSymbols: string[] = [];
+  let unitGuardedSymbols: string[] = [];
   const irSize = new ModuleIrSize(info);
   const translator = new ModuleTranslator(info, environment, {
     maxFunctionIrBytes: MAX_FUNCTION_IR_BYTES,
@@ -382,25 +401,32 @@ function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps
       const reason = guardDecision(policy, metrics);
       if (reason === undefined) return;
       guardedFunctions.set(metrics.functionIndex, reason);
-      guardedSymbols.push(environment.functionSymbol(metrics.functionIndex));
+      unitGuardedSymbols.push(environment.functionSymbol(metrics.functionIndex));
     },
   });
-  // IR as bytes: LLVM reads them as they are, and a V8 string could not hold the largest.
-  const output = new IrModuleBuilder({ moduleName: `wasm${moduleCounter}` });
-  const symbols = translator.translateModuleInto(output);
+  // IR as bytes: LLVM reads them as they are. One unit at a time, so no string or buffer
+  // is ever the size of the module's IR.
+  const name = `wasm${moduleCounter}`;
+  const functions = new Map<number, string>();
+  units.units.forEach((unit, index) => {
+    const output = new IrModuleBuilder({ moduleName: `${name}.unit${index}` });
+    for (const [functionIndex, symbol] of translator.translateUnitInto(unit, output)) functions.set(functionIndex, symbol);
+    sink(output.finishBytes(), unitGuardedSymbols);
+    unitGuardedSymbols = [];
+  });
+  const last = new IrModuleBuilder({ moduleName: `${name}.trampolines` });
+  const symbols = translator.finishUnitsInto(last, functions);
   const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
-  if (needsDataCopy) output.define(DATA_COPY_IR);
-  const ir = output.finishBytes();
+  if (needsDataCopy) last.define(DATA_COPY_IR);
+  sink(last.finishBytes(), []);
   const emitted = performance.now();
   return {
     info,
-    ir,
     symbols: needsDataCopy ? [...symbols.all, DATA_COPY_SYMBOL] : symbols.all,
     functionSymbols: symbols.functions,
     entrySymbols: symbols.entryTrampolines,
     hostSymbols: symbols.hostTrampolines,
     guardedFunctions,
-    guardedSymbols,
     decodeValidateMs: decoded - start,
     irEmitMs: emitted - decoded,
   };
@@ -453,24 +479,42 @@ function assemble(
       codegenMs: code.timings.codegenMs,
       linkMs: code.timings.linkMs,
       guardedMs: code.timings.guardedMs,
-      codegenParts: code.timings.codegenParts,
+      units: code.timings.units,
       totalMs,
       codeCache,
     },
   };
 }
 
-function nativeOptions(translation: TranslationResult, options: ResolvedOptions): native.CompileOptions {
+function batchOptions(options: ResolvedOptions): native.CompileBatchOptions {
   const remainingMs = options.limits.remainingMs();
   return {
     optLevel: options.optLevel,
     cpu: options.cpu,
     name: `wasm${moduleCounter++}`,
-    symbols: translation.symbols,
-    ...(translation.guardedSymbols.length > 0 ? { guardedFunctions: translation.guardedSymbols } : {}),
     ...(remainingMs !== undefined ? { timeoutMs: remainingMs } : {}),
     ...(options.cache !== undefined || options.serializable ? { keepObjects: true } : {}),
   };
+}
+
+/** Thrown into the translator when a unit already failed: the batch's finish reports why. */
+class UnitFailed extends Error {}
+
+/**
+ * Translates `bytes` into `batch`, one code unit after another (LLVM compiles each while the
+ * next is translated). A translation error abandons the batch and is thrown; a unit that
+ * failed in LLVM stops translation and returns undefined (the batch's finish throws its error).
+ */
+function translateIntoBatch(bytes: Uint8Array, options: ResolvedOptions, batch: native.CompileBatch): TranslationResult | undefined {
+  try {
+    return translate(bytes, options.limits, options.exactTraps, options.cpu, (ir, guarded) => {
+      if (!batch.add(ir, guarded)) throw new UnitFailed();
+    });
+  } catch (error) {
+    if (error instanceof UnitFailed) return undefined;
+    batch.abandon(error instanceof Error ? error.message : 'translation failed');
+    throw error;
+  }
 }
 
 /** A native compile failure as the API reports it: a cancelled compile is the limit's CompileError. */
@@ -493,13 +537,17 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
     const cached = loadFromCache(bytes, resolved, key, start);
     if (cached !== undefined) return cached;
   }
-  const translation = translate(bytes, resolved.limits, resolved.exactTraps, resolved.cpu);
-  resolved.limits.check();
+  const batch = native.createCompileBatch(batchOptions(resolved));
+  const translation = translateIntoBatch(bytes, resolved, batch);
   let code: CompiledCode;
   try {
-    code = native.compile(translation.ir, nativeOptions(translation, resolved));
+    code = batch.finish(translation?.symbols ?? []);
   } catch (error) {
     throw compileFailure(error, resolved.limits);
+  }
+  if (translation === undefined) {
+    code.release();
+    throw new Error('internal error: a code unit failed but the batch linked');
   }
   const objectCode = objectCodeOf(translation, code);
   storeInCache(resolved, key, objectCode);
@@ -524,14 +572,27 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
     if (cached !== undefined) return cached;
   }
   const cacheState = key === undefined ? 'off' : 'miss';
-  const translation = translate(bytes, limits, resolved.exactTraps, resolved.cpu);
   const cancellation = limits.timeoutMs !== undefined || limits.signal !== undefined ? native.createCompileCancellation() : undefined;
-  const compiling = native.compileAsync(translation.ir, nativeOptions(translation, resolved), cancellation);
-  if (cancellation === undefined) {
-    const code = await compiling;
+  const batch = native.createCompileBatch(batchOptions(resolved), cancellation);
+  const translation = translateIntoBatch(bytes, resolved, batch);
+  const compiling = batch.finishAsync(translation?.symbols ?? []);
+  const finish = (code: CompiledCode): CompiledModule => {
+    if (translation === undefined) {
+      code.release();
+      throw new Error('internal error: a code unit failed but the batch linked');
+    }
     const objectCode = objectCodeOf(translation, code);
     storeInCache(resolved, key, objectCode);
     return assemble(translation, code, resolved, performance.now() - start, cacheState, objectCode);
+  };
+  if (cancellation === undefined) {
+    let code: CompiledCode;
+    try {
+      code = await compiling;
+    } catch (error) {
+      throw compileFailure(error, limits);
+    }
+    return finish(code);
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -552,10 +613,7 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
   // Whichever loses the race is still settled: a late success releases its code at once.
   compiling.then((code) => (cancellation.cancelled ? code.release() : undefined), () => undefined);
   try {
-    const code = await Promise.race([compiling, stopped]);
-    const objectCode = objectCodeOf(translation, code);
-    storeInCache(resolved, key, objectCode);
-    return assemble(translation, code, resolved, performance.now() - start, cacheState, objectCode);
+    return finish(await Promise.race([compiling, stopped]));
   } catch (error) {
     throw compileFailure(error, limits);
   } finally {

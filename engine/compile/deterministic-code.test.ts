@@ -1,33 +1,37 @@
-// Tests of parallel code generation (engine/native/src/llvm_compiler.cc, EmitObjects; off unless
-// WASM_LLVM_CODEGEN_PARTS is set, which these tests do): the
-// machine code is the same whatever the number of compile threads (the parts depend on the
-// module only), a module split into parts runs as the unsplit one does, and many compiles
-// at once, each generating its parts on several threads, all finish with correct code.
-// The object files are compared through the code cache, whose entries hold them.
+// Tests of compiling in code units (engine/translate/code-units.ts, engine/native/src/
+// compile_batch.h): the machine code is the same whatever the number of compile threads (the
+// units depend on the module only), a module cut into many units runs as the one-unit
+// module does, and many compiles at once — async and sync, some failing in translation or
+// cut short by a deadline while others run — all end as they should. The object files are
+// compared through the code cache, whose entries hold them. WASM_LLVM_UNIT_BYTES sets the
+// unit size (read at each compile).
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { Instance, Module, compile } from '../index.js';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { CompileError, Instance, Module, compile } from '../index.js';
 import { repositoryRoot } from '../../test/spec/testsuite-location.js';
 import { manySmallFunctions } from '../../tools/hostile/hostile-modules.js';
 
 const root = repositoryRoot();
 const directories: string[] = [];
 afterAll(() => directories.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+afterEach(() => {
+  delete process.env.WASM_LLVM_UNIT_BYTES;
+});
 
-/** Compiles `wasmPath` at `optLevel` in a child process with `environment`; the SHA-256 of the cached object code and the part count. */
-function compileInChild(wasmPath: string, optLevel: number, environment: Record<string, string>): { digest: string; parts: number } {
+/** Compiles `wasmPath` at `optLevel` in a child process with `environment`; the SHA-256 of the cached object code and the unit count. */
+function compileInChild(wasmPath: string, optLevel: number, environment: Record<string, string>): { digest: string; units: number } {
   const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-determinism-'));
   directories.push(directory);
   const script = `
     const { Module } = await import(${JSON.stringify(join(root, 'dist/engine/index.js'))});
     const { readFileSync } = await import('node:fs');
     const module = new Module(readFileSync(${JSON.stringify(wasmPath)}), { optLevel: ${optLevel}, codeCache: { directory: ${JSON.stringify(directory)} } });
-    console.log(Module.timings(module).codegenParts);`;
+    console.log(Module.timings(module).units);`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     env: { ...process.env, ...environment },
     encoding: 'utf8',
@@ -36,54 +40,116 @@ function compileInChild(wasmPath: string, optLevel: number, environment: Record<
   expect(result.status, result.stderr).toBe(0);
   const entries = readdirSync(directory).flatMap((shard) => readdirSync(join(directory, shard)).map((file) => join(directory, shard, file)));
   expect(entries).toHaveLength(1);
-  return { digest: createHash('sha256').update(readFileSync(entries[0])).digest('hex'), parts: Number(result.stdout.trim()) };
+  return { digest: createHash('sha256').update(readFileSync(entries[0])).digest('hex'), units: Number(result.stdout.trim()) };
 }
 
-describe('parallel code generation', () => {
+const stubImports = { wasi_snapshot_preview1: new Proxy({}, { get: () => () => 0 }), bench: { start: () => {}, end: () => {} } };
+
+describe('code units', () => {
   const wasm = join(root, 'suites/polybench/wasm/gemm.medium.wasm');
 
   test.each([0, 2])('the same machine code with 1, 2 and 4 compile threads at O%i', (optLevel) => {
-    const one = compileInChild(wasm, optLevel, { WASM_LLVM_COMPILE_THREADS: '1', WASM_LLVM_CODEGEN_PARTS: 'auto' });
-    const two = compileInChild(wasm, optLevel, { WASM_LLVM_COMPILE_THREADS: '2', WASM_LLVM_CODEGEN_PARTS: 'auto' });
-    const four = compileInChild(wasm, optLevel, { WASM_LLVM_COMPILE_THREADS: '4', WASM_LLVM_CODEGEN_PARTS: 'auto' });
-    expect(one.parts).toBeGreaterThan(1);
+    const environment = { WASM_LLVM_UNIT_BYTES: '2000' };
+    const one = compileInChild(wasm, optLevel, { ...environment, WASM_LLVM_COMPILE_THREADS: '1' });
+    const two = compileInChild(wasm, optLevel, { ...environment, WASM_LLVM_COMPILE_THREADS: '2' });
+    const four = compileInChild(wasm, optLevel, { ...environment, WASM_LLVM_COMPILE_THREADS: '4' });
+    expect(one.units).toBeGreaterThan(4);
     expect(two).toEqual(one);
     expect(four).toEqual(one);
   }, 600_000);
 
-  test('a module split into eight parts computes what the unsplit module computes', () => {
-    const bytes = manySmallFunctions(3_000); // f(i)(x) = f(i-1)(x) + i: a chain of calls across parts
+  test('a module cut into hundreds of units computes what the one-unit module computes', () => {
+    const bytes = manySmallFunctions(3_000); // f(i)(x) = f(i-1)(x) + i: a chain of calls across units
     const results: number[][] = [];
-    for (const parts of ['1', '8']) {
-      process.env.WASM_LLVM_CODEGEN_PARTS = parts;
-      try {
-        for (const optLevel of [0, 2] as const) {
-          const module = new Module(bytes, { optLevel });
-          // (At O2 the chain is inlined into one function, so its parts but one are empty and dropped.)
-          if (optLevel === 0) expect(Module.timings(module).codegenParts).toBe(Number(parts));
-          const f = Object.values(new Instance(module).exports)[0] as (x: number) => number;
-          results.push([f(5), f(-7)]);
-        }
-      } finally {
-        delete process.env.WASM_LLVM_CODEGEN_PARTS;
+    const unitCounts: number[] = [];
+    for (const unitBytes of ['100000000', '64']) {
+      process.env.WASM_LLVM_UNIT_BYTES = unitBytes;
+      for (const optLevel of [0, 2] as const) {
+        const module = new Module(bytes, { optLevel });
+        unitCounts.push(Module.timings(module).units);
+        const f = Object.values(new Instance(module).exports)[0] as (x: number) => number;
+        results.push([f(5), f(-7)]);
       }
     }
     const expected = [5 + (2_999 * 3_000) / 2, -7 + (2_999 * 3_000) / 2];
     expect(results).toEqual([expected, expected, expected, expected]);
+    // One unit of functions plus the trampolines' unit, against hundreds.
+    expect(unitCounts.slice(0, 2)).toEqual([2, 2]);
+    expect(unitCounts[2]).toBeGreaterThan(300);
+    expect(unitCounts[3]).toBe(unitCounts[2]);
   }, 120_000);
 
-  test('24 compiles at once, each in parts on several threads, all give working code', async () => {
+  test('24 compiles at once in small units, async and sync, with failures and deadlines among them, all end as they should', async () => {
+    process.env.WASM_LLVM_UNIT_BYTES = '2000';
     const bytes = readFileSync(wasm);
-    process.env.WASM_LLVM_CODEGEN_PARTS = 'auto';
-    let modules: Module[];
-    try {
-      modules = await Promise.all(Array.from({ length: 24 }, (_, i) => compile(bytes, { optLevel: i % 2 === 0 ? 0 : 2 })));
-    } finally {
-      delete process.env.WASM_LLVM_CODEGEN_PARTS;
+    // The same module with its last function body's first byte made invalid: its units
+    // before that one are queued when translation fails.
+    const broken = new Uint8Array(bytes);
+    const damaged = lastBodyCodeStart(broken);
+    broken[damaged] = 0xff;
+    const jobs: Promise<string>[] = [];
+    for (let i = 0; i < 24; i++) {
+      const optLevel = i % 2 === 0 ? 0 : 2;
+      if (i % 6 === 5) {
+        jobs.push(compile(broken, { optLevel }).then(() => 'compiled', (error: unknown) => (error instanceof CompileError ? 'invalid' : String(error))));
+      } else if (i % 6 === 4) {
+        jobs.push(compile(bytes, { optLevel: 2, compileTimeoutMs: 5 }).then(() => 'compiled in time', (error: unknown) => (error instanceof CompileError && /compileTimeoutMs/.test(error.message) ? 'timed out' : String(error))));
+      } else {
+        jobs.push(
+          compile(bytes, { optLevel }).then((module) => {
+            expect(Module.timings(module).units).toBeGreaterThan(4);
+            return new Instance(module, stubImports) instanceof Instance ? 'ok' : 'no instance';
+          }),
+        );
+      }
+      if (i % 8 === 0) {
+        // A synchronous compile while the asynchronous ones hold the compile threads.
+        expect(new Instance(new Module(bytes, { optLevel: 0 }), stubImports)).toBeInstanceOf(Instance);
+      }
     }
-    for (const module of modules) {
-      expect(Module.timings(module).codegenParts).toBeGreaterThan(1);
-      expect(new Instance(module, { wasi_snapshot_preview1: new Proxy({}, { get: () => () => 0 }), bench: { start: () => {}, end: () => {} } })).toBeInstanceOf(Instance);
-    }
+    const outcomes = await Promise.all(jobs);
+    expect(outcomes.filter((outcome) => outcome === 'ok')).toHaveLength(16);
+    expect(outcomes.filter((outcome) => outcome === 'invalid')).toHaveLength(4);
+    // A 5 ms deadline on an O2 compile of gemm is missed on any machine this runs on.
+    expect(outcomes.filter((outcome) => outcome === 'timed out')).toHaveLength(4);
   }, 600_000);
 });
+
+/** Offset of the first instruction of the last function body (a minimal code-section walk). */
+function lastBodyCodeStart(bytes: Uint8Array): number {
+  let position = 8;
+  const leb = (): number => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[position++];
+      result += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return result;
+      shift += 7;
+    }
+  };
+  while (position < bytes.length) {
+    const id = bytes[position++];
+    const size = leb();
+    const end = position + size;
+    if (id !== 10) {
+      position = end;
+      continue;
+    }
+    const count = leb();
+    let bodyStart = 0;
+    for (let i = 0; i < count; i++) {
+      const bodySize = leb();
+      bodyStart = position;
+      position += bodySize;
+    }
+    position = bodyStart; // after the body's size: its local declarations
+    const groups = leb();
+    for (let i = 0; i < groups; i++) {
+      leb();
+      position++;
+    }
+    return position;
+  }
+  throw new Error('no code section');
+}

@@ -43,6 +43,26 @@ export interface CompileOptions {
   readonly keepObjects?: boolean;
 }
 
+/** Options of a CompileBatch: compile's, with the symbols given to finish. */
+export interface CompileBatchOptions extends Omit<CompileOptions, 'symbols' | 'guardedFunctions'> {
+  /** IR bytes queued or compiling at once before add() waits (default 128 MiB). */
+  readonly maxInFlightIrBytes?: number;
+}
+
+/**
+ * One wasm module compiled as code units (src/compile_batch.h): each add() queues one LLVM
+ * module on the compile threads, finish links every unit's objects into one JITDylib.
+ */
+export interface CompileBatch {
+  /** Queues a unit's IR (its guarded functions by symbol); waits while too much IR is in flight. False once the batch failed. */
+  add(ir: Uint8Array | string, guardedFunctions?: readonly string[]): boolean;
+  /** Waits for every unit and links them; throws the first unit's error. */
+  finish(symbols: readonly string[]): CompiledCode;
+  finishAsync(symbols: readonly string[]): Promise<CompiledCode>;
+  /** Stops the batch (queued units skipped, running ones cancelled); it cannot be finished afterwards. */
+  abandon(reason?: string): void;
+}
+
 /** What linkObjects needs besides the object files. */
 export interface LinkOptions {
   readonly name: string;
@@ -87,8 +107,11 @@ export interface CompileTimings {
   readonly linkMs: number;
   /** The guarded functions: split off, reshaped and compiled at O0 (none of the above). */
   readonly guardedMs: number;
-  /** Parts code generation split the module into, compiled in parallel (0 when linked from objects). */
-  readonly codegenParts: number;
+  /**
+   * LLVM modules (code units) compiled, in parallel on the compile threads; the stage times
+   * above are their sums (thread time, not wall time). 0 when linked from kept objects.
+   */
+  readonly units: number;
 }
 
 /** Generated code. Freed by release() or when garbage-collected: keep it alive while it may run. */
@@ -266,6 +289,7 @@ interface NativeAddon {
   compile(ir: string | Uint8Array, options: CompileOptions, cancellation?: CompileCancellation): CompiledCode;
   compileAsync(ir: string | Uint8Array, options: CompileOptions, cancellation?: CompileCancellation): Promise<CompiledCode>;
   CompileCancellation: new () => CompileCancellation;
+  CompileBatch: new (options: CompileBatchOptions, cancellation?: CompileCancellation) => CompileBatch;
   compilePoolStats(): CompilePoolStats;
   linkObjects(objects: readonly Uint8Array[], options: LinkOptions): CompiledCode;
   threadLimitsTlsOffset(): number;
@@ -331,6 +355,12 @@ export function compile(ir: string | Uint8Array, options: CompileOptions, cancel
 /** compile() on the addon's compile threads (never libuv's pool); several run in parallel. */
 export function compileAsync(ir: string | Uint8Array, options: CompileOptions, cancellation?: CompileCancellation): Promise<CompiledCode> {
   return cancellation === undefined ? addon().compileAsync(ir, options) : addon().compileAsync(ir, options, cancellation);
+}
+
+/** A new batch of code units (CompileBatch); options are checked here (TypeError). */
+export function createCompileBatch(options: CompileBatchOptions, cancellation?: CompileCancellation): CompileBatch {
+  const Batch = addon().CompileBatch;
+  return cancellation === undefined ? new Batch(options) : new Batch(options, cancellation);
 }
 
 /** A new cancellation for compile() / compileAsync(). */

@@ -264,6 +264,7 @@ export class FunctionTranslator implements TranslatorState {
     for (let i = 0; i < params.length; i++) parameters += `, ${LLVM_TYPE[params[i]]} %p${i}`;
     const symbol = moduleEnvironment.functionSymbol(functionIndex);
     const attributes = this.environment.functionAttributes?.(functionIndex);
+    if (this.declareCallees) this.output.noteDefinition(symbol);
     const text = this.output.definitionText;
     text.write(`define ${linkage}${signature.returnType} @${symbol}(${parameters})${attributes ? ` ${attributes}` : ''} {\nentry:\n`);
     text.append(builder.prologue);

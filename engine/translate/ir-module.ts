@@ -58,9 +58,16 @@ export interface IrModuleHeader {
 export class IrModuleBuilder {
   /** Declarations and global variables by symbol, each written once before the definitions. */
   private readonly declarations = new Map<string, string>();
-  private readonly definitions = new IrText(1 << 20);
+  /** Symbols defined here: their declarations (of callees in other units) are not written. */
+  private readonly defined = new Set<string>();
+  private readonly definitions: IrText;
 
-  constructor(private readonly header: IrModuleHeader = {}) {}
+  constructor(
+    private readonly header: IrModuleHeader = {},
+    initialCapacity = 1 << 20,
+  ) {
+    this.definitions = new IrText(initialCapacity);
+  }
 
   /** Adds `text` (a `declare` or an external global) for `symbol` unless already there. */
   declare(symbol: string, text: string): void {
@@ -69,6 +76,11 @@ export class IrModuleBuilder {
 
   hasDeclaration(symbol: string): boolean {
     return this.declarations.has(symbol);
+  }
+
+  /** Records that this module defines `symbol`, so a declaration of it is left out. */
+  noteDefinition(symbol: string): void {
+    this.defined.add(symbol);
   }
 
   /** Appends one complete definition (`define ... { ... }`). */
@@ -111,7 +123,7 @@ export class IrModuleBuilder {
     if (this.header.dataLayout) parts.push(`target datalayout = "${this.header.dataLayout}"`);
     if (this.header.targetTriple) parts.push(`target triple = "${this.header.targetTriple}"`);
     parts.push('');
-    for (const text of this.declarations.values()) parts.push(text);
+    for (const [symbol, text] of this.declarations) if (!this.defined.has(symbol)) parts.push(text);
     parts.push('', '');
     return parts.join('\n');
   }

@@ -1,7 +1,8 @@
 // Stage: translation (WebAssembly → LLVM IR) of a whole module (Core spec §2.5 "Modules"):
 // every function body through the shared validate-and-translate loop, then what the
-// environment adds (trampolines), into one LLVM module; or one function into its own LLVM
-// module, with its callees declared, for lazy or parallel compilation. The symbol table
+// environment adds (trampolines), into one LLVM module; or into code units (code-units.ts),
+// each an LLVM module with the callees it does not define declared, compiled in parallel;
+// or one function into its own LLVM module, for lazy compilation. The symbol table
 // says which external names the module defines, so the runtime can ask the JIT for their
 // addresses.
 
@@ -76,6 +77,36 @@ export class ModuleTranslator {
       }
     }
     const extras = environment.finishModule(output);
+    return symbolTable(functions, extras.entryTrampolines, extras.hostTrampolines);
+  }
+
+  /**
+   * Defined functions `functionIndices` into `output`, one code unit (code-units.ts): their
+   * callees in other units are declared. The environment must give external linkage to every
+   * function called from another unit (RuntimeEnvironment's externalFunctions). Returns the
+   * external functions defined. Trampolines go in with finishUnits.
+   */
+  translateUnitInto(functionIndices: readonly number[], output: IrModuleBuilder): Map<number, string> {
+    const { module, environment } = this;
+    environment.declareRuntime(output);
+    const translator = new FunctionTranslator(this.context, environment, output, this.functionOptions(true));
+    const functions = new Map<number, string>();
+    const onFunctionTranslated = this.options.onFunctionTranslated;
+    for (const functionIndex of functionIndices) {
+      translator.translate(module.functionBodies[functionIndex - module.importedFunctionCount]);
+      onFunctionTranslated?.(translator.metrics);
+      if (environment.isFunctionExternal(functionIndex)) functions.set(functionIndex, environment.functionSymbol(functionIndex));
+    }
+    return functions;
+  }
+
+  /**
+   * What the environment adds beyond the functions (trampolines) into `output`, a unit of
+   * its own after translateUnitInto has run for every unit; `functions` merges their results.
+   */
+  finishUnitsInto(output: IrModuleBuilder, functions: ReadonlyMap<number, string>): SymbolTable {
+    this.environment.declareRuntime(output);
+    const extras = this.environment.finishModule(output);
     return symbolTable(functions, extras.entryTrampolines, extras.hostTrampolines);
   }
 

@@ -33,6 +33,11 @@ export interface RuntimeEnvironmentOptions {
    */
   readonly allFunctionsExternal?: boolean;
   /**
+   * 1 for each defined function (by function index) that must be external besides the
+   * escaping ones: those called from another code unit (code-units.ts).
+   */
+  readonly externalFunctions?: Uint8Array;
+  /**
    * Prepended to every symbol the module defines, so that several modules can share one
    * LLVM module or JIT dylib (the runtime symbols wasm_rt_* are not prefixed).
    */
@@ -51,6 +56,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   /** 1 for each function the runtime (or another module) can reach: exported, in a table, ref.func'd, start. */
   readonly escaping: Uint8Array;
   private readonly allFunctionsExternal: boolean;
+  private readonly externalFunctions: Uint8Array | undefined;
   private readonly symbolPrefix: string;
   private readonly boundsChecked: boolean;
 
@@ -65,6 +71,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   ) {
     this.layout = new VmctxLayout(module);
     this.allFunctionsExternal = options.allFunctionsExternal ?? false;
+    this.externalFunctions = options.externalFunctions;
     this.symbolPrefix = options.symbolPrefix ?? '';
     this.boundsChecked = options.explicitBoundsChecks ?? false;
     const escaping = collectDeclaredFunctionReferences(module);
@@ -79,7 +86,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   }
 
   isFunctionExternal(functionIndex: number): boolean {
-    return this.allFunctionsExternal || this.escaping[functionIndex] === 1;
+    return this.allFunctionsExternal || this.escaping[functionIndex] === 1 || this.externalFunctions?.[functionIndex] === 1;
   }
 
   functionEnvironment(): FunctionEnvironment {

@@ -6,6 +6,8 @@
 //     release() or garbage collection removes its JITDylib.
 //   CompileCancellation { cancel(reason), cancelled }: stops a compile (guarded_pipeline.h);
 //     a cancelled compile fails with an Error whose code is 'WASM_COMPILE_CANCELLED'.
+//   new CompileBatch(options, cancellation?): a module compiled as code units (compile_batch.h):
+//     add(ir, guardedFunctions?), finish(symbols) / finishAsync(symbols), abandon(reason)
 //   linkObjects(objects, { name, symbols }) → CompiledCode   links object files kept by a compile
 //     with { keepObjects: true } (CompiledCode.objects), for the code cache
 //   compilePoolStats(), llvmVersion(), hostCpuName(), hostCpuFeatures(), threadLimitsTlsOffset()
@@ -23,11 +25,24 @@
 
 #include "abi.h"
 #include "addon_data.h"
+#include "compile_batch.h"
 #include "compile_pool.h"
 #include "llvm_compiler.h"
 
 namespace wasm_native {
 namespace {
+
+/** An array of strings into *out; false if it is not one. */
+bool ReadStrings(Napi::Value value, std::vector<std::string>* out) {
+  if (!value.IsArray()) return false;
+  Napi::Array list = value.As<Napi::Array>();
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Value item = list.Get(i);
+    if (!item.IsString()) return false;
+    out->push_back(item.As<Napi::String>().Utf8Value());
+  }
+  return true;
+}
 
 /** The JavaScript handle of a CompileCancellation, passed as compile's third argument. */
 class CancellationHandle : public Napi::ObjectWrap<CancellationHandle> {
@@ -58,28 +73,24 @@ class CancellationHandle : public Napi::ObjectWrap<CancellationHandle> {
   std::shared_ptr<CompileCancellation> cancellation_;
 };
 
-/** Reads (ir, options) into *request; throws a TypeError and returns false when malformed. */
-bool ReadCompileRequest(const Napi::CallbackInfo& info, CompileRequest* request) {
-  Napi::Env env = info.Env();
-  auto fail = [&](const char* message) {
-    Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+/**
+ * Reads compile options (and the optional CompileCancellation handle) into *request; throws
+ * a TypeError and returns false when malformed. `what` names the function in messages;
+ * symbols may be absent when !requireSymbols.
+ */
+bool ReadCompileOptions(Napi::Env env, const char* what, Napi::Value value, Napi::Value handleValue,
+                        bool requireSymbols, CompileRequest* request) {
+  auto fail = [&](const std::string& message) {
+    Napi::TypeError::New(env, std::string(what) + ": " + message).ThrowAsJavaScriptException();
     return false;
   };
-  if (info[0].IsString()) {
-    request->ir = info[0].As<Napi::String>().Utf8Value();
-  } else if (info[0].IsTypedArray() && info[0].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
-    Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
-    request->ir.assign(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength());
-  } else {
-    return fail("compile: ir must be a string or a Uint8Array of UTF-8");
-  }
-  if (!info[1].IsObject()) return fail("compile: options must be an object");
-  Napi::Object options = info[1].As<Napi::Object>();
+  if (!value.IsObject()) return fail("options must be an object");
+  Napi::Object options = value.As<Napi::Object>();
 
   Napi::Value optLevel = options.Get("optLevel");
-  if (!optLevel.IsNumber()) return fail("compile: options.optLevel must be 0, 1, 2 or 3");
+  if (!optLevel.IsNumber()) return fail("options.optLevel must be 0, 1, 2 or 3");
   double level = optLevel.As<Napi::Number>().DoubleValue();
-  if (level != 0 && level != 1 && level != 2 && level != 3) return fail("compile: options.optLevel must be 0, 1, 2 or 3");
+  if (level != 0 && level != 1 && level != 2 && level != 3) return fail("options.optLevel must be 0, 1, 2 or 3");
   request->optLevel = static_cast<int>(level);
 
   Napi::Value cpu = options.Get("cpu");
@@ -89,50 +100,39 @@ bool ReadCompileRequest(const Napi::CallbackInfo& info, CompileRequest* request)
   } else if (cpuName == "generic") {
     request->cpu = TargetCpu::Generic;
   } else {
-    return fail("compile: options.cpu must be 'native' or 'generic'");
+    return fail("options.cpu must be 'native' or 'generic'");
   }
 
   Napi::Value name = options.Get("name");
-  if (!name.IsString()) return fail("compile: options.name must be a string");
+  if (!name.IsString()) return fail("options.name must be a string");
   request->name = name.As<Napi::String>().Utf8Value();
 
   Napi::Value symbols = options.Get("symbols");
-  if (!symbols.IsArray()) return fail("compile: options.symbols must be an array of strings");
-  Napi::Array list = symbols.As<Napi::Array>();
-  for (uint32_t i = 0; i < list.Length(); ++i) {
-    Napi::Value symbol = list.Get(i);
-    if (!symbol.IsString()) return fail("compile: options.symbols must be an array of strings");
-    request->symbols.push_back(symbol.As<Napi::String>().Utf8Value());
+  if (requireSymbols || !symbols.IsUndefined()) {
+    if (!ReadStrings(symbols, &request->symbols)) return fail("options.symbols must be an array of strings");
   }
-
   Napi::Value guarded = options.Get("guardedFunctions");
-  if (!guarded.IsUndefined()) {
-    if (!guarded.IsArray()) return fail("compile: options.guardedFunctions must be an array of strings");
-    Napi::Array guardedList = guarded.As<Napi::Array>();
-    for (uint32_t i = 0; i < guardedList.Length(); ++i) {
-      Napi::Value symbol = guardedList.Get(i);
-      if (!symbol.IsString()) return fail("compile: options.guardedFunctions must be an array of strings");
-      request->guardedFunctions.push_back(symbol.As<Napi::String>().Utf8Value());
-    }
+  if (!guarded.IsUndefined() && !ReadStrings(guarded, &request->guardedFunctions)) {
+    return fail("options.guardedFunctions must be an array of strings");
   }
 
-  if (info.Length() > 2 && !info[2].IsUndefined()) {
-    Napi::Object handle = info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object();
+  if (!handleValue.IsEmpty() && !handleValue.IsUndefined()) {
+    Napi::Object handle = handleValue.IsObject() ? handleValue.As<Napi::Object>() : Napi::Object();
     AddonData* addon = env.GetInstanceData<AddonData>();
     if (handle.IsEmpty() || !handle.InstanceOf(addon->cancellationConstructor.Value())) {
-      return fail("compile: the third argument must be a CompileCancellation");
+      return fail("the cancellation must be a CompileCancellation");
     }
     request->cancellation = CancellationHandle::Unwrap(handle)->cancellation();
   }
   Napi::Value keepObjects = options.Get("keepObjects");
   if (!keepObjects.IsUndefined()) {
-    if (!keepObjects.IsBoolean()) return fail("compile: options.keepObjects must be a boolean");
+    if (!keepObjects.IsBoolean()) return fail("options.keepObjects must be a boolean");
     request->keepObjects = keepObjects.As<Napi::Boolean>().Value();
   }
   Napi::Value timeout = options.Get("timeoutMs");
   if (!timeout.IsUndefined()) {
     double milliseconds = timeout.IsNumber() ? timeout.As<Napi::Number>().DoubleValue() : -1;
-    if (!(milliseconds >= 0 && milliseconds <= 1e12)) return fail("compile: options.timeoutMs must be a number of milliseconds");
+    if (!(milliseconds >= 0 && milliseconds <= 1e12)) return fail("options.timeoutMs must be a number of milliseconds");
     if (!request->cancellation) request->cancellation = std::make_shared<CompileCancellation>();
     auto deadline = CompileCancellation::Clock::now() +
                     std::chrono::microseconds(static_cast<int64_t>(milliseconds * 1000));
@@ -141,10 +141,34 @@ bool ReadCompileRequest(const Napi::CallbackInfo& info, CompileRequest* request)
   return true;
 }
 
+/** IR text from a string or a Uint8Array of UTF-8 (copied); false when it is neither. */
+bool ReadIr(Napi::Value value, std::string* ir) {
+  if (value.IsString()) {
+    *ir = value.As<Napi::String>().Utf8Value();
+    return true;
+  }
+  if (value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    Napi::Uint8Array bytes = value.As<Napi::Uint8Array>();
+    ir->assign(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength());
+    return true;
+  }
+  return false;
+}
+
+/** Reads (ir, options, cancellation?) into *request; throws a TypeError and returns false when malformed. */
+bool ReadCompileRequest(const Napi::CallbackInfo& info, CompileRequest* request) {
+  if (!ReadIr(info[0], &request->ir)) {
+    Napi::TypeError::New(info.Env(), "compile: ir must be a string or a Uint8Array of UTF-8").ThrowAsJavaScriptException();
+    return false;
+  }
+  return ReadCompileOptions(info.Env(), "compile", info[1], info.Length() > 2 ? info[2] : Napi::Value(), true, request);
+}
+
 /** The error a failed compile settles with: code 'WASM_COMPILE_CANCELLED' when it was cancelled. */
-Napi::Error CompileFailure(Napi::Env env, const CompileRequest& request, const std::string& message) {
+Napi::Error CompileFailure(Napi::Env env, const std::shared_ptr<CompileCancellation>& cancellation,
+                           const std::string& message) {
   Napi::Error error = Napi::Error::New(env, message);
-  if (request.cancellation && request.cancellation->IsCancelled()) {
+  if (cancellation && cancellation->IsCancelled()) {
     error.Set("code", Napi::String::New(env, "WASM_COMPILE_CANCELLED"));
   }
   return error;
@@ -183,7 +207,7 @@ class CompiledCode : public Napi::ObjectWrap<CompiledCode> {
     timings.Set("codegenMs", module_->timings.codegenMs);
     timings.Set("linkMs", module_->timings.linkMs);
     timings.Set("guardedMs", module_->timings.guardedMs);
-    timings.Set("codegenParts", module_->timings.codegenParts);
+    timings.Set("units", module_->timings.units);
     self.DefineProperties({
         Napi::PropertyDescriptor::Value("addresses", addresses, napi_enumerable),
         Napi::PropertyDescriptor::Value("timings", timings, napi_enumerable),
@@ -226,7 +250,7 @@ Napi::Value Compile(const Napi::CallbackInfo& info) {
   std::unique_ptr<CompiledModule> module;
   RunOnCompileStack([&] { module = CompileModule(request, &error); });
   if (!module) {
-    CompileFailure(info.Env(), request, error).ThrowAsJavaScriptException();
+    CompileFailure(info.Env(), request.cancellation, error).ThrowAsJavaScriptException();
     return Napi::Value();
   }
   return CompiledCode::New(info.Env(), std::move(module));
@@ -291,7 +315,7 @@ void SettleAsyncCompile(Napi::Env env, Napi::Function, void*, AsyncCompile* job)
   if (env == nullptr) return;  // the CompiledModule's destructor frees the code
   Napi::HandleScope scope(env);
   if (!owned->module) {
-    owned->deferred.Reject(CompileFailure(env, owned->request, owned->error).Value());
+    owned->deferred.Reject(CompileFailure(env, owned->request.cancellation, owned->error).Value());
     return;
   }
   Napi::Value code = CompiledCode::New(env, std::move(owned->module));
@@ -345,6 +369,135 @@ Napi::Value CompileAsync(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+/**
+ * `new CompileBatch(options, cancellation?)`: one module's code units (compile_batch.h).
+ *   add(ir, guardedFunctions?) → boolean   queues a unit (waits while too much IR is in flight);
+ *     false once the batch failed
+ *   finish(symbols) → CompiledCode         waits for the units and links them
+ *   finishAsync(symbols) → Promise<CompiledCode>
+ *   abandon(reason)                        stops it (translation failed)
+ * options as compile's, without symbols (they come with finish).
+ */
+class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env) {
+    return Napi::ObjectWrap<BatchHandle>::DefineClass(
+        env, "CompileBatch",
+        {InstanceMethod<&BatchHandle::Add>("add"), InstanceMethod<&BatchHandle::Finish>("finish"),
+         InstanceMethod<&BatchHandle::FinishAsync>("finishAsync"), InstanceMethod<&BatchHandle::Abandon>("abandon")});
+  }
+
+  explicit BatchHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<BatchHandle>(info) {
+    CompileRequest settings;
+    if (!ReadCompileOptions(info.Env(), "CompileBatch", info[0], info.Length() > 1 ? info[1] : Napi::Value(), false,
+                            &settings)) {
+      return;
+    }
+    Napi::Value limit = info[0].As<Napi::Object>().Get("maxInFlightIrBytes");
+    size_t maxInFlight = kDefaultMaxInFlightIrBytes;
+    if (!limit.IsUndefined()) {
+      double bytes = limit.IsNumber() ? limit.As<Napi::Number>().DoubleValue() : -1;
+      if (!(bytes >= 1 && bytes <= 1e15)) {
+        Napi::TypeError::New(info.Env(), "CompileBatch: options.maxInFlightIrBytes must be a positive number")
+            .ThrowAsJavaScriptException();
+        return;
+      }
+      maxInFlight = static_cast<size_t>(bytes);
+    }
+    batch_ = CompileBatch::Create(std::move(settings), maxInFlight);
+  }
+
+  ~BatchHandle() override {
+    // Collected without finish (the translator threw past abandon): stop its units.
+    if (batch_ && !finished_) batch_->Abandon("the compile was abandoned");
+  }
+
+ private:
+  static constexpr size_t kDefaultMaxInFlightIrBytes = size_t{128} << 20;
+
+  bool Usable(Napi::Env env) {
+    if (batch_ && !finished_) return true;
+    Napi::Error::New(env, "CompileBatch: this batch is finished").ThrowAsJavaScriptException();
+    return false;
+  }
+
+  Napi::Value Add(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Usable(env)) return Napi::Value();
+    std::string ir;
+    if (!ReadIr(info[0], &ir)) {
+      Napi::TypeError::New(env, "CompileBatch.add: ir must be a string or a Uint8Array of UTF-8").ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    std::vector<std::string> guarded;
+    if (info.Length() > 1 && !info[1].IsUndefined() && !ReadStrings(info[1], &guarded)) {
+      Napi::TypeError::New(env, "CompileBatch.add: guardedFunctions must be an array of strings")
+          .ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    return Napi::Boolean::New(env, batch_->Add(std::move(ir), std::move(guarded)));
+  }
+
+  bool ReadSymbols(const Napi::CallbackInfo& info, std::vector<std::string>* symbols) {
+    if (ReadStrings(info[0], symbols)) return true;
+    Napi::TypeError::New(info.Env(), "CompileBatch.finish: symbols must be an array of strings").ThrowAsJavaScriptException();
+    return false;
+  }
+
+  Napi::Value Finish(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::vector<std::string> symbols;
+    if (!Usable(env) || !ReadSymbols(info, &symbols)) return Napi::Value();
+    finished_ = true;
+    std::string error;
+    std::unique_ptr<CompiledModule> module = batch_->Finish(symbols, &error);
+    if (!module) {
+      CompileFailure(env, batch_->cancellation(), error).ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    return CompiledCode::New(env, std::move(module));
+  }
+
+  Napi::Value FinishAsync(const Napi::CallbackInfo& info);
+
+  Napi::Value Abandon(const Napi::CallbackInfo& info) {
+    if (batch_ && !finished_) {
+      finished_ = true;
+      batch_->Abandon(info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "the compile was abandoned");
+    }
+    return info.Env().Undefined();
+  }
+
+  std::shared_ptr<CompileBatch> batch_;
+  bool finished_ = false;
+};
+
+Napi::Value BatchHandle::FinishAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<std::string> symbols;
+  if (!Usable(env) || !ReadSymbols(info, &symbols)) return Napi::Value();
+  finished_ = true;
+  auto job = std::make_unique<AsyncCompile>(AsyncCompile{Napi::Promise::Deferred::New(env), {}, nullptr, ""});
+  job->request.cancellation = batch_->cancellation();
+  Napi::Promise promise = job->deferred.Promise();
+  auto channel = std::make_shared<AsyncCompileChannel>();
+  AsyncCompileDone done = AsyncCompileDone::New(env, "wasm_llvm_native.compileBatch", 0, 1, nullptr,
+                                                CloseAsyncCompileChannel, new std::shared_ptr<AsyncCompileChannel>(channel));
+  batch_->FinishAsync(std::move(symbols), [job = job.release(), done, channel](std::unique_ptr<CompiledModule> module,
+                                                                                const std::string& error) mutable {
+    job->module = std::move(module);
+    job->error = error;
+    std::lock_guard<std::mutex> lock(channel->mutex);
+    if (!channel->alive) {
+      delete job;
+      return;
+    }
+    if (done.NonBlockingCall(job) != napi_ok) delete job;
+    done.Release();
+  });
+  return promise;
+}
+
 Napi::Value CompilePoolStatsValue(const Napi::CallbackInfo& info) {
   CompilePoolStats stats = GetCompilePoolStats();
   Napi::Object result = Napi::Object::New(info.Env());
@@ -377,6 +530,8 @@ void InitCompileBinding(Napi::Env env, Napi::Object exports) {
   Napi::Function cancellation = CancellationHandle::DefineClass(env);
   addon->cancellationConstructor = Napi::Persistent(cancellation);
   exports.Set("CompileCancellation", cancellation);
+  Napi::Function batch = BatchHandle::DefineClass(env);
+  exports.Set("CompileBatch", batch);
   exports.Set("compilePoolStats", Napi::Function::New(env, CompilePoolStatsValue, "compilePoolStats"));
   exports.Set("compile", Napi::Function::New(env, Compile, "compile"));
   exports.Set("compileAsync", Napi::Function::New(env, CompileAsync, "compileAsync"));

@@ -32,8 +32,6 @@
 #include "index_versioning.h"
 #include "runtime_checks.h"
 #include "llvm/AsmParser/Parser.h"
-#include "llvm/Bitcode/BitcodeReader.h"
-#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -53,7 +51,6 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/Transforms/Utils/Cloning.h"
-#include "llvm/Transforms/Utils/SplitModule.h"
 
 namespace wasm_native {
 namespace {
@@ -283,117 +280,6 @@ bool EmitObject(llvm::Module& module, llvm::TargetMachine& machine, llvm::SmallV
   return true;
 }
 
-/**
- * How many parts code generation splits an optimised module into. Off (1) unless
- * WASM_LLVM_CODEGEN_PARTS=auto (one per kInstructionsPerCodegenPart instructions, at most
- * kMaxCodegenParts) or =n: measured on the 2-core VM, splitting gave no gain on PolyBench
- * at O2 and made code generation of a 5.6 MB module at O0 2.3x slower (SplitModule's
- * clones and the bitcode round trip cost more than a second thread saves; docs/RATIONALE.md).
- * A function of the module alone decides it, never the thread count, so the machine code
- * is the same however many threads compile it.
- */
-constexpr size_t kInstructionsPerCodegenPart = 5000;
-constexpr unsigned kMaxCodegenParts = 8;
-
-unsigned CodegenParts(const llvm::Module& module) {
-  const char* setting = std::getenv("WASM_LLVM_CODEGEN_PARTS");
-  if (setting == nullptr) return 1;
-  if (std::string(setting) != "auto") {
-    long parts = std::strtol(setting, nullptr, 10);
-    return parts >= 1 && parts <= 64 ? static_cast<unsigned>(parts) : 1;
-  }
-  size_t instructions = 0;
-  for (const llvm::Function& function : module) instructions += function.getInstructionCount();
-  return static_cast<unsigned>(std::clamp<size_t>(instructions / kInstructionsPerCodegenPart, 1, kMaxCodegenParts));
-}
-
-/**
- * A module compiled in `parts` parts (CodegenParts()) on up to CompileThreadCount() threads: the
- * module is split (llvm::SplitModule), each part goes through bitcode into an LLVMContext
- * and TargetMachine of its own, and is compiled to an object; with `optimiseParts` each part
- * is also optimised first. Per-part optimisation and code generation times are summed into
- * *optimizeMs / *codegenMs, scaled to the wall time of the parallel phase.
- *
- * Code generation only (after whole-module optimisation): local symbols become hidden
- * externals so the parts link together in one JITDylib; the optimiser has seen the whole
- * module, so inlining is unchanged.
- *
- * Experimental, with optimisation (WASM_LLVM_SPLIT=optimise): PreserveLocals keeps every
- * internal function in the part of its users, so a callee the inliner could take (internal:
- * it does not escape) stays with its callers; what is lost is inlining and attribute
- * inference across escaping functions of different parts. Measured slower than one part on
- * PolyBench (docs/RATIONALE.md); with WASM_LLVM_CODEGEN_PARTS=auto only, for measurements.
- */
-bool CompileInParts(llvm::Module& module, unsigned parts, const CompileRequest& request, bool optimiseParts,
-                    std::vector<llvm::SmallVector<char, 0>>* objects, std::string* error, double* optimizeMs,
-                    double* codegenMs) {
-  CompileCancellation* cancellation = request.cancellation.get();
-  std::vector<llvm::SmallVector<char, 0>> bitcodes;
-  llvm::SplitModule(
-      module, parts,
-      [&](std::unique_ptr<llvm::Module> part) {
-        bool empty = std::all_of(part->begin(), part->end(), [](const llvm::Function& f) { return f.isDeclaration(); });
-        if (empty && part->global_empty()) return;
-        bitcodes.emplace_back();
-        llvm::raw_svector_ostream out(bitcodes.back());
-        llvm::WriteBitcodeToFile(*part, out);
-      },
-      /*PreserveLocals=*/optimiseParts);
-  objects->resize(bitcodes.size());
-  std::vector<std::string> errors(bitcodes.size());
-  std::vector<double> optimizeTimes(bitcodes.size()), codegenTimes(bitcodes.size());
-  std::atomic<size_t> next{0};
-  unsigned threads = std::min<unsigned>(static_cast<unsigned>(bitcodes.size()), std::max(1u, CompileThreadCount()));
-  Clock::time_point start = Clock::now();
-  RunOnCompileStacks(threads - 1, [&] {
-    for (size_t i; (i = next.fetch_add(1)) < bitcodes.size();) {
-      llvm::LLVMContext context;
-      llvm::MemoryBufferRef buffer(llvm::StringRef(bitcodes[i].data(), bitcodes[i].size()), "part");
-      auto part = llvm::parseBitcodeFile(buffer, context);
-      if (!part) {
-        errors[i] = "cannot read back a part: " + llvm::toString(part.takeError());
-        continue;
-      }
-      auto partMachine = CreateTargetMachine(request, request.optLevel);
-      if (!partMachine) {
-        errors[i] = "cannot create the target machine: " + llvm::toString(partMachine.takeError());
-        continue;
-      }
-      (*part)->setDataLayout((*partMachine)->createDataLayout());
-      Clock::time_point partStart = Clock::now();
-      if (optimiseParts) Optimize(**part, **partMachine, request.optLevel, cancellation);
-      optimizeTimes[i] = MillisecondsSince(partStart);
-      partStart = Clock::now();
-      EmitObject(**part, **partMachine, &(*objects)[i], &errors[i], cancellation);
-      codegenTimes[i] = MillisecondsSince(partStart);
-    }
-  });
-  double wall = MillisecondsSince(start);
-  double optimizeTotal = 0, codegenTotal = 0;
-  for (size_t i = 0; i < bitcodes.size(); ++i) optimizeTotal += optimizeTimes[i], codegenTotal += codegenTimes[i];
-  *optimizeMs = optimizeTotal + codegenTotal > 0 ? wall * optimizeTotal / (optimizeTotal + codegenTotal) : 0;
-  *codegenMs = wall - *optimizeMs;
-  for (const std::string& message : errors) {
-    if (!message.empty()) {
-      *error = message;
-      return false;
-    }
-  }
-  return true;
-}
-
-/** Code generation of an optimised module: one object, or parts in parallel (CompileInParts). */
-bool EmitObjects(llvm::Module& module, llvm::TargetMachine& machine, const CompileRequest& request,
-                 std::vector<llvm::SmallVector<char, 0>>* objects, std::string* error) {
-  unsigned parts = CodegenParts(module);
-  if (parts <= 1) {
-    objects->emplace_back();
-    return EmitObject(module, machine, &objects->back(), error, request.cancellation.get());
-  }
-  double optimizeMs = 0, codegenMs = 0;
-  return CompileInParts(module, parts, request, /*optimiseParts=*/false, objects, error, &optimizeMs, &codegenMs);
-}
-
 /** The guarded functions' object: no optimisation, fast instruction selection and register allocation. */
 bool EmitGuardedObject(llvm::Module& module, const CompileRequest& request, llvm::SmallVector<char, 0>* object,
                        const std::string& dumpStem, std::string* error) {
@@ -432,95 +318,92 @@ void CompiledModule::Release() {
 /** IR size from which a compile returns freed memory to the system (malloc_trim) when it ends. */
 constexpr size_t kTrimAfterIrBytes = 16u << 20;
 
-std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std::string* error) {
+bool CompileToObjects(const CompileRequest& request, std::vector<std::string>* objects, CompileTimings* timings,
+                      std::string* error) {
   CompileCancellation* cancellation = request.cancellation.get();
   auto cancelled = [&] {
     if (cancellation == nullptr || !cancellation->IsCancelled()) return false;
     *error = cancellation->Reason();
     return true;
   };
-  if (cancelled()) return nullptr;
-  if (!GetJit(error)) return nullptr;
-  std::unique_ptr<CompiledModule> result(new CompiledModule());
-  std::vector<llvm::SmallVector<char, 0>> partObjects;
+  if (cancelled() || !GetJit(error)) return false;  // GetJit: the targets are initialised with it
+  llvm::SmallVector<char, 0> object;
   llvm::SmallVector<char, 0> guardedObject;
   std::string dumpStem;
   {
     Clock::time_point start = Clock::now();
     llvm::LLVMContext context;
     std::unique_ptr<llvm::Module> module = ParseAndVerify(request, context, error);
-    if (!module) return nullptr;
+    if (!module) return false;
     MarkFunctionsNoUnwind(*module);
-    result->timings.parseMs = MillisecondsSince(start);
-    if (cancelled()) return nullptr;
+    timings->parseMs += MillisecondsSince(start);
+    if (cancelled()) return false;
 
     dumpStem = DumpStem(request.name);
     if (!request.guardedFunctions.empty()) {
       start = Clock::now();
       std::unique_ptr<llvm::Module> guarded =
           SplitOffFunctions(&module, request.guardedFunctions, /*keepNames=*/!dumpStem.empty(), error);
-      if (!guarded || !EmitGuardedObject(*guarded, request, &guardedObject, dumpStem, error)) return nullptr;
-      result->timings.guardedMs = MillisecondsSince(start);
-      if (cancelled()) return nullptr;
+      if (!guarded || !EmitGuardedObject(*guarded, request, &guardedObject, dumpStem, error)) return false;
+      timings->guardedMs += MillisecondsSince(start);
+      if (cancelled()) return false;
     }
 
     auto machine = CreateTargetMachine(request, request.optLevel);
     if (!machine) {
       *error = "cannot create the target machine: " + llvm::toString(machine.takeError());
-      return nullptr;
+      return false;
     }
     module->setDataLayout((*machine)->createDataLayout());
     module->setTargetTriple((*machine)->getTargetTriple().str());
 
-    const char* split = std::getenv("WASM_LLVM_SPLIT");
-    if (request.optLevel > 0 && split != nullptr && std::string(split) == "optimise" && dumpStem.empty()) {
-      if (!CompileInParts(*module, CodegenParts(*module), request, /*optimiseParts=*/true, &partObjects, error, &result->timings.optimizeMs,
-                          &result->timings.codegenMs)) {
-        return nullptr;
-      }
-      result->timings.codegenParts = static_cast<unsigned>(partObjects.size());
-      if (cancelled()) return nullptr;
-    } else {
-      start = Clock::now();
-      Optimize(*module, **machine, request.optLevel, cancellation);
-      result->timings.optimizeMs = MillisecondsSince(start);
-      if (cancelled()) return nullptr;
-      if (!dumpStem.empty()) DumpModule(*module, **machine, dumpStem);
+    start = Clock::now();
+    Optimize(*module, **machine, request.optLevel, cancellation);
+    timings->optimizeMs += MillisecondsSince(start);
+    if (cancelled()) return false;
+    if (!dumpStem.empty()) DumpModule(*module, **machine, dumpStem);
 
-      start = Clock::now();
-      if (!EmitObjects(*module, **machine, request, &partObjects, error)) return nullptr;
-      result->timings.codegenParts = static_cast<unsigned>(partObjects.size());
-      result->timings.codegenMs = MillisecondsSince(start);
-      if (cancelled()) return nullptr;
-    }
+    start = Clock::now();
+    if (!EmitObject(*module, **machine, &object, error, cancellation)) return false;
+    timings->codegenMs += MillisecondsSince(start);
+    if (cancelled()) return false;
   }
-  result->objectBytes = guardedObject.size();
-  for (const auto& object : partObjects) result->objectBytes += object.size();
   if (!dumpStem.empty()) {
-    std::error_code error;
-    for (size_t i = 0; i < partObjects.size(); ++i) {
-      llvm::raw_fd_ostream file(dumpStem + (i == 0 ? std::string() : "." + std::to_string(i)) + ".o", error);
-      if (!error) file.write(partObjects[i].data(), partObjects[i].size());
-    }
+    std::error_code failure;
+    llvm::raw_fd_ostream file(dumpStem + ".o", failure);
+    if (!failure) file.write(object.data(), object.size());
     if (!guardedObject.empty()) {
-      llvm::raw_fd_ostream guardedFile(dumpStem + ".guarded.o", error);
-      if (!error) guardedFile.write(guardedObject.data(), guardedObject.size());
+      llvm::raw_fd_ostream guardedFile(dumpStem + ".guarded.o", failure);
+      if (!failure) guardedFile.write(guardedObject.data(), guardedObject.size());
     }
   }
+  objects->emplace_back(object.data(), object.size());
+  if (!guardedObject.empty()) objects->emplace_back(guardedObject.data(), guardedObject.size());
+  timings->units += 1;
+  return true;
+}
 
-  std::vector<std::string> objects;
-  for (const auto& object : partObjects) objects.emplace_back(object.data(), object.size());
-  partObjects.clear();
-  if (!guardedObject.empty()) objects.emplace_back(guardedObject.data(), guardedObject.size());
-  if (request.keepObjects) result->objects = objects;
-  Clock::time_point start = Clock::now();
-  if (!LinkInto(result.get(), std::move(objects), request.name, request.symbols, error)) return nullptr;
-  result->timings.linkMs = MillisecondsSince(start);
+void TrimAfterLargeCompile(size_t irBytes) {
   // LLVM frees a large module's memory into glibc's per-thread arenas, which keep it: after a
   // big compile, hand it back to the system. The JS API's limits.any.js (1,000,000-function
   // modules on several compile threads) peaked at 9.3 GB without this and 4.8 GB with it
   // (WASM_LLVM_DISABLE=malloc-trim for the comparison).
-  if (request.ir.size() >= kTrimAfterIrBytes && !DebugDisabled("malloc-trim")) malloc_trim(0);
+  if (irBytes >= kTrimAfterIrBytes && !DebugDisabled("malloc-trim")) malloc_trim(0);
+}
+
+std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std::string* error) {
+  if (!GetJit(error)) return nullptr;
+  CompileTimings timings;
+  std::vector<std::string> objects;
+  if (!CompileToObjects(request, &objects, &timings, error)) return nullptr;
+  std::unique_ptr<CompiledModule> result(new CompiledModule());
+  result->timings = timings;
+  for (const std::string& object : objects) result->objectBytes += object.size();
+  if (request.keepObjects) result->objects = objects;
+  Clock::time_point start = Clock::now();
+  if (!LinkInto(result.get(), std::move(objects), request.name, request.symbols, error)) return nullptr;
+  result->timings.linkMs = MillisecondsSince(start);
+  TrimAfterLargeCompile(request.ir.size());
   return result;
 }
 

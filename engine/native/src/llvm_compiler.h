@@ -34,7 +34,7 @@ struct CompileTimings {
   double codegenMs = 0;   // instruction selection … object file
   double linkMs = 0;      // JITLink: add the object, resolve, look up the symbols
   double guardedMs = 0;   // the guarded pipeline: split, reshape, codegen at O0 (not in the others)
-  unsigned codegenParts = 0;  // objects code generation produced (parallel parts of the module)
+  unsigned units = 0;     // LLVM modules compiled (code units); the times above are their sums
 };
 
 /** Generated code living in its own JITDylib; destroying it removes the dylib (frees code). */
@@ -68,6 +68,18 @@ class CompiledModule {
  * compile fails with request.cancellation's reason.
  */
 std::unique_ptr<CompiledModule> CompileModule(const CompileRequest& request, std::string* error);
+
+/**
+ * The object files of one LLVM module (request.ir; the main object, then the guarded
+ * functions' one if any), without linking: one code unit of a CompileBatch. Adds this
+ * compile's stage times to *timings and counts it in timings->units. Thread-safe; false and
+ * *error on failure (request.cancellation's reason when cancelled).
+ */
+bool CompileToObjects(const CompileRequest& request, std::vector<std::string>* objects, CompileTimings* timings,
+                      std::string* error);
+
+/** After a compile of `irBytes` of IR text or more, hands freed memory back to the system (malloc_trim). */
+void TrimAfterLargeCompile(size_t irBytes);
 
 /**
  * Links object files that CompileModule produced earlier (kept with keepObjects, possibly by

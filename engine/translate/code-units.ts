@@ -1,0 +1,157 @@
+// Stage: translation (WebAssembly → LLVM IR), before any body is translated: which defined
+// functions go into which code unit. A code unit is one LLVM module, translated, optimised
+// and compiled on its own (in parallel with the others: engine/native/src/compile_batch.h)
+// and linked with the rest of the wasm module into one JITDylib. Units bound the memory of
+// a compile (no module-sized IR) and give the thread pool work to share.
+//
+// Cutting the module costs inlining across units, so the cut follows the call graph
+// (direct `call`s, Core spec §4.4.8): a function called from exactly one other function
+// joins its caller's cluster (LLVM inlines such a callee whatever its size when it is
+// internal, and the kernels of benchmark programs are such callees of main), as long as the
+// cluster stays under the unit size; clusters are then packed into units in order of their
+// first function (toolchains lay out a translation unit's functions together). Functions
+// called from another unit get external linkage; the rest stay internal. Everything here
+// depends on the module's bytes and the unit size only, never on the thread count, so the
+// machine code is the same however many threads compile it.
+
+import type { ModuleInfo } from '../binary/module-info.js';
+import { Operator, OperatorReader } from '../binary/operator-reader.js';
+import { Op } from '../wasm/opcodes.js';
+
+/** Default bound of one unit: bytes of wasm function bodies (docs/RATIONALE.md, "Why code units?"). */
+export const DEFAULT_UNIT_BODY_BYTES = 24 * 1024;
+
+export interface CodeUnits {
+  /** Function indices (defined functions only) of each unit, ascending within a unit. */
+  readonly units: readonly (readonly number[])[];
+  /** Unit of each function, by function index (-1 for imported functions). */
+  readonly unitOf: Int32Array;
+  /** 1 for each defined function called directly from a function of another unit. */
+  readonly calledFromOtherUnits: Uint8Array;
+}
+
+/**
+ * Direct callees (defined functions, without duplicates) of each defined function, in the
+ * order of the code section. A body that does not decode stops being scanned where it
+ * stops decoding: the validator reports it later, with its offset, when it gets there.
+ */
+export function directCallees(module: ModuleInfo): Int32Array[] {
+  const operator = new Operator();
+  const imported = module.importedFunctionCount;
+  const functionCount = module.functionTypeIndices.length;
+  const result: Int32Array[] = [];
+  const seen = new Int32Array(functionCount).fill(-1);
+  const callees: number[] = [];
+  for (const body of module.functionBodies) {
+    callees.length = 0;
+    const reader = new OperatorReader(module.bytes, body.codeStart, body.end);
+    try {
+      while (!reader.atEnd()) {
+        reader.read(operator);
+        if (operator.opcode !== Op.Call) continue;
+        const callee = operator.index;
+        if (callee < imported || callee >= functionCount || seen[callee] === body.functionIndex) continue;
+        seen[callee] = body.functionIndex;
+        callees.push(callee);
+      }
+    } catch {
+      // Malformed: validation will say where.
+    }
+    result.push(Int32Array.from(callees));
+  }
+  return result;
+}
+
+/**
+ * Splits the defined functions into units of at most `maxUnitBodyBytes` bytes of bodies
+ * (a single larger function is a unit of its own). A module within the bound is one unit,
+ * and its call graph is not scanned.
+ */
+export function partitionIntoUnits(module: ModuleInfo, maxUnitBodyBytes = DEFAULT_UNIT_BODY_BYTES): CodeUnits {
+  const bodies = module.functionBodies;
+  const imported = module.importedFunctionCount;
+  const functionCount = module.functionTypeIndices.length;
+  const unitOf = new Int32Array(functionCount).fill(-1);
+  const calledFromOtherUnits = new Uint8Array(functionCount);
+  let total = 0;
+  for (const body of bodies) total += body.end - body.start;
+  if (total <= maxUnitBodyBytes || bodies.length <= 1) {
+    for (const body of bodies) unitOf[body.functionIndex] = 0;
+    return { units: bodies.length === 0 ? [] : [bodies.map((body) => body.functionIndex)], unitOf, calledFromOtherUnits };
+  }
+
+  const callees = directCallees(module);
+  // Callers per defined function: 0, 1 (the sole caller's index in soleCaller) or 2 (several).
+  const callerCount = new Uint8Array(bodies.length);
+  const soleCaller = new Int32Array(bodies.length).fill(-1);
+  for (let caller = 0; caller < bodies.length; caller++) {
+    for (const callee of callees[caller]) {
+      const local = callee - imported;
+      if (local === caller) continue;
+      if (callerCount[local] === 0) {
+        callerCount[local] = 1;
+        soleCaller[local] = caller;
+      } else if (soleCaller[local] !== caller) {
+        callerCount[local] = 2;
+      }
+    }
+  }
+
+  // Clusters: union-find over local indices, each root holding its cluster's body bytes.
+  const parent = new Int32Array(bodies.length);
+  const clusterBytes = new Float64Array(bodies.length);
+  for (let i = 0; i < bodies.length; i++) {
+    parent[i] = i;
+    clusterBytes[i] = bodies[i].end - bodies[i].start;
+  }
+  const root = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  for (let callee = 0; callee < bodies.length; callee++) {
+    if (callerCount[callee] !== 1) continue;
+    const a = root(soleCaller[callee]);
+    const b = root(callee);
+    if (a === b || clusterBytes[a] + clusterBytes[b] > maxUnitBodyBytes) continue;
+    // The root is the cluster's lowest index, so clusters are ordered by their first function.
+    const [low, high] = a < b ? [a, b] : [b, a];
+    parent[high] = low;
+    clusterBytes[low] += clusterBytes[high];
+  }
+
+  // Pack clusters, in order of their first function, into units.
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < bodies.length; i++) {
+    const r = root(i);
+    let list = members.get(r);
+    if (list === undefined) members.set(r, (list = []));
+    list.push(bodies[i].functionIndex);
+  }
+  const units: number[][] = [];
+  let current: number[] = [];
+  let currentBytes = 0;
+  for (let r = 0; r < bodies.length; r++) {
+    const list = members.get(r);
+    if (list === undefined) continue;
+    if (current.length > 0 && currentBytes + clusterBytes[r] > maxUnitBodyBytes) {
+      units.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    for (const functionIndex of list) current.push(functionIndex);
+    currentBytes += clusterBytes[r];
+  }
+  if (current.length > 0) units.push(current);
+  units.forEach((unit, index) => {
+    unit.sort((a, b) => a - b);
+    for (const functionIndex of unit) unitOf[functionIndex] = index;
+  });
+  for (let caller = 0; caller < bodies.length; caller++) {
+    const callerUnit = unitOf[bodies[caller].functionIndex];
+    for (const callee of callees[caller]) if (unitOf[callee] !== callerUnit) calledFromOtherUnits[callee] = 1;
+  }
+  return { units, unitOf, calledFromOtherUnits };
+}
