@@ -70,17 +70,17 @@ const factories: Record<string, () => EngineAdapter> = {
       inProcessEngine: 'llvm',
       engineOptions: { optLevel: 2, codeCache: 'warm' },
     }),
-  // Measurement only: the optimiser runs on parts of the module in parallel too
-  // (WASM_LLVM_SPLIT=optimise, llvm_compiler.cc), to price it beside llvm-O2.
-  'llvm-O2-split': () =>
+  // Measurement only: the whole module as one code unit (no cut, no parallel LLVM), to price
+  // code units (engine/translate/code-units.ts) beside llvm-O2 in one run.
+  'llvm-O2-one-unit': () =>
     new NodeHarnessEngine({
-      name: 'llvm-O2-split',
+      name: 'llvm-O2-one-unit',
       kind: 'llvm',
-      description: "This project's engine at O2, optimised and compiled in parallel parts (measurement only)",
+      description: "This project's engine at O2, the module compiled as one code unit (measurement only)",
       nodeFlags: [],
       inProcessEngine: 'llvm',
       engineOptions: { optLevel: 2 },
-      env: { WASM_LLVM_SPLIT: 'optimise', WASM_LLVM_CODEGEN_PARTS: 'auto' },
+      env: { WASM_LLVM_UNIT_BYTES: '4294967296' },
     }),
   'llvm-O3': () => new NodeHarnessEngine({ name: 'llvm-O3', kind: 'llvm', description: "This project's engine: LLVM 19 at O3, host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 3 } }),
   'wasmtime-cranelift': () => new WasmtimeEngine('cranelift'),

@@ -380,6 +380,11 @@ function unitBodyBytes(): number {
   return bytes;
 }
 
+function bodyLength(info: ModuleInfo, functionIndex: number): number {
+  const body = info.functionBodies[functionIndex - info.importedFunctionCount];
+  return body.end - body.start;
+}
+
 function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic', sink: UnitSink): TranslationResult {
   const start = performance.now();
   limits.check();
@@ -409,12 +414,15 @@ function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps
   const name = `wasm${moduleCounter}`;
   const functions = new Map<number, string>();
   units.units.forEach((unit, index) => {
-    const output = new IrModuleBuilder({ moduleName: `${name}.unit${index}` });
+    // IR text runs at about 10-20 bytes per byte of body: start near that, grow if needed.
+    let bodyBytes = 0;
+    for (const functionIndex of unit) bodyBytes += bodyLength(info, functionIndex);
+    const output = new IrModuleBuilder({ moduleName: `${name}.unit${index}` }, Math.min(1 << 24, 4096 + 16 * bodyBytes));
     for (const [functionIndex, symbol] of translator.translateUnitInto(unit, output)) functions.set(functionIndex, symbol);
     sink(output.finishBytes(), unitGuardedSymbols);
     unitGuardedSymbols = [];
   });
-  const last = new IrModuleBuilder({ moduleName: `${name}.trampolines` });
+  const last = new IrModuleBuilder({ moduleName: `${name}.trampolines` }, 1 << 16);
   const symbols = translator.finishUnitsInto(last, functions);
   const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
   if (needsDataCopy) last.define(DATA_COPY_IR);

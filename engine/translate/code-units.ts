@@ -19,7 +19,7 @@ import { Operator, OperatorReader } from '../binary/operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
 
 /** Default bound of one unit: bytes of wasm function bodies (docs/RATIONALE.md, "Why code units?"). */
-export const DEFAULT_UNIT_BODY_BYTES = 24 * 1024;
+export const DEFAULT_UNIT_BODY_BYTES = 16 * 1024;
 
 export interface CodeUnits {
   /** Function indices (defined functions only) of each unit, ascending within a unit. */

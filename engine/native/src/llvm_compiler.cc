@@ -187,6 +187,23 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> CreateTargetMachine(const C
   return builder.createTargetMachine();
 }
 
+/**
+ * This thread's target machine for (cpu, optLevel), made on first use and kept: creating one
+ * (host detection, subtarget tables) costs about a millisecond, which a module of many code
+ * units would otherwise pay per unit. A TargetMachine is used by one thread at a time and
+ * holds no state from one module to the next that changes the code generated.
+ */
+llvm::Expected<llvm::TargetMachine*> ThreadTargetMachine(const CompileRequest& request, int optLevel) {
+  thread_local std::unique_ptr<llvm::TargetMachine> machines[2][4];
+  std::unique_ptr<llvm::TargetMachine>& slot = machines[request.cpu == TargetCpu::Native ? 0 : 1][optLevel & 3];
+  if (!slot) {
+    auto created = CreateTargetMachine(request, optLevel);
+    if (!created) return created.takeError();
+    slot = std::move(*created);
+  }
+  return slot.get();
+}
+
 /** Parses and verifies; on failure returns nullptr with LLVM's diagnostic in *error. */
 std::unique_ptr<llvm::Module> ParseAndVerify(const CompileRequest& request, llvm::LLVMContext& context,
                                              std::string* error) {
@@ -283,7 +300,7 @@ bool EmitObject(llvm::Module& module, llvm::TargetMachine& machine, llvm::SmallV
 /** The guarded functions' object: no optimisation, fast instruction selection and register allocation. */
 bool EmitGuardedObject(llvm::Module& module, const CompileRequest& request, llvm::SmallVector<char, 0>* object,
                        const std::string& dumpStem, std::string* error) {
-  auto machine = CreateTargetMachine(request, 0);
+  auto machine = ThreadTargetMachine(request, 0);
   if (!machine) {
     *error = "cannot create the target machine: " + llvm::toString(machine.takeError());
     return false;
@@ -349,7 +366,7 @@ bool CompileToObjects(const CompileRequest& request, std::vector<std::string>* o
       if (cancelled()) return false;
     }
 
-    auto machine = CreateTargetMachine(request, request.optLevel);
+    auto machine = ThreadTargetMachine(request, request.optLevel);
     if (!machine) {
       *error = "cannot create the target machine: " + llvm::toString(machine.takeError());
       return false;
