@@ -51,11 +51,13 @@ export type GuardedMetric =
 export const MAX_FUNCTION_IR_BYTES = 32 * 1024 * 1024;
 
 /**
- * The most LLVM IR one module may be translated to (512 MiB, about the longest string V8
- * holds, which was the limit in practice before the IR went to LLVM as bytes): LLVM keeps
- * the whole module in memory, 20-30 bytes per byte of IR.
+ * The most LLVM IR one module may be translated to (4 GiB, about 35 bytes per byte of a
+ * 120 MB code section). Translation and LLVM hold only the code units in flight
+ * (translate/code-units.ts), so this no longer bounds a compile's memory; it bounds its
+ * total work and the object code kept until the units are linked (about a tenth of the IR
+ * at O0). Before code units it was 512 MiB, the longest string V8 holds.
  */
-export const MAX_MODULE_IR_BYTES = 512 * 1024 * 1024;
+export const MAX_MODULE_IR_BYTES = 4 * 1024 * 1024 * 1024;
 
 const GUARDED_METRICS = Object.keys(GUARD_THRESHOLDS) as GuardedMetric[];
 
