@@ -7,6 +7,7 @@
 // WebAssemblyCompileOptions, whose members we ignore), and `Module.timings(module)` with the
 // time of each compile stage. Lengths and descriptors are WebIDL's (interface-objects.ts).
 
+import { vmctxTemplateOf } from '../runtime/vmctx-template.js';
 import { CompileError } from '../wasm/errors.js';
 import { EXTERNAL_KIND_NAMES, type ModuleInfo } from '../binary/module-info.js';
 import {
@@ -70,11 +71,12 @@ function compileOptions(options: ModuleCompileOptions | null | undefined): Modul
 
 const compiledModules = new WeakMap<Module, CompiledModule>();
 
+
 export class Module {
   /** Compiles synchronously (LLVM in this thread); CompileError for invalid bytes. */
   constructor(bytes: BufferSource, ...rest: [options?: ModuleCompileOptions | null]) {
     const copy = copyBufferSource(bytes, 'WebAssembly.Module()');
-    compiledModules.set(this, compileModule(copy, compileOptions(rest[0])));
+    compiledModules.set(this, prepared(compileModule(copy, compileOptions(rest[0]))));
   }
 
   /** Milliseconds spent in each compile stage of `module` (an extension of the API). */
@@ -129,8 +131,17 @@ export function moduleInfoOf(module: Module, caller = 'moduleInfoOf'): ModuleInf
 /** A Module object for an already compiled module. */
 export function moduleOf(compiled: CompiledModule): Module {
   const module = Object.create(Module.prototype) as Module;
-  compiledModules.set(module, compiled);
+  compiledModules.set(module, prepared(compiled));
   return module;
+}
+
+/**
+ * `compiled` with what every instance starts with made now, as part of compiling (the vmctx
+ * template and the data block: runtime/vmctx-template.ts), so instantiation only copies it.
+ */
+function prepared(compiled: CompiledModule): CompiledModule {
+  vmctxTemplateOf(compiled);
+  return compiled;
 }
 
 /**

@@ -133,26 +133,41 @@ interface TranslationResult {
 let moduleCounter = 0;
 
 /**
- * A helper added to modules with active data segments: copies bytes into linear memory at
- * instantiation. Entry-trampoline shaped (invoke()): slots = [MemoryDefinition address,
- * destination offset, source address, length]; the caller has checked the bounds. Copying
- * through an ArrayBuffer instead would tie the memory's release to that buffer's Node-API
- * finalizer, which runs only after the current job, so a synchronous loop of instantiations
- * could not get address space back.
+ * A helper added to modules with active data segments: copies them into linear memory at
+ * instantiation, all in one call. Entry-trampoline shaped (invoke()): slots = [MemoryDefinition
+ * address, plan address, count], the plan being `count` entries of { destination offset,
+ * source address, length } (3 × u64) that the caller has bounds-checked. Copying through an
+ * ArrayBuffer instead would tie the memory's release to that buffer's Node-API finalizer,
+ * which runs only after the current job, so a synchronous loop of instantiations could not
+ * get address space back.
  */
 export const DATA_COPY_SYMBOL = 'wasm_instantiate_copy_data';
 const DATA_COPY_IR = `
 define void @${DATA_COPY_SYMBOL}(ptr %unused, ptr %slots) {
+entry:
   %definition = load ptr, ptr %slots, align 8
-  %offset.slot = getelementptr inbounds i8, ptr %slots, i64 8
-  %offset = load i64, ptr %offset.slot, align 8
-  %source.slot = getelementptr inbounds i8, ptr %slots, i64 16
-  %source = load ptr, ptr %source.slot, align 8
-  %length.slot = getelementptr inbounds i8, ptr %slots, i64 24
-  %length = load i64, ptr %length.slot, align 8
+  %plan.slot = getelementptr inbounds i8, ptr %slots, i64 8
+  %plan = load ptr, ptr %plan.slot, align 8
+  %count.slot = getelementptr inbounds i8, ptr %slots, i64 16
+  %count = load i64, ptr %count.slot, align 8
   %base = load ptr, ptr %definition, align 8
+  %empty = icmp eq i64 %count, 0
+  br i1 %empty, label %done, label %copy
+copy:
+  %i = phi i64 [ 0, %entry ], [ %next, %copy ]
+  %entry.offset = mul i64 %i, 24
+  %entry.address = getelementptr inbounds i8, ptr %plan, i64 %entry.offset
+  %offset = load i64, ptr %entry.address, align 8
+  %source.slot = getelementptr inbounds i8, ptr %entry.address, i64 8
+  %source = load ptr, ptr %source.slot, align 8
+  %length.slot = getelementptr inbounds i8, ptr %entry.address, i64 16
+  %length = load i64, ptr %length.slot, align 8
   %destination = getelementptr inbounds i8, ptr %base, i64 %offset
   call void @llvm.memcpy.p0.p0.i64(ptr align 1 %destination, ptr align 1 %source, i64 %length, i1 false)
+  %next = add i64 %i, 1
+  %more = icmp ult i64 %next, %count
+  br i1 %more, label %copy, label %done
+done:
   ret void
 }
 `;

@@ -1,7 +1,8 @@
 // Runtime: instantiating a compiled module (Core spec §4.5.4 "Instantiation", JS
 // API "instantiate the core of a WebAssembly module" and "create an exports object"):
 // resolve the imports, pick the store (merging the stores of imported functions, tables and
-// reference globals), allocate the vmctx and fill it — VMFuncRefs for every function
+// reference globals), allocate the vmctx, copy in what every instance has (vmctx-template.ts)
+// and fill in the rest — VMFuncRefs for every function
 // (imports: a copy of the exporting instance's VMFuncRef, or for a JS function its host
 // trampoline with a HostFunctionContext), the function types' registry ids, memory and
 // table definitions, global cells —
@@ -24,6 +25,7 @@ import { slotCount } from '../translate/ir-types.js';
 import { ValType } from '../wasm/value-types.js';
 import { globalInstanceOf, globalObject as makeGlobalObject, memoryInstanceOf, memoryObject, tableInstanceOf, tableObject } from './externs.js';
 import { resolveImports, type ResolvedImport } from './import-resolution.js';
+import { vmctxTemplateOf, writeGlobalCell } from './vmctx-template.js';
 
 let nextHostId = 1;
 
@@ -77,8 +79,11 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   const { view } = state;
   store.addInstance(state);
 
-  // The ids call_indirect expects: the registry's (type-registry.ts).
-  module.typeIds.forEach((id, typeIndex) => view.setBigUint64(layout.typeId(typeIndex), id, true));
+  // What every instance has: type ids (what call_indirect compares), the escaping defined
+  // functions' FuncRefs, constant globals, data segment descriptors (vmctx-template.ts).
+  const template = vmctxTemplateOf(module);
+  new Uint8Array(state.vmctx.buffer).set(template.bytes);
+  for (const offset of template.selfPointers) view.setBigUint64(offset, state.vmctxAddress, true);
 
   // Imports, in index order within each kind.
   const hostImports = imports.filter((entry) => entry.kind === ExternalKind.Function && entry.exported === undefined).length;
@@ -134,12 +139,6 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
     }
   }
 
-  // Defined functions that can escape get their VMFuncRef.
-  for (let index = info.importedFunctionCount; index < info.functionTypeIndices.length; index++) {
-    const code = module.functionCode[index];
-    if (code !== 0n) state.writeFuncRef(index, code, module.typeIds[info.functionTypeIndices[index]], state.vmctxAddress);
-  }
-
   // Defined memories and tables.
   for (let index = info.importedMemoryCount; index < info.memories.length; index++) {
     const { min, max } = info.memories[index];
@@ -164,13 +163,9 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
     },
     functionReference: (index) => state.funcRefAddress(index),
   };
-  for (let index = info.importedGlobalCount; index < info.globals.length; index++) {
+  for (const index of template.instanceGlobals) {
     const global = info.globals[index];
-    const offset = layout.definedGlobalCell(index);
-    const value = evaluateConstant(global.init!, context);
-    if (value instanceof Uint8Array) new Uint8Array(state.vmctx.buffer, offset, 16).set(value);
-    else if (global.type.type === ValType.I32 || global.type.type === ValType.F32) view.setUint32(offset, Number(value), true);
-    else view.setBigUint64(offset, value, true);
+    writeGlobalCell(view, layout.definedGlobalCell(index), global.type.type, evaluateConstant(global.init!, context));
   }
 
   const elementValues = describeSegments(state, context);

@@ -7,7 +7,8 @@
 // segment counts as dropped. Declarative element segments are dropped from the start.
 //
 // A module's data bytes are copied once into a native block shared by all its instances
-// (data is read-only); element values depend on the instance (funcref addresses), so each
+// (data is read-only), with, when the offsets are constants, the plan that copies its active
+// segments in one call; element values depend on the instance (funcref addresses), so each
 // instance gets its own block.
 
 import { allocate, invoke, type RawBlock } from '../native/addon.js';
@@ -17,19 +18,36 @@ import { SegmentDescriptor } from '../abi/vmctx-layout.js';
 import { TRAP_MESSAGES, TrapCode } from '../abi/trap-codes.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { evaluateConstant, evaluateOffset, type ConstantContext } from './constant-expressions.js';
+import { Op } from '../wasm/opcodes.js';
 import type { InstanceState } from './instance-state.js';
 import { memoryInstanceOf, tableInstanceOf } from './externs.js';
 
-interface DataBlock {
+/** The data bytes of a module, shared by its instances, and how its active segments are copied. */
+export interface ModuleData {
   readonly block: RawBlock;
   /** Byte offset of each segment in the block. */
   readonly offsets: readonly number[];
+  /**
+   * When every active segment's offset is a constant: the data-copy helper's plan (DATA_COPY_IR
+   * in compiled-module.ts) for the non-empty active segments in order, made once per module.
+   */
+  readonly constantPlan: RawBlock | undefined;
 }
 
-const dataBlocks = new WeakMap<CompiledModule, DataBlock>();
+const PLAN_ENTRY_BYTES = 24;
+const moduleData = new WeakMap<CompiledModule, ModuleData>();
 
-function dataBlockOf(module: CompiledModule): DataBlock {
-  let data = dataBlocks.get(module);
+const NO_INSTANCE: ConstantContext = {
+  importedGlobalBits: () => {
+    throw new Error('internal error: not a constant offset');
+  },
+  functionReference: () => {
+    throw new Error('internal error: not a constant offset');
+  },
+};
+
+export function moduleDataOf(module: CompiledModule): ModuleData {
+  let data = moduleData.get(module);
   if (data === undefined) {
     const { info } = module;
     const offsets: number[] = [];
@@ -41,8 +59,20 @@ function dataBlockOf(module: CompiledModule): DataBlock {
     const block = allocate(Math.max(total, 16));
     const bytes = new Uint8Array(block.buffer);
     info.data.forEach((segment, i) => bytes.set(info.bytes.subarray(segment.dataStart, segment.dataEnd), offsets[i]));
-    data = { block, offsets };
-    dataBlocks.set(module, data);
+    const active = info.data.filter((segment) => segment.mode === 'active');
+    let constantPlan: RawBlock | undefined;
+    if (active.every((segment) => segment.offsetExpression!.opcode === Op.I32Const)) {
+      const entries: bigint[] = [];
+      info.data.forEach((segment, i) => {
+        const length = segment.dataEnd - segment.dataStart;
+        if (segment.mode !== 'active' || length === 0) return;
+        entries.push(BigInt(evaluateOffset(segment.offsetExpression!, NO_INSTANCE)), block.address + BigInt(offsets[i]), BigInt(length));
+      });
+      constantPlan = allocate(Math.max(entries.length * 8, 16));
+      new BigUint64Array(constantPlan.buffer).set(entries);
+    }
+    data = { block, offsets, constantPlan };
+    moduleData.set(module, data);
   }
   return data;
 }
@@ -64,12 +94,8 @@ export type ElementValues = readonly (readonly bigint[])[];
 export function describeSegments(state: InstanceState, context: ConstantContext): ElementValues {
   const { module } = state;
   const { info, layout } = module;
-  const data = dataBlockOf(module);
-  state.keepAlive.push(data.block);
-  info.data.forEach((segment, i) => {
-    const length = segment.mode === 'passive' ? segment.dataEnd - segment.dataStart : 0;
-    writeDescriptor(state, layout.dataSegment(i), data.block.address + BigInt(data.offsets[i]), length);
-  });
+  // The data segments' descriptors are in the vmctx template (vmctx-template.ts).
+  state.keepAlive.push(moduleDataOf(module).block);
 
   const values: bigint[][] = info.elements.map((segment) =>
     segment.functionIndices
@@ -77,7 +103,8 @@ export function describeSegments(state: InstanceState, context: ConstantContext)
       : segment.expressions!.map((expression) => evaluateConstant(expression, context) as bigint),
   );
   const total = values.reduce((sum, list) => sum + list.length, 0);
-  const block = allocate(Math.max(total * 8, 16));
+  if (total === 0) return values;
+  const block = allocate(total * 8);
   state.keepAlive.push(block);
   const elements = new BigUint64Array(block.buffer);
   let position = 0;
@@ -90,19 +117,22 @@ export function describeSegments(state: InstanceState, context: ConstantContext)
   return values;
 }
 
-/** memcpy(memory base + offset, source, length) through the module's data-copy helper (no ArrayBuffer). */
-function copyIntoMemory(module: CompiledModule, definition: bigint, offset: number, source: bigint, length: number): void {
+/** Copies the first `count` entries of `plan` into the memory through the module's data-copy helper (no ArrayBuffer). */
+function copyIntoMemory(module: CompiledModule, definition: bigint, plan: bigint, count: number): void {
   if (module.dataCopy === undefined) throw new Error('internal error: the module has no data-copy helper');
   const slots = slotViews();
   slots.u64[0] = definition;
-  slots.u64[1] = BigInt(offset);
-  slots.u64[2] = source;
-  slots.u64[3] = BigInt(length);
-  const code = invoke(module.dataCopy, 0n, 4);
-  if (code !== 0) throw new Error(`internal error: copying a data segment trapped (${code})`);
+  slots.u64[1] = plan;
+  slots.u64[2] = BigInt(count);
+  const code = invoke(module.dataCopy, 0n, 3);
+  if (code !== 0) throw new Error(`internal error: copying data segments trapped (${code})`);
 }
 
-/** Applies the active element segments, then the active data segments, in order. */
+/**
+ * Applies the active element segments, then the active data segments, in order. Data
+ * segments are bounds-checked first, in order; the ones before the first that does not fit
+ * are copied (in one call of the data-copy helper), then that one traps.
+ */
 export function initializeActiveSegments(state: InstanceState, context: ConstantContext, elementValues: ElementValues): void {
   const { info } = state.module;
   info.elements.forEach((segment, i) => {
@@ -113,13 +143,38 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
     if (offset + values.length > table.native.length()) throw new RuntimeError(TRAP_MESSAGES[TrapCode.TableOutOfBounds]);
     for (let j = 0; j < values.length; j++) table.native.set(offset + j, values[j]);
   });
-  const data = dataBlockOf(state.module);
-  info.data.forEach((segment, i) => {
-    if (segment.mode !== 'active') return;
-    const memory = memoryInstanceOf(state.memories[segment.memoryIndex])!;
+  if (info.data.length === 0) return;
+  const data = moduleDataOf(state.module);
+  // WebAssembly 2.0 has one memory: every data segment is memory 0's.
+  let memory: ReturnType<typeof memoryInstanceOf>;
+  let memoryLength = 0;
+  let fits = true;
+  const entries: bigint[] = [];
+  let count = 0;
+  for (let i = 0; i < info.data.length; i++) {
+    const segment = info.data[i];
+    if (segment.mode !== 'active') continue;
+    if (memory === undefined) {
+      memory = memoryInstanceOf(state.memories[segment.memoryIndex])!;
+      memoryLength = memory.linear.byteLength();
+    }
     const offset = evaluateOffset(segment.offsetExpression!, context);
     const length = segment.dataEnd - segment.dataStart;
-    if (offset + length > memory.linear.byteLength()) throw new RuntimeError(TRAP_MESSAGES[TrapCode.MemoryOutOfBounds]);
-    if (length > 0) copyIntoMemory(state.module, memory.linear.definition, offset, data.block.address + BigInt(data.offsets[i]), length);
-  });
+    if (offset + length > memoryLength) {
+      fits = false;
+      break;
+    }
+    if (length === 0) continue;
+    count++;
+    if (data.constantPlan === undefined) entries.push(BigInt(offset), data.block.address + BigInt(data.offsets[i]), BigInt(length));
+  }
+  if (count > 0) {
+    let plan = data.constantPlan;
+    if (plan === undefined) {
+      plan = allocate(count * PLAN_ENTRY_BYTES);
+      new BigUint64Array(plan.buffer).set(entries);
+    }
+    copyIntoMemory(state.module, memory!.linear.definition, plan.address, count);
+  }
+  if (!fits) throw new RuntimeError(TRAP_MESSAGES[TrapCode.MemoryOutOfBounds]);
 }

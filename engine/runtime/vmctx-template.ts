@@ -1,0 +1,84 @@
+// Runtime: the part of an instance's vmctx (abi/vmctx-layout.ts) that is the same in every
+// instance of a CompiledModule, made at its first instantiation and copied into each new
+// vmctx in one go (Core spec §4.5.4 "Instantiation": the steps that do not depend on the
+// imports): the function types' registry ids, the FuncRef { code, typeId } of every defined
+// function that escapes (its vmctx field is the instance's own address, written after the
+// copy at the offsets listed), the cells of defined globals whose initialiser is a constant,
+// and the data segments' descriptors (the module's data bytes are shared: segments.ts).
+
+import { FuncRef } from '../abi/abi.js';
+import type { CompiledModule } from '../compile/compiled-module.js';
+import { Op } from '../wasm/opcodes.js';
+import { ValType } from '../wasm/value-types.js';
+import { SegmentDescriptor } from '../abi/vmctx-layout.js';
+import { evaluateConstant, type ConstantContext } from './constant-expressions.js';
+import { moduleDataOf } from './segments.js';
+
+export interface VmctxTemplate {
+  readonly bytes: Uint8Array;
+  /** Offsets of the FuncRef.vmctx fields that hold the instance's own address. */
+  readonly selfPointers: readonly number[];
+  /** Defined globals (by index) whose initialiser needs the instance: global.get, ref.func. */
+  readonly instanceGlobals: readonly number[];
+}
+
+const templates = new WeakMap<CompiledModule, VmctxTemplate>();
+
+const CONSTANT_ONLY: ConstantContext = {
+  importedGlobalBits: () => {
+    throw new Error('internal error: not a constant initialiser');
+  },
+  functionReference: () => {
+    throw new Error('internal error: not a constant initialiser');
+  },
+};
+
+export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
+  let template = templates.get(module);
+  if (template !== undefined) return template;
+  const { info, layout } = module;
+  const bytes = new Uint8Array(layout.size);
+  const view = new DataView(bytes.buffer);
+  module.typeIds.forEach((id, typeIndex) => view.setBigUint64(layout.typeId(typeIndex), id, true));
+
+  const selfPointers: number[] = [];
+  for (let index = info.importedFunctionCount; index < info.functionTypeIndices.length; index++) {
+    const code = module.functionCode[index];
+    if (code === 0n) continue;
+    const offset = layout.funcRef(index);
+    view.setBigUint64(offset + FuncRef.code, code, true);
+    view.setBigUint64(offset + FuncRef.typeId, module.typeIds[info.functionTypeIndices[index]], true);
+    selfPointers.push(offset + FuncRef.vmctx);
+  }
+
+  const instanceGlobals: number[] = [];
+  for (let index = info.importedGlobalCount; index < info.globals.length; index++) {
+    const global = info.globals[index];
+    const opcode = global.init!.opcode;
+    if (opcode === Op.GlobalGet || opcode === Op.RefFunc) {
+      instanceGlobals.push(index);
+      continue;
+    }
+    writeGlobalCell(view, layout.definedGlobalCell(index), global.type.type, evaluateConstant(global.init!, CONSTANT_ONLY));
+  }
+
+  const data = moduleDataOf(module);
+  info.data.forEach((segment, i) => {
+    // Active segments count as dropped once instantiation has applied them.
+    const length = segment.mode === 'passive' ? segment.dataEnd - segment.dataStart : 0;
+    const offset = layout.dataSegment(i);
+    view.setBigUint64(offset + SegmentDescriptor.address, data.block.address + BigInt(data.offsets[i]), true);
+    view.setBigUint64(offset + SegmentDescriptor.length, BigInt(length), true);
+  });
+
+  template = { bytes, selfPointers, instanceGlobals };
+  templates.set(module, template);
+  return template;
+}
+
+/** Writes a defined global's initial value (raw bits, or 16 bytes for v128) into its cell. */
+export function writeGlobalCell(view: DataView, offset: number, type: ValType, value: bigint | Uint8Array): void {
+  if (value instanceof Uint8Array) new Uint8Array(view.buffer, view.byteOffset + offset, 16).set(value);
+  else if (type === ValType.I32 || type === ValType.F32) view.setUint32(offset, Number(value), true);
+  else view.setBigUint64(offset, value, true);
+}
