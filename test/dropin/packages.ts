@@ -153,9 +153,6 @@ export const DROPIN_PACKAGES: readonly DropinPackage[] = [
     id: 'biome-wasm', npm: '@biomejs/wasm-nodejs', version: '2.5.14', toolchain: 'Rust (wasm-bindgen)',
     wasm: [{ file: '@biomejs/wasm-nodejs/biome_wasm_bg.wasm', embedded: false, modules: 1, bytes: 45_630_618, features: ['sign-extension', 'saturating-conversions', 'bulk-memory', 'reference-types', 'multi-value'] }],
     tier: 'large', timeoutMs: 900_000,
-    expectedFailure:
-      'CompileError: module is too large to compile (maxModuleIrBytes): the engine translates a module into one LLVM ' +
-      'module, and the 45.6 MB module passes the 512 MiB IR limit after 6,784 of its 35,823 functions (19.9 of its 31 MB of code; ~27 B of IR per byte)',
     workload: 'format, lint and fix 384 KB of JS and 150 KB of CSS',
   },
   {
