@@ -155,6 +155,8 @@ export interface NativeTable {
   /** Throws a RangeError for an index out of bounds. */
   get(index: number): bigint;
   set(index: number, value: bigint): void;
+  /** Elements index + i become vmctx + offsets[i] (FuncRef addresses); RangeError, nothing written, if they do not fit. */
+  setFuncRefs(index: number, vmctx: bigint, offsets: Uint32Array): void;
 }
 
 /** Zeroed, 16-byte aligned native memory at a stable address; freed when `buffer` is collected. */

@@ -90,6 +90,19 @@ describe('table', () => {
     expect(wasmGrow(table.definition, 0, 0n)).toBe(1001);
   });
 
+  it('setFuncRefs writes base + offset for each element, or nothing and a RangeError when they do not fit', () => {
+    const table = createTable(6, -1, 7n);
+    table.setFuncRefs(2, 0x1000n, Uint32Array.of(0, 24, 48));
+    expect([0, 1, 2, 3, 4, 5].map((i) => table.get(i))).toEqual([7n, 7n, 0x1000n, 0x1018n, 0x1030n, 7n]);
+    expect(() => table.setFuncRefs(4, 0x2000n, Uint32Array.of(0, 24, 48))).toThrow(RangeError);
+    expect(table.get(4)).toBe(0x1030n);
+    expect(table.get(5)).toBe(7n);
+    table.setFuncRefs(6, 0x2000n, new Uint32Array(0)); // an empty segment at the end fits
+    expect(() => table.setFuncRefs(7, 0x2000n, new Uint32Array(0))).toThrow(RangeError);
+    // @ts-expect-error offsets must be a Uint32Array
+    expect(() => table.setFuncRefs(0, 0n, [0])).toThrow(TypeError);
+  });
+
   it('rejects invalid sizes', () => {
     expect(() => createTable(-1, -1, 0n)).toThrow(RangeError);
     expect(() => createTable(5, 4, 0n)).toThrow(RangeError);

@@ -32,6 +32,14 @@ export interface ModuleData {
    * in compiled-module.ts) for the non-empty active segments in order, made once per module.
    */
   readonly constantPlan: RawBlock | undefined;
+  /** With a constant plan: its entries, and the largest offset + length of the active segments (all fit in a memory this long). */
+  readonly constantPlanCount: number;
+  readonly constantPlanEnd: number;
+  /**
+   * Per element segment given as function indices: the vmctx offsets of their FuncRefs, so
+   * an active one is applied as vmctx + offset in one call (NativeTable.setFuncRefs).
+   */
+  readonly funcRefOffsets: readonly (Uint32Array | undefined)[];
 }
 
 const PLAN_ENTRY_BYTES = 24;
@@ -61,17 +69,25 @@ export function moduleDataOf(module: CompiledModule): ModuleData {
     info.data.forEach((segment, i) => bytes.set(info.bytes.subarray(segment.dataStart, segment.dataEnd), offsets[i]));
     const active = info.data.filter((segment) => segment.mode === 'active');
     let constantPlan: RawBlock | undefined;
+    let constantPlanEnd = 0;
+    let constantPlanCount = 0;
     if (active.every((segment) => segment.offsetExpression!.opcode === Op.I32Const)) {
       const entries: bigint[] = [];
       info.data.forEach((segment, i) => {
+        if (segment.mode !== 'active') return;
+        const offset = evaluateOffset(segment.offsetExpression!, NO_INSTANCE);
         const length = segment.dataEnd - segment.dataStart;
-        if (segment.mode !== 'active' || length === 0) return;
-        entries.push(BigInt(evaluateOffset(segment.offsetExpression!, NO_INSTANCE)), block.address + BigInt(offsets[i]), BigInt(length));
+        constantPlanEnd = Math.max(constantPlanEnd, offset + length);
+        if (length > 0) entries.push(BigInt(offset), block.address + BigInt(offsets[i]), BigInt(length));
       });
       constantPlan = allocate(Math.max(entries.length * 8, 16));
       new BigUint64Array(constantPlan.buffer).set(entries);
+      constantPlanCount = entries.length / 3;
     }
-    data = { block, offsets, constantPlan };
+    const funcRefOffsets = info.elements.map((segment) =>
+      segment.functionIndices === undefined ? undefined : Uint32Array.from(segment.functionIndices, (index) => module.layout.funcRef(index)),
+    );
+    data = { block, offsets, constantPlan, constantPlanCount, constantPlanEnd, funcRefOffsets };
     moduleData.set(module, data);
   }
   return data;
@@ -82,37 +98,44 @@ function writeDescriptor(state: InstanceState, offset: number, address: bigint, 
   state.view.setBigUint64(offset + SegmentDescriptor.length, BigInt(length), true);
 }
 
-/** Evaluated element values per segment (raw 8-byte references). */
-export type ElementValues = readonly (readonly bigint[])[];
+/**
+ * Evaluated element values per segment (raw 8-byte references); undefined for an active
+ * segment of function indices, which is applied from the module's FuncRef offsets.
+ */
+export type ElementValues = readonly (readonly bigint[] | undefined)[];
 
 /**
- * Fills the vmctx's segment descriptors (passive segments get their length, active and
- * declarative ones 0: they are dropped by instantiation) and returns the element values,
- * which active segments need. Element expressions are evaluated here, before any segment
- * is applied, as the spec's allocation step does.
+ * Fills the vmctx's element segment descriptors (passive segments get their length, active
+ * and declarative ones 0: they are dropped by instantiation; the data segments' are in the
+ * vmctx template) and returns the element values active segments need. Element
+ * expressions are evaluated here, before any segment is applied, as the spec's allocation
+ * step does.
  */
 export function describeSegments(state: InstanceState, context: ConstantContext): ElementValues {
   const { module } = state;
   const { info, layout } = module;
-  // The data segments' descriptors are in the vmctx template (vmctx-template.ts).
-  state.keepAlive.push(moduleDataOf(module).block);
+  const data = moduleDataOf(module);
+  state.keepAlive.push(data.block);
 
-  const values: bigint[][] = info.elements.map((segment) =>
-    segment.functionIndices
-      ? segment.functionIndices.map((index) => context.functionReference(index))
-      : segment.expressions!.map((expression) => evaluateConstant(expression, context) as bigint),
-  );
-  const total = values.reduce((sum, list) => sum + list.length, 0);
+  const values = info.elements.map((segment): bigint[] | undefined => {
+    if (segment.mode === 'declarative') return [];
+    if (segment.functionIndices === undefined) return segment.expressions!.map((expression) => evaluateConstant(expression, context) as bigint);
+    return segment.mode === 'passive' ? segment.functionIndices.map((index) => context.functionReference(index)) : undefined;
+  });
+  let total = 0;
+  info.elements.forEach((segment, i) => {
+    if (segment.mode === 'passive') total += values[i]!.length;
+  });
   if (total === 0) return values;
   const block = allocate(total * 8);
   state.keepAlive.push(block);
   const elements = new BigUint64Array(block.buffer);
   let position = 0;
   info.elements.forEach((segment, i) => {
-    elements.set(values[i], position);
-    const length = segment.mode === 'passive' ? values[i].length : 0;
-    writeDescriptor(state, layout.elementSegment(i), block.address + BigInt(position * 8), length);
-    position += values[i].length;
+    if (segment.mode !== 'passive') return;
+    elements.set(values[i]!, position);
+    writeDescriptor(state, layout.elementSegment(i), block.address + BigInt(position * 8), values[i]!.length);
+    position += values[i]!.length;
   });
   return values;
 }
@@ -135,16 +158,26 @@ function copyIntoMemory(module: CompiledModule, definition: bigint, plan: bigint
  */
 export function initializeActiveSegments(state: InstanceState, context: ConstantContext, elementValues: ElementValues): void {
   const { info } = state.module;
+  const data = moduleDataOf(state.module);
   info.elements.forEach((segment, i) => {
     if (segment.mode !== 'active') return;
     const table = tableInstanceOf(state.tables[segment.tableIndex])!;
     const offset = evaluateOffset(segment.offsetExpression!, context);
     const values = elementValues[i];
-    if (offset + values.length > table.native.length()) throw new RuntimeError(TRAP_MESSAGES[TrapCode.TableOutOfBounds]);
-    for (let j = 0; j < values.length; j++) table.native.set(offset + j, values[j]);
+    const length = values === undefined ? data.funcRefOffsets[i]!.length : values.length;
+    if (offset + length > table.native.length()) throw new RuntimeError(TRAP_MESSAGES[TrapCode.TableOutOfBounds]);
+    if (values === undefined) table.native.setFuncRefs(offset, state.vmctxAddress, data.funcRefOffsets[i]!);
+    else for (let j = 0; j < values.length; j++) table.native.set(offset + j, values[j]);
   });
   if (info.data.length === 0) return;
-  const data = moduleDataOf(state.module);
+  if (data.constantPlan !== undefined) {
+    // Constant offsets: when the largest end fits, every segment does (the usual case).
+    const memory = memoryInstanceOf(state.memories[0]);
+    if (memory !== undefined && data.constantPlanEnd <= memory.linear.byteLength()) {
+      if (data.constantPlanCount > 0) copyIntoMemory(state.module, memory.linear.definition, data.constantPlan.address, data.constantPlanCount);
+      return;
+    }
+  }
   // WebAssembly 2.0 has one memory: every data segment is memory 0's.
   let memory: ReturnType<typeof memoryInstanceOf>;
   let memoryLength = 0;

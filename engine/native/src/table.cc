@@ -69,7 +69,8 @@ class Table : public Napi::ObjectWrap<Table> {
     return Napi::ObjectWrap<Table>::DefineClass(
         env, "Table",
         {InstanceMethod<&Table::Grow>("grow"), InstanceMethod<&Table::Length>("length"),
-         InstanceMethod<&Table::Get>("get"), InstanceMethod<&Table::Set>("set")});
+         InstanceMethod<&Table::Get>("get"), InstanceMethod<&Table::Set>("set"),
+         InstanceMethod<&Table::SetFuncRefs>("setFuncRefs")});
   }
 
   explicit Table(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Table>(info) {
@@ -150,6 +151,32 @@ class Table : public Napi::ObjectWrap<Table> {
     if (index < 0 || !ReadUint64(info[1], &value)) return Napi::Value();
     definition_.elements[index] = value;
     return info.Env().Undefined();
+  }
+
+  /**
+   * setFuncRefs(index, vmctx: bigint, offsets: Uint32Array): element index + i becomes
+   * vmctx + offsets[i] (the FuncRefs of an instance's functions: an active element segment
+   * applied in one call). RangeError, nothing written, when it does not fit.
+   */
+  Napi::Value SetFuncRefs(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    double start = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+    uint64_t base = 0;
+    if (!ReadUint64(info[1], &base)) return Napi::Value();
+    if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+      Napi::TypeError::New(env, "setFuncRefs: offsets must be a Uint32Array").ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    Napi::Uint32Array offsets = info[2].As<Napi::Uint32Array>();
+    size_t count = offsets.ElementLength();
+    if (!(start >= 0 && start == static_cast<double>(static_cast<uint64_t>(start)) &&
+          start + static_cast<double>(count) <= static_cast<double>(definition_.length))) {
+      Napi::RangeError::New(env, "table index out of bounds").ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    uint64_t* elements = definition_.elements + static_cast<uint64_t>(start);
+    for (size_t i = 0; i < count; ++i) elements[i] = base + offsets[i];
+    return env.Undefined();
   }
 
   TableDefinition definition_ = {};
