@@ -196,11 +196,14 @@ function optimisedFunctions(disable?: string, options: ours.ModuleCompileOptions
   if (disable !== undefined) process.env.WASM_LLVM_DISABLE = disable;
   try {
     new ours.Module(bytes, options);
+    // One dump per code unit (LOOPS' functions are one unit, the trampolines another).
     const files = readdirSync(directory).filter((name) => name.endsWith('.ll'));
-    expect(files).toHaveLength(1);
-    const ir = readFileSync(join(directory, files[0]), 'utf8');
+    expect(files.length).toBeGreaterThan(0);
     const functions = new Map<string, string>();
-    for (const match of ir.matchAll(/^define [^@]*@(\w+)\([^]*?^}/gm)) functions.set(match[1], match[0]);
+    for (const file of files) {
+      const ir = readFileSync(join(directory, file), 'utf8');
+      for (const match of ir.matchAll(/^define [^@]*@(\w+)\([^]*?^}/gm)) functions.set(match[1], match[0]);
+    }
     return functions;
   } finally {
     delete process.env.WASM_LLVM_DUMP_DIR;

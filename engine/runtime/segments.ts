@@ -36,10 +36,13 @@ export interface ModuleData {
   readonly constantPlanCount: number;
   readonly constantPlanEnd: number;
   /**
-   * Per element segment given as function indices: the vmctx offsets of their FuncRefs, so
-   * an active one is applied as vmctx + offset in one call (NativeTable.setFuncRefs).
+   * The vmctx offsets of the FuncRefs of every element segment given as function indices,
+   * one after another (segment i's are [funcRefStarts[i], funcRefStarts[i + 1])), so an
+   * active one is applied as vmctx + offset in one call (NativeTable.setFuncRefs). Flat: a
+   * module may have ten million segments.
    */
-  readonly funcRefOffsets: readonly (Uint32Array | undefined)[];
+  readonly funcRefOffsets: Uint32Array;
+  readonly funcRefStarts: Uint32Array;
 }
 
 const PLAN_ENTRY_BYTES = 24;
@@ -84,10 +87,16 @@ export function moduleDataOf(module: CompiledModule): ModuleData {
       new BigUint64Array(constantPlan.buffer).set(entries);
       constantPlanCount = entries.length / 3;
     }
-    const funcRefOffsets = info.elements.map((segment) =>
-      segment.functionIndices === undefined ? undefined : Uint32Array.from(segment.functionIndices, (index) => module.layout.funcRef(index)),
-    );
-    data = { block, offsets, constantPlan, constantPlanCount, constantPlanEnd, funcRefOffsets };
+    const funcRefStarts = new Uint32Array(info.elements.length + 1);
+    for (let i = 0; i < info.elements.length; i++) funcRefStarts[i + 1] = funcRefStarts[i] + (info.elements[i].functionIndices?.length ?? 0);
+    const funcRefOffsets = new Uint32Array(funcRefStarts[info.elements.length]);
+    info.elements.forEach((segment, i) => {
+      const indices = segment.functionIndices;
+      if (indices === undefined) return;
+      const start = funcRefStarts[i];
+      for (let j = 0; j < indices.length; j++) funcRefOffsets[start + j] = module.layout.funcRef(indices[j]);
+    });
+    data = { block, offsets, constantPlan, constantPlanCount, constantPlanEnd, funcRefOffsets, funcRefStarts };
     moduleData.set(module, data);
   }
   return data;
@@ -164,9 +173,9 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
     const table = tableInstanceOf(state.tables[segment.tableIndex])!;
     const offset = evaluateOffset(segment.offsetExpression!, context);
     const values = elementValues[i];
-    const length = values === undefined ? data.funcRefOffsets[i]!.length : values.length;
+    const length = values === undefined ? data.funcRefStarts[i + 1] - data.funcRefStarts[i] : values.length;
     if (offset + length > table.native.length()) throw new RuntimeError(TRAP_MESSAGES[TrapCode.TableOutOfBounds]);
-    if (values === undefined) table.native.setFuncRefs(offset, state.vmctxAddress, data.funcRefOffsets[i]!);
+    if (values === undefined) table.native.setFuncRefs(offset, state.vmctxAddress, data.funcRefOffsets.subarray(data.funcRefStarts[i], data.funcRefStarts[i + 1]));
     else for (let j = 0; j < values.length; j++) table.native.set(offset + j, values[j]);
   });
   if (info.data.length === 0) return;

@@ -30,20 +30,28 @@ export interface CodeUnits {
   readonly calledFromOtherUnits: Uint8Array;
 }
 
+/** Direct callees of each defined function, flat: function i's are targets[starts[i] .. starts[i + 1]). */
+export interface CallGraph {
+  readonly starts: Uint32Array;
+  readonly targets: Int32Array;
+}
+
 /**
  * Direct callees (defined functions, without duplicates) of each defined function, in the
  * order of the code section. A body that does not decode stops being scanned where it
  * stops decoding: the validator reports it later, with its offset, when it gets there.
  */
-export function directCallees(module: ModuleInfo): Int32Array[] {
+export function directCallees(module: ModuleInfo): CallGraph {
   const operator = new Operator();
   const imported = module.importedFunctionCount;
   const functionCount = module.functionTypeIndices.length;
-  const result: Int32Array[] = [];
+  const bodies = module.functionBodies;
+  const starts = new Uint32Array(bodies.length + 1);
+  let targets = new Int32Array(Math.max(16, bodies.length));
+  let count = 0;
   const seen = new Int32Array(functionCount).fill(-1);
-  const callees: number[] = [];
-  for (const body of module.functionBodies) {
-    callees.length = 0;
+  for (let i = 0; i < bodies.length; i++) {
+    const body = bodies[i];
     const reader = new OperatorReader(module.bytes, body.codeStart, body.end);
     try {
       while (!reader.atEnd()) {
@@ -52,14 +60,19 @@ export function directCallees(module: ModuleInfo): Int32Array[] {
         const callee = operator.index;
         if (callee < imported || callee >= functionCount || seen[callee] === body.functionIndex) continue;
         seen[callee] = body.functionIndex;
-        callees.push(callee);
+        if (count === targets.length) {
+          const grown = new Int32Array(targets.length * 2);
+          grown.set(targets);
+          targets = grown;
+        }
+        targets[count++] = callee;
       }
     } catch {
       // Malformed: validation will say where.
     }
-    result.push(Int32Array.from(callees));
+    starts[i + 1] = count;
   }
-  return result;
+  return { starts, targets: targets.subarray(0, count) };
 }
 
 /**
@@ -80,13 +93,13 @@ export function partitionIntoUnits(module: ModuleInfo, maxUnitBodyBytes = DEFAUL
     return { units: bodies.length === 0 ? [] : [bodies.map((body) => body.functionIndex)], unitOf, calledFromOtherUnits };
   }
 
-  const callees = directCallees(module);
+  const { starts, targets } = directCallees(module);
   // Callers per defined function: 0, 1 (the sole caller's index in soleCaller) or 2 (several).
   const callerCount = new Uint8Array(bodies.length);
   const soleCaller = new Int32Array(bodies.length).fill(-1);
   for (let caller = 0; caller < bodies.length; caller++) {
-    for (const callee of callees[caller]) {
-      const local = callee - imported;
+    for (let k = starts[caller]; k < starts[caller + 1]; k++) {
+      const local = targets[k] - imported;
       if (local === caller) continue;
       if (callerCount[local] === 0) {
         callerCount[local] = 1;
@@ -122,26 +135,29 @@ export function partitionIntoUnits(module: ModuleInfo, maxUnitBodyBytes = DEFAUL
     clusterBytes[low] += clusterBytes[high];
   }
 
-  // Pack clusters, in order of their first function, into units.
-  const members = new Map<number, number[]>();
+  // Members of each cluster as a chain (first[root] → next[...] → -1), in index order.
+  const first = new Int32Array(bodies.length).fill(-1);
+  const last = new Int32Array(bodies.length).fill(-1);
+  const next = new Int32Array(bodies.length).fill(-1);
   for (let i = 0; i < bodies.length; i++) {
     const r = root(i);
-    let list = members.get(r);
-    if (list === undefined) members.set(r, (list = []));
-    list.push(bodies[i].functionIndex);
+    if (first[r] === -1) first[r] = i;
+    else next[last[r]] = i;
+    last[r] = i;
   }
+
+  // Pack clusters, in order of their first function, into units.
   const units: number[][] = [];
   let current: number[] = [];
   let currentBytes = 0;
   for (let r = 0; r < bodies.length; r++) {
-    const list = members.get(r);
-    if (list === undefined) continue;
+    if (first[r] === -1) continue;
     if (current.length > 0 && currentBytes + clusterBytes[r] > maxUnitBodyBytes) {
       units.push(current);
       current = [];
       currentBytes = 0;
     }
-    for (const functionIndex of list) current.push(functionIndex);
+    for (let i = first[r]; i !== -1; i = next[i]) current.push(bodies[i].functionIndex);
     currentBytes += clusterBytes[r];
   }
   if (current.length > 0) units.push(current);
@@ -151,7 +167,7 @@ export function partitionIntoUnits(module: ModuleInfo, maxUnitBodyBytes = DEFAUL
   });
   for (let caller = 0; caller < bodies.length; caller++) {
     const callerUnit = unitOf[bodies[caller].functionIndex];
-    for (const callee of callees[caller]) if (unitOf[callee] !== callerUnit) calledFromOtherUnits[callee] = 1;
+    for (let k = starts[caller]; k < starts[caller + 1]; k++) if (unitOf[targets[k]] !== callerUnit) calledFromOtherUnits[targets[k]] = 1;
   }
   return { units, unitOf, calledFromOtherUnits };
 }

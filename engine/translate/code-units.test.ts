@@ -1,0 +1,91 @@
+// Tests of the cut into code units (code-units.ts): the call graph scan, sole-caller
+// clusters, the size bound, the functions called across units, and that the cut depends on
+// the bytes alone.
+
+import { describe, expect, it } from 'vitest';
+import { decodeModule } from '../binary/decode-module.js';
+import { body, functionType, moduleBytes, section, u32, vector } from '../../test/support/module-bytes.js';
+import { directCallees, partitionIntoUnits } from './code-units.js';
+
+/**
+ * A module of `() -> ()` functions: function i's body calls `calls[i]` (function indices),
+ * padded with `nop`s to `padding[i]` bytes. One imported function (index 0) when `withImport`.
+ */
+function callModule(calls: number[][], padding: number[], withImport = false): Uint8Array {
+  const sections: number[][] = [section(1, vector([functionType([], [])]))];
+  if (withImport) sections.push(section(2, vector([[...name('env'), ...name('f'), 0x00, 0]])));
+  sections.push(section(3, vector(calls.map(() => [0]))));
+  sections.push(
+    section(
+      10,
+      vector(
+        calls.map((callees, i) => {
+          const code = callees.flatMap((callee) => [0x10, ...u32(callee)]);
+          while (code.length < padding[i]) code.push(0x01);
+          return body([], [...code, 0x0b]);
+        }),
+      ),
+    ),
+  );
+  return moduleBytes(...sections);
+}
+
+function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...u32(bytes.length), ...bytes];
+}
+
+describe('code units', () => {
+  it('scans direct calls to defined functions, once per callee, skipping imports', () => {
+    // Function 0 is imported; defined 1..3.
+    const info = decodeModule(callModule([[2, 2, 0, 3], [], [1]], [0, 0, 0], true));
+    const { starts, targets } = directCallees(info);
+    const of = (local: number) => [...targets.subarray(starts[local], starts[local + 1])];
+    expect([of(0), of(1), of(2)]).toEqual([[2, 3], [], [1]]);
+  });
+
+  it('a module within the bound is one unit, and no function is called across units', () => {
+    const units = partitionIntoUnits(decodeModule(callModule([[1], [], []], [10, 10, 10])), 1000);
+    expect(units.units).toEqual([[0, 1, 2]]);
+    expect([...units.calledFromOtherUnits]).toEqual([0, 0, 0]);
+  });
+
+  it('a function with one caller joins its caller; one with several callers does not; units stay under the bound', () => {
+    // main (0) calls kernel (5) once and helper (3), which 4 calls too; 1 and 2 are unrelated.
+    const calls = [[5, 3], [], [], [], [3], []];
+    const padding = [100, 100, 100, 100, 100, 100];
+    const units = partitionIntoUnits(decodeModule(callModule(calls, padding)), 250);
+    const unitOf = (index: number) => units.unitOf[index];
+    expect(unitOf(5)).toBe(unitOf(0));
+    expect(units.units.every((unit) => unit.length <= 2)).toBe(true);
+    expect(units.units.flat().sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+    // helper 3 is called from 0 and 4; only calls from another unit make it external.
+    const crossUnit = unitOf(3) !== unitOf(0) || unitOf(3) !== unitOf(4);
+    expect(units.calledFromOtherUnits[3]).toBe(crossUnit ? 1 : 0);
+    expect(units.calledFromOtherUnits[5]).toBe(0);
+  });
+
+  it('a cluster past the bound stops growing, and a body larger than the bound is a unit of its own', () => {
+    const calls = [[1], [2], [3], []]; // a chain: each has one caller
+    const units = partitionIntoUnits(decodeModule(callModule(calls, [300, 300, 300, 2000])), 700);
+    expect(units.unitOf[3]).not.toBe(units.unitOf[2]);
+    expect(units.units.find((unit) => unit.includes(3))).toEqual([3]);
+    expect(units.calledFromOtherUnits[3]).toBe(1);
+  });
+
+  it('depends on the bytes alone (the same cut twice), and a body that does not decode is scanned up to its error', () => {
+    const calls = [[2], [3], [], [], [1]];
+    const bytes = callModule(calls, [50, 50, 50, 50, 50]);
+    const once = partitionIntoUnits(decodeModule(bytes), 120);
+    const twice = partitionIntoUnits(decodeModule(bytes), 120);
+    expect(twice).toEqual(once);
+    // An unknown opcode after the first call of function 0: the scan keeps what came before.
+    const broken = callModule([[2], [], []], [0, 0, 0]);
+    const info = decodeModule(broken);
+    const firstBody = info.functionBodies[0];
+    const damaged = new Uint8Array(broken);
+    damaged[firstBody.end - 1] = 0xff; // the body's final `end` becomes an unknown opcode
+    const graph = directCallees(decodeModule(damaged));
+    expect([...graph.targets.subarray(graph.starts[0], graph.starts[1])]).toEqual([2]);
+  });
+});
