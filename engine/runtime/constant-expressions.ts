@@ -17,6 +17,16 @@ export interface ConstantContext {
   functionReference(index: number): bigint;
 }
 
+/** A context for expressions known to be constants (t.const, ref.null): anything else is an internal error. */
+export const CONSTANTS_ONLY: ConstantContext = {
+  importedGlobalBits: () => {
+    throw new Error('internal error: not a constant expression');
+  },
+  functionReference: () => {
+    throw new Error('internal error: not a constant expression');
+  },
+};
+
 export function evaluateConstant(expression: ConstantExpression, context: ConstantContext): ConstantValue {
   const value = expression.value;
   switch (expression.opcode) {

@@ -17,7 +17,7 @@ import { RuntimeError } from '../wasm/errors.js';
 import { SegmentDescriptor } from '../abi/vmctx-layout.js';
 import { TRAP_MESSAGES, TrapCode } from '../abi/trap-codes.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
-import { evaluateConstant, evaluateOffset, type ConstantContext } from './constant-expressions.js';
+import { CONSTANTS_ONLY, evaluateConstant, evaluateOffset, type ConstantContext } from './constant-expressions.js';
 import { Op } from '../wasm/opcodes.js';
 import type { InstanceState } from './instance-state.js';
 import { memoryInstanceOf, tableInstanceOf } from './externs.js';
@@ -48,14 +48,6 @@ export interface ModuleData {
 const PLAN_ENTRY_BYTES = 24;
 const moduleData = new WeakMap<CompiledModule, ModuleData>();
 
-const NO_INSTANCE: ConstantContext = {
-  importedGlobalBits: () => {
-    throw new Error('internal error: not a constant offset');
-  },
-  functionReference: () => {
-    throw new Error('internal error: not a constant offset');
-  },
-};
 
 export function moduleDataOf(module: CompiledModule): ModuleData {
   let data = moduleData.get(module);
@@ -78,7 +70,7 @@ export function moduleDataOf(module: CompiledModule): ModuleData {
       const entries: bigint[] = [];
       info.data.forEach((segment, i) => {
         if (segment.mode !== 'active') return;
-        const offset = evaluateOffset(segment.offsetExpression!, NO_INSTANCE);
+        const offset = evaluateOffset(segment.offsetExpression!, CONSTANTS_ONLY);
         const length = segment.dataEnd - segment.dataStart;
         constantPlanEnd = Math.max(constantPlanEnd, offset + length);
         if (length > 0) entries.push(BigInt(offset), block.address + BigInt(offsets[i]), BigInt(length));

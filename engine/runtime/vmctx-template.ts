@@ -11,7 +11,7 @@ import type { CompiledModule } from '../compile/compiled-module.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/value-types.js';
 import { SegmentDescriptor } from '../abi/vmctx-layout.js';
-import { evaluateConstant, type ConstantContext } from './constant-expressions.js';
+import { CONSTANTS_ONLY, evaluateConstant } from './constant-expressions.js';
 import { moduleDataOf } from './segments.js';
 
 export interface VmctxTemplate {
@@ -24,14 +24,6 @@ export interface VmctxTemplate {
 
 const templates = new WeakMap<CompiledModule, VmctxTemplate>();
 
-const CONSTANT_ONLY: ConstantContext = {
-  importedGlobalBits: () => {
-    throw new Error('internal error: not a constant initialiser');
-  },
-  functionReference: () => {
-    throw new Error('internal error: not a constant initialiser');
-  },
-};
 
 export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
   let template = templates.get(module);
@@ -59,7 +51,7 @@ export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
       instanceGlobals.push(index);
       continue;
     }
-    writeGlobalCell(view, layout.definedGlobalCell(index), global.type.type, evaluateConstant(global.init!, CONSTANT_ONLY));
+    writeGlobalCell(view, layout.definedGlobalCell(index), global.type.type, evaluateConstant(global.init!, CONSTANTS_ONLY));
   }
 
   const data = moduleDataOf(module);
