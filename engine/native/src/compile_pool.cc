@@ -177,31 +177,6 @@ void RunOnCompileStack(const std::function<void()>& job) {
   run.finished.wait(lock, [&run] { return run.done; });
 }
 
-void RunOnCompileStacks(unsigned helpers, const std::function<void()>& job) {
-  struct Run {
-    const std::function<void()>* job;
-    std::mutex mutex;
-    std::condition_variable finished;
-    unsigned running = 0;
-  } run;
-  run.job = &job;
-  run.running = helpers;
-  for (unsigned i = 0; i < helpers; ++i) {
-    CompilePool::StartThread(
-        [](void* argument) -> void* {
-          auto* run = static_cast<Run*>(argument);
-          (*run->job)();
-          std::lock_guard<std::mutex> lock(run->mutex);
-          if (--run->running == 0) run->finished.notify_one();  // under the lock: `run` dies once the waiter sees 0
-          return nullptr;
-        },
-        &run);
-  }
-  job();
-  std::unique_lock<std::mutex> lock(run.mutex);
-  run.finished.wait(lock, [&run] { return run.running == 0; });
-}
-
 CompilePoolStats GetCompilePoolStats() {
   CompilePool* pool = g_pool.load();
   return pool == nullptr ? CompilePoolStats{} : pool->Stats();

@@ -54,13 +54,6 @@ void SubmitCompileJob(std::function<void()> job);
 /** Runs `job` on a new thread with the compile threads' stack size and waits for it. */
 void RunOnCompileStack(const std::function<void()>& job);
 
-/**
- * Runs `job` on the calling thread and on `helpers` new threads with the compile threads'
- * stack size, and returns when all have returned (the parallel stages of one compile:
- * each call of `job` takes work items from a shared counter until none is left).
- */
-void RunOnCompileStacks(unsigned helpers, const std::function<void()>& job);
-
 struct CompilePoolStats {
   unsigned threads = 0;  // 0 until the first job
   size_t queued = 0;     // submitted, not started
