@@ -437,20 +437,25 @@ function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps
     sink(ir, guarded);
     handOverMs += performance.now() - start;
   };
+  // The trampolines and the data-copy helper go into the last unit: one LLVM module and one
+  // object fewer (a module within one unit is one object, as before units).
+  let output: IrModuleBuilder | undefined;
   units.units.forEach((unit, index) => {
+    if (output !== undefined) {
+      handOver(output.finishBytes(), unitGuardedSymbols);
+      unitGuardedSymbols = [];
+    }
     // IR text runs at about 10-20 bytes per byte of body: start near that, grow if needed.
     let bodyBytes = 0;
     for (const functionIndex of unit) bodyBytes += bodyLength(info, functionIndex);
-    const output = new IrModuleBuilder({ moduleName: `${name}.unit${index}` }, Math.min(1 << 24, 4096 + 16 * bodyBytes));
+    output = new IrModuleBuilder({ moduleName: `${name}.unit${index}` }, Math.min(1 << 24, 65536 + 16 * bodyBytes));
     for (const [functionIndex, symbol] of translator.translateUnitInto(unit, output)) functions.set(functionIndex, symbol);
-    handOver(output.finishBytes(), unitGuardedSymbols);
-    unitGuardedSymbols = [];
   });
-  const last = new IrModuleBuilder({ moduleName: `${name}.trampolines` }, 1 << 16);
-  const symbols = translator.finishUnitsInto(last, functions);
+  output ??= new IrModuleBuilder({ moduleName: `${name}.unit0` }, 1 << 16);
+  const symbols = translator.finishUnitsInto(output, functions);
   const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
-  if (needsDataCopy) last.define(DATA_COPY_IR);
-  handOver(last.finishBytes(), []);
+  if (needsDataCopy) output.define(DATA_COPY_IR);
+  handOver(output.finishBytes(), unitGuardedSymbols);
   const emitted = performance.now();
   return {
     info,

@@ -101,8 +101,8 @@ export class ModuleTranslator {
   }
 
   /**
-   * What the environment adds beyond the functions (trampolines) into `output`, a unit of
-   * its own after translateUnitInto has run for every unit; `functions` merges their results.
+   * What the environment adds beyond the functions (trampolines) into `output` (the last
+   * unit, after translateUnitInto has run for every unit); `functions` merges their results.
    */
   finishUnitsInto(output: IrModuleBuilder, functions: ReadonlyMap<number, string>): SymbolTable {
     this.environment.declareRuntime(output);
