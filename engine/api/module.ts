@@ -138,15 +138,15 @@ export function moduleOf(compiled: CompiledModule): Module {
 /**
  * `compiled` with what every instance starts with made now, as part of compiling (the vmctx
  * template and the data block: runtime/vmctx-template.ts), so instantiation only copies it.
- * Not for a vmctx over 1 MiB (a module of millions of segments or functions, which may never
- * be instantiated): its first instantiation makes it.
+ * Not for a vmctx over 64 MiB (a module of millions of segments, which may never be
+ * instantiated): its first instantiation makes it.
  */
 function prepared(compiled: CompiledModule): CompiledModule {
   if (compiled.layout.size <= PREPARE_AT_COMPILE_MAX_VMCTX_BYTES) vmctxTemplateOf(compiled);
   return compiled;
 }
 
-const PREPARE_AT_COMPILE_MAX_VMCTX_BYTES = 1 << 20;
+const PREPARE_AT_COMPILE_MAX_VMCTX_BYTES = 64 << 20;
 
 /**
  * WebAssembly.validate: true if the bytes decode and validate. TypeError if not a

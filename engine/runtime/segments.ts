@@ -67,17 +67,26 @@ export function moduleDataOf(module: CompiledModule): ModuleData {
     let constantPlanEnd = 0;
     let constantPlanCount = 0;
     if (active.every((segment) => segment.offsetExpression!.opcode === Op.I32Const)) {
-      const entries: bigint[] = [];
+      for (const segment of active) if (segment.dataEnd > segment.dataStart) constantPlanCount++;
+      constantPlan = allocate(Math.max(constantPlanCount * PLAN_ENTRY_BYTES, 16));
+      // Written as 32-bit halves: a module may have 100,000 segments, and BigInts cost.
+      const words = new Uint32Array(constantPlan.buffer);
+      const baseLow = Number(block.address & 0xffffffffn);
+      const baseHigh = Number(block.address >> 32n);
+      let word = 0;
       info.data.forEach((segment, i) => {
         if (segment.mode !== 'active') return;
         const offset = evaluateOffset(segment.offsetExpression!, CONSTANTS_ONLY);
         const length = segment.dataEnd - segment.dataStart;
         constantPlanEnd = Math.max(constantPlanEnd, offset + length);
-        if (length > 0) entries.push(BigInt(offset), block.address + BigInt(offsets[i]), BigInt(length));
+        if (length === 0) return;
+        const sourceLow = baseLow + offsets[i];
+        words[word] = offset;
+        words[word + 2] = sourceLow >>> 0;
+        words[word + 3] = baseHigh + Math.floor(sourceLow / 0x100000000);
+        words[word + 4] = length;
+        word += PLAN_ENTRY_BYTES / 4;
       });
-      constantPlan = allocate(Math.max(entries.length * 8, 16));
-      new BigUint64Array(constantPlan.buffer).set(entries);
-      constantPlanCount = entries.length / 3;
     }
     const funcRefStarts = new Uint32Array(info.elements.length + 1);
     for (let i = 0; i < info.elements.length; i++) funcRefStarts[i + 1] = funcRefStarts[i] + (info.elements[i].functionIndices?.length ?? 0);

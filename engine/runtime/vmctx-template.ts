@@ -54,13 +54,18 @@ export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
     writeGlobalCell(view, layout.definedGlobalCell(index), global.type.type, evaluateConstant(global.init!, CONSTANTS_ONLY));
   }
 
+  // Data segment descriptors, as 32-bit halves (a module may have 100,000 segments).
   const data = moduleDataOf(module);
+  const baseLow = Number(data.block.address & 0xffffffffn);
+  const baseHigh = Number(data.block.address >> 32n);
   info.data.forEach((segment, i) => {
     // Active segments count as dropped once instantiation has applied them.
     const length = segment.mode === 'passive' ? segment.dataEnd - segment.dataStart : 0;
     const offset = layout.dataSegment(i);
-    view.setBigUint64(offset + SegmentDescriptor.address, data.block.address + BigInt(data.offsets[i]), true);
-    view.setBigUint64(offset + SegmentDescriptor.length, BigInt(length), true);
+    const addressLow = baseLow + data.offsets[i];
+    view.setUint32(offset + SegmentDescriptor.address, addressLow >>> 0, true);
+    view.setUint32(offset + SegmentDescriptor.address + 4, baseHigh + Math.floor(addressLow / 0x100000000), true);
+    view.setUint32(offset + SegmentDescriptor.length, length, true);
   });
 
   template = { bytes, selfPointers, instanceGlobals };
