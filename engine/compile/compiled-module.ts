@@ -100,7 +100,7 @@ export interface CompiledModule {
   readonly cpu: 'native' | 'generic';
   /** The JIT code; released when the CompiledModule is collected (never explicitly). */
   readonly code: CompiledCode;
-  /** Code address of every defined function that escapes (export, table, ref.func, start); 0n otherwise. */
+  /** Code address of every defined function with an external symbol (it escapes: export, table, ref.func, start; or another code unit calls it); 0n otherwise. */
   readonly functionCode: readonly bigint[];
   /** Entry trampoline (JS → wasm) per type index, for types of escaping functions. */
   readonly entryTrampolines: ReadonlyMap<number, bigint>;
