@@ -71,7 +71,6 @@ function compileOptions(options: ModuleCompileOptions | null | undefined): Modul
 
 const compiledModules = new WeakMap<Module, CompiledModule>();
 
-
 export class Module {
   /** Compiles synchronously (LLVM in this thread); CompileError for invalid bytes. */
   constructor(bytes: BufferSource, ...rest: [options?: ModuleCompileOptions | null]) {

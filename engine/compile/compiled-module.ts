@@ -554,6 +554,27 @@ function translateIntoBatch(bytes: Uint8Array, options: ResolvedOptions, batch: 
   }
 }
 
+/**
+ * The CompiledModule of a batch that linked: its objects stored in the cache (when on), the
+ * addresses assembled. `translation` is undefined only if a unit failed, when the batch
+ * cannot have linked.
+ */
+function completeCompile(
+  translation: TranslationResult | undefined,
+  code: CompiledCode,
+  options: ResolvedOptions,
+  key: string | undefined,
+  start: number,
+): CompiledModule {
+  if (translation === undefined) {
+    code.release();
+    throw new Error('internal error: a code unit failed but the batch linked');
+  }
+  const objectCode = objectCodeOf(translation, code);
+  storeInCache(options, key, objectCode);
+  return assemble(translation, code, options, performance.now() - start, key === undefined ? 'off' : 'miss', objectCode);
+}
+
 /** A native compile failure as the API reports it: a cancelled compile is the limit's CompileError. */
 function compileFailure(error: unknown, limits: CompileLimits): unknown {
   if ((error as { code?: unknown })?.code !== native.COMPILE_CANCELLED_CODE) return error;
@@ -582,13 +603,7 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
   } catch (error) {
     throw compileFailure(error, resolved.limits);
   }
-  if (translation === undefined) {
-    code.release();
-    throw new Error('internal error: a code unit failed but the batch linked');
-  }
-  const objectCode = objectCodeOf(translation, code);
-  storeInCache(resolved, key, objectCode);
-  return assemble(translation, code, resolved, performance.now() - start, key === undefined ? 'off' : 'miss', objectCode);
+  return completeCompile(translation, code, resolved, key, start);
 }
 
 /**
@@ -608,20 +623,11 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
     const cached = loadFromCache(bytes, resolved, key, start);
     if (cached !== undefined) return cached;
   }
-  const cacheState = key === undefined ? 'off' : 'miss';
   const cancellation = limits.timeoutMs !== undefined || limits.signal !== undefined ? native.createCompileCancellation() : undefined;
   const batch = native.createCompileBatch(batchOptions(resolved), cancellation);
   const translation = translateIntoBatch(bytes, resolved, batch);
   const compiling = batch.finishAsync(translation?.symbols ?? []);
-  const finish = (code: CompiledCode): CompiledModule => {
-    if (translation === undefined) {
-      code.release();
-      throw new Error('internal error: a code unit failed but the batch linked');
-    }
-    const objectCode = objectCodeOf(translation, code);
-    storeInCache(resolved, key, objectCode);
-    return assemble(translation, code, resolved, performance.now() - start, cacheState, objectCode);
-  };
+  const finish = (code: CompiledCode): CompiledModule => completeCompile(translation, code, resolved, key, start);
   if (cancellation === undefined) {
     let code: CompiledCode;
     try {

@@ -48,6 +48,21 @@ export interface ModuleData {
 const PLAN_ENTRY_BYTES = 24;
 const moduleData = new WeakMap<CompiledModule, ModuleData>();
 
+/**
+ * Writes entry `index` of a data-copy plan: { destination offset, block address +
+ * sourceOffset, length }, as 32-bit halves (a module may have 100,000 segments, and BigInts
+ * cost). `block` is the module's data block.
+ */
+function writePlanEntry(words: Uint32Array, index: number, block: RawBlock, offset: number, sourceOffset: number, length: number): void {
+  const word = index * (PLAN_ENTRY_BYTES / 4);
+  const sourceLow = Number(block.address & 0xffffffffn) + sourceOffset;
+  words[word] = offset;
+  words[word + 1] = 0;
+  words[word + 2] = sourceLow >>> 0;
+  words[word + 3] = Number(block.address >> 32n) + Math.floor(sourceLow / 0x100000000);
+  words[word + 4] = length;
+  words[word + 5] = 0;
+}
 
 export function moduleDataOf(module: CompiledModule): ModuleData {
   let data = moduleData.get(module);
@@ -69,23 +84,14 @@ export function moduleDataOf(module: CompiledModule): ModuleData {
     if (active.every((segment) => segment.offsetExpression!.opcode === Op.I32Const)) {
       for (const segment of active) if (segment.dataEnd > segment.dataStart) constantPlanCount++;
       constantPlan = allocate(Math.max(constantPlanCount * PLAN_ENTRY_BYTES, 16));
-      // Written as 32-bit halves: a module may have 100,000 segments, and BigInts cost.
       const words = new Uint32Array(constantPlan.buffer);
-      const baseLow = Number(block.address & 0xffffffffn);
-      const baseHigh = Number(block.address >> 32n);
-      let word = 0;
+      let entry = 0;
       info.data.forEach((segment, i) => {
         if (segment.mode !== 'active') return;
         const offset = evaluateOffset(segment.offsetExpression!, CONSTANTS_ONLY);
         const length = segment.dataEnd - segment.dataStart;
         constantPlanEnd = Math.max(constantPlanEnd, offset + length);
-        if (length === 0) return;
-        const sourceLow = baseLow + offsets[i];
-        words[word] = offset;
-        words[word + 2] = sourceLow >>> 0;
-        words[word + 3] = baseHigh + Math.floor(sourceLow / 0x100000000);
-        words[word + 4] = length;
-        word += PLAN_ENTRY_BYTES / 4;
+        if (length > 0) writePlanEntry(words, entry++, block, offset, offsets[i], length);
       });
     }
     const funcRefStarts = new Uint32Array(info.elements.length + 1);
@@ -192,7 +198,9 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
   let memory: ReturnType<typeof memoryInstanceOf>;
   let memoryLength = 0;
   let fits = true;
-  const entries: bigint[] = [];
+  // Checked in order; with offsets that depend on the instance (global.get), a plan of its own.
+  const plan = data.constantPlan ?? allocate(Math.max(info.data.length * PLAN_ENTRY_BYTES, 16));
+  const words = data.constantPlan === undefined ? new Uint32Array(plan.buffer) : undefined;
   let count = 0;
   for (let i = 0; i < info.data.length; i++) {
     const segment = info.data[i];
@@ -208,16 +216,9 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
       break;
     }
     if (length === 0) continue;
+    if (words !== undefined) writePlanEntry(words, count, data.block, offset, data.offsets[i], length);
     count++;
-    if (data.constantPlan === undefined) entries.push(BigInt(offset), data.block.address + BigInt(data.offsets[i]), BigInt(length));
   }
-  if (count > 0) {
-    let plan = data.constantPlan;
-    if (plan === undefined) {
-      plan = allocate(count * PLAN_ENTRY_BYTES);
-      new BigUint64Array(plan.buffer).set(entries);
-    }
-    copyIntoMemory(state.module, memory!.linear.definition, plan.address, count);
-  }
+  if (count > 0) copyIntoMemory(state.module, memory!.linear.definition, plan.address, count);
   if (!fits) throw new RuntimeError(TRAP_MESSAGES[TrapCode.MemoryOutOfBounds]);
 }

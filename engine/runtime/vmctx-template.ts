@@ -24,7 +24,6 @@ export interface VmctxTemplate {
 
 const templates = new WeakMap<CompiledModule, VmctxTemplate>();
 
-
 export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
   let template = templates.get(module);
   if (template !== undefined) return template;

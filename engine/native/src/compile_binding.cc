@@ -279,15 +279,8 @@ Napi::Value LinkObjectsValue(const Napi::CallbackInfo& info) {
   Napi::Object options = info[1].As<Napi::Object>();
   if (!options.Get("name").IsString()) return fail("linkObjects: options.name must be a string");
   std::string name = options.Get("name").As<Napi::String>().Utf8Value();
-  Napi::Value symbolList = options.Get("symbols");
-  if (!symbolList.IsArray()) return fail("linkObjects: options.symbols must be an array of strings");
   std::vector<std::string> symbols;
-  Napi::Array symbolArray = symbolList.As<Napi::Array>();
-  for (uint32_t i = 0; i < symbolArray.Length(); ++i) {
-    Napi::Value symbol = symbolArray.Get(i);
-    if (!symbol.IsString()) return fail("linkObjects: options.symbols must be an array of strings");
-    symbols.push_back(symbol.As<Napi::String>().Utf8Value());
-  }
+  if (!ReadStrings(options.Get("symbols"), &symbols)) return fail("linkObjects: options.symbols must be an array of strings");
   std::string error;
   std::unique_ptr<CompiledModule> module = LinkObjects(objects, name, symbols, &error);
   if (!module) {
