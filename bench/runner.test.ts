@@ -232,3 +232,18 @@ describe('build variants', () => {
     expect(outcome.samples).toHaveLength((4 + 2 + 2) * 2);
   });
 });
+
+describe('package benchmarks (JS glue)', () => {
+  /** An engine that is a WebAssembly namespace in Node. */
+  class JsApiEngine extends CorrectEngine {
+    readonly runsJsGlue = true;
+  }
+
+  test('run only on engines with the JS API; module and program benchmarks run everywhere', () => {
+    const glue: Benchmark = { ...benchmark('glue:pkg'), mode: 'package', workloadPath: '/nonexistent/pkg.js' };
+    const list = [benchmark('lz4'), glue];
+    expect(benchmarksFor(new CorrectEngine('wasmtime'), list).map((b) => b.name)).toEqual(['lz4']);
+    expect(benchmarksFor(new JsApiEngine('v8'), list).map((b) => b.name)).toEqual(['lz4', 'glue:pkg']);
+    expect(shuffledPlan([new CorrectEngine('wasmtime'), new JsApiEngine('v8')], list, 2, 1)).toHaveLength((1 + 2) * 2);
+  });
+});

@@ -43,8 +43,12 @@ export interface RunnerOutcome {
   complete: boolean;
 }
 
-/** The benchmarks an engine runs: all of them, or one per program for an engine that runs no wasm (the first variant listed). */
+/**
+ * The benchmarks an engine runs: all of them, or one per program for an engine that runs no
+ * wasm (the first variant listed); package benchmarks (JS glue) only on engines with the JS API.
+ */
 export function benchmarksFor(engine: EngineAdapter, benchmarks: readonly Benchmark[]): readonly Benchmark[] {
+  if (!engine.runsJsGlue) benchmarks = benchmarks.filter((benchmark) => benchmark.mode !== 'package');
   if (!engine.variantIndependent) return benchmarks;
   const seen = new Set<string>();
   return benchmarks.filter((benchmark) => {

@@ -2,7 +2,8 @@
 // benchmark and engine (compile median for suites that do not run their modules), each
 // engine's geometric-mean ratio to the baseline with its confidence interval, compile and
 // instantiation times, compile time against module size when sizes are known, and the
-// failed runs. A run of the SIMD build variant gets a variant column: one row per
+// failed runs; for the realworld suite, its packages run through their JS glue (phases,
+// total, total against Node's default engine). A run of the SIMD build variant gets a variant column: one row per
 // benchmark and variant (native's one measurement is the reference row of both), and the
 // engine+variant series side by side in the other tables.
 
@@ -11,6 +12,7 @@ import { VARIANTS, parseSeriesName, variantOf, type Results, type Summary, type 
 import { hasVariants, listSeries, seriesForVariant, variantIndependentEngines } from './series.js';
 import { seriesOf } from './summaries.js';
 import { fitSizeScaling } from './size-scaling.js';
+import { GLUE_REFERENCE_ENGINE, glueRows, isGlueBenchmark } from './glue-summary.js';
 import { geometricMean } from './statistics.js';
 
 export function formatNs(ns: number): string {
@@ -63,13 +65,14 @@ export function renderConsoleSummary(results: Results, options: { color?: boolea
   // The per-benchmark table shows execution, or compilation for suites that do not run
   // their modules (realworld). With variants: a row per benchmark and variant, the two
   // variants of a benchmark together.
-  const tablePhase = results.config.phases.includes('execute') ? 'execute' : results.config.phases[0];
+  const realworld = results.config.suite === 'realworld';
+  const tablePhase = !realworld && results.config.phases.includes('execute') ? 'execute' : results.config.phases[0];
   const medians = new Table({ head: [`${tablePhase} (median)`, ...(showVariants ? ['variant'] : []), ...engines], style });
   const rows = showVariants
     ? [...new Set(results.benchmarks.map((benchmark) => benchmark.name))].flatMap((name) =>
         VARIANTS.flatMap((variant) => results.benchmarks.filter((benchmark) => benchmark.name === name && variantOf(benchmark) === variant)),
       )
-    : results.benchmarks;
+    : results.benchmarks.filter((benchmark) => !isGlueBenchmark(benchmark.name));
   for (const benchmark of rows) {
     const variant = variantOf(benchmark);
     medians.push([
@@ -85,7 +88,16 @@ export function renderConsoleSummary(results: Results, options: { color?: boolea
     ]);
   }
   const what = tablePhase === 'execute' ? 'Execution time' : `${tablePhase[0].toUpperCase()}${tablePhase.slice(1)} time`;
-  sections.push(`${what}, median of all valid iterations (${results.config.suite}${results.config.suite === 'realworld' ? '' : `, ${results.config.dataset}`}):\n${medians.toString()}`);
+  if (rows.length > 0) sections.push(`${what}, median of all valid iterations (${results.config.suite}${realworld ? '' : `, ${results.config.dataset}`}):\n${medians.toString()}`);
+
+  const glue = glueRows(results);
+  if (glue.length > 0) {
+    const table = new Table({ head: ['package (JS glue)', 'engine', 'compile', 'instantiate', 'execute', 'total', `total / ${GLUE_REFERENCE_ENGINE}`, 'n'], style });
+    for (const row of glue) {
+      table.push([row.benchmark, row.engine, formatNs(row.compileNs), formatNs(row.instantiateNs), formatNs(row.executeNs), formatNs(row.totalNs), row.totalToReference === null ? '—' : `${formatRatio(row.totalToReference)}×`, String(row.iterations)]);
+    }
+    sections.push(`Packages through their JS glue, medians per iteration (one start-up of the workload; total = compile + instantiate + execute):\n${table.toString()}`);
+  }
 
   const fits = fitSizeScaling(results, 'compile').filter((fit) => fit.slope !== null);
   if (fits.length > 0) {
@@ -120,7 +132,7 @@ export function renderConsoleSummary(results: Results, options: { color?: boolea
       const { engine, variant } = parseSeriesName(series);
       if (!engines.includes(engine)) continue;
       const row = otherPhases.map((phase) => {
-        const values = results.summaries.filter((s) => seriesOf(s) === series && s.phase === phase && s.benchmark !== 'noop').map((s) => s.median);
+        const values = results.summaries.filter((s) => seriesOf(s) === series && s.phase === phase && s.benchmark !== 'noop' && !isGlueBenchmark(s.benchmark)).map((s) => s.median);
         return values.length > 0 ? formatNs(geometricMean(values)) : '—';
       });
       const variantColumn = showVariants ? [variantCell(independent.has(engine) ? undefined : variant)] : [];

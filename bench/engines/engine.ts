@@ -53,6 +53,12 @@ export interface EngineAdapter {
    * runner plans it once per program whatever the variants, and records no variant.
    */
   readonly variantIndependent?: boolean;
+  /**
+   * True for an engine that is a `WebAssembly` namespace in Node (V8's tiers, this project's
+   * engine): only such engines run the realworld suite's package benchmarks, which go
+   * through the packages' JS glue.
+   */
+  readonly runsJsGlue?: boolean;
   /** Whether the engine can run here, and its version. */
   probe(): Promise<EngineProbe>;
   /** One-time preparation before any timing (e.g. building native executables). */

@@ -19,6 +19,7 @@ export async function measureWithHarness(
     iterations: request.iterations,
     workDirectory: request.workDirectory,
     mode: request.benchmark.mode ?? 'program',
+    ...(request.benchmark.workloadPath === undefined ? {} : { workloadPath: request.benchmark.workloadPath }),
     ...harnessFields,
   };
   const result = await runChildProcess(command, {

@@ -31,6 +31,7 @@ const COMMON_NODE_FLAGS = ['--expose-gc', '--no-warnings', '--no-turbo-fast-api-
 
 export class NodeHarnessEngine implements EngineAdapter {
   readonly phases = ['compile', 'instantiate', 'execute'] as const;
+  readonly runsJsGlue = true;
   readonly name: string;
   readonly kind: string;
   readonly description: string;

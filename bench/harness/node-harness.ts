@@ -5,7 +5,8 @@
 // Timings: compile = bytes → module; instantiate = module + imports → instance;
 // execute = bench.start → bench.end, taken with process.hrtime inside the imports.
 // In module mode (the realworld suite) there is no program: compile, instantiate against
-// stub imports made from the module's import types, and report the export list.
+// stub imports made from the module's import types, and report the export list. In package
+// mode (the realworld suite's glue benchmarks) package-mode.ts runs a package's workload.
 // The bytes are read once, outside any timing; a GC runs between iterations when
 // --expose-gc is given, so one iteration's garbage is not collected during the next.
 
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { decodeModule } from '../../engine/binary/decode-module.js';
 import { ExternalKind, type Import } from '../../engine/binary/module-info.js';
 import { ValType } from '../../engine/wasm/value-types.js';
+import { runPackageIterations } from './package-mode.js';
 import { loadInProcessEngine, type ImportObject, type InProcessEngine } from './in-process-engines.js';
 import { STDOUT_LIMIT_BYTES, type HarnessIteration, type HarnessRequest, type HarnessResponse } from './protocol.js';
 
@@ -141,6 +143,12 @@ async function moduleIteration(engine: InProcessEngine, bytes: Uint8Array, impor
 
 async function main(): Promise<void> {
   const request = JSON.parse(readStdin()) as HarnessRequest;
+  if (request.mode === 'package') {
+    const answer = await runPackageIterations(request);
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+    return;
+  }
+
   const engine = await loadInProcessEngine(request.engine ?? 'v8', request.engineOptions ?? {});
   const bytes = new Uint8Array(readFileSync(request.wasmPath));
   const response: HarnessResponse = { engineVersion: engine.version(), iterations: [], failure: null };

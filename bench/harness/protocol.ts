@@ -22,8 +22,12 @@ export interface HarnessRequest {
    * 'module': compile, instantiate against stub imports made from the module's import
    * types, no execution (executeNs null); stdout is the export list ("exports N", then
    * "kind name" lines, sorted), as bench/suites/realworld.ts expects.
+   * 'package': run an npm package's workload through its JS glue, a fresh node process per
+   * iteration (package-mode.ts); stdout is the workload's digest.
    */
-  mode?: 'program' | 'module';
+  mode?: 'program' | 'module' | 'package';
+  /** Package mode: absolute path of the workload script (dist/test/dropin/workloads/<id>.js). */
+  workloadPath?: string;
 }
 
 export interface HarnessIteration {

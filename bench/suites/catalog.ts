@@ -71,8 +71,12 @@ export interface Benchmark {
    * 'program' (default): a WASI program, compiled, instantiated and run to its exit.
    * 'module': compile, then instantiate against stub imports, no execution; the output is
    * the instance's export list (realworld.ts).
+   * 'package': an npm package's workload run through its JS glue (realworld.ts), on the
+   * engines that have the JS API (EngineAdapter.runsJsGlue); the output is its digest.
    */
-  mode?: 'program' | 'module';
+  mode?: 'program' | 'module' | 'package';
+  /** Package mode: absolute path of the workload script. */
+  workloadPath?: string;
 }
 
 export const COMMON_SUITE = 'common';

@@ -1,18 +1,26 @@
 // Suites: the `realworld` suite — wasm modules that npm packages ship (the drop-in tier's
 // packages, pinned in package.json's devDependencies, so the bytes come through
-// package-lock.json and nothing is committed). Each benchmark is one module, measured in
-// "module" mode: compile (bytes → module) on every engine, then instantiate against stub
-// imports built from the module's import types (functions that throw if called, fresh
-// memories, tables and globals), with no execution: the packages' JS glue is not run here
-// (the drop-in tier, test/dropin/, runs it). The expected output is the module's export
-// list, read with the engine's decoder: each engine must instantiate the module and expose
-// exactly those exports.
+// package-lock.json and nothing is committed). Two kinds of benchmark:
+//
+// - One per module, in "module" mode, on every engine: compile (bytes → module), then
+//   instantiate against stub imports built from the module's import types (functions that
+//   throw if called, fresh memories, tables and globals), no execution. The expected output
+//   is the module's export list, read with the engine's decoder.
+// - One per drop-in package (`glue:<id>`), in "package" mode, on the engines that are a
+//   `WebAssembly` namespace in Node (V8's tiers, this engine): the package's drop-in
+//   workload (test/dropin/workloads/) runs through the package's own JS glue, a fresh
+//   process per iteration, and reports compile, instantiate and execute as the glue did them
+//   (bench/harness/package-mode.ts). The expected output is the digest the workload prints
+//   on Node's own engine, recorded in test/dropin/expected-digests.json (which the drop-in
+//   test keeps true).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeModule } from '../../engine/binary/decode-module.js';
 import { EXTERNAL_KIND_NAMES } from '../../engine/binary/module-info.js';
-import { repositoryRoot } from '../paths.js';
+import { digestOutput, readExpectedDigests } from '../../test/dropin/expected-digests.js';
+import { DROPIN_PACKAGES } from '../../test/dropin/packages.js';
+import { distDirectory, repositoryRoot } from '../paths.js';
 import { sha256 } from './toolchain.js';
 import type { Benchmark } from './catalog.js';
 
@@ -45,8 +53,14 @@ export const REALWORLD_MODULES: readonly RealworldModule[] = [
   { name: 'biome', npm: '@biomejs/wasm-nodejs', file: '@biomejs/wasm-nodejs/biome_wasm_bg.wasm', toolchain: 'Rust (wasm-bindgen)' },
 ];
 
-/** The engines `--suite realworld` runs by default: every engine with a compile phase. */
-export const REALWORLD_DEFAULT_ENGINES = ['v8-liftoff', 'v8-turbofan', 'wasmtime-cranelift', 'wasmtime-winch', 'llvm-O0', 'llvm-O2'];
+/**
+ * The engines `--suite realworld` runs by default: every engine with a compile phase, and
+ * V8 as Node ships it (lazy Liftoff, dynamic tier-up): the reference of the glue benchmarks.
+ */
+export const REALWORLD_DEFAULT_ENGINES = ['v8-default', 'v8-liftoff', 'v8-turbofan', 'wasmtime-cranelift', 'wasmtime-winch', 'llvm-O0', 'llvm-O2'];
+
+/** Prefix of the package (glue-mode) benchmarks' names. */
+export const GLUE_PREFIX = 'glue:';
 
 /** The expected output of a module benchmark: its exports, one "kind name" line each, sorted. */
 export function expectedModuleOutput(bytes: Uint8Array): string {
@@ -55,7 +69,40 @@ export function expectedModuleOutput(bytes: Uint8Array): string {
   return `exports ${lines.length}\n${lines.join('\n')}\n`;
 }
 
-/** The realworld benchmarks whose name matches `filter`; a missing package is an error naming it. */
+/**
+ * The package benchmarks whose name matches `pattern`: every drop-in package that is expected
+ * to work, with its recorded digest; a missing workload or record is an error that says why.
+ */
+function packageBenchmarks(pattern: RegExp | null): Benchmark[] {
+  const chosen = DROPIN_PACKAGES.filter((entry) => entry.expectedFailure === undefined && (!pattern || pattern.test(`${GLUE_PREFIX}${entry.id}`)));
+  if (chosen.length === 0) return [];
+  const recorded = readExpectedDigests().digests;
+  return chosen.map((entry) => {
+    const workloadPath = join(distDirectory, 'test', 'dropin', 'workloads', `${entry.id}.js`);
+    if (!existsSync(workloadPath)) throw new Error(`realworld: ${workloadPath} is missing (npm run build)`);
+    const digest = recorded[entry.id];
+    if (digest === undefined) throw new Error(`realworld: no recorded digest for ${entry.id} (node dist/test/dropin/runner.js --record-digests)`);
+    const first = entry.wasm[0];
+    const firstPath = join(repositoryRoot, 'node_modules', first.file);
+    if (!existsSync(firstPath)) throw new Error(`realworld: ${first.file} is missing (npm ci installs ${entry.npm})`);
+    const expectedOutput = digestOutput(digest);
+    return {
+      name: `${GLUE_PREFIX}${entry.id}`,
+      suite: REALWORLD_SUITE,
+      dataset: null,
+      source: `test/dropin/workloads/${entry.id}.ts`,
+      wasmPath: firstPath,
+      wasm: `node_modules/${first.file}`,
+      wasmSha256: sha256(readFileSync(firstPath)),
+      mode: 'package' as const,
+      workloadPath,
+      expectedOutput,
+      expectedOutputSha256: sha256(expectedOutput),
+    };
+  });
+}
+
+/** The realworld benchmarks whose name matches `filter`: modules, then packages; a missing package is an error naming it. */
 export function realworldBenchmarks(filter: string | null): Benchmark[] {
   const pattern = filter ? new RegExp(filter) : null;
   const benchmarks: Benchmark[] = [];
@@ -79,5 +126,5 @@ export function realworldBenchmarks(filter: string | null): Benchmark[] {
       expectedOutputSha256: sha256(expectedOutput),
     });
   }
-  return benchmarks;
+  return [...benchmarks, ...packageBenchmarks(pattern)];
 }

@@ -2,11 +2,14 @@
 // workload on Node's own WebAssembly and on this engine (`--import wasm-llvm-jit/register`,
 // WASM_LLVM_OPT_LEVEL=0), in child processes, and must print the same digest. A package
 // with an expectedFailure must still fail (so the list stays honest). The large tier
-// (modules over 10 MB, inputs scaled up) is `npm run test:dropin:large`.
+// (modules over 10 MB, inputs scaled up) is `npm run test:dropin:large`. Node's digest must
+// also equal the one recorded in expected-digests.json (the workbench's expected output for
+// the realworld suite's glue mode), so the record never goes stale unnoticed.
 // Workloads run from dist/ (npm test builds first).
 
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
+import { readExpectedDigests } from './expected-digests.js';
 import { DROPIN_PACKAGES } from './packages.js';
 import { runPackage, workloadPath, type PackageOutcome } from './runner.js';
 
@@ -28,6 +31,9 @@ describe('drop-in tier: npm packages give the same results on Node and on this e
       }
       expect(outcome.reason).toBeUndefined();
       expect(outcome.status).toBe('pass');
+      const recorded = readExpectedDigests().digests[entry.id];
+      expect(recorded, `no recorded digest for ${entry.id} (node dist/test/dropin/runner.js --record-digests)`).toBeDefined();
+      expect(outcome.node.result?.digest, 'Node no longer prints the recorded digest: re-record it if the workload changed').toEqual(recorded);
     },
   );
 

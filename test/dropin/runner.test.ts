@@ -46,4 +46,21 @@ describe('drop-in runner', () => {
     const outcome = await selfTest('no-module');
     expect(outcome.reason).toMatch(/on Node: compiled no wasm module through WebAssembly; on ours: compiled no wasm module/);
   }, 120_000);
+
+  test('phase times (DROPIN_PHASES=1): instantiate(bytes) is timed as compile then instantiate, inside the body', async () => {
+    process.env.DROPIN_PHASES = '1';
+    try {
+      const outcome = await selfTest('same');
+      expect(outcome.status).toBe('pass');
+      for (const side of [outcome.node, outcome.ours]) {
+        const phases = side.result!.phases;
+        expect(phases.compileNs, side.side).toBeGreaterThan(0);
+        expect(phases.instantiateNs, side.side).toBeGreaterThan(0);
+        expect(phases.executeNs, side.side).toBeGreaterThanOrEqual(0);
+        expect(phases.bodyNs, side.side).toBe(phases.compileNs + phases.instantiateNs + phases.executeNs);
+      }
+    } finally {
+      delete process.env.DROPIN_PHASES;
+    }
+  }, 120_000);
 });

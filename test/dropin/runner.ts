@@ -7,15 +7,19 @@
 // packages go on. dropin.test.ts uses it package by package; as a command it prints a table:
 //
 //   node dist/test/dropin/runner.js [--tier default|large] [--filter re] [--scale n] [--opt-level n] [--json file]
+//   node dist/test/dropin/runner.js --record-digests [--filter re]
 //
 // `--tier large` (npm run test:dropin:large) runs the slow packages (modules over 10 MB) and
 // then the default tier again with inputs scaled up (DROPIN_SCALE, 4 unless --scale).
+// `--record-digests` runs only Node's side of every package (both tiers, scale 1), twice, and
+// writes the digests into expected-digests.json when both runs agree.
 
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repositoryRoot } from '../spec/testsuite-location.js';
+import { readExpectedDigests, writeExpectedDigests, type ExpectedDigests } from './expected-digests.js';
 import { DROPIN_PACKAGES, type DropinPackage } from './packages.js';
 import { RESULT_PREFIX, type WorkloadResult } from './workloads/support.js';
 
@@ -140,6 +144,7 @@ export async function runPackage(entry: DropinPackage, options: RunOptions = {})
 }
 
 interface Arguments {
+  recordDigests: boolean;
   tier: 'default' | 'large';
   filter: RegExp | undefined;
   scale: number | undefined;
@@ -153,9 +158,13 @@ function parseArguments(argv: string[]): Arguments {
   let filter: RegExp | undefined;
   let scale: number | undefined;
   let json: string | undefined;
+  let recordDigests = false;
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
+      case '--record-digests':
+        recordDigests = true;
+        break;
       case '--tier':
         if (value !== 'default' && value !== 'large') throw new Error('--tier must be default or large');
         tier = value;
@@ -183,15 +192,50 @@ function parseArguments(argv: string[]): Arguments {
         throw new Error(`unknown argument ${argv[i]} (see the header of test/dropin/runner.ts)`);
     }
   }
-  return { tier, filter, scale, json, optLevel };
+  return { recordDigests, tier, filter, scale, json, optLevel };
 }
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * Node's side of each package, twice, at scale 1: the digests both runs agree on are written
+ * (a package whose runs disagree or fail keeps its old record, and the command fails).
+ */
+async function recordDigests(filter: RegExp | undefined): Promise<void> {
+  let record: ExpectedDigests;
+  try {
+    record = readExpectedDigests();
+  } catch {
+    record = { recordedWith: '', digests: {} };
+  }
+  const digests: Record<string, Record<string, unknown>> = { ...record.digests };
+  let problems = 0;
+  for (const entry of DROPIN_PACKAGES) {
+    if (filter !== undefined && !filter.test(entry.id) && !filter.test(entry.npm)) continue;
+    const runs = [await runSide(entry, 'node'), await runSide(entry, 'node')];
+    const failed = runs.find((run) => run.failure !== undefined);
+    const [first, second] = runs.map((run) => JSON.stringify(run.result?.digest));
+    if (failed !== undefined || first !== second || runs[0].result === undefined) {
+      problems++;
+      console.log(`FAIL  ${entry.id}: ${failed?.failure ?? 'the two runs on Node printed different digests'}`);
+      continue;
+    }
+    digests[entry.id] = runs[0].result.digest;
+    console.log(`ok    ${entry.id}  ${first.slice(0, 100)}`);
+  }
+  const ordered = Object.fromEntries(DROPIN_PACKAGES.filter((entry) => digests[entry.id] !== undefined).map((entry) => [entry.id, digests[entry.id]]));
+  writeExpectedDigests({ recordedWith: `node dist/test/dropin/runner.js --record-digests (Node ${process.version}, scale 1)`, digests: ordered });
+  if (problems > 0) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const { tier, filter, scale, json, optLevel } = parseArguments(process.argv.slice(2));
+  const { recordDigests: record, tier, filter, scale, json, optLevel } = parseArguments(process.argv.slice(2));
+  if (record) {
+    await recordDigests(filter);
+    return;
+  }
   const plan: { entry: DropinPackage; scale: number }[] = [];
   const chosen = DROPIN_PACKAGES.filter((entry) => filter === undefined || filter.test(entry.id) || filter.test(entry.npm));
   if (tier === 'default') {

@@ -4,6 +4,7 @@
 // intervals (as the workbench's tables), geometric means per engine, failed runs. Every
 // statistic comes from bench/analysis; nothing is recomputed differently here.
 
+import { isGlueBenchmark } from '../../bench/analysis/glue-summary.js';
 import { geometricMean, ratioOfMeans, summarize, type Interval } from '../../bench/analysis/statistics.js';
 import { computeComparisons, indexSamples, seriesOf } from '../../bench/analysis/summaries.js';
 import { PHASES, type Comparison, type Phase, type Results } from '../../bench/results/schema.js';
@@ -86,10 +87,14 @@ export interface SetUpTimes {
   instantiate: number | null;
 }
 
-/** Per engine, the geometric mean of median compile and instantiation times (engines that measured neither are left out). */
+/**
+ * Per engine, the geometric mean of median compile and instantiation times (engines that
+ * measured neither are left out); the realworld suite's glue benchmarks, which compile
+ * several modules through a package's JS, are not mixed in with its single modules.
+ */
 export function setUpTimeSummary(results: Results, engines: readonly string[]): SetUpTimes[] {
   const index = indexSamples(results.samples);
-  const benchmarks = measuredBenchmarks(results);
+  const benchmarks = measuredBenchmarks(results).filter((benchmark) => !isGlueBenchmark(benchmark));
   const geometricMeanOfMedians = (engine: string, phase: Phase) => {
     const medians = benchmarks.flatMap((benchmark) => {
       const values = index.get(engine)?.get(benchmark)?.get(phase);

@@ -4,6 +4,15 @@
 // a package compiles is recorded (size and sha256), without changing what the calls do.
 // It also gives the workloads a seeded generator for their inputs and the digest helpers,
 // and prints the one result line the runner reads (`DROPIN-RESULT {json}`).
+//
+// Phases (the workbench's glue mode, bench/harness/package-mode.ts): the wrapper also times
+// the namespace's calls — time with at least one compile in progress (sync `new Module`, or
+// from an async call until its promise settles) is compile time, likewise for instantiation
+// (`new Instance`, `instantiate(module)`). With DROPIN_PHASES=1, `instantiate(bytes)` is
+// carried out as `compile(bytes)` then `instantiate(module)` — how the JS API defines it —
+// so that its two phases are timed apart; `compileStreaming`/`instantiateStreaming` count
+// as compile whole (no package here uses them in Node). Execution is the workload body's
+// time less the compile and instantiate time inside it.
 
 import { createHash } from 'node:crypto';
 
@@ -26,11 +35,69 @@ export interface WorkloadResult {
   readonly modules: CompiledModuleRecord[];
   /** Wall time of the workload body (after imports), milliseconds. */
   readonly ms: number;
+  /** Where the time went, nanoseconds (see the header). */
+  readonly phases: WorkloadPhases;
+}
+
+export interface WorkloadPhases {
+  /** Time with at least one compile in progress, from process start to the result. */
+  readonly compileNs: number;
+  /** Time with at least one instantiation in progress. */
+  readonly instantiateNs: number;
+  /** The workload body's time less the compile and instantiate time inside it. */
+  readonly executeNs: number;
+  /** The workload body's wall time. */
+  readonly bodyNs: number;
 }
 
 export const RESULT_PREFIX = 'DROPIN-RESULT ';
 
 const compiled: CompiledModuleRecord[] = [];
+
+/**
+ * Time during which at least one operation of a kind is in progress (overlapping async
+ * compiles count once), so compile and instantiate times are never counted twice.
+ */
+class PhaseClock {
+  private active = 0;
+  private since = 0n;
+  private total = 0n;
+
+  begin(): void {
+    if (this.active++ === 0) this.since = process.hrtime.bigint();
+  }
+
+  end(): void {
+    if (--this.active === 0) this.total += process.hrtime.bigint() - this.since;
+  }
+
+  /** Total so far, including a span still in progress. */
+  elapsed(): bigint {
+    return this.active > 0 ? this.total + (process.hrtime.bigint() - this.since) : this.total;
+  }
+
+  /** Times `run`: synchronously, or until the promise it returns settles. */
+  measure<T>(run: () => T): T {
+    this.begin();
+    let result: T;
+    try {
+      result = run();
+    } catch (error) {
+      this.end();
+      throw error;
+    }
+    if (result instanceof Promise) {
+      result.then(() => this.end(), () => this.end());
+    } else {
+      this.end();
+    }
+    return result;
+  }
+}
+
+const compileClock = new PhaseClock();
+const instantiateClock = new PhaseClock();
+const splitInstantiate = process.env.DROPIN_PHASES === '1';
 
 function bytesOf(source: unknown): Uint8Array | undefined {
   if (source instanceof Uint8Array) return source;
@@ -52,41 +119,63 @@ function reason(error: unknown): string {
   return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 200);
 }
 
-/** Wraps the namespace's compiling entry points; the wrapped calls do exactly what they did. */
+/** Wraps the namespace's compiling and instantiating entry points; the calls do what they did. */
 function installCapture(): void {
   const namespace = globalThis.WebAssembly as unknown as Record<string, unknown>;
-  const wrap = (name: string, onCall: (args: unknown[]) => CompiledModuleRecord | undefined): void => {
-    const original = namespace[name];
+  const originals: Record<string, (...args: unknown[]) => unknown> = {};
+  for (const name of ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming', 'Module', 'Instance']) {
+    originals[name] = namespace[name] as (...args: unknown[]) => unknown;
+  }
+  const wrap = (name: string, body: (original: (...args: unknown[]) => unknown, self: unknown, args: unknown[]) => unknown): void => {
+    const original = originals[name];
     if (typeof original !== 'function') return;
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-      const entry = onCall(args);
-      const result = (original as (...a: unknown[]) => unknown).apply(this, args);
-      if (entry !== undefined && result instanceof Promise) {
-        result.catch((error: unknown) => {
-          entry.rejected = reason(error);
-        });
-      }
-      return result;
+      return body(original, this, args);
     };
     Object.defineProperty(wrapped, 'name', { value: name });
+    Object.defineProperty(wrapped, 'length', { value: original.length });
     namespace[name] = wrapped;
   };
-  wrap('compile', (args) => record('compile', args[0]));
-  // instantiate(module) compiles nothing; instantiate(bytes) does.
-  wrap('instantiate', (args) => (bytesOf(args[0]) !== undefined ? record('instantiate', args[0]) : undefined));
-  wrap('compileStreaming', () => record('compileStreaming', undefined));
-  wrap('instantiateStreaming', () => record('instantiateStreaming', undefined));
-  const ModuleClass = namespace.Module as (new (bytes: unknown) => object) | undefined;
+  const noteRejection = (entry: CompiledModuleRecord | undefined, result: unknown): unknown => {
+    if (entry !== undefined && result instanceof Promise) {
+      result.catch((error: unknown) => {
+        entry.rejected = reason(error);
+      });
+    }
+    return result;
+  };
+  wrap('compile', (original, self, args) => noteRejection(record('compile', args[0]), compileClock.measure(() => original.apply(self, args))));
+  wrap('instantiate', (original, self, args) => {
+    if (bytesOf(args[0]) === undefined) return instantiateClock.measure(() => original.apply(self, args));
+    const entry = record('instantiate', args[0]);
+    if (!splitInstantiate) return noteRejection(entry, compileClock.measure(() => original.apply(self, args)));
+    // instantiate(bytes, imports) is compile(bytes), then instantiate(module, imports).
+    const compiled = compileClock.measure(() => originals.compile.call(namespace, args[0]) as Promise<object>);
+    const result = compiled.then((module) =>
+      (instantiateClock.measure(() => original.call(self, module, ...args.slice(1))) as Promise<object>).then((instance) => ({ module, instance })));
+    return noteRejection(entry, result);
+  });
+  wrap('compileStreaming', (original, self, args) => noteRejection(record('compileStreaming', undefined), compileClock.measure(() => original.apply(self, args))));
+  wrap('instantiateStreaming', (original, self, args) => noteRejection(record('instantiateStreaming', undefined), compileClock.measure(() => original.apply(self, args))));
+  const ModuleClass = originals.Module as unknown as (new (bytes: unknown) => object) | undefined;
   if (typeof ModuleClass === 'function') {
     namespace.Module = new Proxy(ModuleClass, {
       construct(target, args, newTarget) {
         const entry = record('new Module', args[0]);
         try {
-          return Reflect.construct(target, args, newTarget === namespace.Module ? target : newTarget) as object;
+          return compileClock.measure(() => Reflect.construct(target, args, newTarget === namespace.Module ? target : newTarget) as object);
         } catch (error) {
           entry.rejected = reason(error);
           throw error;
         }
+      },
+    });
+  }
+  const InstanceClass = originals.Instance as unknown as (new (module: unknown, imports?: unknown) => object) | undefined;
+  if (typeof InstanceClass === 'function') {
+    namespace.Instance = new Proxy(InstanceClass, {
+      construct(target, args, newTarget) {
+        return instantiateClock.measure(() => Reflect.construct(target, args, newTarget === namespace.Instance ? target : newTarget) as object);
       },
     });
   }
@@ -259,10 +348,17 @@ export class Digest {
  * stack on stderr (the runner reports it as the failure's reason).
  */
 export async function runWorkload(body: () => Promise<Record<string, unknown>> | Record<string, unknown>): Promise<void> {
-  const started = performance.now();
+  const started = process.hrtime.bigint();
+  const compileBefore = compileClock.elapsed();
+  const instantiateBefore = instantiateClock.elapsed();
   try {
     const digest = await body();
-    const result: WorkloadResult = { engine: engineName(), digest, modules: compiled, ms: Math.round(performance.now() - started) };
+    const bodyNs = process.hrtime.bigint() - started;
+    const compileNs = compileClock.elapsed();
+    const instantiateNs = instantiateClock.elapsed();
+    const executeNs = bodyNs - (compileNs - compileBefore) - (instantiateNs - instantiateBefore);
+    const phases: WorkloadPhases = { compileNs: Number(compileNs), instantiateNs: Number(instantiateNs), executeNs: Number(executeNs), bodyNs: Number(bodyNs) };
+    const result: WorkloadResult = { engine: engineName(), digest, modules: compiled, ms: Math.round(Number(bodyNs) / 1e6), phases };
     process.stdout.write(`\n${RESULT_PREFIX}${JSON.stringify(result)}\n`);
   } catch (error) {
     process.stderr.write(`workload failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
