@@ -17,12 +17,16 @@
 //                                         bytes; byteLength 0 once dropped
 //   [elementSegments] elementCount × 16   { address, length } of each element segment's
 //                                         8-byte values; length 0 once dropped
+//   [lazyContexts]    definedFunctions × 24 (lazy compilation only) a HostFunctionContext
+//                                         (abi.ts) per defined function: the vmctx of its
+//                                         lazy stub until it is compiled (lazy-code.ts);
+//                                         last, so no other offset depends on laziness
 //
 // Everything is 8-byte aligned; cells are 16-byte aligned relative to the vmctx start,
 // which the allocator aligns to 16.
 
 import type { ModuleInfo } from '../binary/module-info.js';
-import { FuncRef, GLOBAL_CELL_BYTES } from './abi.js';
+import { FuncRef, GLOBAL_CELL_BYTES, HostFunctionContext } from './abi.js';
 
 export const SEGMENT_DESCRIPTOR_BYTES = 16;
 export const SegmentDescriptor = { address: 0, length: 8 } as const;
@@ -36,11 +40,16 @@ export class VmctxLayout {
   readonly funcRefsOffset: number;
   readonly dataSegmentsOffset: number;
   readonly elementSegmentsOffset: number;
+  /** Start of the lazy stubs' contexts (lazy compilation), else the end of the other fields. */
+  readonly lazyContextsOffset: number;
   readonly size: number;
 
   private readonly importedGlobalCount: number;
 
-  constructor(module: Pick<ModuleInfo, 'types' | 'memories' | 'tables' | 'globals' | 'importedGlobalCount' | 'functionTypeIndices' | 'data' | 'elements'>) {
+  constructor(
+    module: Pick<ModuleInfo, 'types' | 'memories' | 'tables' | 'globals' | 'importedGlobalCount' | 'importedFunctionCount' | 'functionTypeIndices' | 'data' | 'elements'>,
+    options: { readonly lazyContexts?: boolean } = {},
+  ) {
     let offset = 0;
     this.typeIdsOffset = offset;
     offset += module.types.length * 8;
@@ -59,6 +68,8 @@ export class VmctxLayout {
     offset += module.data.length * SEGMENT_DESCRIPTOR_BYTES;
     this.elementSegmentsOffset = offset;
     offset += module.elements.length * SEGMENT_DESCRIPTOR_BYTES;
+    this.lazyContextsOffset = offset;
+    if (options.lazyContexts === true) offset += (module.functionTypeIndices.length - module.importedFunctionCount) * HostFunctionContext.size;
     this.size = Math.max(align(offset, 16), 16);
     this.importedGlobalCount = module.importedGlobalCount;
   }
@@ -105,6 +116,11 @@ export class VmctxLayout {
 
   elementSegment(index: number): number {
     return this.elementSegmentsOffset + index * SEGMENT_DESCRIPTOR_BYTES;
+  }
+
+  /** Lazy compilation: the HostFunctionContext of defined function `index`'s lazy stub. */
+  lazyContext(index: number, importedFunctionCount: number): number {
+    return this.lazyContextsOffset + (index - importedFunctionCount) * HostFunctionContext.size;
   }
 }
 

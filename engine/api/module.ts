@@ -80,7 +80,8 @@ export class Module {
 
   /** Milliseconds spent in each compile stage of `module` (an extension of the API). */
   static timings(module: Module): ModuleCompileTimings {
-    return compiledModuleOf(module, 'Module.timings()').timings;
+    const compiled = compiledModuleOf(module, 'Module.timings()');
+    return compiled.lazy === undefined ? compiled.timings : { ...compiled.timings, lazy: compiled.lazy.stats() };
   }
 
   static imports(module: Module): ModuleImportDescriptor[] {

@@ -31,6 +31,8 @@ import { registerTypes } from './type-registry.js';
 import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.js';
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
+import { decodeAndValidateModule } from '../validate/validate-module.js';
+import { LazyCode, type CompiledUnit, type LazyCompileStats } from './lazy-code.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
 export interface ModuleCompileOptions {
@@ -60,6 +62,13 @@ export interface ModuleCompileOptions {
   readonly codeCache?: boolean | CodeCacheOptions;
   /** Keep the object code in memory so that serializeModule() can write it out (see module-serialization.ts). */
   readonly serializable?: boolean;
+  /**
+   * 'eager' (default): every function is compiled before compile() returns. 'lazy': compile()
+   * decodes and validates everything but compiles only the trampolines; each code unit is
+   * compiled on the first call of one of its functions (lazy-code.ts). The code cache and
+   * serialization apply to eager compiles only.
+   */
+  readonly tiering?: 'eager' | 'lazy';
 }
 
 /** Milliseconds per compile stage (docs/ARCHITECTURE.md §2). */
@@ -91,6 +100,8 @@ export interface ModuleCompileTimings {
   readonly units: number;
   /** 'hit': linked from the code cache (the IR and LLVM stages are 0); 'miss': compiled and stored. */
   readonly codeCache: 'off' | 'hit' | 'miss';
+  /** Lazy compilation: the units compiled on first calls so far (the other fields are compile()'s own work). */
+  readonly lazy?: LazyCompileStats;
 }
 
 export interface CompiledModule {
@@ -119,6 +130,8 @@ export interface CompiledModule {
   readonly objectCode: CachedCode | undefined;
   /** The options that shaped the code, as the code cache's key has them (cacheSettings). */
   readonly settings: string;
+  /** Lazy compilation (tiering: 'lazy'): the units, compiled on first calls; undefined when eager. */
+  readonly lazy: LazyCode | undefined;
 }
 
 interface TranslationResult {
@@ -183,10 +196,11 @@ interface ResolvedOptions {
   readonly exactTraps: boolean;
   readonly cache: CodeCache | undefined;
   readonly serializable: boolean;
+  readonly lazy: boolean;
 }
 
 /** Options that apply process-wide when a caller passes none (the register entry point). */
-export type DefaultCompileOptions = Pick<ModuleCompileOptions, 'optLevel' | 'cpu' | 'compileTimeoutMs' | 'exactTraps' | 'codeCache'>;
+export type DefaultCompileOptions = Pick<ModuleCompileOptions, 'optLevel' | 'cpu' | 'compileTimeoutMs' | 'exactTraps' | 'codeCache' | 'tiering'>;
 
 let defaultOptions: DefaultCompileOptions = {};
 
@@ -196,8 +210,8 @@ let defaultOptions: DefaultCompileOptions = {};
  * bad default fails at once and not at the first compile.
  */
 export function setDefaultCompileOptions(defaults: DefaultCompileOptions): void {
-  const { optLevel, cpu, compileTimeoutMs, exactTraps, codeCache } = defaults;
-  const checked: DefaultCompileOptions = { optLevel, cpu, compileTimeoutMs, exactTraps, codeCache };
+  const { optLevel, cpu, compileTimeoutMs, exactTraps, codeCache, tiering } = defaults;
+  const checked: DefaultCompileOptions = { optLevel, cpu, compileTimeoutMs, exactTraps, codeCache, tiering };
   resolveOptions(checked, performance.now());
   defaultOptions = Object.freeze(checked);
 }
@@ -233,10 +247,14 @@ function resolveOptions(given: ModuleCompileOptions | undefined, start: number):
   if (typeof codeCache !== 'boolean' && (codeCache === null || typeof codeCache !== 'object')) {
     throw new TypeError(`codeCache must be a boolean or { directory?, maxBytes? } (got ${String(codeCache)})`);
   }
-  // Dumps show what LLVM did, so a compile that dumps must compile.
-  const cache = codeCache === false || process.env.WASM_LLVM_DUMP_DIR ? undefined : cacheFor(codeCache === true ? {} : codeCache);
+  const tiering = options?.tiering ?? defaults.tiering ?? 'eager';
+  if (tiering !== 'eager' && tiering !== 'lazy') throw new RangeError(`tiering must be 'eager' or 'lazy' (got ${String(tiering)})`);
+  const lazy = tiering === 'lazy';
+  if (lazy && serializable) throw new TypeError("serializable needs tiering: 'eager' (a lazily compiled module has no whole object code to write)");
+  // Dumps show what LLVM did, so a compile that dumps must compile. Lazy compiles use no cache (yet).
+  const cache = codeCache === false || lazy || process.env.WASM_LLVM_DUMP_DIR ? undefined : cacheFor(codeCache === true ? {} : codeCache);
   // O0 keeps every access in order: guard pages alone give the exact state there.
-  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0, cache, serializable };
+  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0, cache, serializable, lazy };
 }
 
 const caches = new Map<string, CodeCache>();
@@ -294,7 +312,7 @@ export function linkObjectCode(
   } catch {
     return undefined;
   }
-  return assemble(translation, code, options, performance.now() - start, cacheState, entry);
+  return assemble(translation, code, options, performance.now() - start, cacheState, entry, undefined);
 }
 
 /** Keeps a compile's object code in the cache (no-op without a cache or kept objects). */
@@ -476,6 +494,7 @@ function assemble(
   totalMs: number,
   codeCache: 'off' | 'hit' | 'miss',
   objectCode: CachedCode | undefined,
+  lazy: ((functionCode: bigint[]) => LazyCode) | undefined,
 ): CompiledModule {
   const { optLevel, cpu } = options;
   const { info } = translation;
@@ -495,7 +514,7 @@ function assemble(
   const types = registerTypes(info.types);
   return {
     info,
-    layout: new VmctxLayout(info),
+    layout: new VmctxLayout(info, { lazyContexts: lazy !== undefined }),
     optLevel,
     cpu,
     code,
@@ -508,6 +527,7 @@ function assemble(
     guardedFunctions: translation.guardedFunctions,
     objectCode,
     settings: cacheSettings(options),
+    lazy: lazy?.(functionCode),
     timings: {
       decodeValidateMs: translation.decodeValidateMs,
       irEmitMs: translation.irEmitMs,
@@ -572,7 +592,7 @@ function completeCompile(
   }
   const objectCode = objectCodeOf(translation, code);
   storeInCache(options, key, objectCode);
-  return assemble(translation, code, options, performance.now() - start, key === undefined ? 'off' : 'miss', objectCode);
+  return assemble(translation, code, options, performance.now() - start, key === undefined ? 'off' : 'miss', objectCode, undefined);
 }
 
 /** A native compile failure as the API reports it: a cancelled compile is the limit's CompileError. */
@@ -589,6 +609,7 @@ function compileFailure(error: unknown, limits: CompileLimits): unknown {
 export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions): CompiledModule {
   const start = performance.now();
   const resolved = resolveOptions(options, start);
+  if (resolved.lazy) return compileLazily(bytes, resolved, start);
   const key = resolved.cache?.key(bytes, cacheSettings(resolved));
   if (key !== undefined) {
     resolved.limits.check();
@@ -616,6 +637,7 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
 export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleCompileOptions): Promise<CompiledModule> {
   const start = performance.now();
   const resolved = resolveOptions(options, start);
+  if (resolved.lazy) return compileLazily(bytes, resolved, start);
   const { limits } = resolved;
   const key = resolved.cache?.key(bytes, cacheSettings(resolved));
   if (key !== undefined) {
@@ -662,5 +684,95 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
   } finally {
     clearTimeout(timer);
     if (onAbort !== undefined) limits.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * tiering: 'lazy' (lazy-code.ts): decode and validate every body, compile the resident code
+ * (entry and host trampolines of every function type, the data-copy helper) now, and each
+ * code unit on the first call of one of its functions. Throws CompileError as compileModule.
+ */
+function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: number): CompiledModule {
+  options.limits.check();
+  let info: ModuleInfo;
+  try {
+    info = decodeAndValidateModule(bytes);
+  } catch (error) {
+    throw asResourceError(error);
+  }
+  options.limits.check();
+  const decoded = performance.now();
+  const units = partitionIntoUnits(info, unitBodyBytes());
+  let currentUnit = -1;
+  const environment = new RuntimeEnvironment(info, {
+    explicitBoundsChecks: options.exactTraps,
+    allFunctionsExternal: true,
+    lazyCallThroughFuncRef: (callee) => units.unitOf[callee] !== currentUnit,
+  });
+  const policy = guardPolicy();
+  let guardedSymbols: string[] = [];
+  const guardedFunctions = new Map<number, string>();
+  const translator = new ModuleTranslator(info, environment, {
+    maxFunctionIrBytes: MAX_FUNCTION_IR_BYTES,
+    x86Ssse3: targetHasSsse3(options.cpu),
+    onFunctionTranslated: (metrics) => {
+      const reason = guardDecision(policy, metrics);
+      if (reason === undefined) return;
+      guardedFunctions.set(metrics.functionIndex, reason);
+      guardedSymbols.push(environment.functionSymbol(metrics.functionIndex));
+    },
+  });
+  const name = `wasm${moduleCounter++}`;
+
+  // The resident code, compiled now.
+  const resident = new IrModuleBuilder({ moduleName: `${name}.resident` }, 1 << 16);
+  const symbols = translator.finishUnitsInto(resident, new Map());
+  const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
+  if (needsDataCopy) resident.define(DATA_COPY_IR);
+  const emitted = performance.now();
+  const residentSymbols = needsDataCopy ? [...symbols.all, DATA_COPY_SYMBOL] : symbols.all;
+  const code = compileOneUnit(resident.finishBytes(), [], residentSymbols, options, name);
+
+  const compileUnit = (unitIndex: number): CompiledUnit => {
+    currentUnit = unitIndex;
+    guardedSymbols = [];
+    try {
+      const unit = units.units[unitIndex];
+      let bodyBytes = 0;
+      for (const functionIndex of unit) bodyBytes += bodyLength(info, functionIndex);
+      const output = new IrModuleBuilder({ moduleName: `${name}.unit${unitIndex}` }, Math.min(1 << 24, 65536 + 16 * bodyBytes));
+      const functions = translator.translateUnitInto(unit, output);
+      const unitSymbols = [...functions.values()];
+      const unitCode = compileOneUnit(output.finishBytes(), guardedSymbols, unitSymbols, { ...options, limits: new CompileLimits(performance.now(), undefined, undefined) }, `${name}.unit${unitIndex}`);
+      const addresses = new Map<number, bigint>();
+      let i = 0;
+      for (const functionIndex of functions.keys()) addresses.set(functionIndex, unitCode.addresses[i++]);
+      return { code: unitCode, addresses };
+    } finally {
+      currentUnit = -1;
+    }
+  };
+  const translation: TranslationResult = {
+    info,
+    symbols: residentSymbols,
+    functionSymbols: new Map(),
+    entrySymbols: symbols.entryTrampolines,
+    hostSymbols: symbols.hostTrampolines,
+    guardedFunctions,
+    decodeValidateMs: decoded - start,
+    irEmitMs: emitted - decoded,
+  };
+  return assemble(translation, code, options, performance.now() - start, 'off', undefined, (functionCode) => new LazyCode(units, functionCode, compileUnit));
+}
+
+/** One LLVM module compiled and linked on this thread (a batch of one unit). */
+function compileOneUnit(ir: Uint8Array, guarded: readonly string[], symbols: readonly string[], options: ResolvedOptions, name: string): CompiledCode {
+  const remainingMs = options.limits.remainingMs();
+  const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name, ...(remainingMs !== undefined ? { timeoutMs: remainingMs } : {}) });
+  batch.add(ir, guarded);
+  try {
+    return batch.finish(symbols);
+  } catch (error) {
+    throw compileFailure(error, options.limits);
   }
 }

@@ -19,6 +19,15 @@ import { toJSValue, toWebAssemblyValue } from './value-conversion.js';
 let currentStore: Store | undefined;
 let handlerInstalled = false;
 
+/** hostIds from here on are lazy stubs (lazy-calls.ts), not imports. */
+const LAZY_HOST_IDS_FROM = 2 ** 40;
+let lazyCallHandler: ((store: Store, hostId: number) => void) | undefined;
+
+/** Installed by lazy-calls.ts (which needs invokeInStore, so it cannot be imported here). */
+export function setLazyCallHandler(handler: (store: Store, hostId: number) => void): void {
+  lazyCallHandler = handler;
+}
+
 export function trapError(code: number): RuntimeError {
   return new RuntimeError(TRAP_MESSAGES[code as TrapCode] ?? `unknown trap code ${code}`);
 }
@@ -51,6 +60,10 @@ function installHostCallHandler(): void {
 
 function handleHostCall(hostId: number): void {
   const store = currentStore;
+  if (hostId >= LAZY_HOST_IDS_FROM && store !== undefined && lazyCallHandler !== undefined) {
+    lazyCallHandler(store, hostId);
+    return;
+  }
   const host = store?.hostFunction(hostId);
   if (store === undefined || host === undefined) throw new Error(`internal error: host function ${hostId} is not in the running store`);
   const slots = slotViews();

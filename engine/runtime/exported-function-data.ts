@@ -15,6 +15,11 @@ export interface ExportedFunctionData {
   readonly entry: bigint;
   readonly type: FuncType;
   readonly store: Store;
+  /**
+   * For a function of a lazily compiled module: compiles it and patches its FuncRef, so that
+   * a copy of the FuncRef (an importing instance's) calls the code, not the lazy stub.
+   */
+  readonly ensureCompiled?: () => void;
 }
 
 const exportedFunctions = new WeakMap<object, ExportedFunctionData>();

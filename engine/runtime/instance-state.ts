@@ -10,6 +10,7 @@ import type { RawBlock } from '../native/addon.js';
 import { FuncRef } from '../abi/abi.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { createExportedFunction, type ExportedFunction } from './exported-function.js';
+import { compileLazyFunction } from './lazy-calls.js';
 import type { Store, StoreInstance } from './store.js';
 
 export class InstanceState implements StoreInstance {
@@ -65,6 +66,7 @@ export class InstanceState implements StoreInstance {
           entry: module.entryTrampolines.get(typeIndex) ?? 0n,
           type: module.info.types[typeIndex],
           store: this.store,
+          ...(module.lazy === undefined || index < module.info.importedFunctionCount ? {} : { ensureCompiled: () => compileLazyFunction(this, index) }),
         },
         String(index),
       );

@@ -26,6 +26,7 @@ import { ValType } from '../wasm/value-types.js';
 import { globalInstanceOf, globalObject as makeGlobalObject, memoryInstanceOf, memoryObject, tableInstanceOf, tableObject } from './externs.js';
 import { resolveImports, type ResolvedImport } from './import-resolution.js';
 import { vmctxTemplateOf, writeGlobalCell } from './vmctx-template.js';
+import { installLazyFuncRefs } from './lazy-calls.js';
 
 let nextHostId = 1;
 
@@ -84,6 +85,8 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   const template = vmctxTemplateOf(module);
   new Uint8Array(state.vmctx.buffer).set(template.bytes);
   for (const offset of template.selfPointers) view.setBigUint64(offset, state.vmctxAddress, true);
+  // A lazily compiled module: every defined function's FuncRef, its code or its lazy stub.
+  if (module.lazy !== undefined) installLazyFuncRefs(state);
 
   // Imports, in index order within each kind.
   const hostImports = imports.filter((entry) => entry.kind === ExternalKind.Function && entry.exported === undefined).length;
@@ -97,6 +100,8 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
       case ExternalKind.Function: {
         const index = functionIndex++;
         if (entry.exported !== undefined) {
+          // The FuncRef is copied: a lazy stub must become code first, or the copy would stay a stub.
+          entry.exported.ensureCompiled?.();
           const source = new Uint8Array(entry.exported.funcRefBytes.buffer, entry.exported.funcRefBytes.offset, 24);
           new Uint8Array(state.vmctx.buffer, layout.funcRef(index), 24).set(source);
           state.functions[index] = entry.object;

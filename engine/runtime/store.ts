@@ -13,7 +13,8 @@
 // whole once nothing of it is reachable from JavaScript; its memories are freed then.
 //
 // The store also holds what generated code refers to by number: the host functions called
-// through wasm_rt_host_call (by hostId) and the externref handle table. Merging is
+// through wasm_rt_host_call (by hostId), the instances whose lazy stubs call back the same
+// way (runtime/lazy-calls.ts), and the externref handle table. Merging is
 // union-by-size with forwarding pointers; every method acts on the root.
 
 import { ExternrefTable } from './externref-table.js';
@@ -39,6 +40,8 @@ export class Store {
   /** Sorted by vmctxAddress. */
   #instances: StoreInstance[] = [];
   #hostFunctions = new Map<number, HostFunction>();
+  /** Instances of lazily compiled modules, by the serial their lazy stubs' hostIds carry. */
+  #lazyInstances = new Map<number, StoreInstance>();
   #externrefs = new ExternrefTable();
   /** Tables, globals and merged stores' members: kept alive with the store. */
   #members: object[] = [];
@@ -64,10 +67,12 @@ export class Store {
     if (from.#weight() > into.#weight()) [into, from] = [from, into];
     into.#instances = [...into.#instances, ...from.#instances].sort((x, y) => (x.vmctxAddress < y.vmctxAddress ? -1 : 1));
     for (const [id, host] of from.#hostFunctions) into.#hostFunctions.set(id, host);
+    for (const [serial, instance] of from.#lazyInstances) into.#lazyInstances.set(serial, instance);
     into.#externrefs.absorb(from.#externrefs);
     into.#members.push(...from.#members);
     from.#instances = [];
     from.#hostFunctions = new Map();
+    from.#lazyInstances = new Map();
     from.#members = [];
     from.#forward = into;
     return into;
@@ -100,6 +105,14 @@ export class Store {
 
   hostFunction(hostId: number): HostFunction | undefined {
     return this.root.#hostFunctions.get(hostId);
+  }
+
+  addLazyInstance(serial: number, instance: StoreInstance): void {
+    this.root.#lazyInstances.set(serial, instance);
+  }
+
+  lazyInstance(serial: number): StoreInstance | undefined {
+    return this.root.#lazyInstances.get(serial);
   }
 
   /** The function a non-null funcref value (a VMFuncRef address) stands for. */

@@ -1,6 +1,7 @@
 // Stage: translation (WebAssembly → LLVM IR) of calls (Core spec §4.4.8: call,
 // call_indirect). Every wasm function has the signature `<results> (ptr %vmctx, <params>)`
 // (abi.ts): a defined callee is called directly by symbol with our vmctx; an imported one
+// (and under lazy compilation a defined one in another code unit, through its FuncRef)
 // and call_indirect's target are called through the code and vmctx the environment finds
 // (for call_indirect after its bounds, null and signature checks). Several results come
 // back as a literal struct and are unpacked with extractvalue.
@@ -21,7 +22,7 @@ function emitCall(translator: TranslatorState, operator: Operator): void {
   const functionIndex = operator.index;
   const signature = signatureOf(module.types[module.functionTypeIndices[functionIndex]]);
   let callee: Callee;
-  if (functionIndex < module.importedFunctionCount) {
+  if (functionIndex < module.importedFunctionCount || translator.moduleEnvironment.callsThroughFuncRef?.(functionIndex) === true) {
     callee = translator.environment.importedCallee(translator.builder, functionIndex);
   } else {
     const symbol = translator.moduleEnvironment.functionSymbol(functionIndex);

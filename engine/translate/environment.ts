@@ -114,6 +114,13 @@ export interface ModuleEnvironment {
    * otherwise it is `internal` and LLVM may inline and drop it.
    */
   isFunctionExternal(functionIndex: number): boolean;
+  /**
+   * Whether a `call` of defined function `functionIndex` goes through its FuncRef in the
+   * vmctx, as a call of an import does, instead of directly by symbol: lazy compilation
+   * (engine/compile/lazy-code.ts), where the callee may not be compiled yet and its FuncRef
+   * is patched when it is. Absent: always direct.
+   */
+  callsThroughFuncRef?(functionIndex: number): boolean;
   /** The environment used for function bodies (may be `this`). */
   functionEnvironment(): FunctionEnvironment;
   /** Module-level declarations the environment's code refers to (runtime functions, globals). */

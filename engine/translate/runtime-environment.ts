@@ -49,6 +49,15 @@ export interface RuntimeEnvironmentOptions {
    * Default false: guard pages only.
    */
   readonly explicitBoundsChecks?: boolean;
+  /**
+   * Lazy compilation (engine/compile/lazy-code.ts): `call`s of defined functions for which
+   * this returns true go through the callee's FuncRef (patched when the callee is compiled),
+   * FuncRef loads are not invariant (their code field changes while code runs), and the
+   * module gets entry and host trampolines for the type of every defined function (the lazy
+   * stub of a function is its type's host trampoline; the first call re-enters wasm through
+   * its type's entry trampoline).
+   */
+  readonly lazyCallThroughFuncRef?: (functionIndex: number) => boolean;
 }
 
 export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironment {
@@ -59,6 +68,9 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   private readonly externalFunctions: Uint8Array | undefined;
   private readonly symbolPrefix: string;
   private readonly boundsChecked: boolean;
+  private readonly lazyCallThroughFuncRef: ((functionIndex: number) => boolean) | undefined;
+  /** FuncRef code and vmctx loads: invariant, unless lazy compilation patches FuncRefs. */
+  private readonly funcRefLoad: string;
 
   // Per-function caches of entry-block values.
   private memoryDefinitions: string[] = [];
@@ -74,6 +86,8 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     this.externalFunctions = options.externalFunctions;
     this.symbolPrefix = options.symbolPrefix ?? '';
     this.boundsChecked = options.explicitBoundsChecks ?? false;
+    this.lazyCallThroughFuncRef = options.lazyCallThroughFuncRef;
+    this.funcRefLoad = this.lazyCallThroughFuncRef === undefined ? `!tbaa ${TBAA_FUNCREF}, ${INVARIANT}` : `!tbaa ${TBAA_FUNCREF}`;
     const escaping = collectDeclaredFunctionReferences(module);
     if (module.start !== undefined) escaping[module.start.functionIndex] = 1;
     this.escaping = escaping;
@@ -87,6 +101,10 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
 
   isFunctionExternal(functionIndex: number): boolean {
     return this.allFunctionsExternal || this.escaping[functionIndex] === 1 || this.externalFunctions?.[functionIndex] === 1;
+  }
+
+  callsThroughFuncRef(functionIndex: number): boolean {
+    return this.lazyCallThroughFuncRef?.(functionIndex) ?? false;
   }
 
   functionEnvironment(): FunctionEnvironment {
@@ -109,8 +127,9 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
       const type = module.types[typeIndex];
       return `${type.params.join(',')}:${type.results.join(',')}`;
     };
+    const lazy = this.lazyCallThroughFuncRef !== undefined;
     for (let functionIndex = 0; functionIndex < module.functionTypeIndices.length; functionIndex++) {
-      if (this.escaping[functionIndex] !== 1) continue;
+      if (this.escaping[functionIndex] !== 1 && !(lazy && functionIndex >= module.importedFunctionCount)) continue;
       const typeIndex = module.functionTypeIndices[functionIndex];
       if (entryTrampolines.has(typeIndex)) continue;
       const key = `entry ${signatureKey(typeIndex)}`;
@@ -122,9 +141,9 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
       }
       entryTrampolines.set(typeIndex, symbol);
     }
-    for (const entry of module.imports) {
-      if (entry.kind !== ExternalKind.Function) continue;
-      const typeIndex = entry.typeIndex;
+    const hostTypes = module.imports.filter((entry) => entry.kind === ExternalKind.Function).map((entry) => entry.typeIndex);
+    if (lazy) hostTypes.push(...module.functionTypeIndices.slice(module.importedFunctionCount));
+    for (const typeIndex of hostTypes) {
       if (hostTrampolines.has(typeIndex)) continue;
       const key = `host ${signatureKey(typeIndex)}`;
       let symbol = bySignature.get(key);
@@ -246,9 +265,9 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
 
   /** Code and vmctx of the FuncRef at `funcRef` (a ptr), loaded as invariant. */
   private calleeOf(builder: FunctionBuilder, funcRef: string): Callee {
-    const code = builder.assign(`load ptr, ptr ${funcRef}, align 8, !tbaa ${TBAA_FUNCREF}, ${INVARIANT}`);
+    const code = builder.assign(`load ptr, ptr ${funcRef}, align 8, ${this.funcRefLoad}`);
     const vmctxField = builder.assign(`getelementptr inbounds i8, ptr ${funcRef}, i64 ${FuncRef.vmctx}`);
-    const vmctx = builder.assign(`load ptr, ptr ${vmctxField}, align 8, !tbaa ${TBAA_FUNCREF}, ${INVARIANT}`);
+    const vmctx = builder.assign(`load ptr, ptr ${vmctxField}, align 8, ${this.funcRefLoad}`);
     return { code, vmctx };
   }
 

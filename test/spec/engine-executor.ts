@@ -100,6 +100,8 @@ export interface EngineExecutorOptions {
   readonly cpu?: 'native' | 'generic';
   /** Compile with the exactTraps option (explicit bounds checks at O1 and above). */
   readonly exactTraps?: boolean;
+  /** 'lazy': each code unit compiled on the first call of one of its functions. */
+  readonly tiering?: 'eager' | 'lazy';
 }
 
 /** One executor per script: its registry and current module are the script's. */
@@ -118,7 +120,7 @@ export class EngineExecutor implements SpecExecutor {
   }
 
   private instantiate(bytes: Uint8Array): Instance {
-    const module = new Module(bytes, { optLevel: this.options.optLevel, cpu: this.options.cpu ?? 'native', exactTraps: this.options.exactTraps ?? false });
+    const module = new Module(bytes, { optLevel: this.options.optLevel, cpu: this.options.cpu ?? 'native', exactTraps: this.options.exactTraps ?? false, tiering: this.options.tiering ?? 'eager' });
     return new Instance(module, this.importObject());
   }
 

@@ -1,0 +1,110 @@
+// Stage: compile, lazily (the first part of tiered execution, docs/RATIONALE.md "Why lazy
+// compilation through FuncRefs?"). A module compiled with `tiering: 'lazy'` is decoded and
+// fully validated by compile() — a module that fails validation never instantiates, and its
+// CompileError has the offset as always — but only its resident code is compiled then: the
+// entry and host trampolines of every function type and the data-copy helper. Each code unit
+// (translate/code-units.ts) is translated and compiled by LLVM on the first call of one of
+// its functions, synchronously, on the calling thread.
+//
+// How a first call gets here: under lazy compilation every call of a defined function in
+// another unit goes through the callee's FuncRef in the vmctx (as calls of imports do), and
+// so do call_indirect, exports, ref.func and the start function. Until the callee's unit is
+// compiled, the FuncRef's code is its type's host trampoline and its vmctx a
+// HostFunctionContext in the instance's vmctx (VmctxLayout.lazyContext) whose hostId names
+// the instance and the function; the host call (runtime/lazy-calls.ts) compiles the unit
+// here, patches the instance's FuncRefs of the unit's functions, and calls the function
+// through its type's entry trampoline with the arguments of the call, whose results the host
+// trampoline returns to the caller. Later calls go straight to the compiled code.
+
+import type { CompiledCode } from '../native/addon.js';
+import type { CodeUnits } from '../translate/code-units.js';
+
+/** What compiling one unit gives: the JIT code (kept alive here) and each function's address. */
+export interface CompiledUnit {
+  readonly code: CompiledCode;
+  readonly addresses: ReadonlyMap<number, bigint>;
+}
+
+/** Counters of a lazily compiled module (Module.timings(module).lazy). */
+export interface LazyCompileStats {
+  /** Code units of the module. */
+  readonly units: number;
+  /** Units compiled so far (on first calls, or by compileAll). */
+  readonly unitsCompiled: number;
+  /** Functions in the compiled units. */
+  readonly functionsCompiled: number;
+  /** Wall time spent translating and compiling units, milliseconds. */
+  readonly compileMs: number;
+  /** Calls that went through a lazy stub (each compiles a unit, or finds it compiled by another instance). */
+  readonly stubCalls: number;
+}
+
+export class LazyCode {
+  private readonly compiled: Uint8Array;
+  /** Kept for the module's lifetime: the units' code is released with the CompiledModule. */
+  private readonly codes: CompiledCode[] = [];
+  private unitsCompiled = 0;
+  private functionsCompiled = 0;
+  private compileMs = 0;
+  private stubCalls = 0;
+  private compiling = false;
+
+  constructor(
+    readonly units: CodeUnits,
+    /** The module's functionCode, filled in as units are compiled. */
+    private readonly functionCode: bigint[],
+    private readonly compileUnit: (unitIndex: number) => CompiledUnit,
+  ) {
+    this.compiled = new Uint8Array(units.units.length);
+  }
+
+  /** The unit of defined function `functionIndex`. */
+  unitOf(functionIndex: number): number {
+    const unit = this.units.unitOf[functionIndex];
+    if (unit === undefined || unit < 0) throw new RangeError(`function ${functionIndex} is not a defined function`);
+    return unit;
+  }
+
+  isCompiled(functionIndex: number): boolean {
+    return this.compiled[this.unitOf(functionIndex)] === 1;
+  }
+
+  /** Compiles the unit of `functionIndex` unless it is compiled; its functions' addresses are then in functionCode. */
+  ensureCompiled(functionIndex: number): void {
+    const unit = this.unitOf(functionIndex);
+    if (this.compiled[unit] === 1) return;
+    // Translation runs no wasm, so nothing can call back in while a unit compiles.
+    if (this.compiling) throw new Error('internal error: a lazy compile started during another');
+    this.compiling = true;
+    const start = performance.now();
+    try {
+      const result = this.compileUnit(unit);
+      this.codes.push(result.code);
+      for (const functionIndexInUnit of this.units.units[unit]) {
+        const address = result.addresses.get(functionIndexInUnit);
+        if (address === undefined || address === 0n) throw new Error(`internal error: lazy unit ${unit} did not define function ${functionIndexInUnit}`);
+        this.functionCode[functionIndexInUnit] = address;
+      }
+      this.compiled[unit] = 1;
+      this.unitsCompiled++;
+      this.functionsCompiled += this.units.units[unit].length;
+    } finally {
+      this.compiling = false;
+      this.compileMs += performance.now() - start;
+    }
+  }
+
+  /** Compiles every unit not compiled yet. */
+  compileAll(): void {
+    for (const unit of this.units.units) if (unit.length > 0) this.ensureCompiled(unit[0]);
+  }
+
+  /** Counts a call that arrived through a lazy stub (runtime/lazy-calls.ts). */
+  noteStubCall(): void {
+    this.stubCalls++;
+  }
+
+  stats(): LazyCompileStats {
+    return { units: this.units.units.length, unitsCompiled: this.unitsCompiled, functionsCompiled: this.functionsCompiled, compileMs: this.compileMs, stubCalls: this.stubCalls };
+  }
+}
