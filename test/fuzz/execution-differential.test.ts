@@ -5,7 +5,9 @@
 // SIMD ones are execution-differential-simd.test.ts). The long run is `npm run fuzz:execute
 // -- --count 20000 --seed N [--opt-level 0|2]`, with SIMD unless --no-simd. Needs wasm-opt
 // and the compiled worker (dist/, made by the set-up step that `npm test` runs).
-// EXECUTION_FUZZ_COUNT / EXECUTION_FUZZ_O2_COUNT change the sizes.
+// EXECUTION_FUZZ_COUNT / EXECUTION_FUZZ_O2_COUNT change the sizes. A shorter run compiles
+// lazily (tiering: 'lazy', every function its own code unit; `--opt-level 0lazy` in the long
+// run), EXECUTION_FUZZ_LAZY_COUNT modules.
 
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
@@ -15,6 +17,7 @@ import { workerScriptPath } from '../../tools/fuzz/execution/execution-pool.js';
 
 const COUNT = Number(process.env.EXECUTION_FUZZ_COUNT ?? 3000);
 const O2_COUNT = Number(process.env.EXECUTION_FUZZ_O2_COUNT ?? 1000);
+const LAZY_COUNT = Number(process.env.EXECUTION_FUZZ_LAZY_COUNT ?? 500);
 const missing = !wasmOptAvailable() ? 'wasm-opt' : !existsSync(workerScriptPath()) ? 'dist/ (run the set-up step)' : undefined;
 if (missing !== undefined) console.warn(`execution differential skipped: no ${missing}`);
 
@@ -30,5 +33,15 @@ describe.skipIf(missing !== undefined)('differential execution against V8 (binar
     // The run must exercise something: exports, host calls and traps of several kinds.
     expect(report.exportsCalled).toBeGreaterThan(COUNT * 5);
     expect(Object.keys(report.traps).length).toBeGreaterThanOrEqual(4);
+  }, 600_000);
+
+  test(`${LAZY_COUNT} modules at O0 compiled lazily, every function its own unit: identical transcripts`, async () => {
+    const report = await runExecutionDifferential({ count: LAZY_COUNT, runSeed: 2026, simd: false, optLevels: ['0lazy'], optimisedCount: 0, parallel: 2 });
+    console.log(formatExecutionReport(report));
+    for (const mismatch of report.mismatches.slice(0, 20)) console.log(formatMismatch(mismatch));
+    expect(report.generationFailures).toEqual([]);
+    expect(report.mismatches.map(formatMismatch)).toEqual([]);
+    expect(report.compared.O0lazy?.modules).toBe(LAZY_COUNT);
+    expect(report.exportsCalled).toBeGreaterThan(LAZY_COUNT * 5);
   }, 600_000);
 });

@@ -4,7 +4,9 @@
 // O2 (the optimiser and our own passes must keep every trap and value; `npm run spec --
 // --opt-level N` replays one level), the 56 SIMD files included, and the SIMD files once more
 // compiled for baseline x86-64 (`cpu: 'generic'`: SSE2 only, no pshufb for swizzle, no
-// SSE4.1 rounding). Prints the per-file table of each level.
+// SSE4.1 rounding). Prints the per-file table of each level. Once more at O0 compiled lazily
+// (tiering: 'lazy') with every function its own code unit, so that nearly every call of the
+// suite crosses a lazy stub first (engine/compile/lazy-code.ts).
 // Skips, saying why, when the suite or wast2json is absent.
 
 import { describe, expect, test } from 'vitest';
@@ -40,6 +42,22 @@ if (unavailable) {
       });
     });
   }
+
+  describe('spec test suite: compiled lazily, every function its own code unit (O0)', () => {
+    for (const file of listTopLevelWastFiles()) {
+      test(basename(file), () => {
+        const reason = executionSkipReason(file);
+        process.env.WASM_LLVM_UNIT_BYTES = '1';
+        try {
+          const result = runSpecFile(file, reason === undefined ? new EngineExecutor({ optLevel: 0, tiering: 'lazy' }) : undefined, reason);
+          expect(result.failures.map((f) => `${result.file}:${f.line} ${f.type}: ${f.message}`)).toEqual([]);
+          if (reason === undefined) expect(result.totals.skippedExecution).toBe(0);
+        } finally {
+          delete process.env.WASM_LLVM_UNIT_BYTES;
+        }
+      });
+    }
+  });
 
   describe('spec test suite: the SIMD files compiled for baseline x86-64 (O2, cpu generic)', () => {
     for (const file of listTopLevelWastFiles().filter((name) => basename(name).startsWith('simd_'))) {

@@ -10,8 +10,11 @@ import { runModules, type ModuleOutcome, type ModuleSource, type PoolOptions } f
 import { recipeForSeed, SIMD_BY_DEFAULT, type ExecutionModuleRecipe } from './execution/binaryen-module.js';
 import type { EngineName } from './execution/worker.js';
 
-/** Levels of ours to compare with V8: O0, O2, and '2x', O2 with exactTraps (no post-trap allowance). */
-export type OptLevel = 0 | 2 | '2x';
+/**
+ * Levels of ours to compare with V8: O0, O2, '2x' (O2 with exactTraps: no post-trap
+ * allowance) and '0lazy' (O0 compiled lazily, every function its own code unit).
+ */
+export type OptLevel = 0 | 2 | '2x' | '0lazy';
 
 export interface ExecutionMismatch {
   moduleSeed: number;
@@ -107,7 +110,7 @@ function increment(counts: Record<string, number>, key: string): void {
 }
 
 function engineOf(level: OptLevel): EngineName {
-  return level === 0 ? 'O0' : level === 2 ? 'O2' : 'O2x';
+  return level === 0 ? 'O0' : level === 2 ? 'O2' : level === '0lazy' ? 'O0lazy' : 'O2x';
 }
 
 /** Compares one module's transcripts and adds it to the report. */
@@ -217,7 +220,7 @@ export async function runExecutionDifferential(options: ExecutionOptions): Promi
   const jobs = seeds.map((moduleSeed, index) => ({
     id: index,
     source: { seed: moduleSeed, simd },
-    engines: ['v8' as EngineName, ...options.optLevels.filter((level) => level === 0 || index < optimisedCount).map(engineOf)],
+    engines: ['v8' as EngineName, ...options.optLevels.filter((level) => level === 0 || level === '0lazy' || index < optimisedCount).map(engineOf)],
   }));
   const poolOptions = { parallel: options.parallel ?? 2, stepTimeoutMs: options.stepTimeoutMs ?? 30_000, recycleAfter: 250 };
   await runModules(jobs, poolOptions, (outcome) => {

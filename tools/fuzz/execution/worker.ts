@@ -11,7 +11,7 @@ import { denanModule, generateExecutionModule, recipeForSeed, SIMD_BY_DEFAULT } 
 import { classifyOurError, recordTranscript, v8Engine, type EngineUnderTest } from './transcript.js';
 
 /** V8, and ours at O0, O2, and O2 with exact state after traps (exactTraps). */
-export type EngineName = 'v8' | 'O0' | 'O2' | 'O2x';
+export type EngineName = 'v8' | 'O0' | 'O2' | 'O2x' | 'O0lazy';
 
 export interface RunRequest {
   kind: 'run';
@@ -46,7 +46,26 @@ function ourEngine(optLevel: 0 | 2, exactTraps = false): EngineUnderTest {
   };
 }
 
-export const ENGINES: Readonly<Record<EngineName, EngineUnderTest>> = { v8: v8Engine, O0: ourEngine(0), O2: ourEngine(2), O2x: ourEngine(2, true) };
+/** O0 compiled lazily (tiering: 'lazy') with every function its own code unit: first calls cross lazy stubs. */
+function lazyEngine(): EngineUnderTest {
+  return {
+    name: 'O0lazy',
+    compile: (bytes) => {
+      const saved = process.env.WASM_LLVM_UNIT_BYTES;
+      process.env.WASM_LLVM_UNIT_BYTES = '1';
+      try {
+        return new Module(bytes, { optLevel: 0, tiering: 'lazy' });
+      } finally {
+        if (saved === undefined) delete process.env.WASM_LLVM_UNIT_BYTES;
+        else process.env.WASM_LLVM_UNIT_BYTES = saved;
+      }
+    },
+    instantiate: (module, imports) => new Instance(module as Module, imports) as unknown as { exports: Record<string, unknown> },
+    classifyError: classifyOurError,
+  };
+}
+
+export const ENGINES: Readonly<Record<EngineName, EngineUnderTest>> = { v8: v8Engine, O0: ourEngine(0), O2: ourEngine(2), O2x: ourEngine(2, true), O0lazy: lazyEngine() };
 
 function send(message: WorkerMessage): void {
   if (process.connected) process.send!(message);
