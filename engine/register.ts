@@ -9,6 +9,8 @@
 //   WASM_LLVM_COMPILE_TIMEOUT_MS a deadline for each compile, in milliseconds
 //   WASM_LLVM_CODE_CACHE         1: the persistent code cache in the default directory,
 //                                a path: the cache in that directory, 0 (default): off
+//   WASM_LLVM_TIERING            'eager' (default): everything compiled by compile();
+//                                'lazy': each code unit compiled on its first call
 //
 // Options that a caller passes to compile/instantiate/new Module still win. A bad value
 // stops the process at start-up with an error naming the variable. The namespace object
@@ -50,6 +52,11 @@ export function optionsFromEnvironment(environment: NodeJS.ProcessEnv): DefaultC
   if (timeout !== undefined) {
     if (!/^\d+$/.test(timeout)) throw new TypeError(`WASM_LLVM_COMPILE_TIMEOUT_MS must be a whole number of milliseconds (got "${timeout}")`);
     options.compileTimeoutMs = Number(timeout);
+  }
+  const tiering = read('WASM_LLVM_TIERING');
+  if (tiering !== undefined) {
+    if (tiering !== 'eager' && tiering !== 'lazy') throw new TypeError(`WASM_LLVM_TIERING must be "eager" or "lazy" (got "${tiering}")`);
+    options.tiering = tiering;
   }
   const cache = read('WASM_LLVM_CODE_CACHE');
   if (cache !== undefined) options.codeCache = cache === '1' ? true : cache === '0' ? false : { directory: cache };

@@ -82,6 +82,26 @@ const factories: Record<string, () => EngineAdapter> = {
       engineOptions: { optLevel: 2 },
       env: { WASM_LLVM_UNIT_BYTES: '4294967296' },
     }),
+  // Lazy compilation (tiering: 'lazy'): compile() decodes, validates and compiles the
+  // trampolines; each code unit is compiled on its first call, inside the execute phase.
+  'llvm-lazy-O0': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-lazy-O0',
+      kind: 'llvm',
+      description: "This project's engine, lazy: each code unit compiled at O0 on its first call",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 0, tiering: 'lazy' },
+    }),
+  'llvm-lazy-O2': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-lazy-O2',
+      kind: 'llvm',
+      description: "This project's engine, lazy: each code unit compiled at O2 on its first call",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 2, tiering: 'lazy' },
+    }),
   'llvm-O3': () => new NodeHarnessEngine({ name: 'llvm-O3', kind: 'llvm', description: "This project's engine: LLVM 19 at O3, host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 3 } }),
   'wasmtime-cranelift': () => new WasmtimeEngine('cranelift'),
   'wasmtime-winch': () => new WasmtimeEngine('winch'),
