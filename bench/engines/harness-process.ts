@@ -51,6 +51,7 @@ export async function measureWithHarness(
         compile: iteration.compileNs,
         instantiate: iteration.instantiateNs,
         ...(iteration.executeNs === null ? {} : { execute: iteration.executeNs }),
+        ...(iteration.totalNs === undefined ? {} : { total: iteration.totalNs }),
       },
       exitCode: iteration.exitCode,
       stdout: iteration.stdout,

@@ -30,7 +30,7 @@ export interface NodeHarnessEngineConfig {
 const COMMON_NODE_FLAGS = ['--expose-gc', '--no-warnings', '--no-turbo-fast-api-calls'];
 
 export class NodeHarnessEngine implements EngineAdapter {
-  readonly phases = ['compile', 'instantiate', 'execute'] as const;
+  readonly phases = ['compile', 'instantiate', 'execute', 'total'] as const;
   readonly runsJsGlue = true;
   readonly name: string;
   readonly kind: string;

@@ -15,7 +15,7 @@ const harnessScript = join(repositoryRoot, 'bench', 'harness', 'wasmtime_harness
 
 export class WasmtimeEngine implements EngineAdapter {
   readonly kind = 'wasmtime';
-  readonly phases = ['compile', 'instantiate', 'execute'] as const;
+  readonly phases = ['compile', 'instantiate', 'execute', 'total'] as const;
   readonly name: string;
   readonly description: string;
   readonly flags: readonly string[];

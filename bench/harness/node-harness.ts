@@ -3,7 +3,8 @@
 // instantiate, execute — and writes one HarnessResponse on stdout.
 //
 // Timings: compile = bytes → module; instantiate = module + imports → instance;
-// execute = bench.start → bench.end, taken with process.hrtime inside the imports.
+// execute = bench.start → bench.end, taken with process.hrtime inside the imports; total =
+// compile + instantiate + the whole run of _start (harness set-up between them excluded).
 // In module mode (the realworld suite) there is no program: compile, instantiate against
 // stub imports made from the module's import types, and report the export list. In package
 // mode (the realworld suite's glue benchmarks) package-mode.ts runs a package's workload.
@@ -136,6 +137,7 @@ async function moduleIteration(engine: InProcessEngine, bytes: Uint8Array, impor
     compileNs: Number(compileEnd - compileStart),
     instantiateNs: Number(instantiateEnd - instantiateStart),
     executeNs: null,
+    totalNs: Number(compileEnd - compileStart + (instantiateEnd - instantiateStart)),
     exitCode: 0,
     stdout: describeExports(engine, instance),
   };
@@ -194,12 +196,15 @@ async function main(): Promise<void> {
       const instance = await engine.instantiate(module, imports);
       const instantiateEnd = process.hrtime.bigint();
 
+      const runStart = process.hrtime.bigint();
       const exitCode = wasi.start(instance) ?? 0;
+      const runEnd = process.hrtime.bigint();
       closeSync(stdoutFd);
       const result: HarnessIteration = {
         compileNs: Number(compileEnd - compileStart),
         instantiateNs: Number(instantiateEnd - instantiateStart),
         executeNs: timer.elapsedNs(),
+        totalNs: Number(compileEnd - compileStart + (instantiateEnd - instantiateStart) + (runEnd - runStart)),
         exitCode,
         stdout: readCapped(stdoutPath),
       };

@@ -114,6 +114,7 @@ export async function runPackageIterations(request: HarnessRequest): Promise<Har
         compileNs: phases.compileNs,
         instantiateNs: phases.instantiateNs,
         executeNs: phases.executeNs,
+        totalNs: phases.compileNs + phases.instantiateNs + phases.executeNs,
         exitCode: 0,
         stdout: `${JSON.stringify(result.digest)}\n`,
       };

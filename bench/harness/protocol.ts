@@ -35,6 +35,8 @@ export interface HarnessIteration {
   instantiateNs: number;
   /** bench.start → bench.end; null when the program did not call both exactly once. */
   executeNs: number | null;
+  /** compile + instantiate + the whole run (module mode: compile + instantiate). */
+  totalNs?: number;
   exitCode: number;
   /** The program's stdout (at most STDOUT_LIMIT_BYTES). */
   stdout: string;

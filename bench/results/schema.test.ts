@@ -59,8 +59,8 @@ describe('results schema', () => {
   });
 
   test('refuses another schema version, naming it', () => {
-    expect(() => parseResults({ ...sampleResults(), version: 3 }, 'new.json')).toThrow(
-      'new.json has results schema version 3; this workbench reads versions 1 and 2',
+    expect(() => parseResults({ ...sampleResults(), version: 4 }, 'new.json')).toThrow(
+      'new.json has results schema version 4; this workbench reads versions 1, 2 and 3',
     );
     expect(() => parseResults({ ...sampleResults(), version: '2' }, 'text.json')).toThrow('has results schema version "2"');
   });
@@ -70,7 +70,7 @@ describe('results schema', () => {
     expect(old.version).toBe(1);
     expect(JSON.stringify(old)).not.toContain('"variant"');
     const results = parseResults(old, 'run-a.json');
-    expect(RESULTS_SCHEMA_VERSION).toBe(2);
+    expect(RESULTS_SCHEMA_VERSION).toBe(3);
     expect(results.version).toBe(RESULTS_SCHEMA_VERSION);
     expect(results.config.variants).toBeUndefined();
     for (const record of [...results.benchmarks, ...results.runs, ...results.samples, ...results.summaries, ...results.comparisons]) expect(variantOf(record)).toBe('scalar');

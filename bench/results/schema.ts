@@ -11,16 +11,25 @@
 // summaries and comparisons. Every new field is optional and its absence means "scalar",
 // so a version 1 file is read as a version 2 file whose wasm was all scalar — what every
 // version 1 run measured.
+//
+// Version 3 added the 'total' phase (compile + instantiate + the whole run, for lazily
+// compiled engines the only fair comparison). Older files have no total samples, which is
+// what they measured; they are read as version 3 files.
 
 import { z } from 'zod';
 
 export const RESULTS_SCHEMA_ID = 'wasm-llvm-jit/bench-results';
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 /** Versions this workbench reads: the current one, and older ones it upgrades on reading. */
-export const READABLE_RESULTS_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_RESULTS_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
 
-/** Measured phases: bytes → module, module → instance, bench.start → bench.end. */
-export const PHASES = ['compile', 'instantiate', 'execute'] as const;
+/**
+ * Measured phases: bytes → module, module → instance, bench.start → bench.end, and total:
+ * compile + instantiate + the whole run of the program (to its exit, including what it does
+ * outside bench.start/end — where a lazy engine compiles much of its code), the time to a
+ * result. Module-mode benchmarks' total is compile + instantiate.
+ */
+export const PHASES = ['compile', 'instantiate', 'execute', 'total'] as const;
 export const PhaseSchema = z.enum(PHASES);
 export type Phase = z.infer<typeof PhaseSchema>;
 
@@ -263,7 +272,7 @@ export function parseResults(data: unknown, source = 'input'): Results {
   const version = (data as { version?: unknown }).version;
   if (typeof version !== 'number' || !READABLE_RESULTS_SCHEMA_VERSIONS.includes(version)) {
     throw new ResultsFormatError(
-      `${source} has results schema version ${JSON.stringify(version)}; this workbench reads versions ${READABLE_RESULTS_SCHEMA_VERSIONS.join(' and ')}`,
+      `${source} has results schema version ${JSON.stringify(version)}; this workbench reads versions ${READABLE_RESULTS_SCHEMA_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_RESULTS_SCHEMA_VERSIONS.at(-1)}`,
     );
   }
   const upgraded = version === RESULTS_SCHEMA_VERSION ? data : { ...(data as object), version: RESULTS_SCHEMA_VERSION };

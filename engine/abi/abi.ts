@@ -146,6 +146,7 @@ export const SymbolNames = {
  *   declare i32  @wasm_rt_memory_grow(ptr %memoryDefinition, i32 %deltaPages)   ; old pages or -1
  *   declare i32  @wasm_rt_table_grow(ptr %tableDefinition, i32 %delta, i64 %init) ; old length or -1
  *   declare void @wasm_rt_host_call(ptr %hostContext, ptr %slots)
+ *   declare void @wasm_rt_tier_up(ptr %tierUpContext, ptr %slots)  ; host call unless JS lacks stack
  *   declare void @wasm_rt_check_slow(i64 %sp)   ; failed stack/interrupt check (ThreadLimits)
  */
 export const RuntimeSymbols = {
@@ -153,6 +154,7 @@ export const RuntimeSymbols = {
   memoryGrow: 'wasm_rt_memory_grow',
   tableGrow: 'wasm_rt_table_grow',
   hostCall: 'wasm_rt_host_call',
+  tierUp: 'wasm_rt_tier_up',
   checkSlow: 'wasm_rt_check_slow',
 } as const;
 

@@ -21,6 +21,11 @@
 //                                         (abi.ts) per defined function: the vmctx of its
 //                                         lazy stub until it is compiled (lazy-code.ts);
 //                                         last, so no other offset depends on laziness
+//   [tierUpContext]   24                  (tiered only) the HostFunctionContext baseline
+//                                         code passes to wasm_rt_host_call when a counter
+//                                         runs out (runtime/lazy-calls.ts)
+//   [tierCounters]    definedFunctions × 4 (tiered only) i32 per defined function: entries
+//                                         and loop iterations left before the next call
 //
 // Everything is 8-byte aligned; cells are 16-byte aligned relative to the vmctx start,
 // which the allocator aligns to 16.
@@ -42,13 +47,16 @@ export class VmctxLayout {
   readonly elementSegmentsOffset: number;
   /** Start of the lazy stubs' contexts (lazy compilation), else the end of the other fields. */
   readonly lazyContextsOffset: number;
+  /** Tiered execution: the tier-up call's HostFunctionContext, and the counters. */
+  readonly tierUpContextOffset: number;
+  readonly tierCountersOffset: number;
   readonly size: number;
 
   private readonly importedGlobalCount: number;
 
   constructor(
     module: Pick<ModuleInfo, 'types' | 'memories' | 'tables' | 'globals' | 'importedGlobalCount' | 'importedFunctionCount' | 'functionTypeIndices' | 'data' | 'elements'>,
-    options: { readonly lazyContexts?: boolean } = {},
+    options: { readonly lazyContexts?: boolean; readonly tierCounters?: boolean } = {},
   ) {
     let offset = 0;
     this.typeIdsOffset = offset;
@@ -69,7 +77,12 @@ export class VmctxLayout {
     this.elementSegmentsOffset = offset;
     offset += module.elements.length * SEGMENT_DESCRIPTOR_BYTES;
     this.lazyContextsOffset = offset;
-    if (options.lazyContexts === true) offset += (module.functionTypeIndices.length - module.importedFunctionCount) * HostFunctionContext.size;
+    const definedFunctions = module.functionTypeIndices.length - module.importedFunctionCount;
+    if (options.lazyContexts === true || options.tierCounters === true) offset += definedFunctions * HostFunctionContext.size;
+    this.tierUpContextOffset = offset;
+    if (options.tierCounters === true) offset += HostFunctionContext.size;
+    this.tierCountersOffset = offset;
+    if (options.tierCounters === true) offset += align(definedFunctions * 4, 8);
     this.size = Math.max(align(offset, 16), 16);
     this.importedGlobalCount = module.importedGlobalCount;
   }
@@ -116,6 +129,11 @@ export class VmctxLayout {
 
   elementSegment(index: number): number {
     return this.elementSegmentsOffset + index * SEGMENT_DESCRIPTOR_BYTES;
+  }
+
+  /** Tiered execution: the i32 counter of defined function `index`. */
+  tierCounter(index: number, importedFunctionCount: number): number {
+    return this.tierCountersOffset + (index - importedFunctionCount) * 4;
   }
 
   /** Lazy compilation: the HostFunctionContext of defined function `index`'s lazy stub. */

@@ -24,7 +24,7 @@ import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { IrModuleBuilder } from '../translate/ir-module.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
-import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits } from '../translate/code-units.js';
+import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits, type CodeUnits } from '../translate/code-units.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
@@ -32,7 +32,7 @@ import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { decodeAndValidateModule } from '../validate/validate-module.js';
-import { LazyCode, type CompiledUnit, type LazyCompileStats } from './lazy-code.js';
+import { LazyCode, type BackgroundUnit, type CompiledUnit, type LazyCompileStats } from './lazy-code.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
 export interface ModuleCompileOptions {
@@ -65,10 +65,12 @@ export interface ModuleCompileOptions {
   /**
    * 'eager' (default): every function is compiled before compile() returns. 'lazy': compile()
    * decodes and validates everything but compiles only the trampolines; each code unit is
-   * compiled on the first call of one of its functions (lazy-code.ts). The code cache and
-   * serialization apply to eager compiles only.
+   * compiled on the first call of one of its functions (lazy-code.ts). 'tiered': lazily at
+   * O0 first, with counters; hot units are recompiled at optLevel in the background and
+   * replace the baseline (lazy-code.ts). The code cache and serialization apply to eager
+   * compiles only.
    */
-  readonly tiering?: 'eager' | 'lazy';
+  readonly tiering?: 'eager' | 'lazy' | 'tiered';
 }
 
 /** Milliseconds per compile stage (docs/ARCHITECTURE.md §2). */
@@ -197,6 +199,8 @@ interface ResolvedOptions {
   readonly cache: CodeCache | undefined;
   readonly serializable: boolean;
   readonly lazy: boolean;
+  /** Lazy with a baseline tier (O0, counting) below optLevel. */
+  readonly tiered: boolean;
 }
 
 /** Options that apply process-wide when a caller passes none (the register entry point). */
@@ -248,13 +252,13 @@ function resolveOptions(given: ModuleCompileOptions | undefined, start: number):
     throw new TypeError(`codeCache must be a boolean or { directory?, maxBytes? } (got ${String(codeCache)})`);
   }
   const tiering = options?.tiering ?? defaults.tiering ?? 'eager';
-  if (tiering !== 'eager' && tiering !== 'lazy') throw new RangeError(`tiering must be 'eager' or 'lazy' (got ${String(tiering)})`);
-  const lazy = tiering === 'lazy';
+  if (tiering !== 'eager' && tiering !== 'lazy' && tiering !== 'tiered') throw new RangeError(`tiering must be 'eager', 'lazy' or 'tiered' (got ${String(tiering)})`);
+  const lazy = tiering !== 'eager';
   if (lazy && serializable) throw new TypeError("serializable needs tiering: 'eager' (a lazily compiled module has no whole object code to write)");
   // Dumps show what LLVM did, so a compile that dumps must compile. Lazy compiles use no cache (yet).
   const cache = codeCache === false || lazy || process.env.WASM_LLVM_DUMP_DIR ? undefined : cacheFor(codeCache === true ? {} : codeCache);
   // O0 keeps every access in order: guard pages alone give the exact state there.
-  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0, cache, serializable, lazy };
+  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0, cache, serializable, lazy, tiered: tiering === 'tiered' };
 }
 
 const caches = new Map<string, CodeCache>();
@@ -494,7 +498,7 @@ function assemble(
   totalMs: number,
   codeCache: 'off' | 'hit' | 'miss',
   objectCode: CachedCode | undefined,
-  lazy: ((functionCode: bigint[]) => LazyCode) | undefined,
+  lazy: { readonly make: (functionCode: bigint[]) => LazyCode; readonly tiered: boolean } | undefined,
 ): CompiledModule {
   const { optLevel, cpu } = options;
   const { info } = translation;
@@ -514,7 +518,7 @@ function assemble(
   const types = registerTypes(info.types);
   return {
     info,
-    layout: new VmctxLayout(info, { lazyContexts: lazy !== undefined }),
+    layout: new VmctxLayout(info, { lazyContexts: lazy !== undefined, tierCounters: lazy?.tiered === true }),
     optLevel,
     cpu,
     code,
@@ -527,7 +531,7 @@ function assemble(
     guardedFunctions: translation.guardedFunctions,
     objectCode,
     settings: cacheSettings(options),
-    lazy: lazy?.(functionCode),
+    lazy: lazy?.make(functionCode),
     timings: {
       decodeValidateMs: translation.decodeValidateMs,
       irEmitMs: translation.irEmitMs,
@@ -705,10 +709,13 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   const units = partitionIntoUnits(info, unitBodyBytes());
   let currentUnit = -1;
   const environment = new RuntimeEnvironment(info, {
-    explicitBoundsChecks: options.exactTraps,
+    explicitBoundsChecks: options.exactTraps && !options.tiered,
     allFunctionsExternal: true,
     lazyCallThroughFuncRef: (callee) => units.unitOf[callee] !== currentUnit,
+    tierUpCounters: options.tiered,
   });
+  // Tiered: the baseline is O0 (exact state after traps by itself); the top tier is optLevel.
+  const baselineOptions: ResolvedOptions = options.tiered ? { ...options, optLevel: 0, exactTraps: false } : options;
   const policy = guardPolicy();
   let guardedSymbols: string[] = [];
   const guardedFunctions = new Map<number, string>();
@@ -731,7 +738,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   if (needsDataCopy) resident.define(DATA_COPY_IR);
   const emitted = performance.now();
   const residentSymbols = needsDataCopy ? [...symbols.all, DATA_COPY_SYMBOL] : symbols.all;
-  const code = compileOneUnit(resident.finishBytes(), [], residentSymbols, options, name);
+  const code = compileOneUnit(resident.finishBytes(), [], residentSymbols, baselineOptions, name);
 
   const compileUnit = (unitIndex: number): CompiledUnit => {
     currentUnit = unitIndex;
@@ -743,7 +750,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
       const output = new IrModuleBuilder({ moduleName: `${name}.unit${unitIndex}` }, Math.min(1 << 24, 65536 + 16 * bodyBytes));
       const functions = translator.translateUnitInto(unit, output);
       const unitSymbols = [...functions.values()];
-      const unitCode = compileOneUnit(output.finishBytes(), guardedSymbols, unitSymbols, { ...options, limits: new CompileLimits(performance.now(), undefined, undefined) }, `${name}.unit${unitIndex}`);
+      const unitCode = compileOneUnit(output.finishBytes(), guardedSymbols, unitSymbols, { ...baselineOptions, limits: new CompileLimits(performance.now(), undefined, undefined) }, `${name}.unit${unitIndex}`);
       const addresses = new Map<number, bigint>();
       let i = 0;
       for (const functionIndex of functions.keys()) addresses.set(functionIndex, unitCode.addresses[i++]);
@@ -762,7 +769,58 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     decodeValidateMs: decoded - start,
     irEmitMs: emitted - decoded,
   };
-  return assemble(translation, code, options, performance.now() - start, 'off', undefined, (functionCode) => new LazyCode(units, functionCode, compileUnit));
+  const startTopTier = options.tiered ? topTierCompiler(info, units, options, name) : undefined;
+  const make = (functionCode: bigint[]): LazyCode => new LazyCode(units, functionCode, compileUnit, startTopTier);
+  return assemble(translation, code, options, performance.now() - start, 'off', undefined, { make, tiered: options.tiered });
+}
+
+/**
+ * Tiered execution's top tier: a unit translated now (this thread) without counters and
+ * compiled at options.optLevel on the compile threads in the background.
+ */
+function topTierCompiler(info: ModuleInfo, units: CodeUnits, options: ResolvedOptions, name: string): (unitIndex: number) => BackgroundUnit {
+  let currentUnit = -1;
+  const environment = new RuntimeEnvironment(info, {
+    explicitBoundsChecks: options.exactTraps,
+    allFunctionsExternal: true,
+    lazyCallThroughFuncRef: (callee) => units.unitOf[callee] !== currentUnit,
+  });
+  const policy = guardPolicy();
+  let guardedSymbols: string[] = [];
+  const translator = new ModuleTranslator(info, environment, {
+    maxFunctionIrBytes: MAX_FUNCTION_IR_BYTES,
+    x86Ssse3: targetHasSsse3(options.cpu),
+    onFunctionTranslated: (metrics) => {
+      if (guardDecision(policy, metrics) !== undefined) guardedSymbols.push(environment.functionSymbol(metrics.functionIndex));
+    },
+  });
+  return (unitIndex) => {
+    currentUnit = unitIndex;
+    guardedSymbols = [];
+    let functions: Map<number, string>;
+    let ir: Uint8Array;
+    try {
+      const output = new IrModuleBuilder({ moduleName: `${name}.top${unitIndex}` }, 1 << 16);
+      functions = translator.translateUnitInto(units.units[unitIndex], output);
+      ir = output.finishBytes();
+    } finally {
+      currentUnit = -1;
+    }
+    const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name: `${name}.top${unitIndex}` });
+    batch.add(ir, guardedSymbols);
+    const symbols = [...functions.values()];
+    batch.finishInBackground(symbols);
+    return {
+      poll: () => {
+        const code = batch.poll();
+        if (code === undefined) return undefined;
+        const addresses = new Map<number, bigint>();
+        let i = 0;
+        for (const functionIndex of functions.keys()) addresses.set(functionIndex, code.addresses[i++]);
+        return { code, addresses };
+      },
+    };
+  };
 }
 
 /** One LLVM module compiled and linked on this thread (a batch of one unit). */

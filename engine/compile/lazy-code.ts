@@ -15,6 +15,15 @@
 // here, patches the instance's FuncRefs of the unit's functions, and calls the function
 // through its type's entry trampoline with the arguments of the call, whose results the host
 // trampoline returns to the caller. Later calls go straight to the compiled code.
+//
+// Tiered execution (`tiering: 'tiered'`) adds a second tier: units are first compiled at O0
+// (the baseline), whose code counts function entries and loop iterations in the instance's
+// vmctx; when a count runs out, the runtime asks for the unit at the top tier (the module's
+// optLevel, default 2), translated at once and compiled on the compile threads in the
+// background (CompileBatch.finishInBackground), and on later counts polls for it: a unit
+// whose top-tier code is ready replaces the baseline in every live instance's FuncRefs, so
+// every later call runs it. Baseline code that is running keeps running (its frames, and
+// its direct calls within the unit, stay in the baseline until they return).
 
 import type { CompiledCode } from '../native/addon.js';
 import type { CodeUnits } from '../translate/code-units.js';
@@ -23,6 +32,11 @@ import type { CodeUnits } from '../translate/code-units.js';
 export interface CompiledUnit {
   readonly code: CompiledCode;
   readonly addresses: ReadonlyMap<number, bigint>;
+}
+
+/** A top-tier unit compiling in the background: poll() gives it when it is there, throws if it failed. */
+export interface BackgroundUnit {
+  poll(): CompiledUnit | undefined;
 }
 
 /** Counters of a lazily compiled module (Module.timings(module).lazy). */
@@ -37,6 +51,12 @@ export interface LazyCompileStats {
   readonly compileMs: number;
   /** Calls that went through a lazy stub (each compiles a unit, or finds it compiled by another instance). */
   readonly stubCalls: number;
+  /** Tiered: units whose top-tier compile was started, finished (and installed), and failed (their baseline stays). */
+  readonly topTierRequested: number;
+  readonly topTierInstalled: number;
+  readonly topTierFailed: number;
+  /** Tiered: calls from baseline code whose counter ran out. */
+  readonly tierUpCalls: number;
 }
 
 export class LazyCode {
@@ -48,14 +68,95 @@ export class LazyCode {
   private compileMs = 0;
   private stubCalls = 0;
   private compiling = false;
+  private readonly topRequested: Uint8Array;
+  private pendingTop: { unit: number; background: BackgroundUnit }[] = [];
+  private topTierInstalled = 0;
+  private topTierFailed = 0;
+  private tierUpCalls = 0;
+  private instances: WeakRef<object>[] = [];
 
   constructor(
     readonly units: CodeUnits,
-    /** The module's functionCode, filled in as units are compiled. */
+    /** The module's functionCode, filled in as units are compiled (the top tier's once installed). */
     private readonly functionCode: bigint[],
     private readonly compileUnit: (unitIndex: number) => CompiledUnit,
+    /** Tiered execution: starts a unit's top-tier compile; absent for lazy single-tier code. */
+    private readonly startTopTier?: (unitIndex: number) => BackgroundUnit,
   ) {
     this.compiled = new Uint8Array(units.units.length);
+    this.topRequested = new Uint8Array(units.units.length);
+  }
+
+  /** Whether baseline code counts and tiers up (tiering: 'tiered'). */
+  get tiered(): boolean {
+    return this.startTopTier !== undefined;
+  }
+
+  /** Remembers a live instance, whose FuncRefs a top-tier unit must be installed into. */
+  registerInstance(instance: object): void {
+    if (this.instances.length >= 64) this.instances = this.instances.filter((reference) => reference.deref() !== undefined);
+    this.instances.push(new WeakRef(instance));
+  }
+
+  liveInstances(): object[] {
+    const live: object[] = [];
+    for (const reference of this.instances) {
+      const instance = reference.deref();
+      if (instance !== undefined) live.push(instance);
+    }
+    return live;
+  }
+
+  /** Counts a call from baseline code whose counter ran out (runtime/lazy-calls.ts). */
+  noteTierUpCall(): void {
+    this.tierUpCalls++;
+  }
+
+  /** Starts the top-tier compile of `functionIndex`'s unit, unless it was started (or the module is not tiered). */
+  requestTopTier(functionIndex: number): void {
+    if (this.startTopTier === undefined) return;
+    const unit = this.unitOf(functionIndex);
+    if (this.topRequested[unit] === 1) return;
+    this.topRequested[unit] = 1;
+    try {
+      this.pendingTop.push({ unit, background: this.startTopTier(unit) });
+    } catch (error) {
+      // Out of JavaScript stack (a call deep in wasm recursion): try again at a later count.
+      if (error instanceof RangeError) {
+        this.topRequested[unit] = 0;
+        throw error;
+      }
+      // The baseline stays: a top-tier compile that cannot start is a missed optimisation.
+      this.topTierFailed++;
+    }
+  }
+
+  /**
+   * Takes the top-tier units that finished: their addresses replace the baseline's in
+   * functionCode (the baseline code stays alive: it may be running). Returns those units.
+   */
+  pollTopTier(): number[] {
+    if (this.pendingTop.length === 0) return [];
+    const ready: number[] = [];
+    this.pendingTop = this.pendingTop.filter(({ unit, background }) => {
+      let result: CompiledUnit | undefined;
+      try {
+        result = background.poll();
+      } catch {
+        this.topTierFailed++;
+        return false;
+      }
+      if (result === undefined) return true;
+      this.codes.push(result.code);
+      for (const functionIndex of this.units.units[unit]) {
+        const address = result.addresses.get(functionIndex);
+        if (address !== undefined && address !== 0n) this.functionCode[functionIndex] = address;
+      }
+      this.topTierInstalled++;
+      ready.push(unit);
+      return false;
+    });
+    return ready;
   }
 
   /** The unit of defined function `functionIndex`. */
@@ -105,6 +206,16 @@ export class LazyCode {
   }
 
   stats(): LazyCompileStats {
-    return { units: this.units.units.length, unitsCompiled: this.unitsCompiled, functionsCompiled: this.functionsCompiled, compileMs: this.compileMs, stubCalls: this.stubCalls };
+    return {
+      units: this.units.units.length,
+      unitsCompiled: this.unitsCompiled,
+      functionsCompiled: this.functionsCompiled,
+      compileMs: this.compileMs,
+      stubCalls: this.stubCalls,
+      topTierRequested: this.topRequested.reduce((sum, requested) => sum + requested, 0),
+      topTierInstalled: this.topTierInstalled,
+      topTierFailed: this.topTierFailed,
+      tierUpCalls: this.tierUpCalls,
+    };
   }
 }

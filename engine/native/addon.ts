@@ -59,6 +59,13 @@ export interface CompileBatch {
   /** Waits for every unit and links them; throws the first unit's error. */
   finish(symbols: readonly string[]): CompiledCode;
   finishAsync(symbols: readonly string[]): Promise<CompiledCode>;
+  /**
+   * Finishes on the compile threads without the event loop (tier-up, while wasm runs on this
+   * thread); poll() gives the result when it is there.
+   */
+  finishInBackground(symbols: readonly string[]): void;
+  /** After finishInBackground: undefined while compiling, then the code once (or throws the compile's error once). */
+  poll(): CompiledCode | undefined;
   /** Stops the batch (queued units skipped, running ones cancelled); it cannot be finished afterwards. */
   abandon(reason?: string): void;
 }

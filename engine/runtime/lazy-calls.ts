@@ -9,10 +9,17 @@
 // then call the function with the arguments the stub spilled — through its type's entry
 // trampoline, in a nested invoke — and leave its results where the stub returns them from.
 // A trap in the call becomes a RuntimeError with its message, as if the stub were not there.
+//
+// Tiered modules (tiering: 'tiered'): baseline code counts down a per-function counter in
+// the vmctx at each entry and loop iteration; below zero it calls wasm_rt_host_call with
+// the instance's tier-up context (the last hostId of its range) and the function index.
+// That call re-arms the counter, starts the top-tier compile of the function's unit (once)
+// and installs every unit whose top-tier code has finished, in every live instance.
 
 import { HostFunctionContext } from '../abi/abi.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { slotCount } from '../translate/ir-types.js';
+import { slotViews } from './slots.js';
 import type { ValType } from '../wasm/value-types.js';
 import { invokeInStore, setLazyCallHandler, trapError } from './calls.js';
 import type { InstanceState } from './instance-state.js';
@@ -26,6 +33,19 @@ const LAZY_HOST_IDS_PER_INSTANCE = 2 ** 24;
 const MAX_LAZY_INSTANCES = Math.floor((Number.MAX_SAFE_INTEGER - LAZY_HOST_ID_BASE) / LAZY_HOST_IDS_PER_INSTANCE);
 
 let nextSerial = 0;
+/** The hostId offset of an instance's tier-up context (the last of its range, above any function). */
+const TIER_UP_ID = LAZY_HOST_IDS_PER_INSTANCE - 1;
+/** Default counts (entries plus loop iterations) between a function's tier-up calls. */
+export const DEFAULT_TIER_UP_THRESHOLD = 1000;
+
+/** WASM_LLVM_TIER_UP_THRESHOLD (for tests and measurements: low values tier up at once), else the default. */
+function tierUpThreshold(): number {
+  const setting = process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+  if (setting === undefined || setting === '') return DEFAULT_TIER_UP_THRESHOLD;
+  const value = Number(setting);
+  if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) throw new RangeError(`WASM_LLVM_TIER_UP_THRESHOLD must be an integer in [0, 2^31) (got ${setting})`);
+  return value;
+}
 
 function slotTotal(types: readonly ValType[]): number {
   let total = 0;
@@ -62,6 +82,17 @@ export function installLazyFuncRefs(state: InstanceState): void {
   const base = LAZY_HOST_ID_BASE + serial * LAZY_HOST_IDS_PER_INSTANCE;
   const slots = typeSlots(module);
   const imported = info.importedFunctionCount;
+  if (module.lazy?.tiered === true) {
+    const context = layout.tierUpContextOffset;
+    const hostId = base + TIER_UP_ID;
+    view.setUint32(context + HostFunctionContext.hostId, hostId % 2 ** 32, true);
+    view.setUint32(context + HostFunctionContext.hostId + 4, Math.floor(hostId / 2 ** 32), true);
+    view.setUint32(context + HostFunctionContext.paramSlots, 1, true);
+    view.setUint32(context + HostFunctionContext.resultSlots, 0, true);
+    const threshold = tierUpThreshold();
+    for (let index = imported; index < info.functionTypeIndices.length; index++) view.setInt32(layout.tierCounter(index, imported), threshold, true);
+    module.lazy.registerInstance(state);
+  }
   for (let index = imported; index < info.functionTypeIndices.length; index++) {
     const typeIndex = info.functionTypeIndices[index];
     const typeId = module.typeIds[typeIndex];
@@ -94,6 +125,27 @@ export function compileLazyFunction(state: InstanceState, index: number): void {
   }
 }
 
+/**
+ * A counter of baseline function `index` ran out in `state`: re-arm it, start its unit's
+ * top-tier compile (once), and install every finished top-tier unit in every live instance.
+ */
+function tierUp(state: InstanceState, index: number): void {
+  const { module } = state;
+  const lazy = module.lazy!;
+  lazy.noteTierUpCall();
+  state.view.setInt32(module.layout.tierCounter(index, module.info.importedFunctionCount), tierUpThreshold(), true);
+  lazy.requestTopTier(index);
+  const ready = lazy.pollTopTier();
+  if (ready.length === 0) return;
+  for (const instance of lazy.liveInstances() as InstanceState[]) {
+    for (const unit of ready) {
+      for (const functionIndex of lazy.units.units[unit]) {
+        instance.writeFuncRef(functionIndex, module.functionCode[functionIndex], module.typeIds[module.info.functionTypeIndices[functionIndex]], instance.vmctxAddress);
+      }
+    }
+  }
+}
+
 /** The host-call handler's part for lazy stubs (hostId ≥ LAZY_HOST_ID_BASE). */
 function handleLazyCall(store: Store, hostId: number): void {
   const offset = hostId - LAZY_HOST_ID_BASE;
@@ -101,6 +153,16 @@ function handleLazyCall(store: Store, hostId: number): void {
   const index = offset - serial * LAZY_HOST_IDS_PER_INSTANCE;
   const state = store.lazyInstance(serial) as InstanceState | undefined;
   if (state === undefined) throw new Error(`internal error: lazy stub ${hostId} of no instance in the running store`);
+  if (index === TIER_UP_ID) {
+    try {
+      tierUp(state, Number(slotViews().u64[0]));
+    } catch (error) {
+      // Tiering up is optional: with wasm deep in recursion, JavaScript may have no stack
+      // left for it (a RangeError); the baseline goes on and asks again at its next count.
+      if (!(error instanceof RangeError)) throw error;
+    }
+    return;
+  }
   state.module.lazy?.noteStubCall();
   compileLazyFunction(state, index);
   const { module } = state;

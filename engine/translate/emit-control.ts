@@ -73,6 +73,7 @@ function emitLoop(translator: TranslatorState, operator: Operator): void {
       translator.conditions[base + i] = '';
     }
   }
+  translator.environment.countLoopIteration?.(builder, translator.functionIndex);
 }
 
 function emitIf(translator: TranslatorState, operator: Operator): void {

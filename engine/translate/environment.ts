@@ -40,6 +40,13 @@ export interface SegmentView {
 export interface FunctionEnvironment {
   /** Called before each function; drops per-function caches. */
   beginFunction(builder: FunctionBuilder, functionIndex: number): void;
+  /**
+   * Tiered execution (baseline code): counts an entry of the function, at the start of its
+   * body; the environment calls the runtime when the count says the function is hot.
+   */
+  countFunctionEntry?(builder: FunctionBuilder, functionIndex: number): void;
+  /** Tiered execution (baseline code): counts an iteration of a loop, at its header after its phis. */
+  countLoopIteration?(builder: FunctionBuilder, functionIndex: number): void;
 
   // ---- Linear memory (Core spec §4.4.7) ----
   /** `ptr`: base of memory `memoryIndex`; the translator adds zext(address) + offset. */

@@ -196,6 +196,7 @@ export class FunctionTranslator implements TranslatorState {
     this.metrics.reset(functionIndex, body.end - body.start, this.localCount);
     this.loads.reset(this.localCount);
     this.pushFrame(FrameKind.Function, true, NO_TYPES, signature.results, 0);
+    this.environment.countFunctionEntry?.(builder, functionIndex);
 
     validateFunctionBody(this.context, body, this.visitor, this.validator, this.operator);
     this.metrics.finish(builder.trapEdgeTotal, builder.textBytes);

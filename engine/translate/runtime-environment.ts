@@ -20,7 +20,7 @@ import { SegmentDescriptor, VmctxLayout } from '../abi/vmctx-layout.js';
 import { collectDeclaredFunctionReferences } from '../validate/function-validator.js';
 import type { Callee, EnvironmentSymbols, FunctionEnvironment, ModuleEnvironment, SegmentView } from './environment.js';
 import type { FunctionBuilder } from './function-builder.js';
-import { MD_EMPTY, RANGE_MEMORY_BYTES, TBAA_FUNCREF, TBAA_GLOBAL, TBAA_TABLE_ELEMENT, TBAA_VMCTX, type IrModuleBuilder } from './ir-module.js';
+import { MD_EMPTY, PROF_TRAP_ON_TRUE, RANGE_MEMORY_BYTES, TBAA_FUNCREF, TBAA_GLOBAL, TBAA_TABLE_ELEMENT, TBAA_VMCTX, type IrModuleBuilder } from './ir-module.js';
 import { LLVM_TYPE, VALUE_BYTES, signatureOf } from './ir-types.js';
 import { emitEntryTrampoline, emitHostTrampoline } from './trampolines.js';
 
@@ -58,6 +58,12 @@ export interface RuntimeEnvironmentOptions {
    * its type's entry trampoline).
    */
   readonly lazyCallThroughFuncRef?: (functionIndex: number) => boolean;
+  /**
+   * Tiered execution, baseline code: count function entries and loop iterations in the
+   * vmctx's tier counters and call wasm_rt_host_call with the tier-up context (function
+   * index in the one slot) when a count goes below zero (runtime/lazy-calls.ts).
+   */
+  readonly tierUpCounters?: boolean;
 }
 
 export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironment {
@@ -71,6 +77,9 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   private readonly lazyCallThroughFuncRef: ((functionIndex: number) => boolean) | undefined;
   /** FuncRef code and vmctx loads: invariant, unless lazy compilation patches FuncRefs. */
   private readonly funcRefLoad: string;
+  private readonly tierUpCounters: boolean;
+  /** Per function: the one-slot array the tier-up call passes (an entry-block alloca). */
+  private tierUpSlot: string | undefined;
 
   // Per-function caches of entry-block values.
   private memoryDefinitions: string[] = [];
@@ -81,7 +90,8 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     readonly module: ModuleInfo,
     options: RuntimeEnvironmentOptions = {},
   ) {
-    this.layout = new VmctxLayout(module);
+    this.tierUpCounters = options.tierUpCounters ?? false;
+    this.layout = new VmctxLayout(module, { lazyContexts: options.lazyCallThroughFuncRef !== undefined, tierCounters: this.tierUpCounters });
     this.allFunctionsExternal = options.allFunctionsExternal ?? false;
     this.externalFunctions = options.externalFunctions;
     this.symbolPrefix = options.symbolPrefix ?? '';
@@ -112,6 +122,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   }
 
   declareRuntime(output: IrModuleBuilder): void {
+    if (this.tierUpCounters) output.declare(RuntimeSymbols.tierUp, `declare void @${RuntimeSymbols.tierUp}(ptr, ptr)`);
     output.declare(RuntimeSymbols.trap, `declare void @${RuntimeSymbols.trap}(i32) noreturn cold nounwind`);
     output.declare(RuntimeSymbols.memoryGrow, `declare i32 @${RuntimeSymbols.memoryGrow}(ptr, i32)`);
     output.declare(RuntimeSymbols.tableGrow, `declare i32 @${RuntimeSymbols.tableGrow}(ptr, i32, i64)`);
@@ -161,9 +172,38 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   // ---- FunctionEnvironment ----
 
   beginFunction(): void {
+    this.tierUpSlot = undefined;
     this.memoryDefinitions.length = 0;
     this.memoryBases.length = 0;
     this.tableDefinitions.length = 0;
+  }
+
+  countFunctionEntry(builder: FunctionBuilder, functionIndex: number): void {
+    if (this.tierUpCounters) this.countDown(builder, functionIndex);
+  }
+
+  countLoopIteration(builder: FunctionBuilder, functionIndex: number): void {
+    if (this.tierUpCounters) this.countDown(builder, functionIndex);
+  }
+
+  /** counter -= 1; below zero: wasm_rt_host_call(tier-up context, [functionIndex]). Continues in a new block. */
+  private countDown(builder: FunctionBuilder, functionIndex: number): void {
+    builder.makesCalls = true;
+    const field = this.vmctxField(builder, this.layout.tierCounter(functionIndex, this.module.importedFunctionCount));
+    const count = builder.assign(`load i32, ptr ${field}, align 4, !tbaa ${TBAA_VMCTX}`);
+    const next = builder.assign(`sub i32 ${count}, 1`);
+    builder.emit(`store i32 ${next}, ptr ${field}, align 4, !tbaa ${TBAA_VMCTX}`);
+    const hot = builder.assign(`icmp slt i32 ${next}, 0`);
+    const call = builder.label();
+    const after = builder.label();
+    builder.emit(`br i1 ${hot}, label %${call}, label %${after}, !prof ${PROF_TRAP_ON_TRUE}`);
+    builder.startBlock(call);
+    this.tierUpSlot ??= builder.assignInPrologue('alloca i64, align 8');
+    builder.emit(`store i64 ${functionIndex}, ptr ${this.tierUpSlot}, align 8`);
+    const context = this.vmctxField(builder, this.layout.tierUpContextOffset);
+    builder.emit(`call void @${RuntimeSymbols.tierUp}(ptr ${context}, ptr ${this.tierUpSlot})`);
+    builder.emit(`br label %${after}`);
+    builder.startBlock(after);
   }
 
   /** `ptr` to vmctx + offset, in the body. */

@@ -101,7 +101,7 @@ export interface EngineExecutorOptions {
   /** Compile with the exactTraps option (explicit bounds checks at O1 and above). */
   readonly exactTraps?: boolean;
   /** 'lazy': each code unit compiled on the first call of one of its functions. */
-  readonly tiering?: 'eager' | 'lazy';
+  readonly tiering?: 'eager' | 'lazy' | 'tiered';
 }
 
 /** One executor per script: its registry and current module are the script's. */

@@ -5,7 +5,9 @@
 // baseline x86-64 with SSE2 only), `--exact-traps` (explicit bounds checks, the exactTraps
 // option), `--lazy` (tiering: 'lazy', each code unit compiled on its first call; with
 // WASM_LLVM_UNIT_BYTES=1 every function is a unit, so nearly every call crosses a lazy stub
-// once), `--validation-only` (decode and validate, execute nothing).
+// once), `--tiered` (tiering: 'tiered', O0 baseline then --opt-level in the background; with
+// WASM_LLVM_TIER_UP_THRESHOLD=0 every count asks for the top tier), `--validation-only`
+// (decode and validate, execute nothing).
 
 import { basename } from 'node:path';
 import type { OptLevel } from '../../engine/native/addon.js';
@@ -22,14 +24,15 @@ const argv = process.argv.slice(2);
 let optLevel: OptLevel = 0;
 let cpu: 'native' | 'generic' = 'native';
 let exactTraps = false;
-let lazy = false;
+let tiering: 'eager' | 'lazy' | 'tiered' = 'eager';
 let validationOnly = false;
 const only: string[] = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--opt-level') optLevel = Number(argv[++i]) as OptLevel;
   else if (argv[i] === '--cpu') cpu = argv[++i] === 'generic' ? 'generic' : 'native';
   else if (argv[i] === '--exact-traps') exactTraps = true;
-  else if (argv[i] === '--lazy') lazy = true;
+  else if (argv[i] === '--lazy') tiering = 'lazy';
+  else if (argv[i] === '--tiered') tiering = 'tiered';
   else if (argv[i] === '--validation-only') validationOnly = true;
   else only.push(argv[i]);
 }
@@ -37,9 +40,9 @@ const files = listTopLevelWastFiles().filter((file) => only.length === 0 || only
 const started = Date.now();
 const results = files.map((file) => {
   const reason = validationOnly ? 'run with --validation-only' : executionSkipReason(file);
-  return runSpecFile(file, reason === undefined ? new EngineExecutor({ optLevel, cpu, exactTraps, tiering: lazy ? 'lazy' : 'eager' }) : undefined, reason);
+  return runSpecFile(file, reason === undefined ? new EngineExecutor({ optLevel, cpu, exactTraps, tiering }) : undefined, reason);
 });
-console.log(`${files.length} files, ${validationOnly ? 'decode and validate only' : `modules compiled at O${optLevel} for the ${cpu} CPU${exactTraps ? ', exact traps' : ''}${lazy ? ', lazily' : ''}`}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${files.length} files, ${validationOnly ? 'decode and validate only' : `modules compiled at O${optLevel} for the ${cpu} CPU${exactTraps ? ', exact traps' : ''}${tiering === 'eager' ? '' : `, tiering ${tiering}`}`}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(formatResultsTable(results));
 console.log();
 console.log(formatTypeTotals(results));

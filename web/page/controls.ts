@@ -44,7 +44,8 @@ export function renderControls(container: HTMLElement, view: ControlsView, onCha
     String(view.runIndex),
     (value) => onChange({ runIndex: Number(value) }),
   );
-  const phase = select('phase', PHASES.map((name) => ({ value: name, label: name === 'execute' ? 'execution' : name === 'compile' ? 'compilation' : 'instantiation' })), view.phase, (value) => onChange({ phase: value as Phase }));
+  const PHASE_LABELS: Record<Phase, string> = { compile: 'compilation', instantiate: 'instantiation', execute: 'execution', total: 'total (time to a result)' };
+  const phase = select('phase', PHASES.map((name) => ({ value: name, label: PHASE_LABELS[name] })), view.phase, (value) => onChange({ phase: value as Phase }));
   const baseline = select('baseline', view.baselineChoices.map((name) => ({ value: name, label: name })), view.baseline ?? '', (value) => onChange({ baseline: value }));
   const engines = createElement(
     'fieldset',

@@ -32,7 +32,7 @@ interface ReaderChoices {
   hiddenEngines: Set<string>;
 }
 
-const PHASE_NAMES: Record<Phase, string> = { compile: 'Compilation', instantiate: 'Instantiation', execute: 'Execution' };
+const PHASE_NAMES: Record<Phase, string> = { compile: 'Compilation', instantiate: 'Instantiation', execute: 'Execution', total: 'Total (time to a result)' };
 
 function required<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);

@@ -94,6 +94,11 @@ extern "C" {
 int32_t wasm_rt_memory_grow(wasm_native::MemoryDefinition* memory, int32_t deltaPages);
 int32_t wasm_rt_table_grow(wasm_native::TableDefinition* table, int32_t delta, int64_t init);
 void wasm_rt_host_call(const wasm_native::HostFunctionContext* context, uint64_t* slots);
+/**
+ * Tiered execution's tier-up call from baseline code: wasm_rt_host_call, unless JavaScript
+ * would have too little stack to run (wasm deep in recursion), when it returns at once.
+ */
+void wasm_rt_tier_up(const wasm_native::HostFunctionContext* context, uint64_t* slots);
 /** The slow path of the entry and back-edge checks (execution_limits.h). */
 void wasm_rt_check_slow(uint64_t stackPointer);
 /** wasm_rt_check_slow behind a thunk that keeps every general-purpose register (preserve_mostcc). */

@@ -377,7 +377,9 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
     return Napi::ObjectWrap<BatchHandle>::DefineClass(
         env, "CompileBatch",
         {InstanceMethod<&BatchHandle::Add>("add"), InstanceMethod<&BatchHandle::Finish>("finish"),
-         InstanceMethod<&BatchHandle::FinishAsync>("finishAsync"), InstanceMethod<&BatchHandle::Abandon>("abandon")});
+         InstanceMethod<&BatchHandle::FinishAsync>("finishAsync"), InstanceMethod<&BatchHandle::Abandon>("abandon"),
+         InstanceMethod<&BatchHandle::FinishInBackground>("finishInBackground"),
+         InstanceMethod<&BatchHandle::Poll>("poll")});
   }
 
   explicit BatchHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<BatchHandle>(info) {
@@ -453,6 +455,53 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
 
   Napi::Value FinishAsync(const Napi::CallbackInfo& info);
 
+  /**
+   * Finish without waiting and without the event loop (tier-up compiles while wasm runs on
+   * this thread): the result is kept here until poll() takes it.
+   */
+  Napi::Value FinishInBackground(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::vector<std::string> symbols;
+    if (!Usable(env) || !ReadSymbols(info, &symbols)) return Napi::Value();
+    finished_ = true;
+    background_ = std::make_shared<BackgroundResult>();
+    batch_->FinishAsync(std::move(symbols), [result = background_](std::unique_ptr<CompiledModule> module,
+                                                                   const std::string& error) {
+      std::lock_guard<std::mutex> lock(result->mutex);
+      result->module = std::move(module);
+      result->error = error;
+      result->done = true;
+    });
+    return env.Undefined();
+  }
+
+  /** After finishInBackground: undefined while compiling, then the CompiledCode once (or throws its error once). */
+  Napi::Value Poll(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!background_) {
+      Napi::Error::New(env, "CompileBatch.poll: call finishInBackground first").ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    std::unique_ptr<CompiledModule> module;
+    std::string error;
+    {
+      std::lock_guard<std::mutex> lock(background_->mutex);
+      if (!background_->done) return env.Undefined();
+      if (background_->taken) {
+        Napi::Error::New(env, "CompileBatch.poll: the result was taken already").ThrowAsJavaScriptException();
+        return Napi::Value();
+      }
+      background_->taken = true;
+      module = std::move(background_->module);
+      error = background_->error;
+    }
+    if (!module) {
+      CompileFailure(env, batch_->cancellation(), error).ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    return CompiledCode::New(env, std::move(module));
+  }
+
   Napi::Value Abandon(const Napi::CallbackInfo& info) {
     if (batch_ && !finished_) {
       finished_ = true;
@@ -461,8 +510,17 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
     return info.Env().Undefined();
   }
 
+  struct BackgroundResult {
+    std::mutex mutex;
+    bool done = false;
+    bool taken = false;
+    std::unique_ptr<CompiledModule> module;
+    std::string error;
+  };
+
   std::shared_ptr<CompileBatch> batch_;
   bool finished_ = false;
+  std::shared_ptr<BackgroundResult> background_;
 };
 
 Napi::Value BatchHandle::FinishAsync(const Napi::CallbackInfo& info) {

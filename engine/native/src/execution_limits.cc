@@ -511,6 +511,15 @@ wasm_rt_check_slow_preserving:
   .size wasm_rt_check_slow_preserving, .-wasm_rt_check_slow_preserving
 )");
 
+namespace wasm_native {
+bool JavaScriptHasStack(uint64_t stackPointer, uint64_t margin) {
+  ThreadExecution* execution = t_execution;
+  if (execution == nullptr || execution->limits == nullptr) return false;
+  uint64_t limit = execution->v8RealJsLimit != nullptr ? *execution->v8RealJsLimit : execution->limits->stackLimit;
+  return stackPointer > limit && stackPointer - limit > margin;
+}
+}  // namespace wasm_native
+
 extern "C" void wasm_rt_check_slow(uint64_t stackPointer) {
   ThreadExecution* execution = wasm_native::t_execution;
   InvokeFrame* frame = wasm_native::InnermostInvokeFrame();

@@ -24,6 +24,11 @@ void DestroyThreadExecution(ThreadExecution* execution);
 int32_t CheckBeforeEntry(bool outermost);
 /** After a host call returned to wasm: 0, or the trap code an interrupt request left pending. */
 int32_t TakePendingInterrupt();
+/**
+ * Whether JavaScript could run here with `margin` bytes of stack to spare: above V8's real
+ * JavaScript stack limit (or, without V8's word, the thread's wasm stack limit).
+ */
+bool JavaScriptHasStack(uint64_t stackPointer, uint64_t margin);
 
 /** Async-signal-safe: whether a fault at `address` is wasm code running off this thread's stack. */
 bool IsStackOverflowAddress(uintptr_t address);

@@ -179,6 +179,13 @@ extern "C" void wasm_rt_trap(int32_t code) {
   siglongjmp(frame->jump, code != 0 ? code : static_cast<int>(wasm_native::TrapCode::Unreachable));
 }
 
+extern "C" void wasm_rt_tier_up(const wasm_native::HostFunctionContext* context, uint64_t* slots) {
+  // 256 KiB: what the tier-up handler may use in JavaScript (translating a unit included).
+  constexpr uint64_t kTierUpStackBytes = uint64_t{256} << 10;
+  if (!wasm_native::JavaScriptHasStack(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), kTierUpStackBytes)) return;
+  wasm_rt_host_call(context, slots);
+}
+
 extern "C" void wasm_rt_host_call(const wasm_native::HostFunctionContext* context, uint64_t* slots) {
   InvokeFrame* frame = wasm_native::t_innermostInvoke;
   AddonData* addon = wasm_native::t_addonData;

@@ -97,6 +97,7 @@ llvm::Error DefineRuntimeSymbols(Jit& jit) {
   add("wasm_rt_memory_grow", reinterpret_cast<void*>(&wasm_rt_memory_grow), function);
   add("wasm_rt_table_grow", reinterpret_cast<void*>(&wasm_rt_table_grow), function);
   add("wasm_rt_host_call", reinterpret_cast<void*>(&wasm_rt_host_call), function);
+  add("wasm_rt_tier_up", reinterpret_cast<void*>(&wasm_rt_tier_up), function);
   add("wasm_rt_check_slow", reinterpret_cast<void*>(&wasm_rt_check_slow), function);
   add("wasm_rt_check_slow_preserving", reinterpret_cast<void*>(&wasm_rt_check_slow_preserving), function);
   return jit.runtime->define(llvm::orc::absoluteSymbols(std::move(symbols)));
