@@ -10,7 +10,10 @@
 //   WASM_LLVM_CODE_CACHE         1: the persistent code cache in the default directory,
 //                                a path: the cache in that directory, 0 (default): off
 //   WASM_LLVM_TIERING            'eager' (default): everything compiled by compile();
-//                                'lazy': each code unit compiled on its first call
+//                                'lazy': each code unit compiled on its first call;
+//                                'tiered': lazily at O0, hot units at WASM_LLVM_OPT_LEVEL
+//                                in the background (WASM_LLVM_TIER_UP_THRESHOLD: counts
+//                                of entries and loop iterations between tier-up calls)
 //
 // Options that a caller passes to compile/instantiate/new Module still win. A bad value
 // stops the process at start-up with an error naming the variable. The namespace object
@@ -55,7 +58,7 @@ export function optionsFromEnvironment(environment: NodeJS.ProcessEnv): DefaultC
   }
   const tiering = read('WASM_LLVM_TIERING');
   if (tiering !== undefined) {
-    if (tiering !== 'eager' && tiering !== 'lazy') throw new TypeError(`WASM_LLVM_TIERING must be "eager" or "lazy" (got "${tiering}")`);
+    if (tiering !== 'eager' && tiering !== 'lazy' && tiering !== 'tiered') throw new TypeError(`WASM_LLVM_TIERING must be "eager", "lazy" or "tiered" (got "${tiering}")`);
     options.tiering = tiering;
   }
   const cache = read('WASM_LLVM_CODE_CACHE');

@@ -102,6 +102,17 @@ const factories: Record<string, () => EngineAdapter> = {
       inProcessEngine: 'llvm',
       engineOptions: { optLevel: 2, tiering: 'lazy' },
     }),
+  // Tiered execution (tiering: 'tiered'): lazy O0 baseline with counters, hot units compiled
+  // at O2 in the background and swapped in at calls (no on-stack replacement yet).
+  'llvm-tiered': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-tiered',
+      kind: 'llvm',
+      description: "This project's engine, tiered: lazy O0 baseline, hot units recompiled at O2 in the background",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 2, tiering: 'tiered' },
+    }),
   'llvm-O3': () => new NodeHarnessEngine({ name: 'llvm-O3', kind: 'llvm', description: "This project's engine: LLVM 19 at O3, host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 3 } }),
   'wasmtime-cranelift': () => new WasmtimeEngine('cranelift'),
   'wasmtime-winch': () => new WasmtimeEngine('winch'),

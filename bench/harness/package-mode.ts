@@ -59,7 +59,7 @@ function runChild(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Chil
 function engineEnvironment(options: Record<string, unknown>, cacheDirectory: string | undefined): Record<string, string> {
   const env: Record<string, string> = { WASM_LLVM_OPT_LEVEL: String(options.optLevel ?? 2) };
   if (options.exactTraps === true) env.WASM_LLVM_EXACT_TRAPS = '1';
-  if (options.tiering === 'lazy') env.WASM_LLVM_TIERING = 'lazy';
+  if (options.tiering === 'lazy' || options.tiering === 'tiered') env.WASM_LLVM_TIERING = options.tiering;
   env.WASM_LLVM_CODE_CACHE = cacheDirectory ?? '0';
   return env;
 }

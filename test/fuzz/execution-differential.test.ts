@@ -7,7 +7,8 @@
 // and the compiled worker (dist/, made by the set-up step that `npm test` runs).
 // EXECUTION_FUZZ_COUNT / EXECUTION_FUZZ_O2_COUNT change the sizes. A shorter run compiles
 // lazily (tiering: 'lazy', every function its own code unit; `--opt-level 0lazy` in the long
-// run), EXECUTION_FUZZ_LAZY_COUNT modules.
+// run), EXECUTION_FUZZ_LAZY_COUNT modules, and as many on the tiered engine with a tier-up call
+// at every count (`--opt-level tiered`), so top-tier units replace baseline ones mid-run.
 
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
@@ -42,6 +43,16 @@ describe.skipIf(missing !== undefined)('differential execution against V8 (binar
     expect(report.generationFailures).toEqual([]);
     expect(report.mismatches.map(formatMismatch)).toEqual([]);
     expect(report.compared.O0lazy?.modules).toBe(LAZY_COUNT);
+    expect(report.exportsCalled).toBeGreaterThan(LAZY_COUNT * 5);
+  }, 600_000);
+
+  test(`${LAZY_COUNT} modules tiered (O0, then O2 in the background, a tier-up call at every count): identical transcripts`, async () => {
+    const report = await runExecutionDifferential({ count: LAZY_COUNT, runSeed: 2027, simd: false, optLevels: ['tiered'], optimisedCount: 0, parallel: 2 });
+    console.log(formatExecutionReport(report));
+    for (const mismatch of report.mismatches.slice(0, 20)) console.log(formatMismatch(mismatch));
+    expect(report.generationFailures).toEqual([]);
+    expect(report.mismatches.map(formatMismatch)).toEqual([]);
+    expect(report.compared.tiered?.modules).toBe(LAZY_COUNT);
     expect(report.exportsCalled).toBeGreaterThan(LAZY_COUNT * 5);
   }, 600_000);
 });

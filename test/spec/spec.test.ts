@@ -6,7 +6,8 @@
 // compiled for baseline x86-64 (`cpu: 'generic'`: SSE2 only, no pshufb for swizzle, no
 // SSE4.1 rounding). Prints the per-file table of each level. Once more at O0 compiled lazily
 // (tiering: 'lazy') with every function its own code unit, so that nearly every call of the
-// suite crosses a lazy stub first (engine/compile/lazy-code.ts).
+// suite crosses a lazy stub first (engine/compile/lazy-code.ts), and tiered (O0 baseline, O2
+// top tier in the background) with a tier-up call at every count.
 // Skips, saying why, when the suite or wast2json is absent.
 
 import { describe, expect, test } from 'vitest';
@@ -43,21 +44,27 @@ if (unavailable) {
     });
   }
 
-  describe('spec test suite: compiled lazily, every function its own code unit (O0)', () => {
-    for (const file of listTopLevelWastFiles()) {
-      test(basename(file), () => {
-        const reason = executionSkipReason(file);
-        process.env.WASM_LLVM_UNIT_BYTES = '1';
-        try {
-          const result = runSpecFile(file, reason === undefined ? new EngineExecutor({ optLevel: 0, tiering: 'lazy' }) : undefined, reason);
-          expect(result.failures.map((f) => `${result.file}:${f.line} ${f.type}: ${f.message}`)).toEqual([]);
-          if (reason === undefined) expect(result.totals.skippedExecution).toBe(0);
-        } finally {
-          delete process.env.WASM_LLVM_UNIT_BYTES;
-        }
-      });
-    }
-  });
+  for (const tiering of ['lazy', 'tiered'] as const) {
+    const what = tiering === 'lazy' ? 'compiled lazily (O0)' : 'tiered (O0, then O2; a tier-up call at every count)';
+    describe(`spec test suite: ${what}, every function its own code unit`, () => {
+      for (const file of listTopLevelWastFiles()) {
+        test(basename(file), () => {
+          const reason = executionSkipReason(file);
+          process.env.WASM_LLVM_UNIT_BYTES = '1';
+          process.env.WASM_LLVM_TIER_UP_THRESHOLD = '0';
+          try {
+            const executor = new EngineExecutor({ optLevel: tiering === 'lazy' ? 0 : 2, tiering });
+            const result = runSpecFile(file, reason === undefined ? executor : undefined, reason);
+            expect(result.failures.map((f) => `${result.file}:${f.line} ${f.type}: ${f.message}`)).toEqual([]);
+            if (reason === undefined) expect(result.totals.skippedExecution).toBe(0);
+          } finally {
+            delete process.env.WASM_LLVM_UNIT_BYTES;
+            delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+          }
+        });
+      }
+    });
+  }
 
   describe('spec test suite: the SIMD files compiled for baseline x86-64 (O2, cpu generic)', () => {
     for (const file of listTopLevelWastFiles().filter((name) => basename(name).startsWith('simd_'))) {

@@ -1,7 +1,8 @@
 // Stage: differential execution fuzzing, command line:
 //   npm run fuzz:execute -- --count 20000 --seed N [--opt-level 0|2|2x|0,2,2x] [--parallel 2]
 // (2x: O2 with exactTraps, where the state a trap leaves must match V8's with no allowance;
-//  0lazy: O0 compiled lazily with every function its own code unit, tiering: 'lazy')
+//  0lazy: O0 compiled lazily with every function its own code unit, tiering: 'lazy';
+//  tiered: tiering: 'tiered', O0 baseline and O2 top tier, a tier-up call at every count)
 //                           [--timeout 30000] [--module-seed S ...] [--save DIR] [--simd | --no-simd]
 // Generates `count` Binaryen random modules from the run seed, runs each on V8 and on this
 // engine at the given levels (default 0), and prints the counts, the documented differences
@@ -39,7 +40,7 @@ const runSeed = numberOption('seed', 1);
 const parallel = numberOption('parallel', 2);
 const stepTimeoutMs = numberOption('timeout', 30_000);
 const optLevels = (values('opt-level')[0] ?? '0').split(',').map((level): OptLevel => {
-  if (level === '2x' || level === '0lazy') return level;
+  if (level === '2x' || level === '0lazy' || level === 'tiered') return level;
   if (level !== '0' && level !== '2') throw new Error('--opt-level takes a list of 0, 2, 2x (O2 with exactTraps) and 0lazy (O0 compiled lazily), e.g. 0,2');
   return Number(level) as OptLevel;
 });

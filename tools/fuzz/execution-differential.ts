@@ -12,9 +12,10 @@ import type { EngineName } from './execution/worker.js';
 
 /**
  * Levels of ours to compare with V8: O0, O2, '2x' (O2 with exactTraps: no post-trap
- * allowance) and '0lazy' (O0 compiled lazily, every function its own code unit).
+ * allowance), '0lazy' (O0 compiled lazily, every function its own code unit) and 'tiered'
+ * (O0 baseline and O2 top tier, every function its own unit, a tier-up call at every count).
  */
-export type OptLevel = 0 | 2 | '2x' | '0lazy';
+export type OptLevel = 0 | 2 | '2x' | '0lazy' | 'tiered';
 
 export interface ExecutionMismatch {
   moduleSeed: number;
@@ -110,7 +111,7 @@ function increment(counts: Record<string, number>, key: string): void {
 }
 
 function engineOf(level: OptLevel): EngineName {
-  return level === 0 ? 'O0' : level === 2 ? 'O2' : level === '0lazy' ? 'O0lazy' : 'O2x';
+  return level === 0 ? 'O0' : level === 2 ? 'O2' : level === '0lazy' ? 'O0lazy' : level === 'tiered' ? 'tiered' : 'O2x';
 }
 
 /** Compares one module's transcripts and adds it to the report. */
@@ -220,7 +221,7 @@ export async function runExecutionDifferential(options: ExecutionOptions): Promi
   const jobs = seeds.map((moduleSeed, index) => ({
     id: index,
     source: { seed: moduleSeed, simd },
-    engines: ['v8' as EngineName, ...options.optLevels.filter((level) => level === 0 || level === '0lazy' || index < optimisedCount).map(engineOf)],
+    engines: ['v8' as EngineName, ...options.optLevels.filter((level) => level === 0 || level === '0lazy' || level === 'tiered' || index < optimisedCount).map(engineOf)],
   }));
   const poolOptions = { parallel: options.parallel ?? 2, stepTimeoutMs: options.stepTimeoutMs ?? 30_000, recycleAfter: 250 };
   await runModules(jobs, poolOptions, (outcome) => {

@@ -11,7 +11,7 @@ import { denanModule, generateExecutionModule, recipeForSeed, SIMD_BY_DEFAULT } 
 import { classifyOurError, recordTranscript, v8Engine, type EngineUnderTest } from './transcript.js';
 
 /** V8, and ours at O0, O2, and O2 with exact state after traps (exactTraps). */
-export type EngineName = 'v8' | 'O0' | 'O2' | 'O2x' | 'O0lazy';
+export type EngineName = 'v8' | 'O0' | 'O2' | 'O2x' | 'O0lazy' | 'tiered';
 
 export interface RunRequest {
   kind: 'run';
@@ -46,26 +46,42 @@ function ourEngine(optLevel: 0 | 2, exactTraps = false): EngineUnderTest {
   };
 }
 
-/** O0 compiled lazily (tiering: 'lazy') with every function its own code unit: first calls cross lazy stubs. */
-function lazyEngine(): EngineUnderTest {
+/**
+ * Lazily compiled with every function its own code unit, so first calls cross lazy stubs:
+ * 'O0lazy' (tiering: 'lazy' at O0), or 'tiered' (O0 baseline, O2 top tier, a tier-up call at
+ * every count: top-tier units replace baseline ones while the module runs).
+ */
+function lazyEngine(name: 'O0lazy' | 'tiered'): EngineUnderTest {
+  const settings: Record<string, string> = name === 'tiered' ? { WASM_LLVM_UNIT_BYTES: '1', WASM_LLVM_TIER_UP_THRESHOLD: '0' } : { WASM_LLVM_UNIT_BYTES: '1' };
   return {
-    name: 'O0lazy',
+    name,
     compile: (bytes) => {
-      const saved = process.env.WASM_LLVM_UNIT_BYTES;
-      process.env.WASM_LLVM_UNIT_BYTES = '1';
+      const saved = Object.keys(settings).map((key) => [key, process.env[key]] as const);
+      Object.assign(process.env, settings);
       try {
-        return new Module(bytes, { optLevel: 0, tiering: 'lazy' });
+        return name === 'tiered' ? new Module(bytes, { optLevel: 2, tiering: 'tiered' }) : new Module(bytes, { optLevel: 0, tiering: 'lazy' });
       } finally {
-        if (saved === undefined) delete process.env.WASM_LLVM_UNIT_BYTES;
-        else process.env.WASM_LLVM_UNIT_BYTES = saved;
+        for (const [key, value] of saved) {
+          if (value === undefined) delete process.env[key];
+          else process.env[key] = value;
+        }
       }
     },
-    instantiate: (module, imports) => new Instance(module as Module, imports) as unknown as { exports: Record<string, unknown> },
+    instantiate: (module, imports) => {
+      const saved = process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+      if (name === 'tiered') process.env.WASM_LLVM_TIER_UP_THRESHOLD = '0';
+      try {
+        return new Instance(module as Module, imports) as unknown as { exports: Record<string, unknown> };
+      } finally {
+        if (saved === undefined) delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+        else process.env.WASM_LLVM_TIER_UP_THRESHOLD = saved;
+      }
+    },
     classifyError: classifyOurError,
   };
 }
 
-export const ENGINES: Readonly<Record<EngineName, EngineUnderTest>> = { v8: v8Engine, O0: ourEngine(0), O2: ourEngine(2), O2x: ourEngine(2, true), O0lazy: lazyEngine() };
+export const ENGINES: Readonly<Record<EngineName, EngineUnderTest>> = { v8: v8Engine, O0: ourEngine(0), O2: ourEngine(2), O2x: ourEngine(2, true), O0lazy: lazyEngine('O0lazy'), tiered: lazyEngine('tiered') };
 
 function send(message: WorkerMessage): void {
   if (process.connected) process.send!(message);

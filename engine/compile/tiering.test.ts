@@ -1,0 +1,109 @@
+// Tests of tiered execution (tiering: 'tiered'; lazy-code.ts, runtime/lazy-calls.ts): baseline
+// O0 code counts, asks for the top tier, and the top-tier unit compiled in the background
+// replaces the baseline in every live instance while wasm keeps running — results never
+// change. WASM_LLVM_TIER_UP_THRESHOLD sets the counts between tier-up calls (read at
+// instantiation), WASM_LLVM_UNIT_BYTES=1 puts every function in its own unit.
+
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { Instance, Module, RuntimeError } from '../index.js';
+import { wat, watUnavailableReason } from '../../test/support/wat.js';
+
+const skip = watUnavailableReason();
+
+beforeEach(() => {
+  process.env.WASM_LLVM_UNIT_BYTES = '1';
+  process.env.WASM_LLVM_TIER_UP_THRESHOLD = '10';
+});
+afterEach(() => {
+  delete process.env.WASM_LLVM_UNIT_BYTES;
+  delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+});
+
+const PROGRAM = `
+(module
+  (memory (export "memory") 1)
+  (func $mix (param i32 i32) (result i32)
+    (i32.xor (i32.mul (local.get 0) (i32.const 0x9e3779b1)) (i32.rotl (local.get 1) (i32.const 7))))
+  (func $step (export "step") (param i32) (result i32)
+    (call $mix (local.get 0) (i32.const 12345)))
+  ;; n iterations of a loop that calls $step (another unit) and stores into memory.
+  (func (export "run") (param i32 i32) (result i32) (local $i i32) (local $h i32)
+    (local.set $h (local.get 1))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get 0)))
+        (local.set $h (call $step (local.get $h)))
+        (i32.store (i32.and (i32.shl (local.get $i) (i32.const 2)) (i32.const 0xfffc)) (local.get $h))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $h))
+  (func (export "divide") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))`;
+
+type Exports = { step(x: number): number; run(n: number, seed: number): number; divide(a: number, b: number): number; memory: WebAssembly.Memory };
+
+function reference(n: number, seed: number): number {
+  let h = seed | 0;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, 0x9e3779b1) ^ ((12345 << 7) | (12345 >>> 25))) | 0;
+  return h;
+}
+
+/** Runs `body` until the module has installed a top-tier unit (the background compile finished), at most `ms`. */
+async function untilTieredUp(module: Module, body: () => void, ms = 20_000): Promise<number> {
+  const deadline = Date.now() + ms;
+  let rounds = 0;
+  while (Module.timings(module).lazy!.topTierInstalled === 0) {
+    if (Date.now() > deadline) throw new Error(`no top-tier unit installed within ${ms} ms: ${JSON.stringify(Module.timings(module).lazy)}`);
+    body();
+    rounds++;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return rounds;
+}
+
+describe.skipIf(skip !== undefined)('tiered execution', () => {
+  test('hot code tiers up in the background; results are the same before, during and after', async () => {
+    const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
+    const exports = new Instance(module, {}).exports as unknown as Exports;
+    expect(exports.run(1000, 7)).toBe(reference(1000, 7));
+    await untilTieredUp(module, () => expect(exports.run(5000, 3)).toBe(reference(5000, 3)));
+    // A few more rounds install the rest; the answers never change.
+    for (let i = 0; i < 50; i++) {
+      expect(exports.run(2000, i)).toBe(reference(2000, i));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const stats = Module.timings(module).lazy!;
+    expect(stats.tierUpCalls).toBeGreaterThan(0);
+    expect(stats.topTierRequested).toBeGreaterThanOrEqual(stats.topTierInstalled);
+    expect(stats.topTierFailed).toBe(0);
+    expect(stats.topTierInstalled).toBeGreaterThanOrEqual(1);
+  });
+
+  test('top-tier code installed while a baseline loop is calling it: one long call gives the right answer', async () => {
+    process.env.WASM_LLVM_TIER_UP_THRESHOLD = '0';
+    const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
+    const exports = new Instance(module, {}).exports as unknown as Exports;
+    // Each long call polls the background compile at every count; some install mid-call.
+    for (let round = 0; round < 20; round++) expect(exports.run(200_000, round)).toBe(reference(200_000, round));
+    expect(Module.timings(module).lazy!.topTierInstalled).toBeGreaterThanOrEqual(1);
+  });
+
+  test('every live instance gets the top tier; new instances start with it; traps are unchanged', async () => {
+    const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
+    const instances = Array.from({ length: 8 }, () => new Instance(module, {}).exports as unknown as Exports);
+    await untilTieredUp(module, () => {
+      for (const exports of instances) expect(exports.step(5)).toBe(reference(1, 5));
+    });
+    const later = new Instance(module, {}).exports as unknown as Exports;
+    for (const exports of [...instances, later]) {
+      expect(exports.run(3000, 11)).toBe(reference(3000, 11));
+      expect(() => exports.divide(1, 0)).toThrow(new RuntimeError('integer divide by zero'));
+      expect(() => exports.divide(-0x80000000, -1)).toThrow(new RuntimeError('integer overflow'));
+    }
+  });
+
+  test('bad threshold settings are refused', () => {
+    process.env.WASM_LLVM_TIER_UP_THRESHOLD = '-1';
+    const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
+    expect(() => new Instance(module, {})).toThrow(/WASM_LLVM_TIER_UP_THRESHOLD/);
+  });
+});
