@@ -26,6 +26,9 @@
 //                                         runs out (runtime/lazy-calls.ts)
 //   [tierCounters]    definedFunctions × 4 (tiered only) i32 per defined function: entries
 //                                         and loop iterations left before the next call
+//   [osrFlags]        definedFunctions × 4 (tiered only) i32 per defined function: the OSR
+//                                         countdown of its candidate loops (emit-osr.ts): 0
+//                                         off, else counted down, a check when it hits 0
 //
 // Everything is 8-byte aligned; cells are 16-byte aligned relative to the vmctx start,
 // which the allocator aligns to 16.
@@ -50,6 +53,7 @@ export class VmctxLayout {
   /** Tiered execution: the tier-up call's HostFunctionContext, and the counters. */
   readonly tierUpContextOffset: number;
   readonly tierCountersOffset: number;
+  readonly osrFlagsOffset: number;
   readonly size: number;
 
   private readonly importedGlobalCount: number;
@@ -82,6 +86,8 @@ export class VmctxLayout {
     this.tierUpContextOffset = offset;
     if (options.tierCounters === true) offset += HostFunctionContext.size;
     this.tierCountersOffset = offset;
+    if (options.tierCounters === true) offset += align(definedFunctions * 4, 8);
+    this.osrFlagsOffset = offset;
     if (options.tierCounters === true) offset += align(definedFunctions * 4, 8);
     this.size = Math.max(align(offset, 16), 16);
     this.importedGlobalCount = module.importedGlobalCount;
@@ -134,6 +140,11 @@ export class VmctxLayout {
   /** Tiered execution: the i32 counter of defined function `index`. */
   tierCounter(index: number, importedFunctionCount: number): number {
     return this.tierCountersOffset + (index - importedFunctionCount) * 4;
+  }
+
+  /** Tiered execution: the i32 OSR flag of defined function `index`. */
+  osrFlag(index: number, importedFunctionCount: number): number {
+    return this.osrFlagsOffset + (index - importedFunctionCount) * 4;
   }
 
   /** Lazy compilation: the HostFunctionContext of defined function `index`'s lazy stub. */

@@ -32,7 +32,7 @@ import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { decodeAndValidateModule } from '../validate/validate-module.js';
-import { LazyCode, type BackgroundUnit, type CompiledUnit, type LazyCompileStats } from './lazy-code.js';
+import { LazyCode, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats } from './lazy-code.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
 export interface ModuleCompileOptions {
@@ -708,11 +708,18 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   const decoded = performance.now();
   const units = partitionIntoUnits(info, unitBodyBytes());
   let currentUnit = -1;
+  const osrCandidates = new Map<number, number[]>();
+  let candidateSink = osrCandidates;
   const environment = new RuntimeEnvironment(info, {
     explicitBoundsChecks: options.exactTraps && !options.tiered,
     allFunctionsExternal: true,
     lazyCallThroughFuncRef: (callee) => units.unitOf[callee] !== currentUnit,
     tierUpCounters: options.tiered,
+    onOsrCandidate: (functionIndex, ordinal) => {
+      const list = candidateSink.get(functionIndex);
+      if (list === undefined) candidateSink.set(functionIndex, [ordinal]);
+      else if (!list.includes(ordinal)) list.push(ordinal);
+    },
   });
   // Tiered: the baseline is O0 (exact state after traps by itself); the top tier is optLevel.
   const baselineOptions: ResolvedOptions = options.tiered ? { ...options, optLevel: 0, exactTraps: false } : options;
@@ -769,8 +776,15 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     decodeValidateMs: decoded - start,
     irEmitMs: emitted - decoded,
   };
-  const startTopTier = options.tiered ? topTierCompiler(info, units, options, name) : undefined;
-  const make = (functionCode: bigint[]): LazyCode => new LazyCode(units, functionCode, compileUnit, startTopTier);
+  const top = options.tiered ? topTierCompiler(info, units, options, name) : undefined;
+  const make = (functionCode: bigint[]): LazyCode => {
+    const lazy = new LazyCode(units, functionCode, compileUnit, top?.startUnit, top?.startOsr);
+    for (const [functionIndex, ordinals] of osrCandidates) lazy.osrCandidates.set(functionIndex, ordinals);
+    // Later units note theirs straight into the LazyCode's map.
+    osrCandidates.clear();
+    candidateSink = lazy.osrCandidates;
+    return lazy;
+  };
   return assemble(translation, code, options, performance.now() - start, 'off', undefined, { make, tiered: options.tiered });
 }
 
@@ -778,7 +792,12 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
  * Tiered execution's top tier: a unit translated now (this thread) without counters and
  * compiled at options.optLevel on the compile threads in the background.
  */
-function topTierCompiler(info: ModuleInfo, units: CodeUnits, options: ResolvedOptions, name: string): (unitIndex: number) => BackgroundUnit {
+function topTierCompiler(
+  info: ModuleInfo,
+  units: CodeUnits,
+  options: ResolvedOptions,
+  name: string,
+): { startUnit: (unitIndex: number) => BackgroundUnit; startOsr: (functionIndex: number, ordinal: number) => BackgroundEntry } {
   let currentUnit = -1;
   const environment = new RuntimeEnvironment(info, {
     explicitBoundsChecks: options.exactTraps,
@@ -794,7 +813,7 @@ function topTierCompiler(info: ModuleInfo, units: CodeUnits, options: ResolvedOp
       if (guardDecision(policy, metrics) !== undefined) guardedSymbols.push(environment.functionSymbol(metrics.functionIndex));
     },
   });
-  return (unitIndex) => {
+  const startUnit = (unitIndex: number): BackgroundUnit => {
     currentUnit = unitIndex;
     guardedSymbols = [];
     let functions: Map<number, string>;
@@ -821,6 +840,22 @@ function topTierCompiler(info: ModuleInfo, units: CodeUnits, options: ResolvedOp
       },
     };
   };
+  // An OSR entry is alone in its LLVM module: every call in it goes through FuncRefs (no current unit).
+  const startOsr = (functionIndex: number, ordinal: number): BackgroundEntry => {
+    guardedSymbols = [];
+    const output = new IrModuleBuilder({ moduleName: `${name}.osr${functionIndex}.${ordinal}` }, 1 << 16);
+    const symbol = translator.translateOsrEntryInto(functionIndex, ordinal, output);
+    const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name: `${name}.osr${functionIndex}.${ordinal}` });
+    batch.add(output.finishBytes(), guardedSymbols.length > 0 ? [symbol] : []);
+    batch.finishInBackground([symbol]);
+    return {
+      poll: () => {
+        const code = batch.poll();
+        return code === undefined ? undefined : { code, address: code.addresses[0] };
+      },
+    };
+  };
+  return { startUnit, startOsr };
 }
 
 /** One LLVM module compiled and linked on this thread (a batch of one unit). */

@@ -34,6 +34,11 @@ export interface CompiledUnit {
   readonly addresses: ReadonlyMap<number, bigint>;
 }
 
+/** An OSR entry compiling in the background: poll() gives its code and address, throws if it failed. */
+export interface BackgroundEntry {
+  poll(): { readonly code: CompiledCode; readonly address: bigint } | undefined;
+}
+
 /** A top-tier unit compiling in the background: poll() gives it when it is there, throws if it failed. */
 export interface BackgroundUnit {
   poll(): CompiledUnit | undefined;
@@ -57,6 +62,11 @@ export interface LazyCompileStats {
   readonly topTierFailed: number;
   /** Tiered: calls from baseline code whose counter ran out. */
   readonly tierUpCalls: number;
+  /** Tiered: OSR entries (function, loop) whose compile was started, that compiled, that failed; transfers into them. */
+  readonly osrRequested: number;
+  readonly osrCompiled: number;
+  readonly osrFailed: number;
+  readonly osrTransfers: number;
 }
 
 export class LazyCode {
@@ -74,6 +84,13 @@ export class LazyCode {
   private topTierFailed = 0;
   private tierUpCalls = 0;
   private instances: WeakRef<object>[] = [];
+  /** Tiered: the OSR candidate loops of each function (ordinals), noted as its baseline was translated. */
+  readonly osrCandidates = new Map<number, number[]>();
+  private readonly osrRequested = new Set<string>();
+  private pendingOsr: { functionIndex: number; ordinal: number; background: BackgroundEntry }[] = [];
+  private readonly osrEntries = new Map<string, bigint>();
+  private osrFailed = 0;
+  private osrTransfers = 0;
 
   constructor(
     readonly units: CodeUnits,
@@ -82,6 +99,8 @@ export class LazyCode {
     private readonly compileUnit: (unitIndex: number) => CompiledUnit,
     /** Tiered execution: starts a unit's top-tier compile; absent for lazy single-tier code. */
     private readonly startTopTier?: (unitIndex: number) => BackgroundUnit,
+    /** Tiered execution: starts the compile of a function's OSR entry at a loop. */
+    private readonly startOsr?: (functionIndex: number, ordinal: number) => BackgroundEntry,
   ) {
     this.compiled = new Uint8Array(units.units.length);
     this.topRequested = new Uint8Array(units.units.length);
@@ -205,6 +224,57 @@ export class LazyCode {
     this.stubCalls++;
   }
 
+  /** Whether `functionIndex` has OSR candidate loops (its baseline counts an OSR countdown). */
+  hasOsrCandidates(functionIndex: number): boolean {
+    return this.startOsr !== undefined && (this.osrCandidates.get(functionIndex)?.length ?? 0) > 0;
+  }
+
+  /** Starts the compile of `functionIndex`'s OSR entry at loop `ordinal`, once. */
+  requestOsr(functionIndex: number, ordinal: number): void {
+    if (this.startOsr === undefined) return;
+    const key = `${functionIndex}:${ordinal}`;
+    if (this.osrRequested.has(key)) return;
+    this.osrRequested.add(key);
+    try {
+      this.pendingOsr.push({ functionIndex, ordinal, background: this.startOsr(functionIndex, ordinal) });
+    } catch (error) {
+      if (error instanceof RangeError) {
+        this.osrRequested.delete(key);
+        throw error;
+      }
+      this.osrFailed++;
+    }
+  }
+
+  /** Takes the OSR entries that finished (the baseline asks for them at its next check). */
+  pollOsr(): void {
+    if (this.pendingOsr.length === 0) return;
+    this.pendingOsr = this.pendingOsr.filter(({ functionIndex, ordinal, background }) => {
+      let result: { code: CompiledCode; address: bigint } | undefined;
+      try {
+        result = background.poll();
+      } catch {
+        this.osrFailed++;
+        return false;
+      }
+      if (result === undefined) return true;
+      this.codes.push(result.code);
+      this.osrEntries.set(`${functionIndex}:${ordinal}`, result.address);
+      return false;
+    });
+  }
+
+
+
+  /** The OSR entry of `functionIndex` at loop `ordinal`, or 0n when there is none (yet). */
+  osrEntry(functionIndex: number, ordinal: number): bigint {
+    return this.osrEntries.get(`${functionIndex}:${ordinal}`) ?? 0n;
+  }
+
+  noteOsrTransfer(): void {
+    this.osrTransfers++;
+  }
+
   stats(): LazyCompileStats {
     return {
       units: this.units.units.length,
@@ -216,6 +286,10 @@ export class LazyCode {
       topTierInstalled: this.topTierInstalled,
       topTierFailed: this.topTierFailed,
       tierUpCalls: this.tierUpCalls,
+      osrRequested: this.osrRequested.size,
+      osrCompiled: this.osrEntries.size,
+      osrFailed: this.osrFailed,
+      osrTransfers: this.osrTransfers,
     };
   }
 }

@@ -13,8 +13,13 @@
 // Tiered modules (tiering: 'tiered'): baseline code counts down a per-function counter in
 // the vmctx at each entry and loop iteration; below zero it calls wasm_rt_host_call with
 // the instance's tier-up context (the last hostId of its range) and the function index.
-// That call re-arms the counter, starts the top-tier compile of the function's unit (once)
-// and installs every unit whose top-tier code has finished, in every live instance.
+// That call re-arms the counter and installs every unit whose top-tier code has finished in
+// every live instance. A call from the function's entry (calls make it hot) starts the
+// top-tier compile of its unit; a call from a loop header (a long call made it hot) starts
+// the function's OSR countdown instead. When the countdown runs out at an OSR candidate loop
+// the baseline calls the same way with the loop's ordinal + 1 (translate/emit-osr.ts): the
+// first such call starts the compile of that loop's OSR entry, and the answer in slot 0 is
+// the entry's address, or 0 with the countdown off until the loop's counter next runs out.
 
 import { HostFunctionContext } from '../abi/abi.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
@@ -35,6 +40,8 @@ const MAX_LAZY_INSTANCES = Math.floor((Number.MAX_SAFE_INTEGER - LAZY_HOST_ID_BA
 let nextSerial = 0;
 /** The hostId offset of an instance's tier-up context (the last of its range, above any function). */
 const TIER_UP_ID = LAZY_HOST_IDS_PER_INSTANCE - 1;
+/** The second slot of a tier-up call from a loop header's counter (RuntimeEnvironment). */
+const FROM_LOOP = 2 ** 32;
 /** Default counts (entries plus loop iterations) between a function's tier-up calls. */
 export const DEFAULT_TIER_UP_THRESHOLD = 1000;
 
@@ -87,8 +94,8 @@ export function installLazyFuncRefs(state: InstanceState): void {
     const hostId = base + TIER_UP_ID;
     view.setUint32(context + HostFunctionContext.hostId, hostId % 2 ** 32, true);
     view.setUint32(context + HostFunctionContext.hostId + 4, Math.floor(hostId / 2 ** 32), true);
-    view.setUint32(context + HostFunctionContext.paramSlots, 1, true);
-    view.setUint32(context + HostFunctionContext.resultSlots, 0, true);
+    view.setUint32(context + HostFunctionContext.paramSlots, 2, true);
+    view.setUint32(context + HostFunctionContext.resultSlots, 1, true);
     const threshold = tierUpThreshold();
     for (let index = imported; index < info.functionTypeIndices.length; index++) view.setInt32(layout.tierCounter(index, imported), threshold, true);
     module.lazy.registerInstance(state);
@@ -129,12 +136,26 @@ export function compileLazyFunction(state: InstanceState, index: number): void {
  * A counter of baseline function `index` ran out in `state`: re-arm it, start its unit's
  * top-tier compile (once), and install every finished top-tier unit in every live instance.
  */
-function tierUp(state: InstanceState, index: number): void {
+function tierUp(state: InstanceState, index: number, fromLoop: boolean): void {
   const { module } = state;
   const lazy = module.lazy!;
+  const imported = module.info.importedFunctionCount;
   lazy.noteTierUpCall();
-  state.view.setInt32(module.layout.tierCounter(index, module.info.importedFunctionCount), tierUpThreshold(), true);
-  lazy.requestTopTier(index);
+  state.view.setInt32(module.layout.tierCounter(index, imported), tierUpThreshold(), true);
+  if (!fromLoop) {
+    lazy.requestTopTier(index);
+  } else if (lazy.hasOsrCandidates(index)) {
+    const flag = module.layout.osrFlag(index, imported);
+    if (state.view.getInt32(flag, true) === 0) state.view.setInt32(flag, 1, true);
+  }
+  installFinishedUnits(state);
+}
+
+/** Installs the top-tier units that finished in every live instance, and takes finished OSR entries. */
+function installFinishedUnits(state: InstanceState): void {
+  const { module } = state;
+  const lazy = module.lazy!;
+  lazy.pollOsr();
   const ready = lazy.pollTopTier();
   if (ready.length === 0) return;
   for (const instance of lazy.liveInstances() as InstanceState[]) {
@@ -146,6 +167,24 @@ function tierUp(state: InstanceState, index: number): void {
   }
 }
 
+/**
+ * An OSR check of `functionIndex`'s loop `ordinal`: the entry's address (the baseline calls
+ * it), or 0n with the compile started and the countdown off (a loop counter turns it on).
+ */
+function osrEntryFor(state: InstanceState, functionIndex: number, ordinal: number): bigint {
+  const { module } = state;
+  const lazy = module.lazy!;
+  lazy.requestOsr(functionIndex, ordinal);
+  installFinishedUnits(state);
+  const entry = lazy.osrEntry(functionIndex, ordinal);
+  if (entry !== 0n) {
+    lazy.noteOsrTransfer();
+    return entry;
+  }
+  state.view.setInt32(module.layout.osrFlag(functionIndex, module.info.importedFunctionCount), 0, true);
+  return 0n;
+}
+
 /** The host-call handler's part for lazy stubs (hostId ≥ LAZY_HOST_ID_BASE). */
 function handleLazyCall(store: Store, hostId: number): void {
   const offset = hostId - LAZY_HOST_ID_BASE;
@@ -154,8 +193,13 @@ function handleLazyCall(store: Store, hostId: number): void {
   const state = store.lazyInstance(serial) as InstanceState | undefined;
   if (state === undefined) throw new Error(`internal error: lazy stub ${hostId} of no instance in the running store`);
   if (index === TIER_UP_ID) {
+    const slots = slotViews();
+    const functionIndex = Number(slots.u64[0]);
+    const loop = Number(slots.u64[1]);
+    slots.u64[0] = 0n;
     try {
-      tierUp(state, Number(slotViews().u64[0]));
+      if (loop === 0 || loop === FROM_LOOP) tierUp(state, functionIndex, loop === FROM_LOOP);
+      else slots.u64[0] = osrEntryFor(state, functionIndex, loop - 1);
     } catch (error) {
       // Tiering up is optional: with wasm deep in recursion, JavaScript may have no stack
       // left for it (a RangeError); the baseline goes on and asks again at its next count.

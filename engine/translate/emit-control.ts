@@ -8,6 +8,7 @@
 // with a single incoming edge takes that edge's values directly, without phis. A branch to
 // the function's outermost label is a return. br_table becomes a `switch`.
 
+import { emitOsrCheck, isOsrCandidate, OSR_TARGET_LABEL } from './emit-osr.js';
 import type { Operator } from '../binary/operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
@@ -56,8 +57,10 @@ function emitLoop(translator: TranslatorState, operator: Operator): void {
   const builder = translator.builder;
   const { params, results } = translator.blockSignature(operator.blockType);
   anchorEnclosedLoads(translator);
+  const ordinal = translator.loopOrdinal++;
+  const osrCandidate = isOsrCandidate(translator, params.length);
   const frame = translator.pushFrame(FrameKind.Loop, true, params, results, translator.height - params.length);
-  const header = builder.label();
+  const header = ordinal === translator.osrLoop ? OSR_TARGET_LABEL : builder.label();
   frame.headerLabel = header;
   builder.emit(`br label %${header}`);
   // The entry edge carries the parameters; they are replaced by the header's phis.
@@ -74,6 +77,7 @@ function emitLoop(translator: TranslatorState, operator: Operator): void {
     }
   }
   translator.environment.countLoopIteration?.(builder, translator.functionIndex);
+  if (osrCandidate) emitOsrCheck(translator, ordinal);
 }
 
 function emitIf(translator: TranslatorState, operator: Operator): void {

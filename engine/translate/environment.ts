@@ -47,6 +47,19 @@ export interface FunctionEnvironment {
   countFunctionEntry?(builder: FunctionBuilder, functionIndex: number): void;
   /** Tiered execution (baseline code): counts an iteration of a loop, at its header after its phis. */
   countLoopIteration?(builder: FunctionBuilder, functionIndex: number): void;
+  /** Tiered execution: whether this is baseline code with OSR checks at candidate loops (emit-osr.ts). */
+  osrChecks?(): boolean;
+  /**
+   * Tiered execution (baseline code), at an OSR candidate loop (emit-osr.ts): `i1`, whether
+   * the function's OSR flag is set (an OSR entry of it is compiled).
+   */
+  osrFlagSet?(builder: FunctionBuilder, functionIndex: number): string;
+  /**
+   * Tiered execution (baseline code): asks the runtime for the OSR entry of loop `ordinal`
+   * of the function; `ptr`, null when there is none (yet). Also notes that the loop is an
+   * OSR candidate, for the runtime to compile its entry.
+   */
+  osrEntry?(builder: FunctionBuilder, functionIndex: number, ordinal: number): string;
 
   // ---- Linear memory (Core spec §4.4.7) ----
   /** `ptr`: base of memory `memoryIndex`; the translator adds zext(address) + offset. */

@@ -47,6 +47,7 @@ import {
 import { mayBeNaNConstant } from './constant-bits.js';
 import { isConstant } from './emit-helpers.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
+import { OSR_TARGET_LABEL, osrEntrySymbol, osrSlotBytes } from './emit-osr.js';
 
 
 export interface FunctionTranslationOptions {
@@ -68,6 +69,12 @@ export interface FunctionTranslationOptions {
   readonly maxFunctionIrBytes?: number;
   /** The target has SSSE3: i8x16.swizzle is `pshufb` (emit-simd-lanes.ts); otherwise a select per lane. */
   readonly x86Ssse3?: boolean;
+  /**
+   * Tiered execution: translate the function as the on-stack-replacement entry of its loop
+   * with this ordinal (emit-osr.ts): `<results> @<symbol>_osr<ordinal>(ptr %vmctx, ptr %osr)`,
+   * its locals read from the buffer at %osr, entered at that loop's header.
+   */
+  readonly osrLoop?: number;
 }
 
 /** Operators without an emitter (none in WebAssembly 2.0; the table is checked by a test). */
@@ -137,7 +144,9 @@ export class FunctionTranslator implements TranslatorState {
   /** Size and shape of the function being translated (function-metrics.ts), complete after translate(). */
   readonly metrics = new FunctionMetrics();
   private localTypes = new Uint8Array(64);
-  private localCount = 0;
+  localCount = 0;
+  loopOrdinal = 0;
+  readonly osrLoop: number | undefined;
 
   private readonly validator: FunctionValidator;
   private readonly operator = new Operator();
@@ -156,6 +165,7 @@ export class FunctionTranslator implements TranslatorState {
     this.declareCallees = options.declareCallees ?? false;
     this.maxFunctionIrBytes = options.maxFunctionIrBytes ?? Infinity;
     this.x86Ssse3 = options.x86Ssse3 ?? false;
+    this.osrLoop = options.osrLoop;
     this.validator = new FunctionValidator(context);
     this.visitor = (operator, offset) => {
       this.offset = offset;
@@ -189,6 +199,7 @@ export class FunctionTranslator implements TranslatorState {
     this.environment.beginFunction(builder, functionIndex);
     this.height = 0;
     this.frameCount = 0;
+    this.loopOrdinal = 0;
     this.reachable = true;
     this.promotedValues.clear();
     this.vectorViews.clear();
@@ -217,23 +228,38 @@ export class FunctionTranslator implements TranslatorState {
     const total = params.length + body.localCount;
     if (this.localTypes.length < total) this.localTypes = new Uint8Array(Math.max(total, this.localTypes.length * 2));
     const localTypes = this.localTypes;
+    const osr = this.osrLoop !== undefined;
     let index = 0;
-    for (; index < params.length; index++) {
-      const type = LLVM_TYPE[params[index]];
-      localTypes[index] = params[index];
+    let offset = 0;
+    // The OSR entry reads every local from the buffer the baseline wrote (emit-osr.ts, osrSlot).
+    const initialise = (type: string, valueType: ValType, initial: string): void => {
       builder.emitInPrologue(`%l${index} = alloca ${type}`);
-      builder.emitInPrologue(`store ${type} %p${index}, ptr %l${index}`);
+      if (osr) {
+        const address = offset === 0 ? '%osr' : builder.assignInPrologue(`getelementptr inbounds i8, ptr %osr, i64 ${offset}`);
+        initial = builder.assignInPrologue(`load ${type}, ptr ${address}, align 8`);
+        offset += osrSlotBytes(valueType);
+      }
+      builder.emitInPrologue(`store ${type} ${initial}, ptr %l${index}`);
+    };
+    for (; index < params.length; index++) {
+      localTypes[index] = params[index];
+      initialise(LLVM_TYPE[params[index]], params[index], `%p${index}`);
     }
     for (const group of body.locals) {
       const type = LLVM_TYPE[group.type];
       const zero = ZERO_VALUE[group.type];
       for (let i = 0; i < group.count; i++, index++) {
         localTypes[index] = group.type;
-        builder.emitInPrologue(`%l${index} = alloca ${type}`);
-        builder.emitInPrologue(`store ${type} ${zero}, ptr %l${index}`);
+        initialise(type, group.type, zero);
       }
     }
     this.localCount = index;
+  }
+
+  enclosingLoops(): number {
+    let loops = 0;
+    for (let i = 0; i < this.frameCount; i++) if (this.frames[i].kind === FrameKind.Loop) loops++;
+    return loops;
   }
 
   localType(index: number): ValType {
@@ -244,11 +270,13 @@ export class FunctionTranslator implements TranslatorState {
     const builder = this.builder;
     const moduleEnvironment = this.moduleEnvironment;
     const functionIndex = this.functionIndex;
-    let terminator = `  br label %start`;
+    // An OSR entry starts at its loop's header (the body's first block is unreachable there).
+    const first = this.osrLoop === undefined ? 'start' : OSR_TARGET_LABEL;
+    let terminator = `  br label %${first}`;
     if (builder.makesCalls) {
       const exhausted = this.environment.stackExhaustedCondition(builder);
       if (exhausted !== undefined) {
-        terminator = `  br i1 ${exhausted}, label %${builder.trapBlockLabel}, label %start, !prof ${PROF_TRAP_ON_TRUE}`;
+        terminator = `  br i1 ${exhausted}, label %${builder.trapBlockLabel}, label %${first}, !prof ${PROF_TRAP_ON_TRUE}`;
         builder.addTrapEdge(TrapCode.CallStackExhausted, 'entry');
       }
     }
@@ -259,11 +287,13 @@ export class FunctionTranslator implements TranslatorState {
       this.environment.emitTrap(builder, phi);
       builder.emit('unreachable');
     }
-    const linkage = moduleEnvironment.isFunctionExternal(functionIndex) ? '' : 'internal ';
+    const osr = this.osrLoop !== undefined;
+    const linkage = osr || moduleEnvironment.isFunctionExternal(functionIndex) ? '' : 'internal ';
     let parameters = 'ptr %vmctx';
     const params = signature.params;
-    for (let i = 0; i < params.length; i++) parameters += `, ${LLVM_TYPE[params[i]]} %p${i}`;
-    const symbol = moduleEnvironment.functionSymbol(functionIndex);
+    if (osr) parameters += ', ptr %osr';
+    else for (let i = 0; i < params.length; i++) parameters += `, ${LLVM_TYPE[params[i]]} %p${i}`;
+    const symbol = osr ? osrEntrySymbol(moduleEnvironment.functionSymbol(functionIndex), this.osrLoop!) : moduleEnvironment.functionSymbol(functionIndex);
     const attributes = this.environment.functionAttributes?.(functionIndex);
     if (this.declareCallees) this.output.noteDefinition(symbol);
     const text = this.output.definitionText;

@@ -15,6 +15,7 @@ import { FunctionTranslator, type FunctionTranslationOptions } from './function-
 import type { FunctionMetricValues } from './function-metrics.js';
 import { IrModuleBuilder, type IrModuleHeader } from './ir-module.js';
 import { RuntimeEnvironment } from './runtime-environment.js';
+import { osrEntrySymbol } from './emit-osr.js';
 
 export interface TranslateOptions extends IrModuleHeader {
   /** See FunctionTranslationOptions.trustAlignmentHints. */
@@ -126,6 +127,22 @@ export class ModuleTranslator {
     const functions = new Map<number, string>();
     if (environment.isFunctionExternal(functionIndex)) functions.set(functionIndex, environment.functionSymbol(functionIndex));
     return { ir: output.finish(), symbols: symbolTable(functions, new Map(), new Map()) };
+  }
+
+  /**
+   * Tiered execution: the on-stack-replacement entry of defined function `functionIndex` at
+   * its loop `ordinal` (emit-osr.ts) into `output`; returns its symbol. Every call in it must
+   * go through FuncRefs (the environment's lazyCallThroughFuncRef), as nothing else is defined
+   * in its LLVM module.
+   */
+  translateOsrEntryInto(functionIndex: number, ordinal: number, output: IrModuleBuilder): string {
+    const { module, environment } = this;
+    const body = module.functionBodies[functionIndex - module.importedFunctionCount];
+    if (body === undefined) throw new RangeError(`function ${functionIndex} is not a defined function`);
+    environment.declareRuntime(output);
+    const translator = new FunctionTranslator(this.context, environment, output, { ...this.functionOptions(true), osrLoop: ordinal });
+    translator.translate(body);
+    return osrEntrySymbol(environment.functionSymbol(functionIndex), ordinal);
   }
 
   private functionOptions(declareCallees: boolean): FunctionTranslationOptions {

@@ -26,6 +26,9 @@ import { emitEntryTrampoline, emitHostTrampoline } from './trampolines.js';
 
 const INVARIANT = `!invariant.load ${MD_EMPTY}`;
 
+/** The second slot of a tier-up call made by a loop header's counter (0: the function's entry; n + 1: OSR check of loop n). */
+export const TIER_UP_FROM_LOOP = 2 ** 32;
+
 export interface RuntimeEnvironmentOptions {
   /**
    * Give every defined function an external name (functions compiled into separate LLVM
@@ -64,6 +67,8 @@ export interface RuntimeEnvironmentOptions {
    * index in the one slot) when a count goes below zero (runtime/lazy-calls.ts).
    */
   readonly tierUpCounters?: boolean;
+  /** Tiered execution: told of every OSR candidate loop of the baseline code (emit-osr.ts). */
+  readonly onOsrCandidate?: (functionIndex: number, ordinal: number) => void;
 }
 
 export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironment {
@@ -78,6 +83,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   /** FuncRef code and vmctx loads: invariant, unless lazy compilation patches FuncRefs. */
   private readonly funcRefLoad: string;
   private readonly tierUpCounters: boolean;
+  private readonly onOsrCandidate: ((functionIndex: number, ordinal: number) => void) | undefined;
   /** Per function: the one-slot array the tier-up call passes (an entry-block alloca). */
   private tierUpSlot: string | undefined;
 
@@ -91,6 +97,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     options: RuntimeEnvironmentOptions = {},
   ) {
     this.tierUpCounters = options.tierUpCounters ?? false;
+    this.onOsrCandidate = options.onOsrCandidate;
     this.layout = new VmctxLayout(module, { lazyContexts: options.lazyCallThroughFuncRef !== undefined, tierCounters: this.tierUpCounters });
     this.allFunctionsExternal = options.allFunctionsExternal ?? false;
     this.externalFunctions = options.externalFunctions;
@@ -179,15 +186,18 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   }
 
   countFunctionEntry(builder: FunctionBuilder, functionIndex: number): void {
-    if (this.tierUpCounters) this.countDown(builder, functionIndex);
+    if (this.tierUpCounters) this.countDown(builder, functionIndex, 0);
   }
 
   countLoopIteration(builder: FunctionBuilder, functionIndex: number): void {
-    if (this.tierUpCounters) this.countDown(builder, functionIndex);
+    if (this.tierUpCounters) this.countDown(builder, functionIndex, TIER_UP_FROM_LOOP);
   }
 
-  /** counter -= 1; below zero: wasm_rt_host_call(tier-up context, [functionIndex]). Continues in a new block. */
-  private countDown(builder: FunctionBuilder, functionIndex: number): void {
+  /**
+   * counter -= 1; below zero: wasm_rt_tier_up(tier-up context, [functionIndex, where]), where
+   * is 0 at the entry and TIER_UP_FROM_LOOP at a loop header. Continues in a new block.
+   */
+  private countDown(builder: FunctionBuilder, functionIndex: number, where: number): void {
     builder.makesCalls = true;
     const field = this.vmctxField(builder, this.layout.tierCounter(functionIndex, this.module.importedFunctionCount));
     const count = builder.assign(`load i32, ptr ${field}, align 4, !tbaa ${TBAA_VMCTX}`);
@@ -198,12 +208,42 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     const after = builder.label();
     builder.emit(`br i1 ${hot}, label %${call}, label %${after}, !prof ${PROF_TRAP_ON_TRUE}`);
     builder.startBlock(call);
-    this.tierUpSlot ??= builder.assignInPrologue('alloca i64, align 8');
-    builder.emit(`store i64 ${functionIndex}, ptr ${this.tierUpSlot}, align 8`);
-    const context = this.vmctxField(builder, this.layout.tierUpContextOffset);
-    builder.emit(`call void @${RuntimeSymbols.tierUp}(ptr ${context}, ptr ${this.tierUpSlot})`);
+    this.callTierUp(builder, functionIndex, where);
     builder.emit(`br label %${after}`);
     builder.startBlock(after);
+  }
+
+  /** wasm_rt_tier_up(context, [functionIndex, loop]); its answer (a code address or 0) is left in slot 0. */
+  private callTierUp(builder: FunctionBuilder, functionIndex: number, loop: number): string {
+    const slots = (this.tierUpSlot ??= builder.assignInPrologue('alloca [2 x i64], align 8'));
+    builder.emit(`store i64 ${functionIndex}, ptr ${slots}, align 8`);
+    const second = builder.assign(`getelementptr inbounds i8, ptr ${slots}, i64 8`);
+    builder.emit(`store i64 ${loop}, ptr ${second}, align 8`);
+    const context = this.vmctxField(builder, this.layout.tierUpContextOffset);
+    builder.emit(`call void @${RuntimeSymbols.tierUp}(ptr ${context}, ptr ${slots})`);
+    return slots;
+  }
+
+  osrChecks(): boolean {
+    return this.tierUpCounters;
+  }
+
+  /** The OSR countdown: 0 is off; otherwise decremented, and the check is due when it reaches 0. */
+  osrFlagSet(builder: FunctionBuilder, functionIndex: number): string {
+    const field = this.vmctxField(builder, this.layout.osrFlag(functionIndex, this.module.importedFunctionCount));
+    const count = builder.assign(`load i32, ptr ${field}, align 4, !tbaa ${TBAA_VMCTX}`);
+    const on = builder.assign(`icmp ne i32 ${count}, 0`);
+    const step = builder.assign(`zext i1 ${on} to i32`);
+    const next = builder.assign(`sub i32 ${count}, ${step}`);
+    builder.emit(`store i32 ${next}, ptr ${field}, align 4, !tbaa ${TBAA_VMCTX}`);
+    const due = builder.assign(`icmp eq i32 ${next}, 0`);
+    return builder.assign(`and i1 ${on}, ${due}`);
+  }
+
+  osrEntry(builder: FunctionBuilder, functionIndex: number, ordinal: number): string {
+    this.onOsrCandidate?.(functionIndex, ordinal);
+    const slots = this.callTierUp(builder, functionIndex, ordinal + 1);
+    return builder.assign(`load ptr, ptr ${slots}, align 8`);
   }
 
   /** `ptr` to vmctx + offset, in the body. */

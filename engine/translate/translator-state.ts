@@ -52,6 +52,16 @@ export interface TranslatorState {
   /** Pops an i32 used as a condition and returns it as an i1; its pending loads are anchored. */
   popCondition(): string;
   localType(index: number): ValType;
+  /** Locals of the function, parameters first. */
+  readonly localCount: number;
+
+  // ---- Tiered execution: on-stack replacement (emit-osr.ts) ----
+  /** Loops emitted so far in this function (reachable ones, in order): the next loop's ordinal. */
+  loopOrdinal: number;
+  /** The translation is the OSR entry of this loop ordinal (its header is OSR_TARGET_LABEL); undefined otherwise. */
+  readonly osrLoop: number | undefined;
+  /** Loop frames on the control stack. */
+  enclosingLoops(): number;
 
   // ---- Control stack ----
   /** Whether the current position is reachable (the current LLVM block is open). */

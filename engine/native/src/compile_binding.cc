@@ -16,6 +16,9 @@
 //   guardedFunctions?: string[], timeoutMs?: number, keepObjects?: boolean }.
 
 #include "compile_binding.h"
+#include <cstdlib>
+#include <algorithm>
+#include <thread>
 
 #include <chrono>
 #include <memory>
@@ -371,6 +374,39 @@ Napi::Value CompileAsync(const Napi::CallbackInfo& info) {
  *   abandon(reason)                        stops it (translation failed)
  * options as compile's, without symbols (they come with finish).
  */
+/**
+ * Background compiles (tier-up) may still run when the process exits; LLVM's statics must
+ * not be destroyed under them. At exit (an atexit handler, which runs before the statics'
+ * destructors) every background compile still alive is cancelled and the compile pool is
+ * given a few seconds to go idle.
+ */
+std::mutex g_backgroundMutex;
+std::vector<std::weak_ptr<CompileCancellation>> g_background;
+
+void StopBackgroundCompilesAtExit() {
+  {
+    std::lock_guard<std::mutex> lock(g_backgroundMutex);
+    for (const auto& entry : g_background) {
+      if (auto cancellation = entry.lock()) cancellation->Cancel("the process is exiting");
+    }
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    CompilePoolStats stats = GetCompilePoolStats();
+    if (stats.queued == 0 && stats.running == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+void RegisterBackgroundCompile(const std::shared_ptr<CompileCancellation>& cancellation) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { std::atexit(StopBackgroundCompilesAtExit); });
+  std::lock_guard<std::mutex> lock(g_backgroundMutex);
+  g_background.erase(std::remove_if(g_background.begin(), g_background.end(), [](const auto& entry) { return entry.expired(); }),
+                     g_background.end());
+  g_background.push_back(cancellation);
+}
+
 class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
  public:
   static Napi::Function DefineClass(Napi::Env env) {
@@ -405,6 +441,11 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
   ~BatchHandle() override {
     // Collected without finish (the translator threw past abandon): stop its units.
     if (batch_ && !finished_) batch_->Abandon("the compile was abandoned");
+    // A background compile nobody will poll any more: stop it rather than link it.
+    if (background_) {
+      std::lock_guard<std::mutex> lock(background_->mutex);
+      if (!background_->done) batch_->cancellation()->Cancel("the compile was abandoned");
+    }
   }
 
  private:
@@ -464,6 +505,7 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
     std::vector<std::string> symbols;
     if (!Usable(env) || !ReadSymbols(info, &symbols)) return Napi::Value();
     finished_ = true;
+    RegisterBackgroundCompile(batch_->cancellation());
     background_ = std::make_shared<BackgroundResult>();
     batch_->FinishAsync(std::move(symbols), [result = background_](std::unique_ptr<CompiledModule> module,
                                                                    const std::string& error) {

@@ -182,7 +182,10 @@ extern "C" void wasm_rt_trap(int32_t code) {
 extern "C" void wasm_rt_tier_up(const wasm_native::HostFunctionContext* context, uint64_t* slots) {
   // 256 KiB: what the tier-up handler may use in JavaScript (translating a unit included).
   constexpr uint64_t kTierUpStackBytes = uint64_t{256} << 10;
-  if (!wasm_native::JavaScriptHasStack(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), kTierUpStackBytes)) return;
+  if (!wasm_native::JavaScriptHasStack(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), kTierUpStackBytes)) {
+    slots[0] = 0;  // no OSR entry: the baseline goes on
+    return;
+  }
   wasm_rt_host_call(context, slots);
 }
 
