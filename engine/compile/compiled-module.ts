@@ -713,7 +713,9 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   const environment = new RuntimeEnvironment(info, {
     explicitBoundsChecks: options.exactTraps && !options.tiered,
     allFunctionsExternal: true,
-    lazyCallThroughFuncRef: (callee) => units.unitOf[callee] !== currentUnit,
+    // Tiered baseline code calls every defined function through its FuncRef, so that top-tier
+    // code, once installed, takes every later call (recursion and calls within a unit too).
+    lazyCallThroughFuncRef: options.tiered ? () => true : (callee) => units.unitOf[callee] !== currentUnit,
     tierUpCounters: options.tiered,
     onOsrCandidate: (functionIndex, ordinal) => {
       const list = candidateSink.get(functionIndex);

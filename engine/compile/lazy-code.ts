@@ -91,6 +91,7 @@ export class LazyCode {
   private readonly osrEntries = new Map<string, bigint>();
   private osrFailed = 0;
   private osrTransfers = 0;
+  private readonly transfersByFunction = new Map<number, number>();
 
   constructor(
     readonly units: CodeUnits,
@@ -129,6 +130,11 @@ export class LazyCode {
   /** Counts a call from baseline code whose counter ran out (runtime/lazy-calls.ts). */
   noteTierUpCall(): void {
     this.tierUpCalls++;
+  }
+
+  /** Whether the top-tier compile of `functionIndex`'s unit was asked for. */
+  topTierRequestedFor(functionIndex: number): boolean {
+    return this.topRequested[this.unitOf(functionIndex)] === 1;
   }
 
   /** Starts the top-tier compile of `functionIndex`'s unit, unless it was started (or the module is not tiered). */
@@ -271,8 +277,12 @@ export class LazyCode {
     return this.osrEntries.get(`${functionIndex}:${ordinal}`) ?? 0n;
   }
 
-  noteOsrTransfer(): void {
+  /** Counts a transfer into an OSR entry of `functionIndex`; returns that function's count. */
+  noteOsrTransfer(functionIndex: number): number {
     this.osrTransfers++;
+    const count = (this.transfersByFunction.get(functionIndex) ?? 0) + 1;
+    this.transfersByFunction.set(functionIndex, count);
+    return count;
   }
 
   stats(): LazyCompileStats {

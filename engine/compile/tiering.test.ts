@@ -1,7 +1,7 @@
 // Tests of tiered execution (tiering: 'tiered'; lazy-code.ts, runtime/lazy-calls.ts): baseline
 // O0 code counts, asks for the top tier, and the top-tier unit compiled in the background
-// replaces the baseline in every live instance while wasm keeps running — results never
-// change. WASM_LLVM_TIER_UP_THRESHOLD sets the counts between tier-up calls (read at
+// replaces the baseline in every live instance while wasm keeps running, and a long call
+// moves into an OSR entry at a loop header — results and memory never change. WASM_LLVM_TIER_UP_THRESHOLD sets the counts between tier-up calls (read at
 // instantiation), WASM_LLVM_UNIT_BYTES=1 puts every function in its own unit.
 
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -99,6 +99,35 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
       expect(() => exports.divide(1, 0)).toThrow(new RuntimeError('integer divide by zero'));
       expect(() => exports.divide(-0x80000000, -1)).toThrow(new RuntimeError('integer overflow'));
     }
+  });
+
+  test('on-stack replacement: one long call moves into the OSR entry of its loop and finishes there', async () => {
+    process.env.WASM_LLVM_TIER_UP_THRESHOLD = '50';
+    const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
+    const exports = new Instance(module, {}).exports as unknown as Exports;
+    // A first long call arms OSR and starts the entry's compile; later long calls (each a
+    // single call of run, whose loop is the OSR candidate) meet the compiled entry.
+    const deadline = Date.now() + 20_000;
+    let round = 0;
+    while (Module.timings(module).lazy!.osrTransfers === 0) {
+      if (Date.now() > deadline) throw new Error(`no OSR transfer: ${JSON.stringify(Module.timings(module).lazy)}`);
+      expect(exports.run(300_000, round)).toBe(reference(300_000, round));
+      round++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const stats = Module.timings(module).lazy!;
+    expect(stats.osrCompiled).toBeGreaterThanOrEqual(1);
+    expect(stats.osrFailed).toBe(0);
+    // The memory the OSR entry wrote is what the baseline would have written.
+    const view = new Int32Array(exports.memory.buffer);
+    let h = 1234;
+    const expected = new Int32Array(16384);
+    for (let i = 0; i < 300_000; i++) {
+      h = (Math.imul(h, 0x9e3779b1) ^ ((12345 << 7) | (12345 >>> 25))) | 0;
+      expected[i & 0x3fff] = h;
+    }
+    expect(exports.run(300_000, 1234)).toBe(h);
+    expect(Array.from(view.subarray(0, 16384))).toEqual(Array.from(expected));
   });
 
   test('bad threshold settings are refused', () => {

@@ -20,6 +20,7 @@
 // the baseline calls the same way with the loop's ordinal + 1 (translate/emit-osr.ts): the
 // first such call starts the compile of that loop's OSR entry, and the answer in slot 0 is
 // the entry's address, or 0 with the countdown off until the loop's counter next runs out.
+// A function that transfers twice is called again and again: its unit's top tier is asked for.
 
 import { HostFunctionContext } from '../abi/abi.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
@@ -144,7 +145,8 @@ function tierUp(state: InstanceState, index: number, fromLoop: boolean): void {
   state.view.setInt32(module.layout.tierCounter(index, imported), tierUpThreshold(), true);
   if (!fromLoop) {
     lazy.requestTopTier(index);
-  } else if (lazy.hasOsrCandidates(index)) {
+  } else if (lazy.hasOsrCandidates(index) && !lazy.topTierRequestedFor(index)) {
+    // OSR is for long calls; a function whose calls are to start in the top tier waits for it.
     const flag = module.layout.osrFlag(index, imported);
     if (state.view.getInt32(flag, true) === 0) state.view.setInt32(flag, 1, true);
   }
@@ -178,7 +180,9 @@ function osrEntryFor(state: InstanceState, functionIndex: number, ordinal: numbe
   installFinishedUnits(state);
   const entry = lazy.osrEntry(functionIndex, ordinal);
   if (entry !== 0n) {
-    lazy.noteOsrTransfer();
+    // A second transfer means the function is entered again and again (each call's loop
+    // made it hot): its calls should start in the top tier.
+    if (lazy.noteOsrTransfer(functionIndex) >= 2) lazy.requestTopTier(functionIndex);
     return entry;
   }
   state.view.setInt32(module.layout.osrFlag(functionIndex, module.info.importedFunctionCount), 0, true);
