@@ -37,6 +37,10 @@ export interface InProcessEngine {
   prepare?(bytes: Uint8Array): Promise<void>;
   /** Untimed clean-up after the last iteration. */
   dispose?(): void;
+  /** The warm cache needs an untimed run of the program (lazily compiled code), not only a compile. */
+  readonly warmsByRunning?: boolean;
+  /** After that run: waits for the engine's background work on `module` (tier-up compiles) to reach the cache. */
+  settle?(module: unknown): void;
   instantiate(module: unknown, imports: ImportObject): unknown;
   /** The engine's own Memory, Table and Global (stub imports must be the engine's objects). */
   api: JsApiClasses;
@@ -77,12 +81,16 @@ async function loadLlvmEngine(options: Record<string, unknown>): Promise<InProce
     version: () => `LLVM ${llvmVersion()} O${optLevel}${exactTraps ? ' exactTraps' : ''}${cacheDirectory !== undefined ? ' code cache' : ''}${tiering === 'eager' ? '' : ` ${tiering}`}`,
     compile: (bytes) => new engine.Module(bytes, compileOptions),
     prepare: async (bytes) => {
-      if (cacheDirectory === undefined) return;
+      if (cacheDirectory === undefined || tiering !== 'eager') return;
       const module = new engine.Module(bytes, compileOptions);
       if (engine.Module.timings(module).codeCache !== 'miss') throw new Error('the code cache was not filled by the warming compile');
     },
     dispose: () => {
       if (cacheDirectory !== undefined) rmSync(cacheDirectory, { recursive: true, force: true });
+    },
+    warmsByRunning: cacheDirectory !== undefined && tiering !== 'eager',
+    settle: (module) => {
+      engine.Module.waitForTiering(module as InstanceType<typeof engine.Module>, 120_000);
     },
     instantiate: (module, imports) => new engine.Instance(module as InstanceType<typeof engine.Module>, imports),
     api: { Memory: engine.Memory, Table: engine.Table, Global: engine.Global } as unknown as JsApiClasses,

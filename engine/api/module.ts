@@ -79,6 +79,16 @@ export class Module {
   }
 
   /** Milliseconds spent in each compile stage of `module` (an extension of the API). */
+  /**
+   * Tiered modules (an extension of the API): asks for the top tier of every function that
+   * was hot (some only went through on-stack replacement) and waits up to `timeoutMs` for
+   * the compiles running in the background, so that they reach the code cache before the
+   * process ends. Returns whether all finished (true at once for other modules).
+   */
+  static waitForTiering(module: Module, timeoutMs = 60_000): boolean {
+    return compiledModuleOf(module, 'Module.waitForTiering()').lazy?.waitForBackground(timeoutMs) ?? true;
+  }
+
   static timings(module: Module): ModuleCompileTimings {
     const compiled = compiledModuleOf(module, 'Module.timings()');
     return compiled.lazy === undefined ? compiled.timings : { ...compiled.timings, lazy: compiled.lazy.stats() };
@@ -109,7 +119,7 @@ export class Module {
   }
 }
 
-defineInterface(Module, 'WebAssembly.Module', { statics: ['timings'] });
+defineInterface(Module, 'WebAssembly.Module', { statics: ['timings', 'waitForTiering'] });
 
 /** The compiled module behind a Module, for instantiation. */
 export function compiledModuleOf(module: unknown, caller = 'compiledModuleOf'): CompiledModule {

@@ -181,8 +181,18 @@ export class CodeCache {
       removeQuietly(temporary);
       return; // a read-only or full disk costs the cache, never the compile
     }
-    this.evict();
+    // Lazy compiles store one small entry per unit: scan the directory for eviction after the
+    // first store and then after every maxBytes/32 written, not after every entry.
+    this.writtenSinceEviction += code.objects.reduce((sum, object) => sum + object.length, 0);
+    if (this.evictions === 0 || this.writtenSinceEviction > this.maxBytes / 32) {
+      this.evictions++;
+      this.writtenSinceEviction = 0;
+      this.evict();
+    }
   }
+
+  private writtenSinceEviction = 0;
+  private evictions = 0;
 
   /** Removes least recently used entries until the directory holds at most 80% of the cap. */
   private evict(): void {

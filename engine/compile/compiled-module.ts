@@ -16,6 +16,7 @@
 // with a CompileError that names them (docs/RATIONALE.md, "What does cancelling a compile
 // stop, and how soon?").
 
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { decodeModule } from '../binary/decode-module.js';
 import type { ModuleInfo } from '../binary/module-info.js';
@@ -67,8 +68,8 @@ export interface ModuleCompileOptions {
    * decodes and validates everything but compiles only the trampolines; each code unit is
    * compiled on the first call of one of its functions (lazy-code.ts). 'tiered': lazily at
    * O0 first, with counters; hot units are recompiled at optLevel in the background and
-   * replace the baseline (lazy-code.ts). The code cache and serialization apply to eager
-   * compiles only.
+   * replace the baseline (lazy-code.ts). With the code cache, lazily compiled units (and
+   * tiered top-tier units) are kept per unit; serialization applies to eager compiles only.
    */
   readonly tiering?: 'eager' | 'lazy' | 'tiered';
 }
@@ -255,8 +256,8 @@ function resolveOptions(given: ModuleCompileOptions | undefined, start: number):
   if (tiering !== 'eager' && tiering !== 'lazy' && tiering !== 'tiered') throw new RangeError(`tiering must be 'eager', 'lazy' or 'tiered' (got ${String(tiering)})`);
   const lazy = tiering !== 'eager';
   if (lazy && serializable) throw new TypeError("serializable needs tiering: 'eager' (a lazily compiled module has no whole object code to write)");
-  // Dumps show what LLVM did, so a compile that dumps must compile. Lazy compiles use no cache (yet).
-  const cache = codeCache === false || lazy || process.env.WASM_LLVM_DUMP_DIR ? undefined : cacheFor(codeCache === true ? {} : codeCache);
+  // Dumps show what LLVM did, so a compile that dumps must compile.
+  const cache = codeCache === false || process.env.WASM_LLVM_DUMP_DIR ? undefined : cacheFor(codeCache === true ? {} : codeCache);
   // O0 keeps every access in order: guard pages alone give the exact state there.
   return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0, cache, serializable, lazy, tiered: tiering === 'tiered' };
 }
@@ -747,7 +748,33 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   if (needsDataCopy) resident.define(DATA_COPY_IR);
   const emitted = performance.now();
   const residentSymbols = needsDataCopy ? [...symbols.all, DATA_COPY_SYMBOL] : symbols.all;
-  const code = compileOneUnit(resident.finishBytes(), [], residentSymbols, baselineOptions, name);
+  // The code cache: one entry per unit (and one for the resident code), under keys derived
+  // from the module's key, which hashes the bytes once.
+  const cache = options.cache;
+  const moduleKey = cache?.key(bytes, `${cacheSettings(options)} tiering=${options.tiered ? 'tiered' : 'lazy'} unitBytes=${unitBodyBytes()}`);
+  const partKey = (part: string): string => createHash('sha256').update(`${moduleKey}\n${part}`).digest('hex');
+  const cachedOrCompiled = (part: string, ir: () => Uint8Array, guarded: () => readonly string[], partSymbols: () => readonly string[], partOptions: ResolvedOptions, partName: string): { code: CompiledCode; hit: boolean } => {
+    if (cache !== undefined) {
+      const key = partKey(part);
+      const entry = cache.load(key);
+      if (entry !== undefined) {
+        try {
+          return { code: native.linkObjects(entry.objects, { name: partName, symbols: entry.symbols }), hit: true };
+        } catch {
+          // an entry the JIT will not link: compiled again, and overwritten
+        }
+      }
+      const symbolList = partSymbols();
+      const compiled = compileOneUnit(ir(), guarded(), symbolList, partOptions, partName, true);
+      if (compiled.objects !== undefined) {
+        cache.store(key, { symbols: symbolList, functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: compiled.objects });
+      }
+      return { code: compiled, hit: false };
+    }
+    return { code: compileOneUnit(ir(), guarded(), partSymbols(), partOptions, partName), hit: false };
+  };
+  const residentBytes = resident.finishBytes();
+  const { code, hit: residentHit } = cachedOrCompiled('resident', () => residentBytes, () => [], () => residentSymbols, baselineOptions, name);
 
   const compileUnit = (unitIndex: number): CompiledUnit => {
     currentUnit = unitIndex;
@@ -756,14 +783,27 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
       const unit = units.units[unitIndex];
       let bodyBytes = 0;
       for (const functionIndex of unit) bodyBytes += bodyLength(info, functionIndex);
-      const output = new IrModuleBuilder({ moduleName: `${name}.unit${unitIndex}` }, Math.min(1 << 24, 65536 + 16 * bodyBytes));
-      const functions = translator.translateUnitInto(unit, output);
-      const unitSymbols = [...functions.values()];
-      const unitCode = compileOneUnit(output.finishBytes(), guardedSymbols, unitSymbols, { ...baselineOptions, limits: new CompileLimits(performance.now(), undefined, undefined) }, `${name}.unit${unitIndex}`);
+      // Tiered: a unit whose top-tier code is in the cache starts there.
+      if (top !== undefined) {
+        const cached = top.cachedUnit(unitIndex);
+        if (cached !== undefined) return cached;
+      }
+      // Every function of a lazy unit is external: its symbols are the unit's functions, in order.
+      const unitSymbols = unit.map((functionIndex) => environment.functionSymbol(functionIndex));
+      let ir: Uint8Array | undefined;
+      const translate = (): Uint8Array => {
+        if (ir === undefined) {
+          const output = new IrModuleBuilder({ moduleName: `${name}.unit${unitIndex}` }, Math.min(1 << 24, 65536 + 16 * bodyBytes));
+          translator.translateUnitInto(unit, output);
+          ir = output.finishBytes();
+        }
+        return ir;
+      };
+      const unitOptions = { ...baselineOptions, limits: new CompileLimits(performance.now(), undefined, undefined) };
+      const { code: unitCode, hit } = cachedOrCompiled(`unit ${unitIndex}`, translate, () => (translate(), guardedSymbols), () => unitSymbols, unitOptions, `${name}.unit${unitIndex}`);
       const addresses = new Map<number, bigint>();
-      let i = 0;
-      for (const functionIndex of functions.keys()) addresses.set(functionIndex, unitCode.addresses[i++]);
-      return { code: unitCode, addresses };
+      unit.forEach((functionIndex, i) => addresses.set(functionIndex, unitCode.addresses[i]));
+      return { code: unitCode, addresses, fromCache: hit, topTier: false };
     } finally {
       currentUnit = -1;
     }
@@ -778,7 +818,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     decodeValidateMs: decoded - start,
     irEmitMs: emitted - decoded,
   };
-  const top = options.tiered ? topTierCompiler(info, units, options, name) : undefined;
+  const top = options.tiered ? topTierCompiler(info, units, options, name, cache === undefined ? undefined : { cache, key: (part) => partKey(part) }) : undefined;
   const make = (functionCode: bigint[]): LazyCode => {
     const lazy = new LazyCode(units, functionCode, compileUnit, top?.startUnit, top?.startOsr);
     for (const [functionIndex, ordinals] of osrCandidates) lazy.osrCandidates.set(functionIndex, ordinals);
@@ -787,7 +827,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     candidateSink = lazy.osrCandidates;
     return lazy;
   };
-  return assemble(translation, code, options, performance.now() - start, 'off', undefined, { make, tiered: options.tiered });
+  return assemble(translation, code, options, performance.now() - start, cache === undefined ? 'off' : residentHit ? 'hit' : 'miss', undefined, { make, tiered: options.tiered });
 }
 
 /**
@@ -799,7 +839,12 @@ function topTierCompiler(
   units: CodeUnits,
   options: ResolvedOptions,
   name: string,
-): { startUnit: (unitIndex: number) => BackgroundUnit; startOsr: (functionIndex: number, ordinal: number) => BackgroundEntry } {
+  cache: { readonly cache: CodeCache; readonly key: (part: string) => string } | undefined,
+): {
+  startUnit: (unitIndex: number) => BackgroundUnit;
+  startOsr: (functionIndex: number, ordinal: number) => BackgroundEntry;
+  cachedUnit: (unitIndex: number) => CompiledUnit | undefined;
+} {
   let currentUnit = -1;
   const environment = new RuntimeEnvironment(info, {
     explicitBoundsChecks: options.exactTraps,
@@ -827,7 +872,7 @@ function topTierCompiler(
     } finally {
       currentUnit = -1;
     }
-    const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name: `${name}.top${unitIndex}` });
+    const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name: `${name}.top${unitIndex}`, ...(cache !== undefined ? { keepObjects: true } : {}) });
     batch.add(ir, guardedSymbols);
     const symbols = [...functions.values()];
     batch.finishInBackground(symbols);
@@ -835,12 +880,32 @@ function topTierCompiler(
       poll: () => {
         const code = batch.poll();
         if (code === undefined) return undefined;
+        if (cache !== undefined && code.objects !== undefined) {
+          cache.cache.store(cache.key(`top ${unitIndex}`), { symbols, functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: code.objects });
+        }
         const addresses = new Map<number, bigint>();
         let i = 0;
         for (const functionIndex of functions.keys()) addresses.set(functionIndex, code.addresses[i++]);
-        return { code, addresses };
+        return { code, addresses, fromCache: false, topTier: true };
       },
     };
+  };
+  /** A unit's top-tier code from the cache (linked now), or undefined. */
+  const cachedUnit = (unitIndex: number): CompiledUnit | undefined => {
+    if (cache === undefined) return undefined;
+    const entry = cache.cache.load(cache.key(`top ${unitIndex}`));
+    if (entry === undefined) return undefined;
+    let code: CompiledCode;
+    try {
+      code = native.linkObjects(entry.objects, { name: `${name}.top${unitIndex}`, symbols: entry.symbols });
+    } catch {
+      return undefined;
+    }
+    const unit = units.units[unitIndex];
+    if (entry.symbols.length !== unit.length) return undefined;
+    const addresses = new Map<number, bigint>();
+    unit.forEach((functionIndex, i) => addresses.set(functionIndex, code.addresses[i]));
+    return { code, addresses, fromCache: true, topTier: true };
   };
   // An OSR entry is alone in its LLVM module: every call in it goes through FuncRefs (no current unit).
   const startOsr = (functionIndex: number, ordinal: number): BackgroundEntry => {
@@ -857,13 +922,19 @@ function topTierCompiler(
       },
     };
   };
-  return { startUnit, startOsr };
+  return { startUnit, startOsr, cachedUnit };
 }
 
-/** One LLVM module compiled and linked on this thread (a batch of one unit). */
-function compileOneUnit(ir: Uint8Array, guarded: readonly string[], symbols: readonly string[], options: ResolvedOptions, name: string): CompiledCode {
+/** One LLVM module compiled and linked on this thread (a batch of one unit); keepObjects for the code cache. */
+function compileOneUnit(ir: Uint8Array, guarded: readonly string[], symbols: readonly string[], options: ResolvedOptions, name: string, keepObjects = false): CompiledCode {
   const remainingMs = options.limits.remainingMs();
-  const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name, ...(remainingMs !== undefined ? { timeoutMs: remainingMs } : {}) });
+  const batch = native.createCompileBatch({
+    optLevel: options.optLevel,
+    cpu: options.cpu,
+    name,
+    ...(remainingMs !== undefined ? { timeoutMs: remainingMs } : {}),
+    ...(keepObjects ? { keepObjects: true } : {}),
+  });
   batch.add(ir, guarded);
   try {
     return batch.finish(symbols);

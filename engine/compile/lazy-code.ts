@@ -32,6 +32,10 @@ import type { CodeUnits } from '../translate/code-units.js';
 export interface CompiledUnit {
   readonly code: CompiledCode;
   readonly addresses: ReadonlyMap<number, bigint>;
+  /** Linked from the code cache rather than compiled. */
+  readonly fromCache: boolean;
+  /** Top-tier code (tiered: a unit whose top tier was in the code cache starts there). */
+  readonly topTier: boolean;
 }
 
 /** An OSR entry compiling in the background: poll() gives its code and address, throws if it failed. */
@@ -54,6 +58,8 @@ export interface LazyCompileStats {
   readonly functionsCompiled: number;
   /** Wall time spent translating and compiling units, milliseconds. */
   readonly compileMs: number;
+  /** Units linked from the code cache (baseline or, tiered, top tier) instead of compiled. */
+  readonly unitsFromCache: number;
   /** Calls that went through a lazy stub (each compiles a unit, or finds it compiled by another instance). */
   readonly stubCalls: number;
   /** Tiered: units whose top-tier compile was started, finished (and installed), and failed (their baseline stays). */
@@ -69,6 +75,9 @@ export interface LazyCompileStats {
   readonly osrTransfers: number;
 }
 
+/** Background (tier-up and OSR) compiles running at once for one module (see LazyCode.schedule). */
+const MAX_BACKGROUND_COMPILES = 1;
+
 export class LazyCode {
   private readonly compiled: Uint8Array;
   /** Kept for the module's lifetime: the units' code is released with the CompiledModule. */
@@ -76,18 +85,24 @@ export class LazyCode {
   private unitsCompiled = 0;
   private functionsCompiled = 0;
   private compileMs = 0;
+  private unitsFromCache = 0;
   private stubCalls = 0;
   private compiling = false;
   private readonly topRequested: Uint8Array;
-  private pendingTop: { unit: number; background: BackgroundUnit }[] = [];
+  private pendingTop: { unit: number; background: BackgroundUnit | undefined }[] = [];
+  /** Background compiles asked for but not started, newest last (started newest first). */
+  private waiting: (() => void)[] = [];
+  private running = 0;
+  private readyToInstall: number[] = [];
   private topTierInstalled = 0;
   private topTierFailed = 0;
   private tierUpCalls = 0;
+  private readonly hotFunctions = new Set<number>();
   private instances: WeakRef<object>[] = [];
   /** Tiered: the OSR candidate loops of each function (ordinals), noted as its baseline was translated. */
   readonly osrCandidates = new Map<number, number[]>();
   private readonly osrRequested = new Set<string>();
-  private pendingOsr: { functionIndex: number; ordinal: number; background: BackgroundEntry }[] = [];
+  private pendingOsr: { functionIndex: number; ordinal: number; background: BackgroundEntry | undefined }[] = [];
   private readonly osrEntries = new Map<string, bigint>();
   private osrFailed = 0;
   private osrTransfers = 0;
@@ -127,9 +142,10 @@ export class LazyCode {
     return live;
   }
 
-  /** Counts a call from baseline code whose counter ran out (runtime/lazy-calls.ts). */
-  noteTierUpCall(): void {
+  /** Counts a call from baseline code whose counter ran out (runtime/lazy-calls.ts) in `functionIndex`. */
+  noteTierUpCall(functionIndex: number): void {
     this.tierUpCalls++;
+    this.hotFunctions.add(functionIndex);
   }
 
   /** Whether the top-tier compile of `functionIndex`'s unit was asked for. */
@@ -143,35 +159,74 @@ export class LazyCode {
     const unit = this.unitOf(functionIndex);
     if (this.topRequested[unit] === 1) return;
     this.topRequested[unit] = 1;
-    try {
-      this.pendingTop.push({ unit, background: this.startTopTier(unit) });
-    } catch (error) {
-      // Out of JavaScript stack (a call deep in wasm recursion): try again at a later count.
-      if (error instanceof RangeError) {
-        this.topRequested[unit] = 0;
-        throw error;
+    const pending: { unit: number; background: BackgroundUnit | undefined } = { unit, background: undefined };
+    this.pendingTop.push(pending);
+    const startTopTier = this.startTopTier;
+    this.schedule(() => {
+      pending.background = startTopTier(unit);
+    }, () => {
+      this.pendingTop = this.pendingTop.filter((entry) => entry !== pending);
+    }, (outOfStack) => {
+      if (outOfStack) this.topRequested[unit] = 0;
+      else this.topTierFailed++;
+    });
+  }
+
+  /**
+   * At most MAX_BACKGROUND_COMPILES background compiles run at once, the newest request
+   * first (what is hot now): on a machine of few cores the program keeps one, and the code
+   * it needs next is not queued behind what it needed before. `start` translates and starts
+   * the compile; if it throws, `drop` removes the request and `failed` says whether it was
+   * for lack of JavaScript stack (deep in wasm recursion: asked again later) or a failure.
+   */
+  private schedule(start: () => void, drop: () => void, failed: (outOfStack: boolean) => void): void {
+    this.waiting.push(() => {
+      try {
+        start();
+      } catch (error) {
+        this.running--;
+        drop();
+        failed(error instanceof RangeError);
       }
-      // The baseline stays: a top-tier compile that cannot start is a missed optimisation.
-      this.topTierFailed++;
+    });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < MAX_BACKGROUND_COMPILES && this.waiting.length > 0) {
+      this.running++;
+      this.waiting.pop()!();
     }
+  }
+
+  /** A started background compile finished (or failed): the next may start. */
+  private finished(): void {
+    this.running--;
+    this.pump();
   }
 
   /**
    * Takes the top-tier units that finished: their addresses replace the baseline's in
-   * functionCode (the baseline code stays alive: it may be running). Returns those units.
+   * functionCode (the baseline code stays alive: it may be running). Returns the units
+   * finished since the last call (also those waitForBackground took), to install.
    */
   pollTopTier(): number[] {
-    if (this.pendingTop.length === 0) return [];
-    const ready: number[] = [];
+    const ready = this.readyToInstall;
+    this.readyToInstall = [];
+    if (this.pendingTop.length === 0) return ready;
+    let done = 0;
     this.pendingTop = this.pendingTop.filter(({ unit, background }) => {
+      if (background === undefined) return true;
       let result: CompiledUnit | undefined;
       try {
         result = background.poll();
       } catch {
         this.topTierFailed++;
+        done++;
         return false;
       }
       if (result === undefined) return true;
+      done++;
       this.codes.push(result.code);
       for (const functionIndex of this.units.units[unit]) {
         const address = result.addresses.get(functionIndex);
@@ -181,6 +236,7 @@ export class LazyCode {
       ready.push(unit);
       return false;
     });
+    for (let i = 0; i < done; i++) this.finished();
     return ready;
   }
 
@@ -213,6 +269,12 @@ export class LazyCode {
       }
       this.compiled[unit] = 1;
       this.unitsCompiled++;
+      if (result.fromCache) this.unitsFromCache++;
+      // Top-tier code from the cache: nothing to tier up to.
+      if (result.topTier) {
+        this.topRequested[unit] = 1;
+        this.topTierInstalled++;
+      }
       this.functionsCompiled += this.units.units[unit].length;
     } finally {
       this.compiling = false;
@@ -230,6 +292,25 @@ export class LazyCode {
     this.stubCalls++;
   }
 
+  /**
+   * Waits (this thread) up to `timeoutMs` for the background compiles started so far, taking
+   * them (and so storing them in the code cache); the units are installed at the next
+   * tier-up call. For warming a cache before a process ends. Returns whether all finished.
+   */
+  waitForBackground(timeoutMs: number): boolean {
+    const deadline = performance.now() + timeoutMs;
+    // Units that were hot but only went through OSR get their top tier now, for the cache.
+    for (const functionIndex of this.hotFunctions) this.requestTopTier(functionIndex);
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      this.readyToInstall.push(...this.pollTopTier());
+      this.pollOsr();
+      if (this.pendingTop.length === 0 && this.pendingOsr.length === 0) return true;
+      if (performance.now() > deadline) return false;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+
   /** Whether `functionIndex` has OSR candidate loops (its baseline counts an OSR countdown). */
   hasOsrCandidates(functionIndex: number): boolean {
     return this.startOsr !== undefined && (this.osrCandidates.get(functionIndex)?.length ?? 0) > 0;
@@ -241,33 +322,40 @@ export class LazyCode {
     const key = `${functionIndex}:${ordinal}`;
     if (this.osrRequested.has(key)) return;
     this.osrRequested.add(key);
-    try {
-      this.pendingOsr.push({ functionIndex, ordinal, background: this.startOsr(functionIndex, ordinal) });
-    } catch (error) {
-      if (error instanceof RangeError) {
-        this.osrRequested.delete(key);
-        throw error;
-      }
-      this.osrFailed++;
-    }
+    const pending: { functionIndex: number; ordinal: number; background: BackgroundEntry | undefined } = { functionIndex, ordinal, background: undefined };
+    this.pendingOsr.push(pending);
+    const startOsr = this.startOsr;
+    this.schedule(() => {
+      pending.background = startOsr(functionIndex, ordinal);
+    }, () => {
+      this.pendingOsr = this.pendingOsr.filter((entry) => entry !== pending);
+    }, (outOfStack) => {
+      if (outOfStack) this.osrRequested.delete(key);
+      else this.osrFailed++;
+    });
   }
 
   /** Takes the OSR entries that finished (the baseline asks for them at its next check). */
   pollOsr(): void {
     if (this.pendingOsr.length === 0) return;
+    let done = 0;
     this.pendingOsr = this.pendingOsr.filter(({ functionIndex, ordinal, background }) => {
+      if (background === undefined) return true;
       let result: { code: CompiledCode; address: bigint } | undefined;
       try {
         result = background.poll();
       } catch {
         this.osrFailed++;
+        done++;
         return false;
       }
       if (result === undefined) return true;
+      done++;
       this.codes.push(result.code);
       this.osrEntries.set(`${functionIndex}:${ordinal}`, result.address);
       return false;
     });
+    for (let i = 0; i < done; i++) this.finished();
   }
 
 
@@ -291,6 +379,7 @@ export class LazyCode {
       unitsCompiled: this.unitsCompiled,
       functionsCompiled: this.functionsCompiled,
       compileMs: this.compileMs,
+      unitsFromCache: this.unitsFromCache,
       stubCalls: this.stubCalls,
       topTierRequested: this.topRequested.reduce((sum, requested) => sum + requested, 0),
       topTierInstalled: this.topTierInstalled,

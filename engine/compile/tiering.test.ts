@@ -4,6 +4,9 @@
 // moves into an OSR entry at a loop header — results and memory never change. WASM_LLVM_TIER_UP_THRESHOLD sets the counts between tier-up calls (read at
 // instantiation), WASM_LLVM_UNIT_BYTES=1 puts every function in its own unit.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { Instance, Module, RuntimeError } from '../index.js';
 import { wat, watUnavailableReason } from '../../test/support/wat.js';
@@ -128,6 +131,32 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
     }
     expect(exports.run(300_000, 1234)).toBe(h);
     expect(Array.from(view.subarray(0, 16384))).toEqual(Array.from(expected));
+  });
+
+  test('with the code cache, a later compile links cached units, and units whose top tier was cached start there', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-tiered-cache-'));
+    try {
+      const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory } } as const;
+      const first = new Module(wat(PROGRAM), options);
+      expect(Module.timings(first).codeCache).toBe('miss');
+      const exports = new Instance(first, {}).exports as unknown as Exports;
+      await untilTieredUp(first, () => expect(exports.run(5000, 3)).toBe(reference(5000, 3)));
+      expect(Module.waitForTiering(first, 20_000)).toBe(true);
+      const firstStats = Module.timings(first).lazy!;
+      expect(firstStats.unitsFromCache).toBe(0);
+
+      const second = new Module(wat(PROGRAM), options);
+      expect(Module.timings(second).codeCache).toBe('hit');
+      const again = new Instance(second, {}).exports as unknown as Exports;
+      expect(again.run(5000, 3)).toBe(reference(5000, 3));
+      const stats = Module.timings(second).lazy!;
+      expect(stats.unitsFromCache).toBe(stats.unitsCompiled);
+      // Every unit the first module installed at the top tier starts there in the second.
+      expect(stats.topTierInstalled).toBeGreaterThanOrEqual(1);
+      expect(again.divide(7, 2)).toBe(3);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   test('bad threshold settings are refused', () => {

@@ -44,7 +44,7 @@ const TIER_UP_ID = LAZY_HOST_IDS_PER_INSTANCE - 1;
 /** The second slot of a tier-up call from a loop header's counter (RuntimeEnvironment). */
 const FROM_LOOP = 2 ** 32;
 /** Default counts (entries plus loop iterations) between a function's tier-up calls. */
-export const DEFAULT_TIER_UP_THRESHOLD = 1000;
+export const DEFAULT_TIER_UP_THRESHOLD = 50_000;
 
 /** WASM_LLVM_TIER_UP_THRESHOLD (for tests and measurements: low values tier up at once), else the default. */
 function tierUpThreshold(): number {
@@ -141,7 +141,7 @@ function tierUp(state: InstanceState, index: number, fromLoop: boolean): void {
   const { module } = state;
   const lazy = module.lazy!;
   const imported = module.info.importedFunctionCount;
-  lazy.noteTierUpCall();
+  lazy.noteTierUpCall(index);
   state.view.setInt32(module.layout.tierCounter(index, imported), tierUpThreshold(), true);
   if (!fromLoop) {
     lazy.requestTopTier(index);
