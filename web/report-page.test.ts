@@ -191,7 +191,7 @@ describe('report page in headless Chromium', () => {
     const notResults = join(workDirectory, 'package.json');
     writeFileSync(notResults, JSON.stringify({ name: 'something-else', version: '1.0.0' }));
     const otherVersion = join(workDirectory, 'results-v3.json');
-    writeFileSync(otherVersion, JSON.stringify({ ...runB, version: 3 }));
+    writeFileSync(otherVersion, JSON.stringify({ ...runB, version: 4 }));
     const notJson = join(workDirectory, 'notes.json');
     writeFileSync(notJson, 'these are not JSON');
     await page.setInputFiles('#add-files', [notResults, otherVersion, notJson]);
@@ -199,7 +199,7 @@ describe('report page in headless Chromium', () => {
     const messages = await page.$$eval('#load-errors li', (items) => items.map((item) => item.textContent ?? ''));
     expect(messages).toEqual([
       'package.json is not a workbench results file (no "schema": "wasm-llvm-jit/bench-results")',
-      'results-v3.json has results schema version 3; this workbench reads versions 1 and 2',
+      'results-v3.json has results schema version 4; this workbench reads versions 1, 2 and 3',
       expect.stringMatching(/^notes\.json is not JSON: /),
     ]);
     // The report itself is still there.

@@ -65,10 +65,10 @@ describe('npm run gate on real results', () => {
     const notResults = gate(fixturePath('runA'), writeTemporary('package.json', { name: 'not-results', version: '1.0.0' }));
     expect(notResults.output).toContain('is not a workbench results file');
     expect(notResults.status).toBe(GATE_REFUSED);
-    const future = writeTemporary('future.json', { ...readFixture('runB'), version: 3 });
+    const future = writeTemporary('future.json', { ...readFixture('runB'), version: 4 });
     const versioned = gate(fixturePath('runA'), future);
     expect(versioned.status).toBe(GATE_REFUSED);
-    expect(versioned.output).toContain('has results schema version 3; this workbench reads versions 1 and 2');
+    expect(versioned.output).toContain('has results schema version 4; this workbench reads versions 1, 2 and 3');
   });
 });
 

@@ -9,7 +9,7 @@
 // support module times the namespace's calls (DROPIN_PHASES=1; see its header): compile,
 // instantiate, and execute = the workload body less the compile and instantiate inside it.
 // The iteration's output is the workload's digest as one line of JSON, compared by the
-// runner with the digest recorded on Node (test/dropin/expected-digests.json).
+// runner with the digest recorded on Node (suites/realworld/expected-digests.json).
 // llvm-O2-cached: an untimed first run fills a code cache private to this process, and every
 // timed run reads it (the second start-up of an application).
 

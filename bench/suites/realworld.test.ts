@@ -15,8 +15,8 @@ import { describe, expect, test } from 'vitest';
 import { leastSquares } from '../analysis/size-scaling.js';
 import { repositoryRoot } from '../paths.js';
 import { readResults } from '../results/store.js';
-import { digestOutput, readExpectedDigests } from '../../test/dropin/expected-digests.js';
-import { DROPIN_PACKAGES } from '../../test/dropin/packages.js';
+import { digestOutput, readExpectedDigests } from './realworld-digests.js';
+import { DROPIN_PACKAGES } from './realworld-packages.js';
 import { GLUE_PREFIX, REALWORLD_DEFAULT_ENGINES, REALWORLD_MODULES, realworldBenchmarks } from './realworld.js';
 
 describe('realworld suite', () => {
@@ -65,12 +65,12 @@ describe('realworld suite', () => {
     expect(run.status, `bench failed:\n${run.stderr}\n${run.stdout}`).toBe(0);
     const results = await readResults(out);
     expect(results.config.engines).toEqual(REALWORLD_DEFAULT_ENGINES);
-    expect(results.config.phases).toEqual(['compile', 'instantiate', 'execute']);
+    expect(results.config.phases).toEqual(['compile', 'instantiate', 'execute', 'total']);
     expect(results.runs.filter((r) => !r.ok).map((r) => `${r.engine}/${r.benchmark}: ${r.failure?.message}`)).toEqual([]);
     expect(results.benchmarks.map((b) => [b.name, (b.wasmBytes ?? 0) > 0])).toEqual([['lz4', true], ['tree-sitter', true], ['glue:xxhash-wasm', false]]);
     const jsApiEngines = REALWORLD_DEFAULT_ENGINES.filter((engine) => !engine.startsWith('wasmtime-'));
     for (const engine of REALWORLD_DEFAULT_ENGINES) {
-      for (const phase of ['compile', 'instantiate', 'execute']) {
+      for (const phase of ['compile', 'instantiate', 'execute', 'total']) {
         const modules = phase === 'execute' ? 0 : 2;
         const glue = jsApiEngines.includes(engine) ? 1 : 0;
         expect(results.summaries.filter((s) => s.engine === engine && s.phase === phase).length, `${engine} ${phase}`).toBe(modules + glue);

@@ -11,15 +11,15 @@
 //   workload (test/dropin/workloads/) runs through the package's own JS glue, a fresh
 //   process per iteration, and reports compile, instantiate and execute as the glue did them
 //   (bench/harness/package-mode.ts). The expected output is the digest the workload prints
-//   on Node's own engine, recorded in test/dropin/expected-digests.json (which the drop-in
-//   test keeps true).
+//   on Node's own engine, recorded in suites/realworld/expected-digests.json (which the
+//   drop-in test keeps true).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeModule } from '../../engine/binary/decode-module.js';
 import { EXTERNAL_KIND_NAMES } from '../../engine/binary/module-info.js';
-import { digestOutput, readExpectedDigests } from '../../test/dropin/expected-digests.js';
-import { DROPIN_PACKAGES } from '../../test/dropin/packages.js';
+import { digestOutput, readExpectedDigests } from './realworld-digests.js';
+import { DROPIN_PACKAGES } from './realworld-packages.js';
 import { distDirectory, repositoryRoot } from '../paths.js';
 import { sha256 } from './toolchain.js';
 import type { Benchmark } from './catalog.js';

@@ -28,8 +28,20 @@ import { slotCount } from '../translate/ir-types.js';
 import { slotViews } from './slots.js';
 import type { ValType } from '../wasm/value-types.js';
 import { invokeInStore, setLazyCallHandler, trapError } from './calls.js';
-import type { InstanceState } from './instance-state.js';
-import type { Store } from './store.js';
+import type { Store, StoreInstance } from './store.js';
+
+/**
+ * What this file needs of an instance (runtime/instance-state.ts's InstanceState, which
+ * imports this file: named structurally here so that the two do not import each other).
+ */
+export interface LazyInstance extends StoreInstance {
+  readonly module: CompiledModule;
+  readonly view: DataView;
+  readonly store: Store;
+  readonly vmctxAddress: bigint;
+  funcRefAddress(index: number): bigint;
+  writeFuncRef(index: number, code: bigint, typeId: bigint, vmctx: bigint): void;
+}
 
 /** Lazy stubs' hostIds start here (host functions count up from 1, far below). */
 export const LAZY_HOST_ID_BASE = 2 ** 40;
@@ -81,7 +93,7 @@ function typeSlots(module: CompiledModule): Uint32Array {
  * Writes the FuncRef of every defined function of a lazily compiled module into a new
  * instance: its code if its unit is compiled, else its lazy stub and the stub's context.
  */
-export function installLazyFuncRefs(state: InstanceState): void {
+export function installLazyFuncRefs(state: LazyInstance): void {
   const { module, view, store } = state;
   const { info, layout } = module;
   if (nextSerial >= MAX_LAZY_INSTANCES) throw new RangeError('too many instances of lazily compiled modules in this process');
@@ -122,7 +134,7 @@ export function installLazyFuncRefs(state: InstanceState): void {
 }
 
 /** Compiles function `index`'s unit (if needed) and points this instance's FuncRefs of the unit at the code. */
-export function compileLazyFunction(state: InstanceState, index: number): void {
+export function compileLazyFunction(state: LazyInstance, index: number): void {
   const { module } = state;
   const lazy = module.lazy;
   if (lazy === undefined) return;
@@ -137,7 +149,7 @@ export function compileLazyFunction(state: InstanceState, index: number): void {
  * A counter of baseline function `index` ran out in `state`: re-arm it, start its unit's
  * top-tier compile (once), and install every finished top-tier unit in every live instance.
  */
-function tierUp(state: InstanceState, index: number, fromLoop: boolean): void {
+function tierUp(state: LazyInstance, index: number, fromLoop: boolean): void {
   const { module } = state;
   const lazy = module.lazy!;
   const imported = module.info.importedFunctionCount;
@@ -154,13 +166,13 @@ function tierUp(state: InstanceState, index: number, fromLoop: boolean): void {
 }
 
 /** Installs the top-tier units that finished in every live instance, and takes finished OSR entries. */
-function installFinishedUnits(state: InstanceState): void {
+function installFinishedUnits(state: LazyInstance): void {
   const { module } = state;
   const lazy = module.lazy!;
   lazy.pollOsr();
   const ready = lazy.pollTopTier();
   if (ready.length === 0) return;
-  for (const instance of lazy.liveInstances() as InstanceState[]) {
+  for (const instance of lazy.liveInstances() as LazyInstance[]) {
     for (const unit of ready) {
       for (const functionIndex of lazy.units.units[unit]) {
         instance.writeFuncRef(functionIndex, module.functionCode[functionIndex], module.typeIds[module.info.functionTypeIndices[functionIndex]], instance.vmctxAddress);
@@ -173,7 +185,7 @@ function installFinishedUnits(state: InstanceState): void {
  * An OSR check of `functionIndex`'s loop `ordinal`: the entry's address (the baseline calls
  * it), or 0n with the compile started and the countdown off (a loop counter turns it on).
  */
-function osrEntryFor(state: InstanceState, functionIndex: number, ordinal: number): bigint {
+function osrEntryFor(state: LazyInstance, functionIndex: number, ordinal: number): bigint {
   const { module } = state;
   const lazy = module.lazy!;
   lazy.requestOsr(functionIndex, ordinal);
@@ -194,7 +206,7 @@ function handleLazyCall(store: Store, hostId: number): void {
   const offset = hostId - LAZY_HOST_ID_BASE;
   const serial = Math.floor(offset / LAZY_HOST_IDS_PER_INSTANCE);
   const index = offset - serial * LAZY_HOST_IDS_PER_INSTANCE;
-  const state = store.lazyInstance(serial) as InstanceState | undefined;
+  const state = store.lazyInstance(serial) as LazyInstance | undefined;
   if (state === undefined) throw new Error(`internal error: lazy stub ${hostId} of no instance in the running store`);
   if (index === TIER_UP_ID) {
     const slots = slotViews();

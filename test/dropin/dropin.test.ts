@@ -3,14 +3,14 @@
 // WASM_LLVM_OPT_LEVEL=0), in child processes, and must print the same digest. A package
 // with an expectedFailure must still fail (so the list stays honest). The large tier
 // (modules over 10 MB, inputs scaled up) is `npm run test:dropin:large`. Node's digest must
-// also equal the one recorded in expected-digests.json (the workbench's expected output for
+// also equal the one recorded in suites/realworld/expected-digests.json (the workbench's expected output for
 // the realworld suite's glue mode), so the record never goes stale unnoticed.
 // Workloads run from dist/ (npm test builds first).
 
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { readExpectedDigests } from './expected-digests.js';
-import { DROPIN_PACKAGES } from './packages.js';
+import { readExpectedDigests } from '../../bench/suites/realworld-digests.js';
+import { DROPIN_PACKAGES } from '../../bench/suites/realworld-packages.js';
 import { runPackage, workloadPath, type PackageOutcome } from './runner.js';
 
 const outcomes: PackageOutcome[] = [];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { repositoryRoot } from '../spec/testsuite-location.js';
 import { wat, watUnavailableReason } from '../support/wat.js';
-import { DROPIN_PACKAGES } from './packages.js';
+import { DROPIN_PACKAGES } from '../../bench/suites/realworld-packages.js';
 import { scanSource } from './scan-packages.js';
 import { embeddedModules, scanModule } from './wasm-features.js';
 

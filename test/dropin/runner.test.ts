@@ -4,7 +4,7 @@
 // still reports. Workloads run from dist/ (npm test builds first).
 
 import { describe, expect, test } from 'vitest';
-import type { DropinPackage } from './packages.js';
+import type { DropinPackage } from '../../bench/suites/realworld-packages.js';
 import { runPackage } from './runner.js';
 
 function selfTest(mode: string, timeoutMs = 60_000): Promise<Awaited<ReturnType<typeof runPackage>>> {

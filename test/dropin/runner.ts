@@ -12,15 +12,15 @@
 // `--tier large` (npm run test:dropin:large) runs the slow packages (modules over 10 MB) and
 // then the default tier again with inputs scaled up (DROPIN_SCALE, 4 unless --scale).
 // `--record-digests` runs only Node's side of every package (both tiers, scale 1), twice, and
-// writes the digests into expected-digests.json when both runs agree.
+// writes the digests into suites/realworld/expected-digests.json when both runs agree.
 
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repositoryRoot } from '../spec/testsuite-location.js';
-import { readExpectedDigests, writeExpectedDigests, type ExpectedDigests } from './expected-digests.js';
-import { DROPIN_PACKAGES, type DropinPackage } from './packages.js';
+import { readExpectedDigests, writeExpectedDigests, type ExpectedDigests } from '../../bench/suites/realworld-digests.js';
+import { DROPIN_PACKAGES, type DropinPackage } from '../../bench/suites/realworld-packages.js';
 import { RESULT_PREFIX, type WorkloadResult } from './workloads/support.js';
 
 export type Side = 'node' | 'ours';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repositoryRoot } from '../spec/testsuite-location.js';
-import { DROPIN_PACKAGES, type WasmSource } from './packages.js';
+import { DROPIN_PACKAGES, type WasmSource } from '../../bench/suites/realworld-packages.js';
 import { embeddedModules, FEATURE_ORDER, scanModule, type WasmFeature } from './wasm-features.js';
 
 export interface ScannedSource {

@@ -12,15 +12,9 @@ import { Operator, OperatorReader } from '../../engine/binary/operator-reader.js
 import { OP_ROW, type ProposalGroup } from '../../engine/wasm/opcodes.js';
 import { ValType, type FuncType } from '../../engine/wasm/value-types.js';
 
-/** Post-MVP features, named as the manifest and README table name them. */
-export type WasmFeature =
-  | 'sign-extension'
-  | 'saturating-conversions'
-  | 'bulk-memory'
-  | 'reference-types'
-  | 'multi-value'
-  | 'mutable-globals'
-  | 'simd';
+import type { WasmFeature } from '../../bench/suites/realworld-packages.js';
+
+export type { WasmFeature };
 
 export const FEATURE_ORDER: readonly WasmFeature[] = [
   'sign-extension', 'saturating-conversions', 'bulk-memory', 'reference-types', 'multi-value', 'mutable-globals', 'simd',

@@ -17,7 +17,7 @@ describe('loading files', () => {
   test('a results file loads; anything else says what it is', () => {
     expect(isLoadError(loadResultsText('b.json', JSON.stringify(runB)))).toBe(false);
     expect(loadResultsText('x.json', '{"name": "x"}')).toEqual({ name: 'x.json', message: 'x.json is not a workbench results file (no "schema": "wasm-llvm-jit/bench-results")' });
-    expect(loadResultsText('v.json', JSON.stringify({ ...runB, version: 7 }))).toEqual({ name: 'v.json', message: 'v.json has results schema version 7; this workbench reads versions 1 and 2' });
+    expect(loadResultsText('v.json', JSON.stringify({ ...runB, version: 7 }))).toEqual({ name: 'v.json', message: 'v.json has results schema version 7; this workbench reads versions 1, 2 and 3' });
     expect((loadResultsText('t.json', 'not json') as { message: string }).message).toMatch(/^t\.json is not JSON/);
   });
 

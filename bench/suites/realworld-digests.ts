@@ -1,14 +1,14 @@
-// Stage: drop-in tier, recorded results. The digest each package's workload prints on Node's
-// own WebAssembly at scale 1, written by `node dist/test/dropin/runner.js --record-digests`
-// (never by hand) into expected-digests.json. Two readers: dropin.test.ts checks that Node
-// still prints exactly these (so the record cannot go stale unnoticed), and the workbench's
-// realworld suite uses them as the expected output of its glue-mode benchmarks
-// (bench/suites/realworld.ts), where every engine must print the same digest.
+// Suites: the drop-in packages' recorded results. The digest each package's workload prints
+// on Node's own WebAssembly at scale 1, written by `node dist/test/dropin/runner.js
+// --record-digests` (never by hand) into suites/realworld/expected-digests.json. Two readers:
+// test/dropin/dropin.test.ts checks that Node still prints exactly these (so the record cannot
+// go stale unnoticed), and the realworld suite uses them as the expected output of its
+// glue-mode benchmarks (realworld.ts), where every engine must print the same digest.
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { repositoryRoot } from '../spec/testsuite-location.js';
+import { suitesDirectory } from '../paths.js';
 
 const ExpectedDigestsSchema = z.object({
   /** How the file was made. */
@@ -18,7 +18,7 @@ const ExpectedDigestsSchema = z.object({
 });
 export type ExpectedDigests = z.infer<typeof ExpectedDigestsSchema>;
 
-export const EXPECTED_DIGESTS_PATH = join(repositoryRoot(), 'test', 'dropin', 'expected-digests.json');
+export const EXPECTED_DIGESTS_PATH = join(suitesDirectory, 'realworld', 'expected-digests.json');
 
 /** The recorded digests; a missing or malformed file is an error that says how to make it. */
 export function readExpectedDigests(path = EXPECTED_DIGESTS_PATH): ExpectedDigests {

@@ -1,13 +1,22 @@
-// Stage: drop-in tier, manifest. The npm packages that ship wasm which the drop-in tier runs
-// on Node's WebAssembly and on this engine (runner.ts), each with its pinned version (the
+// Suites: the drop-in packages' manifest. The npm packages that ship wasm which the drop-in
+// tier (test/dropin/) runs on Node's WebAssembly and on this engine, and which the realworld
+// suite runs through their JS glue (realworld.ts), each with its pinned version (the
 // same as package.json's devDependencies), the toolchain that built its wasm, the wasm files
-// (or JavaScript files with embedded modules) and what scan-packages.ts computes for them:
-// module count, total size and post-MVP features. manifest.test.ts checks all of it against
+// (or JavaScript files with embedded modules) and what test/dropin/scan-packages.ts computes for them:
+// module count, total size and post-MVP features. test/dropin/manifest.test.ts checks all of it against
 // node_modules. `tier: 'large'` packages (15-46 MB modules, one to several minutes to compile
 // at O0 on this 2-core machine) run only in `npm run test:dropin:large`; esbuild's 14 MB
 // module (about 35 s) stays in the default tier so that npm test covers one over 10 MB.
 
-import type { WasmFeature } from './wasm-features.js';
+/** Post-MVP features, named as the manifest and README table name them (test/dropin/wasm-features.ts finds them). */
+export type WasmFeature =
+  | 'sign-extension'
+  | 'saturating-conversions'
+  | 'bulk-memory'
+  | 'reference-types'
+  | 'multi-value'
+  | 'mutable-globals'
+  | 'simd';
 
 export interface WasmSource {
   /** Path under node_modules/. */
