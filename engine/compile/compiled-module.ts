@@ -830,6 +830,18 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   return assemble(translation, code, options, performance.now() - start, cache === undefined ? 'off' : residentHit ? 'hit' : 'miss', undefined, { make, tiered: options.tiered });
 }
 
+let exitHookInstalled = false;
+
+/**
+ * Background compiles must not run on while the process exits (LLVM's statics are destroyed
+ * then): the first tiered module installs an 'exit' listener that cancels and awaits them.
+ */
+function stopBackgroundCompilesAtExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => native.stopBackgroundCompiles());
+}
+
 /**
  * Tiered execution's top tier: a unit translated now (this thread) without counters and
  * compiled at options.optLevel on the compile threads in the background.
@@ -845,6 +857,7 @@ function topTierCompiler(
   startOsr: (functionIndex: number, ordinal: number) => BackgroundEntry;
   cachedUnit: (unitIndex: number) => CompiledUnit | undefined;
 } {
+  stopBackgroundCompilesAtExit();
   let currentUnit = -1;
   const environment = new RuntimeEnvironment(info, {
     explicitBoundsChecks: options.exactTraps,

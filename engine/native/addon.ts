@@ -300,6 +300,7 @@ interface NativeAddon {
   CompileCancellation: new () => CompileCancellation;
   CompileBatch: new (options: CompileBatchOptions, cancellation?: CompileCancellation) => CompileBatch;
   compilePoolStats(): CompilePoolStats;
+  stopBackgroundCompiles(): void;
   linkObjects(objects: readonly Uint8Array[], options: LinkOptions): CompiledCode;
   threadLimitsTlsOffset(): number;
   llvmVersion(): string;
@@ -379,6 +380,15 @@ export function createCompileCancellation(): CompileCancellation {
 
 export function compilePoolStats(): CompilePoolStats {
   return addon().compilePoolStats();
+}
+
+/**
+ * Cancels every background compile (CompileBatch.finishInBackground) and waits, up to 10 s,
+ * for the compile threads to go idle: called at process exit, so that LLVM's statics are
+ * not destroyed under a running compile.
+ */
+export function stopBackgroundCompiles(): void {
+  addon().stopBackgroundCompiles();
 }
 
 export function llvmVersion(): string {

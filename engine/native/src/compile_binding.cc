@@ -376,9 +376,11 @@ Napi::Value CompileAsync(const Napi::CallbackInfo& info) {
  */
 /**
  * Background compiles (tier-up) may still run when the process exits; LLVM's statics must
- * not be destroyed under them. At exit (an atexit handler, which runs before the statics'
- * destructors) every background compile still alive is cancelled and the compile pool is
- * given a few seconds to go idle.
+ * not be destroyed under them. JavaScript calls stopBackgroundCompiles() from the process's
+ * 'exit' event (before any static destructor; function-local statics that LLVM initialises
+ * lazily would be destroyed before a late atexit handler ran): every background compile
+ * still alive is cancelled and the compile pool is given a few seconds to go idle. The
+ * atexit handler does the same for exits that skip the event.
  */
 std::mutex g_backgroundMutex;
 std::vector<std::weak_ptr<CompileCancellation>> g_background;
@@ -591,6 +593,11 @@ Napi::Value BatchHandle::FinishAsync(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+Napi::Value StopBackgroundCompilesValue(const Napi::CallbackInfo& info) {
+  StopBackgroundCompilesAtExit();
+  return info.Env().Undefined();
+}
+
 Napi::Value CompilePoolStatsValue(const Napi::CallbackInfo& info) {
   CompilePoolStats stats = GetCompilePoolStats();
   Napi::Object result = Napi::Object::New(info.Env());
@@ -626,6 +633,7 @@ void InitCompileBinding(Napi::Env env, Napi::Object exports) {
   Napi::Function batch = BatchHandle::DefineClass(env);
   exports.Set("CompileBatch", batch);
   exports.Set("compilePoolStats", Napi::Function::New(env, CompilePoolStatsValue, "compilePoolStats"));
+  exports.Set("stopBackgroundCompiles", Napi::Function::New(env, StopBackgroundCompilesValue, "stopBackgroundCompiles"));
   exports.Set("compile", Napi::Function::New(env, Compile, "compile"));
   exports.Set("compileAsync", Napi::Function::New(env, CompileAsync, "compileAsync"));
   exports.Set("linkObjects", Napi::Function::New(env, LinkObjectsValue, "linkObjects"));
