@@ -709,8 +709,8 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   const decoded = performance.now();
   const units = partitionIntoUnits(info, unitBodyBytes());
   let currentUnit = -1;
+  // Tiered: each function's OSR candidate loops, noted as its baseline is translated (read by LazyCode).
   const osrCandidates = new Map<number, number[]>();
-  let candidateSink = osrCandidates;
   const environment = new RuntimeEnvironment(info, {
     explicitBoundsChecks: options.exactTraps && !options.tiered,
     allFunctionsExternal: true,
@@ -719,8 +719,8 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     lazyCallThroughFuncRef: options.tiered ? () => true : (callee) => units.unitOf[callee] !== currentUnit,
     tierUpCounters: options.tiered,
     onOsrCandidate: (functionIndex, ordinal) => {
-      const list = candidateSink.get(functionIndex);
-      if (list === undefined) candidateSink.set(functionIndex, [ordinal]);
+      const list = osrCandidates.get(functionIndex);
+      if (list === undefined) osrCandidates.set(functionIndex, [ordinal]);
       else if (!list.includes(ordinal)) list.push(ordinal);
     },
   });
@@ -756,19 +756,11 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   const cachedOrCompiled = (part: string, ir: () => Uint8Array, guarded: () => readonly string[], partSymbols: () => readonly string[], partOptions: ResolvedOptions, partName: string): { code: CompiledCode; hit: boolean } => {
     if (cache !== undefined) {
       const key = partKey(part);
-      const entry = cache.load(key);
-      if (entry !== undefined) {
-        try {
-          return { code: native.linkObjects(entry.objects, { name: partName, symbols: entry.symbols }), hit: true };
-        } catch {
-          // an entry the JIT will not link: compiled again, and overwritten
-        }
-      }
+      const linked = linkCachedPart(cache, key, partName);
+      if (linked !== undefined) return { code: linked, hit: true };
       const symbolList = partSymbols();
       const compiled = compileOneUnit(ir(), guarded(), symbolList, partOptions, partName, true);
-      if (compiled.objects !== undefined) {
-        cache.store(key, { symbols: symbolList, functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: compiled.objects });
-      }
+      storeCachedPart(cache, key, symbolList, compiled);
       return { code: compiled, hit: false };
     }
     return { code: compileOneUnit(ir(), guarded(), partSymbols(), partOptions, partName), hit: false };
@@ -819,14 +811,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     irEmitMs: emitted - decoded,
   };
   const top = options.tiered ? topTierCompiler(info, units, options, name, cache === undefined ? undefined : { cache, key: (part) => partKey(part) }) : undefined;
-  const make = (functionCode: bigint[]): LazyCode => {
-    const lazy = new LazyCode(units, functionCode, compileUnit, top?.startUnit, top?.startOsr);
-    for (const [functionIndex, ordinals] of osrCandidates) lazy.osrCandidates.set(functionIndex, ordinals);
-    // Later units note theirs straight into the LazyCode's map.
-    osrCandidates.clear();
-    candidateSink = lazy.osrCandidates;
-    return lazy;
-  };
+  const make = (functionCode: bigint[]): LazyCode => new LazyCode(units, functionCode, compileUnit, top?.startUnit, top?.startOsr, osrCandidates);
   return assemble(translation, code, options, performance.now() - start, cache === undefined ? 'off' : residentHit ? 'hit' : 'miss', undefined, { make, tiered: options.tiered });
 }
 
@@ -893,9 +878,7 @@ function topTierCompiler(
       poll: () => {
         const code = batch.poll();
         if (code === undefined) return undefined;
-        if (cache !== undefined && code.objects !== undefined) {
-          cache.cache.store(cache.key(`top ${unitIndex}`), { symbols, functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: code.objects });
-        }
+        if (cache !== undefined) storeCachedPart(cache.cache, cache.key(`top ${unitIndex}`), symbols, code);
         const addresses = new Map<number, bigint>();
         let i = 0;
         for (const functionIndex of functions.keys()) addresses.set(functionIndex, code.addresses[i++]);
@@ -906,16 +889,13 @@ function topTierCompiler(
   /** A unit's top-tier code from the cache (linked now), or undefined. */
   const cachedUnit = (unitIndex: number): CompiledUnit | undefined => {
     if (cache === undefined) return undefined;
-    const entry = cache.cache.load(cache.key(`top ${unitIndex}`));
-    if (entry === undefined) return undefined;
-    let code: CompiledCode;
-    try {
-      code = native.linkObjects(entry.objects, { name: `${name}.top${unitIndex}`, symbols: entry.symbols });
-    } catch {
+    const code = linkCachedPart(cache.cache, cache.key(`top ${unitIndex}`), `${name}.top${unitIndex}`);
+    if (code === undefined) return undefined;
+    const unit = units.units[unitIndex];
+    if (code.addresses.length !== unit.length) {
+      code.release();
       return undefined;
     }
-    const unit = units.units[unitIndex];
-    if (entry.symbols.length !== unit.length) return undefined;
     const addresses = new Map<number, bigint>();
     unit.forEach((functionIndex, i) => addresses.set(functionIndex, code.addresses[i]));
     return { code, addresses, fromCache: true, topTier: true };
@@ -936,6 +916,27 @@ function topTierCompiler(
     };
   };
   return { startUnit, startOsr, cachedUnit };
+}
+
+/**
+ * A lazily compiled module's part (resident code, a unit, a top-tier unit) from the code
+ * cache, linked; undefined when there is no entry or the JIT will not link it (the part is
+ * compiled again and its entry overwritten).
+ */
+function linkCachedPart(cache: CodeCache, key: string, name: string): CompiledCode | undefined {
+  const entry = cache.load(key);
+  if (entry === undefined) return undefined;
+  try {
+    return native.linkObjects(entry.objects, { name, symbols: entry.symbols });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps a part's objects (compiled with keepObjects) under `key`: its symbols are all it needs besides them. */
+function storeCachedPart(cache: CodeCache, key: string, symbols: readonly string[], code: CompiledCode): void {
+  if (code.objects === undefined) return;
+  cache.store(key, { symbols, functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: code.objects });
 }
 
 /** One LLVM module compiled and linked on this thread (a batch of one unit); keepObjects for the code cache. */

@@ -52,7 +52,7 @@ export interface BackgroundUnit {
 export interface LazyCompileStats {
   /** Code units of the module. */
   readonly units: number;
-  /** Units compiled so far (on first calls, or by compileAll). */
+  /** Units compiled so far (on first calls). */
   readonly unitsCompiled: number;
   /** Functions in the compiled units. */
   readonly functionsCompiled: number;
@@ -99,8 +99,6 @@ export class LazyCode {
   private tierUpCalls = 0;
   private readonly hotFunctions = new Set<number>();
   private instances: WeakRef<object>[] = [];
-  /** Tiered: the OSR candidate loops of each function (ordinals), noted as its baseline was translated. */
-  readonly osrCandidates = new Map<number, number[]>();
   private readonly osrRequested = new Set<string>();
   private pendingOsr: { functionIndex: number; ordinal: number; background: BackgroundEntry | undefined }[] = [];
   private readonly osrEntries = new Map<string, bigint>();
@@ -117,6 +115,8 @@ export class LazyCode {
     private readonly startTopTier?: (unitIndex: number) => BackgroundUnit,
     /** Tiered execution: starts the compile of a function's OSR entry at a loop. */
     private readonly startOsr?: (functionIndex: number, ordinal: number) => BackgroundEntry,
+    /** Tiered: the OSR candidate loops of each function (ordinals), noted as its baseline is translated. */
+    private readonly osrCandidates: ReadonlyMap<number, readonly number[]> = new Map(),
   ) {
     this.compiled = new Uint8Array(units.units.length);
     this.topRequested = new Uint8Array(units.units.length);
@@ -199,10 +199,34 @@ export class LazyCode {
     }
   }
 
-  /** A started background compile finished (or failed): the next may start. */
-  private finished(): void {
-    this.running--;
-    this.pump();
+  /**
+   * Polls the started compiles of `pending`: each finished one goes to `onResult`, each failed
+   * one to `onFailed`, and makes room for the next to start (pump). Returns those still to come.
+   */
+  private takeFinished<R, T extends { background: { poll(): R | undefined } | undefined }>(
+    pending: T[],
+    onResult: (entry: T, result: R) => void,
+    onFailed: () => void,
+  ): T[] {
+    let done = 0;
+    const remaining = pending.filter((entry) => {
+      if (entry.background === undefined) return true;
+      let result: R | undefined;
+      try {
+        result = entry.background.poll();
+      } catch {
+        onFailed();
+        done++;
+        return false;
+      }
+      if (result === undefined) return true;
+      done++;
+      onResult(entry, result);
+      return false;
+    });
+    this.running -= done;
+    if (done > 0) this.pump();
+    return remaining;
   }
 
   /**
@@ -214,29 +238,19 @@ export class LazyCode {
     const ready = this.readyToInstall;
     this.readyToInstall = [];
     if (this.pendingTop.length === 0) return ready;
-    let done = 0;
-    this.pendingTop = this.pendingTop.filter(({ unit, background }) => {
-      if (background === undefined) return true;
-      let result: CompiledUnit | undefined;
-      try {
-        result = background.poll();
-      } catch {
-        this.topTierFailed++;
-        done++;
-        return false;
-      }
-      if (result === undefined) return true;
-      done++;
-      this.codes.push(result.code);
-      for (const functionIndex of this.units.units[unit]) {
-        const address = result.addresses.get(functionIndex);
-        if (address !== undefined && address !== 0n) this.functionCode[functionIndex] = address;
-      }
-      this.topTierInstalled++;
-      ready.push(unit);
-      return false;
-    });
-    for (let i = 0; i < done; i++) this.finished();
+    this.pendingTop = this.takeFinished<CompiledUnit, (typeof this.pendingTop)[number]>(
+      this.pendingTop,
+      ({ unit }, result) => {
+        this.codes.push(result.code);
+        for (const functionIndex of this.units.units[unit]) {
+          const address = result.addresses.get(functionIndex);
+          if (address !== undefined && address !== 0n) this.functionCode[functionIndex] = address;
+        }
+        this.topTierInstalled++;
+        ready.push(unit);
+      },
+      () => this.topTierFailed++,
+    );
     return ready;
   }
 
@@ -245,10 +259,6 @@ export class LazyCode {
     const unit = this.units.unitOf[functionIndex];
     if (unit === undefined || unit < 0) throw new RangeError(`function ${functionIndex} is not a defined function`);
     return unit;
-  }
-
-  isCompiled(functionIndex: number): boolean {
-    return this.compiled[this.unitOf(functionIndex)] === 1;
   }
 
   /** Compiles the unit of `functionIndex` unless it is compiled; its functions' addresses are then in functionCode. */
@@ -280,11 +290,6 @@ export class LazyCode {
       this.compiling = false;
       this.compileMs += performance.now() - start;
     }
-  }
-
-  /** Compiles every unit not compiled yet. */
-  compileAll(): void {
-    for (const unit of this.units.units) if (unit.length > 0) this.ensureCompiled(unit[0]);
   }
 
   /** Counts a call that arrived through a lazy stub (runtime/lazy-calls.ts). */
@@ -338,27 +343,15 @@ export class LazyCode {
   /** Takes the OSR entries that finished (the baseline asks for them at its next check). */
   pollOsr(): void {
     if (this.pendingOsr.length === 0) return;
-    let done = 0;
-    this.pendingOsr = this.pendingOsr.filter(({ functionIndex, ordinal, background }) => {
-      if (background === undefined) return true;
-      let result: { code: CompiledCode; address: bigint } | undefined;
-      try {
-        result = background.poll();
-      } catch {
-        this.osrFailed++;
-        done++;
-        return false;
-      }
-      if (result === undefined) return true;
-      done++;
-      this.codes.push(result.code);
-      this.osrEntries.set(`${functionIndex}:${ordinal}`, result.address);
-      return false;
-    });
-    for (let i = 0; i < done; i++) this.finished();
+    this.pendingOsr = this.takeFinished<{ code: CompiledCode; address: bigint }, (typeof this.pendingOsr)[number]>(
+      this.pendingOsr,
+      ({ functionIndex, ordinal }, result) => {
+        this.codes.push(result.code);
+        this.osrEntries.set(`${functionIndex}:${ordinal}`, result.address);
+      },
+      () => this.osrFailed++,
+    );
   }
-
-
 
   /** The OSR entry of `functionIndex` at loop `ordinal`, or 0n when there is none (yet). */
   osrEntry(functionIndex: number, ordinal: number): bigint {

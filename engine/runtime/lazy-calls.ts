@@ -90,6 +90,17 @@ function typeSlots(module: CompiledModule): Uint32Array {
 }
 
 /**
+ * A HostFunctionContext at `offset` of a vmctx (whose bytes start zero, so the high halves of
+ * the slot counts are 0), written as 32-bit halves: no BigInt per function.
+ */
+function writeHostContext(view: DataView, offset: number, hostId: number, paramSlots: number, resultSlots: number): void {
+  view.setUint32(offset + HostFunctionContext.hostId, hostId % 2 ** 32, true);
+  view.setUint32(offset + HostFunctionContext.hostId + 4, Math.floor(hostId / 2 ** 32), true);
+  view.setUint32(offset + HostFunctionContext.paramSlots, paramSlots, true);
+  view.setUint32(offset + HostFunctionContext.resultSlots, resultSlots, true);
+}
+
+/**
  * Writes the FuncRef of every defined function of a lazily compiled module into a new
  * instance: its code if its unit is compiled, else its lazy stub and the stub's context.
  */
@@ -103,12 +114,7 @@ export function installLazyFuncRefs(state: LazyInstance): void {
   const slots = typeSlots(module);
   const imported = info.importedFunctionCount;
   if (module.lazy?.tiered === true) {
-    const context = layout.tierUpContextOffset;
-    const hostId = base + TIER_UP_ID;
-    view.setUint32(context + HostFunctionContext.hostId, hostId % 2 ** 32, true);
-    view.setUint32(context + HostFunctionContext.hostId + 4, Math.floor(hostId / 2 ** 32), true);
-    view.setUint32(context + HostFunctionContext.paramSlots, 2, true);
-    view.setUint32(context + HostFunctionContext.resultSlots, 1, true);
+    writeHostContext(view, layout.tierUpContextOffset, base + TIER_UP_ID, 2, 1);
     const threshold = tierUpThreshold();
     for (let index = imported; index < info.functionTypeIndices.length; index++) view.setInt32(layout.tierCounter(index, imported), threshold, true);
     module.lazy.registerInstance(state);
@@ -122,11 +128,7 @@ export function installLazyFuncRefs(state: LazyInstance): void {
       continue;
     }
     const context = layout.lazyContext(index, imported);
-    const hostId = base + index;
-    view.setUint32(context + HostFunctionContext.hostId, hostId % 2 ** 32, true);
-    view.setUint32(context + HostFunctionContext.hostId + 4, Math.floor(hostId / 2 ** 32), true);
-    view.setUint32(context + HostFunctionContext.paramSlots, slots[2 * typeIndex], true);
-    view.setUint32(context + HostFunctionContext.resultSlots, slots[2 * typeIndex + 1], true);
+    writeHostContext(view, context, base + index, slots[2 * typeIndex], slots[2 * typeIndex + 1]);
     const stub = module.hostTrampolines.get(typeIndex);
     if (stub === undefined) throw new Error(`internal error: no host trampoline for the lazy stub of type ${typeIndex}`);
     state.writeFuncRef(index, stub, typeId, state.vmctxAddress + BigInt(context));

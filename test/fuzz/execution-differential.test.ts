@@ -36,23 +36,19 @@ describe.skipIf(missing !== undefined)('differential execution against V8 (binar
     expect(Object.keys(report.traps).length).toBeGreaterThanOrEqual(4);
   }, 600_000);
 
-  test(`${LAZY_COUNT} modules at O0 compiled lazily, every function its own unit: identical transcripts`, async () => {
-    const report = await runExecutionDifferential({ count: LAZY_COUNT, runSeed: 2026, simd: false, optLevels: ['0lazy'], optimisedCount: 0, parallel: 2 });
-    console.log(formatExecutionReport(report));
-    for (const mismatch of report.mismatches.slice(0, 20)) console.log(formatMismatch(mismatch));
-    expect(report.generationFailures).toEqual([]);
-    expect(report.mismatches.map(formatMismatch)).toEqual([]);
-    expect(report.compared.O0lazy?.modules).toBe(LAZY_COUNT);
-    expect(report.exportsCalled).toBeGreaterThan(LAZY_COUNT * 5);
-  }, 600_000);
-
-  test(`${LAZY_COUNT} modules tiered (O0, then O2 in the background, a tier-up call at every count): identical transcripts`, async () => {
-    const report = await runExecutionDifferential({ count: LAZY_COUNT, runSeed: 2027, simd: false, optLevels: ['tiered'], optimisedCount: 0, parallel: 2 });
-    console.log(formatExecutionReport(report));
-    for (const mismatch of report.mismatches.slice(0, 20)) console.log(formatMismatch(mismatch));
-    expect(report.generationFailures).toEqual([]);
-    expect(report.mismatches.map(formatMismatch)).toEqual([]);
-    expect(report.compared.tiered?.modules).toBe(LAZY_COUNT);
-    expect(report.exportsCalled).toBeGreaterThan(LAZY_COUNT * 5);
-  }, 600_000);
+  const lazyRuns = [
+    { level: '0lazy', engine: 'O0lazy', runSeed: 2026, what: 'at O0 compiled lazily, every function its own unit' },
+    { level: 'tiered', engine: 'tiered', runSeed: 2027, what: 'tiered (O0, then O2 in the background, a tier-up call at every count)' },
+  ] as const;
+  for (const { level, engine, runSeed, what } of lazyRuns) {
+    test(`${LAZY_COUNT} modules ${what}: identical transcripts`, async () => {
+      const report = await runExecutionDifferential({ count: LAZY_COUNT, runSeed, simd: false, optLevels: [level], optimisedCount: 0, parallel: 2 });
+      console.log(formatExecutionReport(report));
+      for (const mismatch of report.mismatches.slice(0, 20)) console.log(formatMismatch(mismatch));
+      expect(report.generationFailures).toEqual([]);
+      expect(report.mismatches.map(formatMismatch)).toEqual([]);
+      expect(report.compared[engine]?.modules).toBe(LAZY_COUNT);
+      expect(report.exportsCalled).toBeGreaterThan(LAZY_COUNT * 5);
+    }, 600_000);
+  }
 });
