@@ -25,14 +25,14 @@ import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { IrModuleBuilder } from '../translate/ir-module.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
-import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits, type CodeUnits } from '../translate/code-units.js';
+import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits, type CallGraph, type CodeUnits } from '../translate/code-units.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
 import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.js';
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
-import { decodeAndValidateModule } from '../validate/validate-module.js';
+import { decodeValidateAndListCalls } from '../validate/validate-module.js';
 import { LazyCode, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats } from './lazy-code.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
@@ -700,14 +700,16 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
 function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: number): CompiledModule {
   options.limits.check();
   let info: ModuleInfo;
+  let calls: CallGraph;
   try {
-    info = decodeAndValidateModule(bytes);
+    // The validator lists each body's direct callees on the way: the units' call graph.
+    ({ module: info, calls } = decodeValidateAndListCalls(bytes));
   } catch (error) {
     throw asResourceError(error);
   }
   options.limits.check();
   const decoded = performance.now();
-  const units = partitionIntoUnits(info, unitBodyBytes());
+  const units = partitionIntoUnits(info, unitBodyBytes(), calls);
   let currentUnit = -1;
   // Tiered: each function's OSR candidate loops, noted as its baseline is translated (read by LazyCode).
   const osrCandidates = new Map<number, number[]>();

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModule } from '../binary/decode-module.js';
 import { body, functionType, moduleBytes, section, u32, vector } from '../../test/support/module-bytes.js';
+import { decodeValidateAndListCalls } from '../validate/validate-module.js';
 import { directCallees, partitionIntoUnits } from './code-units.js';
 
 /**
@@ -42,6 +43,29 @@ describe('code units', () => {
     const { starts, targets } = directCallees(info);
     const of = (local: number) => [...targets.subarray(starts[local], starts[local + 1])];
     expect([of(0), of(1), of(2)]).toEqual([[2, 3], [], [1]]);
+  });
+
+  it('the validator lists the same call graph as the scan (fast path, general path, unreachable code)', () => {
+    const sections: number[][] = [section(1, vector([functionType([], [])]))];
+    sections.push(section(2, vector([[...name('env'), ...name('f'), 0x00, 0]])));
+    sections.push(section(3, vector([[0], [0], [0], [0]])));
+    const bodies = [
+      // call 2; call 2 with a five-byte index (the general path); call the import; call 3
+      [0x10, 2, 0x10, 0x82, 0x80, 0x80, 0x80, 0x00, 0x10, 0, 0x10, 3, 0x0b],
+      // calls in unreachable code are calls too
+      [0x00, 0x10, 1, 0x10, 4, 0x0b],
+      [0x0b],
+      [0x10, 4, 0x10, 4, 0x10, 1, 0x0b],
+    ];
+    sections.push(section(10, vector(bodies.map((code) => body([], code)))));
+    const bytes = moduleBytes(...sections);
+    const { module, calls } = decodeValidateAndListCalls(bytes);
+    const scanned = directCallees(module);
+    expect([...calls.starts]).toEqual([...scanned.starts]);
+    expect([...calls.targets]).toEqual([...scanned.targets]);
+    const of = (local: number) => [...calls.targets.subarray(calls.starts[local], calls.starts[local + 1])];
+    expect([of(0), of(1), of(2), of(3)]).toEqual([[2, 3], [1, 4], [], [4, 1]]);
+    expect(partitionIntoUnits(module, 8, calls)).toEqual(partitionIntoUnits(module, 8));
   });
 
   it('a module within the bound is one unit, and no function is called across units', () => {

@@ -17,6 +17,7 @@
 import type { ModuleInfo } from '../binary/module-info.js';
 import { Operator, OperatorReader } from '../binary/operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
+import type { CallGraph } from '../validate/direct-calls.js';
 
 /** Default bound of one unit: bytes of wasm function bodies (docs/RATIONALE.md, "Why code units?"). */
 export const DEFAULT_UNIT_BODY_BYTES = 16 * 1024;
@@ -30,11 +31,7 @@ export interface CodeUnits {
   readonly calledFromOtherUnits: Uint8Array;
 }
 
-/** Direct callees of each defined function, flat: function i's are targets[starts[i] .. starts[i + 1]). */
-export interface CallGraph {
-  readonly starts: Uint32Array;
-  readonly targets: Int32Array;
-}
+export type { CallGraph } from '../validate/direct-calls.js';
 
 /**
  * Direct callees (defined functions, without duplicates) of each defined function, in the
@@ -78,9 +75,10 @@ export function directCallees(module: ModuleInfo): CallGraph {
 /**
  * Splits the defined functions into units of at most `maxUnitBodyBytes` bytes of bodies
  * (a single larger function is a unit of its own). A module within the bound is one unit,
- * and its call graph is not scanned.
+ * and its call graph is not scanned. `calls`: the call graph when the validator listed it
+ * (validate-module.ts, decodeValidateAndListCalls), else the bodies are scanned for it here.
  */
-export function partitionIntoUnits(module: ModuleInfo, maxUnitBodyBytes = DEFAULT_UNIT_BODY_BYTES): CodeUnits {
+export function partitionIntoUnits(module: ModuleInfo, maxUnitBodyBytes = DEFAULT_UNIT_BODY_BYTES, calls?: CallGraph): CodeUnits {
   const bodies = module.functionBodies;
   const imported = module.importedFunctionCount;
   const functionCount = module.functionTypeIndices.length;
@@ -93,7 +91,7 @@ export function partitionIntoUnits(module: ModuleInfo, maxUnitBodyBytes = DEFAUL
     return { units: bodies.length === 0 ? [] : [bodies.map((body) => body.functionIndex)], unitOf, calledFromOtherUnits };
   }
 
-  const { starts, targets } = directCallees(module);
+  const { starts, targets } = calls ?? directCallees(module);
   // Callers per defined function: 0, 1 (the sole caller's index in soleCaller) or 2 (several).
   const callerCount = new Uint8Array(bodies.length);
   const soleCaller = new Int32Array(bodies.length).fill(-1);

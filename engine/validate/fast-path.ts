@@ -16,6 +16,7 @@ import type { Operator, OperatorReader } from '../binary/operator-reader.js';
 import { Immediate, OP_EXTRA, OP_IMMEDIATE, OP_SIGNATURE, SIGNATURE_CHECK_IMMEDIATES } from '../wasm/opcodes.js';
 import { CompileError } from '../wasm/errors.js';
 import { BLOCK_TYPE_EMPTY, isNumericOrVectorType, isValueTypeByte, ValType } from '../wasm/value-types.js';
+import type { DirectCallRecorder } from './direct-calls.js';
 import { FrameKind } from './frame-kind.js';
 import type { ValidationContext } from './validation-context.js';
 
@@ -37,6 +38,8 @@ export interface FastPathValidator {
   poppedFrameBlockType: number;
   poppedFrameHeight: number;
   poppedFrameUnreachable: boolean;
+  /** Notes every valid `call` when set (direct-calls.ts). */
+  readonly calls: DirectCallRecorder | undefined;
   /** Validates one operator the general way (FunctionValidator.step). */
   step(offset: number, operator: Operator): void;
 }
@@ -67,6 +70,7 @@ const v = validator;
   const localTypes = v.localTypes;
   const localCount = v.localCount;
   const hasMemory = v.context.memoryCount !== 0;
+  const calls = v.calls;
   // The operand stack and the top frame's height live in locals; they are written back
   // before the general path runs and read again after it.
   let types = v.operandTypes;
@@ -278,6 +282,7 @@ const v = validator;
             if (matches) {
               count -= paramCount;
               for (let i = 0; i < results.length; i++) types[count++] = results[i];
+              if (calls !== undefined) calls.note(functionIndex);
               pos += 1 + indexLength;
               continue;
             }

@@ -41,6 +41,8 @@ import {
   valTypeName,
 } from '../wasm/value-types.js';
 
+import type { DirectCallRecorder } from './direct-calls.js';
+
 export { FrameKind } from './frame-kind.js';
 
 /** Implementation limit on the operand stack (entries), so hostile bodies cannot exhaust memory. */
@@ -78,6 +80,8 @@ export class FunctionValidator {
   poppedFrameBlockType = 0;
   poppedFrameHeight = 0;
   poppedFrameUnreachable = false;
+  /** When set, every valid `call` is noted here (direct-calls.ts). */
+  calls: DirectCallRecorder | undefined = undefined;
 
   constructor(context: ValidationContext) {
     this.context = context;
@@ -377,6 +381,7 @@ export class FunctionValidator {
         const type = context.types[context.functionTypeIndices[operator.index]];
         this.popOperands(type.params);
         this.pushOperands(type.results);
+        this.calls?.note(operator.index);
         return;
       }
       case Typing.CallIndirect: {

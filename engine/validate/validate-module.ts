@@ -1,13 +1,15 @@
 // Stage: decoding + validation of a whole module (Core spec §3.4 with §5): decode the
 // sections, validate what is outside function bodies, then run every function body through
 // the per-operator loop. The translator uses the same loop through `validateFunctionBody`
-// with a visitor; this entry point runs it without one.
+// with a visitor; this entry point runs it without one. decodeValidateAndListCalls also
+// notes the direct callees of each body on the way (direct-calls.ts).
 
 import { decodeModule } from '../binary/decode-module.js';
 import type { ModuleInfo } from '../binary/module-info.js';
 import { Operator } from '../binary/operator-reader.js';
 import { ENGINE_FEATURES, type WasmFeatures } from '../wasm/features.js';
 import { validateModuleStructure } from './module-validator.js';
+import { DirectCallRecorder, type CallGraph } from './direct-calls.js';
 import {
   FunctionValidator,
   createValidationContext,
@@ -22,11 +24,30 @@ import {
  * `features` defaults to what the engine compiles (wasm/features.ts).
  */
 export function decodeAndValidateModule(bytes: Uint8Array, visitor?: OperatorVisitor, features: WasmFeatures = ENGINE_FEATURES): ModuleInfo {
+  return validateModule(bytes, visitor, features, false).module;
+}
+
+/**
+ * decodeAndValidateModule without a visitor, also noting each body's direct callees as it
+ * validates them (direct-calls.ts): the call graph code units follow, with no second pass.
+ */
+export function decodeValidateAndListCalls(bytes: Uint8Array, features: WasmFeatures = ENGINE_FEATURES): { module: ModuleInfo; calls: CallGraph } {
+  const { module, recorder } = validateModule(bytes, undefined, features, true);
+  return { module, calls: recorder!.graph() };
+}
+
+function validateModule(bytes: Uint8Array, visitor: OperatorVisitor | undefined, features: WasmFeatures, listCalls: boolean): { module: ModuleInfo; recorder: DirectCallRecorder | undefined } {
   const module = decodeModule(bytes);
   validateModuleStructure(module);
   const context = createValidationContext(module, features);
   const validator = new FunctionValidator(context);
+  const bodies = module.functionBodies;
+  const recorder = listCalls ? new DirectCallRecorder(module.importedFunctionCount, module.functionTypeIndices.length, bodies.length) : undefined;
+  validator.calls = recorder;
   const operator = new Operator();
-  for (const body of module.functionBodies) validateFunctionBody(context, body, visitor, validator, operator);
-  return module;
+  for (let ordinal = 0; ordinal < bodies.length; ordinal++) {
+    recorder?.beginBody(ordinal, bodies[ordinal].functionIndex);
+    validateFunctionBody(context, bodies[ordinal], visitor, validator, operator);
+  }
+  return { module, recorder };
 }
