@@ -25,14 +25,14 @@ import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { IrModuleBuilder } from '../translate/ir-module.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
-import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits, type CallGraph, type CodeUnits } from '../translate/code-units.js';
+import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits, type CodeUnits } from '../translate/code-units.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
 import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.js';
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
-import { decodeValidateAndListCalls } from '../validate/validate-module.js';
+import { validateBodiesAndListCalls } from '../validate/validate-module.js';
 import { LazyCode, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats } from './lazy-code.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
@@ -700,16 +700,18 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
 function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: number): CompiledModule {
   options.limits.check();
   let info: ModuleInfo;
-  let calls: CallGraph;
   try {
-    // The validator lists each body's direct callees on the way: the units' call graph.
-    ({ module: info, calls } = decodeValidateAndListCalls(bytes));
+    info = decodeModule(bytes);
+    validateModuleStructure(info);
   } catch (error) {
     throw asResourceError(error);
   }
-  options.limits.check();
-  const decoded = performance.now();
-  const units = partitionIntoUnits(info, unitBodyBytes(), calls);
+  // The units follow the call graph, which the validation of the bodies lists (below).
+  let units: CodeUnits | undefined;
+  const unitsOf = (): CodeUnits => {
+    if (units === undefined) throw new Error('internal error: a lazy unit was asked for before the bodies were validated');
+    return units;
+  };
   let currentUnit = -1;
   // Tiered: each function's OSR candidate loops, noted as its baseline is translated (read by LazyCode).
   const osrCandidates = new Map<number, number[]>();
@@ -718,7 +720,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     allFunctionsExternal: true,
     // Tiered baseline code calls every defined function through its FuncRef, so that top-tier
     // code, once installed, takes every later call (recursion and calls within a unit too).
-    lazyCallThroughFuncRef: options.tiered ? () => true : (callee) => units.unitOf[callee] !== currentUnit,
+    lazyCallThroughFuncRef: options.tiered ? () => true : (callee) => unitsOf().unitOf[callee] !== currentUnit,
     tierUpCounters: options.tiered,
     onOsrCandidate: (functionIndex, ordinal) => {
       const list = osrCandidates.get(functionIndex);
@@ -742,14 +744,8 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     },
   });
   const name = `wasm${moduleCounter++}`;
+  const residentStart = performance.now();
 
-  // The resident code, compiled now.
-  const resident = new IrModuleBuilder({ moduleName: `${name}.resident` }, 1 << 16);
-  const symbols = translator.finishUnitsInto(resident, new Map());
-  const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
-  if (needsDataCopy) resident.define(DATA_COPY_IR);
-  const emitted = performance.now();
-  const residentSymbols = needsDataCopy ? [...symbols.all, DATA_COPY_SYMBOL] : symbols.all;
   // The code cache: one entry per unit (and one for the resident code), under keys derived
   // from the module's key, which hashes the bytes once.
   const cache = options.cache;
@@ -767,14 +763,42 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     }
     return { code: compileOneUnit(ir(), guarded(), partSymbols(), partOptions, partName), hit: false };
   };
-  const residentBytes = resident.finishBytes();
-  const { code, hit: residentHit } = cachedOrCompiled('resident', () => residentBytes, () => [], () => residentSymbols, baselineOptions, name);
+
+  // The resident code needs only the types and the data segments: it goes to the compile
+  // threads before the bodies are validated, and compiles while this thread validates them.
+  const resident = new IrModuleBuilder({ moduleName: `${name}.resident` }, 1 << 16);
+  const symbols = translator.finishUnitsInto(resident, new Map());
+  const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
+  if (needsDataCopy) resident.define(DATA_COPY_IR);
+  const residentSymbols = needsDataCopy ? [...symbols.all, DATA_COPY_SYMBOL] : symbols.all;
+  const residentKey = cache === undefined ? undefined : partKey('resident');
+  let code = residentKey === undefined ? undefined : linkCachedPart(cache!, residentKey, name);
+  const residentHit = code !== undefined;
+  const residentCompile = code === undefined ? startOneUnit(resident.finishBytes(), [], baselineOptions, name, cache !== undefined) : undefined;
+
+  const validationStart = performance.now();
+  try {
+    options.limits.check();
+    // The validator lists each body's direct callees on the way: the units' call graph.
+    const calls = validateBodiesAndListCalls(info);
+    options.limits.check();
+    units = partitionIntoUnits(info, unitBodyBytes(), calls);
+  } catch (error) {
+    residentCompile?.abandon();
+    code?.release();
+    throw asResourceError(error);
+  }
+  const validated = performance.now();
+  if (residentCompile !== undefined) {
+    code = residentCompile.finish(residentSymbols);
+    if (residentKey !== undefined) storeCachedPart(cache!, residentKey, residentSymbols, code);
+  }
 
   const compileUnit = (unitIndex: number): CompiledUnit => {
     currentUnit = unitIndex;
     guardedSymbols = [];
     try {
-      const unit = units.units[unitIndex];
+      const unit = unitsOf().units[unitIndex];
       let bodyBytes = 0;
       for (const functionIndex of unit) bodyBytes += bodyLength(info, functionIndex);
       // Tiered: a unit whose top-tier code is in the cache starts there.
@@ -809,12 +833,14 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     entrySymbols: symbols.entryTrampolines,
     hostSymbols: symbols.hostTrampolines,
     guardedFunctions,
-    decodeValidateMs: decoded - start,
-    irEmitMs: emitted - decoded,
+    // Decoding, module-level and body validation and the unit cut; the resident code's IR
+    // is written in between (its compile overlaps the bodies' validation).
+    decodeValidateMs: validated - start - (validationStart - residentStart),
+    irEmitMs: validationStart - residentStart,
   };
   const top = options.tiered ? topTierCompiler(info, units, options, name, cache === undefined ? undefined : { cache, key: (part) => partKey(part) }) : undefined;
-  const make = (functionCode: bigint[]): LazyCode => new LazyCode(units, functionCode, compileUnit, top?.startUnit, top?.startOsr, osrCandidates);
-  return assemble(translation, code, options, performance.now() - start, cache === undefined ? 'off' : residentHit ? 'hit' : 'miss', undefined, { make, tiered: options.tiered });
+  const make = (functionCode: bigint[]): LazyCode => new LazyCode(units!, functionCode, compileUnit, top?.startUnit, top?.startOsr, osrCandidates);
+  return assemble(translation, code!, options, performance.now() - start, cache === undefined ? 'off' : residentHit ? 'hit' : 'miss', undefined, { make, tiered: options.tiered });
 }
 
 let exitHookInstalled = false;
@@ -943,6 +969,14 @@ function storeCachedPart(cache: CodeCache, key: string, symbols: readonly string
 
 /** One LLVM module compiled and linked on this thread (a batch of one unit); keepObjects for the code cache. */
 function compileOneUnit(ir: Uint8Array, guarded: readonly string[], symbols: readonly string[], options: ResolvedOptions, name: string, keepObjects = false): CompiledCode {
+  return startOneUnit(ir, guarded, options, name, keepObjects).finish(symbols);
+}
+
+/**
+ * One LLVM module handed to the compile threads now (they start on it at once); `finish`
+ * waits for it on this thread and links it, `abandon` drops it.
+ */
+function startOneUnit(ir: Uint8Array, guarded: readonly string[], options: ResolvedOptions, name: string, keepObjects = false): { finish(symbols: readonly string[]): CompiledCode; abandon(): void } {
   const remainingMs = options.limits.remainingMs();
   const batch = native.createCompileBatch({
     optLevel: options.optLevel,
@@ -952,9 +986,14 @@ function compileOneUnit(ir: Uint8Array, guarded: readonly string[], symbols: rea
     ...(keepObjects ? { keepObjects: true } : {}),
   });
   batch.add(ir, guarded);
-  try {
-    return batch.finish(symbols);
-  } catch (error) {
-    throw compileFailure(error, options.limits);
-  }
+  return {
+    finish: (symbols) => {
+      try {
+        return batch.finish(symbols);
+      } catch (error) {
+        throw compileFailure(error, options.limits);
+      }
+    },
+    abandon: () => batch.abandon('the module did not validate'),
+  };
 }

@@ -8,6 +8,9 @@
 // with the compiled units. WASM_LLVM_UNIT_BYTES=1 puts every function in its own unit.
 // The spec suite runs lazily too (test/spec: run-spec --lazy).
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CompileError, Instance, Module, RuntimeError, compile } from '../index.js';
 import { wat, watUnavailableReason } from '../../test/support/wat.js';
@@ -160,23 +163,40 @@ describe.skipIf(skip !== undefined)('lazy compilation', () => {
   });
 
   test('validation errors come from compile(), with the offset', async () => {
-    const bytes = wat('(module (func (export "f") (result i32) (i32.const 1)))');
-    const broken = Uint8Array.from(bytes);
-    // The body's i32.const 1 becomes i64.const 1: the result type no longer matches.
-    const at = broken.lastIndexOf(0x41);
-    broken[at] = 0x42;
-    await expect(compile(broken, { tiering: 'lazy' })).rejects.toThrow(CompileError);
-    let error: unknown;
+    const cacheDirectory = mkdtempSync(join(tmpdir(), 'lazy-validation-'));
     try {
-      new Module(broken, { tiering: 'lazy' });
-    } catch (caught) {
-      error = caught;
+      await validationErrors(cacheDirectory);
+    } finally {
+      rmSync(cacheDirectory, { recursive: true, force: true });
     }
-    expect(error).toBeInstanceOf(CompileError);
-    expect((error as CompileError).message).toMatch(/^type mismatch: .* \(at offset 0x[0-9a-f]+\)$/);
-    // The same error, at the same offset, as an eager compile reports.
-    expect(() => new Module(broken, { optLevel: 0 })).toThrow((error as Error).message);
-    expect(() => new Module(bytes, { tiering: 'lazy', serializable: true })).toThrow(TypeError);
-    expect(() => new Module(bytes, { tiering: 'later' as 'lazy' })).toThrow(RangeError);
   });
 });
+
+/** compile() of a module whose body does not validate, lazily (the resident code was already compiling then). */
+async function validationErrors(cacheDirectory: string): Promise<void> {
+  const bytes = wat('(module (func (export "f") (result i32) (i32.const 1)))');
+  const broken = Uint8Array.from(bytes);
+  // The body's i32.const 1 becomes i64.const 1: the result type no longer matches.
+  const at = broken.lastIndexOf(0x41);
+  broken[at] = 0x42;
+  await expect(compile(broken, { tiering: 'lazy' })).rejects.toThrow(CompileError);
+  let error: unknown;
+  try {
+    new Module(broken, { tiering: 'lazy' });
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(CompileError);
+  expect((error as CompileError).message).toMatch(/^type mismatch: .* \(at offset 0x[0-9a-f]+\)$/);
+  // The same error, at the same offset, as an eager compile reports.
+  expect(() => new Module(broken, { optLevel: 0 })).toThrow((error as Error).message);
+  // The resident code was already compiling when the body failed: it is dropped, and the
+  // next compiles (valid or not, with the code cache or not) are unaffected.
+  for (let round = 0; round < 20; round++) {
+    expect(() => new Module(broken, { tiering: 'lazy', codeCache: round % 2 === 0 ? false : { directory: cacheDirectory } })).toThrow((error as Error).message);
+    const instance = new Instance(new Module(bytes, { tiering: 'lazy', codeCache: round % 2 === 0 ? false : { directory: cacheDirectory } }));
+    expect((instance.exports.f as () => number)()).toBe(1);
+  }
+  expect(() => new Module(bytes, { tiering: 'lazy', serializable: true })).toThrow(TypeError);
+  expect(() => new Module(bytes, { tiering: 'later' as 'lazy' })).toThrow(RangeError);
+}

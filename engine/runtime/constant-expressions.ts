@@ -44,6 +44,8 @@ export function evaluateConstant(expression: ConstantExpression, context: Consta
 
 /** An i32 constant (segment offset) as an unsigned number. */
 export function evaluateOffset(expression: ConstantExpression, context: ConstantContext): number {
+  // The usual offset, without BigInts (a module may have 100,000 segments).
+  if (expression.opcode === Op.I32Const) return (expression.value as number) >>> 0;
   const value = evaluateConstant(expression, context);
   return Number(BigInt.asUintN(32, value as bigint));
 }

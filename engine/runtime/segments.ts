@@ -51,15 +51,15 @@ const moduleData = new WeakMap<CompiledModule, ModuleData>();
 /**
  * Writes entry `index` of a data-copy plan: { destination offset, block address +
  * sourceOffset, length }, as 32-bit halves (a module may have 100,000 segments, and BigInts
- * cost). `block` is the module's data block.
+ * cost): `blockLow` and `blockHigh` are the halves of the module's data block's address.
  */
-function writePlanEntry(words: Uint32Array, index: number, block: RawBlock, offset: number, sourceOffset: number, length: number): void {
+function writePlanEntry(words: Uint32Array, index: number, blockLow: number, blockHigh: number, offset: number, sourceOffset: number, length: number): void {
   const word = index * (PLAN_ENTRY_BYTES / 4);
-  const sourceLow = Number(block.address & 0xffffffffn) + sourceOffset;
+  const sourceLow = blockLow + sourceOffset;
   words[word] = offset;
   words[word + 1] = 0;
   words[word + 2] = sourceLow >>> 0;
-  words[word + 3] = Number(block.address >> 32n) + Math.floor(sourceLow / 0x100000000);
+  words[word + 3] = blockHigh + Math.floor(sourceLow / 0x100000000);
   words[word + 4] = length;
   words[word + 5] = 0;
 }
@@ -68,31 +68,41 @@ export function moduleDataOf(module: CompiledModule): ModuleData {
   let data = moduleData.get(module);
   if (data === undefined) {
     const { info } = module;
-    const offsets: number[] = [];
-    let total = 0;
-    for (const segment of info.data) {
-      offsets.push(total);
-      total += segment.dataEnd - segment.dataStart;
+    const segments = info.data;
+    // The segments' contents lie in order in the data section, a few header bytes apart: the
+    // block is that whole span, copied at once (a copy per segment costs more than the
+    // headers weigh: Go modules have 100,000 segments of 30 bytes).
+    const spanStart = segments.length > 0 ? segments[0].dataStart : 0;
+    const spanEnd = segments.length > 0 ? segments[segments.length - 1].dataEnd : 0;
+    const offsets = new Array<number>(segments.length);
+    let allConstant = true;
+    let constantPlanCount = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const { dataStart, dataEnd, mode, offsetExpression } = segments[i];
+      offsets[i] = dataStart - spanStart;
+      if (mode !== 'active') continue;
+      if (offsetExpression!.opcode !== Op.I32Const) allConstant = false;
+      else if (dataEnd > dataStart) constantPlanCount++;
     }
-    const block = allocate(Math.max(total, 16));
-    const bytes = new Uint8Array(block.buffer);
-    info.data.forEach((segment, i) => bytes.set(info.bytes.subarray(segment.dataStart, segment.dataEnd), offsets[i]));
-    const active = info.data.filter((segment) => segment.mode === 'active');
+    const block = allocate(Math.max(spanEnd - spanStart, 16));
+    new Uint8Array(block.buffer).set(info.bytes.subarray(spanStart, spanEnd));
     let constantPlan: RawBlock | undefined;
     let constantPlanEnd = 0;
-    let constantPlanCount = 0;
-    if (active.every((segment) => segment.offsetExpression!.opcode === Op.I32Const)) {
-      for (const segment of active) if (segment.dataEnd > segment.dataStart) constantPlanCount++;
+    if (!allConstant) constantPlanCount = 0;
+    else {
       constantPlan = allocate(Math.max(constantPlanCount * PLAN_ENTRY_BYTES, 16));
       const words = new Uint32Array(constantPlan.buffer);
+      const blockLow = Number(block.address & 0xffffffffn);
+      const blockHigh = Number(block.address >> 32n);
       let entry = 0;
-      info.data.forEach((segment, i) => {
-        if (segment.mode !== 'active') return;
+      for (let i = 0; i < segments.length; i++) {
+        const segment = segments[i];
+        if (segment.mode !== 'active') continue;
         const offset = evaluateOffset(segment.offsetExpression!, CONSTANTS_ONLY);
         const length = segment.dataEnd - segment.dataStart;
         constantPlanEnd = Math.max(constantPlanEnd, offset + length);
-        if (length > 0) writePlanEntry(words, entry++, block, offset, offsets[i], length);
-      });
+        if (length > 0) writePlanEntry(words, entry++, blockLow, blockHigh, offset, offsets[i], length);
+      }
     }
     const funcRefStarts = new Uint32Array(info.elements.length + 1);
     for (let i = 0; i < info.elements.length; i++) funcRefStarts[i + 1] = funcRefStarts[i] + (info.elements[i].functionIndices?.length ?? 0);
@@ -201,6 +211,8 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
   // Checked in order; with offsets that depend on the instance (global.get), a plan of its own.
   const plan = data.constantPlan ?? allocate(Math.max(info.data.length * PLAN_ENTRY_BYTES, 16));
   const words = data.constantPlan === undefined ? new Uint32Array(plan.buffer) : undefined;
+  const blockLow = Number(data.block.address & 0xffffffffn);
+  const blockHigh = Number(data.block.address >> 32n);
   let count = 0;
   for (let i = 0; i < info.data.length; i++) {
     const segment = info.data[i];
@@ -216,7 +228,7 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
       break;
     }
     if (length === 0) continue;
-    if (words !== undefined) writePlanEntry(words, count, data.block, offset, data.offsets[i], length);
+    if (words !== undefined) writePlanEntry(words, count, blockLow, blockHigh, offset, data.offsets[i], length);
     count++;
   }
   if (count > 0) copyIntoMemory(state.module, memory!.linear.definition, plan.address, count);

@@ -24,7 +24,10 @@ import {
  * `features` defaults to what the engine compiles (wasm/features.ts).
  */
 export function decodeAndValidateModule(bytes: Uint8Array, visitor?: OperatorVisitor, features: WasmFeatures = ENGINE_FEATURES): ModuleInfo {
-  return validateModule(bytes, visitor, features, false).module;
+  const module = decodeModule(bytes);
+  validateModuleStructure(module);
+  validateBodies(module, visitor, features, undefined);
+  return module;
 }
 
 /**
@@ -32,22 +35,27 @@ export function decodeAndValidateModule(bytes: Uint8Array, visitor?: OperatorVis
  * validates them (direct-calls.ts): the call graph code units follow, with no second pass.
  */
 export function decodeValidateAndListCalls(bytes: Uint8Array, features: WasmFeatures = ENGINE_FEATURES): { module: ModuleInfo; calls: CallGraph } {
-  const { module, recorder } = validateModule(bytes, undefined, features, true);
-  return { module, calls: recorder!.graph() };
-}
-
-function validateModule(bytes: Uint8Array, visitor: OperatorVisitor | undefined, features: WasmFeatures, listCalls: boolean): { module: ModuleInfo; recorder: DirectCallRecorder | undefined } {
   const module = decodeModule(bytes);
   validateModuleStructure(module);
+  return { module, calls: validateBodiesAndListCalls(module, features) };
+}
+
+/** The bodies' part of decodeValidateAndListCalls, for a module already decoded and checked by validateModuleStructure. */
+export function validateBodiesAndListCalls(module: ModuleInfo, features: WasmFeatures = ENGINE_FEATURES): CallGraph {
+  const bodies = module.functionBodies;
+  const recorder = new DirectCallRecorder(module.importedFunctionCount, module.functionTypeIndices.length, bodies.length);
+  validateBodies(module, undefined, features, recorder);
+  return recorder.graph();
+}
+
+function validateBodies(module: ModuleInfo, visitor: OperatorVisitor | undefined, features: WasmFeatures, recorder: DirectCallRecorder | undefined): void {
   const context = createValidationContext(module, features);
   const validator = new FunctionValidator(context);
-  const bodies = module.functionBodies;
-  const recorder = listCalls ? new DirectCallRecorder(module.importedFunctionCount, module.functionTypeIndices.length, bodies.length) : undefined;
   validator.calls = recorder;
+  const bodies = module.functionBodies;
   const operator = new Operator();
   for (let ordinal = 0; ordinal < bodies.length; ordinal++) {
     recorder?.beginBody(ordinal, bodies[ordinal].functionIndex);
     validateFunctionBody(context, bodies[ordinal], visitor, validator, operator);
   }
-  return { module, recorder };
 }
