@@ -475,6 +475,10 @@ class LinearMemoryHandle implements LinearMemory {
   }
 
   buffer(): ArrayBuffer {
+    // Growth detaches the current buffer (byteLength 0), so a buffer that still has bytes is
+    // current: glue code reads memory.buffer on every call, and this skips the native call.
+    const current = this.#buffer;
+    if (current !== undefined && current.byteLength !== 0) return current;
     const generation = this.#native.generation();
     if (this.#buffer === undefined || generation !== this.#bufferGeneration) {
       this.#buffer = this.#native.newBuffer();
