@@ -156,6 +156,25 @@ describe('code cache', () => {
     expect(last.stdout.trim()).toBe(new Array(12).fill('hit').join(','));
   }, 120_000);
 
+  test('a list entry (the tiered profile) comes back as stored; a damaged one, or a code entry, is no list', () => {
+    const cache = new CodeCache({ directory: freshDirectory() });
+    const key = createHash('sha256').update('list test').digest('hex');
+    expect(cache.loadList(key)).toBeUndefined();
+    expect(cache.has(key)).toBe(false);
+    cache.storeList(key, ['3', '0', '12']);
+    expect(cache.has(key)).toBe(true);
+    expect(cache.loadList(key)).toEqual(['3', '0', '12']);
+    cache.storeList(key, ['3', '0', '12', '7']);
+    expect(cache.loadList(key)).toEqual(['3', '0', '12', '7']);
+    const path = cache.entryPath(key);
+    const whole = readFileSync(path);
+    writeFileSync(path, whole.subarray(0, whole.length - 5));
+    expect(cache.loadList(key)).toBeUndefined();
+    const codeKey = createHash('sha256').update('code test').digest('hex');
+    cache.store(codeKey, { symbols: ['f'], functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: [new Uint8Array([0x7f, 0x45, 0x4c, 0x46])] });
+    expect(cache.loadList(codeKey)).toBeUndefined();
+  });
+
   test('past its size cap, the least recently used entries go', () => {
     const directory = freshDirectory();
     new Module(multiplier(21), { codeCache: { directory } });

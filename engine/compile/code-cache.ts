@@ -19,7 +19,7 @@
 // the least recently used entries are removed.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,6 +121,9 @@ export function codeKey(bytes: Uint8Array, settings: string): string {
   return hash.digest('hex');
 }
 
+/** The object of a list entry (CodeCache.storeList): no object file starts with it. */
+const LIST_OBJECT = Buffer.from('wasm-llvm-jit list\n', 'utf8');
+
 export class CodeCache {
   readonly directory: string;
   readonly maxBytes: number;
@@ -139,6 +142,26 @@ export class CodeCache {
 
   entryPath(key: string): string {
     return join(this.directory, key.slice(0, 2), `${key.slice(2)}.wljc`);
+  }
+
+  /**
+   * Keeps a short list of strings under `key` (tiered execution's profile of hot units), with
+   * the same atomic write and checksum as code: an entry whose one object is LIST_OBJECT.
+   */
+  storeList(key: string, values: readonly string[]): void {
+    this.store(key, { symbols: values, functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: [LIST_OBJECT] });
+  }
+
+  /** The list stored under `key`, or undefined (missing, damaged, or not a list). */
+  loadList(key: string): readonly string[] | undefined {
+    const entry = this.load(key);
+    if (entry === undefined || entry.objects.length !== 1 || !Buffer.from(entry.objects[0]).equals(LIST_OBJECT)) return undefined;
+    return entry.symbols.every((value) => typeof value === 'string') ? entry.symbols : undefined;
+  }
+
+  /** Whether an entry for `key` exists (not whether it is whole: load() checks that). */
+  has(key: string): boolean {
+    return existsSync(this.entryPath(key));
   }
 
   /** The entry for `key`, or undefined (missing, or damaged and then deleted). */

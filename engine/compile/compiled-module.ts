@@ -839,7 +839,11 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     irEmitMs: validationStart - residentStart,
   };
   const top = options.tiered ? topTierCompiler(info, units, options, name, cache === undefined ? undefined : { cache, key: (part) => partKey(part) }) : undefined;
-  const make = (functionCode: bigint[]): LazyCode => new LazyCode(units!, functionCode, compileUnit, top?.startUnit, top?.startOsr, osrCandidates);
+  const make = (functionCode: bigint[]): LazyCode => {
+    const lazy = new LazyCode(units!, functionCode, compileUnit, top?.startUnit, top?.startOsr, osrCandidates);
+    if (top !== undefined && cache !== undefined) followHotUnits(lazy, cache, partKey('hot units'), (unit) => partKey(`top ${unit}`));
+    return lazy;
+  };
   return assemble(translation, code!, options, performance.now() - start, cache === undefined ? 'off' : residentHit ? 'hit' : 'miss', undefined, { make, tiered: options.tiered });
 }
 
@@ -947,6 +951,30 @@ function topTierCompiler(
 }
 
 /**
+ * Tiered execution with the code cache: the units a run found hot are kept in the cache (a
+ * profile, rewritten as units become hot), and the next run of the module starts their
+ * top-tier compiles at once — those whose top tier is not cached yet — instead of running
+ * their baseline until its counters find them hot again: a program that ends before its
+ * background compiles (they are cancelled at exit) gets them in the cache over its next runs.
+ */
+function followHotUnits(lazy: LazyCode, cache: CodeCache, profileKey: string, topKey: (unit: number) => string): void {
+  const unitCount = lazy.units.units.length;
+  const hot: number[] = [];
+  for (const text of cache.loadList(profileKey) ?? []) {
+    const unit = Number(text);
+    if (Number.isInteger(unit) && unit >= 0 && unit < unitCount && !hot.includes(unit)) hot.push(unit);
+  }
+  const known = new Set(hot);
+  lazy.onHotUnit = (unit) => {
+    if (known.has(unit)) return;
+    known.add(unit);
+    hot.push(unit);
+    cache.storeList(profileKey, hot.map(String));
+  };
+  lazy.prefetchTopTier(hot.filter((unit) => !cache.has(topKey(unit))));
+}
+
+/**
  * A lazily compiled module's part (resident code, a unit, a top-tier unit) from the code
  * cache, linked; undefined when there is no entry or the JIT will not link it (the part is
  * compiled again and its entry overwritten).
@@ -997,3 +1025,4 @@ function startOneUnit(ir: Uint8Array, guarded: readonly string[], options: Resol
     abandon: () => batch.abandon('the module did not validate'),
   };
 }
+

@@ -105,6 +105,8 @@ export class LazyCode {
   private osrFailed = 0;
   private osrTransfers = 0;
   private readonly transfersByFunction = new Map<number, number>();
+  /** Tiered with the code cache: told of each unit the first time its top tier is asked for. */
+  onHotUnit: ((unit: number) => void) | undefined;
 
   constructor(
     readonly units: CodeUnits,
@@ -156,13 +158,23 @@ export class LazyCode {
   /** Starts the top-tier compile of `functionIndex`'s unit, unless it was started (or the module is not tiered). */
   requestTopTier(functionIndex: number): void {
     if (this.startTopTier === undefined) return;
-    const unit = this.unitOf(functionIndex);
+    this.requestUnitTopTier(this.unitOf(functionIndex));
+  }
+
+  /**
+   * Starts the top-tier compile of `unit` unless it was started: for a hot function, or
+   * before any call for a unit a previous run of the program found hot (the code cache's
+   * profile, compiled-module.ts). Each unit's first request is told to onHotUnit.
+   */
+  requestUnitTopTier(unit: number, startNow = true): void {
+    if (this.startTopTier === undefined) return;
     if (this.topRequested[unit] === 1) return;
     this.topRequested[unit] = 1;
+    this.onHotUnit?.(unit);
     const pending: { unit: number; background: BackgroundUnit | undefined } = { unit, background: undefined };
     this.pendingTop.push(pending);
     const startTopTier = this.startTopTier;
-    this.schedule(() => {
+    this.schedule(startNow, () => {
       pending.background = startTopTier(unit);
     }, () => {
       this.pendingTop = this.pendingTop.filter((entry) => entry !== pending);
@@ -179,7 +191,7 @@ export class LazyCode {
    * the compile; if it throws, `drop` removes the request and `failed` says whether it was
    * for lack of JavaScript stack (deep in wasm recursion: asked again later) or a failure.
    */
-  private schedule(start: () => void, drop: () => void, failed: (outOfStack: boolean) => void): void {
+  private schedule(startNow: boolean, start: () => void, drop: () => void, failed: (outOfStack: boolean) => void): void {
     this.waiting.push(() => {
       try {
         start();
@@ -189,6 +201,15 @@ export class LazyCode {
         failed(error instanceof RangeError);
       }
     });
+    if (startNow) this.pump();
+  }
+
+  /**
+   * Asks for the top tier of `units` before any call (a previous run's profile), the first
+   * of them compiled first.
+   */
+  prefetchTopTier(units: readonly number[]): void {
+    for (let i = units.length - 1; i >= 0; i--) this.requestUnitTopTier(units[i], false);
     this.pump();
   }
 
@@ -247,6 +268,12 @@ export class LazyCode {
           if (address !== undefined && address !== 0n) this.functionCode[functionIndex] = address;
         }
         this.topTierInstalled++;
+        // A unit asked for before its first call (a previous run's profile) skips the baseline.
+        if (this.compiled[unit] === 0) {
+          this.compiled[unit] = 1;
+          this.unitsCompiled++;
+          this.functionsCompiled += this.units.units[unit].length;
+        }
         ready.push(unit);
       },
       () => this.topTierFailed++,
@@ -265,6 +292,11 @@ export class LazyCode {
   ensureCompiled(functionIndex: number): void {
     const unit = this.unitOf(functionIndex);
     if (this.compiled[unit] === 1) return;
+    // Its top tier may have finished in the background already (asked for before any call).
+    if (this.topRequested[unit] === 1 && this.pendingTop.length > 0) {
+      this.readyToInstall.push(...this.pollTopTier());
+      if (this.compiled[unit] === 1) return;
+    }
     // Translation runs no wasm, so nothing can call back in while a unit compiles.
     if (this.compiling) throw new Error('internal error: a lazy compile started during another');
     this.compiling = true;
@@ -330,7 +362,7 @@ export class LazyCode {
     const pending: { functionIndex: number; ordinal: number; background: BackgroundEntry | undefined } = { functionIndex, ordinal, background: undefined };
     this.pendingOsr.push(pending);
     const startOsr = this.startOsr;
-    this.schedule(() => {
+    this.schedule(true, () => {
       pending.background = startOsr(functionIndex, ordinal);
     }, () => {
       this.pendingOsr = this.pendingOsr.filter((entry) => entry !== pending);
@@ -385,3 +417,4 @@ export class LazyCode {
     };
   }
 }
+

@@ -159,6 +159,31 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
     }
   });
 
+  test('with the code cache, a unit one run found hot starts its top-tier compile at the next compile, before any call', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-tiered-profile-'));
+    try {
+      const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory } } as const;
+      const first = new Module(wat(PROGRAM), options);
+      const exports = new Instance(first, {}).exports as unknown as Exports;
+      // Enough calls for step's counter to ask for its top tier; then no more calls, so the
+      // background compile is never taken (taking it is what stores it): as a process that
+      // exits before its compile ends.
+      for (let i = 0; i < 40 && Module.timings(first).lazy!.topTierRequested === 0; i++) exports.step(i);
+      expect(Module.timings(first).lazy!.topTierRequested).toBeGreaterThanOrEqual(1);
+
+      const second = new Module(wat(PROGRAM), options);
+      expect(Module.timings(second).lazy!.topTierRequested).toBeGreaterThanOrEqual(1);
+      const again = new Instance(second, {}).exports as unknown as Exports;
+      await untilTieredUp(second, () => expect(again.step(7)).toBe(exports.step(7)));
+      expect(again.run(3000, 5)).toBe(reference(3000, 5));
+      // A module no run has seen asks for nothing before its calls.
+      const fresh = new Module(wat(PROGRAM.replace('12345', '54321')), options);
+      expect(Module.timings(fresh).lazy!.topTierRequested).toBe(0);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   test('bad threshold settings are refused', () => {
     process.env.WASM_LLVM_TIER_UP_THRESHOLD = '-1';
     const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
