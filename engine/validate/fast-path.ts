@@ -102,17 +102,28 @@ const v = validator;
       }
       case 0x41:
       case 0x42: {
-        // i32.const / i64.const whose immediate takes at most four bytes (no unused bits to check)
+        // i32.const / i64.const with a well-formed immediate: at most 5 (10) bytes, and in a
+        // full-length one the last byte's bits above the value are its sign (Core spec §5.2.2:
+        // 0x00-0x07 or 0x78-0x7f for s32, 0x00 or 0x7f for s64). Compilers emit long i64
+        // constants (addresses) by the ten thousand.
         if (count < types.length) {
-          let length = 0;
-          if (next < 0x80) length = 2;
-          else if (pos + 2 < end && bytes[pos + 2] < 0x80) length = 3;
-          else if (pos + 3 < end && bytes[pos + 2] >= 0x80 && bytes[pos + 3] < 0x80) length = 4;
-          else if (pos + 4 < end && bytes[pos + 2] >= 0x80 && bytes[pos + 3] >= 0x80 && bytes[pos + 4] < 0x80) length = 5;
-          if (length !== 0) {
+          if (next < 0x80) {
             types[count++] = byte === 0x41 ? ValType.I32 : ValType.I64;
-            pos += length;
+            pos += 2;
             continue;
+          }
+          const maxBytes = byte === 0x41 ? 5 : 10;
+          const limit = end < pos + 1 + maxBytes ? end : pos + 1 + maxBytes;
+          let last = pos + 2;
+          while (last < limit && bytes[last] >= 0x80) last++;
+          if (last < limit) {
+            const value = bytes[last];
+            const full = last - pos === maxBytes;
+            if (!full || (byte === 0x41 ? (value & 0x78) === 0 || (value & 0x78) === 0x78 : value === 0 || value === 0x7f)) {
+              types[count++] = byte === 0x41 ? ValType.I32 : ValType.I64;
+              pos = last + 1;
+              continue;
+            }
           }
         }
         break;
