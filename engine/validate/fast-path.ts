@@ -1,8 +1,8 @@
 // Stage: validation of function bodies, fast path (Core spec §3.3). When nothing watches
 // the operators (validate(), and compile()'s module-level pass), FunctionValidator's work
 // is done here: the most frequent operators — local.get/set/tee, constants, plain fixed-
-// signature operators, loads and stores, drop, select, call, and block/loop/if/else/end/
-// br/br_if with at most one result — are recognised from their bytes and applied to the
+// signature operators, loads and stores, drop, select, call, return, and block/loop/if/
+// else/end/br/br_if with at most one result — are recognised from their bytes and applied to the
 // validator's stacks inline when they are trivially valid, and everything else (every
 // operator that could fail among them) goes through OperatorReader.read and
 // FunctionValidator.step, which apply every rule and report the error.
@@ -149,10 +149,14 @@ const v = validator;
         break;
       }
       case 0x0d: {
-        // br_if to a label that carries no values
+        // br_if to a label that carries no values, or one value of the type below the condition
         if (next < 0x80 && next < v.frameCount && count > floor && types[count - 1] === ValType.I32) {
           const index = v.frameCount - 1 - next;
-          if (v.frameKinds[index] === FrameKind.Loop ? v.frameBlockTypes[index] < 0 : v.frameBlockTypes[index] === BLOCK_TYPE_EMPTY) {
+          const blockType = v.frameBlockTypes[index];
+          if (
+            (v.frameKinds[index] === FrameKind.Loop ? blockType < 0 : blockType === BLOCK_TYPE_EMPTY) ||
+            (blockType < 0 && v.frameKinds[index] !== FrameKind.Loop && count - 1 > floor && types[count - 2] === blockType + 0x80)
+          ) {
             count--;
             pos += 2;
             continue;
@@ -247,15 +251,41 @@ const v = validator;
         break;
       }
       case 0x0c: {
-        // br to a label that carries no values
+        // br to a label that carries no values, or one value of the type on top of the stack
         if (next < 0x80 && next < v.frameCount) {
           const index = v.frameCount - 1 - next;
-          if (v.frameKinds[index] === FrameKind.Loop ? v.frameBlockTypes[index] < 0 : v.frameBlockTypes[index] === BLOCK_TYPE_EMPTY) {
+          const blockType = v.frameBlockTypes[index];
+          if (
+            (v.frameKinds[index] === FrameKind.Loop ? blockType < 0 : blockType === BLOCK_TYPE_EMPTY) ||
+            (blockType < 0 && v.frameKinds[index] !== FrameKind.Loop && count > floor && types[count - 1] === blockType + 0x80)
+          ) {
             const top = v.frameCount - 1;
             count = v.frameHeights[top];
             v.frameUnreachable[top] = 1;
             v.topUnreachable = 1;
             pos += 2;
+            continue;
+          }
+        }
+        break;
+      }
+      case 0x0f: {
+        // return with the function's results on top of the stack
+        const results = v.context.types[v.frameBlockTypes[0]].results;
+        if (count - results.length >= floor) {
+          let matches = true;
+          for (let i = 0; i < results.length; i++) {
+            if (types[count - results.length + i] !== results[i]) {
+              matches = false;
+              break;
+            }
+          }
+          if (matches) {
+            const top = v.frameCount - 1;
+            count = v.frameHeights[top];
+            v.frameUnreachable[top] = 1;
+            v.topUnreachable = 1;
+            pos += 1;
             continue;
           }
         }

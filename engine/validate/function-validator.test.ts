@@ -211,3 +211,26 @@ describe('constant immediates on the fast path', () => {
     else problem(bytes);
   });
 });
+
+describe('branches carrying a value and return, on the fast path', () => {
+  // block (result i32) ... br 0 / br_if 0 / return, right and wrong: both paths agree (problem
+  // compares their messages), and with V8.
+  const cases: [string, number[], number[], boolean][] = [
+    ['br with the label\'s value', [], [0x02, 0x7f, 0x41, 1, 0x0c, 0, 0x0b, 0x0b], true],
+    ['br with a value of another type', [], [0x02, 0x7f, 0x42, 1, 0x0c, 0, 0x0b, 0x0b], false],
+    ['br with no value for a label that takes one', [], [0x02, 0x7f, 0x0c, 0, 0x0b, 0x0b], false],
+    ['br_if with the label\'s value under the condition', [], [0x02, 0x7f, 0x41, 1, 0x41, 0, 0x0d, 0, 0x0b, 0x0b], true],
+    ['br_if with a value of another type', [], [0x02, 0x7f, 0x43, 0, 0, 0, 0, 0x41, 0, 0x0d, 0, 0x1a, 0x41, 0, 0x0b, 0x0b], false],
+    ['return with the result', [], [0x41, 7, 0x0f, 0x0b], true],
+    ['return with a result of another type', [], [0x42, 7, 0x0f, 0x0b], false],
+    ['return from a nested block with the result', [], [0x02, 0x40, 0x41, 7, 0x0f, 0x0b, 0x41, 0, 0x0b], true],
+    ['return reaching below its block', [], [0x41, 7, 0x02, 0x40, 0x0f, 0x0b, 0x0b], false],
+  ];
+  test.each(cases)('%s', (_, params, code, ok) => {
+    // Every case's function returns i32 (the outer block's value or a return).
+    const bytes = singleFunctionModule(params, [I32], code);
+    expect(WebAssembly.validate(bytes)).toBe(ok);
+    if (ok) valid(bytes);
+    else problem(bytes);
+  });
+});
