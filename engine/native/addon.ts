@@ -310,7 +310,7 @@ interface NativeAddon {
   liveMemoryCount(): number;
   Table: new (initial: number, maximum: number, init: bigint) => NativeTable;
   allocate(bytes: number): RawBlock;
-  invoke(entry: bigint, funcRef: bigint, slotCount: number): number;
+  invoke(entry: bigint | number, funcRef: bigint | number, slotCount: number): number;
   setHostCallHandler(handler: HostCallHandler | null): void;
   readonly scratch: ArrayBuffer;
   interruptHandle(): number;
@@ -537,7 +537,7 @@ export function scratch(): ArrayBuffer {
  * slots of scratch() as its slot array, and copies them back. Returns INVOKE_OK (0) or the
  * TrapCode that ended the call; a JavaScript exception thrown by a host function is rethrown.
  */
-export function invoke(entry: bigint, funcRef: bigint, slotCount: number): number {
+export function invoke(entry: bigint | number, funcRef: bigint | number, slotCount: number): number {
   return addon().invoke(entry, funcRef, slotCount);
 }
 

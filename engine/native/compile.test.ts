@@ -78,6 +78,23 @@ describe('compile', () => {
     }
   });
 
+  it('takes addresses as numbers as well as bigints; refuses numbers that are not exact addresses', () => {
+    const code = compile(ARITHMETIC_IR, { optLevel: 0, cpu: 'native', name: 'arithmetic-numbers', symbols: ['arithmetic'] });
+    try {
+      slots.u32[low32(0)] = 7;
+      slots.i64[1] = 5n;
+      slots.u32[low32(2)] = 0x3f80_0000;
+      slots.f64[3] = 10;
+      expect(invoke(Number(code.addresses[0]), 0, 4)).toBe(INVOKE_OK);
+      expect(slots.u32[low32(0)]).toBe(21);
+      expect(slots.i64[1]).toBe(4n);
+      for (const bad of [-1, 0.5, 2 ** 53, Number.NaN]) expect(() => invoke(bad, 0, 4)).toThrow(RangeError);
+      expect(() => invoke('1' as unknown as number, 0, 4)).toThrow(TypeError);
+    } finally {
+      code.release();
+    }
+  });
+
   it.each(configurations)('links llvm.roundeven.f32 at O$optLevel, $cpu CPU (generic: roundevenf from the process libm)', (configuration) => {
     const code = compile(NEAREST_IR, { ...configuration, name: 'nearest', symbols: ['nearest'] });
     const nearest = (x: number) => {

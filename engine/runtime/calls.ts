@@ -36,7 +36,7 @@ export function trapError(code: number): RuntimeError {
  * Calls `entry(funcRef, slots)` with the first slotCount scratch slots, code of `store`
  * running; returns 0 or the trap code. A JavaScript exception from an import propagates.
  */
-export function invokeInStore(store: Store, entry: bigint, funcRef: bigint, slotCount: number): number {
+export function invokeInStore(store: Store, entry: bigint | number, funcRef: bigint | number, slotCount: number): number {
   if (!handlerInstalled) installHostCallHandler();
   const saved = currentStore;
   currentStore = store;

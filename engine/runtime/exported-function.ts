@@ -17,28 +17,40 @@ function hasV128(type: FuncType): boolean {
   return type.params.includes(ValType.V128) || type.results.includes(ValType.V128);
 }
 
-function callExportedFunction(data: ExportedFunctionData, args: readonly unknown[]): unknown {
-  const { type, store } = data;
-  if (hasV128(type) || data.entry === 0n) throw new TypeError('type incompatibility when transforming from/to JS (v128)');
-  const { params, results } = type;
-  // Convert everything first: a conversion may run JavaScript that calls wasm (and reuses the slots).
-  const values = new Array<WasmValue>(params.length);
-  for (let i = 0; i < params.length; i++) values[i] = toWebAssemblyValue(args[i], params[i], store);
-  const slots = slotViews();
-  for (let i = 0; i < params.length; i++) writeSlot(slots, i, params[i], values[i]);
-  const code = invokeInStore(store, data.entry, data.funcRef, Math.max(params.length, results.length));
-  if (code !== 0) throw trapError(code);
-  if (results.length === 0) return undefined;
-  if (results.length === 1) return toJSValue(readSlot(slots, 0, results[0]), results[0], store);
-  const raw = results.map((result, i) => readSlot(slots, i, result));
-  return raw.map((value, i) => toJSValue(value, results[i], store));
+/** An address as a Number when that is exact (always for user-space addresses): the addon reads it faster than a BigInt. */
+function addressArgument(address: bigint): number | bigint {
+  return address <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(address) : address;
 }
 
 /** Creates the JS function for `data`, named `name` (the function index). */
 export function createExportedFunction(data: ExportedFunctionData, name: string): ExportedFunction {
-  const fn = (...args: unknown[]): unknown => callExportedFunction(data, args);
+  const { type, store } = data;
+  const { params, results } = type;
+  // Fixed for the function's life: worked out once, not at every call.
+  const unusable = hasV128(type) || data.entry === 0n;
+  const entry = addressArgument(data.entry);
+  const funcRef = addressArgument(data.funcRef);
+  const paramCount = params.length;
+  const resultCount = results.length;
+  const slotCount = Math.max(paramCount, resultCount);
+  const fn = (...args: unknown[]): unknown => {
+    if (unusable) throw new TypeError('type incompatibility when transforming from/to JS (v128)');
+    const slots = slotViews();
+    if (paramCount > 0) {
+      // Convert everything first: a conversion may run JavaScript that calls wasm (and reuses the slots).
+      const values = new Array<WasmValue>(paramCount);
+      for (let i = 0; i < paramCount; i++) values[i] = toWebAssemblyValue(args[i], params[i], store);
+      for (let i = 0; i < paramCount; i++) writeSlot(slots, i, params[i], values[i]);
+    }
+    const code = invokeInStore(store, entry, funcRef, slotCount);
+    if (code !== 0) throw trapError(code);
+    if (resultCount === 0) return undefined;
+    if (resultCount === 1) return toJSValue(readSlot(slots, 0, results[0]), results[0], store);
+    const raw = results.map((result, i) => readSlot(slots, i, result));
+    return raw.map((value, i) => toJSValue(value, results[i], store));
+  };
   Object.defineProperty(fn, 'name', { value: name, configurable: true });
-  Object.defineProperty(fn, 'length', { value: data.type.params.length, configurable: true });
+  Object.defineProperty(fn, 'length', { value: paramCount, configurable: true });
   registerExportedFunction(fn, data);
   return fn;
 }

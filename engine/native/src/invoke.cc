@@ -71,9 +71,22 @@ __attribute__((noinline)) int RunInvoke(AddonData* addon, EntryTrampoline entry,
   return code;
 }
 
+/**
+ * An address given as a Number (an integer below 2^53: what exported functions pass, as a
+ * Number costs less to read than a BigInt) or as a BigInt.
+ */
 bool ReadAddress(const Napi::Value& value, const char* what, uint64_t* out) {
+  double number = 0;
+  if (napi_get_value_double(value.Env(), value, &number) == napi_ok) {
+    if (!(number >= 0 && number <= 9007199254740991.0) || number != static_cast<double>(static_cast<uint64_t>(number))) {
+      Napi::RangeError::New(value.Env(), std::string(what) + " must be an integer in [0, 2^53) when it is a number").ThrowAsJavaScriptException();
+      return false;
+    }
+    *out = static_cast<uint64_t>(number);
+    return true;
+  }
   if (!value.IsBigInt()) {
-    Napi::TypeError::New(value.Env(), std::string(what) + " must be a bigint").ThrowAsJavaScriptException();
+    Napi::TypeError::New(value.Env(), std::string(what) + " must be a bigint or a number").ThrowAsJavaScriptException();
     return false;
   }
   bool lossless = false;
