@@ -9,7 +9,6 @@
 
 import { invoke, setHostCallHandler } from '../native/addon.js';
 import { RuntimeError } from '../wasm/errors.js';
-import { ValType } from '../wasm/value-types.js';
 import { TRAP_MESSAGES, type TrapCode } from '../abi/trap-codes.js';
 import { readSlot, slotViews, writeSlot, type WasmValue } from './slots.js';
 import type { Store } from './store.js';
@@ -58,6 +57,9 @@ function installHostCallHandler(): void {
   handlerInstalled = true;
 }
 
+/** The arguments of a host function without parameters (Reflect.apply only reads it). */
+const NO_ARGUMENTS: readonly unknown[] = Object.freeze([]);
+
 function handleHostCall(hostId: number): void {
   const store = currentStore;
   if (hostId >= LAZY_HOST_IDS_FROM && store !== undefined && lazyCallHandler !== undefined) {
@@ -66,15 +68,14 @@ function handleHostCall(hostId: number): void {
   }
   const host = store?.hostFunction(hostId);
   if (store === undefined || host === undefined) throw new Error(`internal error: host function ${hostId} is not in the running store`);
-  const slots = slotViews();
   const { params, results } = host;
   // JS API "run a host function": a v128 in the signature is a TypeError before anything runs.
-  if (params.includes(ValType.V128) || results.includes(ValType.V128)) {
-    throw new TypeError('type incompatibility when transforming from/to JS (v128)');
-  }
+  if (host.hasV128) throw new TypeError('type incompatibility when transforming from/to JS (v128)');
+  const slots = slotViews();
   // Read every argument before running any JavaScript: a nested call reuses the slots.
-  const args = new Array<unknown>(params.length);
-  for (let i = 0; i < params.length; i++) args[i] = toJSValue(readSlot(slots, i, params[i]), params[i], store);
+  const paramCount = params.length;
+  const args = paramCount === 0 ? (NO_ARGUMENTS as unknown[]) : new Array<unknown>(paramCount);
+  for (let i = 0; i < paramCount; i++) args[i] = toJSValue(readSlot(slots, i, params[i]), params[i], store);
   const returned = Reflect.apply(host.callable, undefined, args);
   if (results.length === 0) return;
   if (results.length === 1) {

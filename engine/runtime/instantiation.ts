@@ -117,7 +117,7 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
         const trampoline = module.hostTrampolines.get(typeIndex);
         if (trampoline === undefined) throw new Error(`internal error: no host trampoline for type ${typeIndex}`);
         state.writeFuncRef(index, trampoline, module.typeIds[typeIndex], contexts!.address + BigInt(contextOffset));
-        store.addHostFunction(hostId, { callable: entry.object, params: type.params, results: type.results });
+        store.addHostFunction(hostId, { callable: entry.object, params: type.params, results: type.results, hasV128: type.params.includes(ValType.V128) || type.results.includes(ValType.V128) });
         break;
       }
       case ExternalKind.Table:

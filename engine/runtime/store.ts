@@ -33,6 +33,8 @@ export interface HostFunction {
   readonly callable: (...args: unknown[]) => unknown;
   readonly params: readonly ValType[];
   readonly results: readonly ValType[];
+  /** Whether params or results include v128 (a TypeError at every call): worked out once. */
+  readonly hasV128: boolean;
 }
 
 export class Store {
