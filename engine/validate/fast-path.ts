@@ -56,6 +56,14 @@ for (let op = 0; op < 0xfc; op++) {
   if (OP_IMMEDIATE[op] === Immediate.MemArg) MEMORY_ACCESS_SIGNATURE[op] = OP_SIGNATURE[op] & ~SIGNATURE_CHECK_IMMEDIATES;
 }
 
+/** After br or return: the rest of the innermost block is unreachable; returns its operand height. */
+function enterUnreachable(v: FastPathValidator): number {
+  const top = v.frameCount - 1;
+  v.frameUnreachable[top] = 1;
+  v.topUnreachable = 1;
+  return v.frameHeights[top];
+}
+
 /**
  * Validation without a visitor: the same results as the read/step loop, with the most
  * frequent operators (local.get/set/tee, constants, plain fixed-signature operators, loads
@@ -259,10 +267,7 @@ const v = validator;
             (v.frameKinds[index] === FrameKind.Loop ? blockType < 0 : blockType === BLOCK_TYPE_EMPTY) ||
             (blockType < 0 && v.frameKinds[index] !== FrameKind.Loop && count > floor && types[count - 1] === blockType + 0x80)
           ) {
-            const top = v.frameCount - 1;
-            count = v.frameHeights[top];
-            v.frameUnreachable[top] = 1;
-            v.topUnreachable = 1;
+            count = enterUnreachable(v);
             pos += 2;
             continue;
           }
@@ -281,10 +286,7 @@ const v = validator;
             }
           }
           if (matches) {
-            const top = v.frameCount - 1;
-            count = v.frameHeights[top];
-            v.frameUnreachable[top] = 1;
-            v.topUnreachable = 1;
+            count = enterUnreachable(v);
             pos += 1;
             continue;
           }
