@@ -951,27 +951,41 @@ function topTierCompiler(
 }
 
 /**
- * Tiered execution with the code cache: the units a run found hot are kept in the cache (a
- * profile, rewritten as units become hot), and the next run of the module starts their
- * top-tier compiles at once — those whose top tier is not cached yet — instead of running
- * their baseline until its counters find them hot again: a program that ends before its
- * background compiles (they are cancelled at exit) gets them in the cache over its next runs.
+ * Tiered execution with the code cache: the units a run found hot (asked for their top tier,
+ * or made tier-up calls) are kept in the cache (a profile of `unit:weight` entries, the weight
+ * being the most tier-up calls one run's baseline made in the unit — how long it ran
+ * unoptimised), rewritten as units become hot and every few hundred tier-up calls; the next run of the module starts the top-tier compiles of the
+ * listed units whose top tier is not cached yet, heaviest first, before any call, instead of
+ * running their baseline until its counters find them hot again: a program that ends before
+ * its background compiles (they are cancelled at exit) gets them in the cache over its next runs.
  */
 function followHotUnits(lazy: LazyCode, cache: CodeCache, profileKey: string, topKey: (unit: number) => string): void {
   const unitCount = lazy.units.units.length;
-  const hot: number[] = [];
+  /** Weight of each listed unit, from earlier runs and this one. */
+  const weights = new Map<number, number>();
   for (const text of cache.loadList(profileKey) ?? []) {
-    const unit = Number(text);
-    if (Number.isInteger(unit) && unit >= 0 && unit < unitCount && !hot.includes(unit)) hot.push(unit);
+    const [unitText, weightText = '0'] = text.split(':');
+    const unit = Number(unitText);
+    const weight = Number(weightText);
+    if (Number.isInteger(unit) && unit >= 0 && unit < unitCount && Number.isFinite(weight) && weight >= 0 && !weights.has(unit)) weights.set(unit, weight);
   }
-  const known = new Set(hot);
-  lazy.onHotUnit = (unit) => {
-    if (known.has(unit)) return;
-    known.add(unit);
-    hot.push(unit);
-    cache.storeList(profileKey, hot.map(String));
+  const store = (): void => {
+    // Units whose baseline ran long enough to call for a tier-up join too (some only ever
+    // went through OSR, which asks for no top tier).
+    lazy.tierUpCallsByUnit.forEach((calls, unit) => {
+      if (calls > 0 || weights.has(unit)) weights.set(unit, Math.max(weights.get(unit) ?? 0, calls));
+    });
+    cache.storeList(profileKey, [...weights].map(([unit, weight]) => `${unit}:${weight}`));
   };
-  lazy.prefetchTopTier(hot.filter((unit) => !cache.has(topKey(unit))));
+  lazy.onHotUnit = (unit) => {
+    if (weights.has(unit)) return;
+    weights.set(unit, 0);
+    store();
+  };
+  lazy.onTierUpCalls = store;
+  const listed = [...weights.keys()].filter((unit) => !cache.has(topKey(unit)));
+  listed.sort((a, b) => weights.get(b)! - weights.get(a)!);
+  lazy.prefetchTopTier(listed);
 }
 
 /**

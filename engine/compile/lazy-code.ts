@@ -75,6 +75,9 @@ export interface LazyCompileStats {
   readonly osrTransfers: number;
 }
 
+/** How often (in tier-up calls) the code cache's profile of hot units is rewritten with their weights. */
+const TIER_UP_CALLS_PER_REPORT = 256;
+
 /** Background (tier-up and OSR) compiles running at once for one module (see LazyCode.schedule). */
 const MAX_BACKGROUND_COMPILES = 1;
 
@@ -107,6 +110,10 @@ export class LazyCode {
   private readonly transfersByFunction = new Map<number, number>();
   /** Tiered with the code cache: told of each unit the first time its top tier is asked for. */
   onHotUnit: ((unit: number) => void) | undefined;
+  /** Tiered with the code cache: told of every TIER_UP_CALLS_PER_REPORT-th tier-up call (the profile's weights). */
+  onTierUpCalls: (() => void) | undefined;
+  /** Tier-up calls from each unit's baseline code: how much the baseline ran, in steps of the threshold. */
+  readonly tierUpCallsByUnit: Uint32Array;
 
   constructor(
     readonly units: CodeUnits,
@@ -121,6 +128,7 @@ export class LazyCode {
     private readonly osrCandidates: ReadonlyMap<number, readonly number[]> = new Map(),
   ) {
     this.compiled = new Uint8Array(units.units.length);
+    this.tierUpCallsByUnit = new Uint32Array(units.units.length);
     this.topRequested = new Uint8Array(units.units.length);
   }
 
@@ -148,6 +156,8 @@ export class LazyCode {
   noteTierUpCall(functionIndex: number): void {
     this.tierUpCalls++;
     this.hotFunctions.add(functionIndex);
+    this.tierUpCallsByUnit[this.unitOf(functionIndex)]++;
+    if (this.tierUpCalls % TIER_UP_CALLS_PER_REPORT === 0) this.onTierUpCalls?.();
   }
 
   /** Whether the top-tier compile of `functionIndex`'s unit was asked for. */
