@@ -954,10 +954,11 @@ function topTierCompiler(
  * Tiered execution with the code cache: the units a run found hot (asked for their top tier,
  * or made tier-up calls) are kept in the cache (a profile of `unit:weight` entries, the weight
  * being the most tier-up calls one run's baseline made in the unit — how long it ran
- * unoptimised), rewritten as units become hot and every few hundred tier-up calls; the next run of the module starts the top-tier compiles of the
- * listed units whose top tier is not cached yet, heaviest first, before any call, instead of
- * running their baseline until its counters find them hot again: a program that ends before
- * its background compiles (they are cancelled at exit) gets them in the cache over its next runs.
+ * unoptimised), rewritten as units become hot and every few hundred tier-up calls. The next
+ * run of the module starts the top-tier compiles of the listed units whose top tier is not
+ * cached yet, heaviest first, before any call, instead of running their baseline until its
+ * counters find them hot again: a program that ends before its background compiles (they are
+ * cancelled at exit) gets them in the cache over its next runs.
  */
 function followHotUnits(lazy: LazyCode, cache: CodeCache, profileKey: string, topKey: (unit: number) => string): void {
   const unitCount = lazy.units.units.length;
