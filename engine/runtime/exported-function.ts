@@ -5,17 +5,13 @@
 // results (ToJSValue). Its `name` is the function index and its `length` the parameter
 // count; it is not a constructor. A signature with v128 throws a TypeError when called.
 
-import { ValType, type FuncType } from '../wasm/value-types.js';
+import { ValType } from '../wasm/value-types.js';
 import { invokeInStore, trapError } from './calls.js';
 import { registerExportedFunction, type ExportedFunctionData } from './exported-function-data.js';
 import { readSlot, readSlotBits, slotIndices, slotViews, writeSlot, writeSlotBits, type WasmValue } from './slots.js';
-import { toJSValue, toWebAssemblyValue } from './value-conversion.js';
+import { signatureHasV128, toJSValue, toWebAssemblyValue } from './value-conversion.js';
 
 export type ExportedFunction = (...args: unknown[]) => unknown;
-
-function hasV128(type: FuncType): boolean {
-  return type.params.includes(ValType.V128) || type.results.includes(ValType.V128);
-}
 
 /** An address as a Number when that is exact (always for user-space addresses): the addon reads it faster than a BigInt. */
 function addressArgument(address: bigint): number | bigint {
@@ -27,7 +23,7 @@ export function createExportedFunction(data: ExportedFunctionData, name: string)
   const { type, store } = data;
   const { params, results } = type;
   // Fixed for the function's life: worked out once, not at every call.
-  const unusable = hasV128(type) || data.entry === 0n;
+  const unusable = signatureHasV128(type) || data.entry === 0n;
   const entry = addressArgument(data.entry);
   const funcRef = addressArgument(data.funcRef);
   const paramCount = params.length;

@@ -20,7 +20,7 @@ import { allocateGlobalCell, readCellBits, readCellBytes, writeCell, type Global
 import { InstanceState } from './instance-state.js';
 import { describeSegments, initializeActiveSegments } from './segments.js';
 import { Store } from './store.js';
-import { toWebAssemblyValue } from './value-conversion.js';
+import { signatureHasV128, toWebAssemblyValue } from './value-conversion.js';
 import { slotCount } from '../translate/ir-types.js';
 import { ValType } from '../wasm/value-types.js';
 import { globalInstanceOf, globalObject as makeGlobalObject, memoryInstanceOf, memoryObject, tableInstanceOf, tableObject } from './externs.js';
@@ -117,7 +117,7 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
         const trampoline = module.hostTrampolines.get(typeIndex);
         if (trampoline === undefined) throw new Error(`internal error: no host trampoline for type ${typeIndex}`);
         state.writeFuncRef(index, trampoline, module.typeIds[typeIndex], contexts!.address + BigInt(contextOffset));
-        store.addHostFunction(hostId, { callable: entry.object, params: type.params, results: type.results, hasV128: type.params.includes(ValType.V128) || type.results.includes(ValType.V128) });
+        store.addHostFunction(hostId, { callable: entry.object, params: type.params, results: type.results, hasV128: signatureHasV128(type) });
         break;
       }
       case ExternalKind.Table:

@@ -4,10 +4,15 @@
 // ↔ any JavaScript value through the store's handle table (null ↔ ref.null); v128 is
 // refused with a TypeError. Wasm values are those of slots.ts.
 
-import { ValType } from '../wasm/value-types.js';
+import { ValType, type FuncType } from '../wasm/value-types.js';
 import { exportedFunctionData } from './exported-function-data.js';
 import type { WasmValue } from './slots.js';
 import { Store } from './store.js';
+
+/** Whether a function type has v128 among its parameters or results (JS API: calls across the boundary are then a TypeError). */
+export function signatureHasV128(type: FuncType): boolean {
+  return type.params.includes(ValType.V128) || type.results.includes(ValType.V128);
+}
 
 /** ECMAScript ToPrimitive(value, number) for objects. */
 function toPrimitiveNumberHint(value: object): unknown {

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModule } from '../binary/decode-module.js';
 import { body, functionType, moduleBytes, section, u32, vector } from '../../test/support/module-bytes.js';
-import { decodeValidateAndListCalls } from '../validate/validate-module.js';
+import { validateModuleStructure } from '../validate/module-validator.js';
+import { validateBodiesAndListCalls } from '../validate/validate-module.js';
 import { directCallees, partitionIntoUnits } from './code-units.js';
 
 /**
@@ -59,7 +60,9 @@ describe('code units', () => {
     ];
     sections.push(section(10, vector(bodies.map((code) => body([], code)))));
     const bytes = moduleBytes(...sections);
-    const { module, calls } = decodeValidateAndListCalls(bytes);
+    const module = decodeModule(bytes);
+    validateModuleStructure(module);
+    const calls = validateBodiesAndListCalls(module);
     const scanned = directCallees(module);
     expect([...calls.starts]).toEqual([...scanned.starts]);
     expect([...calls.targets]).toEqual([...scanned.targets]);

@@ -76,7 +76,7 @@ export function directCallees(module: ModuleInfo): CallGraph {
  * Splits the defined functions into units of at most `maxUnitBodyBytes` bytes of bodies
  * (a single larger function is a unit of its own). A module within the bound is one unit,
  * and its call graph is not scanned. `calls`: the call graph when the validator listed it
- * (validate-module.ts, decodeValidateAndListCalls), else the bodies are scanned for it here.
+ * (validate-module.ts, validateBodiesAndListCalls), else the bodies are scanned for it here.
  */
 export function partitionIntoUnits(module: ModuleInfo, maxUnitBodyBytes = DEFAULT_UNIT_BODY_BYTES, calls?: CallGraph): CodeUnits {
   const bodies = module.functionBodies;

@@ -56,6 +56,17 @@ for (let op = 0; op < 0xfc; op++) {
   if (OP_IMMEDIATE[op] === Immediate.MemArg) MEMORY_ACCESS_SIGNATURE[op] = OP_SIGNATURE[op] & ~SIGNATURE_CHECK_IMMEDIATES;
 }
 
+/**
+ * Whether a branch to the label of frame `index` takes what the stack holds below `height`
+ * (operands from `floor` belong to the current frame): a label without values (a block with
+ * no result, a loop without parameters), or one of one value that is the top operand's type.
+ */
+function labelTakesTop(v: FastPathValidator, index: number, types: Uint8Array, height: number, floor: number): boolean {
+  const blockType = v.frameBlockTypes[index];
+  if (v.frameKinds[index] === FrameKind.Loop) return blockType < 0;
+  return blockType === BLOCK_TYPE_EMPTY || (blockType < 0 && height > floor && types[height - 1] === blockType + 0x80);
+}
+
 /** After br or return: the rest of the innermost block is unreachable; returns its operand height. */
 function enterUnreachable(v: FastPathValidator): number {
   const top = v.frameCount - 1;
@@ -159,12 +170,7 @@ const v = validator;
       case 0x0d: {
         // br_if to a label that carries no values, or one value of the type below the condition
         if (next < 0x80 && next < v.frameCount && count > floor && types[count - 1] === ValType.I32) {
-          const index = v.frameCount - 1 - next;
-          const blockType = v.frameBlockTypes[index];
-          if (
-            (v.frameKinds[index] === FrameKind.Loop ? blockType < 0 : blockType === BLOCK_TYPE_EMPTY) ||
-            (blockType < 0 && v.frameKinds[index] !== FrameKind.Loop && count - 1 > floor && types[count - 2] === blockType + 0x80)
-          ) {
+          if (labelTakesTop(v, v.frameCount - 1 - next, types, count - 1, floor)) {
             count--;
             pos += 2;
             continue;
@@ -261,12 +267,7 @@ const v = validator;
       case 0x0c: {
         // br to a label that carries no values, or one value of the type on top of the stack
         if (next < 0x80 && next < v.frameCount) {
-          const index = v.frameCount - 1 - next;
-          const blockType = v.frameBlockTypes[index];
-          if (
-            (v.frameKinds[index] === FrameKind.Loop ? blockType < 0 : blockType === BLOCK_TYPE_EMPTY) ||
-            (blockType < 0 && v.frameKinds[index] !== FrameKind.Loop && count > floor && types[count - 1] === blockType + 0x80)
-          ) {
+          if (labelTakesTop(v, v.frameCount - 1 - next, types, count, floor)) {
             count = enterUnreachable(v);
             pos += 2;
             continue;

@@ -1,7 +1,7 @@
 // Stage: decoding + validation of a whole module (Core spec §3.4 with §5): decode the
 // sections, validate what is outside function bodies, then run every function body through
 // the per-operator loop. The translator uses the same loop through `validateFunctionBody`
-// with a visitor; this entry point runs it without one. decodeValidateAndListCalls also
+// with a visitor; this entry point runs it without one. validateBodiesAndListCalls also
 // notes the direct callees of each body on the way (direct-calls.ts).
 
 import { decodeModule } from '../binary/decode-module.js';
@@ -31,16 +31,10 @@ export function decodeAndValidateModule(bytes: Uint8Array, visitor?: OperatorVis
 }
 
 /**
- * decodeAndValidateModule without a visitor, also noting each body's direct callees as it
- * validates them (direct-calls.ts): the call graph code units follow, with no second pass.
+ * The bodies' part of decodeAndValidateModule (no visitor), for a module already decoded and
+ * checked by validateModuleStructure, also noting each body's direct callees as it validates
+ * them (direct-calls.ts): the call graph code units follow, with no second pass.
  */
-export function decodeValidateAndListCalls(bytes: Uint8Array, features: WasmFeatures = ENGINE_FEATURES): { module: ModuleInfo; calls: CallGraph } {
-  const module = decodeModule(bytes);
-  validateModuleStructure(module);
-  return { module, calls: validateBodiesAndListCalls(module, features) };
-}
-
-/** The bodies' part of decodeValidateAndListCalls, for a module already decoded and checked by validateModuleStructure. */
 export function validateBodiesAndListCalls(module: ModuleInfo, features: WasmFeatures = ENGINE_FEATURES): CallGraph {
   const bodies = module.functionBodies;
   const recorder = new DirectCallRecorder(module.importedFunctionCount, module.functionTypeIndices.length, bodies.length);
