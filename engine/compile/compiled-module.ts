@@ -970,20 +970,24 @@ function followHotUnits(lazy: LazyCode, cache: CodeCache, profileKey: string, to
     const weight = Number(weightText);
     if (Number.isInteger(unit) && unit >= 0 && unit < unitCount && Number.isFinite(weight) && weight >= 0 && !weights.has(unit)) weights.set(unit, weight);
   }
-  const store = (): void => {
+  /** Rewrites the profile when a weight grew or a unit joined (`changed`: one already did). */
+  const store = (changed = false): void => {
     // Units whose baseline ran long enough to call for a tier-up join too (some only ever
     // went through OSR, which asks for no top tier).
     lazy.tierUpCallsByUnit.forEach((calls, unit) => {
-      if (calls > 0 || weights.has(unit)) weights.set(unit, Math.max(weights.get(unit) ?? 0, calls));
+      if (calls > (weights.get(unit) ?? 0)) {
+        weights.set(unit, calls);
+        changed = true;
+      }
     });
-    cache.storeList(profileKey, [...weights].map(([unit, weight]) => `${unit}:${weight}`));
+    if (changed) cache.storeList(profileKey, [...weights].map(([unit, weight]) => `${unit}:${weight}`));
   };
   lazy.onHotUnit = (unit) => {
     if (weights.has(unit)) return;
     weights.set(unit, 0);
-    store();
+    store(true);
   };
-  lazy.onTierUpCalls = store;
+  lazy.onTierUpCalls = () => store();
   const listed = [...weights.keys()].filter((unit) => !cache.has(topKey(unit)));
   listed.sort((a, b) => weights.get(b)! - weights.get(a)!);
   lazy.prefetchTopTier(listed);
