@@ -33,7 +33,7 @@ import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { validateBodiesAndListCalls } from '../validate/validate-module.js';
-import { LazyCode, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats } from './lazy-code.js';
+import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats } from './lazy-code.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
 export interface ModuleCompileOptions {
@@ -856,7 +856,10 @@ let exitHookInstalled = false;
 function stopBackgroundCompilesAtExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => native.stopBackgroundCompiles());
+  process.once('exit', () => {
+    takeFinishedBackgroundCompiles();
+    native.stopBackgroundCompiles();
+  });
 }
 
 /**

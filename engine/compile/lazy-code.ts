@@ -81,6 +81,44 @@ const TIER_UP_CALLS_PER_REPORT = 256;
 /** Background (tier-up and OSR) compiles running at once for one module (see LazyCode.schedule). */
 const MAX_BACKGROUND_COMPILES = 1;
 
+/** How often the modules with background compiles are polled while the program waits in the event loop. */
+const BACKGROUND_POLL_MS = 10;
+
+/**
+ * The modules with background compiles running or waiting, polled by an unref'd timer (and
+ * once at exit, takeFinishedBackgroundCompiles): a compile that finishes while the program
+ * does not call the module is still taken (so stored in the code cache) and makes room for
+ * the module's next one. Polls from calls (runtime/lazy-calls.ts) alone stalled a module
+ * the program called once more, or never again, after asking for its top tier.
+ */
+const modulesWithBackgroundWork = new Set<LazyCode>();
+let backgroundTimer: ReturnType<typeof setInterval> | undefined;
+
+function watchBackgroundWork(lazy: LazyCode): void {
+  modulesWithBackgroundWork.add(lazy);
+  if (backgroundTimer !== undefined) return;
+  backgroundTimer = setInterval(pollModulesWithBackgroundWork, BACKGROUND_POLL_MS);
+  backgroundTimer.unref();
+}
+
+function pollModulesWithBackgroundWork(): void {
+  for (const lazy of modulesWithBackgroundWork) {
+    if (!lazy.pollBackground()) modulesWithBackgroundWork.delete(lazy);
+  }
+  if (modulesWithBackgroundWork.size === 0 && backgroundTimer !== undefined) {
+    clearInterval(backgroundTimer);
+    backgroundTimer = undefined;
+  }
+}
+
+/**
+ * Takes every background compile that has finished, in every module (their top-tier units go
+ * to the code cache): called at exit, before the unfinished ones are cancelled.
+ */
+export function takeFinishedBackgroundCompiles(): void {
+  pollModulesWithBackgroundWork();
+}
+
 export class LazyCode {
   private readonly compiled: Uint8Array;
   /** Kept for the module's lifetime: the units' code is released with the CompiledModule. */
@@ -228,6 +266,17 @@ export class LazyCode {
       this.running++;
       this.waiting.pop()!();
     }
+    if (this.running > 0) watchBackgroundWork(this);
+  }
+
+  /**
+   * Takes the background compiles that finished (top-tier units are installed at the next
+   * tier-up call) and starts waiting ones; returns whether any is still running or waiting.
+   */
+  pollBackground(): boolean {
+    this.readyToInstall.push(...this.pollTopTier());
+    this.pollOsr();
+    return this.running > 0 || this.waiting.length > 0;
   }
 
   /**
@@ -350,8 +399,7 @@ export class LazyCode {
     for (const functionIndex of this.hotFunctions) this.requestTopTier(functionIndex);
     const pause = new Int32Array(new SharedArrayBuffer(4));
     for (;;) {
-      this.readyToInstall.push(...this.pollTopTier());
-      this.pollOsr();
+      this.pollBackground();
       if (this.pendingTop.length === 0 && this.pendingOsr.length === 0) return true;
       if (performance.now() > deadline) return false;
       Atomics.wait(pause, 0, 0, 2);

@@ -4,12 +4,14 @@
 // moves into an OSR entry at a loop header — results and memory never change. WASM_LLVM_TIER_UP_THRESHOLD sets the counts between tier-up calls (read at
 // instantiation), WASM_LLVM_UNIT_BYTES=1 puts every function in its own unit.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { Instance, Module, RuntimeError } from '../index.js';
 import { wat, watUnavailableReason } from '../../test/support/wat.js';
+import { repositoryRoot } from '../../test/spec/testsuite-location.js';
 
 const skip = watUnavailableReason();
 
@@ -179,6 +181,70 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
       // A module no run has seen asks for nothing before its calls.
       const fresh = new Module(wat(PROGRAM.replace('12345', '54321')), options);
       expect(Module.timings(fresh).lazy!.topTierRequested).toBe(0);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('with the code cache, a top-tier compile that ends while the program makes no call is still taken and stored', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-tiered-idle-'));
+    try {
+      const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory } } as const;
+      const first = new Module(wat(PROGRAM), options);
+      const exports = new Instance(first, {}).exports as unknown as Exports;
+      for (let i = 0; i < 40 && Module.timings(first).lazy!.topTierRequested === 0; i++) exports.step(i);
+      expect(Module.timings(first).lazy!.topTierRequested).toBeGreaterThanOrEqual(1);
+      // No more calls: only the event loop's poll can take the compile.
+      const deadline = Date.now() + 20_000;
+      while (Module.timings(first).lazy!.topTierInstalled === 0) {
+        if (Date.now() > deadline) throw new Error(`the finished compile was not taken: ${JSON.stringify(Module.timings(first).lazy)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // The next compile of the module starts that unit at the top tier, from the cache.
+      const second = new Module(wat(PROGRAM), options);
+      const again = new Instance(second, {}).exports as unknown as Exports;
+      expect(again.step(7)).toBe(exports.step(7));
+      const stats = Module.timings(second).lazy!;
+      expect(stats.unitsFromCache).toBeGreaterThanOrEqual(1);
+      expect(stats.topTierInstalled).toBeGreaterThanOrEqual(1);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('with the code cache, a top-tier compile that ended before the process exits is stored at exit', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-tiered-exit-'));
+    try {
+      const wasmPath = join(directory, 'program.wasm');
+      writeFileSync(wasmPath, wat(PROGRAM));
+      const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory: join(directory, 'cache') } };
+      // Both processes run the built engine (a cache entry is tied to the engine's files, and
+      // this test runs from the sources). The first asks for top tiers, then never returns to
+      // the event loop: it blocks for 4 s (these units compile in milliseconds) and exits.
+      const run = (afterCompile: string): { atCompile: number; after: { topTierRequested: number; topTierInstalled: number } } => {
+        const script = `
+          const { Module, Instance } = await import(${JSON.stringify(join(repositoryRoot(), 'dist/engine/index.js'))});
+          const { readFileSync } = await import('node:fs');
+          const module = new Module(readFileSync(${JSON.stringify(wasmPath)}), ${JSON.stringify(options)});
+          const atCompile = Module.timings(module).lazy.topTierRequested;
+          const exports = new Instance(module, {}).exports;
+          ${afterCompile}
+          console.log(JSON.stringify({ atCompile, after: Module.timings(module).lazy }));`;
+        const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: process.env, encoding: 'utf8', timeout: 120_000 });
+        expect(result.status, result.stderr).toBe(0);
+        return JSON.parse(result.stdout.trim());
+      };
+      const first = run(`
+        for (let i = 0; i < 40 && Module.timings(module).lazy.topTierRequested === 0; i++) exports.step(i);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4000);`);
+      expect(first.after.topTierRequested).toBeGreaterThanOrEqual(1);
+      expect(first.after.topTierInstalled).toBe(0);
+      // The compile that had finished was taken at exit: the next process finds it cached and
+      // prefetches only what is still missing (one compile per module runs at a time, so a
+      // second unit asked for waited behind the first and was cancelled at exit).
+      const second = run('if (exports.step(7) !== ' + reference(1, 7) + ') throw new Error("wrong result");');
+      expect(second.atCompile).toBeLessThan(first.after.topTierRequested);
+      expect(second.after.topTierInstalled).toBeGreaterThanOrEqual(1);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
