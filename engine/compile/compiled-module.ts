@@ -25,7 +25,7 @@ import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { IrModuleBuilder } from '../translate/ir-module.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
-import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits, type CodeUnits } from '../translate/code-units.js';
+import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits, unitsFromLines, unitsToLines, type CodeUnits } from '../translate/code-units.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
@@ -105,6 +105,12 @@ export interface ModuleCompileTimings {
   readonly codeCache: 'off' | 'hit' | 'miss';
   /** Lazy compilation: the units compiled on first calls so far (the other fields are compile()'s own work). */
   readonly lazy?: LazyCompileStats;
+  /**
+   * Lazy compilation: whether compile() validated the function bodies — false when the code
+   * cache held this module's resident code and units, which are written only after this
+   * engine build validated the same bytes (an eager cache hit never validates either).
+   */
+  readonly bodiesValidated?: boolean;
 }
 
 export interface CompiledModule {
@@ -147,6 +153,8 @@ interface TranslationResult {
   readonly guardedFunctions: ReadonlyMap<number, string>;
   readonly decodeValidateMs: number;
   readonly irEmitMs: number;
+  /** Lazy, with the code cache: false when the cache showed that these bytes validated before. */
+  readonly bodiesValidated?: boolean;
 }
 
 let moduleCounter = 0;
@@ -544,6 +552,7 @@ function assemble(
       units: code.timings.units,
       totalMs,
       codeCache,
+      ...(translation.bodiesValidated !== undefined ? { bodiesValidated: translation.bodiesValidated } : {}),
     },
   };
 }
@@ -777,22 +786,33 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   const residentCompile = code === undefined ? startOneUnit(resident.finishBytes(), [], baselineOptions, name, cache !== undefined) : undefined;
 
   const validationStart = performance.now();
-  try {
-    options.limits.check();
-    // The validator lists each body's direct callees on the way: the units' call graph.
-    const calls = validateBodiesAndListCalls(info);
-    options.limits.check();
-    units = partitionIntoUnits(info, unitBodyBytes(), calls);
-  } catch (error) {
-    residentCompile?.abandon();
-    code?.release();
-    throw asResourceError(error);
+  // The resident entry and the units' list are written only after the bodies validated: with
+  // both, this engine build validated these very bytes before, and the bodies are not
+  // validated again (as an eager compile that hits the cache links without validating).
+  const unitsKey = cache === undefined ? undefined : partKey('units');
+  const unitLines = residentHit ? cache!.loadList(unitsKey!) : undefined;
+  let partition = unitLines === undefined ? undefined : unitsFromLines(info, unitLines);
+  const validatedBefore = partition !== undefined;
+  if (partition === undefined) {
+    try {
+      options.limits.check();
+      // The validator lists each body's direct callees on the way: the units' call graph.
+      const calls = validateBodiesAndListCalls(info);
+      options.limits.check();
+      partition = partitionIntoUnits(info, unitBodyBytes(), calls);
+    } catch (error) {
+      residentCompile?.abandon();
+      code?.release();
+      throw asResourceError(error);
+    }
   }
+  units = partition;
   const validated = performance.now();
   if (residentCompile !== undefined) {
     code = residentCompile.finish(residentSymbols);
     if (residentKey !== undefined) storeCachedPart(cache!, residentKey, residentSymbols, code);
   }
+  if (!validatedBefore && unitsKey !== undefined) cache!.storeList(unitsKey, unitsToLines(partition));
 
   const compileUnit = (unitIndex: number): CompiledUnit => {
     currentUnit = unitIndex;
@@ -837,10 +857,11 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     // is written in between (its compile overlaps the bodies' validation).
     decodeValidateMs: validated - start - (validationStart - residentStart),
     irEmitMs: validationStart - residentStart,
+    bodiesValidated: !validatedBefore,
   };
-  const top = options.tiered ? topTierCompiler(info, units, options, name, cache === undefined ? undefined : { cache, key: (part) => partKey(part) }) : undefined;
+  const top = options.tiered ? topTierCompiler(info, partition, options, name, cache === undefined ? undefined : { cache, key: (part) => partKey(part) }) : undefined;
   const make = (functionCode: bigint[]): LazyCode => {
-    const lazy = new LazyCode(units!, functionCode, compileUnit, top?.startUnit, top?.startOsr, osrCandidates);
+    const lazy = new LazyCode(partition, functionCode, compileUnit, top?.startUnit, top?.startOsr, osrCandidates);
     if (top !== undefined && cache !== undefined) followHotUnits(lazy, cache, partKey('hot units'), (unit) => partKey(`top ${unit}`));
     return lazy;
   };

@@ -162,6 +162,32 @@ describe.skipIf(skip !== undefined)('lazy compilation', () => {
     expect(exporter.fib(10)).toBe(55);
   });
 
+  test('with the code cache, a second compile of the same bytes does not validate the bodies again, and runs the same', () => {
+    const cacheDirectory = mkdtempSync(join(tmpdir(), 'lazy-validated-before-'));
+    try {
+      for (const tiering of ['lazy', 'tiered'] as const) {
+        const options = { tiering, codeCache: { directory: cacheDirectory } } as const;
+        const first = new Module(wat(PROGRAM), options);
+        expect(Module.timings(first).codeCache).toBe('miss');
+        expect(Module.timings(first).bodiesValidated).toBe(true);
+        const second = new Module(wat(PROGRAM), options);
+        expect(Module.timings(second).codeCache).toBe('hit');
+        expect(Module.timings(second).bodiesValidated).toBe(false);
+        expect(Module.timings(second).lazy!.units).toBe(Module.timings(first).lazy!.units);
+        for (const module of [first, second]) {
+          const exports = instantiate(module);
+          expect(exports.fib(15)).toBe(610);
+          expect(exports.apply(0, 6, 7)).toBe(13);
+          expect(exports.many(5n, 1.5, -2, 0.25)).toEqual([1.75, 3n]);
+        }
+        // Without the cache, or with another one, the bodies are validated.
+        expect(Module.timings(new Module(wat(PROGRAM), { tiering })).bodiesValidated).toBe(true);
+      }
+    } finally {
+      rmSync(cacheDirectory, { recursive: true, force: true });
+    }
+  });
+
   test('validation errors come from compile(), with the offset', async () => {
     const cacheDirectory = mkdtempSync(join(tmpdir(), 'lazy-validation-'));
     try {

@@ -7,7 +7,7 @@ import { decodeModule } from '../binary/decode-module.js';
 import { body, functionType, moduleBytes, section, u32, vector } from '../../test/support/module-bytes.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { validateBodiesAndListCalls } from '../validate/validate-module.js';
-import { directCallees, partitionIntoUnits } from './code-units.js';
+import { directCallees, partitionIntoUnits, unitsFromLines, unitsToLines } from './code-units.js';
 
 /**
  * A module of `() -> ()` functions: function i's body calls `calls[i]` (function indices),
@@ -114,5 +114,30 @@ describe('code units', () => {
     damaged[firstBody.end - 1] = 0xff; // the body's final `end` becomes an unknown opcode
     const graph = directCallees(decodeModule(damaged));
     expect([...graph.targets.subarray(graph.starts[0], graph.starts[1])]).toEqual([2]);
+  });
+
+  it('the partition as lines for the code cache: read back as it was written, and anything else refused', () => {
+    const module = decodeModule(callModule([[2], [2], [], [4], [], [1]], [40, 40, 40, 40, 40, 40], true));
+    validateModuleStructure(module);
+    const units = partitionIntoUnits(module, 90, validateBodiesAndListCalls(module));
+    expect(units.units.length).toBeGreaterThan(1);
+    const lines = unitsToLines(units);
+    const read = unitsFromLines(module, lines)!;
+    expect(read.units).toEqual(units.units);
+    expect([...read.unitOf]).toEqual([...units.unitOf]);
+    expect([...read.calledFromOtherUnits]).toEqual([...units.calledFromOtherUnits]);
+    const refused = (changed: string[]): void => expect(unitsFromLines(module, changed)).toBeUndefined();
+    refused([]);
+    refused(lines.slice(0, -1)); // no x: line
+    refused(lines.slice(1)); // a function in no unit
+    refused([lines[0], ...lines]); // a function in two units
+    refused([`${lines[0]},0`, ...lines.slice(1)]); // an imported function
+    refused([`${lines[0]},99`, ...lines.slice(1)]); // no such function
+    const several = lines.findIndex((line) => !line.startsWith('x:') && line.includes(','));
+    expect(several).toBeGreaterThanOrEqual(0);
+    refused(lines.map((line, i) => (i === several ? line.split(',').reverse().join(',') : line))); // descending
+    refused(['', ...lines]); // an empty unit
+    refused([`${lines[0]},x`, ...lines.slice(1)]); // not a number
+    refused([...lines.slice(0, -1), 'x:99']);
   });
 });

@@ -169,3 +169,52 @@ export function partitionIntoUnits(module: ModuleInfo, maxUnitBodyBytes = DEFAUL
   }
   return { units, unitOf, calledFromOtherUnits };
 }
+
+/**
+ * The partition as lines of text, for the code cache (compiled-module.ts keeps it beside a
+ * lazily compiled module's code, so that a later compile of the same bytes needs neither the
+ * call graph nor, therefore, a second validation of the bodies): one line per unit, its
+ * function indices joined by commas, then one line `x:` with the functions called from other
+ * units.
+ */
+export function unitsToLines(units: CodeUnits): string[] {
+  const called: number[] = [];
+  units.calledFromOtherUnits.forEach((flag, functionIndex) => {
+    if (flag === 1) called.push(functionIndex);
+  });
+  return [...units.units.map((unit) => unit.join(',')), `x:${called.join(',')}`];
+}
+
+/**
+ * The partition of `module` written by unitsToLines, or undefined if the lines are not one:
+ * every defined function in exactly one unit, ascending within each, and nothing else.
+ */
+export function unitsFromLines(module: ModuleInfo, lines: readonly string[]): CodeUnits | undefined {
+  const functionCount = module.functionTypeIndices.length;
+  const imported = module.importedFunctionCount;
+  const unitOf = new Int32Array(functionCount).fill(-1);
+  const calledFromOtherUnits = new Uint8Array(functionCount);
+  const parse = (text: string): number[] | undefined => {
+    if (text === '') return [];
+    const values = text.split(',').map(Number);
+    return values.every((value) => Number.isInteger(value) && value >= imported && value < functionCount) ? values : undefined;
+  };
+  if (lines.length === 0 || !lines[lines.length - 1].startsWith('x:')) return undefined;
+  const units: number[][] = [];
+  let assigned = 0;
+  for (let index = 0; index < lines.length - 1; index++) {
+    const unit = parse(lines[index]);
+    if (unit === undefined || unit.length === 0) return undefined;
+    for (let i = 0; i < unit.length; i++) {
+      if ((i > 0 && unit[i] <= unit[i - 1]) || unitOf[unit[i]] !== -1) return undefined;
+      unitOf[unit[i]] = index;
+    }
+    assigned += unit.length;
+    units.push(unit);
+  }
+  if (assigned !== module.functionBodies.length) return undefined;
+  const called = parse(lines[lines.length - 1].slice(2));
+  if (called === undefined) return undefined;
+  for (const functionIndex of called) calledFromOtherUnits[functionIndex] = 1;
+  return { units, unitOf, calledFromOtherUnits };
+}
