@@ -65,6 +65,19 @@ async function untilTieredUp(module: Module, body: () => void, ms = 20_000): Pro
   return rounds;
 }
 
+/**
+ * A tiered module with the code cache in `directory`, its step called until its counter asks
+ * for the top tier, and no more.
+ */
+function askForTopTier(directory: string): { options: { optLevel: 2; tiering: 'tiered'; codeCache: { directory: string } }; module: Module; exports: Exports } {
+  const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory } } as const;
+  const module = new Module(wat(PROGRAM), options);
+  const exports = new Instance(module, {}).exports as unknown as Exports;
+  for (let i = 0; i < 40 && Module.timings(module).lazy!.topTierRequested === 0; i++) exports.step(i);
+  expect(Module.timings(module).lazy!.topTierRequested).toBeGreaterThanOrEqual(1);
+  return { options, module, exports };
+}
+
 describe.skipIf(skip !== undefined)('tiered execution', () => {
   test('hot code tiers up in the background; results are the same before, during and after', async () => {
     const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
@@ -164,14 +177,9 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
   test('with the code cache, a unit one run found hot starts its top-tier compile at the next compile, before any call', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-tiered-profile-'));
     try {
-      const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory } } as const;
-      const first = new Module(wat(PROGRAM), options);
-      const exports = new Instance(first, {}).exports as unknown as Exports;
-      // Enough calls for step's counter to ask for its top tier; then no more calls, so the
-      // background compile is never taken (taking it is what stores it): as a process that
-      // exits before its compile ends.
-      for (let i = 0; i < 40 && Module.timings(first).lazy!.topTierRequested === 0; i++) exports.step(i);
-      expect(Module.timings(first).lazy!.topTierRequested).toBeGreaterThanOrEqual(1);
+      // No call and no turn of the event loop after the request, so the background compile
+      // is never taken (taking it is what stores it): as a process that exits before it ends.
+      const { options, exports } = askForTopTier(directory);
 
       const second = new Module(wat(PROGRAM), options);
       expect(Module.timings(second).lazy!.topTierRequested).toBeGreaterThanOrEqual(1);
@@ -189,11 +197,7 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
   test('with the code cache, a top-tier compile that ends while the program makes no call is still taken and stored', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-tiered-idle-'));
     try {
-      const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory } } as const;
-      const first = new Module(wat(PROGRAM), options);
-      const exports = new Instance(first, {}).exports as unknown as Exports;
-      for (let i = 0; i < 40 && Module.timings(first).lazy!.topTierRequested === 0; i++) exports.step(i);
-      expect(Module.timings(first).lazy!.topTierRequested).toBeGreaterThanOrEqual(1);
+      const { options, module: first, exports } = askForTopTier(directory);
       // No more calls: only the event loop's poll can take the compile.
       const deadline = Date.now() + 20_000;
       while (Module.timings(first).lazy!.topTierInstalled === 0) {
