@@ -25,7 +25,7 @@ import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { IrModuleBuilder } from '../translate/ir-module.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
-import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits, unitsFromLines, unitsToLines, type CodeUnits } from '../translate/code-units.js';
+import { DEFAULT_UNIT_BODY_BYTES, calleesOf, partitionIntoUnits, unitsFromLines, unitsToLines, type CodeUnits } from '../translate/code-units.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
@@ -33,7 +33,7 @@ import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { validateBodiesAndListCalls } from '../validate/validate-module.js';
-import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats } from './lazy-code.js';
+import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type TopTier } from './lazy-code.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
 export interface ModuleCompileOptions {
@@ -821,11 +821,6 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
       const unit = unitsOf().units[unitIndex];
       let bodyBytes = 0;
       for (const functionIndex of unit) bodyBytes += bodyLength(info, functionIndex);
-      // Tiered: a unit whose top-tier code is in the cache starts there.
-      if (top !== undefined) {
-        const cached = top.cachedUnit(unitIndex);
-        if (cached !== undefined) return cached;
-      }
       // Every function of a lazy unit is external: its symbols are the unit's functions, in order.
       const unitSymbols = unit.map((functionIndex) => environment.functionSymbol(functionIndex));
       let ir: Uint8Array | undefined;
@@ -841,7 +836,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
       const { code: unitCode, hit } = cachedOrCompiled(`unit ${unitIndex}`, translate, () => (translate(), guardedSymbols), () => unitSymbols, unitOptions, `${name}.unit${unitIndex}`);
       const addresses = new Map<number, bigint>();
       unit.forEach((functionIndex, i) => addresses.set(functionIndex, unitCode.addresses[i]));
-      return { code: unitCode, addresses, fromCache: hit, topTier: false };
+      return { code: unitCode, addresses, fromCache: hit };
     } finally {
       currentUnit = -1;
     }
@@ -859,10 +854,10 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     irEmitMs: validationStart - residentStart,
     bodiesValidated: !validatedBefore,
   };
-  const top = options.tiered ? topTierCompiler(info, partition, options, name, cache === undefined ? undefined : { cache, key: (part) => partKey(part) }) : undefined;
+  const top = options.tiered ? topTierCompiler(info, options, name, cache === undefined ? undefined : { cache, key: (part) => partKey(part) }) : undefined;
   const make = (functionCode: bigint[]): LazyCode => {
-    const lazy = new LazyCode(partition, functionCode, compileUnit, top?.startUnit, top?.startOsr, osrCandidates);
-    if (top !== undefined && cache !== undefined) followHotUnits(lazy, cache, partKey('hot units'), (unit) => partKey(`top ${unit}`));
+    const lazy = new LazyCode(partition, functionCode, compileUnit, top, osrCandidates);
+    if (top !== undefined && cache !== undefined) followHotFunctions(lazy, info, cache, partKey('hot functions'));
     return lazy;
   };
   return assemble(translation, code!, options, performance.now() - start, cache === undefined ? 'off' : residentHit ? 'hit' : 'miss', undefined, { make, tiered: options.tiered });
@@ -884,26 +879,27 @@ function stopBackgroundCompilesAtExit(): void {
 }
 
 /**
- * Tiered execution's top tier: a unit translated now (this thread) without counters and
- * compiled at options.optLevel on the compile threads in the background.
+ * Tiered execution's top tier: some functions of a unit (those LazyCode found hot, and their
+ * direct callees there) translated now (this thread) without counters and compiled at
+ * options.optLevel on the compile threads in the background; kept in the code cache under
+ * the unit and the set of functions.
  */
+/** Top-tier sets of one unit listed in the code cache (older ones are forgotten; their entries age out). */
+const MAX_TOP_TIER_SETS = 64;
+
 function topTierCompiler(
   info: ModuleInfo,
-  units: CodeUnits,
   options: ResolvedOptions,
   name: string,
   cache: { readonly cache: CodeCache; readonly key: (part: string) => string } | undefined,
-): {
-  startUnit: (unitIndex: number) => BackgroundUnit;
-  startOsr: (functionIndex: number, ordinal: number) => BackgroundEntry;
-  cachedUnit: (unitIndex: number) => CompiledUnit | undefined;
-} {
+): TopTier {
   stopBackgroundCompilesAtExit();
-  let currentUnit = -1;
+  // The functions being translated: calls among them are direct, the others through FuncRefs.
+  let members = new Set<number>();
   const environment = new RuntimeEnvironment(info, {
     explicitBoundsChecks: options.exactTraps,
     allFunctionsExternal: true,
-    lazyCallThroughFuncRef: (callee) => units.unitOf[callee] !== currentUnit,
+    lazyCallThroughFuncRef: (callee) => !members.has(callee),
   });
   const policy = guardPolicy();
   let guardedSymbols: string[] = [];
@@ -914,49 +910,69 @@ function topTierCompiler(
       if (guardDecision(policy, metrics) !== undefined) guardedSymbols.push(environment.functionSymbol(metrics.functionIndex));
     },
   });
-  const startUnit = (unitIndex: number): BackgroundUnit => {
-    currentUnit = unitIndex;
+  /** The cache part of the top-tier code of `list` in `unit`: the set is part of the key. */
+  const partName = (unit: number, list: readonly number[]): string => `top ${unit}:${list.join(',')}`;
+  const addressesOf = (list: readonly number[], code: CompiledCode): Map<number, bigint> => {
+    const addresses = new Map<number, bigint>();
+    list.forEach((functionIndex, i) => addresses.set(functionIndex, code.addresses[i]));
+    return addresses;
+  };
+  const start = (unit: number, list: readonly number[]): BackgroundUnit => {
+    members = new Set(list);
     guardedSymbols = [];
-    let functions: Map<number, string>;
     let ir: Uint8Array;
     try {
-      const output = new IrModuleBuilder({ moduleName: `${name}.top${unitIndex}` }, 1 << 16);
-      functions = translator.translateUnitInto(units.units[unitIndex], output);
+      const output = new IrModuleBuilder({ moduleName: `${name}.top${unit}` }, 1 << 16);
+      translator.translateUnitInto(list, output);
       ir = output.finishBytes();
     } finally {
-      currentUnit = -1;
+      members = new Set();
     }
-    const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name: `${name}.top${unitIndex}`, ...(cache !== undefined ? { keepObjects: true } : {}) });
+    const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name: `${name}.top${unit}`, ...(cache !== undefined ? { keepObjects: true } : {}) });
     batch.add(ir, guardedSymbols);
-    const symbols = [...functions.values()];
+    const symbols = list.map((functionIndex) => environment.functionSymbol(functionIndex));
     batch.finishInBackground(symbols);
     return {
       poll: () => {
         const code = batch.poll();
         if (code === undefined) return undefined;
-        if (cache !== undefined) storeCachedPart(cache.cache, cache.key(`top ${unitIndex}`), symbols, code);
-        const addresses = new Map<number, bigint>();
-        let i = 0;
-        for (const functionIndex of functions.keys()) addresses.set(functionIndex, code.addresses[i++]);
-        return { code, addresses, fromCache: false, topTier: true };
+        if (cache !== undefined) {
+          storeCachedPart(cache.cache, cache.key(partName(unit, list)), symbols, code);
+          noteCachedSet(unit, list);
+        }
+        return { code, addresses: addressesOf(list, code), fromCache: false };
       },
     };
   };
-  /** A unit's top-tier code from the cache (linked now), or undefined. */
-  const cachedUnit = (unitIndex: number): CompiledUnit | undefined => {
+  const cached = (unit: number, list: readonly number[]): CompiledUnit | undefined => {
     if (cache === undefined) return undefined;
-    const code = linkCachedPart(cache.cache, cache.key(`top ${unitIndex}`), `${name}.top${unitIndex}`);
+    const code = linkCachedPart(cache.cache, cache.key(partName(unit, list)), `${name}.top${unit}`);
     if (code === undefined) return undefined;
-    const unit = units.units[unitIndex];
-    if (code.addresses.length !== unit.length) {
+    if (code.addresses.length !== list.length) {
       code.release();
       return undefined;
     }
-    const addresses = new Map<number, bigint>();
-    unit.forEach((functionIndex, i) => addresses.set(functionIndex, code.addresses[i]));
-    return { code, addresses, fromCache: true, topTier: true };
+    return { code, addresses: addressesOf(list, code), fromCache: true };
   };
-  // An OSR entry is alone in its LLVM module: every call in it goes through FuncRefs (no current unit).
+  // Each unit's top-tier sets in the cache are listed under `top sets <unit>` (newest last, at
+  // most MAX_TOP_TIER_SETS): a later run looks them up there, whatever sets its profile makes.
+  const setsKey = (unit: number): string => cache!.key(`top sets ${unit}`);
+  const readSets = (unit: number): number[][] => {
+    const lines = cache?.cache.loadList(setsKey(unit)) ?? [];
+    const sets: number[][] = [];
+    for (const line of lines) {
+      const set = line.split(',').map(Number);
+      if (set.length > 0 && set.every((functionIndex) => Number.isInteger(functionIndex) && functionIndex >= 0)) sets.push(set);
+    }
+    return sets;
+  };
+  const noteCachedSet = (unit: number, list: readonly number[]): void => {
+    const line = list.join(',');
+    const lines = readSets(unit).map((set) => set.join(',')).filter((other) => other !== line);
+    lines.push(line);
+    cache!.cache.storeList(setsKey(unit), lines.slice(-MAX_TOP_TIER_SETS));
+  };
+  // An OSR entry is alone in its LLVM module: every call in it goes through FuncRefs (no members).
   const startOsr = (functionIndex: number, ordinal: number): BackgroundEntry => {
     guardedSymbols = [];
     const output = new IrModuleBuilder({ moduleName: `${name}.osr${functionIndex}.${ordinal}` }, 1 << 16);
@@ -971,48 +987,59 @@ function topTierCompiler(
       },
     };
   };
-  return { startUnit, startOsr, cachedUnit };
+  const callees = new Map<number, readonly number[]>();
+  const calleesOfFunction = (functionIndex: number): readonly number[] => {
+    let list = callees.get(functionIndex);
+    if (list === undefined) {
+      list = calleesOf(info, functionIndex);
+      callees.set(functionIndex, list);
+    }
+    return list;
+  };
+  return { start, cached, cachedSets: readSets, startOsr, calleesOf: calleesOfFunction };
 }
 
 /**
- * Tiered execution with the code cache: the units a run found hot (asked for their top tier,
- * or made tier-up calls) are kept in the cache (a profile of `unit:weight` entries, the weight
- * being the most tier-up calls one run's baseline made in the unit — how long it ran
- * unoptimised), rewritten as units become hot and every few hundred tier-up calls. The next
- * run of the module starts the top-tier compiles of the listed units whose top tier is not
- * cached yet, heaviest first, before any call, instead of running their baseline until its
- * counters find them hot again: a program that ends before its background compiles (they are
+ * Tiered execution with the code cache: the functions a run found hot (asked for their top
+ * tier, or made tier-up calls) are kept in the cache (a profile of `function:weight` entries,
+ * the weight being the most tier-up calls one run's baseline made in the function — how long
+ * it ran unoptimised), rewritten when a function becomes hot or a weight grows (checked every
+ * few hundred tier-up calls). The next run of the module asks for their top tier before any
+ * call, heaviest first (LazyCode.prefetchTopTier: linked from the cache at the unit's first
+ * call, or compiled in the background), instead of running their baseline until its counters
+ * find them hot again: a program that ends before its background compiles (they are
  * cancelled at exit) gets them in the cache over its next runs.
  */
-function followHotUnits(lazy: LazyCode, cache: CodeCache, profileKey: string, topKey: (unit: number) => string): void {
-  const unitCount = lazy.units.units.length;
-  /** Weight of each listed unit, from earlier runs and this one. */
+function followHotFunctions(lazy: LazyCode, info: ModuleInfo, cache: CodeCache, profileKey: string): void {
+  const imported = info.importedFunctionCount;
+  const functionCount = info.functionTypeIndices.length;
+  /** Weight of each listed function, from earlier runs and this one. */
   const weights = new Map<number, number>();
   for (const text of cache.loadList(profileKey) ?? []) {
-    const [unitText, weightText = '0'] = text.split(':');
-    const unit = Number(unitText);
+    const [functionText, weightText = '0'] = text.split(':');
+    const functionIndex = Number(functionText);
     const weight = Number(weightText);
-    if (Number.isInteger(unit) && unit >= 0 && unit < unitCount && Number.isFinite(weight) && weight >= 0 && !weights.has(unit)) weights.set(unit, weight);
+    if (Number.isInteger(functionIndex) && functionIndex >= imported && functionIndex < functionCount && Number.isFinite(weight) && weight >= 0 && !weights.has(functionIndex)) weights.set(functionIndex, weight);
   }
-  /** Rewrites the profile when a weight grew or a unit joined (`changed`: one already did). */
+  /** Rewrites the profile when a weight grew or a function joined (`changed`: one already did). */
   const store = (changed = false): void => {
-    // Units whose baseline ran long enough to call for a tier-up join too (some only ever
-    // went through OSR, which asks for no top tier).
-    lazy.tierUpCallsByUnit.forEach((calls, unit) => {
-      if (calls > (weights.get(unit) ?? 0)) {
-        weights.set(unit, calls);
+    // Functions whose baseline ran long enough to call for a tier-up join too (some only
+    // ever went through OSR, which asks for no top tier).
+    lazy.tierUpCallsByFunction.forEach((calls, functionIndex) => {
+      if (calls > (weights.get(functionIndex) ?? 0)) {
+        weights.set(functionIndex, calls);
         changed = true;
       }
     });
-    if (changed) cache.storeList(profileKey, [...weights].map(([unit, weight]) => `${unit}:${weight}`));
+    if (changed) cache.storeList(profileKey, [...weights].map(([functionIndex, weight]) => `${functionIndex}:${weight}`));
   };
-  lazy.onHotUnit = (unit) => {
-    if (weights.has(unit)) return;
-    weights.set(unit, 0);
+  lazy.onHotFunction = (functionIndex) => {
+    if (weights.has(functionIndex)) return;
+    weights.set(functionIndex, 0);
     store(true);
   };
   lazy.onTierUpCalls = () => store();
-  const listed = [...weights.keys()].filter((unit) => !cache.has(topKey(unit)));
+  const listed = [...weights.keys()];
   listed.sort((a, b) => weights.get(b)! - weights.get(a)!);
   lazy.prefetchTopTier(listed);
 }

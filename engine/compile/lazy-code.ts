@@ -18,24 +18,28 @@
 //
 // Tiered execution (`tiering: 'tiered'`) adds a second tier: units are first compiled at O0
 // (the baseline), whose code counts function entries and loop iterations in the instance's
-// vmctx; when a count runs out, the runtime asks for the unit at the top tier (the module's
-// optLevel, default 2), translated at once and compiled on the compile threads in the
-// background (CompileBatch.finishInBackground), and on later counts polls for it: a unit
-// whose top-tier code is ready replaces the baseline in every live instance's FuncRefs, so
-// every later call runs it. Baseline code that is running keeps running (its frames, and
-// its direct calls within the unit, stay in the baseline until they return).
+// vmctx; when a function's count runs out, the runtime asks for its top tier (the module's
+// optLevel, default 2). A top-tier compile takes the functions of one unit asked for by the
+// time it starts, and those they call directly in the unit (so that LLVM can inline them) —
+// not the whole unit: most of a unit is seldom hot, and O2 costs by the function. It is
+// translated at once and compiled on the compile threads in the background
+// (CompileBatch.finishInBackground), and polled for at later counts, from the event loop and
+// at exit: top-tier code that is ready replaces the baseline in every live instance's
+// FuncRefs, so every later call runs it. Baseline code that is running keeps running (its
+// frames stay in the baseline until they return).
 
 import type { CompiledCode } from '../native/addon.js';
 import type { CodeUnits } from '../translate/code-units.js';
 
-/** What compiling one unit gives: the JIT code (kept alive here) and each function's address. */
+/**
+ * What compiling one unit (or, at the top tier, some functions of one unit) gives: the JIT
+ * code (kept alive here) and each compiled function's address.
+ */
 export interface CompiledUnit {
   readonly code: CompiledCode;
   readonly addresses: ReadonlyMap<number, bigint>;
   /** Linked from the code cache rather than compiled. */
   readonly fromCache: boolean;
-  /** Top-tier code (tiered: a unit whose top tier was in the code cache starts there). */
-  readonly topTier: boolean;
 }
 
 /** An OSR entry compiling in the background: poll() gives its code and address, throws if it failed. */
@@ -43,9 +47,41 @@ export interface BackgroundEntry {
   poll(): { readonly code: CompiledCode; readonly address: bigint } | undefined;
 }
 
-/** A top-tier unit compiling in the background: poll() gives it when it is there, throws if it failed. */
+/** Top-tier functions of a unit compiling in the background: poll() gives them when they are there, throws if it failed. */
 export interface BackgroundUnit {
   poll(): CompiledUnit | undefined;
+}
+
+/**
+ * The top tier of a tiered module (compiled-module.ts). A top-tier compile takes some
+ * functions of one unit (`members`, ascending): calls among them are direct (LLVM may inline
+ * them), calls to any other function go through its FuncRef.
+ */
+export interface TopTier {
+  /** Starts the top-tier compile of `members` of `unit` in the background. */
+  start(unit: number, members: readonly number[]): BackgroundUnit;
+  /** The top-tier code of exactly `members` of `unit` from the code cache, linked; undefined if it is not there. */
+  cached(unit: number, members: readonly number[]): CompiledUnit | undefined;
+  /** The sets of functions of `unit` whose top-tier code the code cache holds (each set as start() took it). */
+  cachedSets(unit: number): readonly (readonly number[])[];
+  /** Starts the compile of `functionIndex`'s OSR entry at loop `ordinal`. */
+  startOsr(functionIndex: number, ordinal: number): BackgroundEntry;
+  /** The defined functions `functionIndex` calls directly. */
+  calleesOf(functionIndex: number): readonly number[];
+}
+
+/** Where each function is on the way to the top tier (LazyCode.topState). */
+const enum TopState {
+  /** Not asked for. */
+  None = 0,
+  /** Asked for; its unit's next top-tier compile takes it. */
+  Wanted = 1,
+  /** In a top-tier compile that runs, or in the code cache to be linked at its unit's first call. */
+  Coming = 2,
+  /** Its top-tier code is in functionCode. */
+  Installed = 3,
+  /** Its top-tier compile failed: it stays in the baseline. */
+  Failed = 4,
 }
 
 /** Counters of a lazily compiled module (Module.timings(module).lazy). */
@@ -62,7 +98,11 @@ export interface LazyCompileStats {
   readonly unitsFromCache: number;
   /** Calls that went through a lazy stub (each compiles a unit, or finds it compiled by another instance). */
   readonly stubCalls: number;
-  /** Tiered: units whose top-tier compile was started, finished (and installed), and failed (their baseline stays). */
+  /**
+   * Tiered: functions whose top-tier compile was asked for (hot, a previous run's profile, or
+   * called directly from one of those in the same unit), installed (compiled or linked from
+   * the cache), and whose compile failed (their baseline stays).
+   */
   readonly topTierRequested: number;
   readonly topTierInstalled: number;
   readonly topTierFailed: number;
@@ -129,12 +169,18 @@ export class LazyCode {
   private unitsFromCache = 0;
   private stubCalls = 0;
   private compiling = false;
-  private readonly topRequested: Uint8Array;
-  private pendingTop: { unit: number; background: BackgroundUnit | undefined }[] = [];
+  /** Each function's way to the top tier (TopState), by function index. */
+  private readonly topState: Uint8Array;
+  /** 1 for a unit whose next top-tier compile is scheduled and not started yet. */
+  private readonly batchWaiting: Uint8Array;
+  private pendingTop: { unit: number; members: readonly number[]; background: BackgroundUnit | undefined }[] = [];
+  /** Per unit, sets of its functions whose top tier (a previous run's profile) is in the code cache: linked at the unit's first call. */
+  private readonly cachedTop = new Map<number, (readonly number[])[]>();
   /** Background compiles asked for but not started, newest last (started newest first). */
   private waiting: (() => void)[] = [];
   private running = 0;
   private readyToInstall: number[] = [];
+  private topTierRequested = 0;
   private topTierInstalled = 0;
   private topTierFailed = 0;
   private tierUpCalls = 0;
@@ -146,33 +192,32 @@ export class LazyCode {
   private osrFailed = 0;
   private osrTransfers = 0;
   private readonly transfersByFunction = new Map<number, number>();
-  /** Tiered with the code cache: told of each unit the first time its top tier is asked for. */
-  onHotUnit: ((unit: number) => void) | undefined;
+  /** Tiered with the code cache: told of each function the first time its top tier is asked for. */
+  onHotFunction: ((functionIndex: number) => void) | undefined;
   /** Tiered with the code cache: told of every TIER_UP_CALLS_PER_REPORT-th tier-up call (the profile's weights). */
   onTierUpCalls: (() => void) | undefined;
-  /** Tier-up calls from each unit's baseline code: how much the baseline ran, in steps of the threshold. */
-  readonly tierUpCallsByUnit: Uint32Array;
+  /** Tier-up calls from each function's baseline code (by function index): how much it ran unoptimised, in steps of the threshold. */
+  readonly tierUpCallsByFunction: Uint32Array;
 
   constructor(
     readonly units: CodeUnits,
     /** The module's functionCode, filled in as units are compiled (the top tier's once installed). */
     private readonly functionCode: bigint[],
     private readonly compileUnit: (unitIndex: number) => CompiledUnit,
-    /** Tiered execution: starts a unit's top-tier compile; absent for lazy single-tier code. */
-    private readonly startTopTier?: (unitIndex: number) => BackgroundUnit,
-    /** Tiered execution: starts the compile of a function's OSR entry at a loop. */
-    private readonly startOsr?: (functionIndex: number, ordinal: number) => BackgroundEntry,
+    /** Tiered execution: the top tier and OSR entries; absent for lazy single-tier code. */
+    private readonly top?: TopTier,
     /** Tiered: the OSR candidate loops of each function (ordinals), noted as its baseline is translated. */
     private readonly osrCandidates: ReadonlyMap<number, readonly number[]> = new Map(),
   ) {
     this.compiled = new Uint8Array(units.units.length);
-    this.tierUpCallsByUnit = new Uint32Array(units.units.length);
-    this.topRequested = new Uint8Array(units.units.length);
+    this.batchWaiting = new Uint8Array(units.units.length);
+    this.topState = new Uint8Array(units.unitOf.length);
+    this.tierUpCallsByFunction = new Uint32Array(units.unitOf.length);
   }
 
   /** Whether baseline code counts and tiers up (tiering: 'tiered'). */
   get tiered(): boolean {
-    return this.startTopTier !== undefined;
+    return this.top !== undefined;
   }
 
   /** Remembers a live instance, whose FuncRefs a top-tier unit must be installed into. */
@@ -194,41 +239,70 @@ export class LazyCode {
   noteTierUpCall(functionIndex: number): void {
     this.tierUpCalls++;
     this.hotFunctions.add(functionIndex);
-    this.tierUpCallsByUnit[this.unitOf(functionIndex)]++;
+    this.tierUpCallsByFunction[functionIndex]++;
     if (this.tierUpCalls % TIER_UP_CALLS_PER_REPORT === 0) this.onTierUpCalls?.();
   }
 
-  /** Whether the top-tier compile of `functionIndex`'s unit was asked for. */
+  /** Whether the top tier of `functionIndex` was asked for. */
   topTierRequestedFor(functionIndex: number): boolean {
-    return this.topRequested[this.unitOf(functionIndex)] === 1;
-  }
-
-  /** Starts the top-tier compile of `functionIndex`'s unit, unless it was started (or the module is not tiered). */
-  requestTopTier(functionIndex: number): void {
-    if (this.startTopTier === undefined) return;
-    this.requestUnitTopTier(this.unitOf(functionIndex));
+    return this.topState[functionIndex] !== TopState.None;
   }
 
   /**
-   * Starts the top-tier compile of `unit` unless it was started: for a hot function, or
-   * before any call for a unit a previous run of the program found hot (the code cache's
-   * profile, compiled-module.ts). Each unit's first request is told to onHotUnit.
+   * Asks for the top tier of `functionIndex` (hot), unless it was asked for (or the module is
+   * not tiered): its unit's next top-tier compile takes it, with the other functions of the
+   * unit asked for by then and those they call directly.
    */
-  requestUnitTopTier(unit: number, startNow = true): void {
-    if (this.startTopTier === undefined) return;
-    if (this.topRequested[unit] === 1) return;
-    this.topRequested[unit] = 1;
-    this.onHotUnit?.(unit);
-    const pending: { unit: number; background: BackgroundUnit | undefined } = { unit, background: undefined };
+  requestTopTier(functionIndex: number): void {
+    if (this.top === undefined || this.topState[functionIndex] !== TopState.None) return;
+    this.topState[functionIndex] = TopState.Wanted;
+    this.topTierRequested++;
+    this.onHotFunction?.(functionIndex);
+    this.scheduleTopTier(this.unitOf(functionIndex), true);
+  }
+
+  /**
+   * The functions of `unit` its next top-tier compile takes: those asked for, and the ones
+   * they call directly in the same unit that are not on their way yet (so that LLVM can
+   * inline them), ascending. Depends only on which were asked for: a previous run's profile
+   * gives the same set, and so the same code cache key.
+   */
+  private topTierMembers(unit: number): number[] {
+    const members = new Set<number>();
+    for (const functionIndex of this.units.units[unit]) if (this.topState[functionIndex] === TopState.Wanted) members.add(functionIndex);
+    for (const functionIndex of [...members]) {
+      for (const callee of this.top!.calleesOf(functionIndex)) {
+        if (this.units.unitOf[callee] === unit && this.topState[callee] === TopState.None) members.add(callee);
+      }
+    }
+    return [...members].sort((a, b) => a - b);
+  }
+
+  /** Schedules a top-tier compile of `unit` unless one is waiting to start (it will take what is asked for by then). */
+  private scheduleTopTier(unit: number, startNow: boolean): void {
+    if (this.batchWaiting[unit] === 1) return;
+    this.batchWaiting[unit] = 1;
+    const pending: { unit: number; members: readonly number[]; background: BackgroundUnit | undefined } = { unit, members: [], background: undefined };
     this.pendingTop.push(pending);
-    const startTopTier = this.startTopTier;
+    const top = this.top!;
     this.schedule(startNow, () => {
-      pending.background = startTopTier(unit);
+      this.batchWaiting[unit] = 0;
+      const members = this.topTierMembers(unit);
+      pending.members = members;
+      for (const functionIndex of members) {
+        // The callees that join are asked for now.
+        if (this.topState[functionIndex] === TopState.None) this.topTierRequested++;
+        this.topState[functionIndex] = TopState.Coming;
+      }
+      if (members.length === 0) throw new Error('internal error: a top-tier compile with no function');
+      pending.background = top.start(unit, members);
     }, () => {
       this.pendingTop = this.pendingTop.filter((entry) => entry !== pending);
     }, (outOfStack) => {
-      if (outOfStack) this.topRequested[unit] = 0;
-      else this.topTierFailed++;
+      // Out of JavaScript stack (deep in wasm recursion): asked for again later.
+      for (const functionIndex of pending.members) this.topState[functionIndex] = outOfStack ? TopState.None : TopState.Failed;
+      if (outOfStack) this.topTierRequested -= pending.members.length;
+      else this.topTierFailed += pending.members.length;
     });
   }
 
@@ -253,11 +327,42 @@ export class LazyCode {
   }
 
   /**
-   * Asks for the top tier of `units` before any call (a previous run's profile), the first
-   * of them compiled first.
+   * Before any call, asks for the top tier of `functions` (a previous run's profile,
+   * heaviest first). For each unit, the sets of functions whose top-tier code the cache holds
+   * and that the listed functions and their callees cover are linked at the unit's first
+   * call; the listed functions left are compiled in the background, the unit of the heaviest
+   * first.
    */
-  prefetchTopTier(units: readonly number[]): void {
-    for (let i = units.length - 1; i >= 0; i--) this.requestUnitTopTier(units[i], false);
+  prefetchTopTier(functions: readonly number[]): void {
+    if (this.top === undefined) return;
+    const byUnit = new Map<number, number[]>();
+    for (const functionIndex of functions) {
+      const unit = this.unitOf(functionIndex);
+      const listed = byUnit.get(unit);
+      if (listed === undefined) byUnit.set(unit, [functionIndex]);
+      else listed.push(functionIndex);
+    }
+    const toCompile: number[] = [];
+    for (const [unit, listed] of byUnit) {
+      const asked = listed.filter((functionIndex) => this.topState[functionIndex] === TopState.None);
+      for (const functionIndex of asked) this.topState[functionIndex] = TopState.Wanted;
+      const covered = new Set(this.topTierMembers(unit));
+      const chosen: (readonly number[])[] = [];
+      // Larger sets first (more inlining among their functions); sets never overlap.
+      for (const set of [...this.top.cachedSets(unit)].sort((a, b) => b.length - a.length)) {
+        if (set.length === 0 || !set.every((functionIndex) => covered.has(functionIndex) && this.units.unitOf[functionIndex] === unit)) continue;
+        for (const functionIndex of set) covered.delete(functionIndex);
+        chosen.push(set);
+      }
+      for (const set of chosen) for (const functionIndex of set) this.topState[functionIndex] = TopState.Coming;
+      if (chosen.length > 0) this.cachedTop.set(unit, chosen);
+      const left = asked.filter((functionIndex) => this.topState[functionIndex] === TopState.Wanted);
+      if (left.length > 0) {
+        this.topTierRequested += left.length;
+        toCompile.push(unit);
+      }
+    }
+    for (let i = toCompile.length - 1; i >= 0; i--) this.scheduleTopTier(toCompile[i], false);
     this.pump();
   }
 
@@ -270,7 +375,7 @@ export class LazyCode {
   }
 
   /**
-   * Takes the background compiles that finished (top-tier units are installed at the next
+   * Takes the background compiles that finished (top-tier functions are installed at the next
    * tier-up call) and starts waiting ones; returns whether any is still running or waiting.
    */
   pollBackground(): boolean {
@@ -286,7 +391,7 @@ export class LazyCode {
   private takeFinished<R, T extends { background: { poll(): R | undefined } | undefined }>(
     pending: T[],
     onResult: (entry: T, result: R) => void,
-    onFailed: () => void,
+    onFailed: (entry: T) => void,
   ): T[] {
     let done = 0;
     const remaining = pending.filter((entry) => {
@@ -295,7 +400,7 @@ export class LazyCode {
       try {
         result = entry.background.poll();
       } catch {
-        onFailed();
+        onFailed(entry);
         done++;
         return false;
       }
@@ -310,9 +415,10 @@ export class LazyCode {
   }
 
   /**
-   * Takes the top-tier units that finished: their addresses replace the baseline's in
-   * functionCode (the baseline code stays alive: it may be running). Returns the units
-   * finished since the last call (also those waitForBackground took), to install.
+   * Takes the top-tier compiles that finished: their functions' addresses replace the
+   * baseline's in functionCode (the baseline code stays alive: it may be running). Returns
+   * the functions finished since the last call (also those waitForBackground took), to
+   * install in the instances' FuncRefs.
    */
   pollTopTier(): number[] {
     const ready = this.readyToInstall;
@@ -322,22 +428,30 @@ export class LazyCode {
       this.pendingTop,
       ({ unit }, result) => {
         this.codes.push(result.code);
-        for (const functionIndex of this.units.units[unit]) {
-          const address = result.addresses.get(functionIndex);
-          if (address !== undefined && address !== 0n) this.functionCode[functionIndex] = address;
-        }
-        this.topTierInstalled++;
-        // A unit asked for before its first call (a previous run's profile) skips the baseline.
-        if (this.compiled[unit] === 0) {
+        this.installTopTier(result);
+        ready.push(...result.addresses.keys());
+        // Top-tier functions that cover a unit not called yet (a previous run's profile): it needs no baseline.
+        if (this.compiled[unit] === 0 && this.units.units[unit].every((functionIndex) => this.topState[functionIndex] === TopState.Installed)) {
           this.compiled[unit] = 1;
           this.unitsCompiled++;
           this.functionsCompiled += this.units.units[unit].length;
         }
-        ready.push(unit);
       },
-      () => this.topTierFailed++,
+      ({ members }) => {
+        for (const functionIndex of members) this.topState[functionIndex] = TopState.Failed;
+        this.topTierFailed += members.length;
+      },
     );
     return ready;
+  }
+
+  private installTopTier(result: CompiledUnit): void {
+    for (const [functionIndex, address] of result.addresses) {
+      if (address === 0n) continue;
+      this.functionCode[functionIndex] = address;
+      this.topState[functionIndex] = TopState.Installed;
+      this.topTierInstalled++;
+    }
   }
 
   /** The unit of defined function `functionIndex`. */
@@ -347,12 +461,15 @@ export class LazyCode {
     return unit;
   }
 
-  /** Compiles the unit of `functionIndex` unless it is compiled; its functions' addresses are then in functionCode. */
+  /**
+   * Compiles the unit of `functionIndex` unless it is compiled; its functions' addresses are
+   * then in functionCode (the top tier's for those that have it).
+   */
   ensureCompiled(functionIndex: number): void {
     const unit = this.unitOf(functionIndex);
     if (this.compiled[unit] === 1) return;
     // Its top tier may have finished in the background already (asked for before any call).
-    if (this.topRequested[unit] === 1 && this.pendingTop.length > 0) {
+    if (this.pendingTop.length > 0) {
       this.readyToInstall.push(...this.pollTopTier());
       if (this.compiled[unit] === 1) return;
     }
@@ -361,22 +478,39 @@ export class LazyCode {
     this.compiling = true;
     const start = performance.now();
     try {
-      const result = this.compileUnit(unit);
-      this.codes.push(result.code);
-      for (const functionIndexInUnit of this.units.units[unit]) {
-        const address = result.addresses.get(functionIndexInUnit);
-        if (address === undefined || address === 0n) throw new Error(`internal error: lazy unit ${unit} did not define function ${functionIndexInUnit}`);
-        this.functionCode[functionIndexInUnit] = address;
+      const functions = this.units.units[unit];
+      // Top-tier functions of the unit in the code cache (a previous run's profile).
+      const tops: CompiledUnit[] = [];
+      let topFunctions = 0;
+      for (const set of this.cachedTop.get(unit) ?? []) {
+        const top = this.top!.cached(unit, set);
+        if (top === undefined) {
+          for (const member of set) this.topState[member] = TopState.None;
+          continue;
+        }
+        tops.push(top);
+        topFunctions += set.length;
+      }
+      this.cachedTop.delete(unit);
+      if (topFunctions < functions.length) {
+        const result = this.compileUnit(unit);
+        this.codes.push(result.code);
+        for (const functionIndexInUnit of functions) {
+          const address = result.addresses.get(functionIndexInUnit);
+          if (address === undefined || address === 0n) throw new Error(`internal error: lazy unit ${unit} did not define function ${functionIndexInUnit}`);
+          if (this.topState[functionIndexInUnit] !== TopState.Installed) this.functionCode[functionIndexInUnit] = address;
+        }
+        if (result.fromCache) this.unitsFromCache++;
+      } else {
+        this.unitsFromCache++;
+      }
+      for (const top of tops) {
+        this.codes.push(top.code);
+        this.installTopTier(top);
       }
       this.compiled[unit] = 1;
       this.unitsCompiled++;
-      if (result.fromCache) this.unitsFromCache++;
-      // Top-tier code from the cache: nothing to tier up to.
-      if (result.topTier) {
-        this.topRequested[unit] = 1;
-        this.topTierInstalled++;
-      }
-      this.functionsCompiled += this.units.units[unit].length;
+      this.functionsCompiled += functions.length;
     } finally {
       this.compiling = false;
       this.compileMs += performance.now() - start;
@@ -395,7 +529,7 @@ export class LazyCode {
    */
   waitForBackground(timeoutMs: number): boolean {
     const deadline = performance.now() + timeoutMs;
-    // Units that were hot but only went through OSR get their top tier now, for the cache.
+    // Functions that were hot but only went through OSR get their top tier now, for the cache.
     for (const functionIndex of this.hotFunctions) this.requestTopTier(functionIndex);
     const pause = new Int32Array(new SharedArrayBuffer(4));
     for (;;) {
@@ -408,20 +542,20 @@ export class LazyCode {
 
   /** Whether `functionIndex` has OSR candidate loops (its baseline counts an OSR countdown). */
   hasOsrCandidates(functionIndex: number): boolean {
-    return this.startOsr !== undefined && (this.osrCandidates.get(functionIndex)?.length ?? 0) > 0;
+    return this.top !== undefined && (this.osrCandidates.get(functionIndex)?.length ?? 0) > 0;
   }
 
   /** Starts the compile of `functionIndex`'s OSR entry at loop `ordinal`, once. */
   requestOsr(functionIndex: number, ordinal: number): void {
-    if (this.startOsr === undefined) return;
+    if (this.top === undefined) return;
     const key = `${functionIndex}:${ordinal}`;
     if (this.osrRequested.has(key)) return;
     this.osrRequested.add(key);
     const pending: { functionIndex: number; ordinal: number; background: BackgroundEntry | undefined } = { functionIndex, ordinal, background: undefined };
     this.pendingOsr.push(pending);
-    const startOsr = this.startOsr;
+    const top = this.top;
     this.schedule(true, () => {
-      pending.background = startOsr(functionIndex, ordinal);
+      pending.background = top.startOsr(functionIndex, ordinal);
     }, () => {
       this.pendingOsr = this.pendingOsr.filter((entry) => entry !== pending);
     }, (outOfStack) => {
@@ -439,7 +573,9 @@ export class LazyCode {
         this.codes.push(result.code);
         this.osrEntries.set(`${functionIndex}:${ordinal}`, result.address);
       },
-      () => this.osrFailed++,
+      () => {
+        this.osrFailed++;
+      },
     );
   }
 
@@ -464,7 +600,7 @@ export class LazyCode {
       compileMs: this.compileMs,
       unitsFromCache: this.unitsFromCache,
       stubCalls: this.stubCalls,
-      topTierRequested: this.topRequested.reduce((sum, requested) => sum + requested, 0),
+      topTierRequested: this.topTierRequested,
       topTierInstalled: this.topTierInstalled,
       topTierFailed: this.topTierFailed,
       tierUpCalls: this.tierUpCalls,

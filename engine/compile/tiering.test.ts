@@ -254,6 +254,57 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
     }
   });
 
+  test('the top tier compiles the hot functions of a unit and their callees, not the whole unit; later hot ones follow', async () => {
+    delete process.env.WASM_LLVM_UNIT_BYTES; // one unit for the whole module
+    const source = `
+      (module
+        (func $helper (param i32) (result i32) (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1)))
+        (func (export "hot") (param i32) (result i32) (call $helper (local.get 0)))
+        (func (export "warm") (param i32) (result i32) (i32.xor (local.get 0) (i32.const 0x55)))
+        (func (export "cold") (param i32) (result i32) (i32.sub (local.get 0) (i32.const 1))))`;
+    type Functions = { hot(x: number): number; warm(x: number): number; cold(x: number): number };
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-tiered-members-'));
+    try {
+      const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory } } as const;
+      const module = new Module(wat(source), options);
+      expect(Module.timings(module).lazy!.units).toBe(1);
+      const exports = new Instance(module, {}).exports as unknown as Functions;
+      expect(exports.cold(5)).toBe(4);
+      await untilTieredUp(module, () => {
+        for (let i = 0; i < 20; i++) expect(exports.hot(i)).toBe(3 * i + 1);
+      });
+      // hot and the helper it calls, not warm or cold (never called often).
+      expect(Module.waitForTiering(module, 20_000)).toBe(true);
+      let stats = Module.timings(module).lazy!;
+      expect(stats.topTierInstalled).toBe(2);
+      expect(stats.topTierRequested).toBe(2);
+      // warm becomes hot later: a second top-tier compile of the same unit takes it alone.
+      const deadline = Date.now() + 20_000;
+      while (Module.timings(module).lazy!.topTierInstalled < 3) {
+        if (Date.now() > deadline) throw new Error(`warm did not tier up: ${JSON.stringify(Module.timings(module).lazy)}`);
+        for (let i = 0; i < 20; i++) expect(exports.warm(i)).toBe(i ^ 0x55);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      stats = Module.timings(module).lazy!;
+      expect(stats.topTierInstalled).toBe(3);
+      expect(stats.topTierFailed).toBe(0);
+      expect([exports.hot(7), exports.warm(7), exports.cold(7)]).toEqual([22, 7 ^ 0x55, 6]);
+
+      // The next compile of the module finds those functions' top tier in the cache (the
+      // profile lists them) and links it at the unit's first call, beside its baseline.
+      const again = new Module(wat(source), options);
+      expect(Module.timings(again).lazy!.topTierRequested).toBe(0);
+      const second = new Instance(again, {}).exports as unknown as Functions;
+      expect(second.cold(3)).toBe(2);
+      const cachedStats = Module.timings(again).lazy!;
+      expect(cachedStats.topTierInstalled).toBeGreaterThanOrEqual(2);
+      expect(cachedStats.unitsCompiled).toBe(1);
+      expect([second.hot(7), second.warm(7), second.cold(7)]).toEqual([22, 7 ^ 0x55, 6]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   test('bad threshold settings are refused', () => {
     process.env.WASM_LLVM_TIER_UP_THRESHOLD = '-1';
     const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });

@@ -13,14 +13,14 @@
 // Tiered modules (tiering: 'tiered'): baseline code counts down a per-function counter in
 // the vmctx at each entry and loop iteration; below zero it calls wasm_rt_host_call with
 // the instance's tier-up context (the last hostId of its range) and the function index.
-// That call re-arms the counter and installs every unit whose top-tier code has finished in
-// every live instance. A call from the function's entry (calls make it hot) starts the
-// top-tier compile of its unit; a call from a loop header (a long call made it hot) starts
+// That call re-arms the counter and installs every function whose top-tier code has finished
+// in every live instance. A call from the function's entry (calls make it hot) asks for its
+// top tier (compile/lazy-code.ts); a call from a loop header (a long call made it hot) starts
 // the function's OSR countdown instead. When the countdown runs out at an OSR candidate loop
 // the baseline calls the same way with the loop's ordinal + 1 (translate/emit-osr.ts): the
 // first such call starts the compile of that loop's OSR entry, and the answer in slot 0 is
 // the entry's address, or 0 with the countdown off until the loop's counter next runs out.
-// A function that transfers twice is called again and again: its unit's top tier is asked for.
+// A function that transfers twice is called again and again: its top tier is asked for.
 
 import { HostFunctionContext } from '../abi/abi.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
@@ -148,8 +148,8 @@ export function compileLazyFunction(state: LazyInstance, index: number): void {
 }
 
 /**
- * A counter of baseline function `index` ran out in `state`: re-arm it, start its unit's
- * top-tier compile (once), and install every finished top-tier unit in every live instance.
+ * A counter of baseline function `index` ran out in `state`: re-arm it, ask for its
+ * top tier (once), and install every finished top-tier function in every live instance.
  */
 function tierUp(state: LazyInstance, index: number, fromLoop: boolean): void {
   const { module } = state;
@@ -167,7 +167,7 @@ function tierUp(state: LazyInstance, index: number, fromLoop: boolean): void {
   installFinishedUnits(state);
 }
 
-/** Installs the top-tier units that finished in every live instance, and takes finished OSR entries. */
+/** Installs the top-tier functions that finished in every live instance, and takes finished OSR entries. */
 function installFinishedUnits(state: LazyInstance): void {
   const { module } = state;
   const lazy = module.lazy!;
@@ -175,10 +175,8 @@ function installFinishedUnits(state: LazyInstance): void {
   const ready = lazy.pollTopTier();
   if (ready.length === 0) return;
   for (const instance of lazy.liveInstances() as LazyInstance[]) {
-    for (const unit of ready) {
-      for (const functionIndex of lazy.units.units[unit]) {
-        instance.writeFuncRef(functionIndex, module.functionCode[functionIndex], module.typeIds[module.info.functionTypeIndices[functionIndex]], instance.vmctxAddress);
-      }
+    for (const functionIndex of ready) {
+      instance.writeFuncRef(functionIndex, module.functionCode[functionIndex], module.typeIds[module.info.functionTypeIndices[functionIndex]], instance.vmctxAddress);
     }
   }
 }

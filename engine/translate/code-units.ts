@@ -73,6 +73,24 @@ export function directCallees(module: ModuleInfo): CallGraph {
 }
 
 /**
+ * The direct callees of defined function `functionIndex` (defined functions only, without
+ * duplicates, in the order of their first call): one body's part of directCallees, for a
+ * function already validated.
+ */
+export function calleesOf(module: ModuleInfo, functionIndex: number): number[] {
+  const imported = module.importedFunctionCount;
+  const body = module.functionBodies[functionIndex - imported];
+  const callees: number[] = [];
+  const operator = new Operator();
+  const reader = new OperatorReader(module.bytes, body.codeStart, body.end);
+  while (!reader.atEnd()) {
+    reader.read(operator);
+    if (operator.opcode === Op.Call && operator.index >= imported && !callees.includes(operator.index)) callees.push(operator.index);
+  }
+  return callees;
+}
+
+/**
  * Splits the defined functions into units of at most `maxUnitBodyBytes` bytes of bodies
  * (a single larger function is a unit of its own). A module within the bound is one unit,
  * and its call graph is not scanned. `calls`: the call graph when the validator listed it
