@@ -305,6 +305,63 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
     }
   });
 
+  test('stress: many functions in shared units, two instances, random calls while top-tier sets install, three compiles through one cache', async () => {
+    process.env.WASM_LLVM_UNIT_BYTES = '96'; // a few functions per unit
+    process.env.WASM_LLVM_TIER_UP_THRESHOLD = '400'; // only the functions called most get hot
+    const count = 40;
+    const next = (i: number): number => (i * 7 + 3) % count;
+    const multiplier = (i: number): number => 2 * i + 3;
+    // f_i(x, d) = d == 0 ? x * (2i + 3) + i : f_next(i)(x ^ i, d - 1) + 1, all i32.
+    const functions = Array.from({ length: count }, (_, i) => `
+      (func $f${i} (export "f${i}") (param $x i32) (param $d i32) (result i32)
+        (if (result i32) (i32.eqz (local.get $d))
+          (then (i32.add (i32.mul (local.get $x) (i32.const ${multiplier(i)})) (i32.const ${i})))
+          (else (i32.add (call $f${next(i)} (i32.xor (local.get $x) (i32.const ${i})) (i32.sub (local.get $d) (i32.const 1))) (i32.const 1)))))`);
+    const source = `(module ${functions.join('')})`;
+    const expected = (i: number, x: number, d: number): number => (d === 0 ? (Math.imul(x, multiplier(i)) + i) | 0 : (expected(next(i), (x ^ i) | 0, d - 1) + 1) | 0);
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-tiered-stress-'));
+    try {
+      const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory } } as const;
+      let seed = 12345;
+      const random = (below: number): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return (seed >>> 8) % below;
+      };
+      let firstRequested = 0;
+      for (let compileRound = 0; compileRound < 3; compileRound++) {
+        const module = new Module(wat(source), options);
+        expect(Module.timings(module).lazy!.units).toBeGreaterThan(4);
+        const instances = [0, 1].map(() => new Instance(module, {}).exports as unknown as Record<string, (x: number, d: number) => number>);
+        for (let round = 0; round < 60; round++) {
+          // Some functions are called far more than others, so that units are partly hot.
+          for (let call = 0; call < 200; call++) {
+            const i = random(4) === 0 ? random(count) : random(6);
+            const x = random(1 << 30) - (1 << 29);
+            const d = random(5);
+            expect(instances[call % 2][`f${i}`](x, d)).toBe(expected(i, x, d));
+          }
+          if (round % 4 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        expect(Module.waitForTiering(module, 60_000)).toBe(true);
+        for (let i = 0; i < count; i++) for (const exports of instances) expect(exports[`f${i}`](i * 1000, 3)).toBe(expected(i, i * 1000, 3));
+        const stats = Module.timings(module).lazy!;
+        expect(stats.topTierFailed).toBe(0);
+        expect(stats.topTierInstalled).toBeGreaterThan(0);
+        expect(stats.topTierInstalled).toBeLessThanOrEqual(count);
+        if (compileRound === 0) {
+          firstRequested = stats.topTierRequested;
+          expect(firstRequested).toBeLessThan(count); // some functions never got hot
+        } else {
+          // Later compiles link the baseline units and the top-tier sets from the cache.
+          expect(stats.unitsFromCache).toBe(stats.unitsCompiled);
+          expect(stats.topTierRequested).toBeLessThan(firstRequested);
+        }
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   test('bad threshold settings are refused', () => {
     process.env.WASM_LLVM_TIER_UP_THRESHOLD = '-1';
     const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
