@@ -996,7 +996,7 @@ function topTierCompiler(
     }
     return list;
   };
-  return { start, cached, cachedSets: readSets, startOsr, calleesOf: calleesOfFunction };
+  return { start, cached, cachedSets: readSets, startOsr, calleesOf: calleesOfFunction, bodyBytes: (functionIndex) => bodyLength(info, functionIndex) };
 }
 
 /**
@@ -1005,8 +1005,8 @@ function topTierCompiler(
  * the weight being the most tier-up calls one run's baseline made in the function — how long
  * it ran unoptimised), rewritten when a function becomes hot or a weight grows (checked every
  * few hundred tier-up calls). The next run of the module asks for their top tier before any
- * call, heaviest first (LazyCode.prefetchTopTier: linked from the cache at the unit's first
- * call, or compiled in the background), instead of running their baseline until its counters
+ * call (LazyCode.prefetchTopTier: linked from the cache at the unit's first call, or
+ * compiled in the background, most weight per byte first), instead of running their baseline until its counters
  * find them hot again: a program that ends before its background compiles (they are
  * cancelled at exit) gets them in the cache over its next runs.
  */
@@ -1039,9 +1039,7 @@ function followHotFunctions(lazy: LazyCode, info: ModuleInfo, cache: CodeCache, 
     store(true);
   };
   lazy.onTierUpCalls = () => store();
-  const listed = [...weights.keys()];
-  listed.sort((a, b) => weights.get(b)! - weights.get(a)!);
-  lazy.prefetchTopTier(listed);
+  lazy.prefetchTopTier([...weights.keys()], (functionIndex) => weights.get(functionIndex) ?? 0);
 }
 
 /**

@@ -68,6 +68,8 @@ export interface TopTier {
   startOsr(functionIndex: number, ordinal: number): BackgroundEntry;
   /** The defined functions `functionIndex` calls directly. */
   calleesOf(functionIndex: number): readonly number[];
+  /** The size of `functionIndex`'s body in bytes: what its top-tier compile roughly costs. */
+  bodyBytes(functionIndex: number): number;
 }
 
 /** Where each function is on the way to the top tier (LazyCode.topState). */
@@ -327,13 +329,15 @@ export class LazyCode {
   }
 
   /**
-   * Before any call, asks for the top tier of `functions` (a previous run's profile,
-   * heaviest first). For each unit, the sets of functions whose top-tier code the cache holds
-   * and that the listed functions and their callees cover are linked at the unit's first
-   * call; the listed functions left are compiled in the background, the unit of the heaviest
-   * first.
+   * Before any call, asks for the top tier of `functions` (a previous run's profile, with
+   * `weightOf` how long each ran in the baseline). For each unit, the sets of functions whose
+   * top-tier code the cache holds and that the listed functions and their callees cover are
+   * linked at the unit's first call; the listed functions left are compiled in the
+   * background, unit by unit, in order of weight per byte to compile: the order that
+   * minimises the baseline time left while they compile (weighted shortest job first), so
+   * that one huge function does not hold back many small hot ones.
    */
-  prefetchTopTier(functions: readonly number[]): void {
+  prefetchTopTier(functions: readonly number[], weightOf: (functionIndex: number) => number): void {
     if (this.top === undefined) return;
     const byUnit = new Map<number, number[]>();
     for (const functionIndex of functions) {
@@ -342,7 +346,7 @@ export class LazyCode {
       if (listed === undefined) byUnit.set(unit, [functionIndex]);
       else listed.push(functionIndex);
     }
-    const toCompile: number[] = [];
+    const toCompile: { unit: number; priority: number }[] = [];
     for (const [unit, listed] of byUnit) {
       const asked = listed.filter((functionIndex) => this.topState[functionIndex] === TopState.None);
       for (const functionIndex of asked) this.topState[functionIndex] = TopState.Wanted;
@@ -359,10 +363,16 @@ export class LazyCode {
       const left = asked.filter((functionIndex) => this.topState[functionIndex] === TopState.Wanted);
       if (left.length > 0) {
         this.topTierRequested += left.length;
-        toCompile.push(unit);
+        let weight = 0;
+        for (const functionIndex of left) weight += weightOf(functionIndex) + 1;
+        let bytes = 0;
+        for (const functionIndex of this.topTierMembers(unit)) bytes += this.top.bodyBytes(functionIndex);
+        toCompile.push({ unit, priority: weight / Math.max(1, bytes) });
       }
     }
-    for (let i = toCompile.length - 1; i >= 0; i--) this.scheduleTopTier(toCompile[i], false);
+    // Highest priority first: the queue starts its newest entry first.
+    toCompile.sort((a, b) => a.priority - b.priority);
+    for (const { unit } of toCompile) this.scheduleTopTier(unit, false);
     this.pump();
   }
 

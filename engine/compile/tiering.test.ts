@@ -12,6 +12,9 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { Instance, Module, RuntimeError } from '../index.js';
 import { wat, watUnavailableReason } from '../../test/support/wat.js';
 import { repositoryRoot } from '../../test/spec/testsuite-location.js';
+import type { CompiledCode } from '../native/addon.js';
+import type { CodeUnits } from '../translate/code-units.js';
+import { LazyCode, type TopTier } from './lazy-code.js';
 
 const skip = watUnavailableReason();
 
@@ -366,5 +369,45 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
     process.env.WASM_LLVM_TIER_UP_THRESHOLD = '-1';
     const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
     expect(() => new Instance(module, {})).toThrow(/WASM_LLVM_TIER_UP_THRESHOLD/);
+  });
+});
+
+describe('top-tier prefetch order', () => {
+  test('a previous run\'s hot functions compile in order of weight per byte: one huge function does not hold back small hot ones', () => {
+    // Three units of one function each: 0 is huge and heaviest, 1 small and hot, 2 small and barely hot.
+    const units: CodeUnits = { units: [[0], [1], [2]], unitOf: Int32Array.from([0, 1, 2]), calledFromOtherUnits: new Uint8Array(3) };
+    const sizes = [10_000, 100, 100];
+    const weights = [100, 10, 1];
+    const started: number[] = [];
+    const finished = new Set<number>();
+    const top: TopTier = {
+      start: (unit, members) => {
+        started.push(unit);
+        return { poll: () => (finished.has(unit) ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0x1000 + f)])), fromCache: false } : undefined) };
+      },
+      cached: () => undefined,
+      cachedSets: () => [],
+      startOsr: () => {
+        throw new Error('no OSR here');
+      },
+      calleesOf: () => [],
+      bodyBytes: (functionIndex) => sizes[functionIndex],
+    };
+    const functionCode = [0n, 0n, 0n];
+    const lazy = new LazyCode(units, functionCode, () => {
+      throw new Error('no baseline compile here');
+    }, top);
+    lazy.prefetchTopTier([0, 1, 2], (functionIndex) => weights[functionIndex]);
+    // One background compile at a time: 1 (11 / 100 bytes) first, then 2 (2 / 100), then 0 (101 / 10,000).
+    expect(started).toEqual([1]);
+    for (const expected of [[1, 2], [1, 2, 0]]) {
+      finished.add(started[started.length - 1]);
+      lazy.pollBackground();
+      expect(started).toEqual(expected);
+    }
+    finished.add(0);
+    expect(lazy.pollBackground()).toBe(false);
+    expect(functionCode).toEqual([0x1000n, 0x1001n, 0x1002n]);
+    expect(lazy.stats().topTierInstalled).toBe(3);
   });
 });
