@@ -873,8 +873,11 @@ function stopBackgroundCompilesAtExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    takeFinishedBackgroundCompiles();
-    native.stopBackgroundCompiles();
+    try {
+      takeFinishedBackgroundCompiles();
+    } finally {
+      native.stopBackgroundCompiles();
+    }
   });
 }
 

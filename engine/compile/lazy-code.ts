@@ -145,7 +145,14 @@ function watchBackgroundWork(lazy: LazyCode): void {
 
 function pollModulesWithBackgroundWork(): void {
   for (const lazy of modulesWithBackgroundWork) {
-    if (!lazy.pollBackground()) modulesWithBackgroundWork.delete(lazy);
+    let busy = false;
+    try {
+      busy = lazy.pollBackground();
+    } catch {
+      // Never an exception from a timer (it would end the process): the module's next
+      // tier-up call polls again, on the program's own call, where an error can surface.
+    }
+    if (!busy) modulesWithBackgroundWork.delete(lazy);
   }
   if (modulesWithBackgroundWork.size === 0 && backgroundTimer !== undefined) {
     clearInterval(backgroundTimer);
