@@ -11,7 +11,7 @@
 //                                a path: the cache in that directory, 0 (default): off
 //   WASM_LLVM_TIERING            'eager' (default): everything compiled by compile();
 //                                'lazy': each code unit compiled on its first call;
-//                                'tiered': lazily at O0, hot units at WASM_LLVM_OPT_LEVEL
+//                                'tiered': lazily at O0, hot functions at WASM_LLVM_OPT_LEVEL
 //                                in the background (WASM_LLVM_TIER_UP_THRESHOLD: counts
 //                                of entries and loop iterations between tier-up calls)
 //

@@ -145,7 +145,7 @@ export class CodeCache {
   }
 
   /**
-   * Keeps a short list of strings under `key` (tiered execution's profile of hot units), with
+   * Keeps a short list of strings under `key` (tiered execution's profile of hot functions, a unit's partition), with
    * the same atomic write and checksum as code: an entry whose one object is LIST_OBJECT.
    */
   storeList(key: string, values: readonly string[]): void {

@@ -67,9 +67,10 @@ export interface ModuleCompileOptions {
    * 'eager' (default): every function is compiled before compile() returns. 'lazy': compile()
    * decodes and validates everything but compiles only the trampolines; each code unit is
    * compiled on the first call of one of its functions (lazy-code.ts). 'tiered': lazily at
-   * O0 first, with counters; hot units are recompiled at optLevel in the background and
+   * O0 first, with counters; hot functions are recompiled at optLevel in the background and
    * replace the baseline (lazy-code.ts). With the code cache, lazily compiled units (and
-   * tiered top-tier units) are kept per unit; serialization applies to eager compiles only.
+   * tiered top-tier sets of functions) are kept one by one, and a module found there is not
+   * validated again; serialization applies to eager compiles only.
    */
   readonly tiering?: 'eager' | 'lazy' | 'tiered';
 }
@@ -1046,7 +1047,7 @@ function followHotFunctions(lazy: LazyCode, info: ModuleInfo, cache: CodeCache, 
 }
 
 /**
- * A lazily compiled module's part (resident code, a unit, a top-tier unit) from the code
+ * A lazily compiled module's part (resident code, a unit, a top-tier set) from the code
  * cache, linked; undefined when there is no entry or the JIT will not link it (the part is
  * compiled again and its entry overwritten).
  */

@@ -117,7 +117,7 @@ export interface LazyCompileStats {
   readonly osrTransfers: number;
 }
 
-/** How often (in tier-up calls) the code cache's profile of hot units is rewritten with their weights. */
+/** How often (in tier-up calls) the code cache's profile of hot functions is checked for weights that grew. */
 const TIER_UP_CALLS_PER_REPORT = 256;
 
 /** Background (tier-up and OSR) compiles running at once for one module (see LazyCode.schedule). */
@@ -161,7 +161,7 @@ function pollModulesWithBackgroundWork(): void {
 }
 
 /**
- * Takes every background compile that has finished, in every module (their top-tier units go
+ * Takes every background compile that has finished, in every module (their top-tier sets go
  * to the code cache): called at exit, before the unfinished ones are cancelled.
  */
 export function takeFinishedBackgroundCompiles(): void {
@@ -229,7 +229,7 @@ export class LazyCode {
     return this.top !== undefined;
   }
 
-  /** Remembers a live instance, whose FuncRefs a top-tier unit must be installed into. */
+  /** Remembers a live instance, whose FuncRefs top-tier functions must be installed into. */
   registerInstance(instance: object): void {
     if (this.instances.length >= 64) this.instances = this.instances.filter((reference) => reference.deref() !== undefined);
     this.instances.push(new WeakRef(instance));
