@@ -19,7 +19,7 @@
 // the least recently used entries are removed.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,11 +157,6 @@ export class CodeCache {
     const entry = this.load(key);
     if (entry === undefined || entry.objects.length !== 1 || !Buffer.from(entry.objects[0]).equals(LIST_OBJECT)) return undefined;
     return entry.symbols.every((value) => typeof value === 'string') ? entry.symbols : undefined;
-  }
-
-  /** Whether an entry for `key` exists (not whether it is whole: load() checks that). */
-  has(key: string): boolean {
-    return existsSync(this.entryPath(key));
   }
 
   /** The entry for `key`, or undefined (missing, or damaged and then deleted). */

@@ -882,15 +882,15 @@ function stopBackgroundCompilesAtExit(): void {
   });
 }
 
+/** Top-tier sets of one unit listed in the code cache (older ones are forgotten; their entries age out). */
+const MAX_TOP_TIER_SETS = 64;
+
 /**
  * Tiered execution's top tier: some functions of a unit (those LazyCode found hot, and their
  * direct callees there) translated now (this thread) without counters and compiled at
  * options.optLevel on the compile threads in the background; kept in the code cache under
  * the unit and the set of functions.
  */
-/** Top-tier sets of one unit listed in the code cache (older ones are forgotten; their entries age out). */
-const MAX_TOP_TIER_SETS = 64;
-
 function topTierCompiler(
   info: ModuleInfo,
   options: ResolvedOptions,
@@ -1097,4 +1097,3 @@ function startOneUnit(ir: Uint8Array, guarded: readonly string[], options: Resol
     abandon: () => batch.abandon('the module did not validate'),
   };
 }
-

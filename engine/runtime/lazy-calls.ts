@@ -164,11 +164,11 @@ function tierUp(state: LazyInstance, index: number, fromLoop: boolean): void {
     const flag = module.layout.osrFlag(index, imported);
     if (state.view.getInt32(flag, true) === 0) state.view.setInt32(flag, 1, true);
   }
-  installFinishedUnits(state);
+  installFinishedTopTier(state);
 }
 
 /** Installs the top-tier functions that finished in every live instance, and takes finished OSR entries. */
-function installFinishedUnits(state: LazyInstance): void {
+function installFinishedTopTier(state: LazyInstance): void {
   const { module } = state;
   const lazy = module.lazy!;
   lazy.pollOsr();
@@ -189,7 +189,7 @@ function osrEntryFor(state: LazyInstance, functionIndex: number, ordinal: number
   const { module } = state;
   const lazy = module.lazy!;
   lazy.requestOsr(functionIndex, ordinal);
-  installFinishedUnits(state);
+  installFinishedTopTier(state);
   const entry = lazy.osrEntry(functionIndex, ordinal);
   if (entry !== 0n) {
     // A second transfer means the function is entered again and again (each call's loop
