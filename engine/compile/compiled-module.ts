@@ -33,6 +33,8 @@ import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { validateBodiesAndListCalls } from '../validate/validate-module.js';
+import type { FuncType } from '../wasm/value-types.js';
+import { hasMachineDataCopy, hasMachineTrampolines, machineDataCopy, machineEntryTrampoline, machineHostTrampoline, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type TopTier } from './lazy-code.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
@@ -123,15 +125,18 @@ export interface CompiledModule {
   readonly code: CompiledCode;
   /** Code address of every defined function with an external symbol (it escapes: export, table, ref.func, start; or another code unit calls it); 0n otherwise. */
   readonly functionCode: readonly bigint[];
-  /** Entry trampoline (JS → wasm) per type index, for types of escaping functions. */
-  readonly entryTrampolines: ReadonlyMap<number, bigint>;
-  /** Host trampoline (wasm → JS) per type index of imported functions. */
-  readonly hostTrampolines: ReadonlyMap<number, bigint>;
+  /**
+   * Entry trampoline (JS → wasm) per type index: written once per process and signature
+   * (signature-trampolines.ts), or this module's IR one (types of escaping functions).
+   */
+  readonly entryTrampolines: TrampolineLookup;
+  /** Host trampoline (wasm → JS) per type index: per signature, or this module's IR one (imported functions' types). */
+  readonly hostTrampolines: TrampolineLookup;
   /** Registry id per type index (type-registry.ts); valid while this CompiledModule lives. */
   readonly typeIds: readonly bigint[];
   /** Keeps the registry references of typeIds. */
   readonly typeRegistration: object;
-  /** DATA_COPY_SYMBOL's address, when the module has active data segments. */
+  /** The data-copy routine (signature-trampolines.ts), or DATA_COPY_SYMBOL's address when the module has active data segments. */
   readonly dataCopy: bigint | undefined;
   readonly timings: ModuleCompileTimings;
   /** Defined functions compiled by the guarded pipeline, with the metric that sent them there. */
@@ -170,6 +175,53 @@ let moduleCounter = 0;
  * get address space back.
  */
 export const DATA_COPY_SYMBOL = 'wasm_instantiate_copy_data';
+
+/** The code of a lazy module without resident code: nothing to look up or free. */
+const NO_CODE: CompiledCode = {
+  addresses: [],
+  timings: { parseMs: 0, optimizeMs: 0, codegenMs: 0, linkMs: 0, guardedMs: 0, units: 0 },
+  objectBytes: 0,
+  release: () => undefined,
+};
+
+/** Whether instantiation copies bytes into memory (active data segments that are not empty). */
+function hasActiveData(info: ModuleInfo): boolean {
+  return info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
+}
+
+/** Whether the module needs DATA_COPY_IR: it copies data and this host has no machine-code copy routine. */
+function needsDataCopyHelper(info: ModuleInfo): boolean {
+  return hasActiveData(info) && !hasMachineDataCopy();
+}
+
+/** A module's trampolines by type index (`undefined`: the type has none). */
+export interface TrampolineLookup {
+  get(typeIndex: number): bigint | undefined;
+}
+
+/** The module's IR trampolines, else the machine-code one of the type's signature. */
+function trampolineLookup(info: ModuleInfo, ir: ReadonlyMap<number, bigint>, machine: (type: FuncType) => bigint): TrampolineLookup {
+  return {
+    get(typeIndex: number): bigint | undefined {
+      const address = ir.get(typeIndex);
+      if (address !== undefined) return address;
+      const type = info.types[typeIndex];
+      return type !== undefined && hasMachineTrampolines(type) ? machine(type) : undefined;
+    },
+  };
+}
+
+/** The distinct function types of the module's functions, imported and defined. */
+function functionTypesOf(info: ModuleInfo): FuncType[] {
+  const seen = new Uint8Array(info.types.length);
+  const types: FuncType[] = [];
+  for (const typeIndex of info.functionTypeIndices) {
+    if (seen[typeIndex] === 1) continue;
+    seen[typeIndex] = 1;
+    types.push(info.types[typeIndex]);
+  }
+  return types;
+}
 const DATA_COPY_IR = `
 define void @${DATA_COPY_SYMBOL}(ptr %unused, ptr %slots) {
 entry:
@@ -442,7 +494,11 @@ function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps
   validateModuleStructure(info);
   const decoded = performance.now();
   const units = partitionIntoUnits(info, unitBodyBytes());
-  const environment = new RuntimeEnvironment(info, { explicitBoundsChecks: exactTraps, externalFunctions: units.calledFromOtherUnits });
+  const environment = new RuntimeEnvironment(info, {
+    explicitBoundsChecks: exactTraps,
+    externalFunctions: units.calledFromOtherUnits,
+    trampolinesOutsideIr: hasMachineTrampolines,
+  });
   const policy = guardPolicy();
   const guardedFunctions = new Map<number, string>();
   let unitGuardedSymbols: string[] = [];
@@ -485,7 +541,7 @@ function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps
   });
   output ??= new IrModuleBuilder({ moduleName: `${name}.unit0` }, 1 << 16);
   const symbols = translator.finishUnitsInto(output, functions);
-  const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
+  const needsDataCopy = needsDataCopyHelper(info);
   if (needsDataCopy) output.define(DATA_COPY_IR);
   handOver(output.finishBytes(), unitGuardedSymbols);
   const emitted = performance.now();
@@ -521,10 +577,15 @@ function assemble(
   };
   const functionCode = new Array<bigint>(info.functionTypeIndices.length).fill(0n);
   for (const [index, symbol] of translation.functionSymbols) functionCode[index] = lookup(symbol);
-  const entryTrampolines = new Map<number, bigint>();
-  for (const [typeIndex, symbol] of translation.entrySymbols) entryTrampolines.set(typeIndex, lookup(symbol));
-  const hostTrampolines = new Map<number, bigint>();
-  for (const [typeIndex, symbol] of translation.hostSymbols) hostTrampolines.set(typeIndex, lookup(symbol));
+  const irEntries = new Map<number, bigint>();
+  for (const [typeIndex, symbol] of translation.entrySymbols) irEntries.set(typeIndex, lookup(symbol));
+  const irHosts = new Map<number, bigint>();
+  for (const [typeIndex, symbol] of translation.hostSymbols) irHosts.set(typeIndex, lookup(symbol));
+  // The signatures of the module's functions get their machine-code trampolines in one batch
+  // (nothing to write when the process has them all).
+  prepareMachineTrampolines(functionTypesOf(info));
+  const entryTrampolines = trampolineLookup(info, irEntries, machineEntryTrampoline);
+  const hostTrampolines = trampolineLookup(info, irHosts, machineHostTrampoline);
   const types = registerTypes(info.types);
   return {
     info,
@@ -537,7 +598,7 @@ function assemble(
     hostTrampolines,
     typeIds: types.ids,
     typeRegistration: types.registration,
-    dataCopy: addressOf.get(DATA_COPY_SYMBOL),
+    dataCopy: addressOf.get(DATA_COPY_SYMBOL) ?? (hasActiveData(info) && hasMachineDataCopy() ? machineDataCopy() : undefined),
     guardedFunctions: translation.guardedFunctions,
     objectCode,
     settings: cacheSettings(options),
@@ -732,6 +793,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     // code, once installed, takes every later call (recursion and calls within a unit too).
     lazyCallThroughFuncRef: options.tiered ? () => true : (callee) => unitsOf().unitOf[callee] !== currentUnit,
     tierUpCounters: options.tiered,
+    trampolinesOutsideIr: hasMachineTrampolines,
     onOsrCandidate: (functionIndex, ordinal) => {
       const list = osrCandidates.get(functionIndex);
       if (list === undefined) osrCandidates.set(functionIndex, [ordinal]);
@@ -778,20 +840,24 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   // threads before the bodies are validated, and compiles while this thread validates them.
   const resident = new IrModuleBuilder({ moduleName: `${name}.resident` }, 1 << 16);
   const symbols = translator.finishUnitsInto(resident, new Map());
-  const needsDataCopy = info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
+  const needsDataCopy = needsDataCopyHelper(info);
   if (needsDataCopy) resident.define(DATA_COPY_IR);
   const residentSymbols = needsDataCopy ? [...symbols.all, DATA_COPY_SYMBOL] : symbols.all;
-  const residentKey = cache === undefined ? undefined : partKey('resident');
-  let code = residentKey === undefined ? undefined : linkCachedPart(cache!, residentKey, name);
-  const residentHit = code !== undefined;
+  // With every trampoline and the data copy in machine code (signature-trampolines.ts), there
+  // is no resident code: compile() then runs no LLVM at all.
+  const residentEmpty = residentSymbols.length === 0;
+  const residentKey = cache === undefined || residentEmpty ? undefined : partKey('resident');
+  let code = residentEmpty ? NO_CODE : residentKey === undefined ? undefined : linkCachedPart(cache!, residentKey, name);
+  const residentHit = !residentEmpty && code !== undefined;
   const residentCompile = code === undefined ? startOneUnit(resident.finishBytes(), [], baselineOptions, name, cache !== undefined) : undefined;
 
   const validationStart = performance.now();
   // The resident entry and the units' list are written only after the bodies validated: with
-  // both, this engine build validated these very bytes before, and the bodies are not
-  // validated again (as an eager compile that hits the cache links without validating).
+  // both (or the list alone when there is no resident code), this engine build validated these
+  // very bytes before, and the bodies are not validated again (as an eager compile that hits
+  // the cache links without validating).
   const unitsKey = cache === undefined ? undefined : partKey('units');
-  const unitLines = residentHit ? cache!.loadList(unitsKey!) : undefined;
+  const unitLines = residentHit || (residentEmpty && unitsKey !== undefined) ? cache!.loadList(unitsKey!) : undefined;
   let partition = unitLines === undefined ? undefined : unitsFromLines(info, unitLines);
   const validatedBefore = partition !== undefined;
   if (partition === undefined) {
@@ -861,7 +927,8 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     if (top !== undefined && cache !== undefined) followHotFunctions(lazy, info, cache, partKey('hot functions'));
     return lazy;
   };
-  return assemble(translation, code!, options, performance.now() - start, cache === undefined ? 'off' : residentHit ? 'hit' : 'miss', undefined, { make, tiered: options.tiered });
+  const codeCache = cache === undefined ? 'off' : residentHit || (residentEmpty && validatedBefore) ? 'hit' : 'miss';
+  return assemble(translation, code!, options, performance.now() - start, codeCache, undefined, { make, tiered: options.tiered });
 }
 
 let exitHookInstalled = false;

@@ -310,6 +310,8 @@ interface NativeAddon {
   liveMemoryCount(): number;
   Table: new (initial: number, maximum: number, init: bigint) => NativeTable;
   allocate(bytes: number): RawBlock;
+  installMachineCode(bytes: Uint8Array): bigint;
+  hostCallAddress(): bigint;
   invoke(entry: bigint | number, funcRef: bigint | number, slotCount: number): number;
   setHostCallHandler(handler: HostCallHandler | null): void;
   readonly scratch: ArrayBuffer;
@@ -523,6 +525,21 @@ export function createTable(initial: number, maximum: number, init: bigint): Nat
 /** `bytes` zeroed bytes, 16-byte aligned, at an address that never changes. */
 export function allocate(bytes: number): RawBlock {
   return addon().allocate(bytes);
+}
+
+// ---------------------------------------------------------------- machine code
+
+/**
+ * Copies `bytes` of x86-64 code into pages of their own, made read+execute and never freed
+ * (machine_code.cc); returns the address of the first byte.
+ */
+export function installMachineCode(bytes: Uint8Array): bigint {
+  return addon().installMachineCode(bytes);
+}
+
+/** Address of wasm_rt_host_call(context, slots), which host trampolines call. */
+export function hostCallAddress(): bigint {
+  return addon().hostCallAddress();
 }
 
 // ---------------------------------------------------------------- calls

@@ -14,6 +14,7 @@
         'src/index_versioning.cc',
         'src/invoke.cc',
         'src/llvm_compiler.cc',
+        'src/machine_code.cc',
         'src/memory.cc',
         'src/raw_block.cc',
         'src/runtime_checks.cc',

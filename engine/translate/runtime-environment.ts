@@ -23,6 +23,7 @@ import type { FunctionBuilder } from './function-builder.js';
 import { MD_EMPTY, PROF_TRAP_ON_TRUE, RANGE_MEMORY_BYTES, TBAA_FUNCREF, TBAA_GLOBAL, TBAA_TABLE_ELEMENT, TBAA_VMCTX, type IrModuleBuilder } from './ir-module.js';
 import { LLVM_TYPE, VALUE_BYTES, signatureOf } from './ir-types.js';
 import { emitEntryTrampoline, emitHostTrampoline } from './trampolines.js';
+import type { FuncType } from '../wasm/value-types.js';
 
 const INVARIANT = `!invariant.load ${MD_EMPTY}`;
 
@@ -69,6 +70,12 @@ export interface RuntimeEnvironmentOptions {
   readonly tierUpCounters?: boolean;
   /** Tiered execution: told of every OSR candidate loop of the baseline code (emit-osr.ts). */
   readonly onOsrCandidate?: (functionIndex: number, ordinal: number) => void;
+  /**
+   * Function types whose trampolines the runtime has without LLVM (machine code written per
+   * signature, engine/compile/signature-trampolines.ts): the module gets no IR trampolines for
+   * them. Default: every trampoline is IR.
+   */
+  readonly trampolinesOutsideIr?: (type: FuncType) => boolean;
 }
 
 export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironment {
@@ -80,6 +87,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
   private readonly symbolPrefix: string;
   private readonly boundsChecked: boolean;
   private readonly lazyCallThroughFuncRef: ((functionIndex: number) => boolean) | undefined;
+  private readonly trampolinesOutsideIr: ((type: FuncType) => boolean) | undefined;
   /** FuncRef code and vmctx loads: invariant, unless lazy compilation patches FuncRefs. */
   private readonly funcRefLoad: string;
   private readonly tierUpCounters: boolean;
@@ -104,6 +112,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     this.symbolPrefix = options.symbolPrefix ?? '';
     this.boundsChecked = options.explicitBoundsChecks ?? false;
     this.lazyCallThroughFuncRef = options.lazyCallThroughFuncRef;
+    this.trampolinesOutsideIr = options.trampolinesOutsideIr;
     this.funcRefLoad = this.lazyCallThroughFuncRef === undefined ? `!tbaa ${TBAA_FUNCREF}, ${INVARIANT}` : `!tbaa ${TBAA_FUNCREF}`;
     const escaping = collectDeclaredFunctionReferences(module);
     if (module.start !== undefined) escaping[module.start.functionIndex] = 1;
@@ -149,7 +158,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     for (let functionIndex = 0; functionIndex < module.functionTypeIndices.length; functionIndex++) {
       if (this.escaping[functionIndex] !== 1 && !(lazy && functionIndex >= module.importedFunctionCount)) continue;
       const typeIndex = module.functionTypeIndices[functionIndex];
-      if (entryTrampolines.has(typeIndex)) continue;
+      if (entryTrampolines.has(typeIndex) || this.trampolinesOutsideIr?.(module.types[typeIndex])) continue;
       const key = `entry ${signatureKey(typeIndex)}`;
       let symbol = bySignature.get(key);
       if (symbol === undefined) {
@@ -162,7 +171,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     const hostTypes = module.imports.filter((entry) => entry.kind === ExternalKind.Function).map((entry) => entry.typeIndex);
     if (lazy) hostTypes.push(...module.functionTypeIndices.slice(module.importedFunctionCount));
     for (const typeIndex of hostTypes) {
-      if (hostTrampolines.has(typeIndex)) continue;
+      if (hostTrampolines.has(typeIndex) || this.trampolinesOutsideIr?.(module.types[typeIndex])) continue;
       const key = `host ${signatureKey(typeIndex)}`;
       let symbol = bySignature.get(key);
       if (symbol === undefined) {

@@ -16,6 +16,7 @@
 #include "compile_binding.h"
 #include "execution_limits.h"
 #include "invoke.h"
+#include "machine_code.h"
 #include "memory.h"
 #include "raw_block.h"
 #include "signals.h"
@@ -94,6 +95,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitMemoryBinding(env, exports);
   InitTableBinding(env, exports);
   InitRawBlockBinding(env, exports);
+  InitMachineCodeBinding(env, exports);
   InitInvokeBinding(env, exports);
   InitExecutionLimitsBinding(env, exports);
   InitTypeRegistryBinding(env, exports);

@@ -1,0 +1,268 @@
+// Stage: compile (machine code without LLVM). The entry (JS → wasm) and host (wasm → JS)
+// trampolines of abi.ts's array-call ABI, and the data-copy routine instantiation calls,
+// written directly as x86-64 System V machine code instead of compiled by LLVM. They depend
+// only on the signature, so each is written once per process (per isolate: the cache is this
+// module's) and shared by every module with that signature; a module's compile() then runs
+// LLVM for none of them. translate/trampolines.ts has the same contract in IR and stays for
+// what this file does not cover (v128 values, multiple results, other hosts).
+//
+//   entry: void (ptr funcRef, ptr slots) — loads code and vmctx from the FuncRef, the
+//          arguments from the slots into System V argument registers (then the stack),
+//          calls, stores the result zero-extended into slot 0.
+//   host:  <result> (ptr context, <params>) — stores the arguments (zero-extended) into a
+//          slot array on its stack and calls wasm_rt_host_call(context, slots), then loads
+//          the result from slot 0.
+//   data copy: void (ptr unused, ptr slots) — slots = [MemoryDefinition*, plan*, count];
+//          copies each plan entry { offset, source, length } to memory base + offset.
+// Every frame keeps rbp as a frame pointer, so profilers and debuggers walk through them.
+
+import { FuncRef, MemoryDefinition, SLOT_BYTES } from '../abi/abi.js';
+import { hostCallAddress, installMachineCode } from '../native/addon.js';
+import { ValType, type FuncType } from '../wasm/value-types.js';
+import { Gpr, X64Assembler } from './x64-assembler.js';
+
+/** System V integer argument registers after the first (vmctx, funcRef's target or host context). */
+const INTEGER_ARGUMENTS: readonly Gpr[] = [Gpr.Rsi, Gpr.Rdx, Gpr.Rcx, Gpr.R8, Gpr.R9];
+const FLOAT_ARGUMENTS = 8;
+
+const HOST_IS_X64_SYSTEM_V = process.arch === 'x64' && process.platform === 'linux';
+
+function isInteger(type: ValType): boolean {
+  return type === ValType.I32 || type === ValType.I64 || type === ValType.FuncRef || type === ValType.ExternRef;
+}
+
+function isFloat(type: ValType): boolean {
+  return type === ValType.F32 || type === ValType.F64;
+}
+
+/** Whether this file writes the trampolines of `type` (else they are LLVM IR, trampolines.ts). */
+export function hasMachineTrampolines(type: FuncType): boolean {
+  if (!HOST_IS_X64_SYSTEM_V || type.results.length > 1) return false;
+  for (const value of type.params) if (!isInteger(value) && !isFloat(value)) return false;
+  for (const value of type.results) if (!isInteger(value) && !isFloat(value)) return false;
+  return true;
+}
+
+/** Whether the data-copy routine is machine code here (else the IR helper of compiled-module.ts). */
+export function hasMachineDataCopy(): boolean {
+  return HOST_IS_X64_SYSTEM_V;
+}
+
+/** Where each parameter travels: an integer or XMM register, or the n-th 8-byte stack slot. */
+interface ArgumentPlace {
+  readonly register?: Gpr;
+  readonly xmm?: number;
+  readonly stack?: number;
+}
+
+function placeArguments(params: readonly ValType[]): { places: ArgumentPlace[]; stackSlots: number } {
+  let integers = 0;
+  let floats = 0;
+  let stackSlots = 0;
+  const places = params.map((type): ArgumentPlace => {
+    if (isFloat(type)) return floats < FLOAT_ARGUMENTS ? { xmm: floats++ } : { stack: stackSlots++ };
+    return integers < INTEGER_ARGUMENTS.length ? { register: INTEGER_ARGUMENTS[integers++] } : { stack: stackSlots++ };
+  });
+  return { places, stackSlots };
+}
+
+const align16 = (bytes: number): number => (bytes + 15) & ~15;
+
+function emitEntry(code: X64Assembler, type: FuncType): void {
+  const { places, stackSlots } = placeArguments(type.params);
+  // rsp ≡ 8 (mod 16) at entry; push rbp, push rbx, then a frame ≡ 8 (mod 16): aligned at the call.
+  const frame = align16(stackSlots * 8) + 8;
+  code.push(Gpr.Rbp);
+  code.move64(Gpr.Rbp, Gpr.Rsp);
+  code.push(Gpr.Rbx);
+  code.subtractFromRsp(frame);
+  code.move64(Gpr.Rbx, Gpr.Rsi);
+  code.load64(Gpr.Rax, Gpr.Rdi, FuncRef.code);
+  code.load64(Gpr.Rdi, Gpr.Rdi, FuncRef.vmctx);
+  type.params.forEach((value, i) => {
+    const place = places[i];
+    const slot = i * SLOT_BYTES;
+    if (place.stack !== undefined) {
+      // A slot holds the value zero-extended to 8 bytes: the stack slot gets all of it.
+      code.load64(Gpr.R11, Gpr.Rbx, slot);
+      code.store64(Gpr.Rsp, place.stack * 8, Gpr.R11);
+    } else if (place.xmm !== undefined) {
+      code.loadFloat(value === ValType.F32 ? 4 : 8, place.xmm, Gpr.Rbx, slot);
+    } else if (value === ValType.I32) {
+      code.load32(place.register!, Gpr.Rbx, slot);
+    } else {
+      code.load64(place.register!, Gpr.Rbx, slot);
+    }
+  });
+  code.call(Gpr.Rax);
+  const result = type.results[0];
+  if (result === ValType.I32) {
+    code.zeroExtend32(Gpr.Rax);
+    code.store64(Gpr.Rbx, 0, Gpr.Rax);
+  } else if (result === ValType.F32) {
+    code.moveXmmLow32(Gpr.Rax, 0);
+    code.store64(Gpr.Rbx, 0, Gpr.Rax);
+  } else if (result === ValType.F64) {
+    code.storeFloat(8, Gpr.Rbx, 0, 0);
+  } else if (result !== undefined) {
+    code.store64(Gpr.Rbx, 0, Gpr.Rax);
+  }
+  code.addToRsp(frame);
+  code.pop(Gpr.Rbx);
+  code.pop(Gpr.Rbp);
+  code.ret();
+}
+
+function emitHost(code: X64Assembler, type: FuncType, hostCall: bigint): void {
+  const { places } = placeArguments(type.params);
+  const slots = Math.max(type.params.length, type.results.length, 1);
+  // rsp ≡ 8 (mod 16) at entry; push rbp, then a multiple of 16: aligned at the call.
+  const frame = align16(slots * SLOT_BYTES);
+  code.push(Gpr.Rbp);
+  code.move64(Gpr.Rbp, Gpr.Rsp);
+  code.subtractFromRsp(frame);
+  type.params.forEach((value, i) => {
+    const place = places[i];
+    const slot = i * SLOT_BYTES;
+    if (place.stack !== undefined) {
+      // Above the return address and the saved rbp; a 4-byte value's upper half is undefined.
+      const incoming = 16 + place.stack * 8;
+      if (value === ValType.I32 || value === ValType.F32) code.load32(Gpr.Rax, Gpr.Rbp, incoming);
+      else code.load64(Gpr.Rax, Gpr.Rbp, incoming);
+      code.store64(Gpr.Rsp, slot, Gpr.Rax);
+    } else if (place.xmm !== undefined) {
+      if (value === ValType.F32) {
+        code.moveXmmLow32(Gpr.Rax, place.xmm);
+        code.store64(Gpr.Rsp, slot, Gpr.Rax);
+      } else {
+        code.storeFloat(8, Gpr.Rsp, slot, place.xmm);
+      }
+    } else {
+      if (value === ValType.I32) code.zeroExtend32(place.register!);
+      code.store64(Gpr.Rsp, slot, place.register!);
+    }
+  });
+  // rdi still holds the context, the first argument of both.
+  code.move64(Gpr.Rsi, Gpr.Rsp);
+  code.moveImmediate64(Gpr.Rax, hostCall);
+  code.call(Gpr.Rax);
+  const result = type.results[0];
+  if (result === ValType.I32) code.load32(Gpr.Rax, Gpr.Rsp, 0);
+  else if (result === ValType.F32) code.loadFloat(4, 0, Gpr.Rsp, 0);
+  else if (result === ValType.F64) code.loadFloat(8, 0, Gpr.Rsp, 0);
+  else if (result !== undefined) code.load64(Gpr.Rax, Gpr.Rsp, 0);
+  code.move64(Gpr.Rsp, Gpr.Rbp);
+  code.pop(Gpr.Rbp);
+  code.ret();
+}
+
+/** Plan entries of the data-copy routine: { offset, source, length }, 8 bytes each. */
+const PLAN_ENTRY_BYTES = 24;
+
+function emitDataCopy(code: X64Assembler): void {
+  code.load64(Gpr.Rax, Gpr.Rsi, 0); // MemoryDefinition*
+  code.load64(Gpr.R8, Gpr.Rax, MemoryDefinition.base);
+  code.load64(Gpr.Rdx, Gpr.Rsi, 8); // plan
+  code.load64(Gpr.R9, Gpr.Rsi, 16); // count
+  code.test64(Gpr.R9);
+  const done = code.jumpShort('zero');
+  const loop = code.length;
+  code.load64(Gpr.Rdi, Gpr.Rdx, 0);
+  code.add64(Gpr.Rdi, Gpr.R8);
+  code.load64(Gpr.Rsi, Gpr.Rdx, 8);
+  code.load64(Gpr.Rcx, Gpr.Rdx, 16);
+  // The direction flag is clear at every call (System V). A fault in the copy is a trap, as
+  // a fault in the memcpy the IR helper calls was.
+  code.repMovsb();
+  code.addImmediate8(Gpr.Rdx, PLAN_ENTRY_BYTES);
+  code.subtractImmediate8(Gpr.R9, 1);
+  code.jumpShortBack('notZero', loop);
+  code.bind(done);
+  code.ret();
+}
+
+function signatureKey(type: FuncType): string {
+  return `${type.params.join(',')}:${type.results.join(',')}`;
+}
+
+const entries = new Map<string, bigint>();
+const hosts = new Map<string, bigint>();
+let dataCopy: bigint | undefined;
+
+/**
+ * Writes, in one batch of fresh pages, the trampolines of `types` (those hasMachineTrampolines
+ * covers) that this process does not have yet. Later lookups of them cost a map lookup.
+ */
+export function prepareMachineTrampolines(types: Iterable<FuncType>): void {
+  const code = new X64Assembler();
+  const pending: { map: Map<string, bigint>; key: string; offset: number }[] = [];
+  const planned = new Set<string>();
+  let hostCall: bigint | undefined;
+  for (const type of types) {
+    if (!hasMachineTrampolines(type)) continue;
+    const key = signatureKey(type);
+    if (planned.has(key) || (entries.has(key) && hosts.has(key))) continue;
+    planned.add(key);
+    if (!entries.has(key)) {
+      pending.push({ map: entries, key, offset: code.length });
+      emitEntry(code, type);
+      code.align(16);
+    }
+    if (!hosts.has(key)) {
+      hostCall ??= hostCallAddress();
+      pending.push({ map: hosts, key, offset: code.length });
+      emitHost(code, type, hostCall);
+      code.align(16);
+    }
+  }
+  if (pending.length === 0) return;
+  const base = installMachineCode(code.finish());
+  for (const { map, key, offset } of pending) map.set(key, base + BigInt(offset));
+}
+
+/** The entry trampoline of `type` (hasMachineTrampolines(type) must hold). */
+export function machineEntryTrampoline(type: FuncType): bigint {
+  const key = signatureKey(type);
+  let address = entries.get(key);
+  if (address === undefined) {
+    prepareMachineTrampolines([type]);
+    address = entries.get(key)!;
+  }
+  return address;
+}
+
+/** The host trampoline of `type` (hasMachineTrampolines(type) must hold). */
+export function machineHostTrampoline(type: FuncType): bigint {
+  const key = signatureKey(type);
+  let address = hosts.get(key);
+  if (address === undefined) {
+    prepareMachineTrampolines([type]);
+    address = hosts.get(key)!;
+  }
+  return address;
+}
+
+/** The data-copy routine (hasMachineDataCopy() must hold). */
+export function machineDataCopy(): bigint {
+  if (dataCopy === undefined) {
+    const code = new X64Assembler();
+    emitDataCopy(code);
+    dataCopy = installMachineCode(code.finish());
+  }
+  return dataCopy;
+}
+
+/** Machine code of one trampoline, for tests and disassembly (not installed). */
+export function trampolineBytes(kind: 'entry' | 'host', type: FuncType, hostCall = 0n): Uint8Array {
+  const code = new X64Assembler();
+  if (kind === 'entry') emitEntry(code, type);
+  else emitHost(code, type, hostCall);
+  return code.finish();
+}
+
+/** Machine code of the data-copy routine, for tests and disassembly (not installed). */
+export function dataCopyBytes(): Uint8Array {
+  const code = new X64Assembler();
+  emitDataCopy(code);
+  return code.finish();
+}
