@@ -199,14 +199,18 @@ export interface TrampolineLookup {
   get(typeIndex: number): bigint | undefined;
 }
 
-/** The module's IR trampolines, else the machine-code one of the type's signature. */
+/** The module's IR trampolines, else the machine-code one of the type's signature (remembered per type index). */
 function trampolineLookup(info: ModuleInfo, ir: ReadonlyMap<number, bigint>, machine: (type: FuncType) => bigint): TrampolineLookup {
+  const found = new Map<number, bigint>(ir);
   return {
     get(typeIndex: number): bigint | undefined {
-      const address = ir.get(typeIndex);
+      let address = found.get(typeIndex);
       if (address !== undefined) return address;
       const type = info.types[typeIndex];
-      return type !== undefined && hasMachineTrampolines(type) ? machine(type) : undefined;
+      if (type === undefined || !hasMachineTrampolines(type)) return undefined;
+      address = machine(type);
+      found.set(typeIndex, address);
+      return address;
     },
   };
 }
