@@ -1048,19 +1048,33 @@ function topTierCompiler(
     cache!.cache.storeList(setsKey(unit), lines.slice(-MAX_TOP_TIER_SETS));
   };
   // An OSR entry is alone in its LLVM module: every call in it goes through FuncRefs (no members).
+  // Kept in the code cache under (function, loop), like the top-tier sets.
+  const osrPart = (functionIndex: number, ordinal: number): string => `osr ${functionIndex}:${ordinal}`;
   const startOsr = (functionIndex: number, ordinal: number): BackgroundEntry => {
     guardedSymbols = [];
     const output = new IrModuleBuilder({ moduleName: `${name}.osr${functionIndex}.${ordinal}` }, 1 << 16);
     const symbol = translator.translateOsrEntryInto(functionIndex, ordinal, output);
-    const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name: `${name}.osr${functionIndex}.${ordinal}` });
+    const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name: `${name}.osr${functionIndex}.${ordinal}`, ...(cache !== undefined ? { keepObjects: true } : {}) });
     batch.add(output.finishBytes(), guardedSymbols.length > 0 ? [symbol] : []);
     batch.finishInBackground([symbol]);
     return {
       poll: () => {
         const code = batch.poll();
-        return code === undefined ? undefined : { code, address: code.addresses[0] };
+        if (code === undefined) return undefined;
+        if (cache !== undefined) storeCachedPart(cache.cache, cache.key(osrPart(functionIndex, ordinal)), [symbol], code);
+        return { code, address: code.addresses[0] };
       },
     };
+  };
+  const cachedOsr = (functionIndex: number, ordinal: number): { code: CompiledCode; address: bigint } | undefined => {
+    if (cache === undefined) return undefined;
+    const code = linkCachedPart(cache.cache, cache.key(osrPart(functionIndex, ordinal)), `${name}.osr${functionIndex}.${ordinal}`);
+    if (code === undefined) return undefined;
+    if (code.addresses.length !== 1 || code.addresses[0] === 0n) {
+      code.release();
+      return undefined;
+    }
+    return { code, address: code.addresses[0] };
   };
   const callees = new Map<number, readonly number[]>();
   const calleesOfFunction = (functionIndex: number): readonly number[] => {
@@ -1071,7 +1085,7 @@ function topTierCompiler(
     }
     return list;
   };
-  return { start, cached, cachedSets: readSets, startOsr, calleesOf: calleesOfFunction, bodyBytes: (functionIndex) => bodyLength(info, functionIndex) };
+  return { start, cached, cachedSets: readSets, startOsr, cachedOsr, calleesOf: calleesOfFunction, bodyBytes: (functionIndex) => bodyLength(info, functionIndex) };
 }
 
 /**

@@ -64,8 +64,10 @@ export interface TopTier {
   cached(unit: number, members: readonly number[]): CompiledUnit | undefined;
   /** The sets of functions of `unit` whose top-tier code the code cache holds (each set as start() took it). */
   cachedSets(unit: number): readonly (readonly number[])[];
-  /** Starts the compile of `functionIndex`'s OSR entry at loop `ordinal`. */
+  /** Starts the compile of `functionIndex`'s OSR entry at loop `ordinal` (kept in the code cache when it finishes). */
   startOsr(functionIndex: number, ordinal: number): BackgroundEntry;
+  /** `functionIndex`'s OSR entry at loop `ordinal` from the code cache, linked; undefined if it is not there. */
+  cachedOsr(functionIndex: number, ordinal: number): { readonly code: CompiledCode; readonly address: bigint } | undefined;
   /** The defined functions `functionIndex` calls directly. */
   calleesOf(functionIndex: number): readonly number[];
   /** The size of `functionIndex`'s body in bytes: what its top-tier compile roughly costs. */
@@ -110,12 +112,25 @@ export interface LazyCompileStats {
   readonly topTierFailed: number;
   /** Tiered: calls from baseline code whose counter ran out. */
   readonly tierUpCalls: number;
-  /** Tiered: OSR entries (function, loop) whose compile was started, that compiled, that failed; transfers into them. */
+  /** Tiered: OSR entries (function, loop) asked for, that compiled or came from the code cache (of which from the cache), that failed; transfers into them. */
   readonly osrRequested: number;
   readonly osrCompiled: number;
+  readonly osrFromCache: number;
   readonly osrFailed: number;
   readonly osrTransfers: number;
 }
+
+/** Removes `entry` from `list` in place (lists of pending compiles are shared with compiles starting). */
+function removeFrom<T>(list: T[], entry: T): void {
+  const index = list.indexOf(entry);
+  if (index >= 0) list.splice(index, 1);
+}
+
+/**
+ * Bytes of wasm bodies a top-tier compile takes at most (besides a single larger function):
+ * about 0.1-0.3 s of LLVM O2 on this kind of machine, so that sets finish within short runs.
+ */
+const TOP_TIER_SET_BYTES = 4096;
 
 /** How often (in tier-up calls) the code cache's profile of hot functions is checked for weights that grew. */
 const TIER_UP_CALLS_PER_REPORT = 256;
@@ -182,7 +197,7 @@ export class LazyCode {
   private readonly topState: Uint8Array;
   /** 1 for a unit whose next top-tier compile is scheduled and not started yet. */
   private readonly batchWaiting: Uint8Array;
-  private pendingTop: { unit: number; members: readonly number[]; background: BackgroundUnit | undefined }[] = [];
+  private readonly pendingTop: { unit: number; members: readonly number[]; background: BackgroundUnit | undefined }[] = [];
   /** Per unit, sets of its functions whose top tier (a previous run's profile) is in the code cache: linked at the unit's first call. */
   private readonly cachedTop = new Map<number, (readonly number[])[]>();
   /** Background compiles asked for but not started, newest last (started newest first). */
@@ -196,7 +211,8 @@ export class LazyCode {
   private readonly hotFunctions = new Set<number>();
   private instances: WeakRef<object>[] = [];
   private readonly osrRequested = new Set<string>();
-  private pendingOsr: { functionIndex: number; ordinal: number; background: BackgroundEntry | undefined }[] = [];
+  private osrFromCache = 0;
+  private readonly pendingOsr: { functionIndex: number; ordinal: number; background: BackgroundEntry | undefined }[] = [];
   private readonly osrEntries = new Map<string, bigint>();
   private osrFailed = 0;
   private osrTransfers = 0;
@@ -271,12 +287,11 @@ export class LazyCode {
   }
 
   /**
-   * The functions of `unit` its next top-tier compile takes: those asked for, and the ones
-   * they call directly in the same unit that are not on their way yet (so that LLVM can
-   * inline them), ascending. Depends only on which were asked for: a previous run's profile
-   * gives the same set, and so the same code cache key.
+   * The functions of `unit` a top-tier compile would take to cover everything asked for:
+   * those asked for and the ones they call directly in the same unit that are not on their
+   * way yet (so that LLVM can inline them), ascending.
    */
-  private topTierMembers(unit: number): number[] {
+  private topTierCandidates(unit: number): number[] {
     const members = new Set<number>();
     for (const functionIndex of this.units.units[unit]) if (this.topState[functionIndex] === TopState.Wanted) members.add(functionIndex);
     for (const functionIndex of [...members]) {
@@ -285,6 +300,39 @@ export class LazyCode {
       }
     }
     return [...members].sort((a, b) => a - b);
+  }
+
+  /**
+   * The functions of `unit` its next top-tier compile takes: the functions asked for, in
+   * ascending order while their bodies fit in TOP_TIER_SET_BYTES (at least one), then their
+   * direct callees in the unit that are not on their way yet, while they fit too; ascending.
+   * The rest of those asked for go into the unit's following compile. A bounded set compiles
+   * in bounded time: a set that took longer than the program ran was cancelled at exit, run
+   * after run, and never reached the code cache. Depends only on which were asked for: a
+   * previous run's profile gives the same sets, and so the same code cache keys.
+   */
+  private topTierMembers(unit: number): number[] {
+    const top = this.top!;
+    const members: number[] = [];
+    let bytes = 0;
+    for (const functionIndex of this.units.units[unit]) {
+      if (this.topState[functionIndex] !== TopState.Wanted) continue;
+      const size = top.bodyBytes(functionIndex);
+      if (members.length > 0 && bytes + size > TOP_TIER_SET_BYTES) continue;
+      members.push(functionIndex);
+      bytes += size;
+    }
+    const chosen = new Set(members);
+    for (const functionIndex of [...members]) {
+      for (const callee of top.calleesOf(functionIndex)) {
+        if (chosen.has(callee) || this.units.unitOf[callee] !== unit || this.topState[callee] !== TopState.None) continue;
+        const size = top.bodyBytes(callee);
+        if (bytes + size > TOP_TIER_SET_BYTES) continue;
+        chosen.add(callee);
+        bytes += size;
+      }
+    }
+    return [...chosen].sort((a, b) => a - b);
   }
 
   /** Schedules a top-tier compile of `unit` unless one is waiting to start (it will take what is asked for by then). */
@@ -305,8 +353,10 @@ export class LazyCode {
       }
       if (members.length === 0) throw new Error('internal error: a top-tier compile with no function');
       pending.background = top.start(unit, members);
+      // What did not fit goes into the unit's next compile.
+      if (this.units.units[unit].some((functionIndex) => this.topState[functionIndex] === TopState.Wanted)) this.scheduleTopTier(unit, false);
     }, () => {
-      this.pendingTop = this.pendingTop.filter((entry) => entry !== pending);
+      removeFrom(this.pendingTop, pending);
     }, (outOfStack) => {
       // Out of JavaScript stack (deep in wasm recursion): asked for again later.
       for (const functionIndex of pending.members) this.topState[functionIndex] = outOfStack ? TopState.None : TopState.Failed;
@@ -357,7 +407,7 @@ export class LazyCode {
     for (const [unit, listed] of byUnit) {
       const asked = listed.filter((functionIndex) => this.topState[functionIndex] === TopState.None);
       for (const functionIndex of asked) this.topState[functionIndex] = TopState.Wanted;
-      const covered = new Set(this.topTierMembers(unit));
+      const covered = new Set(this.topTierCandidates(unit));
       const chosen: (readonly number[])[] = [];
       // Larger sets first (more inlining among their functions); sets never overlap.
       for (const set of [...this.top.cachedSets(unit)].sort((a, b) => b.length - a.length)) {
@@ -403,32 +453,40 @@ export class LazyCode {
 
   /**
    * Polls the started compiles of `pending`: each finished one goes to `onResult`, each failed
-   * one to `onFailed`, and makes room for the next to start (pump). Returns those still to come.
+   * one to `onFailed`, and leaves `pending` (in place: a compile that starts in the pump below
+   * may schedule another, which joins the same list), then makes room for the next to start.
    */
   private takeFinished<R, T extends { background: { poll(): R | undefined } | undefined }>(
     pending: T[],
     onResult: (entry: T, result: R) => void,
     onFailed: (entry: T) => void,
-  ): T[] {
+  ): void {
     let done = 0;
-    const remaining = pending.filter((entry) => {
-      if (entry.background === undefined) return true;
+    for (let i = 0; i < pending.length; ) {
+      const entry = pending[i];
+      if (entry.background === undefined) {
+        i++;
+        continue;
+      }
       let result: R | undefined;
       try {
         result = entry.background.poll();
       } catch {
-        onFailed(entry);
+        pending.splice(i, 1);
         done++;
-        return false;
+        onFailed(entry);
+        continue;
       }
-      if (result === undefined) return true;
+      if (result === undefined) {
+        i++;
+        continue;
+      }
+      pending.splice(i, 1);
       done++;
       onResult(entry, result);
-      return false;
-    });
+    }
     this.running -= done;
     if (done > 0) this.pump();
-    return remaining;
   }
 
   /**
@@ -441,7 +499,7 @@ export class LazyCode {
     const ready = this.readyToInstall;
     this.readyToInstall = [];
     if (this.pendingTop.length === 0) return ready;
-    this.pendingTop = this.takeFinished<CompiledUnit, (typeof this.pendingTop)[number]>(
+    this.takeFinished<CompiledUnit, (typeof this.pendingTop)[number]>(
       this.pendingTop,
       ({ unit }, result) => {
         this.codes.push(result.code);
@@ -568,13 +626,22 @@ export class LazyCode {
     const key = `${functionIndex}:${ordinal}`;
     if (this.osrRequested.has(key)) return;
     this.osrRequested.add(key);
+    // An earlier run compiled it: linked now, so that it does not take the background slot
+    // from the top-tier compiles (which would then never finish before the process ends).
+    const cached = this.top.cachedOsr(functionIndex, ordinal);
+    if (cached !== undefined) {
+      this.codes.push(cached.code);
+      this.osrEntries.set(key, cached.address);
+      this.osrFromCache++;
+      return;
+    }
     const pending: { functionIndex: number; ordinal: number; background: BackgroundEntry | undefined } = { functionIndex, ordinal, background: undefined };
     this.pendingOsr.push(pending);
     const top = this.top;
     this.schedule(true, () => {
       pending.background = top.startOsr(functionIndex, ordinal);
     }, () => {
-      this.pendingOsr = this.pendingOsr.filter((entry) => entry !== pending);
+      removeFrom(this.pendingOsr, pending);
     }, (outOfStack) => {
       if (outOfStack) this.osrRequested.delete(key);
       else this.osrFailed++;
@@ -584,7 +651,7 @@ export class LazyCode {
   /** Takes the OSR entries that finished (the baseline asks for them at its next check). */
   pollOsr(): void {
     if (this.pendingOsr.length === 0) return;
-    this.pendingOsr = this.takeFinished<{ code: CompiledCode; address: bigint }, (typeof this.pendingOsr)[number]>(
+    this.takeFinished<{ code: CompiledCode; address: bigint }, (typeof this.pendingOsr)[number]>(
       this.pendingOsr,
       ({ functionIndex, ordinal }, result) => {
         this.codes.push(result.code);
@@ -623,6 +690,7 @@ export class LazyCode {
       tierUpCalls: this.tierUpCalls,
       osrRequested: this.osrRequested.size,
       osrCompiled: this.osrEntries.size,
+      osrFromCache: this.osrFromCache,
       osrFailed: this.osrFailed,
       osrTransfers: this.osrTransfers,
     };

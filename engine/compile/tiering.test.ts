@@ -372,6 +372,72 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
   });
 });
 
+describe('top-tier set size', () => {
+  test('the functions of a unit asked for are compiled in sets of bounded size (a larger function alone), callees only where they fit', () => {
+    // One unit of six functions: 0-3 hot (3000, 2000, 1500, 6000 bytes), 4 and 5 callees of 0 (500 and 3000 bytes).
+    const units: CodeUnits = { units: [[0, 1, 2, 3, 4, 5]], unitOf: Int32Array.from([0, 0, 0, 0, 0, 0]), calledFromOtherUnits: new Uint8Array(6) };
+    const sizes = [3000, 2000, 1500, 6000, 500, 3000];
+    const sets: number[][] = [];
+    let finished = 0;
+    const top: TopTier = {
+      start: (_unit, members) => {
+        sets.push([...members]);
+        const index = sets.length;
+        return { poll: () => (finished >= index ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0x1000 + f)])), fromCache: false } : undefined) };
+      },
+      cached: () => undefined,
+      cachedSets: () => [],
+      startOsr: () => {
+        throw new Error('no OSR here');
+      },
+      cachedOsr: () => undefined,
+      calleesOf: (functionIndex) => (functionIndex === 0 ? [4, 5] : []),
+      bodyBytes: (functionIndex) => sizes[functionIndex],
+    };
+    const functionCode = new Array<bigint>(6).fill(0n);
+    const lazy = new LazyCode(units, functionCode, () => {
+      throw new Error('no baseline compile here');
+    }, top);
+    lazy.prefetchTopTier([0, 1, 2, 3], () => 1);
+    for (let round = 0; round < 10 && lazy.pollBackground(); round++) finished = sets.length;
+    // 0 (3000) takes callee 4 (500), not 5 (would pass 4096); 1 and 2 together (3500); 3 alone (6000).
+    expect(sets).toEqual([[0, 4], [1, 2], [3]]);
+    expect(functionCode.map((address) => address !== 0n)).toEqual([true, true, true, true, true, false]);
+  });
+});
+
+describe('OSR entries from the code cache', () => {
+  test('an OSR entry the code cache holds is linked when asked for, and takes no background compile', () => {
+    const units: CodeUnits = { units: [[0], [1]], unitOf: Int32Array.from([0, 1]), calledFromOtherUnits: new Uint8Array(2) };
+    const osrStarted: string[] = [];
+    const top: TopTier = {
+      start: () => {
+        throw new Error('no top tier here');
+      },
+      cached: () => undefined,
+      cachedSets: () => [],
+      startOsr: (functionIndex, ordinal) => {
+        osrStarted.push(`${functionIndex}:${ordinal}`);
+        return { poll: () => undefined };
+      },
+      cachedOsr: (functionIndex, ordinal) => (functionIndex === 0 && ordinal === 2 ? { code: {} as CompiledCode, address: 0x5000n } : undefined),
+      calleesOf: () => [],
+      bodyBytes: () => 100,
+    };
+    const lazy = new LazyCode(units, [0n, 0n], () => {
+      throw new Error('no baseline compile here');
+    }, top, new Map([[0, [2]], [1, [0]]]));
+    lazy.requestOsr(0, 2);
+    expect(lazy.osrEntry(0, 2)).toBe(0x5000n);
+    expect(osrStarted).toEqual([]);
+    lazy.requestOsr(1, 0);
+    expect(osrStarted).toEqual(['1:0']);
+    expect(lazy.osrEntry(1, 0)).toBe(0n);
+    const stats = lazy.stats();
+    expect([stats.osrRequested, stats.osrCompiled, stats.osrFromCache]).toEqual([2, 1, 1]);
+  });
+});
+
 describe('top-tier prefetch order', () => {
   test('a previous run\'s hot functions compile in order of weight per byte: one huge function does not hold back small hot ones', () => {
     // Three units of one function each: 0 is huge and heaviest, 1 small and hot, 2 small and barely hot.
@@ -390,6 +456,7 @@ describe('top-tier prefetch order', () => {
       startOsr: () => {
         throw new Error('no OSR here');
       },
+      cachedOsr: () => undefined,
       calleesOf: () => [],
       bodyBytes: (functionIndex) => sizes[functionIndex],
     };
