@@ -928,7 +928,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   const top = options.tiered ? topTierCompiler(info, options, name, cache === undefined ? undefined : { cache, key: (part) => partKey(part) }) : undefined;
   const make = (functionCode: bigint[]): LazyCode => {
     const lazy = new LazyCode(partition, functionCode, compileUnit, top, osrCandidates);
-    if (top !== undefined && cache !== undefined) followHotFunctions(lazy, info, cache, partKey('hot functions'));
+    if (top !== undefined && cache !== undefined) followHotFunctions(lazy, info, cache, partKey('hot functions'), partKey('cut off at exit'));
     return lazy;
   };
   const codeCache = cache === undefined ? 'off' : residentHit || (residentEmpty && validatedBefore) ? 'hit' : 'miss';
@@ -1097,9 +1097,10 @@ function topTierCompiler(
  * call (LazyCode.prefetchTopTier: linked from the cache at the unit's first call, or
  * compiled in the background, most weight per byte first), instead of running their baseline until its counters
  * find them hot again: a program that ends before its background compiles (they are
- * cancelled at exit) gets them in the cache over its next runs.
+ * cancelled at exit) gets them in the cache over its next runs. The compiles an exit cut off
+ * are listed too (`cut off at exit`), and start first in the next run (last if cut off again).
  */
-function followHotFunctions(lazy: LazyCode, info: ModuleInfo, cache: CodeCache, profileKey: string): void {
+function followHotFunctions(lazy: LazyCode, info: ModuleInfo, cache: CodeCache, profileKey: string, cutOffKey: string): void {
   const imported = info.importedFunctionCount;
   const functionCount = info.functionTypeIndices.length;
   /** Weight of each listed function, from earlier runs and this one. */
@@ -1128,7 +1129,17 @@ function followHotFunctions(lazy: LazyCode, info: ModuleInfo, cache: CodeCache, 
     store(true);
   };
   lazy.onTierUpCalls = () => store();
-  lazy.prefetchTopTier([...weights.keys()], (functionIndex) => weights.get(functionIndex) ?? 0);
+  // The functions whose top-tier compile the last run's exit cut off (`function:runs in a row`)
+  // start first this time, or last once a first start did not help.
+  const cutOff = new Map<number, number>();
+  for (const text of cache.loadList(cutOffKey) ?? []) {
+    const [functionText, timesText = '1'] = text.split(':');
+    const functionIndex = Number(functionText);
+    const times = Number(timesText);
+    if (Number.isInteger(functionIndex) && functionIndex >= imported && functionIndex < functionCount && Number.isInteger(times) && times >= 1) cutOff.set(functionIndex, times);
+  }
+  lazy.onCutOffAtExit = (functions) => cache.storeList(cutOffKey, functions.map((functionIndex) => `${functionIndex}:${(cutOff.get(functionIndex) ?? 0) + 1}`));
+  lazy.prefetchTopTier([...weights.keys()], (functionIndex) => weights.get(functionIndex) ?? 0, cutOff);
 }
 
 /**

@@ -181,6 +181,13 @@ function pollModulesWithBackgroundWork(): void {
  */
 export function takeFinishedBackgroundCompiles(): void {
   pollModulesWithBackgroundWork();
+  for (const lazy of modulesWithBackgroundWork) {
+    try {
+      lazy.noteCutOffAtExit();
+    } catch {
+      // The exit goes on; the next run only loses the hint.
+    }
+  }
 }
 
 export class LazyCode {
@@ -258,6 +265,19 @@ export class LazyCode {
       if (instance !== undefined) live.push(instance);
     }
     return live;
+  }
+
+  /**
+   * Told at exit of the functions whose top-tier compile was running and is about to be
+   * cancelled (a run shorter than the compile; followHotFunctions keeps them in the code cache).
+   */
+  onCutOffAtExit: ((functions: readonly number[]) => void) | undefined;
+
+  /** Reports the members of the top-tier compiles still running (onCutOffAtExit). */
+  noteCutOffAtExit(): void {
+    const functions: number[] = [];
+    for (const pending of this.pendingTop) if (pending.background !== undefined) functions.push(...pending.members);
+    if (functions.length > 0) this.onCutOffAtExit?.(functions);
   }
 
   /** Counts a call from baseline code whose counter ran out (runtime/lazy-calls.ts) in `functionIndex`. */
@@ -392,9 +412,11 @@ export class LazyCode {
    * linked at the unit's first call; the listed functions left are compiled in the
    * background, unit by unit, in order of weight per byte to compile: the order that
    * minimises the baseline time left while they compile (weighted shortest job first), so
-   * that one huge function does not hold back many small hot ones.
+   * that one huge function does not hold back many small hot ones — except that units with
+   * functions in `cutOffBefore` (function → how many runs in a row cut their compile off at
+   * exit) start first after one cut, last after more.
    */
-  prefetchTopTier(functions: readonly number[], weightOf: (functionIndex: number) => number): void {
+  prefetchTopTier(functions: readonly number[], weightOf: (functionIndex: number) => number, cutOffBefore: ReadonlyMap<number, number> = new Map()): void {
     if (this.top === undefined) return;
     const byUnit = new Map<number, number[]>();
     for (const functionIndex of functions) {
@@ -424,7 +446,14 @@ export class LazyCode {
         for (const functionIndex of left) weight += weightOf(functionIndex) + 1;
         let bytes = 0;
         for (const functionIndex of this.topTierMembers(unit)) bytes += this.top.bodyBytes(functionIndex);
-        toCompile.push({ unit, priority: weight / Math.max(1, bytes) });
+        // A compile the last run's exit cut off starts first: started as late again, a compile
+        // longer than its turn would be cut off run after run and never reach the cache. One
+        // cut off although it started first is longer than the runs: it goes last, so that it
+        // does not hold back the others (and is cut off again).
+        let times = 0;
+        for (const functionIndex of left) times = Math.max(times, cutOffBefore.get(functionIndex) ?? 0);
+        const priority = times === 1 ? Number.POSITIVE_INFINITY : times > 1 ? 0 : weight / Math.max(1, bytes);
+        toCompile.push({ unit, priority });
       }
     }
     // Highest priority first: the queue starts its newest entry first.

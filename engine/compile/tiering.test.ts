@@ -477,4 +477,37 @@ describe('top-tier prefetch order', () => {
     expect(functionCode).toEqual([0x1000n, 0x1001n, 0x1002n]);
     expect(lazy.stats().topTierInstalled).toBe(3);
   });
+
+  test('a compile the last run cut off at exit starts first; one cut off again although it started first goes last', () => {
+    const units: CodeUnits = { units: [[0], [1], [2]], unitOf: Int32Array.from([0, 1, 2]), calledFromOtherUnits: new Uint8Array(3) };
+    const orderWith = (cutOff: Map<number, number>): number[] => {
+      const started: number[] = [];
+      const top: TopTier = {
+        start: (unit) => {
+          started.push(unit);
+          return { poll: () => undefined };
+        },
+        cached: () => undefined,
+        cachedSets: () => [],
+        startOsr: () => {
+          throw new Error('no OSR here');
+        },
+        cachedOsr: () => undefined,
+        calleesOf: () => [],
+        bodyBytes: (functionIndex) => [10_000, 100, 100][functionIndex],
+      };
+      const lazy = new LazyCode(units, [0n, 0n, 0n], () => {
+        throw new Error('no baseline compile here');
+      }, top);
+      lazy.prefetchTopTier([0, 1, 2], (functionIndex) => [100, 10, 1][functionIndex], cutOff);
+      const cutOffAtExit: number[][] = [];
+      lazy.onCutOffAtExit = (functions) => cutOffAtExit.push([...functions]);
+      lazy.noteCutOffAtExit();
+      expect(cutOffAtExit).toEqual([[started[0]]]); // the one running is reported, not the waiting ones
+      return started;
+    };
+    expect(orderWith(new Map())).toEqual([1]); // weight per byte: 1 first (as above)
+    expect(orderWith(new Map([[0, 1]]))).toEqual([0]); // cut off once: the huge one first
+    expect(orderWith(new Map([[1, 2]]))).toEqual([2]); // 1 cut off twice: last; 2 goes first
+  });
 });
