@@ -372,6 +372,24 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
   });
 });
 
+/** A TopTier for LazyCode's unit tests: nothing cached, no compile unless `parts` says otherwise. */
+function fakeTopTier(parts: Partial<TopTier>): TopTier {
+  return {
+    start: () => {
+      throw new Error('no top tier here');
+    },
+    cached: () => undefined,
+    cachedSets: () => [],
+    startOsr: () => {
+      throw new Error('no OSR here');
+    },
+    cachedOsr: () => undefined,
+    calleesOf: () => [],
+    bodyBytes: () => 100,
+    ...parts,
+  };
+}
+
 describe('top-tier set size', () => {
   test('the functions of a unit asked for are compiled in sets of bounded size (a larger function alone), callees only where they fit', () => {
     // One unit of six functions: 0-3 hot (3000, 2000, 1500, 6000 bytes), 4 and 5 callees of 0 (500 and 3000 bytes).
@@ -379,21 +397,15 @@ describe('top-tier set size', () => {
     const sizes = [3000, 2000, 1500, 6000, 500, 3000];
     const sets: number[][] = [];
     let finished = 0;
-    const top: TopTier = {
+    const top = fakeTopTier({
       start: (_unit, members) => {
         sets.push([...members]);
         const index = sets.length;
         return { poll: () => (finished >= index ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0x1000 + f)])), fromCache: false } : undefined) };
       },
-      cached: () => undefined,
-      cachedSets: () => [],
-      startOsr: () => {
-        throw new Error('no OSR here');
-      },
-      cachedOsr: () => undefined,
       calleesOf: (functionIndex) => (functionIndex === 0 ? [4, 5] : []),
       bodyBytes: (functionIndex) => sizes[functionIndex],
-    };
+    });
     const functionCode = new Array<bigint>(6).fill(0n);
     const lazy = new LazyCode(units, functionCode, () => {
       throw new Error('no baseline compile here');
@@ -410,20 +422,13 @@ describe('OSR entries from the code cache', () => {
   test('an OSR entry the code cache holds is linked when asked for, and takes no background compile', () => {
     const units: CodeUnits = { units: [[0], [1]], unitOf: Int32Array.from([0, 1]), calledFromOtherUnits: new Uint8Array(2) };
     const osrStarted: string[] = [];
-    const top: TopTier = {
-      start: () => {
-        throw new Error('no top tier here');
-      },
-      cached: () => undefined,
-      cachedSets: () => [],
+    const top = fakeTopTier({
       startOsr: (functionIndex, ordinal) => {
         osrStarted.push(`${functionIndex}:${ordinal}`);
         return { poll: () => undefined };
       },
       cachedOsr: (functionIndex, ordinal) => (functionIndex === 0 && ordinal === 2 ? { code: {} as CompiledCode, address: 0x5000n } : undefined),
-      calleesOf: () => [],
-      bodyBytes: () => 100,
-    };
+    });
     const lazy = new LazyCode(units, [0n, 0n], () => {
       throw new Error('no baseline compile here');
     }, top, new Map([[0, [2]], [1, [0]]]));
@@ -446,20 +451,13 @@ describe('top-tier prefetch order', () => {
     const weights = [100, 10, 1];
     const started: number[] = [];
     const finished = new Set<number>();
-    const top: TopTier = {
+    const top = fakeTopTier({
       start: (unit, members) => {
         started.push(unit);
         return { poll: () => (finished.has(unit) ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0x1000 + f)])), fromCache: false } : undefined) };
       },
-      cached: () => undefined,
-      cachedSets: () => [],
-      startOsr: () => {
-        throw new Error('no OSR here');
-      },
-      cachedOsr: () => undefined,
-      calleesOf: () => [],
       bodyBytes: (functionIndex) => sizes[functionIndex],
-    };
+    });
     const functionCode = [0n, 0n, 0n];
     const lazy = new LazyCode(units, functionCode, () => {
       throw new Error('no baseline compile here');
@@ -482,20 +480,13 @@ describe('top-tier prefetch order', () => {
     const units: CodeUnits = { units: [[0], [1], [2]], unitOf: Int32Array.from([0, 1, 2]), calledFromOtherUnits: new Uint8Array(3) };
     const orderWith = (cutOff: Map<number, number>): number[] => {
       const started: number[] = [];
-      const top: TopTier = {
+      const top = fakeTopTier({
         start: (unit) => {
           started.push(unit);
           return { poll: () => undefined };
         },
-        cached: () => undefined,
-        cachedSets: () => [],
-        startOsr: () => {
-          throw new Error('no OSR here');
-        },
-        cachedOsr: () => undefined,
-        calleesOf: () => [],
         bodyBytes: (functionIndex) => [10_000, 100, 100][functionIndex],
-      };
+      });
       const lazy = new LazyCode(units, [0n, 0n, 0n], () => {
         throw new Error('no baseline compile here');
       }, top);
