@@ -34,7 +34,7 @@ import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from 
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { validateBodiesAndListCalls } from '../validate/validate-module.js';
 import type { FuncType } from '../wasm/value-types.js';
-import { hasMachineDataCopy, hasMachineTrampolines, machineDataCopy, machineEntryTrampoline, machineHostTrampoline, prepareMachineTrampolines } from './signature-trampolines.js';
+import { hasMachineDataCopy, hasMachineTrampolines, machineDataCopy, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type TopTier } from './lazy-code.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
@@ -501,7 +501,7 @@ function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps
   const environment = new RuntimeEnvironment(info, {
     explicitBoundsChecks: exactTraps,
     externalFunctions: units.calledFromOtherUnits,
-    trampolinesOutsideIr: hasMachineTrampolines,
+    trampolinesOutsideIr: machineTrampolinesFor,
   });
   const policy = guardPolicy();
   const guardedFunctions = new Map<number, string>();
@@ -586,8 +586,9 @@ function assemble(
   const irHosts = new Map<number, bigint>();
   for (const [typeIndex, symbol] of translation.hostSymbols) irHosts.set(typeIndex, lookup(symbol));
   // The signatures of the module's functions get their machine-code trampolines in one batch
-  // (nothing to write when the process has them all).
-  prepareMachineTrampolines(functionTypesOf(info));
+  // (nothing to write when the process has them all; none past the process's cap, where the
+  // translation wrote IR ones).
+  prepareMachineTrampolines(functionTypesOf(info).filter(machineTrampolinesFor));
   const entryTrampolines = trampolineLookup(info, irEntries, machineEntryTrampoline);
   const hostTrampolines = trampolineLookup(info, irHosts, machineHostTrampoline);
   const types = registerTypes(info.types);
@@ -797,7 +798,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     // code, once installed, takes every later call (recursion and calls within a unit too).
     lazyCallThroughFuncRef: options.tiered ? () => true : (callee) => unitsOf().unitOf[callee] !== currentUnit,
     tierUpCounters: options.tiered,
-    trampolinesOutsideIr: hasMachineTrampolines,
+    trampolinesOutsideIr: machineTrampolinesFor,
     onOsrCandidate: (functionIndex, ordinal) => {
       const list = osrCandidates.get(functionIndex);
       if (list === undefined) osrCandidates.set(functionIndex, [ordinal]);

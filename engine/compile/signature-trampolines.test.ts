@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import * as ours from '../index.js';
 import { wat, watUnavailableReason } from '../../test/support/wat.js';
-import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline } from './signature-trampolines.js';
+import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, setMachineCodeCapForTests } from './signature-trampolines.js';
 import { ValType } from '../wasm/value-types.js';
 
 const skip = watUnavailableReason();
@@ -146,6 +146,26 @@ describe.skipIf(skip !== undefined)('machine-code trampolines', () => {
     expect(e.sum()).toBe(7n);
     expect(e.swap(3, 4n)).toEqual([4n, 3]);
     expect(e.lane(9)).toBe(9);
+  });
+
+  test('past the process cap on machine code, new signatures get IR trampolines again and still work', () => {
+    if (!hasMachineTrampolines({ params: [], results: [] })) return;
+    const written = setMachineCodeCapForTests(0);
+    try {
+      // A signature no other test uses: (f64 i32 f32 i64 i32 f64) -> f32.
+      const module = new ours.Module(
+        wat(`(module (import "js" "h" (func $h (param f64 i32 f32 i64 i32 f64) (result f32)))
+          (func (export "f") (param f64 i32 f32 i64 i32 f64) (result f32)
+            local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 call $h))`),
+        { tiering: 'lazy', optLevel: 0 },
+      );
+      expect(ours.Module.timings(module).units).toBe(1); // its IR trampolines
+      const f = new ours.Instance(module, { js: { h: (a: number, b: number, c: number, d: bigint, e: number, g: number) => a + b + c + Number(d) + e + g } }).exports.f as Fn;
+      expect(f(1.5, 2, 0.25, 4n, 5, 6)).toBe(18.75);
+      expect(setMachineCodeCapForTests(16 << 20)).toBe(written); // nothing written past the cap
+    } finally {
+      setMachineCodeCapForTests(16 << 20);
+    }
   });
 
   test('data segments are copied by the machine-code routine, and one past the end traps without copying', () => {

@@ -190,8 +190,34 @@ const hosts = new Map<string, bigint>();
 let dataCopy: bigint | undefined;
 
 /**
+ * Machine code these trampolines may take in a process (never freed): past it, new
+ * signatures get IR trampolines again, which die with their module. A process compiling
+ * untrusted modules that each declare thousands of new signatures stays bounded (this cap,
+ * plus the last module's batch).
+ */
+let machineCodeCap = 16 << 20;
+let machineCodeBytes = 0;
+
+/** Sets the cap (tests); returns the bytes written so far. */
+export function setMachineCodeCapForTests(bytes: number): number {
+  machineCodeCap = bytes;
+  return machineCodeBytes;
+}
+
+/**
+ * Whether a module compiled now should leave the trampolines of `type` to this file: covered,
+ * and either written already or within the process's cap.
+ */
+export function machineTrampolinesFor(type: FuncType): boolean {
+  if (!hasMachineTrampolines(type)) return false;
+  const key = signatureKey(type);
+  return (entries.has(key) && hosts.has(key)) || machineCodeBytes < machineCodeCap;
+}
+
+/**
  * Writes, in one batch of fresh pages, the trampolines of `types` (those hasMachineTrampolines
- * covers) that this process does not have yet. Later lookups of them cost a map lookup.
+ * covers) that this process does not have yet. Later lookups of them cost a map lookup. The
+ * cap does not apply here: a module whose compile left a type to this file gets its code.
  */
 export function prepareMachineTrampolines(types: Iterable<FuncType>): void {
   const code = new X64Assembler();
@@ -216,7 +242,9 @@ export function prepareMachineTrampolines(types: Iterable<FuncType>): void {
     }
   }
   if (pending.length === 0) return;
-  const base = installMachineCode(code.finish());
+  const bytes = code.finish();
+  const base = installMachineCode(bytes);
+  machineCodeBytes += bytes.length;
   for (const { map, key, offset } of pending) map.set(key, base + BigInt(offset));
 }
 
