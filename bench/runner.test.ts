@@ -54,6 +54,20 @@ class CorrectEngine extends StandInEngine {
   }
 }
 
+/** A tiered engine: reports tiering counters, for every iteration or (`gap`) not for the last. */
+class TieredEngine extends CorrectEngine {
+  constructor(name: string, private readonly gap = false) {
+    super(name);
+  }
+  override async measure(request: MeasureRequest): Promise<MeasureOutcome> {
+    const outcome = await super.measure(request);
+    outcome.iterations.forEach((iteration, i) => {
+      if (!(this.gap && i === outcome.iterations.length - 1)) iteration.tiering = { tierUpCalls: 10 - i, topTierInstalled: i, osrCompiled: 1, osrFromCache: i > 0 ? 1 : 0, osrTransfers: i };
+    });
+    return outcome;
+  }
+}
+
 /** Gets the checksum wrong in its second iteration. */
 class WrongChecksumEngine extends CorrectEngine {
   override async measure(request: MeasureRequest): Promise<MeasureOutcome> {
@@ -147,6 +161,25 @@ describe('runProcesses', () => {
     const crash = outcome.runs.find((run) => run.engine === 'crashing')!;
     expect(crash.failure!.message).toMatch(/SIGSEGV/);
   }, 60_000);
+
+  test('tiered engines\' counters are kept per iteration in the run, only when every iteration has them', async () => {
+    const outcome = await runProcesses({
+      engines: [new TieredEngine('tiered'), new TieredEngine('gap', true), new CorrectEngine('eager')],
+      benchmarks: [benchmark('gemm')],
+      processes: 1,
+      iterations: 2,
+      phases: ['compile', 'instantiate', 'execute'],
+      seed: 3,
+      timeoutSeconds: 2,
+    });
+    const runOf = (engine: string) => outcome.runs.find((run) => run.engine === engine)!;
+    expect(runOf('tiered').tiering).toEqual([
+      { tierUpCalls: 10, topTierInstalled: 0, osrCompiled: 1, osrFromCache: 0, osrTransfers: 0 },
+      { tierUpCalls: 9, topTierInstalled: 1, osrCompiled: 1, osrFromCache: 1, osrTransfers: 1 },
+    ]);
+    expect(runOf('gap').tiering).toBeUndefined();
+    expect(runOf('eager').tiering).toBeUndefined();
+  });
 
   test('a stop request ends the run early and marks it incomplete', async () => {
     let processesRun = 0;

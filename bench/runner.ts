@@ -13,7 +13,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Benchmark } from './suites/catalog.js';
 import type { EngineAdapter, MeasureOutcome } from './engines/engine.js';
-import type { Failure, Phase, Run, Sample, Variant } from './results/schema.js';
+import type { Failure, Phase, Run, Sample, TieringCounters, Variant } from './results/schema.js';
 
 export interface PlannedProcess {
   engine: EngineAdapter;
@@ -172,6 +172,7 @@ export async function runProcesses(options: RunnerOptions): Promise<RunnerOutcom
         failure,
         iterationsCompleted: outcome.iterations.length,
         wallSeconds: outcome.wallSeconds,
+        ...tieringOf(outcome),
       };
       runs.push(run);
       const runSamples: Sample[] = [];
@@ -193,4 +194,11 @@ export async function runProcesses(options: RunnerOptions): Promise<RunnerOutcom
     rmSync(workRoot, { recursive: true, force: true });
   }
   return { runs, samples, complete };
+}
+
+/** The tiering counters of every completed iteration, when the engine reported them for all. */
+function tieringOf(outcome: MeasureOutcome): { tiering?: TieringCounters[] } {
+  const counters = outcome.iterations.map((iteration) => iteration.tiering);
+  if (counters.length === 0 || counters.some((entry) => entry === undefined)) return {};
+  return { tiering: counters as TieringCounters[] };
 }

@@ -141,6 +141,28 @@ export function renderConsoleSummary(results: Results, options: { color?: boolea
     if (table.length > 0) sections.push(`Compilation and instantiation:\n${table.toString()}`);
   }
 
+  // Tiered engines: how often on-stack replacement fired (and tier-up in general), per engine.
+  const tieredRuns = results.runs.filter((run) => run.ok && run.tiering !== undefined && run.tiering.length > 0);
+  if (tieredRuns.length > 0) {
+    const table = new Table({ head: ['engine', 'iterations', 'with OSR transfers', 'OSR transfers', 'OSR entries compiled (from cache)', 'tier-up calls (median)', 'top-tier functions (median)'], style });
+    for (const series of seriesOrder) {
+      const counters = tieredRuns.filter((run) => seriesOf(run) === series).flatMap((run) => run.tiering!);
+      if (counters.length === 0) continue;
+      const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1];
+      const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
+      table.push([
+        series,
+        counters.length,
+        counters.filter((entry) => entry.osrTransfers > 0).length,
+        sum(counters.map((entry) => entry.osrTransfers)),
+        `${sum(counters.map((entry) => entry.osrCompiled))} (${sum(counters.map((entry) => entry.osrFromCache))})`,
+        median(counters.map((entry) => entry.tierUpCalls)),
+        median(counters.map((entry) => entry.topTierInstalled)),
+      ]);
+    }
+    sections.push(`Tiering (each measured iteration, at the program's end):\n${table.toString()}`);
+  }
+
   const failedRuns = results.runs.filter((run) => !run.ok);
   if (failedRuns.length > 0) {
     const lines = failedRuns.map((run) => `  ${seriesOf(run)} / ${run.benchmark} (process ${run.process}): ${run.failure?.kind}: ${run.failure?.message}`);

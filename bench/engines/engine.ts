@@ -5,7 +5,7 @@
 // registry.ts), never a change to the runner.
 
 import type { Benchmark } from '../suites/catalog.js';
-import type { FailureKind, Phase } from '../results/schema.js';
+import type { FailureKind, Phase, TieringCounters } from '../results/schema.js';
 
 export interface MeasureRequest {
   benchmark: Benchmark;
@@ -20,6 +20,8 @@ export interface MeasuredIteration {
   phases: Partial<Record<Phase, number>>;
   exitCode: number;
   stdout: string;
+  /** Tiered engines: how much tiering the iteration did. */
+  tiering?: TieringCounters;
 }
 
 export interface MeasureOutcome {

@@ -55,6 +55,7 @@ export async function measureWithHarness(
       },
       exitCode: iteration.exitCode,
       stdout: iteration.stdout,
+      ...(iteration.tiering === undefined ? {} : { tiering: iteration.tiering }),
     })),
     failure: response.failure,
   };

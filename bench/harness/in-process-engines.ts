@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
+import type { TieringCounters } from '../results/schema.js';
 
 /** The subset of node:wasi's WASI that the harness uses. */
 export interface WasiLike {
@@ -41,6 +42,8 @@ export interface InProcessEngine {
   readonly warmsByRunning?: boolean;
   /** After that run: waits for the engine's background work on `module` (tier-up compiles) to reach the cache. */
   settle?(module: unknown): void;
+  /** Tiered engines: how much tiering `module` has done so far. */
+  tieringCounters?(module: unknown): TieringCounters | undefined;
   instantiate(module: unknown, imports: ImportObject): unknown;
   /** The engine's own Memory, Table and Global (stub imports must be the engine's objects). */
   api: JsApiClasses;
@@ -91,6 +94,12 @@ async function loadLlvmEngine(options: Record<string, unknown>): Promise<InProce
     warmsByRunning: cacheDirectory !== undefined && tiering !== 'eager',
     settle: (module) => {
       engine.Module.waitForTiering(module as InstanceType<typeof engine.Module>, 120_000);
+    },
+    tieringCounters: (module) => {
+      if (tiering !== 'tiered') return undefined;
+      const lazy = engine.Module.timings(module as InstanceType<typeof engine.Module>).lazy;
+      if (lazy === undefined) return undefined;
+      return { tierUpCalls: lazy.tierUpCalls, topTierInstalled: lazy.topTierInstalled, osrCompiled: lazy.osrCompiled, osrFromCache: lazy.osrFromCache, osrTransfers: lazy.osrTransfers };
     },
     instantiate: (module, imports) => new engine.Instance(module as InstanceType<typeof engine.Module>, imports),
     api: { Memory: engine.Memory, Table: engine.Table, Global: engine.Global } as unknown as JsApiClasses,

@@ -162,6 +162,7 @@ async function programIteration(engine: InProcessEngine, bytes: Uint8Array, requ
     const runStart = process.hrtime.bigint();
     const exitCode = wasi.start(instance) ?? 0;
     const runEnd = process.hrtime.bigint();
+    const tiering = engine.tieringCounters?.(module);
     const result: HarnessIteration = {
       compileNs: Number(compileEnd - compileStart),
       instantiateNs: Number(instantiateEnd - instantiateStart),
@@ -169,6 +170,7 @@ async function programIteration(engine: InProcessEngine, bytes: Uint8Array, requ
       totalNs: Number(compileEnd - compileStart + (instantiateEnd - instantiateStart) + (runEnd - runStart)),
       exitCode,
       stdout: '',
+      ...(tiering === undefined ? {} : { tiering }),
     };
     closeSync(stdoutFd);
     result.stdout = readCapped(stdoutPath);

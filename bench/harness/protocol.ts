@@ -5,6 +5,8 @@
 // The program's own stdout goes to a file per iteration and comes back inline (capped),
 // so the protocol channel never mixes with program output.
 
+import type { TieringCounters } from '../results/schema.js';
+
 export interface HarnessRequest {
   /** Absolute path of the .wasm file. */
   wasmPath: string;
@@ -40,6 +42,8 @@ export interface HarnessIteration {
   exitCode: number;
   /** The program's stdout (at most STDOUT_LIMIT_BYTES). */
   stdout: string;
+  /** Tiered engines: how much tiering the iteration did. */
+  tiering?: TieringCounters;
 }
 
 export interface HarnessFailure {

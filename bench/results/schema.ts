@@ -172,6 +172,20 @@ export const EngineInfoSchema = z.object({
 });
 export type EngineInfo = z.infer<typeof EngineInfoSchema>;
 
+/**
+ * How much tiering one iteration of a tiered engine did (the engine's Module.timings lazy
+ * statistics at the program's end): tier-up calls from baseline code, top-tier functions
+ * installed, OSR entries compiled (of them linked from the code cache) and transfers into them.
+ */
+export const TieringCountersSchema = z.object({
+  tierUpCalls: z.number().int().nonnegative(),
+  topTierInstalled: z.number().int().nonnegative(),
+  osrCompiled: z.number().int().nonnegative(),
+  osrFromCache: z.number().int().nonnegative(),
+  osrTransfers: z.number().int().nonnegative(),
+});
+export type TieringCounters = z.infer<typeof TieringCountersSchema>;
+
 /** One measured process: one engine on one benchmark for N iterations. */
 export const RunSchema = z.object({
   engine: z.string(),
@@ -185,6 +199,8 @@ export const RunSchema = z.object({
   failure: FailureSchema.nullable(),
   iterationsCompleted: z.number().int().nonnegative(),
   wallSeconds: z.number().nonnegative(),
+  /** Tiered engines: the tiering counters of each completed iteration (absent for other engines and in older files). */
+  tiering: z.array(TieringCountersSchema).optional(),
 });
 export type Run = z.infer<typeof RunSchema>;
 
