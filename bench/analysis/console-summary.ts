@@ -13,7 +13,7 @@ import { hasVariants, listSeries, seriesForVariant, variantIndependentEngines } 
 import { seriesOf } from './summaries.js';
 import { fitSizeScaling } from './size-scaling.js';
 import { GLUE_REFERENCE_ENGINE, glueRows, isGlueBenchmark } from './glue-summary.js';
-import { geometricMean } from './statistics.js';
+import { geometricMean, summarize } from './statistics.js';
 
 export function formatNs(ns: number): string {
   const ms = ns / 1e6;
@@ -148,7 +148,7 @@ export function renderConsoleSummary(results: Results, options: { color?: boolea
     for (const series of seriesOrder) {
       const counters = tieredRuns.filter((run) => seriesOf(run) === series).flatMap((run) => run.tiering!);
       if (counters.length === 0) continue;
-      const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1];
+      const median = (values: number[]): number => summarize(values).median;
       const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
       table.push([
         series,

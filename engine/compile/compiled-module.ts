@@ -1020,15 +1020,17 @@ function topTierCompiler(
       },
     };
   };
-  const cached = (unit: number, list: readonly number[]): CompiledUnit | undefined => {
+  /** A cached part with exactly `count` symbols, linked; undefined if it is not there or not that. */
+  const linkCached = (part: string, linkName: string, count: number): CompiledCode | undefined => {
     if (cache === undefined) return undefined;
-    const code = linkCachedPart(cache.cache, cache.key(partName(unit, list)), `${name}.top${unit}`);
-    if (code === undefined) return undefined;
-    if (code.addresses.length !== list.length) {
-      code.release();
-      return undefined;
-    }
-    return { code, addresses: addressesOf(list, code), fromCache: true };
+    const code = linkCachedPart(cache.cache, cache.key(part), linkName);
+    if (code === undefined || code.addresses.length === count) return code;
+    code.release();
+    return undefined;
+  };
+  const cached = (unit: number, list: readonly number[]): CompiledUnit | undefined => {
+    const code = linkCached(partName(unit, list), `${name}.top${unit}`, list.length);
+    return code === undefined ? undefined : { code, addresses: addressesOf(list, code), fromCache: true };
   };
   // Each unit's top-tier sets in the cache are listed under `top sets <unit>` (newest last, at
   // most MAX_TOP_TIER_SETS): a later run looks them up there, whatever sets its profile makes.
@@ -1068,10 +1070,9 @@ function topTierCompiler(
     };
   };
   const cachedOsr = (functionIndex: number, ordinal: number): { code: CompiledCode; address: bigint } | undefined => {
-    if (cache === undefined) return undefined;
-    const code = linkCachedPart(cache.cache, cache.key(osrPart(functionIndex, ordinal)), `${name}.osr${functionIndex}.${ordinal}`);
+    const code = linkCached(osrPart(functionIndex, ordinal), `${name}.osr${functionIndex}.${ordinal}`, 1);
     if (code === undefined) return undefined;
-    if (code.addresses.length !== 1 || code.addresses[0] === 0n) {
+    if (code.addresses[0] === 0n) {
       code.release();
       return undefined;
     }

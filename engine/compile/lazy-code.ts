@@ -307,38 +307,23 @@ export class LazyCode {
   }
 
   /**
-   * The functions of `unit` a top-tier compile would take to cover everything asked for:
-   * those asked for and the ones they call directly in the same unit that are not on their
-   * way yet (so that LLVM can inline them), ascending.
-   */
-  private topTierCandidates(unit: number): number[] {
-    const members = new Set<number>();
-    for (const functionIndex of this.units.units[unit]) if (this.topState[functionIndex] === TopState.Wanted) members.add(functionIndex);
-    for (const functionIndex of [...members]) {
-      for (const callee of this.top!.calleesOf(functionIndex)) {
-        if (this.units.unitOf[callee] === unit && this.topState[callee] === TopState.None) members.add(callee);
-      }
-    }
-    return [...members].sort((a, b) => a - b);
-  }
-
-  /**
    * The functions of `unit` its next top-tier compile takes: the functions asked for, in
    * ascending order while their bodies fit in TOP_TIER_SET_BYTES (at least one), then their
    * direct callees in the unit that are not on their way yet, while they fit too; ascending.
    * The rest of those asked for go into the unit's following compile. A bounded set compiles
    * in bounded time: a set that took longer than the program ran was cancelled at exit, run
    * after run, and never reached the code cache. Depends only on which were asked for: a
-   * previous run's profile gives the same sets, and so the same code cache keys.
+   * previous run's profile gives the same sets, and so the same code cache keys. With no
+   * bound (`Infinity`): every function asked for and all those callees, what would cover them.
    */
-  private topTierMembers(unit: number): number[] {
+  private topTierMembers(unit: number, maxBytes = TOP_TIER_SET_BYTES): number[] {
     const top = this.top!;
     const members: number[] = [];
     let bytes = 0;
     for (const functionIndex of this.units.units[unit]) {
       if (this.topState[functionIndex] !== TopState.Wanted) continue;
       const size = top.bodyBytes(functionIndex);
-      if (members.length > 0 && bytes + size > TOP_TIER_SET_BYTES) continue;
+      if (members.length > 0 && bytes + size > maxBytes) continue;
       members.push(functionIndex);
       bytes += size;
     }
@@ -347,7 +332,7 @@ export class LazyCode {
       for (const callee of top.calleesOf(functionIndex)) {
         if (chosen.has(callee) || this.units.unitOf[callee] !== unit || this.topState[callee] !== TopState.None) continue;
         const size = top.bodyBytes(callee);
-        if (bytes + size > TOP_TIER_SET_BYTES) continue;
+        if (bytes + size > maxBytes) continue;
         chosen.add(callee);
         bytes += size;
       }
@@ -429,7 +414,7 @@ export class LazyCode {
     for (const [unit, listed] of byUnit) {
       const asked = listed.filter((functionIndex) => this.topState[functionIndex] === TopState.None);
       for (const functionIndex of asked) this.topState[functionIndex] = TopState.Wanted;
-      const covered = new Set(this.topTierCandidates(unit));
+      const covered = new Set(this.topTierMembers(unit, Number.POSITIVE_INFINITY));
       const chosen: (readonly number[])[] = [];
       // Larger sets first (more inlining among their functions); sets never overlap.
       for (const set of [...this.top.cachedSets(unit)].sort((a, b) => b.length - a.length)) {

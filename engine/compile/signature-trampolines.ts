@@ -248,26 +248,25 @@ export function prepareMachineTrampolines(types: Iterable<FuncType>): void {
   for (const { map, key, offset } of pending) map.set(key, base + BigInt(offset));
 }
 
-/** The entry trampoline of `type` (hasMachineTrampolines(type) must hold). */
-export function machineEntryTrampoline(type: FuncType): bigint {
+/** The trampoline of `type` in `written` (entries or hosts), written now if the process has none. */
+function machineTrampoline(written: ReadonlyMap<string, bigint>, type: FuncType): bigint {
   const key = signatureKey(type);
-  let address = entries.get(key);
+  let address = written.get(key);
   if (address === undefined) {
     prepareMachineTrampolines([type]);
-    address = entries.get(key)!;
+    address = written.get(key)!;
   }
   return address;
 }
 
+/** The entry trampoline of `type` (hasMachineTrampolines(type) must hold). */
+export function machineEntryTrampoline(type: FuncType): bigint {
+  return machineTrampoline(entries, type);
+}
+
 /** The host trampoline of `type` (hasMachineTrampolines(type) must hold). */
 export function machineHostTrampoline(type: FuncType): bigint {
-  const key = signatureKey(type);
-  let address = hosts.get(key);
-  if (address === undefined) {
-    prepareMachineTrampolines([type]);
-    address = hosts.get(key)!;
-  }
-  return address;
+  return machineTrampoline(hosts, type);
 }
 
 /** The data-copy routine (hasMachineDataCopy() must hold). */
@@ -278,19 +277,4 @@ export function machineDataCopy(): bigint {
     dataCopy = installMachineCode(code.finish());
   }
   return dataCopy;
-}
-
-/** Machine code of one trampoline, for tests and disassembly (not installed). */
-export function trampolineBytes(kind: 'entry' | 'host', type: FuncType, hostCall = 0n): Uint8Array {
-  const code = new X64Assembler();
-  if (kind === 'entry') emitEntry(code, type);
-  else emitHost(code, type, hostCall);
-  return code.finish();
-}
-
-/** Machine code of the data-copy routine, for tests and disassembly (not installed). */
-export function dataCopyBytes(): Uint8Array {
-  const code = new X64Assembler();
-  emitDataCopy(code);
-  return code.finish();
 }
