@@ -177,7 +177,8 @@ function pollModulesWithBackgroundWork(): void {
 
 /**
  * Takes every background compile that has finished, in every module (their top-tier sets go
- * to the code cache): called at exit, before the unfinished ones are cancelled.
+ * to the code cache), and reports the top-tier compiles still running (noteCutOffAtExit):
+ * called at exit, before the unfinished ones are cancelled.
  */
 export function takeFinishedBackgroundCompiles(): void {
   pollModulesWithBackgroundWork();
