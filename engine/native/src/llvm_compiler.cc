@@ -281,7 +281,7 @@ void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel, 
     default: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2); break;
   }
   // Last, after inlining and vectorisation: stack and interrupt checks where the code ends up.
-  pipeline.addPass(llvm::createModuleToFunctionPassAdaptor(RuntimeChecksPass(ThreadLimitsTlsOffset())));
+  pipeline.addPass(llvm::createModuleToFunctionPassAdaptor(RuntimeChecksPass(ThreadLimitsTlsOffset(), optLevel > 0)));
   pipeline.run(module, modules);
 }
 
@@ -311,7 +311,7 @@ bool EmitGuardedObject(llvm::Module& module, const CompileRequest& request, llvm
   PrepareGuardedModule(module);
   // The sandbox's checks, as in every other pipeline (guarded functions can loop too).
   llvm::FunctionAnalysisManager analyses;
-  RuntimeChecksPass checks(ThreadLimitsTlsOffset());
+  RuntimeChecksPass checks(ThreadLimitsTlsOffset(), /*optimized=*/false);  // no analyses registered here
   for (llvm::Function& function : module) {
     if (!function.isDeclaration()) checks.run(function, analyses);
   }

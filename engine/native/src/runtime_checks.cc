@@ -9,6 +9,12 @@
 //   head of every cycle (each target of a retreating edge of a depth-first search, so every
 //   cycle has one, irreducible ones included):
 //     if (load atomic monotonic %word > threshold) call @wasm_rt_check_slow(rsp)
+//   except, after optimisation, at the header of an innermost loop whose work is bounded: no
+//   calls (nor memory intrinsics) in it, a constant maximum trip count from scalar evolution,
+//   and trip count × instructions at most kUnpolledLoopBudget, in a function without
+//   irreducible cycles. Such a loop ends within about a millisecond, and the poll of the loop
+//   around it (or the function's return) comes next; docs/RATIONALE.md, "Why may a bounded
+//   inner loop have no interrupt poll?".
 //
 // Why here and not in the translator: emitted before optimisation, the checks would stop
 // the loop vectoriser (it refuses loops with atomic loads and with more than one exit) and
@@ -37,7 +43,12 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/ScalarEvolutionExpressions.h"
+#include "llvm/IR/Dominators.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/MDBuilder.h"
@@ -67,8 +78,14 @@ bool MakesCalls(llvm::Function& function) {
   return false;
 }
 
-/** Targets of retreating edges of a depth-first search from the entry: every cycle contains one. */
-llvm::SmallVector<llvm::BasicBlock*, 8> CycleHeads(llvm::Function& function) {
+/** An edge of the control-flow graph, source to target. */
+using Edge = std::pair<llvm::BasicBlock*, llvm::BasicBlock*>;
+
+/**
+ * Targets of retreating edges of a depth-first search from the entry: every cycle contains
+ * one. The retreating edges themselves go to `retreating` when it is given.
+ */
+llvm::SmallVector<llvm::BasicBlock*, 8> CycleHeads(llvm::Function& function, llvm::SmallVectorImpl<Edge>* retreating = nullptr) {
   enum : uint8_t { kUnvisited = 0, kOnPath = 1, kDone = 2 };
   llvm::DenseMap<llvm::BasicBlock*, uint8_t> state;
   llvm::SmallPtrSet<llvm::BasicBlock*, 8> seen;
@@ -93,11 +110,69 @@ llvm::SmallVector<llvm::BasicBlock*, 8> CycleHeads(llvm::Function& function) {
     if (successorState == kUnvisited) {
       state[successor] = kOnPath;
       path.push_back({successor, 0});
-    } else if (successorState == kOnPath && seen.insert(successor).second) {
-      heads.push_back(successor);
+    } else if (successorState == kOnPath) {
+      if (retreating != nullptr) retreating->push_back({block, successor});
+      if (seen.insert(successor).second) heads.push_back(successor);
     }
   }
   return heads;
+}
+
+/**
+ * Instructions an innermost loop without a poll may execute per entry: 2^18, about a
+ * millisecond at one instruction per cycle, more with cache misses; the interrupt latency
+ * such a loop adds before the next poll.
+ */
+constexpr uint64_t kUnpolledLoopBudget = uint64_t{1} << 18;
+
+/** Whether `loop` calls nothing: no calls (inline asm and constant-time intrinsics aside), no memory intrinsics. */
+bool CallFree(const llvm::Loop& loop) {
+  for (llvm::BasicBlock* block : loop.blocks()) {
+    for (llvm::Instruction& instruction : *block) {
+      auto* call = llvm::dyn_cast<llvm::CallBase>(&instruction);
+      if (call == nullptr || call->isInlineAsm()) continue;
+      // memory.copy and memory.fill of up to 4 GiB per iteration are not bounded work.
+      if (llvm::isa<llvm::MemIntrinsic>(call)) return false;
+      llvm::Function* callee = call->getCalledFunction();
+      if (callee == nullptr || !callee->isIntrinsic()) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether the work of innermost loop `loop` per entry is at most kUnpolledLoopBudget instructions. */
+bool BoundedWork(const llvm::Loop& loop, llvm::ScalarEvolution& evolution) {
+  const auto* maximum = llvm::dyn_cast<llvm::SCEVConstant>(evolution.getConstantMaxBackedgeTakenCount(&loop));
+  if (maximum == nullptr || maximum->getAPInt().getActiveBits() > 32) return false;
+  uint64_t iterations = maximum->getAPInt().getZExtValue() + 1;
+  uint64_t instructions = 0;
+  for (llvm::BasicBlock* block : loop.blocks()) instructions += block->size();
+  return iterations * instructions <= kUnpolledLoopBudget;
+}
+
+/**
+ * The cycle heads that need a poll: all of them, less the headers of innermost loops with
+ * bounded work and no calls, when every retreating edge is a back edge (no irreducible cycle,
+ * so every cycle through such a header stays inside its loop).
+ */
+llvm::SmallVector<llvm::BasicBlock*, 8> HeadsToPoll(llvm::Function& function, llvm::FunctionAnalysisManager& analyses) {
+  llvm::SmallVector<Edge, 8> retreating;
+  llvm::SmallVector<llvm::BasicBlock*, 8> heads = CycleHeads(function, &retreating);
+  if (heads.empty()) return heads;
+  llvm::DominatorTree& dominators = analyses.getResult<llvm::DominatorTreeAnalysis>(function);
+  for (const Edge& edge : retreating) {
+    if (!dominators.dominates(edge.second, edge.first)) return heads;
+  }
+  llvm::LoopInfo& loops = analyses.getResult<llvm::LoopAnalysis>(function);
+  llvm::ScalarEvolution& evolution = analyses.getResult<llvm::ScalarEvolutionAnalysis>(function);
+  llvm::SmallVector<llvm::BasicBlock*, 8> polled;
+  for (llvm::BasicBlock* head : heads) {
+    llvm::Loop* loop = loops.getLoopFor(head);
+    bool exempt = loop != nullptr && loop->getHeader() == head && loop->isInnermost() && CallFree(*loop) &&
+                  BoundedWork(*loop, evolution);
+    if (!exempt) polled.push_back(head);
+  }
+  return polled;
 }
 
 /** Static allocas first in the entry block, so that code inserted after them keeps them static. */
@@ -196,14 +271,18 @@ class CheckInserter {
 
 }  // namespace
 
-llvm::PreservedAnalyses RuntimeChecksPass::run(llvm::Function& function, llvm::FunctionAnalysisManager&) {
+llvm::PreservedAnalyses RuntimeChecksPass::run(llvm::Function& function, llvm::FunctionAnalysisManager& analyses) {
   if (function.isDeclaration() || !function.hasFnAttribute(kRuntimeChecksAttribute)) {
     return llvm::PreservedAnalyses::all();
   }
   function.addFnAttr("probe-stack", "inline-asm");
   bool entryCheck = !DebugDisabled("entry-checks") && MakesCalls(function);
   llvm::SmallVector<llvm::BasicBlock*, 8> heads;
-  if (!DebugDisabled("loop-polls")) heads = CycleHeads(function);
+  if (!DebugDisabled("loop-polls")) {
+    // Optimised code only: at O0 locals live in memory, so no trip count is known anyway.
+    bool exemptBoundedLoops = optimized_ && !DebugDisabled("bounded-loops");
+    heads = exemptBoundedLoops ? HeadsToPoll(function, analyses) : CycleHeads(function);
+  }
   if (entryCheck || !heads.empty()) CheckInserter(function).Run(tlsOffset_, entryCheck, heads);
   return llvm::PreservedAnalyses::none();
 }

@@ -17,13 +17,15 @@ constexpr const char* kRuntimeChecksAttribute = "wasm-runtime-checks";
 class RuntimeChecksPass : public llvm::PassInfoMixin<RuntimeChecksPass> {
  public:
   /** `threadLimitsTlsOffset`: ThreadLimitsTlsOffset() (execution_limits.h). */
-  explicit RuntimeChecksPass(int64_t threadLimitsTlsOffset) : tlsOffset_(threadLimitsTlsOffset) {}
+  /** `optimized`: the pipeline optimised the function (O1+), so bounded inner loops may go without polls. */
+  RuntimeChecksPass(int64_t threadLimitsTlsOffset, bool optimized) : tlsOffset_(threadLimitsTlsOffset), optimized_(optimized) {}
   llvm::PreservedAnalyses run(llvm::Function& function, llvm::FunctionAnalysisManager& analyses);
   /** Runs at O0 too: the checks are part of the sandbox, not an optimisation. */
   static bool isRequired() { return true; }
 
  private:
   int64_t tlsOffset_;
+  bool optimized_;
 };
 
 }  // namespace wasm_native
