@@ -300,6 +300,7 @@ interface NativeAddon {
   CompileCancellation: new () => CompileCancellation;
   CompileBatch: new (options: CompileBatchOptions, cancellation?: CompileCancellation) => CompileBatch;
   compilePoolStats(): CompilePoolStats;
+  objectLoaderStats(): ObjectLoaderStats;
   stopBackgroundCompiles(): void;
   linkObjects(objects: readonly Uint8Array[], options: LinkOptions): CompiledCode;
   threadLimitsTlsOffset(): number;
@@ -414,6 +415,16 @@ export function hostCpuFeatures(): string[] {
  */
 export function linkObjects(objects: readonly Uint8Array[], options: LinkOptions): CompiledCode {
   return addon().linkObjects(objects, options);
+}
+
+/** Since the process started: linkObjects calls our own loader served, and those it left to JITLink. */
+export interface ObjectLoaderStats {
+  readonly loaded: number;
+  readonly declined: number;
+}
+
+export function objectLoaderStats(): ObjectLoaderStats {
+  return addon().objectLoaderStats();
 }
 
 /** The %fs offset of this thread's ThreadLimits, which generated code has as a constant. */

@@ -16,6 +16,7 @@
         'src/llvm_compiler.cc',
         'src/machine_code.cc',
         'src/memory.cc',
+        'src/object_loader.cc',
         'src/raw_block.cc',
         'src/runtime_checks.cc',
         'src/signals.cc',

@@ -102,6 +102,8 @@ export interface EngineExecutorOptions {
   readonly exactTraps?: boolean;
   /** 'lazy': each code unit compiled on the first call of one of its functions. */
   readonly tiering?: 'eager' | 'lazy' | 'tiered';
+  /** A code cache directory: a second run with the same one links every module from the cache. */
+  readonly codeCacheDirectory?: string;
 }
 
 /** One executor per script: its registry and current module are the script's. */
@@ -120,7 +122,14 @@ export class EngineExecutor implements SpecExecutor {
   }
 
   private instantiate(bytes: Uint8Array): Instance {
-    const module = new Module(bytes, { optLevel: this.options.optLevel, cpu: this.options.cpu ?? 'native', exactTraps: this.options.exactTraps ?? false, tiering: this.options.tiering ?? 'eager' });
+    const { codeCacheDirectory } = this.options;
+    const module = new Module(bytes, {
+      optLevel: this.options.optLevel,
+      cpu: this.options.cpu ?? 'native',
+      exactTraps: this.options.exactTraps ?? false,
+      tiering: this.options.tiering ?? 'eager',
+      ...(codeCacheDirectory !== undefined ? { codeCache: { directory: codeCacheDirectory } } : {}),
+    });
     return new Instance(module, this.importObject());
   }
 

@@ -6,8 +6,9 @@
 // option), `--lazy` (tiering: 'lazy', each code unit compiled on its first call; with
 // WASM_LLVM_UNIT_BYTES=1 every function is a unit, so nearly every call crosses a lazy stub
 // once), `--tiered` (tiering: 'tiered', O0 baseline then --opt-level in the background; with
-// WASM_LLVM_TIER_UP_THRESHOLD=0 every count asks for the top tier), `--validation-only`
-// (decode and validate, execute nothing).
+// WASM_LLVM_TIER_UP_THRESHOLD=0 every count asks for the top tier), `--code-cache DIR` (a
+// code cache there: run twice, and the second run links every module from the cache),
+// `--validation-only` (decode and validate, execute nothing).
 
 import { basename } from 'node:path';
 import type { OptLevel } from '../../engine/native/addon.js';
@@ -26,6 +27,7 @@ let cpu: 'native' | 'generic' = 'native';
 let exactTraps = false;
 let tiering: 'eager' | 'lazy' | 'tiered' = 'eager';
 let validationOnly = false;
+let codeCacheDirectory: string | undefined;
 const only: string[] = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--opt-level') optLevel = Number(argv[++i]) as OptLevel;
@@ -34,15 +36,16 @@ for (let i = 0; i < argv.length; i++) {
   else if (argv[i] === '--lazy') tiering = 'lazy';
   else if (argv[i] === '--tiered') tiering = 'tiered';
   else if (argv[i] === '--validation-only') validationOnly = true;
+  else if (argv[i] === '--code-cache') codeCacheDirectory = argv[++i];
   else only.push(argv[i]);
 }
 const files = listTopLevelWastFiles().filter((file) => only.length === 0 || only.includes(basename(file)) || only.includes(basename(file, '.wast')));
 const started = Date.now();
 const results = files.map((file) => {
   const reason = validationOnly ? 'run with --validation-only' : executionSkipReason(file);
-  return runSpecFile(file, reason === undefined ? new EngineExecutor({ optLevel, cpu, exactTraps, tiering }) : undefined, reason);
+  return runSpecFile(file, reason === undefined ? new EngineExecutor({ optLevel, cpu, exactTraps, tiering, ...(codeCacheDirectory !== undefined ? { codeCacheDirectory } : {}) }) : undefined, reason);
 });
-console.log(`${files.length} files, ${validationOnly ? 'decode and validate only' : `modules compiled at O${optLevel} for the ${cpu} CPU${exactTraps ? ', exact traps' : ''}${tiering === 'eager' ? '' : `, tiering ${tiering}`}`}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${files.length} files, ${validationOnly ? 'decode and validate only' : `modules compiled at O${optLevel} for the ${cpu} CPU${exactTraps ? ', exact traps' : ''}${tiering === 'eager' ? '' : `, tiering ${tiering}`}${codeCacheDirectory === undefined ? '' : `, code cache ${codeCacheDirectory}`}`}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(formatResultsTable(results));
 console.log();
 console.log(formatTypeTotals(results));

@@ -10,7 +10,7 @@
 //     add(ir, guardedFunctions?), finish(symbols) / finishAsync(symbols), abandon(reason)
 //   linkObjects(objects, { name, symbols }) → CompiledCode   links object files kept by a compile
 //     with { keepObjects: true } (CompiledCode.objects), for the code cache
-//   compilePoolStats(), llvmVersion(), hostCpuName(), hostCpuFeatures(), threadLimitsTlsOffset()
+//   compilePoolStats(), objectLoaderStats(), llvmVersion(), hostCpuName(), hostCpuFeatures(), threadLimitsTlsOffset()
 // ir: LLVM IR text, a string or its UTF-8 bytes (a Uint8Array, copied).
 // options: { optLevel: 0|1|2|3, cpu: 'native'|'generic', name: string, symbols: string[],
 //   guardedFunctions?: string[], timeoutMs?: number, keepObjects?: boolean }.
@@ -598,6 +598,15 @@ Napi::Value StopBackgroundCompilesValue(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+/** objectLoaderStats() → { loaded, declined }: LinkObjects calls served by object_loader.h, and those left to JITLink. */
+Napi::Value ObjectLoaderStatsValue(const Napi::CallbackInfo& info) {
+  ObjectLoaderStats stats = GetObjectLoaderStats();
+  Napi::Object result = Napi::Object::New(info.Env());
+  result.Set("loaded", Napi::Number::New(info.Env(), static_cast<double>(stats.loaded)));
+  result.Set("declined", Napi::Number::New(info.Env(), static_cast<double>(stats.declined)));
+  return result;
+}
+
 Napi::Value CompilePoolStatsValue(const Napi::CallbackInfo& info) {
   CompilePoolStats stats = GetCompilePoolStats();
   Napi::Object result = Napi::Object::New(info.Env());
@@ -633,6 +642,7 @@ void InitCompileBinding(Napi::Env env, Napi::Object exports) {
   Napi::Function batch = BatchHandle::DefineClass(env);
   exports.Set("CompileBatch", batch);
   exports.Set("compilePoolStats", Napi::Function::New(env, CompilePoolStatsValue, "compilePoolStats"));
+  exports.Set("objectLoaderStats", Napi::Function::New(env, ObjectLoaderStatsValue, "objectLoaderStats"));
   exports.Set("stopBackgroundCompiles", Napi::Function::New(env, StopBackgroundCompilesValue, "stopBackgroundCompiles"));
   exports.Set("compile", Napi::Function::New(env, Compile, "compile"));
   exports.Set("compileAsync", Napi::Function::New(env, CompileAsync, "compileAsync"));

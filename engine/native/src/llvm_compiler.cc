@@ -1,8 +1,10 @@
 // LLVM back end: LLVM IR text → verified Module → new-pass-manager pipeline (O0..O3, with
 // our loop versioning on 32-bit indices at O2/O3: index_versioning.cc, and at every level
 // the stack and interrupt checks of runtime_checks.cc, last) →
-// object file for the host CPU (all its features) or generic x86-64 → linked by the one
-// process-wide ORC LLJIT (JITLink) into a JITDylib of its own, which is removed on release.
+// object file for the host CPU (all its features) or generic x86-64 → linked by our own
+// object loader (object_loader.h: code units and cached objects) or by the one process-wide
+// ORC LLJIT (JITLink) into a JITDylib of its own (single compiles, and whatever the loader
+// declines); either is freed on release.
 // Functions the runtime marks as guarded are split off first and compiled without
 // optimisation (guarded_pipeline.h), their object linked into the same JITDylib; a
 // request's cancellation is polled between stages, passes and functions.
@@ -16,6 +18,7 @@
 
 #include "llvm_compiler.h"
 
+#include <dlfcn.h>
 #include <malloc.h>
 
 #include <algorithm>
@@ -30,6 +33,7 @@
 #include "debug_switches.h"
 #include "guarded_pipeline.h"
 #include "index_versioning.h"
+#include "object_loader.h"
 #include "runtime_checks.h"
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/Config/llvm-config.h"
@@ -84,24 +88,43 @@ Jit* g_jit = nullptr;
 std::string g_jitError;
 std::once_flag g_jitOnce;
 
+/** The runtime functions generated code calls by name. */
+struct RuntimeSymbol {
+  const char* name;
+  void* address;
+};
+const RuntimeSymbol kRuntimeSymbols[] = {
+    {"wasm_rt_trap", reinterpret_cast<void*>(&wasm_rt_trap)},
+    {"wasm_rt_memory_grow", reinterpret_cast<void*>(&wasm_rt_memory_grow)},
+    {"wasm_rt_table_grow", reinterpret_cast<void*>(&wasm_rt_table_grow)},
+    {"wasm_rt_host_call", reinterpret_cast<void*>(&wasm_rt_host_call)},
+    {"wasm_rt_tier_up", reinterpret_cast<void*>(&wasm_rt_tier_up)},
+    {"wasm_rt_check_slow", reinterpret_cast<void*>(&wasm_rt_check_slow)},
+    {"wasm_rt_check_slow_preserving", reinterpret_cast<void*>(&wasm_rt_check_slow_preserving)},
+};
+
 llvm::Error DefineRuntimeSymbols(Jit& jit) {
   using llvm::JITSymbolFlags;
   using llvm::orc::ExecutorAddr;
   using llvm::orc::ExecutorSymbolDef;
   const JITSymbolFlags function = JITSymbolFlags::Exported | JITSymbolFlags::Callable;
   llvm::orc::SymbolMap symbols;
-  auto add = [&](const char* name, void* address, JITSymbolFlags flags) {
-    symbols[jit.lljit->mangleAndIntern(name)] = ExecutorSymbolDef(ExecutorAddr::fromPtr(address), flags);
-  };
-  add("wasm_rt_trap", reinterpret_cast<void*>(&wasm_rt_trap), function);
-  add("wasm_rt_memory_grow", reinterpret_cast<void*>(&wasm_rt_memory_grow), function);
-  add("wasm_rt_table_grow", reinterpret_cast<void*>(&wasm_rt_table_grow), function);
-  add("wasm_rt_host_call", reinterpret_cast<void*>(&wasm_rt_host_call), function);
-  add("wasm_rt_tier_up", reinterpret_cast<void*>(&wasm_rt_tier_up), function);
-  add("wasm_rt_check_slow", reinterpret_cast<void*>(&wasm_rt_check_slow), function);
-  add("wasm_rt_check_slow_preserving", reinterpret_cast<void*>(&wasm_rt_check_slow_preserving), function);
+  for (const RuntimeSymbol& symbol : kRuntimeSymbols) {
+    symbols[jit.lljit->mangleAndIntern(symbol.name)] = ExecutorSymbolDef(ExecutorAddr::fromPtr(symbol.address), function);
+  }
   return jit.runtime->define(llvm::orc::absoluteSymbols(std::move(symbols)));
 }
+
+/** What the JIT's link order finds for `name` (the runtime, then the process): the object loader's resolver. */
+uint64_t ResolveExternalSymbol(const std::string& name) {
+  for (const RuntimeSymbol& symbol : kRuntimeSymbols) {
+    if (name == symbol.name) return reinterpret_cast<uint64_t>(symbol.address);
+  }
+  return reinterpret_cast<uint64_t>(dlsym(RTLD_DEFAULT, name.c_str()));
+}
+
+std::atomic<uint64_t> g_objectsLoaded{0};
+std::atomic<uint64_t> g_objectsDeclined{0};
 
 /**
  * Process-wide LLVM options of the pipeline (this process runs no other LLVM client).
@@ -324,6 +347,11 @@ bool EmitGuardedObject(llvm::Module& module, const CompileRequest& request, llvm
 CompiledModule::~CompiledModule() { Release(); }
 
 void CompiledModule::Release() {
+  if (image_.base != nullptr) {
+    LoadedImage image{image_.base, image_.size};
+    UnloadImage(&image);
+    image_ = {};
+  }
   if (!dylib_) return;
   auto* dylib = static_cast<llvm::orc::JITDylib*>(dylib_);
   dylib_ = nullptr;
@@ -472,9 +500,28 @@ std::unique_ptr<CompiledModule> LinkObjects(const std::vector<std::string>& obje
   std::unique_ptr<CompiledModule> result(new CompiledModule());
   for (const std::string& object : objects) result->objectBytes += object.size();
   Clock::time_point start = Clock::now();
+  // Our own loader first (object_loader.h); JITLink for whatever it declines or fails on,
+  // which then reports its own error.
+  if (!DebugDisabled("object-loader")) {
+    std::vector<std::string_view> views(objects.begin(), objects.end());
+    LoadedImage image;
+    std::string declined;
+    if (LoadObjects(views, symbols, ResolveExternalSymbol, &image, &result->addresses, &declined) == LoadOutcome::kLoaded) {
+      result->image_ = {image.base, image.size};
+      result->timings.linkMs = MillisecondsSince(start);
+      g_objectsLoaded.fetch_add(1, std::memory_order_relaxed);
+      return result;
+    }
+    result->addresses.clear();
+    g_objectsDeclined.fetch_add(1, std::memory_order_relaxed);
+  }
   if (!LinkInto(result.get(), objects, name, symbols, error)) return nullptr;
   result->timings.linkMs = MillisecondsSince(start);
   return result;
+}
+
+ObjectLoaderStats GetObjectLoaderStats() {
+  return {g_objectsLoaded.load(std::memory_order_relaxed), g_objectsDeclined.load(std::memory_order_relaxed)};
 }
 
 std::string LlvmVersion() { return LLVM_VERSION_STRING; }

@@ -61,6 +61,10 @@ class CompiledModule {
                        std::string*);
   CompiledModule() = default;
   void* dylib_ = nullptr;  // llvm::orc::JITDylib*
+  struct {
+    void* base = nullptr;
+    size_t size = 0;
+  } image_;  // code loaded by object_loader.h instead of a JITDylib
 };
 
 /**
@@ -84,8 +88,8 @@ void TrimAfterLargeCompile(size_t irBytes);
 /**
  * Links object files that CompileModule produced earlier (kept with keepObjects, possibly by
  * another process with the same addon, LLVM, CPU and thread-pointer layout: the code cache
- * checks that) into a new JITDylib and looks up `symbols`. Thread-safe; nullptr and *error
- * on failure.
+ * checks that) and looks up `symbols`: with our own loader (object_loader.h), or into a new
+ * JITDylib where it declines. Thread-safe; nullptr and *error on failure.
  */
 std::unique_ptr<CompiledModule> LinkObjects(const std::vector<std::string>& objects, const std::string& name,
                                             const std::vector<std::string>& symbols, std::string* error);
@@ -93,6 +97,13 @@ std::unique_ptr<CompiledModule> LinkObjects(const std::vector<std::string>& obje
 /** Adds `objects` to a new JITDylib of `module` and fills module->addresses. */
 bool LinkInto(CompiledModule* module, std::vector<std::string> objects, const std::string& name,
               const std::vector<std::string>& symbols, std::string* error);
+
+/** How often LinkObjects loaded the objects itself, and how often it left them to JITLink. */
+struct ObjectLoaderStats {
+  uint64_t loaded;
+  uint64_t declined;
+};
+ObjectLoaderStats GetObjectLoaderStats();
 
 std::string LlvmVersion();
 std::string HostCpuName();
