@@ -28,6 +28,7 @@ namespace {
 constexpr size_t kStubBytes = 8;
 constexpr size_t kSlotBytes = 8;
 constexpr size_t kRegions = 3;
+constexpr size_t kMaxImageBytes = size_t{1} << 30;
 enum Region : size_t { kText = 0, kReadOnly = 1, kData = 2 };
 
 size_t AlignUp(size_t value, size_t alignment) { return (value + alignment - 1) & ~(alignment - 1); }
@@ -213,6 +214,7 @@ class Loader {
         const Elf64_Sym& symbol = object.symbols[k];
         unsigned binding = ELF64_ST_BIND(symbol.st_info);
         if (ELF64_ST_TYPE(symbol.st_info) == STT_TLS) return Decline("thread-local symbol");
+        if (ELF64_ST_TYPE(symbol.st_info) == STT_GNU_IFUNC) return Decline("indirect function symbol");
         if (symbol.st_shndx == SHN_COMMON || symbol.st_shndx == SHN_XINDEX) return Decline("common or extended-index symbol");
         if (symbol.st_shndx != SHN_UNDEF && symbol.st_shndx != SHN_ABS &&
             (symbol.st_shndx >= object.sectionCount || !object.loaded[symbol.st_shndx])) {
@@ -270,6 +272,8 @@ class Loader {
       regionStart_[region] = offset;
       offset += AlignUp(regionSize_[region], page);
     }
+    // rel32 displacements between the regions (stubs to slots, code to constants) must fit.
+    if (offset > kMaxImageBytes) return Decline("image larger than 1 GiB");
     if (offset != 0) {
       void* base = mmap(nullptr, offset, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (base == MAP_FAILED) return Fail(LoadOutcome::kFailed, "cannot map memory for code");
