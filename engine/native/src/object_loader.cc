@@ -66,8 +66,7 @@ class Loader {
 
   LoadOutcome Load(const std::vector<std::string_view>& objects, const std::vector<std::string>& symbols,
                    LoadedImage* image, std::vector<uint64_t>* addresses) {
-    // An image without pages defines nothing worth looking up.
-    if (objects.empty()) return LoadOutcome::kDeclined;
+    if (objects.empty()) return LoadOutcome::kDeclined;  // JITLink reports that
     for (std::string_view bytes : objects) {
       objects_.emplace_back();
       if (!Parse(bytes, &objects_.back())) return outcome_;
