@@ -16,6 +16,13 @@ const skip = watUnavailableReason();
 
 type Fn = (...args: number[]) => number;
 
+/** 64 iterations of a load, an add and a store, over local $j into local $sum: the inner loop of nested and spinAroundBounded. */
+const BOUNDED_INNER_LOOP = `      (local.set $j (i32.const 0))
+      (loop $inner
+        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.shl (local.get $j) (i32.const 2)))))
+        (i32.store (i32.const 1024) (local.get $sum))
+        (br_if $inner (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 64))))`;
+
 // Function indices, in order: bounded, unbounded, boundedFill, boundedLarge, nested, spinAroundBounded.
 const LOOPS = `(module
   (memory (export "memory") 1)
@@ -48,21 +55,13 @@ const LOOPS = `(module
   ;; 4: a loop up to a parameter around a bounded one (the outer loop polls, the inner does not).
   (func (export "nested") (param $n i32) (result i32) (local $i i32) (local $j i32) (local $sum i32)
     (loop $outer
-      (local.set $j (i32.const 0))
-      (loop $inner
-        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.shl (local.get $j) (i32.const 2)))))
-        (i32.store (i32.const 1024) (local.get $sum))
-        (br_if $inner (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 64))))
+${BOUNDED_INNER_LOOP}
       (br_if $outer (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
     (local.get $sum))
   ;; 5: an endless loop around a bounded one: an interrupt must still end it.
   (func (export "spinAroundBounded") (local $j i32) (local $sum i32)
     (loop $outer
-      (local.set $j (i32.const 0))
-      (loop $inner
-        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.shl (local.get $j) (i32.const 2)))))
-        (i32.store (i32.const 1024) (local.get $sum))
-        (br_if $inner (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 64))))
+${BOUNDED_INNER_LOOP}
       (br $outer))))`;
 
 const FUNCTIONS = ['bounded', 'unbounded', 'boundedFill', 'boundedLarge', 'nested', 'spinAroundBounded'];

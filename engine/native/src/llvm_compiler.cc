@@ -33,7 +33,6 @@
 #include "debug_switches.h"
 #include "guarded_pipeline.h"
 #include "index_versioning.h"
-#include "object_loader.h"
 #include "runtime_checks.h"
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/Config/llvm-config.h"
@@ -347,11 +346,7 @@ bool EmitGuardedObject(llvm::Module& module, const CompileRequest& request, llvm
 CompiledModule::~CompiledModule() { Release(); }
 
 void CompiledModule::Release() {
-  if (image_.base != nullptr) {
-    LoadedImage image{image_.base, image_.size};
-    UnloadImage(&image);
-    image_ = {};
-  }
+  UnloadImage(&image_);  // idempotent
   if (!dylib_) return;
   auto* dylib = static_cast<llvm::orc::JITDylib*>(dylib_);
   dylib_ = nullptr;
@@ -504,10 +499,8 @@ std::unique_ptr<CompiledModule> LinkObjects(const std::vector<std::string>& obje
   // which then reports its own error.
   if (!DebugDisabled("object-loader")) {
     std::vector<std::string_view> views(objects.begin(), objects.end());
-    LoadedImage image;
     std::string declined;
-    if (LoadObjects(views, symbols, ResolveExternalSymbol, &image, &result->addresses, &declined) == LoadOutcome::kLoaded) {
-      result->image_ = {image.base, image.size};
+    if (LoadObjects(views, symbols, ResolveExternalSymbol, &result->image_, &result->addresses, &declined) == LoadOutcome::kLoaded) {
       result->timings.linkMs = MillisecondsSince(start);
       g_objectsLoaded.fetch_add(1, std::memory_order_relaxed);
       return result;

@@ -1,6 +1,7 @@
 // LLVM back end, free of Node-API so that it runs on any thread: parse LLVM IR text,
 // verify, optimise with the new pass manager, generate an object file for the host or a
-// generic x86-64 CPU, and link it into the process-wide ORC LLJIT, one JITDylib per module.
+// generic x86-64 CPU, and link it: with our object loader (object_loader.h), or into the
+// process-wide ORC LLJIT, one JITDylib per module, for single compiles and what the loader declines.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "compile_pool.h"
+#include "object_loader.h"
 
 namespace wasm_native {
 
@@ -61,10 +63,7 @@ class CompiledModule {
                        std::string*);
   CompiledModule() = default;
   void* dylib_ = nullptr;  // llvm::orc::JITDylib*
-  struct {
-    void* base = nullptr;
-    size_t size = 0;
-  } image_;  // code loaded by object_loader.h instead of a JITDylib
+  LoadedImage image_;  // code loaded by object_loader.h instead of a JITDylib
 };
 
 /**

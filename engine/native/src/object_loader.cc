@@ -259,8 +259,8 @@ class Loader {
     stubsOffset_ = AlignUp(regionSize_[kText], kStubBytes);
     regionSize_[kText] = stubsOffset_ + externals_.size() * kStubBytes;
     slotsOffset_ = AlignUp(regionSize_[kReadOnly], kSlotBytes);
-    slotCount_ = externals_.size() + gotRelocations;
-    regionSize_[kReadOnly] = slotsOffset_ + slotCount_ * kSlotBytes;
+    size_t slotCount = externals_.size() + gotRelocations;
+    regionSize_[kReadOnly] = slotsOffset_ + slotCount * kSlotBytes;
     return true;
   }
 
@@ -304,15 +304,19 @@ class Loader {
       if (base_ == nullptr && object.symbols[global.symbol].st_shndx != SHN_ABS) {
         return Decline("a symbol in an empty section");
       }
-      const Elf64_Sym& symbol = object.symbols[global.symbol];
-      global.address = symbol.st_shndx == SHN_ABS ? symbol.st_value
-                                                  : reinterpret_cast<uint64_t>(SectionAddress(object, symbol.st_shndx)) + symbol.st_value;
+      global.address = DefinedAddress(object, object.symbols[global.symbol]);
     }
     return true;
   }
 
   uint8_t* SectionAddress(const Object& object, size_t section) {
     return base_ + regionStart_[object.region[section]] + object.offset[section];
+  }
+
+  /** The address of a symbol defined absolutely or in a loaded section of `object`. */
+  uint64_t DefinedAddress(const Object& object, const Elf64_Sym& symbol) {
+    if (symbol.st_shndx == SHN_ABS) return symbol.st_value;
+    return reinterpret_cast<uint64_t>(SectionAddress(object, symbol.st_shndx)) + symbol.st_value;
   }
 
   uint8_t* SlotAddress(size_t index) { return base_ + regionStart_[kReadOnly] + slotsOffset_ + index * kSlotBytes; }
@@ -322,15 +326,11 @@ class Loader {
     *external = nullptr;
     if (k >= object.symbolCount) return Decline("relocation symbol out of range");
     const Elf64_Sym& symbol = object.symbols[k];
-    if (symbol.st_shndx == SHN_ABS) {
-      *address = symbol.st_value;
-      return true;
-    }
     if (symbol.st_shndx != SHN_UNDEF) {
-      if (symbol.st_shndx >= object.sectionCount || !object.loaded[symbol.st_shndx]) {
+      if (symbol.st_shndx != SHN_ABS && (symbol.st_shndx >= object.sectionCount || !object.loaded[symbol.st_shndx])) {
         return Decline("relocation against a section that is not loaded");
       }
-      *address = reinterpret_cast<uint64_t>(SectionAddress(object, symbol.st_shndx)) + symbol.st_value;
+      *address = DefinedAddress(object, symbol);
       return true;
     }
     std::string name;
@@ -451,7 +451,6 @@ class Loader {
   size_t regionStart_[kRegions] = {0, 0, 0};
   size_t stubsOffset_ = 0;
   size_t slotsOffset_ = 0;
-  size_t slotCount_ = 0;
   size_t usedSlots_ = 0;
   uint8_t* base_ = nullptr;
   size_t size_ = 0;
