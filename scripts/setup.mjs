@@ -2,7 +2,7 @@
 // Set-up step: installs whatever this project needs that is missing, and is quick when
 // nothing is. Plain Node with no dependencies, because it runs before `npm ci`.
 //
-// Order: Debian packages → npm packages → TypeScript build → Python venv with the pinned
+// Order: Debian packages → npm packages → TypeScript build → engine bundle → Python venv with the pinned
 // wasmtime → native addon. Each missing piece is named before it is installed; every
 // external command has a timeout; a failure says what to run by hand and exits non-zero.
 //
@@ -146,6 +146,19 @@ function ensureTypeScriptBuild() {
   if (!result.ok) fail(`TypeScript build (${describeFailure(result)})`, 'npx tsc -b');
 }
 
+// ---------------------------------------------------------------- engine bundle
+
+/** The one-file bundle the package entry loads (scripts/bundle-engine.mjs); quick when current. */
+async function ensureEngineBundle() {
+  const { ensureEngineBundle: bundle } = await import('./bundle-engine.mjs');
+  try {
+    if (await bundle()) announce('engine bundle: dist/engine/startup/engine.cjs rebuilt');
+    else say('engine bundle: up to date');
+  } catch (error) {
+    fail(`bundling the engine (${error instanceof Error ? error.message : String(error)})`, 'node scripts/bundle-engine.mjs');
+  }
+}
+
 // ---------------------------------------------------------------- Python venv with wasmtime
 
 function pythonCommand() {
@@ -228,6 +241,7 @@ const started = Date.now();
 ensureDebianPackages();
 ensureNpmPackages();
 ensureTypeScriptBuild();
+await ensureEngineBundle();
 ensureWasmtimeVenv();
 ensureNativeAddon();
 say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

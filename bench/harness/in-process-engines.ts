@@ -71,7 +71,11 @@ const v8Engine: InProcessEngine = {
 
 /** This project's engine (engine/): compile = bytes → JIT code at options.optLevel, with its own WASI. */
 async function loadLlvmEngine(options: Record<string, unknown>): Promise<InProcessEngine> {
-  const engine = await import('../../engine/index.js');
+  // The package's entry: the engine's one-file bundle with its start-up cache when the build
+  // has one (engine/startup/), as an application importing the package loads it.
+  const { engineStartup, ...api } = await import('../../engine/startup/package-entry.js');
+  const engine = api as typeof import('../../engine/index.js');
+  const loaded = engineStartup.from === 'modules' ? ' (from modules)' : engineStartup.cache === 'off' ? ' (no start-up cache)' : '';
   const { llvmVersion } = await import('../../engine/native/addon.js');
   const optLevel = (options.optLevel ?? 2) as 0 | 1 | 2 | 3;
   const exactTraps = options.exactTraps === true;
@@ -81,7 +85,7 @@ async function loadLlvmEngine(options: Record<string, unknown>): Promise<InProce
   const cacheDirectory = options.codeCache === 'warm' ? mkdtempSync(join(tmpdir(), 'wasm-llvm-bench-cache-')) : undefined;
   const compileOptions = { optLevel, exactTraps, tiering, ...(cacheDirectory !== undefined ? { codeCache: { directory: cacheDirectory } } : {}) } as const;
   return {
-    version: () => `LLVM ${llvmVersion()} O${optLevel}${exactTraps ? ' exactTraps' : ''}${cacheDirectory !== undefined ? ' code cache' : ''}${tiering === 'eager' ? '' : ` ${tiering}`}`,
+    version: () => `LLVM ${llvmVersion()} O${optLevel}${exactTraps ? ' exactTraps' : ''}${cacheDirectory !== undefined ? ' code cache' : ''}${tiering === 'eager' ? '' : ` ${tiering}`}${loaded}`,
     compile: (bytes) => new engine.Module(bytes, compileOptions),
     prepare: async (bytes) => {
       if (cacheDirectory === undefined || tiering !== 'eager') return;

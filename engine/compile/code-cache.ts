@@ -20,10 +20,10 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as native from '../native/addon.js';
+import { defaultCacheDirectory } from './cache-directory.js';
 
 /** Where and how large; `directory` defaults to defaultCacheDirectory(). */
 export interface CodeCacheOptions {
@@ -69,13 +69,6 @@ const stats: CodeCacheStats = { hits: 0, misses: 0, rejected: 0, writes: 0, evic
 
 export function codeCacheStats(): Readonly<CodeCacheStats> {
   return { ...stats };
-}
-
-/** $WASM_LLVM_CACHE_DIR, else $XDG_CACHE_HOME/wasm-llvm-jit, else ~/.cache/wasm-llvm-jit. */
-export function defaultCacheDirectory(environment: NodeJS.ProcessEnv = process.env): string {
-  if (environment.WASM_LLVM_CACHE_DIR) return environment.WASM_LLVM_CACHE_DIR;
-  const base = environment.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'wasm-llvm-jit');
 }
 
 let buildFingerprint: string | undefined;

@@ -1,0 +1,185 @@
+// Stage: start-up. Loads the engine from its one-file CommonJS bundle (engine.cjs beside this
+// file, made from dist/engine/ by scripts/bundle-engine.mjs) through node:vm, with a V8 code
+// cache of the engine's own JavaScript kept on disk (docs/RATIONALE.md, "Why is the engine
+// loaded from one bundle with a V8 code cache?").
+//
+// Without it, a process that loads the engine as ES modules reads and links about a hundred
+// files, and V8 compiles each function of the engine the first time it runs: the first
+// compile, instantiate and call of every process pay for compiling the engine itself. With
+// it, V8 takes the bytecode of every function an earlier process ran from the cache.
+//
+// Start-up cache file (<directory>/<key>.v8cache, key = SHA-256 of the bundle's hash, Node's
+// version, the architecture and the V8 flags of the process):
+//   "WLJSTART" | u32 format | SHA-256 of the payload | payload (V8's code cache)
+// V8 checks its own version, flags and the source's length; we check the rest: the bundle is
+// hashed when loaded (a bundle edited in place gets another key), and a file whose magic,
+// format or checksum do not match is deleted, never given to V8. The cache is written when
+// the process exits, atomically (a temporary file renamed into place), when there was none,
+// V8 rejected it, or the process compiled more of the engine than the cache held.
+// WASM_LLVM_STARTUP_CACHE: 0 turns it off, a path puts it there; by default it lives in
+// <the code cache's default directory>/startup.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import { defaultCacheDirectory } from '../compile/cache-directory.js';
+import { BUNDLE_FILE, currentManifest } from './bundle-manifest.js';
+
+/** What became of the start-up cache in this load. */
+export type StartupCacheState =
+  | 'off' // WASM_LLVM_STARTUP_CACHE=0
+  | 'miss' // no cache file for this bundle, Node and flags
+  | 'hit' // V8 took the cache
+  | 'rejected' // V8 refused it (another V8 build or flags); written again at exit
+  | 'damaged'; // our checks failed (truncated, bit-flipped, other format): deleted
+
+export interface BundledEngine<Exports> {
+  readonly exports: Exports;
+  readonly cache: StartupCacheState;
+  /** The cache file of this bundle, Node and flags (undefined when off). */
+  readonly cacheFile: string | undefined;
+}
+
+export interface BundleLocation {
+  /** The folder of engine.cjs and its manifest (dist/engine/startup). */
+  readonly startupDirectory: string;
+  /** What the manifest's paths are relative to (dist/engine). */
+  readonly engineRoot: string;
+  /** Where the start-up cache lives; undefined: no cache. */
+  readonly cacheDirectory: string | undefined;
+}
+
+const MAGIC = Buffer.from('WLJSTART', 'latin1');
+const FORMAT_VERSION = 1;
+const HEADER_BYTES = MAGIC.length + 4 + 32;
+
+/** The start-up cache's folder from WASM_LLVM_STARTUP_CACHE (0: none; a path; default). */
+export function startupCacheDirectory(environment: NodeJS.ProcessEnv = process.env): string | undefined {
+  const setting = environment.WASM_LLVM_STARTUP_CACHE;
+  if (setting === '0') return undefined;
+  if (setting !== undefined && setting !== '' && setting !== '1') return setting;
+  return join(defaultCacheDirectory(environment), 'startup');
+}
+
+/** This build's bundle: beside this file once compiled to dist/engine/startup/. */
+export function defaultBundleLocation(): BundleLocation {
+  const startupDirectory = dirname(fileURLToPath(import.meta.url));
+  return { startupDirectory, engineRoot: dirname(startupDirectory), cacheDirectory: startupCacheDirectory() };
+}
+
+function sha256(data: Uint8Array | string): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+/** The cache payload in `file` if it is whole, else undefined (a damaged file is deleted). */
+function readCacheFile(file: string): { payload: Buffer | undefined; damaged: boolean } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return { payload: undefined, damaged: false };
+  }
+  const payload = bytes.subarray(HEADER_BYTES);
+  const whole =
+    bytes.length > HEADER_BYTES &&
+    bytes.subarray(0, MAGIC.length).equals(MAGIC) &&
+    bytes.readUInt32LE(MAGIC.length) === FORMAT_VERSION &&
+    bytes.subarray(MAGIC.length + 4, HEADER_BYTES).equals(sha256(payload));
+  if (whole) return { payload, damaged: false };
+  try {
+    unlinkSync(file);
+  } catch {
+    // Another process may have replaced or removed it already.
+  }
+  return { payload: undefined, damaged: true };
+}
+
+/** Writes `payload` as a cache file: a temporary file, then renamed into place. */
+export function writeCacheFile(file: string, payload: Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const header = Buffer.alloc(HEADER_BYTES);
+  MAGIC.copy(header, 0);
+  header.writeUInt32LE(FORMAT_VERSION, MAGIC.length);
+  sha256(payload).copy(header, MAGIC.length + 4);
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temporary, Buffer.concat([header, payload]));
+    renameSync(temporary, file);
+  } catch (error) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Nothing was written.
+    }
+    throw error;
+  }
+}
+
+/**
+ * The options the process got, which include the V8 flags that decide whether V8 accepts a
+ * code cache (so that processes with other flags keep files of their own instead of
+ * replacing each other's); without the code of `-e`/`-p`, which is not a flag.
+ */
+function flagsOfThisProcess(): string {
+  const options: string[] = [];
+  for (let index = 0; index < process.execArgv.length; index++) {
+    const option = process.execArgv[index];
+    if (option === '-e' || option === '--eval' || option === '-p' || option === '--print') index++;
+    else if (!option.startsWith('--eval=') && !option.startsWith('--print=')) options.push(option);
+  }
+  return `${options.join(' ')}\n${process.env.NODE_OPTIONS ?? ''}`;
+}
+
+/**
+ * The bundle's exports, run in this context, or undefined when there is no current bundle
+ * (running from the TypeScript sources, or a build that changed files after bundling).
+ */
+export function loadBundledEngine<Exports = unknown>(location: BundleLocation = defaultBundleLocation()): BundledEngine<Exports> | undefined {
+  const manifest = currentManifest(location.startupDirectory, location.engineRoot);
+  if (typeof manifest === 'string') return undefined;
+  const bundlePath = join(location.startupDirectory, BUNDLE_FILE);
+  let source: Buffer;
+  try {
+    source = readFileSync(bundlePath);
+  } catch {
+    return undefined;
+  }
+  const bundleHash = sha256(source).toString('hex');
+  if (bundleHash !== manifest.sha256) return undefined;
+
+  let cache: StartupCacheState = 'off';
+  let cacheFile: string | undefined;
+  let cachedData: Buffer | undefined;
+  if (location.cacheDirectory !== undefined) {
+    const key = sha256(`${bundleHash}\n${process.version}\n${process.arch}\n${flagsOfThisProcess()}`).toString('hex');
+    cacheFile = join(location.cacheDirectory, `${key.slice(0, 40)}.v8cache`);
+    const read = readCacheFile(cacheFile);
+    cachedData = read.payload;
+    cache = read.damaged ? 'damaged' : cachedData === undefined ? 'miss' : 'hit';
+  }
+
+  // The same wrapper as Node's CommonJS loader, so the bundle sees what a module would.
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${source.toString('utf8')}\n})`;
+  const script = new Script(wrapper, { filename: bundlePath, cachedData });
+  if (cachedData !== undefined && script.cachedDataRejected === true) cache = 'rejected';
+  const module = { exports: {} as Exports };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(module.exports, module.exports, createRequire(bundlePath), module, bundlePath, location.startupDirectory);
+
+  if (cacheFile !== undefined) {
+    const file = cacheFile;
+    const loadedBytes = cache === 'hit' ? cachedData!.length : 0;
+    process.once('exit', () => {
+      try {
+        const data = script.createCachedData();
+        if (data.length > loadedBytes) writeCacheFile(file, data);
+      } catch {
+        // Best effort: without a cache the next process compiles the engine lazily, as before.
+      }
+    });
+  }
+  return { exports: module.exports, cache, cacheFile };
+}
