@@ -1,4 +1,5 @@
-// Tests of the process-wide entry point (register.ts): `node --import wasm-llvm-jit/register`
+// Tests of the process-wide entry point (startup/register-entry.ts, registration.ts, and
+// register.ts when the engine runs as modules): `node --import wasm-llvm-jit/register`
 // replaces globalThis.WebAssembly for the whole process, with compile defaults from the
 // environment. Each case runs in a child process, since registration is process-wide.
 
@@ -51,6 +52,7 @@ describe('wasm-llvm-jit/register', () => {
         grew, staleViewLength: view.byteLength, newLength: instance.exports.memory.buffer.byteLength,
         validate: WebAssembly.validate(bytes),
         runtimeError: new WebAssembly.RuntimeError('x') instanceof Error,
+        loadedFrom: (await import('wasm-llvm-jit/register')).engineStartup.from,
       }));`;
     const result = runRegistered(script);
     expect(result.stderr).not.toMatch(/Error/);
@@ -67,7 +69,18 @@ describe('wasm-llvm-jit/register', () => {
       newLength: 131072,
       validate: true,
       runtimeError: true,
+      loadedFrom: 'bundle',
     });
+  });
+
+  test('WASM_LLVM_BUNDLE=0: the same from the modules', () => {
+    const script = `
+      const { module, instance } = await WebAssembly.instantiate(new Uint8Array(${JSON.stringify(MODULE_BYTES)}), { env: { twice: (x) => 2 * x } });
+      const { engineStartup, nodeWebAssembly } = await import('wasm-llvm-jit/register');
+      console.log(JSON.stringify({ engineStartup, call: instance.exports.call(21), ours: typeof WebAssembly.Module.timings, nodeKept: typeof nodeWebAssembly.Module.timings }));`;
+    const result = runRegistered(script, { WASM_LLVM_BUNDLE: '0' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ engineStartup: { from: 'modules' }, call: 42, ours: 'function', nodeKept: 'undefined' });
   });
 
   test('reads compile defaults from the environment; options a caller passes win', () => {
@@ -79,7 +92,8 @@ describe('wasm-llvm-jit/register', () => {
       const explicit = compiledModuleOf(await WebAssembly.compile(bytes, { optLevel: 2 })).optLevel;
       const defaults = WebAssembly[Symbol.for('wasm-llvm-jit.engine')].defaults;
       console.log(JSON.stringify({ byDefault, explicit, defaults }));`;
-    const result = runRegistered(script, { WASM_LLVM_OPT_LEVEL: '0', WASM_LLVM_CPU: 'generic' });
+    // The modules (WASM_LLVM_BUNDLE=0), so that compiledModuleOf here sees the registered engine's modules.
+    const result = runRegistered(script, { WASM_LLVM_OPT_LEVEL: '0', WASM_LLVM_CPU: 'generic', WASM_LLVM_BUNDLE: '0' });
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ byDefault: 0, explicit: 2, defaults: { optLevel: 0, cpu: 'generic' } });
   });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Build step, after `tsc -b`: bundles the compiled engine (dist/engine/index.js and
-// everything it imports) into one CommonJS file, dist/engine/startup/engine.cjs, with a
+// Build step, after `tsc -b`: bundles the compiled engine (dist/engine/startup/bundle-entry.js:
+// index.js, registration.js and everything they import) into one CommonJS file, dist/engine/startup/engine.cjs, with a
 // manifest of the files it was made from (engine/startup/bundle-manifest.ts). The package
 // entry loads the bundle with a V8 code cache (engine/startup/bundled-engine.ts); a build
 // that changes any input without bundling again is noticed there and the modules are used.
@@ -34,7 +34,7 @@ export async function ensureEngineBundle() {
   const bundlePath = join(startupDirectory, BUNDLE_FILE);
   const result = await esbuild.build({
     absWorkingDir: engineRoot,
-    entryPoints: ['index.js'],
+    entryPoints: ['startup/bundle-entry.js'],
     bundle: true,
     platform: 'node',
     format: 'cjs',

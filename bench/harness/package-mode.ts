@@ -4,8 +4,9 @@
 // instantiates its modules from nothing, as an application does at start-up.
 //
 // The child gets this measured process's Node/V8 flags (the V8 tier of a v8-* engine) and,
-// for this project's engine, `--import .../engine/register.js` with the engine options as
-// the register hook's environment variables (WASM_LLVM_OPT_LEVEL, ...). The workload's
+// for this project's engine, `--import .../engine/startup/register-entry.js` (the package's
+// `wasm-llvm-jit/register`) with the engine options as the register hook's environment
+// variables (WASM_LLVM_OPT_LEVEL, ...). The workload's
 // support module times the namespace's calls (DROPIN_PHASES=1; see its header): compile,
 // instantiate, and execute = the workload body less the compile and instantiate inside it.
 // The iteration's output is the workload's digest as one line of JSON, compared by the
@@ -86,7 +87,7 @@ export async function runPackageIterations(request: HarnessRequest): Promise<Har
     return response;
   }
   const cacheDirectory = ours && options.codeCache === 'warm' ? mkdtempSync(join(tmpdir(), 'wasm-llvm-bench-cache-')) : undefined;
-  const registerUrl = pathToFileURL(join(distDirectory, 'engine', 'register.js')).href;
+  const registerUrl = pathToFileURL(join(distDirectory, 'engine', 'startup', 'register-entry.js')).href;
   const args = [...process.execArgv, ...(ours ? ['--import', registerUrl] : []), request.workloadPath];
   const env: NodeJS.ProcessEnv = { ...process.env, DROPIN_SCALE: '1', DROPIN_PHASES: '1', ...(ours ? engineEnvironment(options, cacheDirectory) : {}) };
   delete env.NODE_OPTIONS;

@@ -275,7 +275,7 @@ export type DefaultCompileOptions = Pick<ModuleCompileOptions, 'optLevel' | 'cpu
 let defaultOptions: DefaultCompileOptions = {};
 
 /**
- * Sets the defaults of every later compile in this thread (engine/register.ts reads them
+ * Sets the defaults of every later compile in this thread (engine/registration.ts reads them
  * from environment variables); options a caller passes win over them. Checked here, so a
  * bad default fails at once and not at the first compile.
  */

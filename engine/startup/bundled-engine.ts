@@ -17,7 +17,7 @@
 // the process exits, atomically (a temporary file renamed into place), when there was none,
 // V8 rejected it, or the process compiled more of the engine than the cache held.
 // WASM_LLVM_STARTUP_CACHE: 0 turns it off, a path puts it there; by default it lives in
-// <the code cache's default directory>/startup.
+// <the code cache's default directory>/startup. WASM_LLVM_BUNDLE=0: no bundle at all.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -64,8 +64,9 @@ export function startupCacheDirectory(environment: NodeJS.ProcessEnv = process.e
   return join(defaultCacheDirectory(environment), 'startup');
 }
 
-/** This build's bundle: beside this file once compiled to dist/engine/startup/. */
-export function defaultBundleLocation(): BundleLocation {
+/** This build's bundle: beside this file once compiled to dist/engine/startup/; none with WASM_LLVM_BUNDLE=0. */
+export function defaultBundleLocation(): BundleLocation | undefined {
+  if (process.env.WASM_LLVM_BUNDLE === '0') return undefined;
   const startupDirectory = dirname(fileURLToPath(import.meta.url));
   return { startupDirectory, engineRoot: dirname(startupDirectory), cacheDirectory: startupCacheDirectory() };
 }
@@ -135,9 +136,11 @@ function flagsOfThisProcess(): string {
 
 /**
  * The bundle's exports, run in this context, or undefined when there is no current bundle
- * (running from the TypeScript sources, or a build that changed files after bundling).
+ * (running from the TypeScript sources, a build that changed files after bundling, or
+ * WASM_LLVM_BUNDLE=0: the modules, whose stack traces map to the sources).
  */
-export function loadBundledEngine<Exports = unknown>(location: BundleLocation = defaultBundleLocation()): BundledEngine<Exports> | undefined {
+export function loadBundledEngine<Exports = unknown>(location: BundleLocation | undefined = defaultBundleLocation()): BundledEngine<Exports> | undefined {
+  if (location === undefined) return undefined;
   const manifest = currentManifest(location.startupDirectory, location.engineRoot);
   if (typeof manifest === 'string') return undefined;
   const bundlePath = join(location.startupDirectory, BUNDLE_FILE);

@@ -1,0 +1,6 @@
+// Stage: start-up. What the engine's one-file bundle exports (scripts/bundle-engine.mjs
+// bundles from here): the package's API (../index.ts) and, for `wasm-llvm-jit/register`,
+// the registration functions, which do nothing until called.
+
+export * from '../index.js';
+export { createRegisteredNamespace, ENGINE_INFO, nodeWebAssembly, optionsFromEnvironment, register } from '../registration.js';
