@@ -7,7 +7,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -109,6 +109,21 @@ describe('the start-up cache', () => {
     loadInChild();
     expect(loadInChild({ NODE_OPTIONS: '--max-semi-space-size=16' })).toEqual({ cache: 'miss', sum: 14 });
     expect(cacheFiles()).toHaveLength(2);
+  });
+
+  test('writing keeps the newest eight files of the folder', () => {
+    makeBundle();
+    mkdirSync(join(folder, 'cache'));
+    const old = Array.from({ length: 10 }, (_, i) => join(folder, 'cache', `old-build-${i}.v8cache`));
+    old.forEach((file, i) => {
+      writeFileSync(file, 'x');
+      utimesSync(file, 1_000_000 + i, 1_000_000 + i);
+    });
+    expect(loadInChild()).toEqual({ cache: 'miss', sum: 14 });
+    const left = cacheFiles();
+    expect(left).toHaveLength(8);
+    expect(left.filter((name) => !name.startsWith('old-build-'))).toHaveLength(1);
+    expect(left.filter((name) => name.startsWith('old-build-')).sort()).toEqual(old.slice(3).map((file) => file.split('/').pop()).sort());
   });
 
   test('two processes writing at once leave one whole file', async () => {

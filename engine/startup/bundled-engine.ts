@@ -15,12 +15,14 @@
 // hashed when loaded (a bundle edited in place gets another key), and a file whose magic,
 // format or checksum do not match is deleted, never given to V8. The cache is written when
 // the process exits, atomically (a temporary file renamed into place), when there was none,
-// V8 rejected it, or the process compiled more of the engine than the cache held.
+// V8 rejected it, or the process compiled more of the engine than the cache held; the folder
+// keeps the newest eight files. Whoever can write the folder can run code in the process, as
+// with the code cache's object files: it must be as trusted as the engine's own files.
 // WASM_LLVM_STARTUP_CACHE: 0 turns it off, a path puts it there; by default it lives in
 // <the code cache's default directory>/startup. WASM_LLVM_BUNDLE=0: no bundle at all.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +57,8 @@ export interface BundleLocation {
 const MAGIC = Buffer.from('WLJSTART', 'latin1');
 const FORMAT_VERSION = 1;
 const HEADER_BYTES = MAGIC.length + 4 + 32;
+/** Cache files kept per folder (a few hundred KB each). */
+const MAX_CACHE_FILES = 8;
 
 /** The start-up cache's folder from WASM_LLVM_STARTUP_CACHE (0: none; a path; default). */
 export function startupCacheDirectory(environment: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -98,7 +102,33 @@ function readCacheFile(file: string): { payload: Buffer | undefined; damaged: bo
   return { payload: undefined, damaged: true };
 }
 
-/** Writes `payload` as a cache file: a temporary file, then renamed into place. */
+/**
+ * Keeps the newest MAX_CACHE_FILES cache files of the folder (by mtime) and deletes the
+ * rest: each build of the engine, Node version and set of flags has a file of its own, and
+ * old builds' files would otherwise stay forever.
+ */
+function removeOldCacheFiles(directory: string): void {
+  const files = readdirSync(directory)
+    .filter((name) => name.endsWith('.v8cache'))
+    .map((name) => {
+      try {
+        return { path: join(directory, name), mtimeMs: statSync(join(directory, name)).mtimeMs };
+      } catch {
+        return undefined; // removed by another process meanwhile
+      }
+    })
+    .filter((entry) => entry !== undefined)
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { path } of files.slice(MAX_CACHE_FILES)) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Another process removed it first.
+    }
+  }
+}
+
+/** Writes `payload` as a cache file: a temporary file, then renamed into place; then trims the folder. */
 export function writeCacheFile(file: string, payload: Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const header = Buffer.alloc(HEADER_BYTES);
@@ -109,6 +139,7 @@ export function writeCacheFile(file: string, payload: Uint8Array): void {
   try {
     writeFileSync(temporary, Buffer.concat([header, payload]));
     renameSync(temporary, file);
+    removeOldCacheFiles(dirname(file));
   } catch (error) {
     try {
       unlinkSync(temporary);
