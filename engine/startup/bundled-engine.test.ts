@@ -7,7 +7,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -111,7 +111,7 @@ describe('the start-up cache', () => {
     expect(cacheFiles()).toHaveLength(2);
   });
 
-  test('writing keeps the newest eight files of the folder', () => {
+  test('writing keeps the newest eight files of the folder and removes abandoned temporary files', () => {
     makeBundle();
     mkdirSync(join(folder, 'cache'));
     const old = Array.from({ length: 10 }, (_, i) => join(folder, 'cache', `old-build-${i}.v8cache`));
@@ -119,7 +119,14 @@ describe('the start-up cache', () => {
       writeFileSync(file, 'x');
       utimesSync(file, 1_000_000 + i, 1_000_000 + i);
     });
+    const abandoned = join(folder, 'cache', 'x.v8cache.123.abcd.tmp');
+    const fresh = join(folder, 'cache', 'x.v8cache.456.abcd.tmp');
+    writeFileSync(abandoned, 'half');
+    utimesSync(abandoned, 1_000_000, 1_000_000);
+    writeFileSync(fresh, 'being written');
     expect(loadInChild()).toEqual({ cache: 'miss', sum: 14 });
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
     const left = cacheFiles();
     expect(left).toHaveLength(8);
     expect(left.filter((name) => !name.startsWith('old-build-'))).toHaveLength(1);

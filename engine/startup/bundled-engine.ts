@@ -59,6 +59,7 @@ const FORMAT_VERSION = 1;
 const HEADER_BYTES = MAGIC.length + 4 + 32;
 /** Cache files kept per folder (a few hundred KB each). */
 const MAX_CACHE_FILES = 8;
+const ABANDONED_TMP_MS = 60 * 60_000;
 
 /** The start-up cache's folder from WASM_LLVM_STARTUP_CACHE (0: none; a path; default). */
 export function startupCacheDirectory(environment: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -104,22 +105,24 @@ function readCacheFile(file: string): { payload: Buffer | undefined; damaged: bo
 
 /**
  * Keeps the newest MAX_CACHE_FILES cache files of the folder (by mtime) and deletes the
- * rest: each build of the engine, Node version and set of flags has a file of its own, and
- * old builds' files would otherwise stay forever.
+ * rest, and temporary files left by killed writers: each build of the engine, Node version
+ * and set of flags has a file of its own, and old builds' files would otherwise stay forever.
  */
 function removeOldCacheFiles(directory: string): void {
-  const files = readdirSync(directory)
-    .filter((name) => name.endsWith('.v8cache'))
+  const entries = readdirSync(directory)
+    .filter((name) => name.endsWith('.v8cache') || name.endsWith('.tmp'))
     .map((name) => {
       try {
-        return { path: join(directory, name), mtimeMs: statSync(join(directory, name)).mtimeMs };
+        return { name, path: join(directory, name), mtimeMs: statSync(join(directory, name)).mtimeMs };
       } catch {
         return undefined; // removed by another process meanwhile
       }
     })
-    .filter((entry) => entry !== undefined)
-    .sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const { path } of files.slice(MAX_CACHE_FILES)) {
+    .filter((entry) => entry !== undefined);
+  const files = entries.filter((entry) => entry.name.endsWith('.v8cache')).sort((a, b) => b.mtimeMs - a.mtimeMs);
+  // A temporary file an hour old belongs to a process killed while it wrote.
+  const abandoned = entries.filter((entry) => entry.name.endsWith('.tmp') && entry.mtimeMs < Date.now() - ABANDONED_TMP_MS);
+  for (const { path } of [...files.slice(MAX_CACHE_FILES), ...abandoned]) {
     try {
       unlinkSync(path);
     } catch {
