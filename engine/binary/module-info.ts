@@ -5,6 +5,8 @@
 // parallel compilation).
 
 import type { FuncType, ValType } from '../wasm/value-types.js';
+import type { ConstantExpression } from './constant-expression-value.js';
+import { DataSegments } from './data-segments.js';
 
 export const enum ExternalKind {
   Function = 0,
@@ -33,20 +35,7 @@ export interface GlobalType {
   readonly mutable: boolean;
 }
 
-/**
- * A constant expression (Core spec §3.3.10). In WebAssembly 2.0 a valid one is exactly one
- * constant instruction followed by `end`; `opcode` is that instruction's operator id and
- * `value` its immediate: i32 as number, i64 as bigint, f32 bits as number, f64 bits as
- * bigint, v128 as 16 bytes, ref.null's reference type, ref.func's function index or
- * global.get's global index.
- */
-export interface ConstantExpression {
-  readonly opcode: number;
-  readonly value: number | bigint | Uint8Array;
-  /** Byte range of the expression including its `end`. */
-  readonly start: number;
-  readonly end: number;
-}
+export type { ConstantExpression } from './constant-expression-value.js';
 
 export type ImportDescription =
   | { readonly kind: ExternalKind.Function; readonly typeIndex: number }
@@ -88,15 +77,7 @@ export interface ElementSegment {
   readonly offset: number;
 }
 
-export interface DataSegment {
-  readonly mode: Exclude<SegmentMode, 'declarative'>;
-  readonly memoryIndex: number;
-  readonly offsetExpression: ConstantExpression | undefined;
-  /** Byte range of the segment's contents in the module. */
-  readonly dataStart: number;
-  readonly dataEnd: number;
-  readonly offset: number;
-}
+export type { DataSegment } from './data-segments.js';
 
 export interface LocalDeclaration {
   readonly count: number;
@@ -157,7 +138,8 @@ export interface ModuleInfo {
   /** From the data count section; undefined when the section is absent. */
   dataCount: number | undefined;
   dataCountOffset: number;
-  readonly data: DataSegment[];
+  /** In columns (data-segments.ts): `at(i)` or iteration for objects. */
+  readonly data: DataSegments;
   readonly functionBodies: FunctionBody[];
   /** Offsets of the function and code sections, for count-mismatch messages. */
   functionSectionOffset: number;
@@ -188,7 +170,7 @@ export function createEmptyModuleInfo(bytes: Uint8Array): ModuleInfo {
     elements: [],
     dataCount: undefined,
     dataCountOffset: -1,
-    data: [],
+    data: new DataSegments(),
     functionBodies: [],
     functionSectionOffset: -1,
     codeSectionOffset: -1,

@@ -186,7 +186,9 @@ const NO_CODE: CompiledCode = {
 
 /** Whether instantiation copies bytes into memory (active data segments that are not empty). */
 function hasActiveData(info: ModuleInfo): boolean {
-  return info.data.some((segment) => segment.mode === 'active' && segment.dataEnd > segment.dataStart);
+  const { data } = info;
+  for (let i = 0; i < data.length; i++) if (data.isActive(i) && data.dataEnd(i) > data.dataStart(i)) return true;
+  return false;
 }
 
 /** Whether the module needs DATA_COPY_IR: it copies data and this host has no machine-code copy routine. */

@@ -17,8 +17,7 @@ import { RuntimeError } from '../wasm/errors.js';
 import { SegmentDescriptor } from '../abi/vmctx-layout.js';
 import { TRAP_MESSAGES, TrapCode } from '../abi/trap-codes.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
-import { CONSTANTS_ONLY, evaluateConstant, evaluateOffset, type ConstantContext } from './constant-expressions.js';
-import { Op } from '../wasm/opcodes.js';
+import { evaluateConstant, evaluateOffset, type ConstantContext } from './constant-expressions.js';
 import type { InstanceState } from './instance-state.js';
 import { memoryInstanceOf, tableInstanceOf } from './externs.js';
 
@@ -26,7 +25,7 @@ import { memoryInstanceOf, tableInstanceOf } from './externs.js';
 export interface ModuleData {
   readonly block: RawBlock;
   /** Byte offset of each segment in the block. */
-  readonly offsets: readonly number[];
+  readonly offsets: Uint32Array;
   /**
    * When every active segment's offset is a constant: the data-copy helper's plan (DATA_COPY_IR
    * in compiled-module.ts) for the non-empty active segments in order, made once per module.
@@ -72,17 +71,14 @@ export function moduleDataOf(module: CompiledModule): ModuleData {
     // The segments' contents lie in order in the data section, a few header bytes apart: the
     // block is that whole span, copied at once (a copy per segment costs more than the
     // headers weigh: Go modules have 100,000 segments of 30 bytes).
-    const spanStart = segments.length > 0 ? segments[0].dataStart : 0;
-    const spanEnd = segments.length > 0 ? segments[segments.length - 1].dataEnd : 0;
-    const offsets = new Array<number>(segments.length);
-    let allConstant = true;
+    const spanStart = segments.length > 0 ? segments.dataStart(0) : 0;
+    const spanEnd = segments.length > 0 ? segments.dataEnd(segments.length - 1) : 0;
+    const offsets = new Uint32Array(segments.length);
+    const allConstant = segments.allOffsetsConstant();
     let constantPlanCount = 0;
     for (let i = 0; i < segments.length; i++) {
-      const { dataStart, dataEnd, mode, offsetExpression } = segments[i];
-      offsets[i] = dataStart - spanStart;
-      if (mode !== 'active') continue;
-      if (offsetExpression!.opcode !== Op.I32Const) allConstant = false;
-      else if (dataEnd > dataStart) constantPlanCount++;
+      offsets[i] = segments.dataStart(i) - spanStart;
+      if (segments.isActive(i) && segments.dataEnd(i) > segments.dataStart(i)) constantPlanCount++;
     }
     const block = allocate(Math.max(spanEnd - spanStart, 16));
     new Uint8Array(block.buffer).set(info.bytes.subarray(spanStart, spanEnd));
@@ -96,10 +92,9 @@ export function moduleDataOf(module: CompiledModule): ModuleData {
       const blockHigh = Number(block.address >> 32n);
       let entry = 0;
       for (let i = 0; i < segments.length; i++) {
-        const segment = segments[i];
-        if (segment.mode !== 'active') continue;
-        const offset = evaluateOffset(segment.offsetExpression!, CONSTANTS_ONLY);
-        const length = segment.dataEnd - segment.dataStart;
+        if (!segments.isActive(i)) continue;
+        const offset = segments.constantOffset(i)! >>> 0;
+        const length = segments.dataEnd(i) - segments.dataStart(i);
         constantPlanEnd = Math.max(constantPlanEnd, offset + length);
         if (length > 0) writePlanEntry(words, entry++, blockLow, blockHigh, offset, offsets[i], length);
       }
@@ -214,15 +209,16 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
   const blockLow = Number(data.block.address & 0xffffffffn);
   const blockHigh = Number(data.block.address >> 32n);
   let count = 0;
-  for (let i = 0; i < info.data.length; i++) {
-    const segment = info.data[i];
-    if (segment.mode !== 'active') continue;
+  const segments = info.data;
+  for (let i = 0; i < segments.length; i++) {
+    if (!segments.isActive(i)) continue;
     if (memory === undefined) {
-      memory = memoryInstanceOf(state.memories[segment.memoryIndex])!;
+      memory = memoryInstanceOf(state.memories[segments.memoryIndex(i)])!;
       memoryLength = memory.linear.byteLength();
     }
-    const offset = evaluateOffset(segment.offsetExpression!, context);
-    const length = segment.dataEnd - segment.dataStart;
+    const constant = segments.constantOffset(i);
+    const offset = constant !== undefined ? constant >>> 0 : evaluateOffset(segments.offsetExpression(i)!, context);
+    const length = segments.dataEnd(i) - segments.dataStart(i);
     if (offset + length > memoryLength) {
       fits = false;
       break;

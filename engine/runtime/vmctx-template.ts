@@ -57,15 +57,16 @@ export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
   const data = moduleDataOf(module);
   const baseLow = Number(data.block.address & 0xffffffffn);
   const baseHigh = Number(data.block.address >> 32n);
-  info.data.forEach((segment, i) => {
+  const segments = info.data;
+  for (let i = 0; i < segments.length; i++) {
     // Active segments count as dropped once instantiation has applied them.
-    const length = segment.mode === 'passive' ? segment.dataEnd - segment.dataStart : 0;
+    const length = segments.isActive(i) ? 0 : segments.dataEnd(i) - segments.dataStart(i);
     const offset = layout.dataSegment(i);
     const addressLow = baseLow + data.offsets[i];
     view.setUint32(offset + SegmentDescriptor.address, addressLow >>> 0, true);
     view.setUint32(offset + SegmentDescriptor.address + 4, baseHigh + Math.floor(addressLow / 0x100000000), true);
     view.setUint32(offset + SegmentDescriptor.length, length, true);
-  });
+  }
 
   template = { bytes, selfPointers, instanceGlobals };
   templates.set(module, template);

@@ -67,7 +67,7 @@ function structuralFeatures(module: ModuleInfo, found: Set<WasmFeature>): void {
   for (const entry of module.exports) {
     if (entry.kind === ExternalKind.Global && module.globals[entry.index]?.type.mutable) found.add('mutable-globals');
   }
-  if (module.data.some((segment) => segment.mode === 'passive') || module.dataCount !== undefined) found.add('bulk-memory');
+  if ([...module.data].some((segment) => segment.mode === 'passive') || module.dataCount !== undefined) found.add('bulk-memory');
   for (const segment of module.elements) {
     if (segment.mode !== 'active') found.add('bulk-memory');
     if (segment.expressions !== undefined || segment.elementType !== ValType.FuncRef || segment.tableIndex !== 0) found.add('reference-types');

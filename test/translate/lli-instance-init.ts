@@ -127,7 +127,7 @@ export function instanceInit(
       fail(`call i32 @init_elements(ptr ${table}, i32 ${offsetOf(segment.offsetExpression)}, ptr @${prefix}elem${i}, i64 ${count})`);
     }
   });
-  module.data.forEach((segment, i) => {
+  [...module.data].forEach((segment, i) => {
     const bytes = module.bytes.subarray(segment.dataStart, segment.dataEnd);
     output.define(`@${prefix}data${i} = internal constant [${bytes.length} x i8] c"${bytesText(bytes)}", align 1`);
     const descriptor = layout.dataSegment(i);
