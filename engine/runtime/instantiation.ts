@@ -12,7 +12,7 @@
 import { ExternalKind, type ModuleInfo } from '../binary/module-info.js';
 import { MAX_TABLE_SIZE } from '../binary/limits.js';
 import { allocate, createMemory, createTable } from '../native/addon.js';
-import { HostFunctionContext } from '../abi/abi.js';
+import { FuncRef, HostFunctionContext } from '../abi/abi.js';
 import { invokeOrThrow } from './calls.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { evaluateConstant, type ConstantContext } from './constant-expressions.js';
@@ -20,8 +20,7 @@ import { allocateGlobalCell, readCellBits, readCellBytes, writeCell, type Global
 import { InstanceState } from './instance-state.js';
 import { describeSegments, initializeActiveSegments } from './segments.js';
 import { Store } from './store.js';
-import { signatureHasV128, toWebAssemblyValue } from './value-conversion.js';
-import { slotCount } from '../translate/ir-types.js';
+import { toWebAssemblyValue } from './value-conversion.js';
 import { ValType } from '../wasm/value-types.js';
 import { globalInstanceOf, globalObject as makeGlobalObject, memoryInstanceOf, memoryObject, tableInstanceOf, tableObject } from './externs.js';
 import { resolveImports, type ResolvedImport } from './import-resolution.js';
@@ -33,11 +32,6 @@ let nextHostId = 1;
 export interface InstantiatedModule {
   readonly state: InstanceState;
   readonly exports: Record<string, unknown>;
-}
-
-/** Slots a list of values takes in the slot array (v128: two). */
-function slotTotal(types: readonly ValType[]): number {
-  return types.reduce((sum, type) => sum + slotCount(type), 0);
 }
 
 function isReference(type: ValType): boolean {
@@ -88,13 +82,15 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   // A lazily compiled module: every defined function's FuncRef, its code or its lazy stub.
   if (module.lazy !== undefined) installLazyFuncRefs(state);
 
-  // Imports, in index order within each kind.
-  const hostImports = imports.filter((entry) => entry.kind === ExternalKind.Function && entry.exported === undefined).length;
-  const contexts = hostImports > 0 ? allocate(hostImports * HostFunctionContext.size) : undefined;
-  if (contexts) state.keepAlive.push(contexts);
+  // Imports, in index order within each kind. A JavaScript function's context (and the rest
+  // of its FuncRef) comes from the template; each gets a hostId of its own.
+  const contexts = info.importedFunctionCount > 0 ? allocate(template.hostContexts.length) : undefined;
+  if (contexts) {
+    state.keepAlive.push(contexts);
+    new Uint8Array(contexts.buffer).set(template.hostContexts);
+  }
   const contextView = contexts ? new DataView(contexts.buffer) : undefined;
   let functionIndex = 0;
-  let hostIndex = 0;
   for (const entry of imports) {
     switch (entry.kind) {
       case ExternalKind.Function: {
@@ -107,17 +103,14 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
           state.functions[index] = entry.object;
           break;
         }
-        const typeIndex = info.functionTypeIndices[index];
-        const type = info.types[typeIndex];
+        const plan = template.hostImports[index];
+        if (plan === undefined) throw new Error(`internal error: no host trampoline for type ${info.functionTypeIndices[index]}`);
         const hostId = nextHostId++;
-        const contextOffset = hostIndex++ * HostFunctionContext.size;
-        contextView!.setBigUint64(contextOffset + HostFunctionContext.hostId, BigInt(hostId), true);
-        contextView!.setBigUint64(contextOffset + HostFunctionContext.paramSlots, BigInt(slotTotal(type.params)), true);
-        contextView!.setBigUint64(contextOffset + HostFunctionContext.resultSlots, BigInt(slotTotal(type.results)), true);
-        const trampoline = module.hostTrampolines.get(typeIndex);
-        if (trampoline === undefined) throw new Error(`internal error: no host trampoline for type ${typeIndex}`);
-        state.writeFuncRef(index, trampoline, module.typeIds[typeIndex], contexts!.address + BigInt(contextOffset));
-        store.addHostFunction(hostId, { callable: entry.object, params: type.params, results: type.results, hasV128: signatureHasV128(type) });
+        const contextOffset = index * HostFunctionContext.size;
+        contextView!.setUint32(contextOffset + HostFunctionContext.hostId, hostId >>> 0, true);
+        contextView!.setUint32(contextOffset + HostFunctionContext.hostId + 4, Math.floor(hostId / 0x100000000), true);
+        view.setBigUint64(layout.funcRef(index) + FuncRef.vmctx, contexts!.address + BigInt(contextOffset), true);
+        store.addHostFunction(hostId, { callable: entry.object, params: plan.params, results: plan.results, hasV128: plan.hasV128 });
         break;
       }
       case ExternalKind.Table:
