@@ -1,6 +1,6 @@
 // Runtime: the part of an instance's vmctx (abi/vmctx-layout.ts) that is the same in every
-// instance of a CompiledModule, made at its first instantiation and copied into each new
-// vmctx in one go (Core spec §4.5.4 "Instantiation": the steps that do not depend on the
+// instance of a CompiledModule, made with the Module (api/module.ts; at the first
+// instantiation when the vmctx is very large) and copied into each new vmctx in one go (Core spec §4.5.4 "Instantiation": the steps that do not depend on the
 // imports): the function types' registry ids, the FuncRef { code, typeId } of every defined
 // function that escapes (its vmctx field is the instance's own address, written after the
 // copy at the offsets listed), the cells of defined globals whose initialiser is a constant,
@@ -14,6 +14,9 @@ import { signatureHasV128 } from './value-conversion.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/value-types.js';
+import { SegmentDescriptor } from '../abi/vmctx-layout.js';
+import { CONSTANTS_ONLY, evaluateConstant } from './constant-expressions.js';
+import { moduleDataOf } from './segments.js';
 
 /** Slots a list of values takes in the slot array (v128: two). */
 function slotTotal(types: readonly ValType[]): number {
@@ -21,9 +24,6 @@ function slotTotal(types: readonly ValType[]): number {
   for (const type of types) total += slotCount(type);
   return total;
 }
-import { SegmentDescriptor } from '../abi/vmctx-layout.js';
-import { CONSTANTS_ONLY, evaluateConstant } from './constant-expressions.js';
-import { moduleDataOf } from './segments.js';
 
 /** What an imported function needs when it turns out to be a JavaScript function: worked out once per module. */
 export interface HostImportPlan {
