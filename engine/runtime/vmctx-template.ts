@@ -1,12 +1,13 @@
 // Runtime: the part of an instance's vmctx (abi/vmctx-layout.ts) that is the same in every
 // instance of a CompiledModule, made with the Module (api/module.ts; at the first
-// instantiation when the vmctx is very large) and copied into each new vmctx in one go (Core spec §4.5.4 "Instantiation": the steps that do not depend on the
-// imports): the function types' registry ids, the FuncRef { code, typeId } of every defined
-// function that escapes (its vmctx field is the instance's own address, written after the
-// copy at the offsets listed), the cells of defined globals whose initialiser is a constant,
-// and the data segments' descriptors (the module's data bytes are shared: segments.ts); and
-// for imported functions, what a JavaScript import needs: the FuncRef's host trampoline and
-// type id, its HostFunctionContext's slot counts, its signature for the store.
+// instantiation when the vmctx is very large) and copied into each new vmctx in one go
+// (Core spec §4.5.4 "Instantiation": the steps that do not depend on the imports): the
+// function types' registry ids, the FuncRef { code, typeId } of every defined function that
+// escapes (its vmctx field is the instance's own address, written after the copy at the
+// offsets listed), the cells of defined globals whose initialiser is a constant, and the data
+// segments' descriptors (the module's data bytes are shared: segments.ts); and for imported
+// functions, what a JavaScript import needs: the FuncRef's host trampoline and type id, its
+// HostFunctionContext's slot counts, its signature for the store.
 
 import { FuncRef, HostFunctionContext } from '../abi/abi.js';
 import { slotCount } from '../translate/ir-types.js';
