@@ -6,7 +6,10 @@ import type { BinaryReader } from './reader.js';
 import type { ModuleInfo } from './module-info.js';
 import { readConstantExpression } from './constant-expression.js';
 import { MAX_DATA_SEGMENTS } from './limits.js';
-import { Op } from '../wasm/opcodes.js';
+
+/** The bytes of `i32.const` and `end` (Core spec §5.4.7, §5.4.1). */
+const I32_CONST_BYTE = 0x41;
+const END_BYTE = 0x0b;
 
 export function decodeDataSection(reader: BinaryReader, module: ModuleInfo): void {
   const countOffset = reader.pos;
@@ -55,7 +58,7 @@ function readContents(reader: BinaryReader): number {
  */
 function readI32ConstExpression(reader: BinaryReader): number | undefined {
   const start = reader.pos;
-  if (start >= reader.end || reader.bytes[start] !== Op.I32Const) return undefined;
+  if (start >= reader.end || reader.bytes[start] !== I32_CONST_BYTE) return undefined;
   reader.pos = start + 1;
   let value: number;
   try {
@@ -64,7 +67,7 @@ function readI32ConstExpression(reader: BinaryReader): number | undefined {
     reader.pos = start;
     return undefined;
   }
-  if (reader.pos >= reader.end || reader.bytes[reader.pos] !== Op.End) {
+  if (reader.pos >= reader.end || reader.bytes[reader.pos] !== END_BYTE) {
     reader.pos = start;
     return undefined;
   }
