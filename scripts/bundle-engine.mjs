@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Build step, after `tsc -b`: bundles the compiled engine (dist/engine/startup/bundle-entry.js:
 // index.js, registration.js and everything they import) into one CommonJS file, dist/engine/startup/engine.cjs, with a
-// manifest of the files it was made from (engine/startup/bundle-manifest.ts). The package
+// manifest of the files it was made from (engine/compile/bundle-manifest.ts). The package
 // entry loads the bundle with a V8 code cache (engine/startup/bundled-engine.ts); a build
 // that changes any input without bundling again is noticed there and the modules are used.
 //
@@ -23,7 +23,7 @@ const engineRoot = join(root, 'dist', 'engine');
 const startupDirectory = join(engineRoot, 'startup');
 
 async function manifestModule() {
-  return import(pathToFileURL(join(startupDirectory, 'bundle-manifest.js')).href);
+  return import(pathToFileURL(join(engineRoot, 'compile', 'bundle-manifest.js')).href);
 }
 
 /** Bundles the engine unless the bundle is current; returns whether it bundled. */

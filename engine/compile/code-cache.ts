@@ -5,7 +5,8 @@
 //
 // Key: SHA-256 of the module's bytes and of everything else that changes the code — the
 // compile options (optLevel, cpu, exactTraps), this engine's build (the addon binary and
-// every code file of the engine it runs from), LLVM's version, the host CPU's name and features, the
+// the engine bundle's SHA-256 while the bundle is current, else every code file of the
+// engine it runs from), LLVM's version, the host CPU's name and features, the
 // thread-pointer offset generated code reads its limits at, and the environment switches
 // that change code (WASM_LLVM_DISABLE, WASM_LLVM_GUARD). An entry is written only after a
 // successful compile of exactly these bytes, so a hit may skip body validation.
@@ -24,6 +25,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as native from '../native/addon.js';
 import { defaultCacheDirectory } from './cache-directory.js';
+import { currentManifest, STARTUP_FOLDER } from './bundle-manifest.js';
 
 /** Where and how large; `directory` defaults to defaultCacheDirectory(). */
 export interface CodeCacheOptions {
@@ -80,9 +82,16 @@ function engineFingerprint(): string {
   hash.update(`format ${FORMAT_VERSION}\n`);
   hash.update(readFileSync(native.addonPath()));
   const engineRoot = dirname(dirname(fileURLToPath(import.meta.url)));
-  for (const file of listJsFiles(engineRoot)) {
-    hash.update(`${file}\n`);
-    hash.update(readFileSync(join(engineRoot, file)));
+  // A current bundle's hash stands for the code it was made from (bundle-manifest.ts): the
+  // same whether the engine runs from the bundle or as modules, without reading every file.
+  const manifest = currentManifest(join(engineRoot, STARTUP_FOLDER), engineRoot);
+  if (typeof manifest !== 'string') {
+    hash.update(`bundle ${manifest.sha256}\n`);
+  } else {
+    for (const file of listJsFiles(engineRoot)) {
+      hash.update(`${file}\n`);
+      hash.update(readFileSync(join(engineRoot, file)));
+    }
   }
   hash.update(`llvm ${native.llvmVersion()}\ncpu ${native.hostCpuName()}\n${native.hostCpuFeatures().join(',')}\n`);
   hash.update(`tls ${native.threadLimitsTlsOffset()}\narch ${process.arch}\n`);

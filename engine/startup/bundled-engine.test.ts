@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { repositoryRoot } from '../../test/spec/testsuite-location.js';
-import { BUNDLE_FILE, createManifest, describeInputs, MANIFEST_FILE } from './bundle-manifest.js';
+import { BUNDLE_FILE, createManifest, describeInputs, MANIFEST_FILE } from '../compile/bundle-manifest.js';
 import { loadBundledEngine, startupCacheDirectory } from './bundled-engine.js';
 
 const root = repositoryRoot();

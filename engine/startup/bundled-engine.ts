@@ -28,7 +28,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { defaultCacheDirectory } from '../compile/cache-directory.js';
-import { BUNDLE_FILE, currentManifest } from './bundle-manifest.js';
+import { BUNDLE_FILE, currentManifest } from '../compile/bundle-manifest.js';
 
 /** What became of the start-up cache in this load. */
 export type StartupCacheState =

@@ -1,14 +1,18 @@
-// Stage: start-up. The record kept beside the engine's one-file bundle (engine.cjs, made by
-// scripts/bundle-engine.mjs from the compiled dist/engine/): the bundle's SHA-256 and the
-// size and modification time of every file it was made from. The bundle is used only while
-// all of them still match, so a build that changed any file without bundling again falls
-// back to the files themselves instead of running old code.
+// Stage: compile (and start-up). The record kept beside the engine's one-file bundle
+// (dist/engine/startup/engine.cjs, made by scripts/bundle-engine.mjs from the compiled
+// dist/engine/): the bundle's SHA-256 and the size and modification time of every file it
+// was made from. The bundle is used only while all of them still match
+// (startup/bundled-engine.ts), so a build that changed any file without bundling again falls
+// back to the files themselves instead of running old code; while they match, the bundle's
+// hash also stands for the engine's code in the code cache's key (code-cache.ts).
 
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const BUNDLE_FILE = 'engine.cjs';
 export const MANIFEST_FILE = 'engine.cjs.json';
+/** The folder of the bundle and its manifest, under the engine's root (dist/engine). */
+export const STARTUP_FOLDER = 'startup';
 const FORMAT = 1;
 
 /** [path relative to the engine's root (dist/engine), size in bytes, mtime in ms]. */
