@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Build step, after `tsc -b`: bundles the compiled engine (dist/engine/startup/bundle-entry.js:
-// index.js, registration.js and everything they import) into one CommonJS file, dist/engine/startup/engine.cjs, with a
-// manifest of the files it was made from (engine/compile/bundle-manifest.ts). The package
+// index.js, registration.js and everything they import) into one CommonJS file,
+// dist/engine/startup/engine.cjs, with a manifest of the files it was made from
+// (engine/compile/bundle-manifest.ts). The package
 // entry loads the bundle with a V8 code cache (engine/startup/bundled-engine.ts); a build
 // that changes any input without bundling again is noticed there and the modules are used.
 //
 // `import.meta.url` has no meaning in CommonJS: it becomes the bundle's own file URL. The
 // two engine files that read it (native/addon.ts, compile/code-cache.ts) only go up from
 // their folder, and the bundle sits one folder below dist/engine as they do, so they find
-// the same addon and hash the same engine files either way.
+// the same addon and the same manifest (the code cache's key) either way.
 //
 // Usage: node scripts/bundle-engine.mjs [--quiet]   (setup.mjs calls ensureEngineBundle)
 
@@ -20,7 +21,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const engineRoot = join(root, 'dist', 'engine');
-const startupDirectory = join(engineRoot, 'startup');
 
 async function manifestModule() {
   return import(pathToFileURL(join(engineRoot, 'compile', 'bundle-manifest.js')).href);
@@ -28,13 +28,14 @@ async function manifestModule() {
 
 /** Bundles the engine unless the bundle is current; returns whether it bundled. */
 export async function ensureEngineBundle() {
-  const { BUNDLE_FILE, MANIFEST_FILE, createManifest, currentManifest, describeInputs } = await manifestModule();
+  const { BUNDLE_FILE, MANIFEST_FILE, STARTUP_FOLDER, createManifest, currentManifest, describeInputs } = await manifestModule();
+  const startupDirectory = join(engineRoot, STARTUP_FOLDER);
   if (typeof currentManifest(startupDirectory, engineRoot) !== 'string') return false;
   const esbuild = createRequire(import.meta.url)('esbuild-wasm');
   const bundlePath = join(startupDirectory, BUNDLE_FILE);
   const result = await esbuild.build({
     absWorkingDir: engineRoot,
-    entryPoints: ['startup/bundle-entry.js'],
+    entryPoints: [`${STARTUP_FOLDER}/bundle-entry.js`],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -52,8 +53,9 @@ export async function ensureEngineBundle() {
   renameSync(`${bundlePath}.tmp`, bundlePath);
   const sha256 = createHash('sha256').update(readFileSync(bundlePath)).digest('hex');
   const inputs = describeInputs(engineRoot, Object.keys(result.metafile.inputs));
-  writeFileSync(`${join(startupDirectory, MANIFEST_FILE)}.tmp`, `${JSON.stringify(createManifest(sha256, inputs))}\n`);
-  renameSync(`${join(startupDirectory, MANIFEST_FILE)}.tmp`, join(startupDirectory, MANIFEST_FILE));
+  const manifestPath = join(startupDirectory, MANIFEST_FILE);
+  writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify(createManifest(sha256, inputs))}\n`);
+  renameSync(`${manifestPath}.tmp`, manifestPath);
   return true;
 }
 

@@ -2,9 +2,10 @@
 // Set-up step: installs whatever this project needs that is missing, and is quick when
 // nothing is. Plain Node with no dependencies, because it runs before `npm ci`.
 //
-// Order: Debian packages → npm packages → TypeScript build → engine bundle → Python venv with the pinned
-// wasmtime → native addon. Each missing piece is named before it is installed; every
-// external command has a timeout; a failure says what to run by hand and exits non-zero.
+// Order: Debian packages → npm packages → TypeScript build → engine bundle → Python venv
+// with the pinned wasmtime → native addon. Each missing piece is named before it is
+// installed; every external command has a timeout; a failure says what to run by hand and
+// exits non-zero.
 //
 // Usage: node scripts/setup.mjs [--quiet]
 //   --quiet  print only what is being installed, and failures

@@ -31,7 +31,7 @@ export class DataSegments implements Iterable<DataSegment> {
   #dataEnds = new Uint32Array(0);
   /** Where each segment starts in the module (error messages). */
   #offsets = new Uint32Array(0);
-  /** An active segment's `i32.const` offset, and its expression's byte range. */
+  /** An active segment's `i32.const` offset, and its expression's byte range (other expressions carry their own). */
   #constantOffsets = new Int32Array(0);
   #expressionStarts = new Uint32Array(0);
   #expressionEnds = new Uint32Array(0);
@@ -90,10 +90,7 @@ export class DataSegments implements Iterable<DataSegment> {
       this.addActiveConstant(offset, memoryIndex, expression.value as number, expression.start, expression.end, dataStart, dataEnd);
       return;
     }
-    const index = this.#add(ACTIVE, offset, memoryIndex, dataStart, dataEnd);
-    this.#otherExpressions.set(index, expression);
-    this.#expressionStarts[index] = expression.start;
-    this.#expressionEnds[index] = expression.end;
+    this.#otherExpressions.set(this.#add(ACTIVE, offset, memoryIndex, dataStart, dataEnd), expression);
   }
 
   isActive(index: number): boolean {

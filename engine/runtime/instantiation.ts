@@ -26,6 +26,7 @@ import { globalInstanceOf, globalObject as makeGlobalObject, memoryInstanceOf, m
 import { resolveImports, type ResolvedImport } from './import-resolution.js';
 import { vmctxTemplateOf, writeGlobalCell } from './vmctx-template.js';
 import { installLazyFuncRefs } from './lazy-calls.js';
+import { typeSlots, writeHostContext } from './host-contexts.js';
 
 let nextHostId = 1;
 
@@ -82,13 +83,11 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   // A lazily compiled module: every defined function's FuncRef, its code or its lazy stub.
   if (module.lazy !== undefined) installLazyFuncRefs(state);
 
-  // Imports, in index order within each kind. A JavaScript function's context (and the rest
-  // of its FuncRef) comes from the template; each gets a hostId of its own.
-  const contexts = info.importedFunctionCount > 0 ? allocate(template.hostContexts.length) : undefined;
-  if (contexts) {
-    state.keepAlive.push(contexts);
-    new Uint8Array(contexts.buffer).set(template.hostContexts);
-  }
+  // Imports, in index order within each kind. A JavaScript function's FuncRef comes from the
+  // template but for its context: one per imported function, with a hostId of its own.
+  const contexts = info.importedFunctionCount > 0 ? allocate(info.importedFunctionCount * HostFunctionContext.size) : undefined;
+  if (contexts) state.keepAlive.push(contexts);
+  const slots = typeSlots(module);
   const contextView = contexts ? new DataView(contexts.buffer) : undefined;
   let functionIndex = 0;
   for (const entry of imports) {
@@ -103,12 +102,12 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
           state.functions[index] = entry.object;
           break;
         }
+        const typeIndex = info.functionTypeIndices[index];
         const plan = template.hostImports[index];
-        if (plan === undefined) throw new Error(`internal error: no host trampoline for type ${info.functionTypeIndices[index]}`);
+        if (plan === undefined) throw new Error(`internal error: no host trampoline for type ${typeIndex}`);
         const hostId = nextHostId++;
         const contextOffset = index * HostFunctionContext.size;
-        contextView!.setUint32(contextOffset + HostFunctionContext.hostId, hostId >>> 0, true);
-        contextView!.setUint32(contextOffset + HostFunctionContext.hostId + 4, Math.floor(hostId / 0x100000000), true);
+        writeHostContext(contextView!, contextOffset, hostId, slots[2 * typeIndex], slots[2 * typeIndex + 1]);
         view.setBigUint64(layout.funcRef(index) + FuncRef.vmctx, contexts!.address + BigInt(contextOffset), true);
         store.addHostFunction(hostId, { callable: entry.object, params: plan.params, results: plan.results, hasV128: plan.hasV128 });
         break;

@@ -22,11 +22,9 @@
 // the entry's address, or 0 with the countdown off until the loop's counter next runs out.
 // A function that transfers twice is called again and again: its top tier is asked for.
 
-import { HostFunctionContext } from '../abi/abi.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
-import { slotCount } from '../translate/ir-types.js';
 import { slotViews } from './slots.js';
-import type { ValType } from '../wasm/value-types.js';
+import { typeSlots, writeHostContext } from './host-contexts.js';
 import { invokeInStore, setLazyCallHandler, trapError } from './calls.js';
 import type { Store, StoreInstance } from './store.js';
 
@@ -65,39 +63,6 @@ function tierUpThreshold(): number {
   const value = Number(setting);
   if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) throw new RangeError(`WASM_LLVM_TIER_UP_THRESHOLD must be an integer in [0, 2^31) (got ${setting})`);
   return value;
-}
-
-function slotTotal(types: readonly ValType[]): number {
-  let total = 0;
-  for (const type of types) total += slotCount(type);
-  return total;
-}
-
-/** Per type index: [parameter slots, result slots]. */
-const slotsByModule = new WeakMap<CompiledModule, Uint32Array>();
-
-function typeSlots(module: CompiledModule): Uint32Array {
-  let slots = slotsByModule.get(module);
-  if (slots === undefined) {
-    slots = new Uint32Array(module.info.types.length * 2);
-    module.info.types.forEach((type, index) => {
-      slots![2 * index] = slotTotal(type.params);
-      slots![2 * index + 1] = slotTotal(type.results);
-    });
-    slotsByModule.set(module, slots);
-  }
-  return slots;
-}
-
-/**
- * A HostFunctionContext at `offset` of a vmctx (whose bytes start zero, so the high halves of
- * the slot counts are 0), written as 32-bit halves: no BigInt per function.
- */
-function writeHostContext(view: DataView, offset: number, hostId: number, paramSlots: number, resultSlots: number): void {
-  view.setUint32(offset + HostFunctionContext.hostId, hostId % 2 ** 32, true);
-  view.setUint32(offset + HostFunctionContext.hostId + 4, Math.floor(hostId / 2 ** 32), true);
-  view.setUint32(offset + HostFunctionContext.paramSlots, paramSlots, true);
-  view.setUint32(offset + HostFunctionContext.resultSlots, resultSlots, true);
 }
 
 /**

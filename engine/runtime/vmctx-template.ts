@@ -6,25 +6,18 @@
 // escapes (its vmctx field is the instance's own address, written after the copy at the
 // offsets listed), the cells of defined globals whose initialiser is a constant, and the data
 // segments' descriptors (the module's data bytes are shared: segments.ts); and for imported
-// functions, what a JavaScript import needs: the FuncRef's host trampoline and type id, its
-// HostFunctionContext's slot counts, its signature for the store.
+// functions, what a JavaScript import needs: the FuncRef's host trampoline and type id, and
+// its signature for the store (its HostFunctionContext: host-contexts.ts).
 
-import { FuncRef, HostFunctionContext } from '../abi/abi.js';
-import { slotCount } from '../translate/ir-types.js';
+import { FuncRef } from '../abi/abi.js';
 import { signatureHasV128 } from './value-conversion.js';
+import { typeSlots } from './host-contexts.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/value-types.js';
 import { SegmentDescriptor } from '../abi/vmctx-layout.js';
 import { CONSTANTS_ONLY, evaluateConstant } from './constant-expressions.js';
 import { moduleDataOf } from './segments.js';
-
-/** Slots a list of values takes in the slot array (v128: two). */
-function slotTotal(types: readonly ValType[]): number {
-  let total = 0;
-  for (const type of types) total += slotCount(type);
-  return total;
-}
 
 /** What an imported function needs when it turns out to be a JavaScript function: worked out once per module. */
 export interface HostImportPlan {
@@ -40,8 +33,6 @@ export interface VmctxTemplate {
    * import overwrites it, and a host import adds its context's address).
    */
   readonly bytes: Uint8Array;
-  /** Per imported function, the HostFunctionContext bytes of a JavaScript import (slot counts; the hostId is the instance's). */
-  readonly hostContexts: Uint8Array;
   /** Per imported function; undefined when its type has no host trampoline (a JavaScript function cannot be given). */
   readonly hostImports: readonly (HostImportPlan | undefined)[];
   /** Offsets of the FuncRef.vmctx fields that hold the instance's own address. */
@@ -60,16 +51,13 @@ export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
   const view = new DataView(bytes.buffer);
   module.typeIds.forEach((id, typeIndex) => view.setBigUint64(layout.typeId(typeIndex), id, true));
 
-  // Imported functions, as JavaScript functions until an import says otherwise.
-  const hostContexts = new Uint8Array(info.importedFunctionCount * HostFunctionContext.size);
-  const contextView = new DataView(hostContexts.buffer);
+  // Imported functions, as JavaScript functions until an import says otherwise (their
+  // contexts' slot counts: typeSlots, made here with the rest of the per-module work).
+  typeSlots(module);
   const hostImports: (HostImportPlan | undefined)[] = [];
   for (let index = 0; index < info.importedFunctionCount; index++) {
     const typeIndex = info.functionTypeIndices[index];
     const type = info.types[typeIndex];
-    const context = index * HostFunctionContext.size;
-    contextView.setUint32(context + HostFunctionContext.paramSlots, slotTotal(type.params), true);
-    contextView.setUint32(context + HostFunctionContext.resultSlots, slotTotal(type.results), true);
     const trampoline = module.hostTrampolines.get(typeIndex);
     hostImports.push(trampoline === undefined ? undefined : { params: type.params, results: type.results, hasV128: signatureHasV128(type) });
     if (trampoline === undefined) continue;
@@ -114,7 +102,7 @@ export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
     view.setUint32(offset + SegmentDescriptor.length, length, true);
   }
 
-  template = { bytes, hostContexts, hostImports, selfPointers, instanceGlobals };
+  template = { bytes, hostImports, selfPointers, instanceGlobals };
   templates.set(module, template);
   return template;
 }

@@ -38,6 +38,12 @@ export type StartupCacheState =
   | 'rejected' // V8 refused it (another V8 build or flags); written again at exit
   | 'damaged'; // our checks failed (truncated, bit-flipped, other format): deleted
 
+/** How a process loaded the engine: as modules, or from the bundle with the cache's state. */
+export interface EngineStartup {
+  readonly from: 'bundle' | 'modules';
+  readonly cache: StartupCacheState | undefined;
+}
+
 export interface BundledEngine<Exports> {
   readonly exports: Exports;
   readonly cache: StartupCacheState;
@@ -219,4 +225,9 @@ export function loadBundledEngine<Exports = unknown>(location: BundleLocation | 
     });
   }
   return { exports: module.exports, cache, cacheFile };
+}
+
+/** What the package entries export as `engineStartup` for a load by loadBundledEngine. */
+export function engineStartupOf(bundled: BundledEngine<unknown> | undefined): EngineStartup {
+  return Object.freeze({ from: bundled !== undefined ? 'bundle' : 'modules', cache: bundled?.cache });
 }

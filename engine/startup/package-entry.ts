@@ -2,19 +2,16 @@
 // The same API as ../index.ts, loaded from the engine's one-file bundle with its start-up
 // cache when the bundle is current (bundled-engine.ts), and from index.ts's modules
 // otherwise (running from the TypeScript sources, or a build not bundled again). The types
-// are index.ts's; package-entry.test.ts checks that both have the same exports.
+// are index.ts's; bundled-engine.test.ts checks that both have the same exports.
 
 import type * as Engine from '../index.js';
-import { loadBundledEngine, type StartupCacheState } from './bundled-engine.js';
+import { engineStartupOf, loadBundledEngine, type EngineStartup } from './bundled-engine.js';
 
 const bundled = loadBundledEngine<typeof Engine>();
 const engine: typeof Engine = bundled?.exports ?? (await import('../index.js'));
 
-/** How this process loaded the engine: 'modules', or from the bundle with the cache's state. */
-export const engineStartup: { readonly from: 'bundle' | 'modules'; readonly cache: StartupCacheState | undefined } = Object.freeze({
-  from: bundled !== undefined ? 'bundle' : 'modules',
-  cache: bundled?.cache,
-});
+/** How this process loaded the engine. */
+export const engineStartup: EngineStartup = engineStartupOf(bundled);
 
 export const {
   validate,

@@ -4,16 +4,13 @@
 // current (bundled-engine.ts), else from the modules (../register.ts registers on import).
 
 import type * as Registration from '../registration.js';
-import { loadBundledEngine, type StartupCacheState } from './bundled-engine.js';
+import { engineStartupOf, loadBundledEngine, type EngineStartup } from './bundled-engine.js';
 
 const bundled = loadBundledEngine<typeof Registration>();
 bundled?.exports.register();
 const registration: typeof Registration = bundled?.exports ?? (await import('../register.js'));
 
-/** How this process loaded the engine: 'modules', or from the bundle with the cache's state. */
-export const engineStartup: { readonly from: 'bundle' | 'modules'; readonly cache: StartupCacheState | undefined } = Object.freeze({
-  from: bundled !== undefined ? 'bundle' : 'modules',
-  cache: bundled?.cache,
-});
+/** How this process loaded the engine. */
+export const engineStartup: EngineStartup = engineStartupOf(bundled);
 
 export const { createRegisteredNamespace, ENGINE_INFO, nodeWebAssembly, optionsFromEnvironment, register } = registration;
