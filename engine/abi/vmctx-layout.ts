@@ -29,6 +29,10 @@
 //   [osrFlags]        definedFunctions × 4 (tiered only) i32 per defined function: the OSR
 //                                         countdown of its candidate loops (emit-osr.ts): 0
 //                                         off, else counted down, a check when it hits 0
+//   [hostContexts]    importedFunctions × 24 a HostFunctionContext (abi.ts) per imported
+//                                         function: its FuncRef's vmctx while the import is
+//                                         a JavaScript function; generated code never reads
+//                                         it by offset, so it may come last
 //
 // Everything is 8-byte aligned; cells are 16-byte aligned relative to the vmctx start,
 // which the allocator aligns to 16.
@@ -54,6 +58,8 @@ export class VmctxLayout {
   readonly tierUpContextOffset: number;
   readonly tierCountersOffset: number;
   readonly osrFlagsOffset: number;
+  /** The imported functions' HostFunctionContexts. */
+  readonly hostContextsOffset: number;
   readonly size: number;
 
   private readonly importedGlobalCount: number;
@@ -89,6 +95,8 @@ export class VmctxLayout {
     if (options.tierCounters === true) offset += align(definedFunctions * 4, 8);
     this.osrFlagsOffset = offset;
     if (options.tierCounters === true) offset += align(definedFunctions * 4, 8);
+    this.hostContextsOffset = offset;
+    offset += module.importedFunctionCount * HostFunctionContext.size;
     this.size = Math.max(align(offset, 16), 16);
     this.importedGlobalCount = module.importedGlobalCount;
   }
@@ -145,6 +153,11 @@ export class VmctxLayout {
   /** Tiered execution: the i32 OSR flag of defined function `index`. */
   osrFlag(index: number, importedFunctionCount: number): number {
     return this.osrFlagsOffset + (index - importedFunctionCount) * 4;
+  }
+
+  /** The HostFunctionContext of imported function `index`, used while it is a JavaScript function. */
+  hostContext(index: number): number {
+    return this.hostContextsOffset + index * HostFunctionContext.size;
   }
 
   /** Lazy compilation: the HostFunctionContext of defined function `index`'s lazy stub. */

@@ -7,7 +7,7 @@
 // WebAssemblyCompileOptions, whose members we ignore), and `Module.timings(module)` with the
 // time of each compile stage. Lengths and descriptors are WebIDL's (interface-objects.ts).
 
-import { vmctxTemplateOf } from '../runtime/vmctx-template.js';
+import { instancePlanOf } from '../runtime/instance-plan.js';
 import { CompileError } from '../wasm/errors.js';
 import { EXTERNAL_KIND_NAMES, type ModuleInfo } from '../binary/module-info.js';
 import {
@@ -147,12 +147,13 @@ export function moduleOf(compiled: CompiledModule): Module {
 
 /**
  * `compiled` with what every instance starts with made now, as part of compiling (the vmctx
- * template and the data block: runtime/vmctx-template.ts), so instantiation only copies it.
+ * template and the data block: runtime/vmctx-template.ts; the native builder's plan:
+ * runtime/instance-plan.ts), so instantiation only copies it.
  * Not for a vmctx over 64 MiB (a module of millions of segments, which may never be
  * instantiated): its first instantiation makes it.
  */
 function prepared(compiled: CompiledModule): CompiledModule {
-  if (compiled.layout.size <= PREPARE_AT_COMPILE_MAX_VMCTX_BYTES) vmctxTemplateOf(compiled);
+  if (compiled.layout.size <= PREPARE_AT_COMPILE_MAX_VMCTX_BYTES) instancePlanOf(compiled);
   return compiled;
 }
 

@@ -311,6 +311,7 @@ interface NativeAddon {
   liveMemoryCount(): number;
   Table: new (initial: number, maximum: number, init: bigint) => NativeTable;
   allocate(bytes: number): RawBlock;
+  buildInstance(template: Uint8Array, plan: Uint32Array, funcRefOffsets: Uint32Array, hostIdBase: number): [RawBlock, ...(NativeLinearMemory | NativeTable)[]];
   installMachineCode(bytes: Uint8Array): bigint;
   hostCallAddress(): bigint;
   invoke(entry: bigint | number, funcRef: bigint | number, slotCount: number): number;
@@ -507,18 +508,48 @@ class LinearMemoryHandle implements LinearMemory {
  * even after a forced garbage collection.
  */
 export function createMemory(initialPages: number, maximumPages: number): LinearMemory {
+  return withAddressSpace(1, (native) => new LinearMemoryHandle(new native.LinearMemory(initialPages, maximumPages)));
+}
+
+/**
+ * Runs `create`, which makes `memories` new memories, under the address-space policy above:
+ * a forced collection first when the live memories reach the threshold, and one more try
+ * after a collection when creating fails for want of address space.
+ */
+function withAddressSpace<T>(memories: number, create: (native: NativeAddon) => T): T {
   const native = addon();
-  if (native.liveMemoryCount() >= memoryGcThreshold) {
+  if (memories > 0 && native.liveMemoryCount() + memories > memoryGcThreshold) {
     forceGarbageCollection();
     memoryGcThreshold = Math.max(MEMORY_GC_WATERMARK, native.liveMemoryCount() + MEMORY_GC_WATERMARK / 2);
   }
   try {
-    return new LinearMemoryHandle(new native.LinearMemory(initialPages, maximumPages));
+    return create(native);
   } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError) throw error;
+    if (memories === 0 || error instanceof RangeError || error instanceof TypeError) throw error;
     forceGarbageCollection();
-    return new LinearMemoryHandle(new native.LinearMemory(initialPages, maximumPages));
+    return create(native);
   }
+}
+
+/** What buildInstance made: the vmctx block, and the defined memories and tables in index order. */
+export interface BuiltInstance {
+  readonly vmctx: RawBlock;
+  readonly memories: LinearMemory[];
+  readonly tables: NativeTable[];
+}
+
+/**
+ * An instance's native part in one call (native/src/instance_builder.cc; the plan's format
+ * is there and in runtime/instance-plan.ts): its vmctx, a copy of `template` with the
+ * plan's relocations and host contexts written, the plan's memories and tables (their
+ * definitions in the vmctx), and the active segments the plan lists. `memoryCount` and
+ * `tableCount` are the plan's.
+ */
+export function buildInstance(template: Uint8Array, plan: Uint32Array, funcRefOffsets: Uint32Array, hostIdBase: number, memoryCount: number, tableCount: number): BuiltInstance {
+  const built = withAddressSpace(memoryCount, (native) => native.buildInstance(template, plan, funcRefOffsets, hostIdBase));
+  const memories: LinearMemory[] = [];
+  for (let i = 0; i < memoryCount; i++) memories.push(new LinearMemoryHandle(built[1 + i] as NativeLinearMemory));
+  return { vmctx: built[0], memories, tables: built.slice(1 + memoryCount, 1 + memoryCount + tableCount) as NativeTable[] };
 }
 
 /** Memories whose reservation is still mapped (by a LinearMemory or one of its buffers). */

@@ -12,6 +12,7 @@
         'src/execution_limits.cc',
         'src/guarded_pipeline.cc',
         'src/index_versioning.cc',
+        'src/instance_builder.cc',
         'src/invoke.cc',
         'src/llvm_compiler.cc',
         'src/machine_code.cc',

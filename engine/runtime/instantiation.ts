@@ -1,18 +1,18 @@
-// Runtime: instantiating a compiled module (Core spec §4.5.4 "Instantiation", JS
-// API "instantiate the core of a WebAssembly module" and "create an exports object"):
-// resolve the imports, pick the store (merging the stores of imported functions, tables and
-// reference globals), allocate the vmctx, copy in what every instance has (vmctx-template.ts)
-// and fill in the rest — VMFuncRefs for every function
-// (imports: a copy of the exporting instance's VMFuncRef, or for a JS function its host
-// trampoline with a HostFunctionContext), the function types' registry ids, memory and
-// table definitions, global cells —
-// evaluate globals and segments, build the exports object, apply active segments, and run
-// the start function. A trap in a segment or the start function throws RuntimeError.
+// Runtime: instantiating a compiled module (Core spec §4.5.4 "Instantiation", JS API
+// "instantiate the core of a WebAssembly module" and "create an exports object"): resolve
+// the imports, pick the store (merging the stores of imported functions, tables and
+// reference globals), then one native call (native/addon.ts buildInstance, with the module's
+// plan: instance-plan.ts) makes the vmctx from the module's template (vmctx-template.ts),
+// the defined memories and tables, and applies the active segments when none can trap.
+// The rest is here: imports (a wasm function's FuncRef copied, a JavaScript function
+// registered under its context's hostId, imported memories, tables and globals), globals
+// whose initialiser needs the instance, passive segments, the exports object, the active
+// segments that might trap (segments.ts, in order), and the start function. A trap in a
+// segment or the start function throws RuntimeError.
 
 import { ExternalKind, type ModuleInfo } from '../binary/module-info.js';
 import { MAX_TABLE_SIZE } from '../binary/limits.js';
-import { allocate, createMemory, createTable } from '../native/addon.js';
-import { FuncRef, HostFunctionContext } from '../abi/abi.js';
+import { buildInstance } from '../native/addon.js';
 import { invokeOrThrow } from './calls.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { evaluateConstant, type ConstantContext } from './constant-expressions.js';
@@ -22,11 +22,11 @@ import { describeSegments, initializeActiveSegments } from './segments.js';
 import { Store } from './store.js';
 import { toWebAssemblyValue } from './value-conversion.js';
 import { ValType } from '../wasm/value-types.js';
-import { globalInstanceOf, globalObject as makeGlobalObject, memoryInstanceOf, memoryObject, tableInstanceOf, tableObject } from './externs.js';
+import { globalInstanceOf, globalObject as makeGlobalObject, memoryObject, tableObject } from './externs.js';
 import { resolveImports, type ResolvedImport } from './import-resolution.js';
 import { vmctxTemplateOf, writeGlobalCell } from './vmctx-template.js';
 import { installLazyFuncRefs } from './lazy-calls.js';
-import { typeSlots, writeHostContext } from './host-contexts.js';
+import { instancePlanOf } from './instance-plan.js';
 
 let nextHostId = 1;
 
@@ -71,24 +71,24 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   const imports = resolveImports(info, importObject);
   checkInstantiationLimits(info);
   const store = chooseStore(imports);
-  const state = new InstanceState(module, store, allocate(layout.size));
+
+  // The native part in one call (instance-plan.ts): the vmctx from the template (type ids,
+  // the escaping defined functions' FuncRefs, constant globals, data segment descriptors,
+  // imports as JavaScript functions with their contexts), the defined memories and tables,
+  // and the active segments when none of them can trap.
+  const template = vmctxTemplateOf(module);
+  const plan = instancePlanOf(module);
+  const hostIdBase = nextHostId;
+  nextHostId += info.importedFunctionCount;
+  const built = buildInstance(template.bytes, plan.words, plan.funcRefOffsets, hostIdBase, plan.memoryCount, plan.tableCount);
+  const state = new InstanceState(module, store, built.vmctx);
   const { view } = state;
   store.addInstance(state);
-
-  // What every instance has: type ids (what call_indirect compares), the escaping defined
-  // functions' FuncRefs, constant globals, data segment descriptors (vmctx-template.ts).
-  const template = vmctxTemplateOf(module);
-  new Uint8Array(state.vmctx.buffer).set(template.bytes);
-  for (const offset of template.selfPointers) view.setBigUint64(offset, state.vmctxAddress, true);
   // A lazily compiled module: every defined function's FuncRef, its code or its lazy stub.
   if (module.lazy !== undefined) installLazyFuncRefs(state);
 
-  // Imports, in index order within each kind. A JavaScript function's FuncRef comes from the
-  // template but for its context: one per imported function, with a hostId of its own.
-  const contexts = info.importedFunctionCount > 0 ? allocate(info.importedFunctionCount * HostFunctionContext.size) : undefined;
-  if (contexts) state.keepAlive.push(contexts);
-  const slots = typeSlots(module);
-  const contextView = contexts ? new DataView(contexts.buffer) : undefined;
+  // Imports, in index order within each kind. A JavaScript function keeps the template's
+  // FuncRef and its context (hostId hostIdBase + index); a wasm function's FuncRef is copied.
   let functionIndex = 0;
   for (const entry of imports) {
     switch (entry.kind) {
@@ -102,20 +102,17 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
           state.functions[index] = entry.object;
           break;
         }
-        const typeIndex = info.functionTypeIndices[index];
         const plan = template.hostImports[index];
-        if (plan === undefined) throw new Error(`internal error: no host trampoline for type ${typeIndex}`);
-        const hostId = nextHostId++;
-        const contextOffset = index * HostFunctionContext.size;
-        writeHostContext(contextView!, contextOffset, hostId, slots[2 * typeIndex], slots[2 * typeIndex + 1]);
-        view.setBigUint64(layout.funcRef(index) + FuncRef.vmctx, contexts!.address + BigInt(contextOffset), true);
-        store.addHostFunction(hostId, { callable: entry.object, params: plan.params, results: plan.results, hasV128: plan.hasV128 });
+        if (plan === undefined) throw new Error(`internal error: no host trampoline for type ${info.functionTypeIndices[index]}`);
+        store.addHostFunction(hostIdBase + index, { callable: entry.object, params: plan.params, results: plan.results, hasV128: plan.hasV128 });
         break;
       }
       case ExternalKind.Table:
+        view.setBigUint64(layout.tableDefinitionPointer(state.tables.length), entry.table.native.definition, true);
         state.tables.push(entry.object);
         break;
       case ExternalKind.Memory:
+        view.setBigUint64(layout.memoryDefinitionPointer(state.memories.length), entry.linear.definition, true);
         state.memories.push(entry.object);
         break;
       case ExternalKind.Global: {
@@ -136,20 +133,11 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
     }
   }
 
-  // Defined memories and tables.
-  for (let index = info.importedMemoryCount; index < info.memories.length; index++) {
-    const { min, max } = info.memories[index];
-    state.memories.push(memoryObject({ linear: createMemory(min, max ?? -1), maximum: max }));
-  }
-  for (let index = info.importedTableCount; index < info.tables.length; index++) {
-    const { elementType, limits } = info.tables[index];
-    state.tables.push(tableObject({ native: createTable(limits.min, limits.max ?? -1, 0n), elementType, maximum: limits.max, store }));
-  }
-  state.memories.forEach((memory, index) => {
-    view.setBigUint64(layout.memoryDefinitionPointer(index), memoryDefinitionOf(memory), true);
-  });
-  state.tables.forEach((table, index) => {
-    view.setBigUint64(layout.tableDefinitionPointer(index), tableDefinitionOf(table), true);
+  // Defined memories and tables (made by buildInstance), as JS API objects.
+  built.memories.forEach((linear, i) => state.memories.push(memoryObject({ linear, maximum: info.memories[info.importedMemoryCount + i].max })));
+  built.tables.forEach((native, i) => {
+    const { elementType, limits } = info.tables[info.importedTableCount + i];
+    state.tables.push(tableObject({ native, elementType, maximum: limits.max, store }));
   });
 
   // Defined globals, initialised in order from imported globals and this instance's functions.
@@ -167,7 +155,7 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
 
   const elementValues = describeSegments(state, context);
   const exports = createExportsObject(state);
-  initializeActiveSegments(state, context, elementValues);
+  if (!plan.appliesSegments) initializeActiveSegments(state, context, elementValues);
 
   if (info.start !== undefined) {
     const index = info.start.functionIndex;
@@ -176,19 +164,6 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
     invokeOrThrow(store, entry, state.funcRefAddress(index), 0);
   }
   return { state, exports };
-}
-
-function memoryDefinitionOf(memory: unknown): bigint {
-  const found = memoryInstanceOf(memory);
-  if (found === undefined) throw new Error('internal error: not a Memory');
-  return found.linear.definition;
-}
-
-
-function tableDefinitionOf(table: unknown): bigint {
-  const found = tableInstanceOf(table);
-  if (found === undefined) throw new Error('internal error: not a Table');
-  return found.native.definition;
 }
 
 /** The Global object of global `index` (defined globals get one on first export). */

@@ -6,12 +6,12 @@
 // escapes (its vmctx field is the instance's own address, written after the copy at the
 // offsets listed), the cells of defined globals whose initialiser is a constant, and the data
 // segments' descriptors (the module's data bytes are shared: segments.ts); and for imported
-// functions, what a JavaScript import needs: the FuncRef's host trampoline and type id, and
-// its signature for the store (its HostFunctionContext: host-contexts.ts).
+// functions, what a JavaScript import needs: the FuncRef's host trampoline and type id, its
+// HostFunctionContext's slot counts (host-contexts.ts), and its signature for the store.
 
 import { FuncRef } from '../abi/abi.js';
 import { signatureHasV128 } from './value-conversion.js';
-import { typeSlots } from './host-contexts.js';
+import { typeSlots, writeHostContext } from './host-contexts.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/value-types.js';
@@ -51,9 +51,8 @@ export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
   const view = new DataView(bytes.buffer);
   module.typeIds.forEach((id, typeIndex) => view.setBigUint64(layout.typeId(typeIndex), id, true));
 
-  // Imported functions, as JavaScript functions until an import says otherwise (their
-  // contexts' slot counts: typeSlots, made here with the rest of the per-module work).
-  typeSlots(module);
+  // Imported functions, as JavaScript functions until an import says otherwise.
+  const slots = typeSlots(module);
   const hostImports: (HostImportPlan | undefined)[] = [];
   for (let index = 0; index < info.importedFunctionCount; index++) {
     const typeIndex = info.functionTypeIndices[index];
@@ -64,6 +63,9 @@ export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
     const offset = layout.funcRef(index);
     view.setBigUint64(offset + FuncRef.code, trampoline, true);
     view.setBigUint64(offset + FuncRef.typeId, module.typeIds[typeIndex], true);
+    // Its context's slot counts; the hostId is the instance's (instance-plan.ts), and so is
+    // the FuncRef's vmctx, the context's address.
+    writeHostContext(view, layout.hostContext(index), 0, slots[2 * typeIndex], slots[2 * typeIndex + 1]);
   }
 
   const selfPointers: number[] = [];

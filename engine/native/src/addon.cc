@@ -1,7 +1,8 @@
 // The wasm_llvm_native addon: module initialisation, and the ABI self-description that
 // engine/native/abi.test.ts compares with engine/abi/abi.ts and trap-codes.ts.
 // Each concern lives in its own file: llvm_compiler.cc + compile_binding.cc (LLVM, ORC),
-// memory.cc, table.cc, raw_block.cc, invoke.cc (calls, traps), signals.cc (faults),
+// memory.cc, table.cc, raw_block.cc, instance_builder.cc (an instance's vmctx, memories,
+// tables and segments in one call), invoke.cc (calls, traps), signals.cc (faults),
 // execution_limits.cc (stack limit, interrupts), type_registry.cc (call_indirect type ids),
 // runtime_checks.cc (the LLVM pass that inserts the stack and interrupt checks), and
 // wasi_fs.cc (engine/wasi's path operations beneath directory descriptors).
@@ -15,6 +16,7 @@
 #include "addon_data.h"
 #include "compile_binding.h"
 #include "execution_limits.h"
+#include "instance_builder.h"
 #include "invoke.h"
 #include "machine_code.h"
 #include "memory.h"
@@ -95,6 +97,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitMemoryBinding(env, exports);
   InitTableBinding(env, exports);
   InitRawBlockBinding(env, exports);
+  InitInstanceBuilderBinding(env, exports);
   InitMachineCodeBinding(env, exports);
   InitInvokeBinding(env, exports);
   InitExecutionLimitsBinding(env, exports);

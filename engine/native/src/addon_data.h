@@ -20,6 +20,9 @@ struct AddonData {
   napi_ref hostCallHandler = nullptr;
   Napi::FunctionReference compiledCodeConstructor;
   Napi::FunctionReference cancellationConstructor;
+  /** LinearMemory and Table, for the objects instance_builder.cc creates. */
+  Napi::FunctionReference memoryConstructor;
+  Napi::FunctionReference tableConstructor;
   /** This thread's execution limits and interrupt state (execution_limits.cc). */
   ThreadExecution* execution = nullptr;
   alignas(16) uint64_t scratch[kScratchSlots] = {};

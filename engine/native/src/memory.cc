@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "abi.h"
+#include "addon_data.h"
 
 namespace wasm_native {
 namespace {
@@ -212,6 +213,8 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
     ReportCommittedBytes(env);
   }
 
+  MemoryDefinition* definition() const { return reservation_ ? &reservation_->definition : nullptr; }
+
   void Finalize(Napi::BasicEnv env) override {
     if (!reservation_) return;
     Napi::MemoryManagement::AdjustExternalMemory(env, -reportedBytes_);
@@ -286,8 +289,18 @@ bool IsInsideLiveMemory(uintptr_t address) {
   return false;
 }
 
+Napi::Object NewLinearMemoryObject(Napi::Env env, uint32_t initialPages, int64_t maximumPages, MemoryDefinition** definition) {
+  Napi::Object object = CurrentAddonData()->memoryConstructor.New(
+      {Napi::Number::New(env, initialPages), Napi::Number::New(env, static_cast<double>(maximumPages))});
+  if (env.IsExceptionPending() || object.IsEmpty()) return Napi::Object();
+  *definition = LinearMemory::Unwrap(object)->definition();
+  return object;
+}
+
 void InitMemoryBinding(Napi::Env env, Napi::Object exports) {
-  exports.Set("LinearMemory", LinearMemory::DefineClass(env));
+  Napi::Function constructor = LinearMemory::DefineClass(env);
+  CurrentAddonData()->memoryConstructor = Napi::Persistent(constructor);
+  exports.Set("LinearMemory", constructor);
   exports.Set("liveMemoryCount", Napi::Function::New(env, LiveMemoryCount, "liveMemoryCount"));
 }
 

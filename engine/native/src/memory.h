@@ -12,6 +12,15 @@ namespace wasm_native {
 /** Async-signal-safe: whether address lies inside any live memory reservation. */
 bool IsInsideLiveMemory(uintptr_t address);
 
+struct MemoryDefinition;
+
+/**
+ * A new LinearMemory object, as `new LinearMemory(initialPages, maximumPages)` makes from
+ * JavaScript (maximumPages -1: none); *definition is its MemoryDefinition. An empty object,
+ * with the constructor's exception pending, on failure.
+ */
+Napi::Object NewLinearMemoryObject(Napi::Env env, uint32_t initialPages, int64_t maximumPages, MemoryDefinition** definition);
+
 /** Exports LinearMemory, liveMemoryCount. */
 void InitMemoryBinding(Napi::Env env, Napi::Object exports);
 

@@ -27,7 +27,13 @@ Napi::Value Allocate(const Napi::CallbackInfo& info) {
     Napi::RangeError::New(env, "allocate: bytes must be an integer in [0, 2^31]").ThrowAsJavaScriptException();
     return Napi::Value();
   }
-  size_t size = static_cast<size_t>(bytes);
+  uint8_t* block = nullptr;
+  return NewRawBlock(env, static_cast<size_t>(bytes), &block);
+}
+
+}  // namespace
+
+Napi::Value NewRawBlock(Napi::Env env, size_t size, uint8_t** address) {
   size_t rounded = size == 0 ? 16 : (size + 15) & ~static_cast<size_t>(15);
   void* block = std::aligned_alloc(16, rounded);
   if (!block) {
@@ -46,10 +52,9 @@ Napi::Value Allocate(const Napi::CallbackInfo& info) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("address", Napi::BigInt::New(env, reinterpret_cast<uint64_t>(block)));
   result.Set("buffer", Napi::Value(env, buffer));
+  *address = static_cast<uint8_t*>(block);
   return result;
 }
-
-}  // namespace
 
 void InitRawBlockBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("allocate", Napi::Function::New(env, Allocate, "allocate"));

@@ -4,7 +4,16 @@
 
 #include <napi.h>
 
+#include <cstddef>
+#include <cstdint>
+
 namespace wasm_native {
+
+/**
+ * A new raw block of `bytes` zeroed bytes as { address: bigint, buffer: ArrayBuffer }; *block
+ * is its first byte. An empty value, with a JavaScript exception pending, on failure.
+ */
+Napi::Value NewRawBlock(Napi::Env env, size_t bytes, uint8_t** block);
 
 /** Exports allocate. */
 void InitRawBlockBinding(Napi::Env env, Napi::Object exports);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "abi.h"
+#include "addon_data.h"
 
 namespace wasm_native {
 namespace {
@@ -100,6 +101,8 @@ class Table : public Napi::ObjectWrap<Table> {
     ReportBytes(env);
   }
 
+  TableDefinition* definition() { return &definition_; }
+
   void Finalize(Napi::BasicEnv env) override {
     Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(definition_.reserved));
     std::free(definition_.elements);
@@ -184,7 +187,19 @@ class Table : public Napi::ObjectWrap<Table> {
 
 }  // namespace
 
-void InitTableBinding(Napi::Env env, Napi::Object exports) { exports.Set("Table", Table::DefineClass(env)); }
+Napi::Object NewTableObject(Napi::Env env, uint32_t initial, int64_t maximum, TableDefinition** definition) {
+  Napi::Object object = CurrentAddonData()->tableConstructor.New(
+      {Napi::Number::New(env, initial), Napi::Number::New(env, static_cast<double>(maximum)), Napi::BigInt::New(env, uint64_t{0})});
+  if (env.IsExceptionPending() || object.IsEmpty()) return Napi::Object();
+  *definition = Table::Unwrap(object)->definition();
+  return object;
+}
+
+void InitTableBinding(Napi::Env env, Napi::Object exports) {
+  Napi::Function constructor = Table::DefineClass(env);
+  CurrentAddonData()->tableConstructor = Napi::Persistent(constructor);
+  exports.Set("Table", constructor);
+}
 
 }  // namespace wasm_native
 
