@@ -309,6 +309,7 @@ interface NativeAddon {
   hostCpuFeatures(): string[];
   LinearMemory: new (initialPages: number, maximumPages: number) => NativeLinearMemory;
   liveMemoryCount(): number;
+  memoryPoolStats(): MemoryPoolStats;
   Table: new (initial: number, maximum: number, init: bigint) => NativeTable;
   allocate(bytes: number): RawBlock;
   buildInstance(template: Uint8Array, plan: Uint32Array, funcRefOffsets: Uint32Array, hostIdBase: number): [RawBlock, ...(NativeLinearMemory | NativeTable)[]];
@@ -550,6 +551,16 @@ export function buildInstance(template: Uint8Array, plan: Uint32Array, funcRefOf
   const memories: LinearMemory[] = [];
   for (let i = 0; i < memoryCount; i++) memories.push(new LinearMemoryHandle(built[1 + i] as NativeLinearMemory));
   return { vmctx: built[0], memories, tables: built.slice(1 + memoryCount, 1 + memoryCount + tableCount) as NativeTable[] };
+}
+
+/** The pool of released memory reservations (native/src/memory.cc): how many it keeps, and how many memories reused one. */
+export interface MemoryPoolStats {
+  readonly pooled: number;
+  readonly reused: number;
+}
+
+export function memoryPoolStats(): MemoryPoolStats {
+  return addon().memoryPoolStats();
 }
 
 /** Memories whose reservation is still mapped (by a LinearMemory or one of its buffers). */

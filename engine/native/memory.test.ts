@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDefinition, WASM_PAGE_BYTES } from '../abi/abi.js';
 import { INVOKE_OK, TrapCode } from '../abi/trap-codes.js';
-import { compile, createMemory, invoke, liveMemoryCount, scratch, type LinearMemory } from './addon.js';
+import { compile, createMemory, forceGarbageCollection, invoke, liveMemoryCount, memoryPoolStats, scratch, type LinearMemory } from './addon.js';
 
 const slots = { u32: new Uint32Array(scratch()), i32: new Int32Array(scratch()), u64: new BigUint64Array(scratch()) };
 
@@ -121,6 +121,35 @@ describe('linear memory', () => {
     expect(new DataView(memory.buffer()).getUint32(0xffff_fffc, true)).toBe(7);
     expect(memory.grow(1)).toBe(-1);
     expect(wasmStore(memory, 0xffff_fffd, 7)).toBe(TrapCode.MemoryOutOfBounds);
+  });
+
+  it('reuses released reservations zeroed, with guard pages past the new size', () => {
+    // Fill two pages and grow a third, drop the memory, collect: its reservation is pooled.
+    const dirty = (pages: number) => {
+      const memory = createMemory(2, -1);
+      new Uint8Array(memory.buffer()).fill(0xab);
+      expect(memory.grow(pages)).toBe(2);
+      new Uint8Array(memory.buffer()).fill(0xcd);
+    };
+    const reusedBefore = memoryPoolStats().reused;
+    for (const [grown, initial] of [[1, 1], [1, 3], [1, 5], [0, 2]]) {
+      dirty(grown);
+      forceGarbageCollection();
+      expect(memoryPoolStats().pooled).toBeGreaterThan(0);
+      const memory = createMemory(initial, -1);
+      expect(memory.byteLength()).toBe(initial * WASM_PAGE_BYTES);
+      expect(new Uint8Array(memory.buffer()).every((byte) => byte === 0)).toBe(true);
+      // The last accessible byte, then the first guard byte: a smaller size is guarded again.
+      const written = new Set([initial * WASM_PAGE_BYTES - 4]);
+      expect(wasmStore(memory, initial * WASM_PAGE_BYTES - 4, 1)).toBe(INVOKE_OK);
+      expect(wasmStore(memory, initial * WASM_PAGE_BYTES, 1)).toBe(TrapCode.MemoryOutOfBounds);
+      const oldEnd = (2 + grown) * WASM_PAGE_BYTES - 4;
+      expect(wasmStore(memory, oldEnd, 1)).toBe(initial >= 2 + grown ? INVOKE_OK : TrapCode.MemoryOutOfBounds);
+      if (initial >= 2 + grown) written.add(oldEnd);
+      expect(wasmGrow(memory, 1)).toBe(initial);
+      expect(new Uint8Array(memory.buffer()).every((byte, i) => byte === (written.has(i) ? 1 : 0))).toBe(true);
+    }
+    expect(memoryPoolStats().reused).toBeGreaterThan(reusedBefore);
   });
 
   it('rejects invalid sizes with a RangeError', () => {

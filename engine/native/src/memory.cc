@@ -18,6 +18,13 @@
 //
 // Live reservations are listed in a fixed table of atomics, which the fault handler scans
 // without locks (async-signal-safe).
+//
+// A released reservation of at most kPoolMaxCommittedBytes goes to a small pool instead of
+// munmap (Wasmtime's pooling allocator does this for all its memories): its pages are
+// dropped with MADV_DONTNEED, so they read as zero again, and it leaves the registry. A
+// new memory takes one from the pool when it can, and only changes the protection of the
+// pages between the two sizes: the next instance of the same module makes no system call
+// for its memory, and finds the page tables its data segments need already there.
 
 #include "memory.h"
 
@@ -90,31 +97,119 @@ struct Reservation {
   CurrentBuffer* current = nullptr;
 
   void AddOwner() { owners.fetch_add(1, std::memory_order_relaxed); }
-  void RemoveOwner() {
-    if (owners.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-    UnregisterReservation(definition.reserved);
-    munmap(definition.base, kMemoryReservationBytes);
-    delete this;
-  }
+  void RemoveOwner();
 };
+
+// ---------------------------------------------------------------- the pool of released reservations
+
+/** Reservations kept, and the largest accessible prefix a kept one may have. */
+constexpr size_t kPoolCapacity = 16;
+constexpr uint64_t kPoolMaxCommittedBytes = 64ull << 20;
+
+struct PooledReservation {
+  uint8_t* base;
+  uint64_t committedBytes;  // read-write, zero-filled on demand; the rest PROT_NONE
+};
+
+std::mutex g_poolMutex;
+std::vector<PooledReservation> g_pool;  // guarded by g_poolMutex
+/** Memories made from a pooled reservation since the process started. */
+std::atomic<uint64_t> g_poolReuses{0};
+
+/** Keeps a released reservation for reuse; false when it must be unmapped. Any thread. */
+bool ReturnToPool(uint8_t* base, uint64_t committedBytes) {
+  if (committedBytes > kPoolMaxCommittedBytes) return false;
+  {
+    std::lock_guard<std::mutex> lock(g_poolMutex);
+    if (g_pool.size() >= kPoolCapacity) return false;
+  }
+  // Outside the lock: the pages' contents go, their mappings stay (zero on the next touch).
+  if (committedBytes > 0 && madvise(base, committedBytes, MADV_DONTNEED) != 0) return false;
+  std::lock_guard<std::mutex> lock(g_poolMutex);
+  if (g_pool.size() >= kPoolCapacity) return false;
+  g_pool.push_back({base, committedBytes});
+  return true;
+}
+
+/**
+ * A pooled reservation with exactly `initialBytes` accessible, or nullptr when the pool is
+ * empty or the protection change fails (that reservation is unmapped). Prefers one whose
+ * accessible prefix already has that size.
+ */
+uint8_t* TakeFromPool(uint64_t initialBytes) {
+  PooledReservation taken{nullptr, 0};
+  {
+    std::lock_guard<std::mutex> lock(g_poolMutex);
+    if (g_pool.empty()) return nullptr;
+    size_t chosen = g_pool.size() - 1;
+    for (size_t i = 0; i < g_pool.size(); ++i) {
+      if (g_pool[i].committedBytes == initialBytes) chosen = i;
+    }
+    taken = g_pool[chosen];
+    g_pool[chosen] = g_pool.back();
+    g_pool.pop_back();
+  }
+  bool ok = true;
+  if (taken.committedBytes > initialBytes) {
+    ok = mprotect(taken.base + initialBytes, taken.committedBytes - initialBytes, PROT_NONE) == 0;
+  } else if (taken.committedBytes < initialBytes) {
+    ok = mprotect(taken.base + taken.committedBytes, initialBytes - taken.committedBytes, PROT_READ | PROT_WRITE) == 0;
+  }
+  if (!ok) {
+    munmap(taken.base, kMemoryReservationBytes);
+    return nullptr;
+  }
+  g_poolReuses.fetch_add(1, std::memory_order_relaxed);
+  return taken.base;
+}
+
+/** Unmaps every pooled reservation (when the address space runs out). */
+void DrainPool() {
+  std::vector<PooledReservation> drained;
+  {
+    std::lock_guard<std::mutex> lock(g_poolMutex);
+    drained.swap(g_pool);
+  }
+  for (const PooledReservation& entry : drained) munmap(entry.base, kMemoryReservationBytes);
+}
+
+void Reservation::RemoveOwner() {
+  if (owners.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  UnregisterReservation(definition.reserved);
+  if (!ReturnToPool(definition.base, definition.byteLength)) munmap(definition.base, kMemoryReservationBytes);
+  delete this;
+}
 
 static_assert(offsetof(Reservation, definition) == 0, "wasm_rt_memory_grow's definition pointer is its Reservation");
 
-/** Returns nullptr with *error set when the address space or memory is exhausted. */
-Reservation* CreateReservation(uint64_t initialPages, uint64_t maximumPages, std::string* error) {
+/** A fresh reservation with `initialBytes` accessible; nullptr with *error set on failure. */
+void* NewReservation(uint64_t initialBytes, std::string* error) {
   void* base = mmap(nullptr, kMemoryReservationBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED) {
+    // The pool's reservations are address space too: give them back and try once more.
+    DrainPool();
+    base = mmap(nullptr, kMemoryReservationBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  }
   if (base == MAP_FAILED) {
     *error = std::string("cannot reserve 8 GiB of address space for a linear memory (") +
              std::to_string(g_liveMemories.load()) + " memories live): " + std::strerror(errno);
     return nullptr;
   }
-  uint64_t initialBytes = initialPages * kWasmPageBytes;
   if (initialBytes > 0 && mprotect(base, initialBytes, PROT_READ | PROT_WRITE) != 0) {
-    *error = std::string("cannot commit ") + std::to_string(initialPages) +
+    *error = std::string("cannot commit ") + std::to_string(initialBytes / kWasmPageBytes) +
              " pages for a linear memory: " + std::strerror(errno);
     munmap(base, kMemoryReservationBytes);
     return nullptr;
   }
+  return base;
+}
+
+/** Returns nullptr with *error set when the address space or memory is exhausted. */
+Reservation* CreateReservation(uint64_t initialPages, uint64_t maximumPages, std::string* error) {
+  uint64_t initialBytes = initialPages * kWasmPageBytes;
+  void* base = TakeFromPool(initialBytes);
+  if (base == nullptr) base = NewReservation(initialBytes, error);
+  if (base == nullptr) return nullptr;
   size_t slot = 0;
   if (!RegisterReservation(reinterpret_cast<uintptr_t>(base), &slot)) {
     *error = "too many live linear memories";
@@ -278,6 +373,20 @@ Napi::Value LiveMemoryCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(g_liveMemories.load(std::memory_order_relaxed)));
 }
 
+/** { pooled: released reservations kept for reuse, reused: memories made from one so far }. */
+Napi::Value MemoryPoolStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object stats = Napi::Object::New(env);
+  size_t pooled = 0;
+  {
+    std::lock_guard<std::mutex> lock(g_poolMutex);
+    pooled = g_pool.size();
+  }
+  stats.Set("pooled", static_cast<double>(pooled));
+  stats.Set("reused", static_cast<double>(g_poolReuses.load(std::memory_order_relaxed)));
+  return stats;
+}
+
 }  // namespace
 
 bool IsInsideLiveMemory(uintptr_t address) {
@@ -302,6 +411,7 @@ void InitMemoryBinding(Napi::Env env, Napi::Object exports) {
   CurrentAddonData()->memoryConstructor = Napi::Persistent(constructor);
   exports.Set("LinearMemory", constructor);
   exports.Set("liveMemoryCount", Napi::Function::New(env, LiveMemoryCount, "liveMemoryCount"));
+  exports.Set("memoryPoolStats", Napi::Function::New(env, MemoryPoolStats, "memoryPoolStats"));
 }
 
 }  // namespace wasm_native
