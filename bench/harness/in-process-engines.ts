@@ -33,6 +33,10 @@ export interface JsApiClasses {
 
 export interface InProcessEngine {
   version(): string;
+  /**
+   * Synchronous, as `instantiate`: the harness takes its clock right after the call returns
+   * (an `await` would add a turn of the microtask queue to the measured phase).
+   */
   compile(bytes: Uint8Array): unknown;
   /** Untimed work before the first timed iteration (llvm-O2-cached: the compile that fills the cache). */
   prepare?(bytes: Uint8Array): Promise<void>;

@@ -125,13 +125,13 @@ function describeExports(engine: InProcessEngine, instance: unknown): string {
 }
 
 /** One module-mode iteration: compile, instantiate against stub imports, list the exports. */
-async function moduleIteration(engine: InProcessEngine, bytes: Uint8Array, imports: readonly Import[]): Promise<HarnessIteration> {
+function moduleIteration(engine: InProcessEngine, bytes: Uint8Array, imports: readonly Import[]): HarnessIteration {
   const compileStart = process.hrtime.bigint();
-  const module = await engine.compile(bytes);
+  const module = engine.compile(bytes);
   const compileEnd = process.hrtime.bigint();
   const importObject = stubImports(engine, imports);
   const instantiateStart = process.hrtime.bigint();
-  const instance = await engine.instantiate(module, importObject);
+  const instance = engine.instantiate(module, importObject);
   const instantiateEnd = process.hrtime.bigint();
   return {
     compileNs: Number(compileEnd - compileStart),
@@ -144,19 +144,19 @@ async function moduleIteration(engine: InProcessEngine, bytes: Uint8Array, impor
 }
 
 /** One program-mode iteration: compile, instantiate with WASI and bench, run _start; the timings and output. */
-async function programIteration(engine: InProcessEngine, bytes: Uint8Array, request: HarnessRequest, label: string): Promise<{ result: HarnessIteration; module: unknown }> {
+function programIteration(engine: InProcessEngine, bytes: Uint8Array, request: HarnessRequest, label: string): { result: HarnessIteration; module: unknown } {
   const stdoutPath = join(request.workDirectory, `stdout-${label}.txt`);
   const stdoutFd = openSync(stdoutPath, 'w');
   try {
     const compileStart = process.hrtime.bigint();
-    const module = await engine.compile(bytes);
+    const module = engine.compile(bytes);
     const compileEnd = process.hrtime.bigint();
 
     const timer = new BenchTimer();
     const wasi = engine.createWasi({ args: [request.programName], env: {}, stdout: stdoutFd, stderr: 2 });
     const imports = { ...wasi.getImportObject(), bench: timer.imports };
     const instantiateStart = process.hrtime.bigint();
-    const instance = await engine.instantiate(module, imports);
+    const instance = engine.instantiate(module, imports);
     const instantiateEnd = process.hrtime.bigint();
 
     const runStart = process.hrtime.bigint();
@@ -210,7 +210,7 @@ async function main(): Promise<void> {
     for (let iteration = 0; prepared && iteration < request.iterations; iteration++) {
       gc?.();
       try {
-        response.iterations.push(await moduleIteration(engine, bytes, imports));
+        response.iterations.push(moduleIteration(engine, bytes, imports));
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         response.failure = { kind: engine.isTrap(error) ? 'trap' : 'error', message, iteration };
@@ -226,7 +226,7 @@ async function main(): Promise<void> {
   // program once, untimed (its units are compiled at first calls, not by compile()).
   if (prepared && engine.warmsByRunning === true) {
     try {
-      const warm = await programIteration(engine, bytes, request, 'warm');
+      const warm = programIteration(engine, bytes, request, 'warm');
       engine.settle?.(warm.module);
     } catch (error) {
       prepared = false;
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
   for (let iteration = 0; prepared && iteration < request.iterations; iteration++) {
     gc?.();
     try {
-      response.iterations.push((await programIteration(engine, bytes, request, String(iteration))).result);
+      response.iterations.push((programIteration(engine, bytes, request, String(iteration))).result);
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       response.failure = { kind: engine.isTrap(error) ? 'trap' : 'error', message, iteration };
