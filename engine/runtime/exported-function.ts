@@ -13,9 +13,11 @@ import { signatureHasV128, toJSValue, toWebAssemblyValue } from './value-convers
 
 export type ExportedFunction = (...args: unknown[]) => unknown;
 
+const MAX_SAFE_ADDRESS = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** An address as a Number when that is exact (always for user-space addresses): the addon reads it faster than a BigInt. */
 function addressArgument(address: bigint): number | bigint {
-  return address <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(address) : address;
+  return address <= MAX_SAFE_ADDRESS ? Number(address) : address;
 }
 
 /** Creates the JS function for `data`, named `name` (the function index). */

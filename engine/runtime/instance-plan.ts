@@ -27,6 +27,8 @@ export interface InstancePlan {
   readonly tableCount: number;
   /** Whether buildInstance applies the active segments; if not, segments.ts does. */
   readonly appliesSegments: boolean;
+  /** Whether the module has passive element segments (their values are per instance: segments.ts). */
+  readonly hasPassiveElements: boolean;
 }
 
 const HEADER_WORDS = 9;
@@ -110,6 +112,7 @@ export function instancePlanOf(module: CompiledModule): InstancePlan {
     memoryCount: memories.length / 3,
     tableCount: tables.length / 3,
     appliesSegments,
+    hasPassiveElements: info.elements.some((segment) => segment.mode === 'passive'),
   };
   plans.set(module, plan);
   return plan;

@@ -66,7 +66,7 @@ export class InstanceState implements StoreInstance {
           entry: module.entryTrampolines.get(typeIndex) ?? 0n,
           type: module.info.types[typeIndex],
           store: this.store,
-          ...(module.lazy === undefined || index < module.info.importedFunctionCount ? {} : { ensureCompiled: () => compileLazyFunction(this, index) }),
+          ensureCompiled: module.lazy === undefined || index < module.info.importedFunctionCount ? undefined : () => compileLazyFunction(this, index),
         },
         String(index),
       );

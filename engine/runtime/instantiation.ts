@@ -153,9 +153,10 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
     writeGlobalCell(view, layout.definedGlobalCell(index), global.type.type, evaluateConstant(global.init!, context));
   }
 
-  const elementValues = describeSegments(state, context);
+  // Passive element segments' values, and the active ones' when they are applied here.
+  const elementValues = plan.appliesSegments && !plan.hasPassiveElements ? undefined : describeSegments(state, context);
   const exports = createExportsObject(state);
-  if (!plan.appliesSegments) initializeActiveSegments(state, context, elementValues);
+  if (!plan.appliesSegments) initializeActiveSegments(state, context, elementValues!);
 
   if (info.start !== undefined) {
     const index = info.start.functionIndex;

@@ -43,8 +43,9 @@ export class Store {
   #instances: StoreInstance[] = [];
   #hostFunctions = new Map<number, HostFunction>();
   /** Instances of lazily compiled modules, by the serial their lazy stubs' hostIds carry. */
-  #lazyInstances = new Map<number, StoreInstance>();
-  #externrefs = new ExternrefTable();
+  /** Made when first needed: most stores have no lazy instances, many never see an externref. */
+  #lazyInstances: Map<number, StoreInstance> | undefined;
+  #externrefs: ExternrefTable | undefined;
   /** Tables, globals and merged stores' members: kept alive with the store. */
   #members: object[] = [];
 
@@ -69,23 +70,28 @@ export class Store {
     if (from.#weight() > into.#weight()) [into, from] = [from, into];
     into.#instances = [...into.#instances, ...from.#instances].sort((x, y) => (x.vmctxAddress < y.vmctxAddress ? -1 : 1));
     for (const [id, host] of from.#hostFunctions) into.#hostFunctions.set(id, host);
-    for (const [serial, instance] of from.#lazyInstances) into.#lazyInstances.set(serial, instance);
-    into.#externrefs.absorb(from.#externrefs);
+    if (from.#lazyInstances !== undefined) {
+      into.#lazyInstances ??= new Map();
+      for (const [serial, instance] of from.#lazyInstances) into.#lazyInstances.set(serial, instance);
+    }
+    if (from.#externrefs !== undefined) (into.#externrefs ??= new ExternrefTable()).absorb(from.#externrefs);
     into.#members.push(...from.#members);
     from.#instances = [];
     from.#hostFunctions = new Map();
-    from.#lazyInstances = new Map();
+    from.#lazyInstances = undefined;
+    from.#externrefs = undefined;
     from.#members = [];
     from.#forward = into;
     return into;
   }
 
   #weight(): number {
-    return this.#instances.length + this.#hostFunctions.size + this.#members.length + this.#externrefs.size;
+    return this.#instances.length + this.#hostFunctions.size + this.#members.length + (this.#externrefs?.size ?? 0);
   }
 
   get externrefs(): ExternrefTable {
-    return this.root.#externrefs;
+    const root = this.root;
+    return (root.#externrefs ??= new ExternrefTable());
   }
 
   addInstance(instance: StoreInstance): void {
@@ -110,11 +116,12 @@ export class Store {
   }
 
   addLazyInstance(serial: number, instance: StoreInstance): void {
-    this.root.#lazyInstances.set(serial, instance);
+    const root = this.root;
+    (root.#lazyInstances ??= new Map()).set(serial, instance);
   }
 
   lazyInstance(serial: number): StoreInstance | undefined {
-    return this.root.#lazyInstances.get(serial);
+    return this.root.#lazyInstances?.get(serial);
   }
 
   /** The function a non-null funcref value (a VMFuncRef address) stands for. */
