@@ -181,14 +181,19 @@ describe('code cache', () => {
     const evictedBefore = codeCacheStats().evicted;
     const old = new Date(Date.now() - 60_000);
     for (const factor of [22, 23]) new Module(multiplier(factor), { codeCache: cache });
-    // Make 21 the most recently used, 22 the least.
+    // 21 was used two minutes ago and 22 one minute ago; then a hit makes 21 the most
+    // recently used (a hit refreshes an entry not refreshed in the last minute).
     const probe = new CodeCache(cache);
+    const older = new Date(Date.now() - 120_000);
+    utimesSync(probe.entryPath(keyOf(probe, multiplier(21))), older, older);
     utimesSync(probe.entryPath(keyOf(probe, multiplier(22))), old, old);
     expect(Module.timings(new Module(multiplier(21), { codeCache: cache })).codeCache).toBe('hit');
+    expect(statSync(probe.entryPath(keyOf(probe, multiplier(21)))).mtimeMs).toBeGreaterThan(Date.now() - 10_000);
     for (const factor of [24, 25]) new Module(multiplier(factor), { codeCache: cache });
     expect(codeCacheStats().evicted).toBeGreaterThan(evictedBefore);
     expect(entryFiles(directory).length).toBeLessThanOrEqual(3);
     expect(Module.timings(new Module(multiplier(22), { codeCache: { directory } })).codeCache).toBe('miss');
+    expect(Module.timings(new Module(multiplier(21), { codeCache: cache })).codeCache).toBe('hit');
     expect(run(new Module(multiplier(25), { codeCache: cache }), 1)).toBe(25);
   });
 });

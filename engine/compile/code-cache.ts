@@ -16,11 +16,11 @@
 // Written to a temporary file and renamed into place (atomic; two processes writing the same
 // entry both leave a whole one). Read back only if the magic, format, lengths, the header's
 // key and the checksum all match; anything else (truncated, bit-flipped, other format) is
-// deleted and the module is compiled again. Hits refresh the file's mtime; past the size cap
-// the least recently used entries are removed.
+// deleted and the module is compiled again. Hits refresh the file's mtime (at most once a
+// minute); past the size cap the least recently used entries are removed.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as native from '../native/addon.js';
@@ -123,6 +123,47 @@ export function codeKey(bytes: Uint8Array, settings: string): string {
   return hash.digest('hex');
 }
 
+/**
+ * Eviction is least recently used by mtime, and a hit refreshes it — unless the entry was
+ * used less than this long ago: a hit then costs no write, and the order stays right to
+ * within this interval.
+ */
+const REFRESH_AFTER_MS = 60_000;
+
+/** The bytes of the entry file at `path` (refreshing its mtime as above), or undefined when it cannot be read. */
+function readEntryFile(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const status = fstatSync(fd);
+    const file = Buffer.allocUnsafe(status.size);
+    let filled = 0;
+    while (filled < file.length) {
+      const read = readSync(fd, file, filled, file.length - filled, filled);
+      if (read === 0) break;
+      filled += read;
+    }
+    const now = Date.now();
+    if (now - status.mtimeMs > REFRESH_AFTER_MS) {
+      try {
+        futimesSync(fd, now / 1000, now / 1000);
+      } catch {
+        // A read-only cache: the entry is still whole.
+      }
+    }
+    // A file cut short meanwhile is what decodeEntry's length and checksum catch.
+    return filled === file.length ? file : file.subarray(0, filled);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The object of a list entry (CodeCache.storeList): no object file starts with it. */
 const LIST_OBJECT = Buffer.from('wasm-llvm-jit list\n', 'utf8');
 
@@ -164,10 +205,8 @@ export class CodeCache {
   /** The entry for `key`, or undefined (missing, or damaged and then deleted). */
   load(key: string): CachedCode | undefined {
     const path = this.entryPath(key);
-    let file: Buffer;
-    try {
-      file = readFileSync(path);
-    } catch {
+    const file = readEntryFile(path);
+    if (file === undefined) {
       stats.misses++;
       return undefined;
     }
@@ -179,12 +218,6 @@ export class CodeCache {
       return undefined;
     }
     stats.hits++;
-    const now = new Date();
-    try {
-      utimesSync(path, now, now);
-    } catch {
-      // Another process evicted it meanwhile: the bytes we read are still whole.
-    }
     return entry;
   }
 

@@ -366,8 +366,9 @@ export function linkObjectCode(
   cacheState: 'hit' | 'off' = 'hit',
 ): CompiledModule | undefined {
   const decodeStart = performance.now();
+  // Decoded, not validated again: the entry's key binds these bytes to a compile by this
+  // engine build, which validated them (a forged entry could hold any machine code anyway).
   const info = decodeModule(bytes);
-  validateModuleStructure(info);
   const translation: TranslationResult = {
     info,
     symbols: entry.symbols,
