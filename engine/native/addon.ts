@@ -316,6 +316,8 @@ interface NativeAddon {
   installMachineCode(bytes: Uint8Array): bigint;
   hostCallAddress(): bigint;
   invoke(entry: bigint | number, funcRef: bigint | number, slotCount: number): number;
+  invokeFromHeader(): void;
+  readonly invokeHeader: ArrayBuffer;
   setHostCallHandler(handler: HostCallHandler | null): void;
   readonly scratch: ArrayBuffer;
   interruptHandle(): number;
@@ -609,6 +611,30 @@ export function scratch(): ArrayBuffer {
  */
 export function invoke(entry: bigint | number, funcRef: bigint | number, slotCount: number): number {
   return addon().invoke(entry, funcRef, slotCount);
+}
+
+/**
+ * invoke() for callers on the hot path: `entry` and `funcRef` as Numbers (exact below 2^53,
+ * as user-space addresses are), passed through the invoke header instead of as arguments.
+ * Returns INVOKE_OK or the trap code; a JavaScript exception from a host function is rethrown.
+ */
+export function invokeNumbers(entry: number, funcRef: number, slotCount: number): number {
+  const header = invokeHeader ?? makeInvokeHeader();
+  header[0] = entry;
+  header[1] = funcRef;
+  header[2] = slotCount;
+  invokeFromHeader!();
+  return header[3];
+}
+
+let invokeHeader: Float64Array | undefined;
+let invokeFromHeader: (() => void) | undefined;
+
+function makeInvokeHeader(): Float64Array {
+  const native = addon();
+  invokeFromHeader = native.invokeFromHeader;
+  invokeHeader = new Float64Array(native.invokeHeader);
+  return invokeHeader;
 }
 
 export function setHostCallHandler(handler: HostCallHandler | null): void {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FuncRef, HostFunctionContext } from '../abi/abi.js';
 import { INVOKE_OK, TrapCode } from '../abi/trap-codes.js';
-import { allocate, compile, createMemory, invoke, scratch, setHostCallHandler, executionLimitsInfo, type CompiledCode, type RawBlock } from './addon.js';
+import { allocate, compile, createMemory, invoke, invokeNumbers, scratch, setHostCallHandler, executionLimitsInfo, type CompiledCode, type RawBlock } from './addon.js';
 
 const slots = {
   u32: new Uint32Array(scratch()),
@@ -265,6 +265,44 @@ describe('host calls', () => {
     // Still usable afterwards.
     throwAtBottom = undefined;
     expect(call(funcRef, 2, 100n)).toBe(103);
+  });
+
+  it('gives the same results, traps and exceptions through the invoke header (invokeNumbers), nested with invoke()', () => {
+    const traps = compile(TRAPS_IR, { optLevel: 0, cpu: 'native', name: 'header-traps', symbols: ['trap_with'] });
+    const funcRef = Number(makeFunction(9));
+    const entryNumber = Number(entry);
+    // Each level calls the next through the other kind of invoke; the innermost traps, and
+    // every level sees its own code, not the one a nested call left in the header.
+    const codes: number[] = [];
+    setHostCallHandler(() => {
+      const a = slots.i32[0];
+      if (a === 0) {
+        slots.i32[0] = TrapCode.IntegerOverflow;
+        codes.push(invokeNumbers(Number(traps.addresses[0]), 0, 1));
+        slots.f64[0] = 0.5;
+        return;
+      }
+      slots.i32[0] = a - 1;
+      const status = a % 2 === 0 ? invokeNumbers(entryNumber, funcRef, 2) : invoke(entry, BigInt(funcRef), 2);
+      codes.push(status);
+    });
+    slots.i32[0] = 3;
+    slots.i64[1] = 0n;
+    expect(invokeNumbers(entryNumber, funcRef, 2)).toBe(INVOKE_OK);
+    expect(slots.f64[0]).toBe(4.5);
+    expect(codes).toEqual([TrapCode.IntegerOverflow, INVOKE_OK, INVOKE_OK, INVOKE_OK]);
+    slots.i32[0] = TrapCode.Unreachable;
+    expect(invokeNumbers(Number(traps.addresses[0]), 0, 1)).toBe(TrapCode.Unreachable);
+    const thrown = new Error('from a host function');
+    setHostCallHandler(() => {
+      throw thrown;
+    });
+    expect(() => invokeNumbers(entryNumber, funcRef, 2)).toThrow(thrown);
+    // Operands that are not addresses or a slot count are refused before anything runs.
+    for (const [badEntry, badFuncRef, badCount] of [[0, funcRef, 2], [entryNumber, -1, 2], [entryNumber, funcRef, 8193], [entryNumber, funcRef, 1.5], [2 ** 53, funcRef, 2], [NaN, funcRef, 2]]) {
+      expect(() => invokeNumbers(badEntry, badFuncRef, badCount)).toThrow(RangeError);
+    }
+    traps.release();
   });
 
   it('reports a trap of a nested invoke to its own caller only', () => {

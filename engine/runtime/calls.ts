@@ -7,7 +7,7 @@
 // and converts its results with ToWebAssemblyValue (JS API "run a host function").
 // Exceptions thrown by the import leave the wasm frames unchanged (the addon rethrows them).
 
-import { invoke, setHostCallHandler } from '../native/addon.js';
+import { invoke, invokeNumbers, setHostCallHandler } from '../native/addon.js';
 import { RuntimeError } from '../wasm/errors.js';
 import { TRAP_MESSAGES, type TrapCode } from '../abi/trap-codes.js';
 import { readSlot, slotViews, writeSlot, type WasmValue } from './slots.js';
@@ -40,7 +40,7 @@ export function invokeInStore(store: Store, entry: bigint | number, funcRef: big
   const saved = currentStore;
   currentStore = store;
   try {
-    return invoke(entry, funcRef, slotCount);
+    return typeof entry === 'number' && typeof funcRef === 'number' ? invokeNumbers(entry, funcRef, slotCount) : invoke(entry, funcRef, slotCount);
   } finally {
     currentStore = saved;
   }

@@ -26,6 +26,11 @@ struct AddonData {
   /** This thread's execution limits and interrupt state (execution_limits.cc). */
   ThreadExecution* execution = nullptr;
   alignas(16) uint64_t scratch[kScratchSlots] = {};
+  /**
+   * invokeFromHeader's operands, written by JavaScript as doubles (addresses below 2^53):
+   * entry, funcRef, slotCount; and its result: the trap code, or 0.
+   */
+  alignas(16) double invokeHeader[4] = {};
 };
 
 /** The calling thread's AddonData (each thread has at most one Node.js environment). */

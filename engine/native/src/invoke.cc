@@ -1,7 +1,10 @@
 // Calls across the JavaScript/wasm boundary (docs/ARCHITECTURE.md §2 step 6,
 // abi.ts "Entry trampoline" and "Host trampoline").
 //
-// invoke(entry, funcRef, slotCount): copies the arguments from the scratch slot buffer onto
+// invoke(entry, funcRef, slotCount), or invokeFromHeader() with those three in the
+// invokeHeader doubles and the trap code written back there (no argument to convert and no
+// number to make: a third of a call's cost went to both): copies the arguments from the
+// scratch slot buffer onto
 // the C++ stack, pushes an InvokeFrame (sigsetjmp; the signal mask needs no saving, see
 // signals.cc) and calls the entry
 // trampoline `void entry(ptr funcRef, ptr slots)`; results are copied back to scratch.
@@ -120,6 +123,30 @@ Napi::Value Invoke(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, code);
 }
 
+/** The largest address a double in the header may hold: every integer below it is exact. */
+constexpr double kMaximumHeaderAddress = 9007199254740992.0;  // 2^53
+
+Napi::Value InvokeFromHeader(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  AddonData* addon = env.GetInstanceData<AddonData>();
+  double* header = addon->invokeHeader;
+  double entry = header[0], funcRef = header[1], slotCount = header[2];
+  if (!(entry > 0 && entry < kMaximumHeaderAddress && entry == static_cast<double>(static_cast<uint64_t>(entry))) ||
+      !(funcRef >= 0 && funcRef < kMaximumHeaderAddress && funcRef == static_cast<double>(static_cast<uint64_t>(funcRef))) ||
+      !(slotCount >= 0 && slotCount <= static_cast<double>(kScratchSlots)) ||
+      slotCount != static_cast<double>(static_cast<uint32_t>(slotCount))) {
+    Napi::RangeError::New(env, "invokeFromHeader: the header must hold an entry address, a funcRef address and a slot count in [0, 8192]")
+        .ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  int code = RunInvoke(addon, reinterpret_cast<EntryTrampoline>(static_cast<uintptr_t>(entry)),
+                       reinterpret_cast<void*>(static_cast<uintptr_t>(funcRef)), static_cast<uint32_t>(slotCount));
+  if (code == kInvokeHostException) return Napi::Value();  // the exception is pending: it propagates
+  // Written after the call: a nested invoke made by a host function wrote its own code before.
+  header[3] = code;
+  return Napi::Value();
+}
+
 Napi::Value SetHostCallHandler(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData* addon = env.GetInstanceData<AddonData>();
@@ -173,11 +200,15 @@ void SetCurrentAddonData(AddonData* data) { t_addonData = data; }
 void InitInvokeBinding(Napi::Env env, Napi::Object exports) {
   AddonData* addon = env.GetInstanceData<AddonData>();
   exports.Set("invoke", Napi::Function::New(env, Invoke, "invoke"));
+  exports.Set("invokeFromHeader", Napi::Function::New(env, InvokeFromHeader, "invokeFromHeader"));
   exports.Set("setHostCallHandler", Napi::Function::New(env, SetHostCallHandler, "setHostCallHandler"));
   // The scratch buffer lives as long as the environment's AddonData: no finalizer.
   napi_value scratch = nullptr;
   napi_create_external_arraybuffer(env, addon->scratch, kScratchBytes, nullptr, nullptr, &scratch);
   exports.Set("scratch", Napi::Value(env, scratch));
+  napi_value header = nullptr;
+  napi_create_external_arraybuffer(env, addon->invokeHeader, sizeof addon->invokeHeader, nullptr, nullptr, &header);
+  exports.Set("invokeHeader", Napi::Value(env, header));
 }
 
 }  // namespace wasm_native
