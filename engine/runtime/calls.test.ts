@@ -57,6 +57,31 @@ describe.skipIf(skip !== undefined)('calls', () => {
     }
   });
 
+  test('numeric arguments convert as V8 converts them, Numbers (the fast path) or not', () => {
+    const text = `(module
+      (func (export "i32") (param i32 f32 f64) (result i32) local.get 0)
+      (func (export "f32") (param i32 f32 f64) (result f32) local.get 1)
+      (func (export "f64") (param i32 f32 f64) (result f64) local.get 2))`;
+    const e = instantiate(text);
+    const v8 = new WebAssembly.Instance(new WebAssembly.Module(wat(text))).exports as Record<string, Fn>;
+    const values: unknown[] = [0, -0, 1.5, -1.5, 2 ** 31, 2 ** 32 + 5, -(2 ** 53), 1e300, 3.4028235677973366e38, 1.401298464324817e-45,
+      NaN, Infinity, -Infinity, undefined, null, true, '12', { valueOf: () => 7 }];
+    for (const a of values) {
+      for (const b of [1.1, a]) {
+        const args = [a, b, a];
+        for (const name of ['i32', 'f32', 'f64']) expect(Object.is(e[name](...args), v8[name](...args))).toBe(true);
+      }
+    }
+    // Fewer arguments than parameters: the missing ones are undefined (0 and NaN).
+    expect(e.i32()).toBe(0);
+    expect(e.f64(1, 2)).toBeNaN();
+    // A valueOf that calls wasm between the conversions: every argument is converted first.
+    let inner = 0;
+    const reentrant = { valueOf: () => ((inner = e.i32(99, 0, 0) as number), 5) };
+    expect(e.f64(reentrant, 0, 2.5)).toBe(2.5);
+    expect(inner).toBe(99);
+  });
+
   test('JS exceptions cross wasm frames unchanged, at any depth of wasm → JS → wasm nesting', () => {
     const thrown = { reason: 'any value, not only Errors' };
     let depth = 0;

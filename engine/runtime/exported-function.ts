@@ -20,6 +20,30 @@ function addressArgument(address: bigint): number | bigint {
   return address <= MAX_SAFE_ADDRESS ? Number(address) : address;
 }
 
+const enum NumericKind {
+  I32,
+  F32,
+  F64,
+}
+
+/** For parameters all i32, f32 or f64 (none: undefined too), their kinds; else undefined. */
+function numericKinds(params: readonly ValType[]): Uint8Array | undefined {
+  if (params.length === 0) return undefined;
+  const kinds = new Uint8Array(params.length);
+  for (let i = 0; i < params.length; i++) {
+    if (params[i] === ValType.I32) kinds[i] = NumericKind.I32;
+    else if (params[i] === ValType.F32) kinds[i] = NumericKind.F32;
+    else if (params[i] === ValType.F64) kinds[i] = NumericKind.F64;
+    else return undefined;
+  }
+  return kinds;
+}
+
+function allNumbers(args: readonly unknown[], count: number): boolean {
+  for (let i = 0; i < count; i++) if (typeof args[i] !== 'number') return false;
+  return true;
+}
+
 /** Creates the JS function for `data`, named `name` (the function index). */
 export function createExportedFunction(data: ExportedFunctionData, name: string): ExportedFunction {
   const { type, store } = data;
@@ -31,10 +55,29 @@ export function createExportedFunction(data: ExportedFunctionData, name: string)
   const paramCount = params.length;
   const resultCount = results.length;
   const slotCount = Math.max(paramCount, resultCount);
+  const numeric = numericKinds(params);
   const fn = (...args: unknown[]): unknown => {
     if (unusable) throw new TypeError('type incompatibility when transforming from/to JS (v128)');
     const slots = slotViews();
-    if (paramCount > 0) {
+    if (numeric !== undefined && allNumbers(args, paramCount)) {
+      // ToWebAssemblyValue of a Number runs no JavaScript: the typed arrays' own conversions
+      // are ToInt32 and the rounding to f32 the JS API asks for.
+      for (let i = 0; i < paramCount; i++) {
+        const value = args[i] as number;
+        switch (numeric[i]) {
+          case NumericKind.I32:
+            slots.i32[2 * i] = value;
+            slots.i32[2 * i + 1] = 0;
+            break;
+          case NumericKind.F32:
+            slots.f32[2 * i] = value;
+            slots.i32[2 * i + 1] = 0;
+            break;
+          default:
+            slots.f64[i] = value;
+        }
+      }
+    } else if (paramCount > 0) {
       // Convert everything first: a conversion may run JavaScript that calls wasm (and reuses the slots).
       const values = new Array<WasmValue>(paramCount);
       for (let i = 0; i < paramCount; i++) values[i] = toWebAssemblyValue(args[i], params[i], store);
