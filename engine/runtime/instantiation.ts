@@ -102,9 +102,10 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
           state.functions[index] = entry.object;
           break;
         }
-        const plan = template.hostImports[index];
-        if (plan === undefined) throw new Error(`internal error: no host trampoline for type ${info.functionTypeIndices[index]}`);
-        store.addHostFunction(hostIdBase + index, { callable: entry.object, params: plan.params, results: plan.results, hasV128: plan.hasV128 });
+        const hostImport = template.hostImports[index];
+        if (hostImport === undefined) throw new Error(`internal error: no host trampoline for type ${info.functionTypeIndices[index]}`);
+        const { params, results, hasV128 } = hostImport;
+        store.addHostFunction(hostIdBase + index, { callable: entry.object, params, results, hasV128 });
         break;
       }
       case ExternalKind.Table:
