@@ -189,6 +189,10 @@ describe('code cache', () => {
     utimesSync(probe.entryPath(keyOf(probe, multiplier(22))), old, old);
     expect(Module.timings(new Module(multiplier(21), { codeCache: cache })).codeCache).toBe('hit');
     expect(statSync(probe.entryPath(keyOf(probe, multiplier(21)))).mtimeMs).toBeGreaterThan(Date.now() - 10_000);
+    // 23 was written before that hit, but its mtime comes from the file system's clock, which
+    // may run a few milliseconds ahead of ours: state the order outright.
+    const recent = new Date(Date.now() - 30_000);
+    utimesSync(probe.entryPath(keyOf(probe, multiplier(23))), recent, recent);
     for (const factor of [24, 25]) new Module(multiplier(factor), { codeCache: cache });
     expect(codeCacheStats().evicted).toBeGreaterThan(evictedBefore);
     expect(entryFiles(directory).length).toBeLessThanOrEqual(3);
