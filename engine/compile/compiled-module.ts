@@ -34,7 +34,7 @@ import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from 
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { validateBodiesAndListCalls } from '../validate/validate-module.js';
 import type { FuncType } from '../wasm/value-types.js';
-import { hasMachineDataCopy, hasMachineTrampolines, machineDataCopy, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
+import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type TopTier } from './lazy-code.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
@@ -136,8 +136,6 @@ export interface CompiledModule {
   readonly typeIds: readonly bigint[];
   /** Keeps the registry references of typeIds. */
   readonly typeRegistration: object;
-  /** The data-copy routine (signature-trampolines.ts), or DATA_COPY_SYMBOL's address when the module has active data segments. */
-  readonly dataCopy: bigint | undefined;
   readonly timings: ModuleCompileTimings;
   /** Defined functions compiled by the guarded pipeline, with the metric that sent them there. */
   readonly guardedFunctions: ReadonlyMap<number, string>;
@@ -165,17 +163,6 @@ interface TranslationResult {
 
 let moduleCounter = 0;
 
-/**
- * A helper added to modules with active data segments: copies them into linear memory at
- * instantiation, all in one call. Entry-trampoline shaped (invoke()): slots = [MemoryDefinition
- * address, plan address, count], the plan being `count` entries of { destination offset,
- * source address, length } (3 × u64) that the caller has bounds-checked. Copying through an
- * ArrayBuffer instead would tie the memory's release to that buffer's Node-API finalizer,
- * which runs only after the current job, so a synchronous loop of instantiations could not
- * get address space back.
- */
-export const DATA_COPY_SYMBOL = 'wasm_instantiate_copy_data';
-
 /** The code of a lazy module without resident code: nothing to look up or free. */
 const NO_CODE: CompiledCode = {
   addresses: [],
@@ -183,18 +170,6 @@ const NO_CODE: CompiledCode = {
   objectBytes: 0,
   release: () => undefined,
 };
-
-/** Whether instantiation copies bytes into memory (active data segments that are not empty). */
-function hasActiveData(info: ModuleInfo): boolean {
-  const { data } = info;
-  for (let i = 0; i < data.length; i++) if (data.isActive(i) && data.dataEnd(i) > data.dataStart(i)) return true;
-  return false;
-}
-
-/** Whether the module needs DATA_COPY_IR: it copies data and this host has no machine-code copy routine. */
-function needsDataCopyHelper(info: ModuleInfo): boolean {
-  return hasActiveData(info) && !hasMachineDataCopy();
-}
 
 /** A module's trampolines by type index (`undefined`: the type has none). */
 export interface TrampolineLookup {
@@ -228,35 +203,6 @@ function functionTypesOf(info: ModuleInfo): FuncType[] {
   }
   return types;
 }
-const DATA_COPY_IR = `
-define void @${DATA_COPY_SYMBOL}(ptr %unused, ptr %slots) {
-entry:
-  %definition = load ptr, ptr %slots, align 8
-  %plan.slot = getelementptr inbounds i8, ptr %slots, i64 8
-  %plan = load ptr, ptr %plan.slot, align 8
-  %count.slot = getelementptr inbounds i8, ptr %slots, i64 16
-  %count = load i64, ptr %count.slot, align 8
-  %base = load ptr, ptr %definition, align 8
-  %empty = icmp eq i64 %count, 0
-  br i1 %empty, label %done, label %copy
-copy:
-  %i = phi i64 [ 0, %entry ], [ %next, %copy ]
-  %entry.offset = mul i64 %i, 24
-  %entry.address = getelementptr inbounds i8, ptr %plan, i64 %entry.offset
-  %offset = load i64, ptr %entry.address, align 8
-  %source.slot = getelementptr inbounds i8, ptr %entry.address, i64 8
-  %source = load ptr, ptr %source.slot, align 8
-  %length.slot = getelementptr inbounds i8, ptr %entry.address, i64 16
-  %length = load i64, ptr %length.slot, align 8
-  %destination = getelementptr inbounds i8, ptr %base, i64 %offset
-  call void @llvm.memcpy.p0.p0.i64(ptr align 1 %destination, ptr align 1 %source, i64 %length, i1 false)
-  %next = add i64 %i, 1
-  %more = icmp ult i64 %next, %count
-  br i1 %more, label %copy, label %done
-done:
-  ret void
-}
-`;
 
 interface ResolvedOptions {
   readonly optLevel: OptLevel;
@@ -532,7 +478,7 @@ function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps
     sink(ir, guarded);
     handOverMs += performance.now() - start;
   };
-  // The trampolines and the data-copy helper go into the last unit: one LLVM module and one
+  // The IR trampolines go into the last unit: one LLVM module and one
   // object fewer (a module within one unit is one object, as before units).
   let output: IrModuleBuilder | undefined;
   units.units.forEach((unit, index) => {
@@ -548,13 +494,11 @@ function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps
   });
   output ??= new IrModuleBuilder({ moduleName: `${name}.unit0` }, 1 << 16);
   const symbols = translator.finishUnitsInto(output, functions);
-  const needsDataCopy = needsDataCopyHelper(info);
-  if (needsDataCopy) output.define(DATA_COPY_IR);
   handOver(output.finishBytes(), unitGuardedSymbols);
   const emitted = performance.now();
   return {
     info,
-    symbols: needsDataCopy ? [...symbols.all, DATA_COPY_SYMBOL] : symbols.all,
+    symbols: symbols.all,
     functionSymbols: symbols.functions,
     entrySymbols: symbols.entryTrampolines,
     hostSymbols: symbols.hostTrampolines,
@@ -606,7 +550,6 @@ function assemble(
     hostTrampolines,
     typeIds: types.ids,
     typeRegistration: types.registration,
-    dataCopy: addressOf.get(DATA_COPY_SYMBOL) ?? (hasActiveData(info) && hasMachineDataCopy() ? machineDataCopy() : undefined),
     guardedFunctions: translation.guardedFunctions,
     objectCode,
     settings: cacheSettings(options),
@@ -773,7 +716,7 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
 
 /**
  * tiering: 'lazy' (lazy-code.ts): decode and validate every body, compile the resident code
- * (entry and host trampolines of every function type, the data-copy helper) now, and each
+ * (the IR entry and host trampolines of function types without machine-code ones) now, and each
  * code unit on the first call of one of its functions. Throws CompileError as compileModule.
  */
 function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: number): CompiledModule {
@@ -844,15 +787,13 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     return { code: compileOneUnit(ir(), guarded(), partSymbols(), partOptions, partName), hit: false };
   };
 
-  // The resident code needs only the types and the data segments: it goes to the compile
+  // The resident code needs only the types: it goes to the compile
   // threads before the bodies are validated, and compiles while this thread validates them.
   const resident = new IrModuleBuilder({ moduleName: `${name}.resident` }, 1 << 16);
   const symbols = translator.finishUnitsInto(resident, new Map());
-  const needsDataCopy = needsDataCopyHelper(info);
-  if (needsDataCopy) resident.define(DATA_COPY_IR);
-  const residentSymbols = needsDataCopy ? [...symbols.all, DATA_COPY_SYMBOL] : symbols.all;
-  // With every trampoline and the data copy in machine code (signature-trampolines.ts), there
-  // is no resident code: compile() then runs no LLVM at all.
+  const residentSymbols = symbols.all;
+  // With every trampoline in machine code (signature-trampolines.ts), there is no resident
+  // code: compile() then runs no LLVM at all.
   const residentEmpty = residentSymbols.length === 0;
   const residentKey = cache === undefined || residentEmpty ? undefined : partKey('resident');
   let code = residentEmpty ? NO_CODE : residentKey === undefined ? undefined : linkCachedPart(cache!, residentKey, name);

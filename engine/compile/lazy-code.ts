@@ -2,7 +2,8 @@
 // compilation through FuncRefs?"). A module compiled with `tiering: 'lazy'` is decoded and
 // fully validated by compile() — a module that fails validation never instantiates, and its
 // CompileError has the offset as always — but only its resident code is compiled then: the
-// entry and host trampolines of every function type and the data-copy helper. Each code unit
+// IR entry and host trampolines of the function types that have no machine-code ones
+// (compile/signature-trampolines.ts). Each code unit
 // (translate/code-units.ts) is translated and compiled by LLVM on the first call of one of
 // its functions, synchronously, on the calling thread.
 //

@@ -1,4 +1,4 @@
-// Unit tests: the machine-code trampolines and data-copy routine (signature-trampolines.ts).
+// Unit tests: the machine-code trampolines (signature-trampolines.ts).
 // Seeded random signatures (every parameter class, in registers and on the stack) and edge
 // cases cross JS → wasm (entry) and wasm → JS (host) with their values checked bit for bit, on
 // every tiering mode (a lazy stub is a host trampoline too); modules share the per-signature
@@ -133,7 +133,7 @@ describe.skipIf(skip !== undefined)('machine-code trampolines', () => {
     );
     expect(ours.Module.timings(covered).units).toBe(0);
     const g = new ours.Instance(covered, { js: { f: (x: number) => x * 2 } }).exports.g as Fn;
-    expect(g(20)).toBe(40 + 97); // 'a' copied by the data-copy routine
+    expect(g(20)).toBe(40 + 97); // 'a' copied by instantiation's native data copy
     const mixed = new ours.Module(
       wat(`(module (import "js" "pair" (func $pair (result i32 i64)))
         (func (export "sum") (result i64) (local i64) call $pair local.set 0 drop local.get 0 i64.const 1 i64.add)

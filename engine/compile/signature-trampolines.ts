@@ -1,6 +1,5 @@
 // Stage: compile (machine code without LLVM). The entry (JS → wasm) and host (wasm → JS)
-// trampolines of abi.ts's array-call ABI, and the data-copy routine instantiation calls,
-// written directly as x86-64 System V machine code instead of compiled by LLVM. They depend
+// trampolines of abi.ts's array-call ABI, written directly as x86-64 System V machine code instead of compiled by LLVM. They depend
 // only on the signature, so each is written once per process (per isolate: the cache is this
 // module's) and shared by every module with that signature; a module's compile() then runs
 // LLVM for none of them. translate/trampolines.ts has the same contract in IR and stays for
@@ -12,11 +11,9 @@
 //   host:  <result> (ptr context, <params>) — stores the arguments (zero-extended) into a
 //          slot array on its stack and calls wasm_rt_host_call(context, slots), then loads
 //          the result from slot 0.
-//   data copy: void (ptr unused, ptr slots) — slots = [MemoryDefinition*, plan*, count];
-//          copies each plan entry { offset, source, length } to memory base + offset.
 // Every frame keeps rbp as a frame pointer, so profilers and debuggers walk through them.
 
-import { FuncRef, MemoryDefinition, SLOT_BYTES } from '../abi/abi.js';
+import { FuncRef, SLOT_BYTES } from '../abi/abi.js';
 import { hostCallAddress, installMachineCode } from '../native/addon.js';
 import { ValType, type FuncType } from '../wasm/value-types.js';
 import { Gpr, X64Assembler } from './x64-assembler.js';
@@ -41,11 +38,6 @@ export function hasMachineTrampolines(type: FuncType): boolean {
   for (const value of type.params) if (!isInteger(value) && !isFloat(value)) return false;
   for (const value of type.results) if (!isInteger(value) && !isFloat(value)) return false;
   return true;
-}
-
-/** Whether the data-copy routine is machine code here (else the IR helper of compiled-module.ts). */
-export function hasMachineDataCopy(): boolean {
-  return HOST_IS_X64_SYSTEM_V;
 }
 
 /** Where each parameter travels: an integer or XMM register, or the n-th 8-byte stack slot. */
@@ -156,38 +148,12 @@ function emitHost(code: X64Assembler, type: FuncType, hostCall: bigint): void {
   code.ret();
 }
 
-/** Plan entries of the data-copy routine: { offset, source, length }, 8 bytes each. */
-const PLAN_ENTRY_BYTES = 24;
-
-function emitDataCopy(code: X64Assembler): void {
-  code.load64(Gpr.Rax, Gpr.Rsi, 0); // MemoryDefinition*
-  code.load64(Gpr.R8, Gpr.Rax, MemoryDefinition.base);
-  code.load64(Gpr.Rdx, Gpr.Rsi, 8); // plan
-  code.load64(Gpr.R9, Gpr.Rsi, 16); // count
-  code.test64(Gpr.R9);
-  const done = code.jumpShort('zero');
-  const loop = code.length;
-  code.load64(Gpr.Rdi, Gpr.Rdx, 0);
-  code.add64(Gpr.Rdi, Gpr.R8);
-  code.load64(Gpr.Rsi, Gpr.Rdx, 8);
-  code.load64(Gpr.Rcx, Gpr.Rdx, 16);
-  // The direction flag is clear at every call (System V). A fault in the copy is a trap, as
-  // a fault in the memcpy the IR helper calls was.
-  code.repMovsb();
-  code.addImmediate8(Gpr.Rdx, PLAN_ENTRY_BYTES);
-  code.subtractImmediate8(Gpr.R9, 1);
-  code.jumpShortBack('notZero', loop);
-  code.bind(done);
-  code.ret();
-}
-
 function signatureKey(type: FuncType): string {
   return `${type.params.join(',')}:${type.results.join(',')}`;
 }
 
 const entries = new Map<string, bigint>();
 const hosts = new Map<string, bigint>();
-let dataCopy: bigint | undefined;
 
 /**
  * Machine code these trampolines may take in a process (never freed): past it, new
@@ -267,14 +233,4 @@ export function machineEntryTrampoline(type: FuncType): bigint {
 /** The host trampoline of `type` (hasMachineTrampolines(type) must hold). */
 export function machineHostTrampoline(type: FuncType): bigint {
   return machineTrampoline(hosts, type);
-}
-
-/** The data-copy routine (hasMachineDataCopy() must hold). */
-export function machineDataCopy(): bigint {
-  if (dataCopy === undefined) {
-    const code = new X64Assembler();
-    emitDataCopy(code);
-    dataCopy = installMachineCode(code.finish());
-  }
-  return dataCopy;
 }

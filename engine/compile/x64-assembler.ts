@@ -1,5 +1,5 @@
 // Stage: compile (machine code without LLVM). The few x86-64 instructions the signature
-// trampolines and the data-copy routine (signature-trampolines.ts) are made of, encoded by
+// trampolines (signature-trampolines.ts) are made of, encoded by
 // hand (Intel SDM vol. 2: REX prefixes, ModRM with a 32-bit displacement, SIB for rsp).
 // Memory operands are always [base + disp32]: one form, no special cases but rsp/r12's SIB.
 
@@ -134,55 +134,6 @@ export class X64Assembler {
     this.bytes.push(0x66);
     this.rex(false, source, destination);
     this.bytes.push(0x0f, 0x7e, 0xc0 | ((source & 7) << 3) | (destination & 7));
-  }
-
-  /** `add destination, source` (64-bit). */
-  add64(destination: Gpr, source: Gpr): void {
-    this.rex(true, source, destination);
-    this.bytes.push(0x01, 0xc0 | ((source & 7) << 3) | (destination & 7));
-  }
-
-  /** `add register, imm8` (64-bit, -128..127). */
-  addImmediate8(register: Gpr, value: number): void {
-    this.rex(true, 0, register);
-    this.bytes.push(0x83, 0xc0 | (register & 7), value & 0xff);
-  }
-
-  /** `sub register, imm8` (64-bit), setting the flags. */
-  subtractImmediate8(register: Gpr, value: number): void {
-    this.rex(true, 0, register);
-    this.bytes.push(0x83, 0xe8 | (register & 7), value & 0xff);
-  }
-
-  /** `test register, register` (64-bit). */
-  test64(register: Gpr): void {
-    this.rex(true, register, register);
-    this.bytes.push(0x85, 0xc0 | ((register & 7) << 3) | (register & 7));
-  }
-
-  /** `rep movsb`: copies rcx bytes from [rsi] to [rdi]. */
-  repMovsb(): void {
-    this.bytes.push(0xf3, 0xa4);
-  }
-
-  /** A short conditional jump (`jz` or `jnz`) to be bound later; returns its patch position. */
-  jumpShort(condition: 'zero' | 'notZero'): number {
-    this.bytes.push(condition === 'zero' ? 0x74 : 0x75, 0);
-    return this.bytes.length;
-  }
-
-  /** A short conditional jump back to `target` (a length taken earlier). */
-  jumpShortBack(condition: 'zero' | 'notZero', target: number): void {
-    const displacement = target - (this.bytes.length + 2);
-    if (displacement < -128) throw new Error('internal error: short jump out of range');
-    this.bytes.push(condition === 'zero' ? 0x74 : 0x75, displacement & 0xff);
-  }
-
-  /** Points the short jump that ended at `patch` (jumpShort's result) here. */
-  bind(patch: number): void {
-    const displacement = this.bytes.length - patch;
-    if (displacement > 127) throw new Error('internal error: short jump out of range');
-    this.bytes[patch - 1] = displacement;
   }
 
   private rex(wide: boolean, reg: number, rm: number): void {

@@ -150,6 +150,12 @@ export interface LinearMemory {
    * once and the next call returns a new one, as WebAssembly.Memory.prototype.buffer does.
    */
   buffer(): ArrayBuffer;
+  /**
+   * Copies active data segments: the first `count` entries of `plan`, each { destination
+   * offset, source address, length } as u64s (a module's data block is the source). Every
+   * destination is checked first: a RangeError, and nothing written, if one does not fit.
+   */
+  copyData(plan: ArrayBuffer, count: number): void;
 }
 
 /** A table's native storage: 8-byte elements (VMFuncRef addresses or externref handles, 0 = null). */
@@ -224,6 +230,7 @@ interface NativeLinearMemory {
   newBuffer(): ArrayBuffer;
   /** Successful growths so far (a buffer made before the last one is detached). */
   generation(): number;
+  copyData(plan: ArrayBuffer, count: number): void;
 }
 
 /** Open flags and directory-entry types (DT_*) as this host defines them. */
@@ -489,6 +496,10 @@ class LinearMemoryHandle implements LinearMemory {
 
   byteLength(): number {
     return this.#native.byteLength();
+  }
+
+  copyData(plan: ArrayBuffer, count: number): void {
+    this.#native.copyData(plan, count);
   }
 
   buffer(): ArrayBuffer {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDefinition, WASM_PAGE_BYTES } from '../abi/abi.js';
 import { INVOKE_OK, TrapCode } from '../abi/trap-codes.js';
-import { compile, createMemory, forceGarbageCollection, invoke, liveMemoryCount, memoryPoolStats, scratch, type LinearMemory } from './addon.js';
+import { allocate, compile, createMemory, forceGarbageCollection, invoke, liveMemoryCount, memoryPoolStats, scratch, type LinearMemory } from './addon.js';
 
 const slots = { u32: new Uint32Array(scratch()), i32: new Int32Array(scratch()), u64: new BigUint64Array(scratch()) };
 
@@ -150,6 +150,35 @@ describe('linear memory', () => {
       expect(new Uint8Array(memory.buffer()).every((byte, i) => byte === (written.has(i) ? 1 : 0))).toBe(true);
     }
     expect(memoryPoolStats().reused).toBeGreaterThan(reusedBefore);
+  });
+
+  it('copies a data plan; a destination past the end writes nothing at all', () => {
+    const memory = createMemory(1, 2);
+    const source = allocate(16);
+    new Uint8Array(source.buffer).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    const plan = new BigUint64Array(9);
+    plan.set([100n, source.address, 4n, BigInt(WASM_PAGE_BYTES - 3), source.address + 8n, 3n, 0n, source.address, 16n]);
+    memory.copyData(plan.buffer, 2);
+    const bytes = new Uint8Array(memory.buffer());
+    expect([...bytes.subarray(100, 104)]).toEqual([1, 2, 3, 4]);
+    expect([...bytes.subarray(WASM_PAGE_BYTES - 3)]).toEqual([9, 10, 11]);
+    expect(bytes[0]).toBe(0); // the third entry is past the count
+    // One byte past the end, after an entry that fits: nothing is written, not even the first.
+    plan.set([200n, source.address, 4n, BigInt(WASM_PAGE_BYTES - 2), source.address, 3n]);
+    expect(() => memory.copyData(plan.buffer, 2)).toThrow(RangeError);
+    expect([...bytes.subarray(200, 204)]).toEqual([0, 0, 0, 0]);
+    // A destination so large that destination + length wraps around 2^64.
+    plan.set([0xffffffffffffff00n, source.address, 0x200n]);
+    expect(() => memory.copyData(plan.buffer, 1)).toThrow(RangeError);
+    // A count the plan does not hold, and arguments of the wrong kind.
+    expect(() => memory.copyData(plan.buffer, 4)).toThrow(RangeError);
+    expect(() => memory.copyData(plan as unknown as ArrayBuffer, 1)).toThrow(TypeError);
+    expect(() => memory.copyData(plan.buffer, -1)).toThrow(TypeError);
+    // After growth the new page is a valid destination.
+    memory.grow(1);
+    plan.set([BigInt(WASM_PAGE_BYTES + 10), source.address, 2n]);
+    memory.copyData(plan.buffer, 1);
+    expect([...new Uint8Array(memory.buffer()).subarray(WASM_PAGE_BYTES + 10, WASM_PAGE_BYTES + 12)]).toEqual([1, 2]);
   });
 
   it('rejects invalid sizes with a RangeError', () => {

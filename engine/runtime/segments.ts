@@ -11,8 +11,7 @@
 // segments in one call; element values depend on the instance (funcref addresses), so each
 // instance gets its own block.
 
-import { allocate, invoke, type RawBlock } from '../native/addon.js';
-import { slotViews } from './slots.js';
+import { allocate, type RawBlock } from '../native/addon.js';
 import { RuntimeError } from '../wasm/errors.js';
 import { SegmentDescriptor } from '../abi/vmctx-layout.js';
 import { TRAP_MESSAGES, TrapCode } from '../abi/trap-codes.js';
@@ -27,8 +26,8 @@ export interface ModuleData {
   /** Byte offset of each segment in the block. */
   readonly offsets: Uint32Array;
   /**
-   * When every active segment's offset is a constant: the data-copy helper's plan (DATA_COPY_IR
-   * in compiled-module.ts) for the non-empty active segments in order, made once per module.
+   * When every active segment's offset is a constant: the data-copy plan (LinearMemory.copyData)
+   * for the non-empty active segments in order, made once per module.
    */
   readonly constantPlan: RawBlock | undefined;
   /** With a constant plan: its entries, and the largest offset + length of the active segments (all fit in a memory this long). */
@@ -161,21 +160,10 @@ export function describeSegments(state: InstanceState, context: ConstantContext)
   return values;
 }
 
-/** Copies the first `count` entries of `plan` into the memory through the module's data-copy helper (no ArrayBuffer). */
-function copyIntoMemory(module: CompiledModule, definition: bigint, plan: bigint, count: number): void {
-  if (module.dataCopy === undefined) throw new Error('internal error: the module has no data-copy helper');
-  const slots = slotViews();
-  slots.u64[0] = definition;
-  slots.u64[1] = plan;
-  slots.u64[2] = BigInt(count);
-  const code = invoke(module.dataCopy, 0n, 3);
-  if (code !== 0) throw new Error(`internal error: copying data segments trapped (${code})`);
-}
-
 /**
  * Applies the active element segments, then the active data segments, in order. Data
  * segments are bounds-checked first, in order; the ones before the first that does not fit
- * are copied (in one call of the data-copy helper), then that one traps.
+ * are copied (in one native call), then that one traps.
  */
 export function initializeActiveSegments(state: InstanceState, context: ConstantContext, elementValues: ElementValues): void {
   const { info } = state.module;
@@ -195,7 +183,7 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
     // Constant offsets: when the largest end fits, every segment does (the usual case).
     const memory = memoryInstanceOf(state.memories[0]);
     if (memory !== undefined && data.constantPlanEnd <= memory.linear.byteLength()) {
-      if (data.constantPlanCount > 0) copyIntoMemory(state.module, memory.linear.definition, data.constantPlan.address, data.constantPlanCount);
+      if (data.constantPlanCount > 0) memory.linear.copyData(data.constantPlan.buffer, data.constantPlanCount);
       return;
     }
   }
@@ -227,6 +215,6 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
     if (words !== undefined) writePlanEntry(words, count, blockLow, blockHigh, offset, data.offsets[i], length);
     count++;
   }
-  if (count > 0) copyIntoMemory(state.module, memory!.linear.definition, plan.address, count);
+  if (count > 0) memory!.linear.copyData(plan.buffer, count);
   if (!fits) throw new RuntimeError(TRAP_MESSAGES[TrapCode.MemoryOutOfBounds]);
 }

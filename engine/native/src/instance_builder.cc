@@ -127,13 +127,7 @@ Napi::Value BuildInstance(const Napi::CallbackInfo& info) {
       definition->elements[start + (j - from)] = base + funcRefOffsets[j];
     }
   }
-  for (uint32_t i = 0; i < dataCopies; ++i) {
-    uint64_t destination = dataPlan[3 * i], source = dataPlan[3 * i + 1], length = dataPlan[3 * i + 2];
-    if (destination > firstMemory->byteLength || length > firstMemory->byteLength - destination) {
-      return Fail(env, "a data segment does not fit its memory");
-    }
-    std::memcpy(firstMemory->base + destination, reinterpret_cast<const void*>(source), length);
-  }
+  if (!CopyDataPlan(firstMemory, dataPlan, dataCopies)) return Fail(env, "a data segment does not fit its memory");
   return result;
 }
 

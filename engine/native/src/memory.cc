@@ -263,12 +263,14 @@ void ReleaseBufferOwner(void* /*data*/, size_t /*length*/, void* reservation) {
 
 // ---------------------------------------------------------------- JavaScript class
 
+
 /**
  * new LinearMemory(initialPages, maximumPages)   maximumPages -1: none (65536)
  *   definition: bigint        address of the MemoryDefinition
  *   grow(deltaPages): number  old size in pages, or -1
  *   byteLength(): number
  *   newBuffer(): ArrayBuffer  a new external ArrayBuffer over [base, base + byteLength)
+ *   copyData(plan: ArrayBuffer, count): void   the plan's first `count` data copies
  * (addon.ts caches newBuffer()'s result and detaches it when the size changes.)
  */
 class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
@@ -278,7 +280,7 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
         env, "LinearMemory",
         {InstanceMethod<&LinearMemory::Grow>("grow"), InstanceMethod<&LinearMemory::ByteLength>("byteLength"),
          InstanceMethod<&LinearMemory::NewBuffer>("newBuffer"),
-         InstanceMethod<&LinearMemory::Generation>("generation")});
+         InstanceMethod<&LinearMemory::Generation>("generation"), InstanceMethod<&LinearMemory::CopyData>("copyData")});
   }
 
   explicit LinearMemory(const Napi::CallbackInfo& info) : Napi::ObjectWrap<LinearMemory>(info) {
@@ -350,6 +352,26 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
     return Napi::Number::New(info.Env(), static_cast<double>(reservation_->definition.byteLength));
   }
 
+  /** Applies the first `count` { destination, source, length } entries of `plan` (CopyDataPlan). */
+  Napi::Value CopyData(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    double count = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : -1;
+    if (!info[0].IsArrayBuffer() || !(count >= 0 && count <= 4294967295.0) || count != static_cast<double>(static_cast<uint32_t>(count))) {
+      Napi::TypeError::New(env, "copyData(plan: ArrayBuffer, count: number)").ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    Napi::ArrayBuffer plan = info[0].As<Napi::ArrayBuffer>();
+    uint64_t entries = static_cast<uint64_t>(count);
+    if (reinterpret_cast<uintptr_t>(plan.Data()) % alignof(uint64_t) != 0 || entries * kDataCopyEntryBytes > plan.ByteLength()) {
+      Napi::RangeError::New(env, "copyData: the plan is shorter than its count").ThrowAsJavaScriptException();
+      return Napi::Value();
+    }
+    if (!CopyDataPlan(&reservation_->definition, static_cast<const uint64_t*>(plan.Data()), static_cast<uint32_t>(entries))) {
+      Napi::RangeError::New(env, "copyData: a data segment does not fit the memory").ThrowAsJavaScriptException();
+    }
+    return env.Undefined();
+  }
+
   Napi::Value NewBuffer(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     ReportCommittedBytes(env);
@@ -388,6 +410,17 @@ Napi::Value MemoryPoolStats(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+bool CopyDataPlan(MemoryDefinition* memory, const uint64_t* plan, uint32_t count) {
+  for (uint32_t i = 0; i < count; ++i) {
+    uint64_t destination = plan[3 * i], length = plan[3 * i + 2];
+    if (destination > memory->byteLength || length > memory->byteLength - destination) return false;
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    std::memcpy(memory->base + plan[3 * i], reinterpret_cast<const void*>(static_cast<uintptr_t>(plan[3 * i + 1])), plan[3 * i + 2]);
+  }
+  return true;
+}
 
 bool IsInsideLiveMemory(uintptr_t address) {
   size_t count = g_registryHighWater.load(std::memory_order_acquire);
