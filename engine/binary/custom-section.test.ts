@@ -1,6 +1,7 @@
 // Unit tests: custom sections (Core spec §5.5.3) and the name section (appendix §7.4).
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from './decode-module.js';
+import { moduleNames } from './custom-section.js';
 import { moduleBytes, name, section, vector } from '../../test/support/module-bytes.js';
 import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
@@ -21,13 +22,13 @@ describe('custom sections', () => {
       ...section(2, vector([[0, ...vector([[0, ...name('x')], [1, ...name('y')]])]])),
       ...section(9, [1, 2, 3]),
     ];
-    const { names } = decodeModule(moduleBytes(section(0, content)));
+    const names = moduleNames(decodeModule(moduleBytes(section(0, content))));
     expect(names.moduleName).toBe('mod');
     expect([...names.functionNames]).toEqual([[0, 'main'], [2, 'helper']]);
     expect([...names.localNames.get(0)!]).toEqual([[0, 'x'], [1, 'y']]);
   });
   test('a malformed name section does not make the module invalid', () => {
     const module = decodeModule(moduleBytes(section(0, [...name('name'), 1, 50, 0xff])));
-    expect(module.names.functionNames.size).toBe(0);
+    expect(moduleNames(module).functionNames.size).toBe(0);
   });
 });

@@ -1,7 +1,9 @@
 // Stage: decoding. Custom sections (Core spec §5.5.3): a UTF-8 name and opaque contents.
 // The `name` section (Core spec appendix §7.4) is decoded into module, function and local
-// names; like every engine we ignore a malformed name section rather than reject the
-// module, since custom sections never affect validity.
+// names on demand (moduleNames): nothing in compiling or instantiating reads them, and a
+// large module's name section holds tens of thousands. Like every engine we ignore a
+// malformed name section rather than reject the module, since custom sections never affect
+// validity.
 
 import { BinaryReader } from './reader.js';
 import type { ModuleInfo, NameMap } from './module-info.js';
@@ -13,13 +15,20 @@ export function decodeCustomSection(reader: BinaryReader, module: ModuleInfo, se
   const dataEnd = reader.end;
   reader.pos = dataEnd;
   module.customSections.push({ name, dataStart, dataEnd, offset: sectionOffset });
-  if (name === 'name') {
+}
+
+/** The names of the module's name sections, in order; empty where one is missing or malformed. */
+export function moduleNames(module: ModuleInfo): NameMap {
+  const names: NameMap = { moduleName: undefined, functionNames: new Map(), localNames: new Map() };
+  for (const section of module.customSections) {
+    if (section.name !== 'name') continue;
     try {
-      decodeNameSection(new BinaryReader(reader.bytes, dataStart, dataEnd), module.names);
+      decodeNameSection(new BinaryReader(module.bytes, section.dataStart, section.dataEnd), names);
     } catch (error) {
       if (!(error instanceof CompileError)) throw error;
     }
   }
+  return names;
 }
 
 const enum NameSubsection {

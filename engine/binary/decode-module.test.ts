@@ -5,6 +5,25 @@ import { HEADER, moduleBytes, section } from '../../test/support/module-bytes.js
 import { compileErrorOf } from '../../test/support/expect-compile-error.js';
 
 describe('module framing', () => {
+  test('without function bodies: the code section is skipped, everything else is the same', () => {
+    // type () -> (); two functions; code: two bodies (one i32 local, then none); a data segment after.
+    const bytes = moduleBytes(
+      section(1, [1, 0x60, 0, 0]),
+      section(3, [2, 0, 0]),
+      section(5, [1, 0, 1]),
+      section(10, [2, 4, 1, 1, 0x7f, 0x0b, 2, 0, 0x0b]),
+      section(11, [1, 0, 0x41, 8, 0x0b, 2, 0x61, 0x62]),
+      section(0, [4, 0x6e, 0x6f, 0x74, 0x65, 1]),
+    );
+    const full = decodeModule(bytes);
+    const skipped = decodeModule(bytes, { functionBodies: false });
+    expect(full.functionBodies.map((body) => body.localCount)).toEqual([1, 0]);
+    expect(skipped.functionBodies).toEqual([]);
+    expect(skipped.codeSectionOffset).toBe(full.codeSectionOffset);
+    const { functionBodies: _full, ...fullRest } = full;
+    const { functionBodies: _skipped, ...skippedRest } = skipped;
+    expect(skippedRest).toEqual(fullRest);
+  });
   test('the empty module', () => {
     expect(decodeModule(moduleBytes()).types).toEqual([]);
   });

@@ -58,8 +58,18 @@ SECTION_DECODERS[SectionId.DataCount] = decodeDataCountSection;
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const VERSION = [0x01, 0x00, 0x00, 0x00];
 
+/**
+ * What to decode. `functionBodies: false` leaves `functionBodies` empty and skips the code
+ * section whole: for bytes this engine build validated before (a code-cache hit, a
+ * serialized module), whose machine code is at hand, so no body is read again.
+ */
+export interface DecodeOptions {
+  readonly functionBodies?: boolean;
+}
+
 /** Decodes a module's sections; throws CompileError on malformed input. */
-export function decodeModule(bytes: Uint8Array): ModuleInfo {
+export function decodeModule(bytes: Uint8Array, options?: DecodeOptions): ModuleInfo {
+  const withBodies = options?.functionBodies ?? true;
   if (bytes.length > MAX_MODULE_SIZE) throw new CompileError('module too large', 0);
   const reader = new BinaryReader(bytes);
   const module = createEmptyModuleInfo(bytes);
@@ -87,13 +97,18 @@ export function decodeModule(bytes: Uint8Array): ModuleInfo {
       const order = SECTION_ORDER[id];
       if (order <= lastOrder) reader.fail(`unexpected content: section id ${id} out of order or repeated`, sectionOffset);
       lastOrder = order;
-      SECTION_DECODERS[id](reader, module);
+      if (id === SectionId.Code && !withBodies) {
+        module.codeSectionOffset = reader.pos;
+        reader.pos = sectionEnd;
+      } else {
+        SECTION_DECODERS[id](reader, module);
+      }
     }
     if (reader.pos !== sectionEnd) reader.fail('section size mismatch', reader.pos);
     reader.end = bytes.length;
   }
   const declared = module.functionTypeIndices.length - module.importedFunctionCount;
-  if (declared !== module.functionBodies.length) {
+  if (withBodies && declared !== module.functionBodies.length) {
     reader.fail('function and code section have inconsistent lengths', module.functionSectionOffset);
   }
   if (module.dataCount !== undefined && module.dataCount !== module.data.length) {

@@ -140,12 +140,12 @@ export interface ModuleInfo {
   dataCountOffset: number;
   /** In columns (data-segments.ts): `at(i)` or iteration for objects. */
   readonly data: DataSegments;
+  /** Empty when decoded without them (DecodeOptions): a code-cache hit reads no body. */
   readonly functionBodies: FunctionBody[];
   /** Offsets of the function and code sections, for count-mismatch messages. */
   functionSectionOffset: number;
   codeSectionOffset: number;
   readonly customSections: CustomSection[];
-  readonly names: NameMap;
 }
 
 export function createEmptyModuleInfo(bytes: Uint8Array): ModuleInfo {
@@ -175,6 +175,5 @@ export function createEmptyModuleInfo(bytes: Uint8Array): ModuleInfo {
     functionSectionOffset: -1,
     codeSectionOffset: -1,
     customSections: [],
-    names: { moduleName: undefined, functionNames: new Map(), localNames: new Map() },
   };
 }

@@ -312,9 +312,10 @@ export function linkObjectCode(
   cacheState: 'hit' | 'off' = 'hit',
 ): CompiledModule | undefined {
   const decodeStart = performance.now();
-  // Decoded, not validated again: the entry's key binds these bytes to a compile by this
-  // engine build, which validated them (a forged entry could hold any machine code anyway).
-  const info = decodeModule(bytes);
+  // Decoded, not validated again, and without the function bodies, which nothing reads once
+  // the machine code is there: the entry's key binds these bytes to a compile by this engine
+  // build, which validated them (a forged entry could hold any machine code anyway).
+  const info = decodeModule(bytes, { functionBodies: false });
   const translation: TranslationResult = {
     info,
     symbols: entry.symbols,
