@@ -436,6 +436,23 @@ function unitBodyBytes(): number {
   return bytes;
 }
 
+/**
+ * A top-tier compile (a set, or an OSR entry) whose function bodies add up to at least this
+ * many bytes runs the top tier's IR passes and then O0's code generator (quickCodegen): the
+ * full code generator on a 35 KB interpreter loop takes longer than the programs that run it
+ * (docs/RATIONALE.md, "Why a quick top tier for huge functions?"). WASM_LLVM_QUICK_TOP_TIER_BYTES
+ * sets another size, for measurements (0: never).
+ */
+const DEFAULT_QUICK_TOP_TIER_BYTES = 16384;
+
+function quickTopTierBytes(): number {
+  const setting = process.env.WASM_LLVM_QUICK_TOP_TIER_BYTES;
+  if (setting === undefined || setting === '') return DEFAULT_QUICK_TOP_TIER_BYTES;
+  const bytes = Number(setting);
+  if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`WASM_LLVM_QUICK_TOP_TIER_BYTES must be an integer ≥ 0 (got ${setting})`);
+  return bytes;
+}
+
 function bodyLength(info: ModuleInfo, functionIndex: number): number {
   const body = info.functionBodies[functionIndex - info.importedFunctionCount];
   return body.end - body.start;
@@ -931,8 +948,16 @@ function topTierCompiler(
       if (guardDecision(policy, metrics) !== undefined) guardedSymbols.push(environment.functionSymbol(metrics.functionIndex));
     },
   });
+  // Sets this large get the quick code generator; which one made the code is part of its key.
+  const quickBytes = quickTopTierBytes();
+  const isQuick = (list: readonly number[]): boolean => {
+    if (quickBytes === 0 || options.optLevel === 0) return false;
+    let bytes = 0;
+    for (const functionIndex of list) bytes += bodyLength(info, functionIndex);
+    return bytes >= quickBytes;
+  };
   /** The cache part of the top-tier code of `list` in `unit`: the set is part of the key. */
-  const partName = (unit: number, list: readonly number[]): string => `top ${unit}:${list.join(',')}`;
+  const partName = (unit: number, list: readonly number[]): string => `top ${unit}:${list.join(',')}${isQuick(list) ? ' quick' : ''}`;
   const addressesOf = (list: readonly number[], code: CompiledCode): Map<number, bigint> => {
     const addresses = new Map<number, bigint>();
     list.forEach((functionIndex, i) => addresses.set(functionIndex, code.addresses[i]));
@@ -949,11 +974,18 @@ function topTierCompiler(
     } finally {
       members = new Set();
     }
-    const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name: `${name}.top${unit}`, ...(cache !== undefined ? { keepObjects: true } : {}) });
+    const batch = native.createCompileBatch({
+      optLevel: options.optLevel,
+      cpu: options.cpu,
+      name: `${name}.top${unit}`,
+      quickCodegen: isQuick(list),
+      ...(cache !== undefined ? { keepObjects: true } : {}),
+    });
     batch.add(ir, guardedSymbols);
     const symbols = list.map((functionIndex) => environment.functionSymbol(functionIndex));
     batch.finishInBackground(symbols);
     return {
+      quick: isQuick(list),
       poll: () => {
         const code = batch.poll();
         if (code === undefined) return undefined;
@@ -997,15 +1029,22 @@ function topTierCompiler(
   };
   // An OSR entry is alone in its LLVM module: every call in it goes through FuncRefs (no members).
   // Kept in the code cache under (function, loop), like the top-tier sets.
-  const osrPart = (functionIndex: number, ordinal: number): string => `osr ${functionIndex}:${ordinal}`;
+  const osrPart = (functionIndex: number, ordinal: number): string => `osr ${functionIndex}:${ordinal}${isQuick([functionIndex]) ? ' quick' : ''}`;
   const startOsr = (functionIndex: number, ordinal: number): BackgroundEntry => {
     guardedSymbols = [];
     const output = new IrModuleBuilder({ moduleName: `${name}.osr${functionIndex}.${ordinal}` }, 1 << 16);
     const symbol = translator.translateOsrEntryInto(functionIndex, ordinal, output);
-    const batch = native.createCompileBatch({ optLevel: options.optLevel, cpu: options.cpu, name: `${name}.osr${functionIndex}.${ordinal}`, ...(cache !== undefined ? { keepObjects: true } : {}) });
+    const batch = native.createCompileBatch({
+      optLevel: options.optLevel,
+      cpu: options.cpu,
+      name: `${name}.osr${functionIndex}.${ordinal}`,
+      quickCodegen: isQuick([functionIndex]),
+      ...(cache !== undefined ? { keepObjects: true } : {}),
+    });
     batch.add(output.finishBytes(), guardedSymbols.length > 0 ? [symbol] : []);
     batch.finishInBackground([symbol]);
     return {
+      quick: isQuick([functionIndex]),
       poll: () => {
         const code = batch.poll();
         if (code === undefined) return undefined;

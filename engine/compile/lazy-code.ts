@@ -46,11 +46,15 @@ export interface CompiledUnit {
 /** An OSR entry compiling in the background: poll() gives its code and address, throws if it failed. */
 export interface BackgroundEntry {
   poll(): { readonly code: CompiledCode; readonly address: bigint } | undefined;
+  /** Compiled with the quick code generator (a huge function: O2's IR passes, O0's code generation). */
+  readonly quick?: boolean;
 }
 
 /** Top-tier functions of a unit compiling in the background: poll() gives them when they are there, throws if it failed. */
 export interface BackgroundUnit {
   poll(): CompiledUnit | undefined;
+  /** Compiled with the quick code generator (a set of huge size: O2's IR passes, O0's code generation). */
+  readonly quick?: boolean;
 }
 
 /**
@@ -119,6 +123,8 @@ export interface LazyCompileStats {
   readonly osrFromCache: number;
   readonly osrFailed: number;
   readonly osrTransfers: number;
+  /** Tiered: top-tier sets and OSR entries whose compile used the quick code generator (huge functions). */
+  readonly quickCompiles: number;
 }
 
 /** Removes `entry` from `list` in place (lists of pending compiles are shared with compiles starting). */
@@ -216,6 +222,7 @@ export class LazyCode {
   private topTierRequested = 0;
   private topTierInstalled = 0;
   private topTierFailed = 0;
+  private quickCompiles = 0;
   private tierUpCalls = 0;
   private readonly hotFunctions = new Set<number>();
   private instances: WeakRef<object>[] = [];
@@ -360,6 +367,7 @@ export class LazyCode {
       }
       if (members.length === 0) throw new Error('internal error: a top-tier compile with no function');
       pending.background = top.start(unit, members);
+      if (pending.background.quick === true) this.quickCompiles++;
       // What did not fit goes into the unit's next compile.
       if (this.units.units[unit].some((functionIndex) => this.topState[functionIndex] === TopState.Wanted)) this.scheduleTopTier(unit, false);
     }, () => {
@@ -656,6 +664,7 @@ export class LazyCode {
     const top = this.top;
     this.schedule(true, () => {
       pending.background = top.startOsr(functionIndex, ordinal);
+      if (pending.background.quick === true) this.quickCompiles++;
     }, () => {
       removeFrom(this.pendingOsr, pending);
     }, (outOfStack) => {
@@ -706,6 +715,7 @@ export class LazyCode {
       tierUpCalls: this.tierUpCalls,
       osrRequested: this.osrRequested.size,
       osrCompiled: this.osrEntries.size,
+      quickCompiles: this.quickCompiles,
       osrFromCache: this.osrFromCache,
       osrFailed: this.osrFailed,
       osrTransfers: this.osrTransfers,

@@ -112,6 +112,7 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
     expect(stats.topTierRequested).toBeGreaterThanOrEqual(stats.topTierInstalled);
     expect(stats.topTierFailed).toBe(0);
     expect(stats.topTierInstalled).toBeGreaterThanOrEqual(1);
+    expect(stats.quickCompiles).toBe(0); // small functions get the full code generator
   });
 
   test('top-tier code installed while a baseline loop is calling it: one long call gives the right answer', async () => {
@@ -164,6 +165,29 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
     }
     expect(exports.run(300_000, 1234)).toBe(h);
     expect(Array.from(view.subarray(0, 16384))).toEqual(Array.from(expected));
+  });
+
+  test('the quick top tier (O2 IR passes, O0 code generator) for huge functions: tier-up and OSR give the same answers and memory', async () => {
+    process.env.WASM_LLVM_QUICK_TOP_TIER_BYTES = '1'; // every set and OSR entry counts as huge
+    process.env.WASM_LLVM_TIER_UP_THRESHOLD = '50';
+    try {
+      const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
+      const exports = new Instance(module, {}).exports as unknown as Exports;
+      const deadline = Date.now() + 20_000;
+      for (let round = 0; Module.timings(module).lazy!.osrTransfers === 0 || Module.timings(module).lazy!.topTierInstalled === 0; round++) {
+        if (Date.now() > deadline) throw new Error(`no OSR transfer or top tier: ${JSON.stringify(Module.timings(module).lazy)}`);
+        expect(exports.run(300_000, round)).toBe(reference(300_000, round));
+        expect(exports.step(round)).toBe(reference(1, round));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const stats = Module.timings(module).lazy!;
+      expect(stats.quickCompiles).toBeGreaterThanOrEqual(2); // a top-tier set and an OSR entry at least
+      expect(stats.topTierFailed + stats.osrFailed).toBe(0);
+      for (let round = 0; round < 5; round++) expect(exports.run(100_000, round)).toBe(reference(100_000, round));
+      expect(() => exports.divide(1, 0)).toThrow(new RuntimeError('integer divide by zero'));
+    } finally {
+      delete process.env.WASM_LLVM_QUICK_TOP_TIER_BYTES;
+    }
   });
 
   test('with the code cache, a later compile links cached units, and units whose top tier was cached start there', async () => {

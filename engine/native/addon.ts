@@ -41,6 +41,11 @@ export interface CompileOptions {
   readonly timeoutMs?: number;
   /** Keep the object files (CompiledCode.objects), for the code cache. */
   readonly keepObjects?: boolean;
+  /**
+   * After optLevel's IR passes, generate code as O0 does (fast instruction selection and
+   * register allocation): a quicker top tier for huge functions. No effect at optLevel 0.
+   */
+  readonly quickCodegen?: boolean;
 }
 
 /** Options of a CompileBatch: compile's, with the symbols given to finish. */

@@ -45,6 +45,7 @@ bool CompileBatch::Add(std::string ir, std::vector<std::string> guardedFunctions
   request.ir = std::move(ir);
   request.name = settings_.name + ".unit" + std::to_string(index);
   request.optLevel = settings_.optLevel;
+  request.quickCodegen = settings_.quickCodegen;
   request.cpu = settings_.cpu;
   request.guardedFunctions = std::move(guardedFunctions);
   request.cancellation = settings_.cancellation;

@@ -27,7 +27,7 @@ class CompileBatch : public std::enable_shared_from_this<CompileBatch> {
   using Done = std::function<void(std::unique_ptr<CompiledModule> module, const std::string& error)>;
 
   /**
-   * `settings`: optLevel, cpu, name, keepObjects and cancellation apply to every unit (ir,
+   * `settings`: optLevel, quickCodegen, cpu, name, keepObjects and cancellation apply to every unit (ir,
    * symbols and guardedFunctions are ignored). A batch without a cancellation gets its own.
    */
   static std::shared_ptr<CompileBatch> Create(CompileRequest settings, size_t maxInFlightIrBytes);

@@ -13,7 +13,7 @@
 //   compilePoolStats(), objectLoaderStats(), llvmVersion(), hostCpuName(), hostCpuFeatures(), threadLimitsTlsOffset()
 // ir: LLVM IR text, a string or its UTF-8 bytes (a Uint8Array, copied).
 // options: { optLevel: 0|1|2|3, cpu: 'native'|'generic', name: string, symbols: string[],
-//   guardedFunctions?: string[], timeoutMs?: number, keepObjects?: boolean }.
+//   guardedFunctions?: string[], timeoutMs?: number, keepObjects?: boolean, quickCodegen?: boolean }.
 
 #include "compile_binding.h"
 #include <cstdlib>
@@ -126,6 +126,11 @@ bool ReadCompileOptions(Napi::Env env, const char* what, Napi::Value value, Napi
       return fail("the cancellation must be a CompileCancellation");
     }
     request->cancellation = CancellationHandle::Unwrap(handle)->cancellation();
+  }
+  Napi::Value quickCodegen = options.Get("quickCodegen");
+  if (!quickCodegen.IsUndefined()) {
+    if (!quickCodegen.IsBoolean()) return fail("options.quickCodegen must be a boolean");
+    request->quickCodegen = quickCodegen.As<Napi::Boolean>().Value();
   }
   Napi::Value keepObjects = options.Get("keepObjects");
   if (!keepObjects.IsUndefined()) {

@@ -402,10 +402,19 @@ bool CompileToObjects(const CompileRequest& request, std::vector<std::string>* o
     Optimize(*module, **machine, request.optLevel, cancellation);
     timings->optimizeMs += MillisecondsSince(start);
     if (cancelled()) return false;
-    if (!dumpStem.empty()) DumpModule(*module, **machine, dumpStem);
+    llvm::TargetMachine* codegenMachine = *machine;
+    if (request.quickCodegen && request.optLevel > 0) {
+      auto quick = ThreadTargetMachine(request, 0);
+      if (!quick) {
+        *error = "cannot create the target machine: " + llvm::toString(quick.takeError());
+        return false;
+      }
+      codegenMachine = *quick;
+    }
+    if (!dumpStem.empty()) DumpModule(*module, *codegenMachine, dumpStem);
 
     start = Clock::now();
-    if (!EmitObject(*module, **machine, &object, error, cancellation)) return false;
+    if (!EmitObject(*module, *codegenMachine, &object, error, cancellation)) return false;
     timings->codegenMs += MillisecondsSince(start);
     if (cancelled()) return false;
   }

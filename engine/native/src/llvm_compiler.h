@@ -20,6 +20,12 @@ struct CompileRequest {
   std::string ir;
   std::string name;
   int optLevel = 2;  // 0..3
+  /**
+   * Generate code as O0 does (fast instruction selection and register allocation) after
+   * optLevel's IR passes: the top tier of a function too large for the full code generator to
+   * finish while it runs (docs/RATIONALE.md, "Why a quick top tier for huge functions?").
+   */
+  bool quickCodegen = false;
   TargetCpu cpu = TargetCpu::Native;
   std::vector<std::string> symbols;
   /** Functions compiled by the guarded pipeline (guarded_pipeline.h), not at optLevel. */
