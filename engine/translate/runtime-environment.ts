@@ -155,10 +155,16 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
       return `${type.params.join(',')}:${type.results.join(',')}`;
     };
     const lazy = this.lazyCallThroughFuncRef !== undefined;
+    // Asked once per type index, not per function (a lazy module asks for every function's type).
+    const outsideIr = new Uint8Array(module.types.length); // 0: not asked yet, 1: outside IR, 2: IR
+    const isOutsideIr = (typeIndex: number): boolean => {
+      if (outsideIr[typeIndex] === 0) outsideIr[typeIndex] = this.trampolinesOutsideIr?.(module.types[typeIndex]) === true ? 1 : 2;
+      return outsideIr[typeIndex] === 1;
+    };
     for (let functionIndex = 0; functionIndex < module.functionTypeIndices.length; functionIndex++) {
       if (this.escaping[functionIndex] !== 1 && !(lazy && functionIndex >= module.importedFunctionCount)) continue;
       const typeIndex = module.functionTypeIndices[functionIndex];
-      if (entryTrampolines.has(typeIndex) || this.trampolinesOutsideIr?.(module.types[typeIndex])) continue;
+      if (entryTrampolines.has(typeIndex) || isOutsideIr(typeIndex)) continue;
       const key = `entry ${signatureKey(typeIndex)}`;
       let symbol = bySignature.get(key);
       if (symbol === undefined) {
@@ -171,7 +177,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     const hostTypes = module.imports.filter((entry) => entry.kind === ExternalKind.Function).map((entry) => entry.typeIndex);
     if (lazy) hostTypes.push(...module.functionTypeIndices.slice(module.importedFunctionCount));
     for (const typeIndex of hostTypes) {
-      if (hostTrampolines.has(typeIndex) || this.trampolinesOutsideIr?.(module.types[typeIndex])) continue;
+      if (hostTrampolines.has(typeIndex) || isOutsideIr(typeIndex)) continue;
       const key = `host ${signatureKey(typeIndex)}`;
       let symbol = bySignature.get(key);
       if (symbol === undefined) {
