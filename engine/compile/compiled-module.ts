@@ -436,23 +436,6 @@ function unitBodyBytes(): number {
   return bytes;
 }
 
-/**
- * A top-tier compile (a set, or an OSR entry) whose function bodies add up to at least this
- * many bytes runs the top tier's IR passes and then O0's code generator (quickCodegen): the
- * full code generator on a 35 KB interpreter loop takes longer than the programs that run it
- * (docs/RATIONALE.md, "Why a quick top tier for huge functions?"). WASM_LLVM_QUICK_TOP_TIER_BYTES
- * sets another size, for measurements (0: never).
- */
-const DEFAULT_QUICK_TOP_TIER_BYTES = 16384;
-
-function quickTopTierBytes(): number {
-  const setting = process.env.WASM_LLVM_QUICK_TOP_TIER_BYTES;
-  if (setting === undefined || setting === '') return DEFAULT_QUICK_TOP_TIER_BYTES;
-  const bytes = Number(setting);
-  if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`WASM_LLVM_QUICK_TOP_TIER_BYTES must be an integer ≥ 0 (got ${setting})`);
-  return bytes;
-}
-
 function bodyLength(info: ModuleInfo, functionIndex: number): number {
   const body = info.functionBodies[functionIndex - info.importedFunctionCount];
   return body.end - body.start;
@@ -948,22 +931,14 @@ function topTierCompiler(
       if (guardDecision(policy, metrics) !== undefined) guardedSymbols.push(environment.functionSymbol(metrics.functionIndex));
     },
   });
-  // Sets this large get the quick code generator; which one made the code is part of its key.
-  const quickBytes = quickTopTierBytes();
-  const isQuick = (list: readonly number[]): boolean => {
-    if (quickBytes === 0 || options.optLevel === 0) return false;
-    let bytes = 0;
-    for (const functionIndex of list) bytes += bodyLength(info, functionIndex);
-    return bytes >= quickBytes;
-  };
-  /** The cache part of the top-tier code of `list` in `unit`: the set is part of the key. */
-  const partName = (unit: number, list: readonly number[]): string => `top ${unit}:${list.join(',')}${isQuick(list) ? ' quick' : ''}`;
+  /** The cache part of the top-tier code of `list` in `unit`: the set and the code generator (quick or not) are part of the key. */
+  const partName = (unit: number, list: readonly number[], quick: boolean): string => `top ${unit}:${list.join(',')}${quick ? ' quick' : ''}`;
   const addressesOf = (list: readonly number[], code: CompiledCode): Map<number, bigint> => {
     const addresses = new Map<number, bigint>();
     list.forEach((functionIndex, i) => addresses.set(functionIndex, code.addresses[i]));
     return addresses;
   };
-  const start = (unit: number, list: readonly number[]): BackgroundUnit => {
+  const start = (unit: number, list: readonly number[], quick: boolean): BackgroundUnit => {
     members = new Set(list);
     guardedSymbols = [];
     let ir: Uint8Array;
@@ -978,19 +953,18 @@ function topTierCompiler(
       optLevel: options.optLevel,
       cpu: options.cpu,
       name: `${name}.top${unit}`,
-      quickCodegen: isQuick(list),
+      quickCodegen: quick,
       ...(cache !== undefined ? { keepObjects: true } : {}),
     });
     batch.add(ir, guardedSymbols);
     const symbols = list.map((functionIndex) => environment.functionSymbol(functionIndex));
     batch.finishInBackground(symbols);
     return {
-      quick: isQuick(list),
       poll: () => {
         const code = batch.poll();
         if (code === undefined) return undefined;
         if (cache !== undefined) {
-          storeCachedPart(cache.cache, cache.key(partName(unit, list)), symbols, code);
+          storeCachedPart(cache.cache, cache.key(partName(unit, list, quick)), symbols, code);
           noteCachedSet(unit, list);
         }
         return { code, addresses: addressesOf(list, code), fromCache: false };
@@ -1006,7 +980,8 @@ function topTierCompiler(
     return undefined;
   };
   const cached = (unit: number, list: readonly number[]): CompiledUnit | undefined => {
-    const code = linkCached(partName(unit, list), `${name}.top${unit}`, list.length);
+    // The full code generator's code if the cache has it, else the quick one's.
+    const code = linkCached(partName(unit, list, false), `${name}.top${unit}`, list.length) ?? linkCached(partName(unit, list, true), `${name}.top${unit}`, list.length);
     return code === undefined ? undefined : { code, addresses: addressesOf(list, code), fromCache: true };
   };
   // Each unit's top-tier sets in the cache are listed under `top sets <unit>` (newest last, at
@@ -1029,8 +1004,8 @@ function topTierCompiler(
   };
   // An OSR entry is alone in its LLVM module: every call in it goes through FuncRefs (no members).
   // Kept in the code cache under (function, loop), like the top-tier sets.
-  const osrPart = (functionIndex: number, ordinal: number): string => `osr ${functionIndex}:${ordinal}${isQuick([functionIndex]) ? ' quick' : ''}`;
-  const startOsr = (functionIndex: number, ordinal: number): BackgroundEntry => {
+  const osrPart = (functionIndex: number, ordinal: number, quick: boolean): string => `osr ${functionIndex}:${ordinal}${quick ? ' quick' : ''}`;
+  const startOsr = (functionIndex: number, ordinal: number, quick: boolean): BackgroundEntry => {
     guardedSymbols = [];
     const output = new IrModuleBuilder({ moduleName: `${name}.osr${functionIndex}.${ordinal}` }, 1 << 16);
     const symbol = translator.translateOsrEntryInto(functionIndex, ordinal, output);
@@ -1038,23 +1013,22 @@ function topTierCompiler(
       optLevel: options.optLevel,
       cpu: options.cpu,
       name: `${name}.osr${functionIndex}.${ordinal}`,
-      quickCodegen: isQuick([functionIndex]),
+      quickCodegen: quick,
       ...(cache !== undefined ? { keepObjects: true } : {}),
     });
     batch.add(output.finishBytes(), guardedSymbols.length > 0 ? [symbol] : []);
     batch.finishInBackground([symbol]);
     return {
-      quick: isQuick([functionIndex]),
       poll: () => {
         const code = batch.poll();
         if (code === undefined) return undefined;
-        if (cache !== undefined) storeCachedPart(cache.cache, cache.key(osrPart(functionIndex, ordinal)), [symbol], code);
+        if (cache !== undefined) storeCachedPart(cache.cache, cache.key(osrPart(functionIndex, ordinal, quick)), [symbol], code);
         return { code, address: code.addresses[0] };
       },
     };
   };
   const cachedOsr = (functionIndex: number, ordinal: number): { code: CompiledCode; address: bigint } | undefined => {
-    const code = linkCached(osrPart(functionIndex, ordinal), `${name}.osr${functionIndex}.${ordinal}`, 1);
+    const code = linkCached(osrPart(functionIndex, ordinal, false), `${name}.osr${functionIndex}.${ordinal}`, 1) ?? linkCached(osrPart(functionIndex, ordinal, true), `${name}.osr${functionIndex}.${ordinal}`, 1);
     if (code === undefined) return undefined;
     if (code.addresses[0] === 0n) {
       code.release();

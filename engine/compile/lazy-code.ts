@@ -27,7 +27,9 @@
 // (CompileBatch.finishInBackground), and polled for at later counts, from the event loop and
 // at exit: top-tier code that is ready replaces the baseline in every live instance's
 // FuncRefs, so every later call runs it. Baseline code that is running keeps running (its
-// frames stay in the baseline until they return).
+// frames stay in the baseline until they return). A function whose top-tier compile the
+// exits of earlier runs cut off twice gets the IR passes and then O0's code generator (the
+// quick top tier), so that it finishes at last.
 
 import type { CompiledCode } from '../native/addon.js';
 import type { CodeUnits } from '../translate/code-units.js';
@@ -46,15 +48,11 @@ export interface CompiledUnit {
 /** An OSR entry compiling in the background: poll() gives its code and address, throws if it failed. */
 export interface BackgroundEntry {
   poll(): { readonly code: CompiledCode; readonly address: bigint } | undefined;
-  /** Compiled with the quick code generator (a huge function: O2's IR passes, O0's code generation). */
-  readonly quick?: boolean;
 }
 
 /** Top-tier functions of a unit compiling in the background: poll() gives them when they are there, throws if it failed. */
 export interface BackgroundUnit {
   poll(): CompiledUnit | undefined;
-  /** Compiled with the quick code generator (a set of huge size: O2's IR passes, O0's code generation). */
-  readonly quick?: boolean;
 }
 
 /**
@@ -63,14 +61,18 @@ export interface BackgroundUnit {
  * them), calls to any other function go through its FuncRef.
  */
 export interface TopTier {
-  /** Starts the top-tier compile of `members` of `unit` in the background. */
-  start(unit: number, members: readonly number[]): BackgroundUnit;
-  /** The top-tier code of exactly `members` of `unit` from the code cache, linked; undefined if it is not there. */
+  /**
+   * Starts the top-tier compile of `members` of `unit` in the background; `quick`: the IR
+   * passes of the top tier, then O0's code generator (docs/RATIONALE.md, "Why a quick top tier
+   * for functions whose compile never finishes?").
+   */
+  start(unit: number, members: readonly number[], quick: boolean): BackgroundUnit;
+  /** The top-tier code of exactly `members` of `unit` from the code cache (either code generator's), linked; undefined if it is not there. */
   cached(unit: number, members: readonly number[]): CompiledUnit | undefined;
   /** The sets of functions of `unit` whose top-tier code the code cache holds (each set as start() took it). */
   cachedSets(unit: number): readonly (readonly number[])[];
-  /** Starts the compile of `functionIndex`'s OSR entry at loop `ordinal` (kept in the code cache when it finishes). */
-  startOsr(functionIndex: number, ordinal: number): BackgroundEntry;
+  /** Starts the compile of `functionIndex`'s OSR entry at loop `ordinal` (kept in the code cache when it finishes); `quick` as for start(). */
+  startOsr(functionIndex: number, ordinal: number, quick: boolean): BackgroundEntry;
   /** `functionIndex`'s OSR entry at loop `ordinal` from the code cache, linked; undefined if it is not there. */
   cachedOsr(functionIndex: number, ordinal: number): { readonly code: CompiledCode; readonly address: bigint } | undefined;
   /** The defined functions `functionIndex` calls directly. */
@@ -123,7 +125,7 @@ export interface LazyCompileStats {
   readonly osrFromCache: number;
   readonly osrFailed: number;
   readonly osrTransfers: number;
-  /** Tiered: top-tier sets and OSR entries whose compile used the quick code generator (huge functions). */
+  /** Tiered: top-tier sets and OSR entries compiled with the quick code generator (their functions' compiles were cut off in earlier runs). */
   readonly quickCompiles: number;
 }
 
@@ -138,6 +140,13 @@ function removeFrom<T>(list: T[], entry: T): void {
  * about 0.1-0.3 s of LLVM O2 on this kind of machine, so that sets finish within short runs.
  */
 const TOP_TIER_SET_BYTES = 4096;
+
+/**
+ * Runs in a row whose exit cut a function's full top-tier compile off before its compile gets
+ * the quick code generator (TopTier.start's `quick`): the first cut may be bad luck (it started
+ * late); after the second it had started first.
+ */
+const QUICK_AFTER_CUT_OFFS = 2;
 
 /** How often (in tier-up calls) the code cache's profile of hot functions is checked for weights that grew. */
 const TIER_UP_CALLS_PER_REPORT = 256;
@@ -223,6 +232,8 @@ export class LazyCode {
   private topTierInstalled = 0;
   private topTierFailed = 0;
   private quickCompiles = 0;
+  /** From the code cache: functions whose top-tier compile earlier runs cut off at exit, and how many runs in a row. */
+  private cutOffBefore: ReadonlyMap<number, number> = new Map();
   private tierUpCalls = 0;
   private readonly hotFunctions = new Set<number>();
   private instances: WeakRef<object>[] = [];
@@ -325,6 +336,16 @@ export class LazyCode {
    * previous run's profile gives the same sets, and so the same code cache keys. With no
    * bound (`Infinity`): every function asked for and all those callees, what would cover them.
    */
+  /**
+   * Whether a compile of `functions` gets the quick code generator: the full one was cut off
+   * at exit in the last QUICK_AFTER_CUT_OFFS runs in a row for one of them, although it
+   * started first in the last (such a function is too large for the runs that use it).
+   */
+  private wantsQuick(functions: readonly number[]): boolean {
+    if (process.env.WASM_LLVM_QUICK_TOP_TIER === 'always') return true;
+    return functions.some((functionIndex) => (this.cutOffBefore.get(functionIndex) ?? 0) >= QUICK_AFTER_CUT_OFFS);
+  }
+
   private topTierMembers(unit: number, maxBytes = TOP_TIER_SET_BYTES): number[] {
     const top = this.top!;
     const members: number[] = [];
@@ -366,8 +387,9 @@ export class LazyCode {
         this.topState[functionIndex] = TopState.Coming;
       }
       if (members.length === 0) throw new Error('internal error: a top-tier compile with no function');
-      pending.background = top.start(unit, members);
-      if (pending.background.quick === true) this.quickCompiles++;
+      const quick = this.wantsQuick(members);
+      pending.background = top.start(unit, members, quick);
+      if (quick) this.quickCompiles++;
       // What did not fit goes into the unit's next compile.
       if (this.units.units[unit].some((functionIndex) => this.topState[functionIndex] === TopState.Wanted)) this.scheduleTopTier(unit, false);
     }, () => {
@@ -413,6 +435,7 @@ export class LazyCode {
    */
   prefetchTopTier(functions: readonly number[], weightOf: (functionIndex: number) => number, cutOffBefore: ReadonlyMap<number, number> = new Map()): void {
     if (this.top === undefined) return;
+    this.cutOffBefore = cutOffBefore;
     const byUnit = new Map<number, number[]>();
     for (const functionIndex of functions) {
       const unit = this.unitOf(functionIndex);
@@ -443,11 +466,12 @@ export class LazyCode {
         for (const functionIndex of this.topTierMembers(unit)) bytes += this.top.bodyBytes(functionIndex);
         // A compile the last run's exit cut off starts first: started as late again, a compile
         // longer than its turn would be cut off run after run and never reach the cache. One
-        // cut off although it started first is longer than the runs: it goes last, so that it
-        // does not hold back the others (and is cut off again).
+        // cut off although it started first is longer than the runs: it gets the quick code
+        // generator (wantsQuick) and starts first again. One cut off even so goes last, so
+        // that it does not hold back the others.
         let times = 0;
         for (const functionIndex of left) times = Math.max(times, cutOffBefore.get(functionIndex) ?? 0);
-        const priority = times === 1 ? Number.POSITIVE_INFINITY : times > 1 ? 0 : weight / Math.max(1, bytes);
+        const priority = times === 1 || times === QUICK_AFTER_CUT_OFFS ? Number.POSITIVE_INFINITY : times > QUICK_AFTER_CUT_OFFS ? 0 : weight / Math.max(1, bytes);
         toCompile.push({ unit, priority });
       }
     }
@@ -663,8 +687,9 @@ export class LazyCode {
     this.pendingOsr.push(pending);
     const top = this.top;
     this.schedule(true, () => {
-      pending.background = top.startOsr(functionIndex, ordinal);
-      if (pending.background.quick === true) this.quickCompiles++;
+      const quick = this.wantsQuick([functionIndex]);
+      pending.background = top.startOsr(functionIndex, ordinal, quick);
+      if (quick) this.quickCompiles++;
     }, () => {
       removeFrom(this.pendingOsr, pending);
     }, (outOfStack) => {

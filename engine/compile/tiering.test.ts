@@ -112,7 +112,7 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
     expect(stats.topTierRequested).toBeGreaterThanOrEqual(stats.topTierInstalled);
     expect(stats.topTierFailed).toBe(0);
     expect(stats.topTierInstalled).toBeGreaterThanOrEqual(1);
-    expect(stats.quickCompiles).toBe(0); // small functions get the full code generator
+    expect(stats.quickCompiles).toBe(0); // without compiles cut off in earlier runs, the full code generator
   });
 
   test('top-tier code installed while a baseline loop is calling it: one long call gives the right answer', async () => {
@@ -167,8 +167,8 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
     expect(Array.from(view.subarray(0, 16384))).toEqual(Array.from(expected));
   });
 
-  test('the quick top tier (O2 IR passes, O0 code generator) for huge functions: tier-up and OSR give the same answers and memory', async () => {
-    process.env.WASM_LLVM_QUICK_TOP_TIER_BYTES = '1'; // every set and OSR entry counts as huge
+  test('the quick top tier (O2 IR passes, O0 code generator): tier-up and OSR give the same answers and memory', async () => {
+    process.env.WASM_LLVM_QUICK_TOP_TIER = 'always'; // as if every compile had been cut off twice before
     process.env.WASM_LLVM_TIER_UP_THRESHOLD = '50';
     try {
       const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
@@ -186,7 +186,7 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
       for (let round = 0; round < 5; round++) expect(exports.run(100_000, round)).toBe(reference(100_000, round));
       expect(() => exports.divide(1, 0)).toThrow(new RuntimeError('integer divide by zero'));
     } finally {
-      delete process.env.WASM_LLVM_QUICK_TOP_TIER_BYTES;
+      delete process.env.WASM_LLVM_QUICK_TOP_TIER;
     }
   });
 
@@ -517,13 +517,16 @@ describe('top-tier prefetch order', () => {
     expect(lazy.stats().topTierInstalled).toBe(3);
   });
 
-  test('a compile the last run cut off at exit starts first; one cut off again although it started first goes last', () => {
+  test('a compile the last run cut off at exit starts first; one cut off again although it started first gets the quick code generator and starts first; one cut off even so goes last', () => {
     const units: CodeUnits = { units: [[0], [1], [2]], unitOf: Int32Array.from([0, 1, 2]), calledFromOtherUnits: new Uint8Array(3) };
+    let quickUnits: number[] = [];
     const orderWith = (cutOff: Map<number, number>): number[] => {
       const started: number[] = [];
+      quickUnits = [];
       const top = fakeTopTier({
-        start: (unit) => {
+        start: (unit, _members, quick) => {
           started.push(unit);
+          if (quick) quickUnits.push(unit);
           return { poll: () => undefined };
         },
         bodyBytes: (functionIndex) => [10_000, 100, 100][functionIndex],
@@ -540,6 +543,9 @@ describe('top-tier prefetch order', () => {
     };
     expect(orderWith(new Map())).toEqual([1]); // weight per byte: 1 first (as above)
     expect(orderWith(new Map([[0, 1]]))).toEqual([0]); // cut off once: the huge one first
-    expect(orderWith(new Map([[1, 2]]))).toEqual([2]); // 1 cut off twice: last; 2 goes first
+    expect(quickUnits).toEqual([]);
+    expect(orderWith(new Map([[1, 2]]))).toEqual([1]); // 1 cut off twice: quick, and first again
+    expect(quickUnits).toEqual([1]);
+    expect(orderWith(new Map([[1, 3]]))).toEqual([2]); // cut off even when quick: last; 2 goes first
   });
 });

@@ -43,7 +43,8 @@ export interface CompileOptions {
   readonly keepObjects?: boolean;
   /**
    * After optLevel's IR passes, generate code as O0 does (fast instruction selection and
-   * register allocation): a quicker top tier for huge functions. No effect at optLevel 0.
+   * register allocation): a quicker top tier for functions whose full compile never
+   * finishes while the program runs. No effect at optLevel 0.
    */
   readonly quickCodegen?: boolean;
 }

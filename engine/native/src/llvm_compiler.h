@@ -23,7 +23,8 @@ struct CompileRequest {
   /**
    * Generate code as O0 does (fast instruction selection and register allocation) after
    * optLevel's IR passes: the top tier of a function too large for the full code generator to
-   * finish while it runs (docs/RATIONALE.md, "Why a quick top tier for huge functions?").
+   * finish while it runs (docs/RATIONALE.md, "Why a quick top tier for functions whose compile
+   * never finishes?").
    */
   bool quickCodegen = false;
   TargetCpu cpu = TargetCpu::Native;
