@@ -327,16 +327,6 @@ export class LazyCode {
   }
 
   /**
-   * The functions of `unit` its next top-tier compile takes: the functions asked for, in
-   * ascending order while their bodies fit in TOP_TIER_SET_BYTES (at least one), then their
-   * direct callees in the unit that are not on their way yet, while they fit too; ascending.
-   * The rest of those asked for go into the unit's following compile. A bounded set compiles
-   * in bounded time: a set that took longer than the program ran was cancelled at exit, run
-   * after run, and never reached the code cache. Depends only on which were asked for: a
-   * previous run's profile gives the same sets, and so the same code cache keys. With no
-   * bound (`Infinity`): every function asked for and all those callees, what would cover them.
-   */
-  /**
    * Whether a compile of `functions` gets the quick code generator: the full one was cut off
    * at exit in the last QUICK_AFTER_CUT_OFFS runs in a row for one of them, although it
    * started first in the last (such a function is too large for the runs that use it).
@@ -346,6 +336,16 @@ export class LazyCode {
     return functions.some((functionIndex) => (this.cutOffBefore.get(functionIndex) ?? 0) >= QUICK_AFTER_CUT_OFFS);
   }
 
+  /**
+   * The functions of `unit` its next top-tier compile takes: the functions asked for, in
+   * ascending order while their bodies fit in TOP_TIER_SET_BYTES (at least one), then their
+   * direct callees in the unit that are not on their way yet, while they fit too; ascending.
+   * The rest of those asked for go into the unit's following compile. A bounded set compiles
+   * in bounded time: a set that took longer than the program ran was cancelled at exit, run
+   * after run, and never reached the code cache. Depends only on which were asked for: a
+   * previous run's profile gives the same sets, and so the same code cache keys. With no
+   * bound (`Infinity`): every function asked for and all those callees, what would cover them.
+   */
   private topTierMembers(unit: number, maxBytes = TOP_TIER_SET_BYTES): number[] {
     const top = this.top!;
     const members: number[] = [];
