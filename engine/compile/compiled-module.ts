@@ -788,8 +788,8 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     return { code: compileOneUnit(ir(), guarded(), partSymbols(), partOptions, partName), hit: false };
   };
 
-  // The resident code needs only the types: it goes to the compile
-  // threads before the bodies are validated, and compiles while this thread validates them.
+  // The resident code needs only the types: it goes to the compile threads before the bodies
+  // are validated, and compiles while this thread validates them.
   const resident = new IrModuleBuilder({ moduleName: `${name}.resident` }, 1 << 16);
   const symbols = translator.finishUnitsInto(resident, new Map());
   const residentSymbols = symbols.all;
