@@ -190,6 +190,31 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
     }
   });
 
+  test('infinite recursion exhausts the stack in the quick top tier too (a call whose result is unused is not dropped)', async () => {
+    process.env.WASM_LLVM_QUICK_TOP_TIER = 'always';
+    process.env.WASM_LLVM_TIER_UP_THRESHOLD = '0';
+    try {
+      // The IR passes find these functions touch no memory; the stack checks added after them
+      // must still run (fast instruction selection drops a `memory(none)` call whose result is unused).
+      const module = new Module(wat(`(module
+        (func $runaway (export "runaway") (call $runaway))
+        (func $ping (export "ping") (call $pong))
+        (func $pong (call $ping)))`), { optLevel: 2, tiering: 'tiered' });
+      const exports = new Instance(module, {}).exports as unknown as Record<string, () => void>;
+      for (let round = 0; round < 20 && Module.timings(module).lazy!.topTierInstalled < 3; round++) {
+        expect(() => exports.runaway()).toThrow(new RuntimeError('call stack exhausted'));
+        expect(() => exports.ping()).toThrow(new RuntimeError('call stack exhausted'));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(Module.timings(module).lazy!.quickCompiles).toBeGreaterThanOrEqual(1);
+      expect(Module.timings(module).lazy!.topTierInstalled).toBe(3);
+      expect(() => exports.runaway()).toThrow(new RuntimeError('call stack exhausted'));
+      expect(() => exports.ping()).toThrow(new RuntimeError('call stack exhausted'));
+    } finally {
+      delete process.env.WASM_LLVM_QUICK_TOP_TIER;
+    }
+  });
+
   test('with the code cache, a later compile links cached units, and units whose top tier was cached start there', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-tiered-cache-'));
     try {

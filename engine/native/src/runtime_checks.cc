@@ -271,10 +271,43 @@ class CheckInserter {
 
 }  // namespace
 
+namespace {
+
+/**
+ * What the IR passes inferred about a wasm function or a call to one before the checks
+ * existed, and the checks make untrue: a wasm function may now trap, unwind to the invoke or
+ * run the interrupt handler, directly or through its callees. A call left `memory(none)` with
+ * its result unused is dead to fast instruction selection (FastISel drops it: an infinitely
+ * recursive function returned instead of exhausting the stack in the quick top tier).
+ */
+constexpr llvm::Attribute::AttrKind kInferredBeforeChecks[] = {llvm::Attribute::Memory, llvm::Attribute::WillReturn,
+                                                                llvm::Attribute::NoSync, llvm::Attribute::NoFree};
+
+bool IsWasmFunction(const llvm::Function* function) {
+  return function != nullptr && function->hasFnAttribute(kRuntimeChecksAttribute);
+}
+
+void ForgetInferredEffects(llvm::Function& function) {
+  for (llvm::Attribute::AttrKind kind : kInferredBeforeChecks) function.removeFnAttr(kind);
+  for (llvm::BasicBlock& block : function) {
+    for (llvm::Instruction& instruction : block) {
+      auto* call = llvm::dyn_cast<llvm::CallBase>(&instruction);
+      if (call == nullptr || call->isInlineAsm()) continue;
+      llvm::Function* callee = call->getCalledFunction();
+      if (callee != nullptr && !IsWasmFunction(callee) && !callee->isDeclaration()) continue;
+      if (callee != nullptr && callee->isIntrinsic()) continue;
+      for (llvm::Attribute::AttrKind kind : kInferredBeforeChecks) call->removeFnAttr(kind);
+    }
+  }
+}
+
+}  // namespace
+
 llvm::PreservedAnalyses RuntimeChecksPass::run(llvm::Function& function, llvm::FunctionAnalysisManager& analyses) {
-  if (function.isDeclaration() || !function.hasFnAttribute(kRuntimeChecksAttribute)) {
+  if (function.isDeclaration() || !IsWasmFunction(&function)) {
     return llvm::PreservedAnalyses::all();
   }
+  ForgetInferredEffects(function);
   function.addFnAttr("probe-stack", "inline-asm");
   bool entryCheck = !DebugDisabled("entry-checks") && MakesCalls(function);
   llvm::SmallVector<llvm::BasicBlock*, 8> heads;
