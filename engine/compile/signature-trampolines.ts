@@ -1,9 +1,10 @@
 // Stage: compile (machine code without LLVM). The entry (JS → wasm) and host (wasm → JS)
-// trampolines of abi.ts's array-call ABI, written directly as x86-64 System V machine code instead of compiled by LLVM. They depend
-// only on the signature, so each is written once per process (per isolate: the cache is this
-// module's) and shared by every module with that signature; a module's compile() then runs
-// LLVM for none of them. translate/trampolines.ts has the same contract in IR and stays for
-// what this file does not cover (v128 values, multiple results, other hosts).
+// trampolines of abi.ts's array-call ABI, written directly as x86-64 System V machine code
+// instead of compiled by LLVM. They depend only on the signature, so each is written once per
+// process (per isolate: the cache is this module's) and shared by every module with that
+// signature; a module's compile() then runs LLVM for none of them. translate/trampolines.ts
+// has the same contract in IR and stays for what this file does not cover (v128 values,
+// multiple results, other hosts).
 //
 //   entry: void (ptr funcRef, ptr slots) — loads code and vmctx from the FuncRef, the
 //          arguments from the slots into System V argument registers (then the stack),

@@ -263,7 +263,6 @@ void ReleaseBufferOwner(void* /*data*/, size_t /*length*/, void* reservation) {
 
 // ---------------------------------------------------------------- JavaScript class
 
-
 /**
  * new LinearMemory(initialPages, maximumPages)   maximumPages -1: none (65536)
  *   definition: bigint        address of the MemoryDefinition

@@ -269,10 +269,6 @@ class CheckInserter {
   llvm::Value* word_ = nullptr;
 };
 
-}  // namespace
-
-namespace {
-
 /**
  * What the IR passes inferred about a wasm function or a call to one before the checks
  * existed, and the checks make untrue: a wasm function may now trap, unwind to the invoke or
@@ -293,9 +289,10 @@ void ForgetInferredEffects(llvm::Function& function) {
     for (llvm::Instruction& instruction : block) {
       auto* call = llvm::dyn_cast<llvm::CallBase>(&instruction);
       if (call == nullptr || call->isInlineAsm()) continue;
+      // Calls to wasm functions and to whatever is not defined here (other units, the runtime,
+      // indirect calls); not to intrinsics or to other functions defined here.
       llvm::Function* callee = call->getCalledFunction();
-      if (callee != nullptr && !IsWasmFunction(callee) && !callee->isDeclaration()) continue;
-      if (callee != nullptr && callee->isIntrinsic()) continue;
+      if (callee != nullptr && (callee->isIntrinsic() || (!callee->isDeclaration() && !IsWasmFunction(callee)))) continue;
       for (llvm::Attribute::AttrKind kind : kInferredBeforeChecks) call->removeFnAttr(kind);
     }
   }
