@@ -17,7 +17,7 @@ import {
   type ModuleCompileOptions,
   type ModuleCompileTimings,
 } from '../compile/compiled-module.js';
-import { decodeAndValidateModule } from '../validate/validate-module.js';
+import { decodeAndValidateModuleFast } from '../compile/native-validation.js';
 import { MAX_MODULE_SIZE } from '../binary/limits.js';
 import { domString } from './descriptors.js';
 import { defineInterface } from './interface-objects.js';
@@ -169,7 +169,7 @@ export function validate(bytes: BufferSource): boolean {
   if (view.byteLength > MAX_MODULE_SIZE) return false;
   const shared = typeof SharedArrayBuffer !== 'undefined' && view.buffer instanceof SharedArrayBuffer;
   try {
-    decodeAndValidateModule(shared ? view.slice() : view);
+    decodeAndValidateModuleFast(shared ? view.slice() : view);
     return true;
   } catch (error) {
     if (error instanceof CompileError) return false;

@@ -32,7 +32,7 @@ import { registerTypes } from './type-registry.js';
 import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.js';
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
-import { validateBodiesAndListCalls } from '../validate/validate-module.js';
+import { validateBodiesAndListCallsFast } from './native-validation.js';
 import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type TopTier } from './lazy-code.js';
@@ -814,7 +814,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     try {
       options.limits.check();
       // The validator lists each body's direct callees on the way: the units' call graph.
-      const calls = validateBodiesAndListCalls(info);
+      const calls = validateBodiesAndListCallsFast(info);
       options.limits.check();
       partition = partitionIntoUnits(info, unitBodyBytes(), calls);
     } catch (error) {

@@ -320,6 +320,7 @@ interface NativeAddon {
   llvmVersion(): string;
   hostCpuName(): string;
   hostCpuFeatures(): string[];
+  validateFunctionBodies(...args: NativeBodyValidationArguments): NativeBodyValidation;
   LinearMemory: new (initialPages: number, maximumPages: number) => NativeLinearMemory;
   liveMemoryCount(): number;
   memoryPoolStats(): MemoryPoolStats;
@@ -416,13 +417,17 @@ export function llvmVersion(): string {
 }
 
 /** LLVM's name for the host CPU, e.g. "znver4". */
+let cpuName: string | undefined;
+let cpuFeatures: readonly string[] | undefined;
+
+/** LLVM's name of this CPU (asked once: on a VM each CPUID the query runs exits to the hypervisor). */
 export function hostCpuName(): string {
-  return addon().hostCpuName();
+  return (cpuName ??= addon().hostCpuName());
 }
 
 /** LLVM's names of the host CPU's enabled features, sorted, e.g. ["avx2", "bmi2", ...]. */
-export function hostCpuFeatures(): string[] {
-  return addon().hostCpuFeatures();
+export function hostCpuFeatures(): readonly string[] {
+  return (cpuFeatures ??= Object.freeze(addon().hostCpuFeatures()));
 }
 
 /**
@@ -549,6 +554,42 @@ function withAddressSpace<T>(memories: number, create: (native: NativeAddon) => 
     forceGarbageCollection();
     return create(native);
   }
+}
+
+/**
+ * The arguments of validateFunctionBodies (native/src/body_validator.cc has their layout):
+ * the module's bytes; the opcode tables (immediate kinds, packed signatures, extras); the
+ * TypeScript enums' values in the C++ file's order; the module's types, function types,
+ * table, global and element types, declared function references; the bodies (start, first
+ * instruction, end); [imported functions, memories, data count or -1, simd]; threads.
+ */
+export type NativeBodyValidationArguments = [
+  bytes: Uint8Array,
+  immediates: Uint8Array,
+  signatures: Int32Array,
+  extras: Uint8Array,
+  enumValues: Int32Array,
+  typeRanges: Uint32Array,
+  typeValues: Uint8Array,
+  functionTypeIndices: Uint32Array,
+  tableTypes: Uint8Array,
+  globalTypes: Uint8Array,
+  globalMutable: Uint8Array,
+  elementTypes: Uint8Array,
+  declaredReferences: Uint8Array,
+  bodies: Uint32Array,
+  scalars: Int32Array,
+  threads: number,
+];
+
+/** Every body valid, with each body's direct callees (a CallGraph), or the first body found invalid. */
+export type NativeBodyValidation =
+  | { readonly starts: Uint32Array; readonly targets: Int32Array; readonly failedBody?: undefined }
+  | { readonly failedBody: number; readonly offset: number };
+
+/** Validates function bodies in C++ (engine/compile/native-validation.ts prepares the arguments). */
+export function validateFunctionBodies(...args: NativeBodyValidationArguments): NativeBodyValidation {
+  return addon().validateFunctionBodies(...args);
 }
 
 /** What buildInstance made: the vmctx block, and the defined memories and tables in index order. */

@@ -6,6 +6,7 @@
       'target_name': 'wasm_llvm_native',
       'sources': [
         'src/addon.cc',
+        'src/body_validator.cc',
         'src/compile_batch.cc',
         'src/compile_binding.cc',
         'src/compile_pool.cc',

@@ -1,13 +1,20 @@
 // Stage: differential fuzzing. The loop shared by `npm run fuzz:validate` and the vitest
 // test: mutate seed modules, validate each input with our decoder+validator and with V8,
-// and record every disagreement and every error that is not a CompileError. Disagreements
-// can be written to test/fuzz/regressions/ as <what-it-caught>.<v8-answer>.wasm.
+// and record every disagreement and every error that is not a CompileError. Ours is asked
+// three ways that must agree: the TypeScript validator's fast path, its step loop, and the
+// addon's C++ validator of bodies (engine/compile/native-validation.ts), whose call graph
+// must also equal the TypeScript one. Disagreements can be written to
+// test/fuzz/regressions/ as <what-it-caught>.<v8-answer>.wasm.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompileError } from '../../engine/wasm/errors.js';
-import { decodeAndValidateModule } from '../../engine/validate/validate-module.js';
+import { decodeAndValidateModule, validateBodiesAndListCalls } from '../../engine/validate/validate-module.js';
+import { decodeModule } from '../../engine/binary/decode-module.js';
+import type { ModuleInfo } from '../../engine/binary/module-info.js';
+import { validateModuleStructure } from '../../engine/validate/module-validator.js';
+import { validateBodiesInNativeCode } from '../../engine/compile/native-validation.js';
 import { ALL_FEATURES } from '../../engine/wasm/features.js';
 import { SeededRandom, mutateModule } from './mutator.js';
 import { mutateOperators } from './operator-mutations.js';
@@ -68,7 +75,41 @@ export function ourVerdict(bytes: Uint8Array): OurVerdict {
   if (describe(fast) !== describe(general)) {
     return { crash: new Error(`fast path and step loop disagree: ${describe(fast)} / ${describe(general)}`) };
   }
+  const native = nativeDisagreement(bytes);
+  if (native !== undefined) return { crash: new Error(native) };
   return fast;
+}
+
+/**
+ * Where the C++ validator of bodies and the TypeScript one part (accept/reject, or the call
+ * graph of a valid module, with one thread and with three), or undefined when they agree or
+ * the module fails before its bodies (decoding, module structure).
+ */
+export function nativeDisagreement(bytes: Uint8Array): string | undefined {
+  let module: ModuleInfo;
+  try {
+    module = decodeModule(bytes);
+    validateModuleStructure(module);
+  } catch {
+    return undefined;
+  }
+  let reference: ReturnType<typeof validateBodiesAndListCalls> | undefined;
+  try {
+    reference = validateBodiesAndListCalls(module, ALL_FEATURES);
+  } catch (error) {
+    if (!(error instanceof CompileError)) return `TypeScript validator threw ${String(error)}`;
+  }
+  for (const threads of [1, 3]) {
+    const graph = validateBodiesInNativeCode(module, ALL_FEATURES, threads);
+    if ((graph === undefined) !== (reference === undefined)) {
+      return `native validator (${threads} threads) ${graph === undefined ? 'rejects' : 'accepts'} what the TypeScript validator ${reference === undefined ? 'rejects' : 'accepts'}`;
+    }
+    if (graph !== undefined && reference !== undefined) {
+      const same = graph.starts.join() === reference.starts.join() && graph.targets.join() === reference.targets.join();
+      if (!same) return `native validator (${threads} threads) lists other direct calls`;
+    }
+  }
+  return undefined;
 }
 
 function slug(text: string): string {

@@ -4,8 +4,9 @@
 // memory.cc, table.cc, raw_block.cc, instance_builder.cc (an instance's vmctx, memories,
 // tables and segments in one call), invoke.cc (calls, traps), signals.cc (faults),
 // execution_limits.cc (stack limit, interrupts), type_registry.cc (call_indirect type ids),
-// runtime_checks.cc (the LLVM pass that inserts the stack and interrupt checks), and
-// wasi_fs.cc (engine/wasi's path operations beneath directory descriptors).
+// runtime_checks.cc (the LLVM pass that inserts the stack and interrupt checks),
+// wasi_fs.cc (engine/wasi's path operations beneath directory descriptors), and
+// body_validator.cc (function bodies validated in C++ for validate() and lazy compiles).
 // The typed JavaScript surface is engine/native/addon.ts.
 
 #include <napi.h>
@@ -14,6 +15,7 @@
 
 #include "abi.h"
 #include "addon_data.h"
+#include "body_validator.h"
 #include "compile_binding.h"
 #include "execution_limits.h"
 #include "instance_builder.h"
@@ -103,6 +105,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitExecutionLimitsBinding(env, exports);
   InitTypeRegistryBinding(env, exports);
   InitWasiFsBinding(env, exports);
+  InitBodyValidatorBinding(env, exports);
   exports.Set("abiLayout", Napi::Function::New(env, AbiLayout, "abiLayout"));
   exports.Set("trapCodes", Napi::Function::New(env, TrapCodes, "trapCodes"));
   return exports;
