@@ -326,6 +326,7 @@ interface NativeAddon {
   memoryPoolStats(): MemoryPoolStats;
   Table: new (initial: number, maximum: number, init: bigint) => NativeTable;
   allocate(bytes: number): RawBlock;
+  bufferAddress(view: Uint8Array): bigint;
   buildInstance(template: Uint8Array, plan: Uint32Array, funcRefOffsets: Uint32Array, hostIdBase: number): [RawBlock, ...(NativeLinearMemory | NativeTable)[]];
   installMachineCode(bytes: Uint8Array): bigint;
   hostCallAddress(): bigint;
@@ -638,6 +639,14 @@ export function createTable(initial: number, maximum: number, init: bigint): Nat
 /** `bytes` zeroed bytes, 16-byte aligned, at an address that never changes. */
 export function allocate(bytes: number): RawBlock {
   return addon().allocate(bytes);
+}
+
+/**
+ * The address of `view`'s first byte. It holds while the view's ArrayBuffer is alive and not
+ * detached: only for buffers the engine owns and never hands out (a module's own bytes).
+ */
+export function bufferAddress(view: Uint8Array): bigint {
+  return addon().bufferAddress(view);
 }
 
 // ---------------------------------------------------------------- machine code

@@ -6,12 +6,12 @@
 // instantiation throws RuntimeError) and the earlier segments' writes stay; then the
 // segment counts as dropped. Declarative element segments are dropped from the start.
 //
-// A module's data bytes are copied once into a native block shared by all its instances
-// (data is read-only), with, when the offsets are constants, the plan that copies its active
-// segments in one call; element values depend on the instance (funcref addresses), so each
-// instance gets its own block.
+// A module's data bytes are read where they are, in the module's own copy of its wasm bytes
+// (which nobody writes or hands out), by all its instances, with, when the offsets are
+// constants, the plan that copies its active segments in one call; element values depend
+// on the instance (funcref addresses), so each instance gets its own block.
 
-import { allocate, type RawBlock } from '../native/addon.js';
+import { allocate, bufferAddress, type RawBlock } from '../native/addon.js';
 import { RuntimeError } from '../wasm/errors.js';
 import { SegmentDescriptor } from '../abi/vmctx-layout.js';
 import { TRAP_MESSAGES, TrapCode } from '../abi/trap-codes.js';
@@ -21,9 +21,17 @@ import type { InstanceState } from './instance-state.js';
 import { memoryInstanceOf, tableInstanceOf } from './externs.js';
 
 /** The data bytes of a module, shared by its instances, and how its active segments are copied. */
+/** Where a module's data segments are read from: its data section, inside its wasm bytes. */
+export interface DataSource {
+  /** Address of the first segment's first byte. */
+  readonly address: bigint;
+  /** What keeps the address valid: the module's wasm bytes. */
+  readonly bytes: Uint8Array;
+}
+
 export interface ModuleData {
-  readonly block: RawBlock;
-  /** Byte offset of each segment in the block. */
+  readonly block: DataSource;
+  /** Byte offset of each segment from the block's address. */
   readonly offsets: Uint32Array;
   /**
    * When every active segment's offset is a constant: the data-copy plan (LinearMemory.copyData)
@@ -68,10 +76,8 @@ export function moduleDataOf(module: CompiledModule): ModuleData {
     const { info } = module;
     const segments = info.data;
     // The segments' contents lie in order in the data section, a few header bytes apart: the
-    // block is that whole span, copied at once (a copy per segment costs more than the
-    // headers weigh: Go modules have 100,000 segments of 30 bytes).
+    // block is that span of the module's bytes, read in place.
     const spanStart = segments.length > 0 ? segments.dataStart(0) : 0;
-    const spanEnd = segments.length > 0 ? segments.dataEnd(segments.length - 1) : 0;
     const offsets = new Uint32Array(segments.length);
     const allConstant = segments.allOffsetsConstant();
     let constantPlanCount = 0;
@@ -79,8 +85,7 @@ export function moduleDataOf(module: CompiledModule): ModuleData {
       offsets[i] = segments.dataStart(i) - spanStart;
       if (segments.isActive(i) && segments.dataEnd(i) > segments.dataStart(i)) constantPlanCount++;
     }
-    const block = allocate(Math.max(spanEnd - spanStart, 16));
-    new Uint8Array(block.buffer).set(info.bytes.subarray(spanStart, spanEnd));
+    const block: DataSource = { address: bufferAddress(info.bytes) + BigInt(spanStart), bytes: info.bytes };
     let constantPlan: RawBlock | undefined;
     let constantPlanEnd = 0;
     if (!allConstant) constantPlanCount = 0;

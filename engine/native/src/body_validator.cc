@@ -136,6 +136,10 @@ struct Context {
   bool simd = false;
   const uint32_t* bodies = nullptr;
   uint32_t bodyCount = 0;
+  /** Per first byte, for the fast loop: the signature of a one-byte operator without
+   * immediates, or of a load or store (memarg), else -1. */
+  int32_t plainSignature[256];
+  int32_t memorySignature[256];
 };
 
 /** The immediates of one operator (Operator, operator-reader.ts), as far as validation needs them. */
@@ -277,6 +281,16 @@ class BodyValidator {
     if (!ReadByte(&byte)) return false;
     return byte == 0 ? true : Fail();
   }
+
+  /**
+   * The most frequent operators when they are trivially valid (the fast path of
+   * validate/fast-path.ts): local.get/set/tee with one-byte indices, one-byte constants, plain
+   * fixed-signature operators, loads and stores with short immediates, with operands of
+   * exactly the expected types. False for anything else: Step() then applies every rule.
+   */
+  inline bool FastStep(size_t& pos, size_t& count) __attribute__((always_inline));
+  /** Reads and validates the operator at pos_ (every rule). */
+  bool Step();
 
   /** Decodes the operator at pos_: its id, and its immediates into imm_. */
   bool ReadOperator(uint32_t* id);
@@ -650,6 +664,166 @@ bool BodyValidator::StepSpecial(uint8_t kind, uint32_t id) {
   }
 }
 
+bool BodyValidator::FastStep(size_t& pos, size_t& count) {
+  const uint8_t* bytes = c_.bytes;
+  uint8_t byte = bytes[pos];
+  uint8_t next = pos + 1 < end_ ? bytes[pos + 1] : 0x80;  // a one-byte index or constant is < 0x80
+  switch (byte) {
+    case 0x20:  // local.get
+      if (next >= 0x80 || next >= locals_.size() || count >= operands_.size()) return false;
+      operands_[count++] = locals_[next];
+      pos += 2;
+      return true;
+    case 0x21:  // local.set
+    case 0x22:  // local.tee
+      if (next >= 0x80 || next >= locals_.size() || count <= floor_ || operands_[count - 1] != locals_[next]) return false;
+      if (byte == 0x21) --count;
+      pos += 2;
+      return true;
+    case 0x41:  // i32.const
+    case 0x42: {  // i64.const
+      if (count >= operands_.size()) return false;
+      size_t length = 1;
+      if (next >= 0x80) {
+        // A well-formed LEB128: at most 5 (10) bytes, and in a full-length one the last
+        // byte's bits above the value copy its sign (0x00-0x07 or 0x78-0x7f; 0x00 or 0x7f).
+        size_t maxBytes = byte == 0x41 ? 5 : 10;
+        size_t limit = std::min(end_, pos + 1 + maxBytes);
+        size_t last = pos + 2;
+        while (last < limit && bytes[last] >= 0x80) ++last;
+        if (last >= limit) return false;
+        uint8_t value = bytes[last];
+        if (last - pos == maxBytes) {
+          bool fits = byte == 0x41 ? (value <= 0x07 || value >= 0x78) : (value == 0x00 || value == 0x7f);
+          if (!fits) return false;
+        }
+        length = last - pos;
+      }
+      operands_[count++] = byte == 0x41 ? kI32 : kI64;
+      pos += 1 + length;
+      return true;
+    }
+    case 0x23:  // global.get
+      if (next >= 0x80 || next >= c_.globalCount || count >= operands_.size()) return false;
+      operands_[count++] = c_.globalTypes[next];
+      pos += 2;
+      return true;
+    case 0x24:  // global.set
+      if (next >= 0x80 || next >= c_.globalCount || c_.globalMutable[next] == 0 || count <= floor_ ||
+          operands_[count - 1] != c_.globalTypes[next]) {
+        return false;
+      }
+      --count;
+      pos += 2;
+      return true;
+    case 0x02:  // block
+    case 0x03:  // loop, with an empty or single-value block type
+      if (next != 0x40 && !IsValueType(next)) return false;
+      frames_.push_back(Frame{byte == 0x02 ? frame::Block : frame::Loop, false, static_cast<uint32_t>(count), static_cast<int64_t>(next) - 0x80});
+      floor_ = count;
+      unreachable_ = false;
+      pos += 2;
+      return true;
+    case 0x0b: {  // end of a block or loop whose results are exactly what its stack holds
+      if (frames_.size() < 2 || unreachable_) return false;
+      const Frame& top = frames_.back();
+      if (top.kind != frame::Block && top.kind != frame::Loop) return false;
+      TypeList results = BlockResults(top.blockType);
+      if (count - floor_ != results.size) return false;
+      for (uint32_t i = 0; i < results.size; ++i) {
+        if (operands_[floor_ + i] != results.data[i]) return false;
+      }
+      frames_.pop_back();
+      floor_ = frames_.back().height;
+      unreachable_ = frames_.back().unreachable;
+      pos += 1;
+      return true;
+    }
+    case 0x0d: {  // br_if to a label whose values are exactly the ones below the condition
+      if (next >= 0x80 || next >= frames_.size() || count <= floor_ || operands_[count - 1] != kI32) return false;
+      const Frame& target = frames_[frames_.size() - 1 - next];
+      TypeList types = target.kind == frame::Loop ? BlockParams(target.blockType, frame::Loop) : BlockResults(target.blockType);
+      if (count - 1 - floor_ < types.size) return false;
+      for (uint32_t i = 0; i < types.size; ++i) {
+        if (operands_[count - 1 - types.size + i] != types.data[i]) return false;
+      }
+      --count;
+      pos += 2;
+      return true;
+    }
+    case 0x10: {  // call with a short function index and arguments of exactly its parameter types
+      uint32_t callee = 0;
+      size_t at = pos + 1;
+      int i = 0;
+      for (; i < 4; ++i) {
+        if (at + i >= end_) return false;
+        callee |= static_cast<uint32_t>(bytes[at + i] & 0x7f) << (7 * i);
+        if (bytes[at + i] < 0x80) break;
+      }
+      if (i == 4 || callee >= c_.functionCount) return false;
+      uint32_t type = c_.functionTypes[callee];
+      TypeList params = c_.params[type], results = c_.results[type];
+      if (count - floor_ < params.size || count - params.size + results.size > operands_.size()) return false;
+      for (uint32_t j = 0; j < params.size; ++j) {
+        if (operands_[count - params.size + j] != params.data[j]) return false;
+      }
+      count -= params.size;
+      for (uint32_t j = 0; j < results.size; ++j) operands_[count++] = results.data[j];
+      NoteCall(callee);
+      pos += 2 + i;
+      return true;
+    }
+    default:
+      break;
+  }
+  int32_t signature = c_.plainSignature[byte];
+  size_t length = 1;
+  if (signature < 0) {
+    signature = c_.memorySignature[byte];
+    // A one-byte alignment no larger than natural, an offset of at most four bytes.
+    if (signature < 0 || c_.memoryCount == 0 || next > c_.extras[byte]) return false;
+    size_t offset = pos + 2;
+    int i = 0;
+    for (; i < 4; ++i) {
+      if (offset + i >= end_) return false;
+      if (bytes[offset + i] < 0x80) break;
+    }
+    if (i == 4) return false;
+    length = 3 + i;
+  }
+  uint32_t bits = static_cast<uint32_t>(signature);
+  uint32_t popCount = (bits >> 28) & 3;
+  if (count < floor_ + popCount || count >= operands_.size()) return false;
+  uint16_t* ops = operands_.data();
+  if ((popCount > 0 && ops[count - 1] != ((bits >> 7) & 0x7f)) || (popCount > 1 && ops[count - 2] != ((bits >> 14) & 0x7f)) ||
+      (popCount > 2 && ops[count - 3] != ((bits >> 21) & 0x7f))) {
+    return false;
+  }
+  count -= popCount;
+  uint16_t result = bits & 0x7f;
+  if (result != 0) ops[count++] = result;
+  pos += length;
+  return true;
+}
+
+bool BodyValidator::Step() {
+  opOffset_ = pos_;
+  uint32_t id;
+  if (!ReadOperator(&id)) return false;
+  if (id >= kSimdIdsStart && !c_.simd) return Fail();
+  int32_t signature = c_.signatures[id];
+  if ((signature & kSignatureCheckImmediates) != 0 && !CheckImmediates(id)) return false;
+  if (signature < 0) return StepSpecial(static_cast<uint8_t>(signature & 0xff), id);
+  // Fixed signature: up to three operands (top first), at most one result.
+  uint32_t bits = static_cast<uint32_t>(signature);
+  uint32_t popCount = (bits >> 28) & 3;
+  for (uint32_t i = 0; i < popCount; ++i) {
+    if (!Pop(static_cast<uint8_t>((bits >> (7 + 7 * i)) & 0x7f))) return false;
+  }
+  uint8_t result = static_cast<uint8_t>(bits & 0x7f);
+  return result == 0 || Push(result);
+}
+
 bool BodyValidator::Validate(uint32_t ordinal) {
   const uint32_t* body = c_.bodies + 3 * size_t{ordinal};
   size_t start = body[0], codeStart = body[1], end = body[2];
@@ -682,48 +856,14 @@ bool BodyValidator::Validate(uint32_t ordinal) {
   frames_.push_back(Frame{frame::Function, false, 0, static_cast<int64_t>(typeIndex)});
   floor_ = 0;
   unreachable_ = false;
-  const uint8_t* bytes = c_.bytes;
-  const size_t localCount = locals_.size();
   while (pos_ < end_) {
-    opOffset_ = pos_;
-    // The most frequent operators with one-byte immediates, when trivially valid.
-    uint8_t byte = bytes[pos_];
-    uint8_t next = pos_ + 1 < end_ ? bytes[pos_ + 1] : 0x80;  // a one-byte index is < 0x80
-    if (byte == 0x20 && next < 0x80 && next < localCount && count_ < operands_.size()) {  // local.get
-      operands_[count_++] = locals_[next];
-      pos_ += 2;
-      continue;
+    size_t pos = pos_, count = count_;
+    while (pos < end_ && FastStep(pos, count)) {
     }
-    if ((byte == 0x21 || byte == 0x22) && next < 0x80 && next < localCount && count_ > floor_ && operands_[count_ - 1] == locals_[next]) {
-      if (byte == 0x21) --count_;  // local.set; local.tee leaves the value
-      pos_ += 2;
-      continue;
-    }
-    uint32_t id;
-    if (!ReadOperator(&id)) return false;
-    if (id >= kSimdIdsStart && !c_.simd) return Fail();
-    int32_t signature = c_.signatures[id];
-    if ((signature & kSignatureCheckImmediates) != 0 && !CheckImmediates(id)) return false;
-    if (signature >= 0) {
-      // Fixed signature: up to three operands (top first), at most one result.
-      uint32_t bits = static_cast<uint32_t>(signature);
-      uint32_t popCount = (bits >> 28) & 3;
-      if (count_ >= floor_ + popCount) {
-        for (uint32_t i = 0; i < popCount; ++i) {
-          uint16_t found = operands_[count_ - 1 - i];
-          if (found != ((bits >> (7 + 7 * i)) & 0x7f) && found != kUnknown) return Fail();
-        }
-        count_ -= popCount;
-      } else {
-        for (uint32_t i = 0; i < popCount; ++i) {
-          if (!Pop(static_cast<uint8_t>((bits >> (7 + 7 * i)) & 0x7f))) return false;
-        }
-      }
-      uint8_t result = static_cast<uint8_t>(bits & 0x7f);
-      if (result != 0 && !Push(result)) return false;
-    } else if (!StepSpecial(static_cast<uint8_t>(signature & 0xff), id)) {
-      return false;
-    }
+    pos_ = pos;
+    count_ = count;
+    if (pos_ >= end_) break;
+    if (!Step()) return false;
     if (frames_.empty() && pos_ != end_) {
       opOffset_ = pos_;
       return Fail();
@@ -794,6 +934,12 @@ Napi::Value ValidateFunctionBodies(const Napi::CallbackInfo& info) {
     if (enumValues[i] != kEnumOrder[i]) {
       return Fail(env, "internal error: enum value " + std::to_string(i) + " differs from engine/wasm's (rebuild the addon)");
     }
+  }
+  for (uint32_t byte = 0; byte < 256; ++byte) {
+    int32_t signature = byte < 0xfc ? c.signatures[byte] : -1;
+    uint8_t kind = c.immediates[byte];
+    c.plainSignature[byte] = signature >= 0 && kind == imm::None ? signature : -1;
+    c.memorySignature[byte] = signature >= 0 && kind == imm::MemArg ? signature & ~kSignatureCheckImmediates : -1;
   }
   const uint32_t* typeRanges = nullptr;
   const uint8_t* typeValues = nullptr;

@@ -56,8 +56,25 @@ Napi::Value NewRawBlock(Napi::Env env, size_t size, uint8_t** address) {
   return result;
 }
 
+/**
+ * bufferAddress(view: Uint8Array) → bigint: where the view's bytes are. ArrayBuffers'
+ * contents do not move (asking for the buffer takes a small array's bytes off V8's heap
+ * first), so the address holds while the buffer is alive and not detached.
+ */
+Napi::Value BufferAddress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    Napi::TypeError::New(env, "bufferAddress(view: Uint8Array)").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  Napi::Uint8Array view = info[0].As<Napi::Uint8Array>();
+  auto* data = static_cast<uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
+  return Napi::BigInt::New(env, reinterpret_cast<uint64_t>(data));
+}
+
 void InitRawBlockBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("allocate", Napi::Function::New(env, Allocate, "allocate"));
+  exports.Set("bufferAddress", Napi::Function::New(env, BufferAddress, "bufferAddress"));
 }
 
 }  // namespace wasm_native
