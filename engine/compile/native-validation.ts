@@ -52,7 +52,7 @@ const ENUM_VALUES = Int32Array.from([
 ]);
 
 /** Bytes of function bodies from which the C++ validator splits them over several threads. */
-const PARALLEL_BODY_BYTES = 1 << 20;
+const PARALLEL_BODY_BYTES = 1 << 18;
 const MAX_VALIDATION_THREADS = 4;
 
 export interface NativeValidationStats {
