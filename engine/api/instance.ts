@@ -21,19 +21,28 @@ interface InstanceInternals {
   readonly state: InstanceState;
 }
 
-const internals = new WeakMap<Instance, InstanceInternals>();
+/** The internals of `value`, or a TypeError with `message` when it is not an Instance (set below). */
+let internalsOf: (value: unknown, message: string) => InstanceInternals;
 
 export class Instance {
+  /** The instance's runtime state and exports (a private field: cheaper than a WeakMap entry per instance). */
+  readonly #internals: InstanceInternals;
+
   constructor(module: Module, ...rest: [importObject?: object]) {
     const compiled = compiledModuleOf(module, 'WebAssembly.Instance()');
-    internals.set(this, instantiateCompiledModule(compiled, rest[0]));
+    this.#internals = instantiateCompiledModule(compiled, rest[0]);
   }
 
   /** The frozen exports object: functions, Memory, Table and Global objects by export name. */
   get exports(): Record<string, unknown> {
-    const found = internals.get(this);
-    if (found === undefined) throw new TypeError('WebAssembly.Instance.exports: Receiver is not a WebAssembly.Instance');
-    return found.exports;
+    return internalsOf(this, 'WebAssembly.Instance.exports: Receiver is not a WebAssembly.Instance').exports;
+  }
+
+  static {
+    internalsOf = (value, message) => {
+      if (typeof value !== 'object' || value === null || !(#internals in value)) throw new TypeError(message);
+      return (value as Instance).#internals;
+    };
   }
 }
 
@@ -41,9 +50,7 @@ defineInterface(Instance, 'WebAssembly.Instance');
 
 /** The runtime state of an Instance (for the engine's own tools). */
 export function instanceStateOf(instance: Instance): InstanceState {
-  const found = internals.get(instance);
-  if (found === undefined) throw new TypeError('not a WebAssembly.Instance');
-  return found.state;
+  return internalsOf(instance, 'not a WebAssembly.Instance').state;
 }
 
 export interface WebAssemblyInstantiatedSource {

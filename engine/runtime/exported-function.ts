@@ -91,7 +91,8 @@ export function createExportedFunction(data: ExportedFunctionData, name: string)
     return raw.map((value, i) => toJSValue(value, results[i], store));
   };
   Object.defineProperty(fn, 'name', { value: name, configurable: true });
-  Object.defineProperty(fn, 'length', { value: paramCount, configurable: true });
+  // A function with only a rest parameter already has length 0.
+  if (paramCount !== 0) Object.defineProperty(fn, 'length', { value: paramCount, configurable: true });
   registerExportedFunction(fn, data);
   return fn;
 }

@@ -12,6 +12,7 @@ import type { CompiledModule } from '../compile/compiled-module.js';
 import { createExportedFunction, type ExportedFunction } from './exported-function.js';
 import { compileLazyFunction } from './lazy-calls.js';
 import type { Store, StoreInstance } from './store.js';
+import { tableObject, type TableInstance } from './externs.js';
 
 export class InstanceState implements StoreInstance {
   readonly vmctx: RawBlock;
@@ -22,8 +23,13 @@ export class InstanceState implements StoreInstance {
   readonly functions: (ExportedFunction | undefined)[];
   /** The WebAssembly.Memory objects of its memories, imports first (runtime/externs.ts). */
   readonly memories: object[] = [];
-  /** The WebAssembly.Table objects of its tables. */
-  readonly tables: object[] = [];
+  /** Its tables, imports first, as the runtime knows them (externs.ts). */
+  readonly tableInstances: TableInstance[] = [];
+  /**
+   * The WebAssembly.Table objects of its tables: an imported table's object; a defined one's,
+   * made on first use (tableObject), since most modules never hand theirs to JavaScript.
+   */
+  readonly tables: (object | undefined)[] = [];
   /** Global objects per global index (imports: the imported or created Global; defined: made on export). */
   readonly globals: (object | undefined)[] = [];
   /** Native blocks and objects whose lifetime must cover the instance's. */
@@ -51,6 +57,11 @@ export class InstanceState implements StoreInstance {
     this.view.setBigUint64(offset + FuncRef.code, code, true);
     this.view.setBigUint64(offset + FuncRef.typeId, typeId, true);
     this.view.setBigUint64(offset + FuncRef.vmctx, vmctx, true);
+  }
+
+  /** The WebAssembly.Table object of table `index` (a defined table's is made on first use; the store keeps it). */
+  tableObject(index: number): object {
+    return (this.tables[index] ??= tableObject(this.tableInstances[index]));
   }
 
   /** The JS function object of function `index`. */

@@ -22,7 +22,7 @@ import { describeSegments, initializeActiveSegments } from './segments.js';
 import { Store } from './store.js';
 import { toWebAssemblyValue } from './value-conversion.js';
 import { ValType } from '../wasm/value-types.js';
-import { globalInstanceOf, globalObject as makeGlobalObject, memoryObject, tableObject } from './externs.js';
+import { globalInstanceOf, globalObject as makeGlobalObject, memoryObject } from './externs.js';
 import { resolveImports, type ResolvedImport } from './import-resolution.js';
 import { vmctxTemplateOf, writeGlobalCell } from './vmctx-template.js';
 import { installLazyFuncRefs } from './lazy-calls.js';
@@ -111,6 +111,7 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
       case ExternalKind.Table:
         view.setBigUint64(layout.tableDefinitionPointer(state.tables.length), entry.table.native.definition, true);
         state.tables.push(entry.object);
+        state.tableInstances.push(entry.table);
         break;
       case ExternalKind.Memory:
         view.setBigUint64(layout.memoryDefinitionPointer(state.memories.length), entry.linear.definition, true);
@@ -134,11 +135,13 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
     }
   }
 
-  // Defined memories and tables (made by buildInstance), as JS API objects.
+  // Defined memories (made by buildInstance), as JS API objects; defined tables as the
+  // runtime's, their JS API objects made when first needed (InstanceState.tableObject).
   built.memories.forEach((linear, i) => state.memories.push(memoryObject({ linear, maximum: info.memories[info.importedMemoryCount + i].max })));
   built.tables.forEach((native, i) => {
     const { elementType, limits } = info.tables[info.importedTableCount + i];
-    state.tables.push(tableObject({ native, elementType, maximum: limits.max, store }));
+    state.tableInstances.push({ native, elementType, maximum: limits.max, store });
+    state.tables.push(undefined);
   });
 
   // Defined globals, initialised in order from imported globals and this instance's functions.
@@ -181,18 +184,24 @@ function globalObject(state: InstanceState, index: number): object {
   return global;
 }
 
-/** JS API "create an exports object": a frozen, null-prototype object, exports in order. */
+/**
+ * JS API "create an exports object": a frozen, null-prototype object, exports in order.
+ * Plain assignments then freeze give the same properties as defining each one enumerable,
+ * non-writable and non-configurable, for less work (no property descriptor per export).
+ * Export names are distinct (validation), and on a null-prototype object `__proto__` is an
+ * ordinary name.
+ */
 function createExportsObject(state: InstanceState): Record<string, unknown> {
   const exports = Object.create(null) as Record<string, unknown>;
   for (const entry of state.module.info.exports) {
     let value: unknown;
     switch (entry.kind) {
       case ExternalKind.Function: value = state.functionObject(entry.index); break;
-      case ExternalKind.Table: value = state.tables[entry.index]; break;
+      case ExternalKind.Table: value = state.tableObject(entry.index); break;
       case ExternalKind.Memory: value = state.memories[entry.index]; break;
       case ExternalKind.Global: value = globalObject(state, entry.index); break;
     }
-    Object.defineProperty(exports, entry.name, { value, enumerable: true, writable: false, configurable: false });
+    exports[entry.name] = value;
   }
   return Object.freeze(exports);
 }

@@ -18,7 +18,7 @@ import { TRAP_MESSAGES, TrapCode } from '../abi/trap-codes.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { evaluateConstant, evaluateOffset, type ConstantContext } from './constant-expressions.js';
 import type { InstanceState } from './instance-state.js';
-import { memoryInstanceOf, tableInstanceOf } from './externs.js';
+import { memoryInstanceOf } from './externs.js';
 
 /** The data bytes of a module, shared by its instances, and how its active segments are copied. */
 /** Where a module's data segments are read from: its data section, inside its wasm bytes. */
@@ -175,7 +175,7 @@ export function initializeActiveSegments(state: InstanceState, context: Constant
   const data = moduleDataOf(state.module);
   info.elements.forEach((segment, i) => {
     if (segment.mode !== 'active') return;
-    const table = tableInstanceOf(state.tables[segment.tableIndex])!;
+    const table = state.tableInstances[segment.tableIndex];
     const offset = evaluateOffset(segment.offsetExpression!, context);
     const values = elementValues[i];
     const length = values === undefined ? data.funcRefStarts[i + 1] - data.funcRefStarts[i] : values.length;

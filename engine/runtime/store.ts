@@ -99,7 +99,8 @@ export class Store {
     const list = root.#instances;
     let position = list.length;
     while (position > 0 && list[position - 1].vmctxAddress > instance.vmctxAddress) position--;
-    list.splice(position, 0, instance);
+    if (position === list.length) list.push(instance);
+    else list.splice(position, 0, instance);
   }
 
   /** Keeps `member` alive as long as the store. */
