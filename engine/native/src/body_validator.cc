@@ -30,7 +30,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
-#include <thread>
+#include <pthread.h>
 #include <vector>
 
 namespace wasm_native {
@@ -918,6 +918,19 @@ void ValidateRange(const Context& context, uint32_t first, uint32_t last, RangeR
   out->targets = validator.targets();
 }
 
+/** One range of bodies for a helper thread. */
+struct RangeTask {
+  const Context* context;
+  uint32_t first, last;
+  RangeResult* out;
+};
+
+void* RangeThreadMain(void* argument) {
+  auto* task = static_cast<RangeTask*>(argument);
+  ValidateRange(*task->context, task->first, task->last, task->out);
+  return nullptr;
+}
+
 Napi::Value ValidateFunctionBodies(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 16) return Fail(env, "16 arguments expected");
@@ -1009,10 +1022,20 @@ Napi::Value ValidateFunctionBodies(const Napi::CallbackInfo& info) {
   if (bounds.back() != n) bounds.push_back(static_cast<uint32_t>(n));
   size_t ranges = bounds.size() - 1;
   std::vector<RangeResult> results(ranges);
-  std::vector<std::thread> workers;
-  for (size_t r = 1; r < ranges; ++r) workers.emplace_back(ValidateRange, std::cref(c), bounds[r], bounds[r + 1], &results[r]);
+  // Helper threads for ranges 1.., this thread for range 0. A thread that cannot be started
+  // (a process at its thread limit) leaves its range to this thread: slower, same answer.
+  std::vector<RangeTask> tasks(ranges);
+  std::vector<pthread_t> helpers(ranges);
+  std::vector<bool> started(ranges, false);
+  for (size_t r = 1; r < ranges; ++r) {
+    tasks[r] = RangeTask{&c, bounds[r], bounds[r + 1], &results[r]};
+    started[r] = pthread_create(&helpers[r], nullptr, RangeThreadMain, &tasks[r]) == 0;
+  }
   if (ranges > 0) ValidateRange(c, bounds[0], bounds[1], &results[0]);
-  for (std::thread& worker : workers) worker.join();
+  for (size_t r = 1; r < ranges; ++r) {
+    if (started[r]) pthread_join(helpers[r], nullptr);
+    else ValidateRange(c, bounds[r], bounds[r + 1], &results[r]);
+  }
 
   for (const RangeResult& result : results) {
     if (result.ok) continue;
