@@ -421,7 +421,7 @@ export function asResourceError(error: unknown): unknown {
 
 /** Whether code compiled for `cpu` may use SSSE3 (x86 pshufb, for i8x16.swizzle). */
 function targetHasSsse3(cpu: 'native' | 'generic'): boolean {
-  return cpu === 'native' && native.hostCpuFeatures().includes('ssse3');
+  return cpu === 'native' && native.hostHasSsse3();
 }
 
 /**

@@ -320,6 +320,7 @@ interface NativeAddon {
   llvmVersion(): string;
   hostCpuName(): string;
   hostCpuFeatures(): string[];
+  hostHasSsse3(): boolean;
   validateFunctionBodies(...args: NativeBodyValidationArguments): NativeBodyValidation;
   LinearMemory: new (initialPages: number, maximumPages: number) => NativeLinearMemory;
   liveMemoryCount(): number;
@@ -429,6 +430,13 @@ export function hostCpuName(): string {
 /** LLVM's names of the host CPU's enabled features, sorted, e.g. ["avx2", "bmi2", ...]. */
 export function hostCpuFeatures(): readonly string[] {
   return (cpuFeatures ??= Object.freeze(addon().hostCpuFeatures()));
+}
+
+let ssse3: boolean | undefined;
+
+/** Whether this CPU has SSSE3, without LLVM's full feature query (hostCpuFeatures). */
+export function hostHasSsse3(): boolean {
+  return (ssse3 ??= addon().hostHasSsse3());
 }
 
 /**

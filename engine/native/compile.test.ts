@@ -3,7 +3,7 @@
 // called through invoke(); timings; compileAsync; LLVM's diagnostics for invalid IR.
 import { describe, expect, it } from 'vitest';
 import { INVOKE_OK } from '../abi/trap-codes.js';
-import { compile, compileAsync, hostCpuFeatures, hostCpuName, invoke, llvmVersion, scratch, type CompileOptions } from './addon.js';
+import { compile, compileAsync, hostCpuFeatures, hostCpuName, hostHasSsse3, invoke, llvmVersion, scratch, type CompileOptions } from './addon.js';
 
 const slots = {
   u32: new Uint32Array(scratch()),
@@ -59,6 +59,8 @@ describe('compile', () => {
     expect(llvmVersion()).toMatch(/^19\./);
     expect(hostCpuName()).toMatch(/\S/);
     expect(hostCpuFeatures()).toContain('sse2');
+    // The quick SSSE3 answer (CPU model data) agrees with LLVM's feature query.
+    expect(hostHasSsse3()).toBe(hostCpuFeatures().includes('ssse3'));
   });
 
   it.each(configurations)('round-trips i32/i64/f32/f64 through the slots at O$optLevel, $cpu CPU', (configuration) => {

@@ -10,7 +10,7 @@
 //     add(ir, guardedFunctions?), finish(symbols) / finishAsync(symbols), abandon(reason)
 //   linkObjects(objects, { name, symbols }) → CompiledCode   links object files kept by a compile
 //     with { keepObjects: true } (CompiledCode.objects), for the code cache
-//   compilePoolStats(), objectLoaderStats(), llvmVersion(), hostCpuName(), hostCpuFeatures(), threadLimitsTlsOffset()
+//   compilePoolStats(), objectLoaderStats(), llvmVersion(), hostCpuName(), hostCpuFeatures(), hostHasSsse3(), threadLimitsTlsOffset()
 // ir: LLVM IR text, a string or its UTF-8 bytes (a Uint8Array, copied).
 // options: { optLevel: 0|1|2|3, cpu: 'native'|'generic', name: string, symbols: string[],
 //   guardedFunctions?: string[], timeoutMs?: number, keepObjects?: boolean, quickCodegen?: boolean }.
@@ -627,6 +627,20 @@ Napi::Value GetLlvmVersion(const Napi::CallbackInfo& info) { return Napi::String
 
 Napi::Value GetHostCpuName(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), HostCpuName()); }
 
+/**
+ * Whether this CPU has SSSE3 (pshufb, for i8x16.swizzle): from the CPU model data the
+ * compiler's runtime reads once at start-up, so no CPUID now (LLVM's full feature query
+ * costs ~90 µs on a VM, where each CPUID exits to the hypervisor).
+ */
+Napi::Value GetHostHasSsse3(const Napi::CallbackInfo& info) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  return Napi::Boolean::New(info.Env(), __builtin_cpu_supports("ssse3") != 0);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 Napi::Value GetHostCpuFeatures(const Napi::CallbackInfo& info) {
   std::vector<std::string> features = HostCpuFeatures();
   Napi::Array result = Napi::Array::New(info.Env(), features.size());
@@ -656,6 +670,7 @@ void InitCompileBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("llvmVersion", Napi::Function::New(env, GetLlvmVersion, "llvmVersion"));
   exports.Set("hostCpuName", Napi::Function::New(env, GetHostCpuName, "hostCpuName"));
   exports.Set("hostCpuFeatures", Napi::Function::New(env, GetHostCpuFeatures, "hostCpuFeatures"));
+  exports.Set("hostHasSsse3", Napi::Function::New(env, GetHostHasSsse3, "hostHasSsse3"));
 }
 
 }  // namespace wasm_native
