@@ -102,6 +102,24 @@ describe('validate() and compile() with the C++ validator', () => {
     expect(after.disagreements).toBe(0);
   });
 
+  test('WASM_LLVM_NATIVE_VALIDATION=0: the TypeScript validator alone, same answers', () => {
+    const valid = singleFunctionModule([I32, I32], [I32], [0x20, 0, 0x20, 1, 0x6a, 0x0b]);
+    const invalid = singleFunctionModule([I32, I64], [I32], [0x20, 0, 0x20, 1, 0x6a, 0x0b]);
+    const withNative = compileErrorOf(() => new Module(invalid, { tiering: 'lazy' })).message;
+    const before = nativeValidationStats();
+    process.env.WASM_LLVM_NATIVE_VALIDATION = '0';
+    try {
+      expect(validate(valid)).toBe(true);
+      expect(validate(invalid)).toBe(false);
+      expect(compileErrorOf(() => new Module(invalid, { tiering: 'lazy' })).message).toBe(withNative);
+      expect(new Module(valid, { tiering: 'lazy' })).toBeInstanceOf(Module);
+    } finally {
+      delete process.env.WASM_LLVM_NATIVE_VALIDATION;
+    }
+    const after = nativeValidationStats();
+    expect([after.accepted, after.rejected]).toEqual([before.accepted, before.rejected]);
+  });
+
   test('a valid module is accepted natively', () => {
     const before = nativeValidationStats().accepted;
     expect(validate(singleFunctionModule([I32, I32], [I32], [0x20, 0, 0x20, 1, 0x6a, 0x0b]))).toBe(true);
