@@ -25,14 +25,14 @@ import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { IrModuleBuilder } from '../translate/ir-module.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
-import { DEFAULT_UNIT_BODY_BYTES, calleesOf, partitionIntoUnits, unitsFromLines, unitsToLines, type CodeUnits } from '../translate/code-units.js';
+import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits, unitsFromLines, unitsToLines, type CodeUnits } from '../translate/code-units.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
 import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.js';
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
-import { validateBodiesAndListCallsFast } from './native-validation.js';
+import { directCalleesOf, validateBodiesAndListCallsFast } from './native-validation.js';
 import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type TopTier } from './lazy-code.js';
@@ -1040,7 +1040,7 @@ function topTierCompiler(
   const calleesOfFunction = (functionIndex: number): readonly number[] => {
     let list = callees.get(functionIndex);
     if (list === undefined) {
-      list = calleesOf(info, functionIndex);
+      list = directCalleesOf(info, functionIndex);
       callees.set(functionIndex, list);
     }
     return list;

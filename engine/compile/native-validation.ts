@@ -16,6 +16,7 @@ import { MAX_BR_TABLE_TARGETS } from '../binary/limits.js';
 import type { ModuleInfo } from '../binary/module-info.js';
 import * as native from '../native/addon.js';
 import type { CallGraph } from '../validate/direct-calls.js';
+import { calleesOf } from '../translate/code-units.js';
 import { FrameKind } from '../validate/frame-kind.js';
 import { MAX_OPERAND_STACK_HEIGHT, createValidationContext } from '../validate/function-validator.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
@@ -144,6 +145,19 @@ export function validateBodiesAndListCallsFast(module: ModuleInfo, features: Was
   const confirmed = validateBodiesAndListCalls(module, features); // throws the CompileError
   stats.disagreements++;
   return confirmed;
+}
+
+/**
+ * calleesOf (translate/code-units.ts) read in C++: the direct callees of defined function
+ * `functionIndex`, validated before (the tiered engine's top-tier sets on a cache hit, where
+ * no validation listed them). The TypeScript reader when the C++ one cannot read the body.
+ */
+export function directCalleesOf(module: ModuleInfo, functionIndex: number): number[] {
+  const body = module.functionBodies[functionIndex - module.importedFunctionCount];
+  const callees = nativeValidationEnabled()
+    ? native.listDirectCallees(module.bytes, OP_IMMEDIATE, body.codeStart, body.end, module.importedFunctionCount)
+    : undefined;
+  return callees === undefined ? calleesOf(module, functionIndex) : Array.from(callees);
 }
 
 /** decodeAndValidateModule (validate/validate-module.ts) with the bodies validated in C++. */

@@ -322,6 +322,7 @@ interface NativeAddon {
   hostCpuFeatures(): string[];
   hostHasSsse3(): boolean;
   validateFunctionBodies(...args: NativeBodyValidationArguments): NativeBodyValidation;
+  listDirectCallees(bytes: Uint8Array, immediates: Uint8Array, codeStart: number, end: number, importedFunctionCount: number): Int32Array | undefined;
   LinearMemory: new (initialPages: number, maximumPages: number) => NativeLinearMemory;
   liveMemoryCount(): number;
   memoryPoolStats(): MemoryPoolStats;
@@ -599,6 +600,15 @@ export type NativeBodyValidation =
 /** Validates function bodies in C++ (engine/compile/native-validation.ts prepares the arguments). */
 export function validateFunctionBodies(...args: NativeBodyValidationArguments): NativeBodyValidation {
   return addon().validateFunctionBodies(...args);
+}
+
+/**
+ * The direct callees of a body validated before, [codeStart, end) of `bytes` (defined
+ * functions only, each once, in the order of their first call), read in C++; undefined when
+ * an operator cannot be read. `immediates` is the opcode table's OP_IMMEDIATE.
+ */
+export function listDirectCallees(bytes: Uint8Array, immediates: Uint8Array, codeStart: number, end: number, importedFunctionCount: number): Int32Array | undefined {
+  return addon().listDirectCallees(bytes, immediates, codeStart, end, importedFunctionCount);
 }
 
 /** What buildInstance made: the vmctx block, and the defined memories and tables in index order. */

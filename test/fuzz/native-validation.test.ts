@@ -5,7 +5,8 @@
 // thread and with three, on every module of the spec test suite, on the npm packages' modules
 // the drop-in tier runs, and on mutated modules (byte and operator mutations of those seeds).
 // A rejection ends in the TypeScript validator's CompileError, and no rejection it does not
-// confirm may happen anywhere in these runs.
+// confirm may happen anywhere in these runs. The C++ reader of one validated body's direct
+// callees (the tiered engine's top-tier sets on a cache hit) lists what calleesOf does.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,8 @@ import { SeededRandom, mutateModule } from '../../tools/fuzz/mutator.js';
 import { mutateOperators } from '../../tools/fuzz/operator-mutations.js';
 import { repositoryRoot } from '../spec/testsuite-location.js';
 import { decodeModule } from '../../engine/binary/decode-module.js';
-import { nativeValidationStats, validateBodiesInNativeCode } from '../../engine/compile/native-validation.js';
+import { directCalleesOf, nativeValidationStats, validateBodiesInNativeCode } from '../../engine/compile/native-validation.js';
+import { calleesOf } from '../../engine/translate/code-units.js';
 import { validateFunctionBodies } from '../../engine/native/addon.js';
 import { validateBodiesAndListCalls } from '../../engine/validate/validate-module.js';
 import { CompileError } from '../../engine/wasm/errors.js';
@@ -86,6 +88,31 @@ describe('the C++ validator of function bodies agrees with the TypeScript one', 
     expect(disagreements.slice(0, 10)).toEqual([]);
     expect(reachedBodies).toBeGreaterThan(5_000);
   }, 300_000);
+});
+
+describe("the C++ reader of a validated body's direct callees", () => {
+  test.skipIf(PACKAGE_MODULES.length === 0 && spec.length === 0)('lists what calleesOf lists, in the same order, for every function', () => {
+    const modules = [...PACKAGE_MODULES.map((path) => new Uint8Array(readFileSync(path))), ...spec];
+    let functions = 0;
+    let withCalls = 0;
+    for (const bytes of modules) {
+      let module: ReturnType<typeof decodeModule>;
+      try {
+        module = decodeModule(bytes);
+        validateBodiesAndListCalls(module);
+      } catch {
+        continue; // only validated bodies are read this way
+      }
+      for (const body of module.functionBodies) {
+        const expected = calleesOf(module, body.functionIndex);
+        expect(directCalleesOf(module, body.functionIndex), `function ${body.functionIndex}`).toEqual(expected);
+        functions++;
+        if (expected.length > 0) withCalls++;
+      }
+    }
+    expect(functions).toBeGreaterThan(10_000);
+    expect(withCalls).toBeGreaterThan(1_000);
+  }, 120_000);
 });
 
 describe('validate() and compile() with the C++ validator', () => {

@@ -9,6 +9,9 @@
 // whose CompileError (message and offset) is the engine's answer, so messages live in one
 // place. Why: docs/RATIONALE.md, "Why validate function bodies in C++ as well?".
 //
+// Also listDirectCallees (below): one validated body's direct callees, read in C++, for the
+// tiered engine's top-tier sets on a code-cache hit (where no validation listed them).
+//
 // validateFunctionBodies(bytes: Uint8Array, immediates: Uint8Array, signatures: Int32Array,
 //     extras: Uint8Array, enumValues: Int32Array, typeRanges: Uint32Array, typeValues:
 //     Uint8Array, functionTypeIndices: Uint32Array, tableTypes: Uint8Array, globalTypes:
@@ -68,6 +71,7 @@ constexpr int32_t kSignatureCheckImmediates = 1 << 30;
 constexpr uint32_t kOperatorIds = 0x300;
 constexpr uint32_t kSimdIdsStart = 0x200;
 constexpr uint32_t kRefFunc = 0xd2;
+constexpr uint32_t kCall = 0x10;
 /** MAX_OPERAND_STACK_HEIGHT and MAX_BR_TABLE_TARGETS (function-validator.ts, binary/limits.ts). */
 constexpr size_t kMaxOperandStack = size_t{1} << 26;
 constexpr uint32_t kMaxBrTableTargets = 65520;
@@ -175,6 +179,26 @@ class BodyValidator {
   bool Validate(uint32_t ordinal);
 
   const std::vector<int32_t>& targets() const { return targets_; }
+
+  /**
+   * The direct callees of the body whose instructions are [codeStart, end) (defined functions
+   * only, each once, in the order of their first call), reading operators without validating
+   * them (for bodies validated before); false when an operator cannot be read.
+   */
+  bool ListCallees(size_t codeStart, size_t end, std::vector<int32_t>* callees) {
+    pos_ = codeStart;
+    end_ = std::min(end, c_.byteLength);
+    while (pos_ < end_) {
+      opOffset_ = pos_;
+      uint32_t id;
+      if (!ReadOperator(&id)) return false;
+      if (id == kCall && imm_.index >= c_.importedFunctions &&
+          std::find(callees->begin(), callees->end(), static_cast<int32_t>(imm_.index)) == callees->end()) {
+        callees->push_back(static_cast<int32_t>(imm_.index));
+      }
+    }
+    return true;
+  }
   size_t failOffset() const { return failOffset_; }
 
  private:
@@ -1061,9 +1085,36 @@ Napi::Value ValidateFunctionBodies(const Napi::CallbackInfo& info) {
   return graph;
 }
 
+/**
+ * listDirectCallees(bytes: Uint8Array, immediates: Uint8Array, codeStart: number, end: number,
+ *     importedFunctionCount: number) → Int32Array | undefined: calleesOf
+ * (translate/code-units.ts) for one body validated before; undefined when an operator
+ * cannot be read (the caller then reads it in TypeScript).
+ */
+Napi::Value ListDirectCallees(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Context c;
+  size_t immediateCount = 0;
+  if (!TypedArrayOf(info[0], napi_uint8_array, &c.bytes, &c.byteLength) ||
+      !TypedArrayOf(info[1], napi_uint8_array, &c.immediates, &immediateCount) || immediateCount != kOperatorIds ||
+      !info[2].IsNumber() || !info[3].IsNumber() || !info[4].IsNumber()) {
+    return Fail(env, "listDirectCallees(bytes, immediates, codeStart, end, importedFunctionCount)");
+  }
+  c.importedFunctions = info[4].As<Napi::Number>().Uint32Value();
+  size_t codeStart = static_cast<size_t>(info[2].As<Napi::Number>().DoubleValue());
+  size_t end = static_cast<size_t>(info[3].As<Napi::Number>().DoubleValue());
+  BodyValidator reader(c);
+  std::vector<int32_t> callees;
+  if (codeStart > end || !reader.ListCallees(codeStart, end, &callees)) return env.Undefined();
+  Napi::Int32Array result = Napi::Int32Array::New(env, callees.size());
+  std::copy(callees.begin(), callees.end(), result.Data());
+  return result;
+}
+
 }  // namespace
 
 void InitBodyValidatorBinding(Napi::Env env, Napi::Object exports) {
+  exports.Set("listDirectCallees", Napi::Function::New(env, ListDirectCallees, "listDirectCallees"));
   exports.Set("validateFunctionBodies", Napi::Function::New(env, ValidateFunctionBodies, "validateFunctionBodies"));
 }
 
