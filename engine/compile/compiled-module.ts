@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { decodeModule } from '../binary/decode-module.js';
 import type { ModuleInfo } from '../binary/module-info.js';
+import type { CallGraph } from '../validate/direct-calls.js';
 import { CompileError } from '../wasm/errors.js';
 import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
@@ -32,7 +33,7 @@ import { registerTypes } from './type-registry.js';
 import { CodeCache, type CachedCode, type CodeCacheOptions } from './code-cache.js';
 import { guardDecision, guardPolicy, MAX_FUNCTION_IR_BYTES, ModuleIrSize } from './compile-guards.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
-import { directCalleesOf, validateBodiesAndListCallsFast } from './native-validation.js';
+import { directCalleesOf, nativeValidationEnabled, validateBodiesAndListCallsFast } from './native-validation.js';
 import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type TopTier } from './lazy-code.js';
@@ -441,13 +442,28 @@ function bodyLength(info: ModuleInfo, functionIndex: number): number {
   return body.end - body.start;
 }
 
+/**
+ * The call graph the units of a module above one unit's bound follow, from the C++ validator
+ * of bodies (native-validation.ts), which rejects an invalid module here with the TypeScript
+ * validator's CompileError, before any translation; undefined for a module of one unit (no
+ * graph needed), or with the C++ validator off (partitionIntoUnits then reads the bodies).
+ * It costs less than partitionIntoUnits's own reading of every body in TypeScript (esbuild:
+ * 30-50 ms against 115-170 ms), and the translation validates every body again as it goes.
+ */
+function callGraphForUnits(info: ModuleInfo, maxUnitBodyBytes: number): CallGraph | undefined {
+  if (!nativeValidationEnabled()) return undefined;
+  let total = 0;
+  for (const body of info.functionBodies) total += body.end - body.start;
+  return total <= maxUnitBodyBytes || info.functionBodies.length <= 1 ? undefined : validateBodiesAndListCallsFast(info);
+}
+
 function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic', sink: UnitSink): TranslationResult {
   const start = performance.now();
   limits.check();
   const info = decodeModule(bytes);
   validateModuleStructure(info);
   const decoded = performance.now();
-  const units = partitionIntoUnits(info, unitBodyBytes());
+  const units = partitionIntoUnits(info, unitBodyBytes(), callGraphForUnits(info, unitBodyBytes()));
   const environment = new RuntimeEnvironment(info, {
     explicitBoundsChecks: exactTraps,
     externalFunctions: units.calledFromOtherUnits,
