@@ -400,9 +400,9 @@ type UnitSink = (ir: Uint8Array, guardedSymbols: readonly string[]) => void;
  * Decode, validate and translate: everything before LLVM, handing each code unit to `sink`
  * as soon as it is written (translate/code-units.ts). Throws CompileError.
  */
-function translate(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic', sink: UnitSink): TranslationResult {
+function translate(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic', unoptimized: boolean, sink: UnitSink): TranslationResult {
   try {
-    return translateUnchecked(bytes, limits, exactTraps, cpu, sink);
+    return translateUnchecked(bytes, limits, exactTraps, cpu, unoptimized, sink);
   } catch (error) {
     throw asResourceError(error);
   }
@@ -457,7 +457,7 @@ function callGraphForUnits(info: ModuleInfo, maxUnitBodyBytes: number): CallGrap
   return total <= maxUnitBodyBytes || info.functionBodies.length <= 1 ? undefined : validateBodiesAndListCallsFast(info);
 }
 
-function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic', sink: UnitSink): TranslationResult {
+function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic', unoptimized: boolean, sink: UnitSink): TranslationResult {
   const start = performance.now();
   limits.check();
   const info = decodeModule(bytes);
@@ -476,6 +476,7 @@ function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps
   const translator = new ModuleTranslator(info, environment, {
     maxFunctionIrBytes: MAX_FUNCTION_IR_BYTES,
     x86Ssse3: targetHasSsse3(cpu),
+    unoptimized,
     onFunctionTranslated: (metrics) => {
       limits.check();
       irSize.add(metrics);
@@ -608,7 +609,7 @@ class UnitFailed extends Error {}
  */
 function translateIntoBatch(bytes: Uint8Array, options: ResolvedOptions, batch: native.CompileBatch): TranslationResult | undefined {
   try {
-    return translate(bytes, options.limits, options.exactTraps, options.cpu, (ir, guarded) => {
+    return translate(bytes, options.limits, options.exactTraps, options.cpu, options.optLevel === 0, (ir, guarded) => {
       if (!batch.add(ir, guarded)) throw new UnitFailed();
     });
   } catch (error) {
@@ -776,6 +777,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   const translator = new ModuleTranslator(info, environment, {
     maxFunctionIrBytes: MAX_FUNCTION_IR_BYTES,
     x86Ssse3: targetHasSsse3(options.cpu),
+    unoptimized: baselineOptions.optLevel === 0,
     onFunctionTranslated: (metrics) => {
       const reason = guardDecision(policy, metrics);
       if (reason === undefined) return;

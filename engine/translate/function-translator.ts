@@ -70,6 +70,12 @@ export interface FunctionTranslationOptions {
   /** The target has SSSE3: i8x16.swizzle is `pshufb` (emit-simd-lanes.ts); otherwise a select per lane. */
   readonly x86Ssse3?: boolean;
   /**
+   * The IR goes to code generation without optimisation (O0): a discarded load is kept by a
+   * volatile store into a stack slot, which fast instruction selection handles, instead of
+   * an empty inline asm, which sends it to SelectionDAG for that instruction (load-liveness.ts).
+   */
+  readonly unoptimized?: boolean;
+  /**
    * Tiered execution: translate the function as the on-stack-replacement entry of its loop
    * with this ordinal (emit-osr.ts): `<results> @<symbol>_osr<ordinal>(ptr %vmctx, ptr %osr)`,
    * its locals read from the buffer at %osr, entered at that loop's header.
@@ -111,6 +117,8 @@ export class FunctionTranslator implements TranslatorState {
   readonly declareCallees: boolean;
   readonly maxFunctionIrBytes: number;
   readonly x86Ssse3: boolean;
+  /** FunctionTranslationOptions.unoptimized. */
+  readonly unoptimized: boolean;
 
   // ---- Operand stack: value text and value type, `height` entries ----
   values: string[] = [];
@@ -165,6 +173,7 @@ export class FunctionTranslator implements TranslatorState {
     this.declareCallees = options.declareCallees ?? false;
     this.maxFunctionIrBytes = options.maxFunctionIrBytes ?? Infinity;
     this.x86Ssse3 = options.x86Ssse3 ?? false;
+    this.unoptimized = options.unoptimized ?? false;
     this.osrLoop = options.osrLoop;
     this.validator = new FunctionValidator(context);
     this.visitor = (operator, offset) => {

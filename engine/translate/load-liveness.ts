@@ -137,6 +137,8 @@ export interface TrackedStack {
   /** Per slot, the loads its value depends on that may still be deleted; undefined for none. */
   readonly pendingLoads: (LoadRecord[] | undefined)[];
   readonly builder: FunctionBuilder;
+  /** The IR gets no optimisation (FunctionTranslationOptions.unoptimized): anchors are volatile stores. */
+  readonly unoptimized: boolean;
   localType(index: number): ValType;
 }
 
@@ -152,6 +154,8 @@ export class LoadTracker {
   private readonly localsWithLoads: number[] = [];
   /** Every load not yet kept or anchored (some may be done since), in emission order. */
   private readonly liveLoads: LoadRecord[] = [];
+  /** Unoptimised IR: the function's stack slot that anchoring stores write (made on first use). */
+  private anchorSlot: string | undefined;
 
   constructor(private readonly stack: TrackedStack) {}
 
@@ -160,6 +164,7 @@ export class LoadTracker {
     this.liveLoads.length = 0;
     this.localsWithLoads.length = 0;
     this.localLoads = new Array<LoadRecord[] | undefined>(localCount);
+    this.anchorSlot = undefined;
   }
 
   /**
@@ -221,14 +226,32 @@ export class LoadTracker {
 
   private anchor(load: LoadRecord): void {
     if (load.done) return;
-    this.stack.builder.emit(anchorText(load.operand));
+    this.emitAnchor(load.operand);
     load.done = true;
   }
 
   /** Anchors `value`, which carries `loads`: they are all done. */
   private anchorValue(type: ValType, value: string, loads: LoadRecord[]): void {
-    this.stack.builder.emit(anchorText(`${LLVM_TYPE[type]} ${value}`));
+    this.emitAnchor(`${LLVM_TYPE[type]} ${value}`);
     for (const load of loads) load.done = true;
+  }
+
+  /**
+   * The use that keeps `operand` ("i32 %v5") computed: the empty inline asm (anchorText), or
+   * in unoptimised IR a volatile store into a stack slot of the function. Fast instruction
+   * selection, which O0 uses, cannot select inline asm with operands: each one sent that
+   * instruction to SelectionDAG, 22,000 times in sql.js's module; a store it selects, and
+   * without optimisation nothing removes it (docs/RATIONALE.md, "Why are discarded loads
+   * kept alive with an empty inline asm?").
+   */
+  private emitAnchor(operand: string): void {
+    const builder = this.stack.builder;
+    if (!this.stack.unoptimized) {
+      builder.emit(anchorText(operand));
+      return;
+    }
+    this.anchorSlot ??= builder.assignInPrologue('alloca <16 x i8>, align 16');
+    builder.emit(`store volatile ${operand}, ptr ${this.anchorSlot}, align 16`);
   }
 
   /** The loads of slots [from, to) are used where LLVM must compute them (a store): safe. */

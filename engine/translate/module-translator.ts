@@ -24,6 +24,8 @@ export interface TranslateOptions extends IrModuleHeader {
   readonly maxFunctionIrBytes?: number;
   /** See FunctionTranslationOptions.x86Ssse3. */
   readonly x86Ssse3?: boolean;
+  /** See FunctionTranslationOptions.unoptimized. */
+  readonly unoptimized?: boolean;
   /**
    * Called after each function body is translated, with its size and shape
    * (function-metrics.ts; the object is reused, take a snapshot() to keep it). It may throw
@@ -151,6 +153,7 @@ export class ModuleTranslator {
       declareCallees,
       maxFunctionIrBytes: this.options.maxFunctionIrBytes,
       x86Ssse3: this.options.x86Ssse3,
+      unoptimized: this.options.unoptimized,
     };
   }
 }

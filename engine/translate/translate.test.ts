@@ -122,6 +122,16 @@ describe.skipIf(skip !== undefined)('translator', () => {
     expect(functionText(ir, 'wasm_func_2')).toContain('call i32 @wasm_rt_memory_grow(ptr %');
   });
 
+  it('keeps a dropped load by a volatile store into one stack slot when the IR is not optimised', () => {
+    const { ir } = translateModuleBytes(wasmOf('memory.wat'), { unoptimized: true });
+    const loads = functionText(ir, 'wasm_func_0');
+    expect(loads).not.toContain('asm sideeffect');
+    const slots = loads.match(/(%v\d+) = alloca <16 x i8>, align 16/g) ?? [];
+    expect(slots).toHaveLength(1);
+    const slot = /(%v\d+) = alloca <16 x i8>/.exec(loads)![1];
+    expect(loads).toMatch(new RegExp(`store volatile i32 %v\\d+, ptr \\${slot}, align 16`));
+  });
+
   it('uses alignment hints only when trusted, capped at the natural size', () => {
     const bytes = wasmOf('memory.wat');
     const module = decodeModule(bytes);
