@@ -4,6 +4,7 @@
 //   entry (functions that still make calls after optimisation):
 //     %word = load ptr, ptr addrspace(257) (tls + ThreadLimits.interruptWord)  ; %fs:…, invariant
 //     if (rsp < load atomic monotonic %word) call @wasm_rt_check_slow(rsp)    ; cold, preserve_mostcc
+//                                                  (the C convention in unoptimised code, for fast isel)
 //   (the word is a stack limit that an interrupt raises to ~0, as V8's own: one compare
 //   catches both; below V8's JavaScript limit the slow path finds no interrupt and returns)
 //   head of every cycle (each target of a retreating edge of a depth-first search, so every
@@ -60,6 +61,13 @@ namespace {
 
 /** wasm_rt_check_slow behind a register-preserving thunk (execution_limits.cc), called with preserve_mostcc. */
 constexpr const char* kSlowPath = "wasm_rt_check_slow_preserving";
+/**
+ * wasm_rt_check_slow itself, with the C calling convention: for unoptimised code. Fast
+ * instruction selection cannot select a preserve_mostcc call, so each one sent that
+ * instruction to SelectionDAG; the fast register allocator keeps values in stack slots, so
+ * the registers the thunk would preserve hold nothing worth keeping there.
+ */
+constexpr const char* kSlowPathC = "wasm_rt_check_slow";
 constexpr const char* kTrap = "wasm_rt_trap";
 /** LLVM's x86 address space for %fs-relative addresses. */
 constexpr unsigned kFsAddressSpace = 257;
@@ -192,8 +200,8 @@ void HoistStaticAllocas(llvm::BasicBlock& entry) {
 
 class CheckInserter {
  public:
-  explicit CheckInserter(llvm::Function& function)
-      : function_(function), context_(function.getContext()), module_(*function.getParent()) {}
+  CheckInserter(llvm::Function& function, bool optimized)
+      : function_(function), context_(function.getContext()), module_(*function.getParent()), optimized_(optimized) {}
 
   void Run(int64_t tlsOffset, bool entryCheck, llvm::ArrayRef<llvm::BasicBlock*> heads) {
     tlsOffset_ = tlsOffset;
@@ -252,19 +260,21 @@ class CheckInserter {
     llvm::Instruction* slowTerminator = llvm::SplitBlockAndInsertIfThen(condition, before, false, unlikely);
     slowTerminator->getParent()->setName("runtime.check.slow");
     llvm::IRBuilder<> slow(slowTerminator);
+    llvm::CallingConv::ID convention = optimized_ ? llvm::CallingConv::PreserveMost : llvm::CallingConv::C;
     llvm::FunctionCallee callee = module_.getOrInsertFunction(
-        kSlowPath, llvm::FunctionType::get(slow.getVoidTy(), {slow.getInt64Ty()}, false));
+        optimized_ ? kSlowPath : kSlowPathC, llvm::FunctionType::get(slow.getVoidTy(), {slow.getInt64Ty()}, false));
     if (auto* declaration = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
       declaration->addFnAttr(llvm::Attribute::Cold);
-      declaration->setCallingConv(llvm::CallingConv::PreserveMost);
+      declaration->setCallingConv(convention);
     }
     llvm::CallInst* call = slow.CreateCall(callee, {ReadStackPointer(slow)});
-    call->setCallingConv(llvm::CallingConv::PreserveMost);
+    call->setCallingConv(convention);
   }
 
   llvm::Function& function_;
   llvm::LLVMContext& context_;
   llvm::Module& module_;
+  bool optimized_;
   int64_t tlsOffset_ = 0;
   llvm::Value* word_ = nullptr;
 };
@@ -313,7 +323,7 @@ llvm::PreservedAnalyses RuntimeChecksPass::run(llvm::Function& function, llvm::F
     bool exemptBoundedLoops = optimized_ && !DebugDisabled("bounded-loops");
     heads = exemptBoundedLoops ? HeadsToPoll(function, analyses) : CycleHeads(function);
   }
-  if (entryCheck || !heads.empty()) CheckInserter(function).Run(tlsOffset_, entryCheck, heads);
+  if (entryCheck || !heads.empty()) CheckInserter(function, optimized_).Run(tlsOffset_, entryCheck, heads);
   return llvm::PreservedAnalyses::none();
 }
 
