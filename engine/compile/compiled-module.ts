@@ -26,7 +26,7 @@ import * as native from '../native/addon.js';
 import type { CompiledCode, OptLevel } from '../native/addon.js';
 import { IrModuleBuilder } from '../translate/ir-module.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
-import { DEFAULT_UNIT_BODY_BYTES, partitionIntoUnits, unitsFromLines, unitsToLines, type CodeUnits } from '../translate/code-units.js';
+import { DEFAULT_UNIT_BODY_BYTES, isOneUnit, partitionIntoUnits, unitsFromLines, unitsToLines, type CodeUnits } from '../translate/code-units.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
 import { registerTypes } from './type-registry.js';
@@ -451,10 +451,8 @@ function bodyLength(info: ModuleInfo, functionIndex: number): number {
  * 30-50 ms against 115-170 ms), and the translation validates every body again as it goes.
  */
 function callGraphForUnits(info: ModuleInfo, maxUnitBodyBytes: number): CallGraph | undefined {
-  if (!nativeValidationEnabled()) return undefined;
-  let total = 0;
-  for (const body of info.functionBodies) total += body.end - body.start;
-  return total <= maxUnitBodyBytes || info.functionBodies.length <= 1 ? undefined : validateBodiesAndListCallsFast(info);
+  if (!nativeValidationEnabled() || isOneUnit(info, maxUnitBodyBytes)) return undefined;
+  return validateBodiesAndListCallsFast(info);
 }
 
 function translateUnchecked(bytes: Uint8Array, limits: CompileLimits, exactTraps: boolean, cpu: 'native' | 'generic', unoptimized: boolean, sink: UnitSink): TranslationResult {

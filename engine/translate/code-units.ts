@@ -90,6 +90,15 @@ export function calleesOf(module: ModuleInfo, functionIndex: number): number[] {
   return callees;
 }
 
+/** Whether partitionIntoUnits makes one unit of `module` (and reads no call graph for it). */
+export function isOneUnit(module: ModuleInfo, maxUnitBodyBytes: number): boolean {
+  const bodies = module.functionBodies;
+  if (bodies.length <= 1) return true;
+  let total = 0;
+  for (const body of bodies) total += body.end - body.start;
+  return total <= maxUnitBodyBytes;
+}
+
 /**
  * Splits the defined functions into units of at most `maxUnitBodyBytes` bytes of bodies
  * (a single larger function is a unit of its own). A module within the bound is one unit,
@@ -102,9 +111,7 @@ export function partitionIntoUnits(module: ModuleInfo, maxUnitBodyBytes = DEFAUL
   const functionCount = module.functionTypeIndices.length;
   const unitOf = new Int32Array(functionCount).fill(-1);
   const calledFromOtherUnits = new Uint8Array(functionCount);
-  let total = 0;
-  for (const body of bodies) total += body.end - body.start;
-  if (total <= maxUnitBodyBytes || bodies.length <= 1) {
+  if (isOneUnit(module, maxUnitBodyBytes)) {
     for (const body of bodies) unitOf[body.functionIndex] = 0;
     return { units: bodies.length === 0 ? [] : [bodies.map((body) => body.functionIndex)], unitOf, calledFromOtherUnits };
   }
