@@ -7,6 +7,7 @@
 // validator's fast path reads short u32s with readShortU32 below, and gives every longer
 // or malformed one to this reader.
 
+import { keepShape } from '../wasm/shape-anchors.js';
 import { CompileError } from '../wasm/errors.js';
 
 export abstract class LebReader {
@@ -25,6 +26,7 @@ export abstract class LebReader {
   ) {
     this.pos = start;
     this.end = end;
+    keepShape(this);
   }
 
   fail(problem: string, offset = this.pos): never {

@@ -37,6 +37,7 @@ import { directCalleesOf, nativeValidationEnabled, validateBodiesAndListCallsFas
 import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type TopTier } from './lazy-code.js';
+import { anchorTranslatorShapes } from './translator-shapes.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
 export interface ModuleCompileOptions {
@@ -661,6 +662,7 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
   }
   const batch = native.createCompileBatch(batchOptions(resolved));
   const translation = translateIntoBatch(bytes, resolved, batch);
+  if (translation !== undefined) anchorTranslatorShapes(); // while the compile threads work
   let code: CompiledCode;
   try {
     code = batch.finish(translation?.symbols ?? []);
@@ -692,6 +694,7 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
   const batch = native.createCompileBatch(batchOptions(resolved), cancellation);
   const translation = translateIntoBatch(bytes, resolved, batch);
   const compiling = batch.finishAsync(translation?.symbols ?? []);
+  if (translation !== undefined) anchorTranslatorShapes(); // while the compile threads work
   const finish = (code: CompiledCode): CompiledModule => completeCompile(translation, code, resolved, key, start);
   if (cancellation === undefined) {
     let code: CompiledCode;
@@ -975,6 +978,7 @@ function topTierCompiler(
     batch.add(ir, guardedSymbols);
     const symbols = list.map((functionIndex) => environment.functionSymbol(functionIndex));
     batch.finishInBackground(symbols);
+    anchorTranslatorShapes();
     return {
       poll: () => {
         const code = batch.poll();
@@ -1141,7 +1145,9 @@ function storeCachedPart(cache: CodeCache, key: string, symbols: readonly string
 
 /** One LLVM module compiled and linked on this thread (a batch of one unit); keepObjects for the code cache. */
 function compileOneUnit(ir: Uint8Array, guarded: readonly string[], symbols: readonly string[], options: ResolvedOptions, name: string, keepObjects = false): CompiledCode {
-  return startOneUnit(ir, guarded, options, name, keepObjects).finish(symbols);
+  const started = startOneUnit(ir, guarded, options, name, keepObjects);
+  anchorTranslatorShapes(); // while the compile threads work
+  return started.finish(symbols);
 }
 
 /**

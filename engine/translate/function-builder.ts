@@ -11,6 +11,7 @@
 // when the function is written out. Values are named compactly (%v12, blocks b7), names
 // cached across functions, because the text is parsed again by LLVM: shorter is faster.
 
+import { keepShape } from '../wasm/shape-anchors.js';
 import { PROF_TRAP_ON_TRUE } from './ir-module.js';
 import type { IrModuleBuilder } from './ir-module.js';
 import { IrText } from './ir-text.js';
@@ -40,7 +41,9 @@ export class FunctionBuilder {
   private trapEdges = '';
   private trapEdgeCount = 0;
 
-  constructor(readonly module: IrModuleBuilder) {}
+  constructor(readonly module: IrModuleBuilder) {
+    keepShape(this);
+  }
 
   /** Resets for the next function (the builder is reused across functions). */
   reset(): void {

@@ -10,6 +10,7 @@
 // After br, br_table, return and unreachable the rest of the block is unreachable: the
 // validator keeps checking it, the translator only tracks its control frames.
 
+import { keepShape } from '../wasm/shape-anchors.js';
 import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
 import { Operator } from '../binary/operator-reader.js';
 import { CompileError } from '../wasm/errors.js';
@@ -194,6 +195,7 @@ export class FunctionTranslator implements TranslatorState {
         this.pushFrame(FrameKind.Block, false, NO_TYPES, NO_TYPES, this.height);
       }
     };
+    keepShape(this);
   }
 
   /** Validates and translates one body; appends its `define` to the output module. */

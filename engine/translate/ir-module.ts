@@ -40,6 +40,7 @@ const METADATA = [
   '!13 = !{i64 0, i64 4294967297}',
 ].join('\n');
 
+import { keepShape } from '../wasm/shape-anchors.js';
 import { IrText, decodeText } from './ir-text.js';
 
 function isAscii(text: string): boolean {
@@ -67,6 +68,7 @@ export class IrModuleBuilder {
     initialCapacity = 1 << 20,
   ) {
     this.definitions = new IrText(initialCapacity);
+    keepShape(this);
   }
 
   /** Adds `text` (a `declare` or an external global) for `symbol` unless already there. */

@@ -4,6 +4,8 @@
 // cost more than producing the text). IR text is ASCII except in names an embedder chooses;
 // those are written as UTF-8.
 
+import { keepShape } from '../wasm/shape-anchors.js';
+
 const encoder = new TextEncoder();
 
 export class IrText {
@@ -14,6 +16,7 @@ export class IrText {
 
   constructor(capacity = 1 << 16) {
     this.buffer = new Uint8Array(capacity);
+    keepShape(this);
   }
 
   private grow(needed: number): void {

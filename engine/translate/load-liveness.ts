@@ -21,6 +21,7 @@
 //   block, and before side effects and trap checks (ANCHORS_ALL_LOADS, stores).
 // Kernels (load → arithmetic → store) get no anchors; see docs/RATIONALE.md.
 
+import { keepShape } from '../wasm/shape-anchors.js';
 import { OP_TYPING, OPERATOR_ID_LIMIT, Op, Typing } from '../wasm/opcodes.js';
 import type { ValType } from '../wasm/value-types.js';
 import type { FunctionBuilder } from './function-builder.js';
@@ -157,7 +158,9 @@ export class LoadTracker {
   /** Unoptimised IR: the function's stack slot that anchoring stores write (made on first use). */
   private anchorSlot: string | undefined;
 
-  constructor(private readonly stack: TrackedStack) {}
+  constructor(private readonly stack: TrackedStack) {
+    keepShape(this);
+  }
 
   /** Before a function with `localCount` locals (parameters included). */
   reset(localCount: number): void {

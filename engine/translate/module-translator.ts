@@ -6,6 +6,7 @@
 // says which external names the module defines, so the runtime can ask the JIT for their
 // addresses.
 
+import { keepShape } from '../wasm/shape-anchors.js';
 import { decodeModule } from '../binary/decode-module.js';
 import type { ModuleInfo } from '../binary/module-info.js';
 import { validateModuleStructure } from '../validate/module-validator.js';
@@ -53,6 +54,7 @@ export class ModuleTranslator {
     readonly options: TranslateOptions = {},
   ) {
     this.context = createValidationContext(module);
+    keepShape(this);
   }
 
   /** All functions and trampolines in one LLVM module. */

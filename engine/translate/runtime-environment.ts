@@ -13,6 +13,7 @@
 // LLVM may hoist and merge them; the memory base and definition pointers are loaded once in
 // the entry block.
 
+import { keepShape } from '../wasm/shape-anchors.js';
 import { ExternalKind, type ModuleInfo } from '../binary/module-info.js';
 import { FuncRef, MemoryDefinition, RUNTIME_CHECKS_ATTRIBUTE, RuntimeSymbols, SymbolNames, TableDefinition } from '../abi/abi.js';
 import { TrapCode } from '../abi/trap-codes.js';
@@ -117,6 +118,7 @@ export class RuntimeEnvironment implements ModuleEnvironment, FunctionEnvironmen
     const escaping = collectDeclaredFunctionReferences(module);
     if (module.start !== undefined) escaping[module.start.functionIndex] = 1;
     this.escaping = escaping;
+    keepShape(this);
   }
 
   // ---- ModuleEnvironment ----

@@ -4,6 +4,8 @@
 // call graph its code units follow (translate/code-units.ts) without a second pass over the
 // bodies — that pass decoded every operator again and took as long as validation itself.
 
+import { keepShape } from '../wasm/shape-anchors.js';
+
 /** Direct callees (defined functions, without duplicates) of each body, in code-section order: body i's are targets[starts[i] .. starts[i + 1]). */
 export interface CallGraph {
   readonly starts: Uint32Array;
@@ -28,6 +30,7 @@ export class DirectCallRecorder {
     this.starts = new Uint32Array(bodyCount + 1);
     this.targets = new Int32Array(Math.max(16, bodyCount));
     this.seen = new Int32Array(functionCount).fill(-1);
+    keepShape(this);
   }
 
   /** The validator starts body number `ordinal` (its index among the bodies), of function `functionIndex`. */

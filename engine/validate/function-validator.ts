@@ -12,6 +12,7 @@
 // heights, operand types, unreachability). A module that fails validation never reaches the
 // visitor past the failing operator.
 
+import { keepShape } from '../wasm/shape-anchors.js';
 import { CompileError } from '../wasm/errors.js';
 import { unsupportedOperatorMessage } from '../wasm/features.js';
 import type { FunctionBody, ModuleInfo } from '../binary/module-info.js';
@@ -85,6 +86,7 @@ export class FunctionValidator {
 
   constructor(context: ValidationContext) {
     this.context = context;
+    keepShape(this);
   }
 
   /** Starts validating `body`: sets up locals and the function frame. */
