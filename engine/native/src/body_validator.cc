@@ -36,6 +36,8 @@
 #include <pthread.h>
 #include <vector>
 
+#include "threads.h"
+
 namespace wasm_native {
 namespace {
 
@@ -1053,7 +1055,7 @@ Napi::Value ValidateFunctionBodies(const Napi::CallbackInfo& info) {
   std::vector<bool> started(ranges, false);
   for (size_t r = 1; r < ranges; ++r) {
     tasks[r] = RangeTask{&c, bounds[r], bounds[r + 1], &results[r]};
-    started[r] = pthread_create(&helpers[r], nullptr, RangeThreadMain, &tasks[r]) == 0;
+    started[r] = StartThread(RangeThreadMain, &tasks[r], 0, &helpers[r]) == 0;
   }
   if (ranges > 0) ValidateRange(c, bounds[0], bounds[1], &results[0]);
   for (size_t r = 1; r < ranges; ++r) {

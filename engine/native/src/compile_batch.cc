@@ -49,9 +49,21 @@ bool CompileBatch::Add(std::string ir, std::vector<std::string> guardedFunctions
   request.cpu = settings_.cpu;
   request.guardedFunctions = std::move(guardedFunctions);
   request.cancellation = settings_.cancellation;
-  SubmitCompileJob([self = shared_from_this(), index, request = std::move(request)]() mutable {
+  std::string error;
+  bool queued = SubmitCompileJob([self = shared_from_this(), index, request = std::move(request)]() mutable {
     self->RunUnit(index, std::move(request));
-  });
+  }, &error);
+  if (!queued) {
+    // No compile thread can run it: the batch fails with that reason (finish reports it).
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      Fail(error);
+      inFlightIrBytes_ -= bytes;
+      --pending_;
+    }
+    changed_.notify_all();
+    return false;
+  }
   return true;
 }
 
@@ -146,8 +158,12 @@ void CompileBatch::FinishAsync(std::vector<std::string> symbols, Done done) {
       return;
     }
   }
-  // Every unit is done: link on a compile thread, not on the caller's.
-  SubmitCompileJob([self = shared_from_this(), symbols = std::move(symbols), done = std::move(done)] {
+  // Every unit is done: link on a compile thread, not on the caller's (when none can start,
+  // `done` gets that error here).
+  auto shared = std::make_shared<Done>(std::move(done));
+  std::string error;
+  bool queued = SubmitCompileJob([self = shared_from_this(), symbols = std::move(symbols), shared] {
+    Done& done = *shared;
     bool failed;
     std::string error;
     {
@@ -157,7 +173,8 @@ void CompileBatch::FinishAsync(std::vector<std::string> symbols, Done done) {
     }
     std::unique_ptr<CompiledModule> module = failed ? nullptr : self->Link(symbols, &error);
     done(std::move(module), error);
-  });
+  }, &error);
+  if (!queued) (*shared)(nullptr, error);
 }
 
 void CompileBatch::Abandon(const std::string& reason) {

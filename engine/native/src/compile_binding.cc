@@ -5,7 +5,8 @@
 //   CompiledCode { addresses: bigint[], timings, objectBytes, release() }: owns the code;
 //     release() or garbage collection removes its JITDylib.
 //   CompileCancellation { cancel(reason), cancelled }: stops a compile (guarded_pipeline.h);
-//     a cancelled compile fails with an Error whose code is 'WASM_COMPILE_CANCELLED'.
+//     a cancelled compile fails with an Error whose code is 'WASM_COMPILE_CANCELLED', one
+//     that found no thread to run on with a RangeError whose code is 'WASM_THREAD_START_FAILED'.
 //   new CompileBatch(options, cancellation?): a module compiled as code units (compile_batch.h):
 //     add(ir, guardedFunctions?), finish(symbols) / finishAsync(symbols), abandon(reason)
 //   linkObjects(objects, { name, symbols }) → CompiledCode   links object files kept by a compile
@@ -31,6 +32,7 @@
 #include "compile_batch.h"
 #include "compile_pool.h"
 #include "llvm_compiler.h"
+#include "threads.h"
 
 namespace wasm_native {
 namespace {
@@ -172,9 +174,14 @@ bool ReadCompileRequest(const Napi::CallbackInfo& info, CompileRequest* request)
   return ReadCompileOptions(info.Env(), "compile", info[1], info.Length() > 2 ? info[2] : Napi::Value(), true, request);
 }
 
-/** The error a failed compile settles with: code 'WASM_COMPILE_CANCELLED' when it was cancelled. */
+/** The error a failed compile settles with: code 'WASM_COMPILE_CANCELLED' when it was cancelled, a RangeError with code 'WASM_THREAD_START_FAILED' when no thread could run it. */
 Napi::Error CompileFailure(Napi::Env env, const std::shared_ptr<CompileCancellation>& cancellation,
                            const std::string& message) {
+  if (IsThreadStartError(message)) {
+    Napi::Error error = Napi::RangeError::New(env, message);
+    error.Set("code", Napi::String::New(env, kThreadStartFailedCode));
+    return error;
+  }
   Napi::Error error = Napi::Error::New(env, message);
   if (cancellation && cancellation->IsCancelled()) {
     error.Set("code", Napi::String::New(env, "WASM_COMPILE_CANCELLED"));
@@ -256,7 +263,10 @@ Napi::Value Compile(const Napi::CallbackInfo& info) {
   if (!ReadCompileRequest(info, &request)) return Napi::Value();
   std::string error;
   std::unique_ptr<CompiledModule> module;
-  RunOnCompileStack([&] { module = CompileModule(request, &error); });
+  if (!RunOnCompileStack([&] { module = CompileModule(request, &error); }, &error)) {
+    CompileFailure(info.Env(), request.cancellation, error).ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
   if (!module) {
     CompileFailure(info.Env(), request.cancellation, error).ThrowAsJavaScriptException();
     return Napi::Value();
@@ -356,7 +366,9 @@ Napi::Value CompileAsync(const Napi::CallbackInfo& info) {
   auto channel = std::make_shared<AsyncCompileChannel>();
   AsyncCompileDone done = AsyncCompileDone::New(env, "wasm_llvm_native.compile", 0, 1, nullptr, CloseAsyncCompileChannel,
                                                 new std::shared_ptr<AsyncCompileChannel>(channel));
-  SubmitCompileJob([job = job.release(), done, channel]() mutable {
+  AsyncCompile* owned = job.release();
+  std::string error;
+  bool queued = SubmitCompileJob([job = owned, done, channel]() mutable {
     job->module = CompileModule(job->request, &job->error);
     job->request.ir = std::string();  // the IR text can be large; free it here, not on the JS thread
     std::lock_guard<std::mutex> lock(channel->mutex);
@@ -366,7 +378,13 @@ Napi::Value CompileAsync(const Napi::CallbackInfo& info) {
     }
     if (done.NonBlockingCall(job) != napi_ok) delete job;  // napi_closing: the environment is going away
     done.Release();
-  });
+  }, &error);
+  if (!queued) {
+    // No compile thread can run it: the job was dropped unrun; settle it here.
+    owned->deferred.Reject(CompileFailure(env, owned->request.cancellation, error).Value());
+    delete owned;
+    done.Release();
+  }
   return promise;
 }
 

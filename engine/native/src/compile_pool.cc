@@ -1,6 +1,7 @@
 // The addon's compile threads: a FIFO queue and a fixed set of workers with 64 MiB stacks,
 // created on the first job and never destroyed (a job may still be running when Node exits;
-// the process ends it). See compile_pool.h and docs/RATIONALE.md ("Why our own compile
+// the process ends it). A thread that cannot start is an error for the compile that needed
+// it, never an abort of the process. See compile_pool.h and docs/RATIONALE.md ("Why our own compile
 // thread pool?").
 
 #include "compile_pool.h"
@@ -14,6 +15,8 @@
 #include <deque>
 #include <thread>
 #include <utility>
+
+#include "threads.h"
 
 namespace wasm_native {
 
@@ -68,36 +71,34 @@ unsigned UsableCores() {
 
 class CompilePool {
  public:
-  explicit CompilePool(unsigned threads) : threads_(threads) {
-    for (unsigned i = 0; i < threads; ++i) StartThread(&CompilePool::WorkerMain, this);
+  /** Starts up to `threads` workers; those that cannot start are left out (Submit retries when none did). */
+  explicit CompilePool(unsigned threads) {
+    for (unsigned i = 0; i < threads; ++i) {
+      if (StartThread(&CompilePool::WorkerMain, this, kCompileThreadStackBytes) == 0) ++threads_;
+    }
   }
 
-  void Submit(std::function<void()> job) {
+  bool Submit(std::function<void()> job, std::string* error) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      if (threads_ == 0) {
+        // No worker could start so far: try once more (the new one waits for this lock).
+        int failed = StartThread(&CompilePool::WorkerMain, this, kCompileThreadStackBytes);
+        if (failed != 0) {
+          *error = ThreadStartError("a compile thread", failed);
+          return false;
+        }
+        ++threads_;
+      }
       queue_.push_back(std::move(job));
     }
     wake_.notify_one();
+    return true;
   }
 
   CompilePoolStats Stats() {
     std::lock_guard<std::mutex> lock(mutex_);
     return {threads_, queue_.size(), running_, completed_};
-  }
-
-  /** A detached pthread with kCompileThreadStackBytes of stack running entry(argument). */
-  static void StartThread(void* (*entry)(void*), void* argument) {
-    pthread_attr_t attributes;
-    pthread_attr_init(&attributes);
-    pthread_attr_setstacksize(&attributes, kCompileThreadStackBytes);
-    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-    pthread_t thread;
-    int failed = pthread_create(&thread, &attributes, entry, argument);
-    pthread_attr_destroy(&attributes);
-    if (failed) {
-      std::fprintf(stderr, "wasm_llvm_native: cannot start a compile thread (error %d)\n", failed);
-      std::abort();
-    }
   }
 
  private:
@@ -124,7 +125,7 @@ class CompilePool {
     }
   }
 
-  const unsigned threads_;
+  unsigned threads_ = 0;  // started; guarded by mutex_ after construction
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> queue_;
@@ -153,9 +154,9 @@ unsigned CompileThreadCount() {
   return UsableCores();
 }
 
-void SubmitCompileJob(std::function<void()> job) { Pool().Submit(std::move(job)); }
+bool SubmitCompileJob(std::function<void()> job, std::string* error) { return Pool().Submit(std::move(job), error); }
 
-void RunOnCompileStack(const std::function<void()>& job) {
+bool RunOnCompileStack(const std::function<void()>& job, std::string* error) {
   struct Run {
     const std::function<void()>* job;
     std::mutex mutex;
@@ -163,7 +164,7 @@ void RunOnCompileStack(const std::function<void()>& job) {
     bool done = false;
   } run;
   run.job = &job;
-  CompilePool::StartThread(
+  int failed = StartThread(
       [](void* argument) -> void* {
         auto* run = static_cast<Run*>(argument);
         (*run->job)();
@@ -172,9 +173,14 @@ void RunOnCompileStack(const std::function<void()>& job) {
         run->finished.notify_one();  // under the lock: `run` dies once the waiter sees done
         return nullptr;
       },
-      &run);
+      &run, kCompileThreadStackBytes);
+  if (failed != 0) {
+    *error = ThreadStartError("a compile thread", failed);
+    return false;
+  }
   std::unique_lock<std::mutex> lock(run.mutex);
   run.finished.wait(lock, [&run] { return run.done; });
+  return true;
 }
 
 CompilePoolStats GetCompilePoolStats() {

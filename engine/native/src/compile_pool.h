@@ -48,14 +48,22 @@ constexpr size_t kCompileThreadStackBytes = 64u << 20;
 /** Worker count: WASM_LLVM_COMPILE_THREADS (1-256) if set, else the cores this process may use. */
 unsigned CompileThreadCount();
 
-/** Runs `job` on a compile thread, after the jobs queued before it. Starts the workers on first use. */
-void SubmitCompileJob(std::function<void()> job);
+/**
+ * Runs `job` on a compile thread, after the jobs queued before it. Starts the workers on
+ * first use. A worker that cannot start (pthread_create fails: the process's thread or
+ * memory limit) is left out; with none at all, the next submission tries again, and if that
+ * fails too the job is not queued: false, with the reason in `error`. Never aborts.
+ */
+bool SubmitCompileJob(std::function<void()> job, std::string* error);
 
-/** Runs `job` on a new thread with the compile threads' stack size and waits for it. */
-void RunOnCompileStack(const std::function<void()>& job);
+/**
+ * Runs `job` on a new thread with the compile threads' stack size and waits for it; false
+ * (and `error`) when the thread cannot start, and `job` did not run.
+ */
+bool RunOnCompileStack(const std::function<void()>& job, std::string* error);
 
 struct CompilePoolStats {
-  unsigned threads = 0;  // 0 until the first job
+  unsigned threads = 0;  // started; 0 until the first job (or when none could start)
   size_t queued = 0;     // submitted, not started
   size_t running = 0;
   size_t completed = 0;

@@ -57,6 +57,7 @@
 
 #include "debug_switches.h"
 #include "invoke.h"
+#include "threads.h"
 #include "trap_codes.h"
 
 namespace wasm_native {
@@ -201,14 +202,25 @@ bool WakeThread(uint64_t handle, bool interrupt) {
 /** One thread for the whole process that wakes threads whose deadline has passed. */
 class DeadlineTimer {
  public:
-  void Schedule(int64_t when, uint64_t handle) {
+  /** False (and `error`) when the timer's thread cannot start: nothing is scheduled then. */
+  bool Schedule(int64_t when, uint64_t handle, std::string* error) {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.emplace(when, handle);
     if (!started_) {
+      int failed = StartThread(
+          [](void* self) -> void* {
+            static_cast<DeadlineTimer*>(self)->Run();
+            return nullptr;
+          },
+          this, 0);
+      if (failed != 0) {
+        *error = ThreadStartError("the deadline timer's thread", failed);
+        return false;
+      }
       started_ = true;
-      std::thread([this] { Run(); }).detach();
     }
+    queue_.emplace(when, handle);
     changed_.notify_one();
+    return true;
   }
 
  private:
@@ -330,7 +342,15 @@ Napi::Value PushDeadline(const Napi::CallbackInfo& info) {
   if (effective == 0) effective = 1;  // 0 means "none"
   execution->deadlines.push_back(effective);
   execution->deadline.store(effective, std::memory_order_relaxed);
-  if (effective == when) Timer().Schedule(when, execution->handle);
+  std::string error;
+  if (effective == when && !Timer().Schedule(when, execution->handle, &error)) {
+    execution->deadlines.pop_back();  // as if never pushed
+    execution->deadline.store(outer, std::memory_order_relaxed);
+    Napi::Error failure = Napi::RangeError::New(env, error);
+    failure.Set("code", Napi::String::New(env, kThreadStartFailedCode));
+    failure.ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
   return Napi::Number::New(env, static_cast<double>(execution->deadlines.size()));
 }
 
