@@ -1,7 +1,8 @@
 // Tests of the start-up loader (bundled-engine.ts) and the package entry: a bundle is used
 // only while it is current, the V8 code cache is written at exit and taken by the next
 // process, a damaged or refused cache file is never given to V8 and is rebuilt, two
-// processes writing at once leave a whole file, and the real engine's bundle has the API of
+// processes writing at once leave a whole file, another checkout of the same bundle does not
+// take this one's cache (stack traces would name the wrong files), and the real engine's bundle has the API of
 // index.ts and shares code-cache entries with the modules. Processes run from dist/ (built
 // by the set-up step that `npm test` runs first).
 
@@ -102,6 +103,33 @@ describe('the start-up cache', () => {
     writeFileSync(file, Buffer.concat([bytes.subarray(0, 44), garbage]));
     expect(loadInChild()).toEqual({ cache: 'rejected', sum: 14 });
     expect(loadInChild()).toEqual({ cache: 'hit', sum: 14 });
+  });
+
+  test('another checkout of the same bundle gets a cache file of its own (V8 keeps the script name in it)', () => {
+    // Two copies of one bundle, one cache folder: each process's stack traces name its own copy.
+    const source = `${FAKE_BUNDLE}\nexports.where = function where() { return new Error('here').stack; };\n`;
+    const copies = [join(folder, 'checkout-a'), join(folder, 'checkout-b')];
+    for (const copy of copies) {
+      mkdirSync(copy);
+      writeFileSync(join(copy, 'input.js'), '// what the bundle was made from\n');
+      writeFileSync(join(copy, BUNDLE_FILE), source);
+      writeFileSync(join(copy, MANIFEST_FILE), JSON.stringify(createManifest(createHash('sha256').update(source).digest('hex'), describeInputs(copy, ['input.js']))));
+    }
+    const whereIn = (copy: string): { cache: string; stack: string } => {
+      const script = `
+        const { loadBundledEngine } = await import(${JSON.stringify(loaderUrl)});
+        const loaded = loadBundledEngine({ startupDirectory: ${JSON.stringify(copy)}, engineRoot: ${JSON.stringify(copy)}, cacheDirectory: ${JSON.stringify(join(folder, 'cache'))} });
+        console.log(JSON.stringify({ cache: loaded.cache, stack: loaded.exports.where() }));`;
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout.trim()) as { cache: string; stack: string };
+    };
+    for (const copy of [...copies, ...copies]) {
+      const { stack } = whereIn(copy);
+      expect(stack).toContain(join(copy, BUNDLE_FILE));
+    }
+    expect(whereIn(copies[1]).cache).toBe('hit');
+    expect(cacheFiles()).toHaveLength(2);
   });
 
   test('other V8 flags get a cache file of their own', () => {

@@ -8,8 +8,8 @@
 // compile, instantiate and call of every process pay for compiling the engine itself. With
 // it, V8 takes the bytecode of every function an earlier process ran from the cache.
 //
-// Start-up cache file (<directory>/<key>.v8cache, key = SHA-256 of the bundle's hash, Node's
-// version, the architecture and the V8 flags of the process):
+// Start-up cache file (<directory>/<key>.v8cache, key = SHA-256 of the bundle's hash and
+// path, Node's version, the architecture and the V8 flags of the process):
 //   "WLJSTART" | u32 format | SHA-256 of the payload | payload (V8's code cache)
 // V8 checks its own version, flags and the source's length; we check the rest: the bundle is
 // hashed when loaded (a bundle edited in place gets another key), and a file whose magic,
@@ -197,7 +197,9 @@ export function loadBundledEngine<Exports = unknown>(location: BundleLocation | 
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   if (location.cacheDirectory !== undefined) {
-    const key = sha256(`${bundleHash}\n${process.version}\n${process.arch}\n${flagsOfThisProcess()}`).toString('hex');
+    // The bundle's path too: V8 restores the script's name from the cache, so a cache made by
+    // another checkout of the same build would put that checkout's path in every stack trace.
+    const key = sha256(`${bundleHash}\n${bundlePath}\n${process.version}\n${process.arch}\n${flagsOfThisProcess()}`).toString('hex');
     cacheFile = join(location.cacheDirectory, `${key.slice(0, 40)}.v8cache`);
     const read = readCacheFile(cacheFile);
     cachedData = read.payload;
