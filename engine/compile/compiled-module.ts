@@ -36,7 +36,7 @@ import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { directCalleesOf, nativeValidationEnabled, validateBodiesAndListCallsFast } from './native-validation.js';
 import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
-import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type TopTier } from './lazy-code.js';
+import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type StartedUnit, type TopTier } from './lazy-code.js';
 import { anchorTranslatorShapes } from './translator-shapes.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
@@ -794,18 +794,6 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   const cache = options.cache;
   const moduleKey = cache?.key(bytes, `${cacheSettings(options)} tiering=${options.tiered ? 'tiered' : 'lazy'} unitBytes=${unitBodyBytes()}`);
   const partKey = (part: string): string => createHash('sha256').update(`${moduleKey}\n${part}`).digest('hex');
-  const cachedOrCompiled = (part: string, ir: () => Uint8Array, guarded: () => readonly string[], partSymbols: () => readonly string[], partOptions: ResolvedOptions, partName: string): { code: CompiledCode; hit: boolean } => {
-    if (cache !== undefined) {
-      const key = partKey(part);
-      const linked = linkCachedPart(cache, key, partName);
-      if (linked !== undefined) return { code: linked, hit: true };
-      const symbolList = partSymbols();
-      const compiled = compileOneUnit(ir(), guarded(), symbolList, partOptions, partName, true);
-      storeCachedPart(cache, key, symbolList, compiled);
-      return { code: compiled, hit: false };
-    }
-    return { code: compileOneUnit(ir(), guarded(), partSymbols(), partOptions, partName), hit: false };
-  };
 
   // The resident code needs only the types: it goes to the compile threads before the bodies
   // are validated, and compiles while this thread validates them.
@@ -850,32 +838,62 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   }
   if (!validatedBefore && unitsKey !== undefined) cache!.storeList(unitsKey, unitsToLines(partition));
 
-  const compileUnit = (unitIndex: number): CompiledUnit => {
+  /**
+   * A lazy unit's compile, begun: linked from the code cache, or translated on this thread
+   * now and compiled on the compile threads in the background; `finish` waits for it. The
+   * unit being called starts this way, and so do the units it calls (LazyCode's units
+   * compiled ahead), whose translation then overlaps its LLVM work.
+   */
+  const startUnit = (unitIndex: number): StartedUnit => {
     currentUnit = unitIndex;
     guardedSymbols = [];
     try {
       const unit = unitsOf().units[unitIndex];
-      let bodyBytes = 0;
-      for (const functionIndex of unit) bodyBytes += bodyLength(info, functionIndex);
       // Every function of a lazy unit is external: its symbols are the unit's functions, in order.
       const unitSymbols = unit.map((functionIndex) => environment.functionSymbol(functionIndex));
-      let ir: Uint8Array | undefined;
-      const translate = (): Uint8Array => {
-        if (ir === undefined) {
-          const output = new IrModuleBuilder({ moduleName: `${name}.unit${unitIndex}` }, Math.min(1 << 24, 65536 + 16 * bodyBytes));
-          translator.translateUnitInto(unit, output);
-          ir = output.finishBytes();
-        }
-        return ir;
+      const unitName = `${name}.unit${unitIndex}`;
+      const result = (code: CompiledCode, fromCache: boolean): CompiledUnit => {
+        const addresses = new Map<number, bigint>();
+        unit.forEach((functionIndex, i) => addresses.set(functionIndex, code.addresses[i]));
+        return { code, addresses, fromCache };
       };
-      const unitOptions = { ...baselineOptions, limits: new CompileLimits(performance.now(), undefined, undefined) };
-      const { code: unitCode, hit } = cachedOrCompiled(`unit ${unitIndex}`, translate, () => (translate(), guardedSymbols), () => unitSymbols, unitOptions, `${name}.unit${unitIndex}`);
-      const addresses = new Map<number, bigint>();
-      unit.forEach((functionIndex, i) => addresses.set(functionIndex, unitCode.addresses[i]));
-      return { code: unitCode, addresses, fromCache: hit };
+      const key = cache === undefined ? undefined : partKey(`unit ${unitIndex}`);
+      if (key !== undefined) {
+        const linked = linkCachedPart(cache!, key, unitName);
+        if (linked !== undefined) return { finish: () => result(linked, true) };
+      }
+      let bodyBytes = 0;
+      for (const functionIndex of unit) bodyBytes += bodyLength(info, functionIndex);
+      const output = new IrModuleBuilder({ moduleName: unitName }, Math.min(1 << 24, 65536 + 16 * bodyBytes));
+      translator.translateUnitInto(unit, output);
+      const batch = native.createCompileBatch({ optLevel: baselineOptions.optLevel, cpu: baselineOptions.cpu, name: unitName, ...(key !== undefined ? { keepObjects: true } : {}) });
+      batch.add(output.finishBytes(), guardedSymbols);
+      stopBackgroundCompilesAtExit(); // a unit compiled ahead and never called must not outlive the process's statics
+      batch.finishInBackground(unitSymbols);
+      anchorTranslatorShapes(); // while the compile threads work
+      return {
+        finish: () => {
+          const code = batch.poll(true);
+          if (code === undefined) throw new Error(`internal error: lazy unit ${unitIndex} was not compiled after waiting for it`);
+          if (key !== undefined) storeCachedPart(cache!, key, unitSymbols, code);
+          return result(code, false);
+        },
+      };
     } finally {
       currentUnit = -1;
     }
+  };
+  /** The units whose functions `unitIndex`'s functions call directly (the C++ reader of calls). */
+  const calleeUnitsOf = (unitIndex: number): number[] => {
+    const { units, unitOf } = unitsOf();
+    const callees = new Set<number>();
+    for (const functionIndex of units[unitIndex]) {
+      for (const callee of directCalleesOf(info, functionIndex)) {
+        const calleeUnit = unitOf[callee];
+        if (calleeUnit >= 0 && calleeUnit !== unitIndex) callees.add(calleeUnit);
+      }
+    }
+    return [...callees];
   };
   const translation: TranslationResult = {
     info,
@@ -892,7 +910,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   };
   const top = options.tiered ? topTierCompiler(info, options, name, cache === undefined ? undefined : { cache, key: (part) => partKey(part) }) : undefined;
   const make = (functionCode: bigint[]): LazyCode => {
-    const lazy = new LazyCode(partition, functionCode, compileUnit, top, osrCandidates);
+    const lazy = new LazyCode(partition, functionCode, startUnit, calleeUnitsOf, top, osrCandidates);
     if (top !== undefined && cache !== undefined) followHotFunctions(lazy, info, cache, partKey('hot functions'), partKey('cut off at exit'));
     return lazy;
   };
@@ -1143,12 +1161,6 @@ function storeCachedPart(cache: CodeCache, key: string, symbols: readonly string
   cache.store(key, { symbols, functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: code.objects });
 }
 
-/** One LLVM module compiled and linked on this thread (a batch of one unit); keepObjects for the code cache. */
-function compileOneUnit(ir: Uint8Array, guarded: readonly string[], symbols: readonly string[], options: ResolvedOptions, name: string, keepObjects = false): CompiledCode {
-  const started = startOneUnit(ir, guarded, options, name, keepObjects);
-  anchorTranslatorShapes(); // while the compile threads work
-  return started.finish(symbols);
-}
 
 /**
  * One LLVM module handed to the compile threads now (they start on it at once); `finish`

@@ -5,14 +5,18 @@
 // exceptions from imports and re-entrant first calls (wasm → JS → another unit's first call)
 // behave as eagerly; a lazy function imported by another instance is compiled before its
 // FuncRef is copied, so the importer never goes through the stub; a second instance starts
-// with the compiled units. WASM_LLVM_UNIT_BYTES=1 puts every function in its own unit.
+// with the compiled units; the units a compiling unit calls start ahead (bounded), their first
+// calls take those compiles, and one never called does not outlive the process.
+// WASM_LLVM_UNIT_BYTES=1 puts every function in its own unit.
 // The spec suite runs lazily too (test/spec: run-spec --lazy).
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CompileError, Instance, Module, RuntimeError, compile } from '../index.js';
+import { repositoryRoot } from '../../test/spec/testsuite-location.js';
 import { wat, watUnavailableReason } from '../../test/support/wat.js';
 
 const skip = watUnavailableReason();
@@ -55,6 +59,22 @@ const PROGRAM = `
     (i64.add (local.get 0) (i64.extend_i32_s (local.get 2))))
   (func $start (global.set $started (i32.const 7)))
   (start $start))`;
+
+/** run calls $rare (only for 99, never done here; it is large) and $a, $b, $c (for other n > 0). */
+const FAN_OUT = `
+(module
+  (func $rare (export "rare") (result i32) (local i32)
+    ${Array.from({ length: 400 }, (_, i) => `(local.set 0 (i32.add (i32.mul (local.get 0) (i32.const ${i + 3})) (i32.const ${i})))`).join('\n    ')}
+    (local.get 0))
+  (func $a (param i32) (result i32) (i32.mul (local.get 0) (i32.const 1)))
+  (func $b (param i32) (result i32) (i32.mul (local.get 0) (i32.const 20)))
+  (func $c (param i32) (result i32) (i32.mul (local.get 0) (i32.const 300)))
+  (func (export "run") (param i32) (result i32)
+    (if (result i32) (i32.eq (local.get 0) (i32.const 99))
+      (then (call $rare))
+      (else (if (result i32) (local.get 0)
+        (then (i32.add (call $a (local.get 0)) (i32.add (call $b (local.get 0)) (call $c (local.get 0)))))
+        (else (i32.const 0)))))))`;
 
 type Exports = {
   fib(n: number): number;
@@ -185,6 +205,52 @@ describe.skipIf(skip !== undefined)('lazy compilation', () => {
       }
     } finally {
       rmSync(cacheDirectory, { recursive: true, force: true });
+    }
+  });
+
+  test('units a compiling unit calls start ahead (two at most), and a first call takes that compile', () => {
+    const bytes = wat(FAN_OUT);
+    const module = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: false });
+    const exports = new Instance(module).exports as { run(n: number): number; rare(): number };
+    expect(exports.run(1)).toBe(1 + 20 + 300);
+    // run's unit calls the units of $rare, $a, $b and $c: the first two start ahead while
+    // run's compiles; $a's first call takes its compile, $b and $c compile at their calls,
+    // and $rare's is never called.
+    const stats = Module.timings(module).lazy!;
+    expect(stats.unitsAhead).toBe(2);
+    expect(stats.unitsAheadUsed).toBe(1);
+    expect(stats.unitsCompiled).toBe(4);
+    expect(exports.run(0)).toBe(0);
+    expect(Module.timings(module).lazy!.unitsCompiled).toBe(4);
+    // $rare, called at last (from JS), takes the compile started for it, and computes what eager code does.
+    const eager = new Instance(new Module(bytes, { optLevel: 0, codeCache: false })).exports as { rare(): number };
+    expect(exports.rare()).toBe(eager.rare());
+    expect(Module.timings(module).lazy!.unitsAheadUsed).toBe(2);
+    expect(Module.timings(module).lazy!.unitsCompiled).toBe(5);
+    // The same with the units ahead turned off.
+    process.env.WASM_LLVM_UNITS_AHEAD = '0';
+    try {
+      const plain = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: false });
+      const plainExports = new Instance(plain).exports as { run(n: number): number };
+      expect(plainExports.run(1)).toBe(321);
+      expect(Module.timings(plain).lazy!.unitsAhead).toBe(0);
+      expect(Module.timings(plain).lazy!.unitsCompiled).toBe(4);
+    } finally {
+      delete process.env.WASM_LLVM_UNITS_AHEAD;
+    }
+  });
+
+  test('a unit started ahead and never called does not outlive the process (exit while it compiles)', () => {
+    const script = `
+      const { Module, Instance } = await import(${JSON.stringify(join(repositoryRoot(), 'dist/engine/index.js'))});
+      const module = new Module(new Uint8Array(${JSON.stringify(Array.from(wat(FAN_OUT)))}), { optLevel: 0, tiering: 'lazy', codeCache: false });
+      const exports = new Instance(module).exports;
+      console.log(exports.run(0), Module.timings(module).lazy.unitsAhead);`;
+    for (let round = 0; round < 3; round++) {
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, WASM_LLVM_UNIT_BYTES: '1' } });
+      expect(result.signal, result.stderr).toBeNull();
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout.trim()).toBe('0 2');
     }
   });
 

@@ -45,6 +45,14 @@ export interface CompiledUnit {
   readonly fromCache: boolean;
 }
 
+/**
+ * A unit's baseline compile, begun (compiled-module.ts): translated, or linked from the code
+ * cache; finish() waits for its code and throws the compile's error.
+ */
+export interface StartedUnit {
+  finish(): CompiledUnit;
+}
+
 /** An OSR entry compiling in the background: poll() gives its code and address, throws if it failed. */
 export interface BackgroundEntry {
   poll(): { readonly code: CompiledCode; readonly address: bigint } | undefined;
@@ -105,6 +113,13 @@ export interface LazyCompileStats {
   readonly functionsCompiled: number;
   /** Wall time spent translating and compiling units, milliseconds. */
   readonly compileMs: number;
+  /**
+   * Units started ahead: translated and handed to the compile threads while the unit that
+   * calls them compiled, before any of their functions was called; and of those, the ones
+   * called since (whose compile was then done or under way).
+   */
+  readonly unitsAhead: number;
+  readonly unitsAheadUsed: number;
   /** Units linked from the code cache (baseline or, tiered, top tier) instead of compiled. */
   readonly unitsFromCache: number;
   /** Calls that went through a lazy stub (each compiles a unit, or finds it compiled by another instance). */
@@ -140,6 +155,9 @@ function removeFrom<T>(list: T[], entry: T): void {
  * about 0.1-0.3 s of LLVM O2 on this kind of machine, so that sets finish within short runs.
  */
 const TOP_TIER_SET_BYTES = 4096;
+
+/** Units started ahead (LazyCode.startCalleesAhead) and not called yet, at most. */
+const MAX_UNITS_AHEAD = 2;
 
 /**
  * Runs in a row whose exit cut a function's full top-tier compile off before its compile gets
@@ -215,6 +233,10 @@ export class LazyCode {
   private functionsCompiled = 0;
   private compileMs = 0;
   private unitsFromCache = 0;
+  /** Units started ahead and not called yet (by unit), and the counts for stats(). */
+  private readonly ahead = new Map<number, StartedUnit>();
+  private unitsAhead = 0;
+  private unitsAheadUsed = 0;
   private stubCalls = 0;
   private compiling = false;
   /** Each function's way to the top tier (TopState), by function index. */
@@ -255,7 +277,10 @@ export class LazyCode {
     readonly units: CodeUnits,
     /** The module's functionCode, filled in as units are compiled (the top tier's once installed). */
     private readonly functionCode: bigint[],
-    private readonly compileUnit: (unitIndex: number) => CompiledUnit,
+    /** Starts a unit's baseline compile (translation now, LLVM in the background). */
+    private readonly startUnit: (unitIndex: number) => StartedUnit,
+    /** The other units that a unit's functions call directly (the units compiled ahead). */
+    private readonly calleeUnitsOf: (unitIndex: number) => readonly number[],
     /** Tiered execution: the top tier and OSR entries; absent for lazy single-tier code. */
     private readonly top?: TopTier,
     /** Tiered: the OSR candidate loops of each function (ordinals), noted as its baseline is translated. */
@@ -616,7 +641,14 @@ export class LazyCode {
       }
       this.cachedTop.delete(unit);
       if (topFunctions < functions.length) {
-        const result = this.compileUnit(unit);
+        const ahead = this.ahead.get(unit);
+        if (ahead !== undefined) {
+          this.ahead.delete(unit);
+          this.unitsAheadUsed++;
+        }
+        const started = ahead ?? this.startUnit(unit);
+        this.startCalleesAhead(unit);
+        const result = started.finish();
         this.codes.push(result.code);
         for (const functionIndexInUnit of functions) {
           const address = result.addresses.get(functionIndexInUnit);
@@ -726,12 +758,37 @@ export class LazyCode {
     return count;
   }
 
+  /**
+   * Starts the baseline compiles of the units `unit` calls, while its own compiles: their
+   * translation runs on this thread, which would otherwise wait, and their LLVM work on the
+   * other compile threads. A unit's first call usually comes soon after its caller's (start-up
+   * code, a program's kernels), and then its code is ready or under way; one never called cost
+   * a compile thread's time in the background. At most MAX_UNITS_AHEAD are pending at once;
+   * units whose top tier comes from the code cache are left alone (their baseline may not be
+   * needed), and a translation that fails is left for the unit's own first call to report.
+   */
+  private startCalleesAhead(unit: number): void {
+    if (this.ahead.size >= MAX_UNITS_AHEAD || process.env.WASM_LLVM_UNITS_AHEAD === '0') return;
+    for (const callee of this.calleeUnitsOf(unit)) {
+      if (this.ahead.size >= MAX_UNITS_AHEAD) return;
+      if (this.compiled[callee] === 1 || this.ahead.has(callee) || this.cachedTop.has(callee)) continue;
+      try {
+        this.ahead.set(callee, this.startUnit(callee));
+        this.unitsAhead++;
+      } catch {
+        // Its first call compiles it again and throws this error there.
+      }
+    }
+  }
+
   stats(): LazyCompileStats {
     return {
       units: this.units.units.length,
       unitsCompiled: this.unitsCompiled,
       functionsCompiled: this.functionsCompiled,
       compileMs: this.compileMs,
+      unitsAhead: this.unitsAhead,
+      unitsAheadUsed: this.unitsAheadUsed,
       unitsFromCache: this.unitsFromCache,
       stubCalls: this.stubCalls,
       topTierRequested: this.topTierRequested,

@@ -475,7 +475,7 @@ describe('top-tier set size', () => {
     const functionCode = new Array<bigint>(6).fill(0n);
     const lazy = new LazyCode(units, functionCode, () => {
       throw new Error('no baseline compile here');
-    }, top);
+    }, () => [], top);
     lazy.prefetchTopTier([0, 1, 2, 3], () => 1);
     for (let round = 0; round < 10 && lazy.pollBackground(); round++) finished = sets.length;
     // 0 (3000) takes callee 4 (500), not 5 (would pass 4096); 1 and 2 together (3500); 3 alone (6000).
@@ -497,7 +497,7 @@ describe('OSR entries from the code cache', () => {
     });
     const lazy = new LazyCode(units, [0n, 0n], () => {
       throw new Error('no baseline compile here');
-    }, top, new Map([[0, [2]], [1, [0]]]));
+    }, () => [], top, new Map([[0, [2]], [1, [0]]]));
     lazy.requestOsr(0, 2);
     expect(lazy.osrEntry(0, 2)).toBe(0x5000n);
     expect(osrStarted).toEqual([]);
@@ -527,7 +527,7 @@ describe('top-tier prefetch order', () => {
     const functionCode = [0n, 0n, 0n];
     const lazy = new LazyCode(units, functionCode, () => {
       throw new Error('no baseline compile here');
-    }, top);
+    }, () => [], top);
     lazy.prefetchTopTier([0, 1, 2], (functionIndex) => weights[functionIndex]);
     // One background compile at a time: 1 (11 / 100 bytes) first, then 2 (2 / 100), then 0 (101 / 10,000).
     expect(started).toEqual([1]);
@@ -558,7 +558,7 @@ describe('top-tier prefetch order', () => {
       });
       const lazy = new LazyCode(units, [0n, 0n, 0n], () => {
         throw new Error('no baseline compile here');
-      }, top);
+      }, () => [], top);
       lazy.prefetchTopTier([0, 1, 2], (functionIndex) => [100, 10, 1][functionIndex], cutOff);
       const cutOffAtExit: number[][] = [];
       lazy.onCutOffAtExit = (functions) => cutOffAtExit.push([...functions]);

@@ -70,8 +70,11 @@ export interface CompileBatch {
    * thread); poll() gives the result when it is there.
    */
   finishInBackground(symbols: readonly string[]): void;
-  /** After finishInBackground: undefined while compiling, then the code once (or throws the compile's error once). */
-  poll(): CompiledCode | undefined;
+  /**
+   * After finishInBackground: undefined while compiling, then the code once (or throws the
+   * compile's error once); poll(true) waits for it.
+   */
+  poll(wait?: boolean): CompiledCode | undefined;
   /** Stops the batch (queued units skipped, running ones cancelled); it cannot be finished afterwards. */
   abandon(reason?: string): void;
 }

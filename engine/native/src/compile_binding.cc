@@ -22,6 +22,7 @@
 #include <thread>
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -534,25 +535,33 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
     background_ = std::make_shared<BackgroundResult>();
     batch_->FinishAsync(std::move(symbols), [result = background_](std::unique_ptr<CompiledModule> module,
                                                                    const std::string& error) {
-      std::lock_guard<std::mutex> lock(result->mutex);
-      result->module = std::move(module);
-      result->error = error;
-      result->done = true;
+      {
+        std::lock_guard<std::mutex> lock(result->mutex);
+        result->module = std::move(module);
+        result->error = error;
+        result->done = true;
+      }
+      result->finished.notify_all();
     });
     return env.Undefined();
   }
 
-  /** After finishInBackground: undefined while compiling, then the CompiledCode once (or throws its error once). */
+  /**
+   * After finishInBackground: undefined while compiling, then the CompiledCode once (or throws
+   * its error once); poll(true) waits for it (a lazy unit compiled ahead, now called).
+   */
   Napi::Value Poll(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!background_) {
       Napi::Error::New(env, "CompileBatch.poll: call finishInBackground first").ThrowAsJavaScriptException();
       return Napi::Value();
     }
+    bool wait = info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
     std::unique_ptr<CompiledModule> module;
     std::string error;
     {
-      std::lock_guard<std::mutex> lock(background_->mutex);
+      std::unique_lock<std::mutex> lock(background_->mutex);
+      if (wait) background_->finished.wait(lock, [this] { return background_->done; });
       if (!background_->done) return env.Undefined();
       if (background_->taken) {
         Napi::Error::New(env, "CompileBatch.poll: the result was taken already").ThrowAsJavaScriptException();
@@ -579,6 +588,7 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
 
   struct BackgroundResult {
     std::mutex mutex;
+    std::condition_variable finished;
     bool done = false;
     bool taken = false;
     std::unique_ptr<CompiledModule> module;
