@@ -797,7 +797,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
 
   // The resident code needs only the types: it goes to the compile threads before the bodies
   // are validated, and compiles while this thread validates them.
-  const resident = new IrModuleBuilder({ moduleName: `${name}.resident` }, 1 << 16);
+  const resident = new IrModuleBuilder({ moduleName: `${name}.resident` }, 1 << 12);
   const symbols = translator.finishUnitsInto(resident, new Map());
   const residentSymbols = symbols.all;
   // With every trampoline in machine code (signature-trampolines.ts), there is no resident
