@@ -20,7 +20,7 @@
 // minute); past the size cap the least recently used entries are removed.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as native from '../native/addon.js';
@@ -185,6 +185,11 @@ export class CodeCache {
 
   entryPath(key: string): string {
     return join(this.directory, key.slice(0, 2), `${key.slice(2)}.wljc`);
+  }
+
+  /** Whether an entry for `key` exists (not read, so not checked: load may still miss). */
+  has(key: string): boolean {
+    return existsSync(this.entryPath(key));
   }
 
   /**

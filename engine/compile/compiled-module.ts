@@ -842,9 +842,10 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
    * A lazy unit's compile, begun: linked from the code cache, or translated on this thread
    * now and compiled on the compile threads in the background; `finish` waits for it. The
    * unit being called starts this way, and so do the units it calls (LazyCode's units
-   * compiled ahead), whose translation then overlaps its LLVM work.
+   * compiled ahead), whose translation then overlaps its LLVM work; undefined for a unit
+   * asked for ahead that the code cache holds.
    */
-  const startUnit = (unitIndex: number): StartedUnit => {
+  const startUnit = (unitIndex: number, ahead: boolean): StartedUnit | undefined => {
     currentUnit = unitIndex;
     guardedSymbols = [];
     try {
@@ -859,6 +860,9 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
       };
       const key = cache === undefined ? undefined : partKey(`unit ${unitIndex}`);
       if (key !== undefined) {
+        // Ahead, a unit in the code cache is left for its call: linking it costs this thread
+        // as much then, and nothing if it is never called.
+        if (ahead && cache!.has(key)) return undefined;
         const linked = linkCachedPart(cache!, key, unitName);
         if (linked !== undefined) return { finish: () => result(linked, true) };
       }

@@ -227,6 +227,20 @@ describe.skipIf(skip !== undefined)('lazy compilation', () => {
     expect(exports.rare()).toBe(eager.rare());
     expect(Module.timings(module).lazy!.unitsAheadUsed).toBe(2);
     expect(Module.timings(module).lazy!.unitsCompiled).toBe(5);
+    // With the code cache: the first run starts units ahead and stores every unit called; the
+    // next links those at their calls and starts only $rare's ahead again (never called, so
+    // its compile was never taken and stored).
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-units-ahead-'));
+    try {
+      const first = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: { directory } });
+      expect((new Instance(first).exports as { run(n: number): number }).run(1)).toBe(321);
+      expect(Module.timings(first).lazy!.unitsAhead).toBe(2);
+      const second = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: { directory } });
+      expect((new Instance(second).exports as { run(n: number): number }).run(1)).toBe(321);
+      expect(Module.timings(second).lazy!).toMatchObject({ unitsAhead: 1, unitsCompiled: 4, unitsFromCache: 4 });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
     // The same with the units ahead turned off.
     process.env.WASM_LLVM_UNITS_AHEAD = '0';
     try {

@@ -5,7 +5,10 @@
 // IR entry and host trampolines of the function types that have no machine-code ones
 // (compile/signature-trampolines.ts). Each code unit
 // (translate/code-units.ts) is translated and compiled by LLVM on the first call of one of
-// its functions, synchronously, on the calling thread.
+// its functions: translated on the calling thread, compiled on the compile threads while
+// that thread waits, and meanwhile up to two of the units it calls are translated and
+// started too (startCalleesAhead; docs/RATIONALE.md "Why are the units a unit calls compiled
+// ahead?"), so that their first calls find their code ready or under way.
 //
 // How a first call gets here: under lazy compilation every call of a defined function in
 // another unit goes through the callee's FuncRef in the vmctx (as calls of imports do), and
@@ -277,8 +280,11 @@ export class LazyCode {
     readonly units: CodeUnits,
     /** The module's functionCode, filled in as units are compiled (the top tier's once installed). */
     private readonly functionCode: bigint[],
-    /** Starts a unit's baseline compile (translation now, LLVM in the background). */
-    private readonly startUnit: (unitIndex: number) => StartedUnit,
+    /**
+     * Starts a unit's baseline compile (translation now, LLVM in the background); asked for
+     * ahead (`ahead`), undefined when there is nothing to start early (the code cache has it).
+     */
+    private readonly startUnit: (unitIndex: number, ahead: boolean) => StartedUnit | undefined,
     /** The other units that a unit's functions call directly (the units compiled ahead). */
     private readonly calleeUnitsOf: (unitIndex: number) => readonly number[],
     /** Tiered execution: the top tier and OSR entries; absent for lazy single-tier code. */
@@ -646,7 +652,7 @@ export class LazyCode {
           this.ahead.delete(unit);
           this.unitsAheadUsed++;
         }
-        const started = ahead ?? this.startUnit(unit);
+        const started = ahead ?? this.startUnit(unit, false)!;
         this.startCalleesAhead(unit);
         const result = started.finish();
         this.codes.push(result.code);
@@ -765,7 +771,8 @@ export class LazyCode {
    * code, a program's kernels), and then its code is ready or under way; one never called cost
    * a compile thread's time in the background. At most MAX_UNITS_AHEAD are pending at once;
    * units whose top tier comes from the code cache are left alone (their baseline may not be
-   * needed), and a translation that fails is left for the unit's own first call to report.
+   * needed), and so are units the cache holds (linked at their call, or never); a translation
+   * that fails is left for the unit's own first call to report.
    */
   private startCalleesAhead(unit: number): void {
     if (this.ahead.size >= MAX_UNITS_AHEAD || process.env.WASM_LLVM_UNITS_AHEAD === '0') return;
@@ -773,7 +780,9 @@ export class LazyCode {
       if (this.ahead.size >= MAX_UNITS_AHEAD) return;
       if (this.compiled[callee] === 1 || this.ahead.has(callee) || this.cachedTop.has(callee)) continue;
       try {
-        this.ahead.set(callee, this.startUnit(callee));
+        const started = this.startUnit(callee, true);
+        if (started === undefined) continue;
+        this.ahead.set(callee, started);
         this.unitsAhead++;
       } catch {
         // Its first call compiles it again and throws this error there.

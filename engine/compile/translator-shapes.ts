@@ -1,11 +1,13 @@
-// Stage: compilation, before the first translation of a process. Makes the shape anchors of
+// Stage: compilation, beside the first translation of a process. Makes the shape anchors of
 // wasm/shape-anchors.ts: decodes, validates and translates a tiny module once, in each way
 // the pipeline translates (eager at O2 and at O0, tiered baseline, top tier), so that one
 // instance of each reader, validator and translator class, with the fields real compiles
 // give it, stays alive and V8 keeps the optimised translator across full collections
 // (docs/RATIONALE.md, "Why keep one instance of the translator's classes alive?").
-// Called where translation starts (compiled-module.ts), not at compile(): a code-cache hit or
-// a lazy compile() translates nothing and pays nothing.
+// Called once a compile's IR is with the compile threads (compiled-module.ts), so that it
+// overlaps LLVM's work instead of adding to the first compile (run before the first
+// translation it cost 10-15 ms, the translator's cold start paid twice); a code-cache hit or a
+// lazy compile() translates nothing and pays nothing.
 
 import { decodeModule } from '../binary/decode-module.js';
 import { MAX_FUNCTION_IR_BYTES } from './compile-guards.js';

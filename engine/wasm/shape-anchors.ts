@@ -14,7 +14,7 @@
 //
 // How: the constructors of those classes call keepShape(this); it keeps the instance only
 // while anchorShapesOnce runs its exercise (compile/translator-shapes.ts translates a tiny
-// module, once per process, before the first real translation), so no module a user
+// module, once per process, while the first compile's LLVM work runs), so no module a user
 // compiles is ever kept. WASM_LLVM_SHAPE_ANCHORS=0 turns it off (for measurements).
 
 const anchors: object[] = [];
