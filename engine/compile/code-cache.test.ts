@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Instance, Module } from '../index.js';
-import { CodeCache, codeCacheStats } from './code-cache.js';
+import { CodeCache, codeCacheStats, entryChecksum, tableCrc32 } from './code-cache.js';
 import { compiledModuleOf } from '../api/module.js';
 import { nestedIfElseValues } from '../../tools/hostile/hostile-modules.js';
 import { body, functionType, moduleBytes, name, s32, section, vector } from '../../test/support/module-bytes.js';
@@ -218,7 +218,19 @@ function withUint32(file: Buffer, offset: number, value: number): Buffer {
   return copy;
 }
 
+describe('entry checksum', () => {
+  test('is the standard CRC-32, whether zlib computes it or the fallback table does', () => {
+    const check = Buffer.from('123456789', 'latin1');
+    expect(tableCrc32(check)).toBe(0xcbf43926);
+    expect(entryChecksum(check).readUInt32LE(0)).toBe(0xcbf43926);
+    const random = Buffer.alloc(100_003);
+    for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
+    expect(entryChecksum(random).readUInt32LE(0)).toBe(tableCrc32(random));
+    expect(tableCrc32(new Uint8Array(0))).toBe(0);
+  });
+});
+
 function withChecksum(file: Buffer): Buffer {
-  const body = file.subarray(0, file.length - 32);
-  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  const body = file.subarray(0, file.length - 4);
+  return Buffer.concat([body, entryChecksum(body)]);
 }
