@@ -61,7 +61,11 @@ function moduleTooLarge(): CompileError {
 export function copyBufferSource(source: unknown, caller: string): Uint8Array {
   const view = viewBufferSource(source, caller);
   if (view.byteLength > MAX_MODULE_SIZE) throw moduleTooLarge();
-  return view.slice();
+  // Memory that is not zeroed first (slice() zeroes, then copies): every byte is written by
+  // the copy. A plain Uint8Array over it, so that nothing downstream meets Buffer's slice().
+  const copy = new Uint8Array(Buffer.allocUnsafeSlow(view.byteLength).buffer, 0, view.byteLength);
+  copy.set(view);
+  return copy;
 }
 
 /** The compile options argument: a dictionary, so undefined and null mean none. */
