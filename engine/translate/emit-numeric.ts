@@ -37,8 +37,8 @@ export function registerNumericEmitters(table: OperatorEmitter[]): void {
     table[op('Shl')] = shift(`shl ${t} `, bits, type);
     table[op('ShrS')] = shift(`ashr ${t} `, bits, type);
     table[op('ShrU')] = shift(`lshr ${t} `, bits, type);
-    table[op('Rotl')] = rotate(`fshl.${t}`, t, type);
-    table[op('Rotr')] = rotate(`fshr.${t}`, t, type);
+    table[op('Rotl')] = rotate('fshl', t, bits, type);
+    table[op('Rotr')] = rotate('fshr', t, bits, type);
     table[op('DivS')] = divideSigned(t, bits, type);
     table[op('DivU')] = divideUnsigned(`udiv ${t} `, t, type);
     table[op('RemS')] = remainderSigned(t, type);
@@ -160,11 +160,28 @@ function shift(prefix: string, bits: 32 | 64, type: ValType): OperatorEmitter {
 }
 
 /** rotl/rotr as funnel shifts of the value with itself (the count is taken modulo the width). */
-function rotate(intrinsic: string, t: string, type: ValType): OperatorEmitter {
+/**
+ * rotl / rotr: llvm.fshl / llvm.fshr of the value with itself (the count is taken modulo the
+ * width, as wasm's). Unoptimised IR spells it out as two shifts and an or, with both counts
+ * masked (the right one is -count & (bits - 1), so a count of 0 shifts by 0 both ways): fast
+ * instruction selection has no funnel shifts and would hand the rest of the block to
+ * SelectionDAG, which rotate-heavy code (hashes, ciphers) meets in nearly every block.
+ */
+function rotate(intrinsic: 'fshl' | 'fshr', t: string, bits: number, type: ValType): OperatorEmitter {
   return (translator) => {
     const count = translator.pop();
     const value = translator.pop();
-    translator.push(translator.builder.assign(`call ${t} @llvm.${intrinsic}(${t} ${value}, ${t} ${value}, ${t} ${count})`), type);
+    const builder = translator.builder;
+    if (!translator.unoptimized) {
+      translator.push(builder.assign(`call ${t} @llvm.${intrinsic}.${t}(${t} ${value}, ${t} ${value}, ${t} ${count})`), type);
+      return;
+    }
+    const [first, second] = intrinsic === 'fshl' ? ['shl', 'lshr'] : ['lshr', 'shl'];
+    const near = builder.assign(`and ${t} ${count}, ${bits - 1}`);
+    const far = builder.assign(`and ${t} ${builder.assign(`sub ${t} 0, ${count}`)}, ${bits - 1}`);
+    const high = builder.assign(`${first} ${t} ${value}, ${near}`);
+    const low = builder.assign(`${second} ${t} ${value}, ${far}`);
+    translator.push(builder.assign(`or ${t} ${high}, ${low}`), type);
   };
 }
 

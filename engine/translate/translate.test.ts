@@ -157,6 +157,10 @@ describe.skipIf(skip !== undefined)('translator', () => {
     for (const intrinsic of ['llvm.minimum.f32', 'llvm.maximum.f64', 'llvm.roundeven.f32', 'llvm.copysign.f64', 'llvm.fshl.i32', 'llvm.ctlz.i64']) {
       expect(ir).toContain(intrinsic);
     }
+    // Unoptimised IR spells rotates out as shifts (fast instruction selection has no funnel shifts).
+    const unoptimized = translateModuleBytes(wasmOf('numeric.wat'), { unoptimized: true }).ir;
+    expect(unoptimized).not.toMatch(/llvm\.fsh[lr]/);
+    expect(unoptimized).toMatch(/and i32 %v\d+, 31\n[^]*shl i32 [^]*lshr i32 [^]*or i32 /);
     const conversions = translateModuleBytes(wasmOf('conversion.wat')).ir;
     expect(conversions).toContain('@llvm.fptosi.sat.i32.f32');
     expect(conversions).toContain('@llvm.fptoui.sat.i64.f64');

@@ -26,6 +26,8 @@ export interface TranslatorState {
   readonly declareCallees: boolean;
   /** The target has SSSE3 (pshufb for i8x16.swizzle). */
   readonly x86Ssse3: boolean;
+  /** The IR gets no optimisation (FunctionTranslationOptions.unoptimized): emitters spell out what fast instruction selection lacks. */
+  readonly unoptimized: boolean;
   /** Byte offset of the operator being translated (for errors). */
   readonly offset: number;
   readonly functionIndex: number;
