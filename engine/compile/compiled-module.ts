@@ -870,10 +870,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
       for (const functionIndex of unit) bodyBytes += bodyLength(info, functionIndex);
       const output = new IrModuleBuilder({ moduleName: unitName }, Math.min(1 << 24, 65536 + 16 * bodyBytes));
       translator.translateUnitInto(unit, output);
-      const batch = native.createCompileBatch({ optLevel: baselineOptions.optLevel, cpu: baselineOptions.cpu, name: unitName, ...(key !== undefined ? { keepObjects: true } : {}) });
-      batch.add(output.finishBytes(), guardedSymbols);
-      stopBackgroundCompilesAtExit(); // a unit compiled ahead and never called must not outlive the process's statics
-      batch.finishInBackground(unitSymbols);
+      const batch = compileInBackground(output.finishBytes(), guardedSymbols, unitSymbols, { ...baselineOptions, name: unitName, keepObjects: key !== undefined });
       anchorTranslatorShapes(); // while the compile threads work
       return {
         finish: () => {
@@ -926,7 +923,8 @@ let exitHookInstalled = false;
 
 /**
  * Background compiles must not run on while the process exits (LLVM's statics are destroyed
- * then): the first tiered module installs an 'exit' listener that cancels and awaits them.
+ * then): the first one (compileInBackground) installs an 'exit' listener that cancels and
+ * awaits them.
  */
 function stopBackgroundCompilesAtExit(): void {
   if (exitHookInstalled) return;
@@ -955,7 +953,6 @@ function topTierCompiler(
   name: string,
   cache: { readonly cache: CodeCache; readonly key: (part: string) => string } | undefined,
 ): TopTier {
-  stopBackgroundCompilesAtExit();
   // The functions being translated: calls among them are direct, the others through FuncRefs.
   let members = new Set<number>();
   const environment = new RuntimeEnvironment(info, {
@@ -990,16 +987,8 @@ function topTierCompiler(
     } finally {
       members = new Set();
     }
-    const batch = native.createCompileBatch({
-      optLevel: options.optLevel,
-      cpu: options.cpu,
-      name: `${name}.top${unit}`,
-      quickCodegen: quick,
-      ...(cache !== undefined ? { keepObjects: true } : {}),
-    });
-    batch.add(ir, guardedSymbols);
     const symbols = list.map((functionIndex) => environment.functionSymbol(functionIndex));
-    batch.finishInBackground(symbols);
+    const batch = compileInBackground(ir, guardedSymbols, symbols, { ...options, name: `${name}.top${unit}`, quick, keepObjects: cache !== undefined });
     anchorTranslatorShapes();
     return {
       poll: () => {
@@ -1051,15 +1040,12 @@ function topTierCompiler(
     guardedSymbols = [];
     const output = new IrModuleBuilder({ moduleName: `${name}.osr${functionIndex}.${ordinal}` }, 1 << 16);
     const symbol = translator.translateOsrEntryInto(functionIndex, ordinal, output);
-    const batch = native.createCompileBatch({
-      optLevel: options.optLevel,
-      cpu: options.cpu,
+    const batch = compileInBackground(output.finishBytes(), guardedSymbols.length > 0 ? [symbol] : [], [symbol], {
+      ...options,
       name: `${name}.osr${functionIndex}.${ordinal}`,
-      quickCodegen: quick,
-      ...(cache !== undefined ? { keepObjects: true } : {}),
+      quick,
+      keepObjects: cache !== undefined,
     });
-    batch.add(output.finishBytes(), guardedSymbols.length > 0 ? [symbol] : []);
-    batch.finishInBackground([symbol]);
     return {
       poll: () => {
         const code = batch.poll();
@@ -1165,6 +1151,29 @@ function storeCachedPart(cache: CodeCache, key: string, symbols: readonly string
   cache.store(key, { symbols, functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: code.objects });
 }
 
+/**
+ * One LLVM module compiled and linked on the compile threads in the background (a lazy unit,
+ * a top-tier set, an OSR entry); the batch's poll() gives its code. The first one installs the
+ * exit hook that stops such compiles before LLVM's statics are destroyed.
+ */
+function compileInBackground(
+  ir: Uint8Array,
+  guarded: readonly string[],
+  symbols: readonly string[],
+  settings: Pick<ResolvedOptions, 'optLevel' | 'cpu'> & { readonly name: string; readonly quick?: boolean; readonly keepObjects: boolean },
+): native.CompileBatch {
+  stopBackgroundCompilesAtExit();
+  const batch = native.createCompileBatch({
+    optLevel: settings.optLevel,
+    cpu: settings.cpu,
+    name: settings.name,
+    quickCodegen: settings.quick ?? false,
+    ...(settings.keepObjects ? { keepObjects: true } : {}),
+  });
+  batch.add(ir, guarded);
+  batch.finishInBackground(symbols);
+  return batch;
+}
 
 /**
  * One LLVM module handed to the compile threads now (they start on it at once); `finish`
