@@ -19,6 +19,7 @@
         'src/machine_code.cc',
         'src/memory.cc',
         'src/object_loader.cc',
+        'src/perf_map.cc',
         'src/raw_block.cc',
         'src/runtime_checks.cc',
         'src/signals.cc',

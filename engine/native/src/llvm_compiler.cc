@@ -509,7 +509,7 @@ std::unique_ptr<CompiledModule> LinkObjects(const std::vector<std::string>& obje
   if (!DebugDisabled("object-loader")) {
     std::vector<std::string_view> views(objects.begin(), objects.end());
     std::string declined;
-    if (LoadObjects(views, symbols, ResolveExternalSymbol, &result->image_, &result->addresses, &declined) == LoadOutcome::kLoaded) {
+    if (LoadObjects(views, symbols, ResolveExternalSymbol, &result->image_, &result->addresses, &declined, name) == LoadOutcome::kLoaded) {
       result->timings.linkMs = MillisecondsSince(start);
       g_objectsLoaded.fetch_add(1, std::memory_order_relaxed);
       return result;

@@ -14,6 +14,8 @@
 
 #include "object_loader.h"
 
+#include "perf_map.h"
+
 #include <elf.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -58,7 +60,8 @@ struct Object {
 
 class Loader {
  public:
-  Loader(const ExternalResolver& resolve, std::string* error) : resolve_(resolve), error_(error) {}
+  Loader(const ExternalResolver& resolve, const std::string& label, std::string* error)
+      : resolve_(resolve), label_(label), error_(error) {}
 
   ~Loader() {
     if (base_ != nullptr) munmap(base_, size_);
@@ -84,6 +87,7 @@ class Loader {
       addresses->push_back(found->second.address);
     }
     if (!Protect()) return outcome_;
+    if (PerfMapEnabled()) WritePerfMap();
     image->base = base_;
     image->size = size_;
     base_ = nullptr;  // owned by the image now
@@ -425,6 +429,21 @@ class Loader {
     return true;
   }
 
+  /** Every function symbol with a size (local ones too: LLVM makes most wasm functions local). */
+  void WritePerfMap() {
+    std::string name;
+    for (const Object& object : objects_) {
+      for (size_t k = 1; k < object.symbolCount; ++k) {
+        const Elf64_Sym& symbol = object.symbols[k];
+        if (ELF64_ST_TYPE(symbol.st_info) != STT_FUNC || symbol.st_size == 0 || symbol.st_shndx == SHN_UNDEF ||
+            symbol.st_shndx >= object.sectionCount || !object.loaded[symbol.st_shndx] || !SymbolName(object, symbol, &name)) {
+          continue;
+        }
+        AddPerfMapEntry(DefinedAddress(object, symbol), symbol.st_size, label_.empty() ? name : label_ + "::" + name);
+      }
+    }
+  }
+
   static void Write32(uint8_t* place, uint32_t value) { std::memcpy(place, &value, sizeof(value)); }
   static void Write64(uint8_t* place, uint64_t value) { std::memcpy(place, &value, sizeof(value)); }
 
@@ -441,6 +460,7 @@ class Loader {
   }
 
   const ExternalResolver& resolve_;
+  const std::string& label_;
   std::string* error_;
   LoadOutcome outcome_ = LoadOutcome::kDeclined;
   std::vector<Object> objects_;
@@ -460,8 +480,8 @@ class Loader {
 
 LoadOutcome LoadObjects(const std::vector<std::string_view>& objects, const std::vector<std::string>& symbols,
                         const ExternalResolver& resolveExternal, LoadedImage* image, std::vector<uint64_t>* addresses,
-                        std::string* error) {
-  Loader loader(resolveExternal, error);
+                        std::string* error, const std::string& label) {
+  Loader loader(resolveExternal, label, error);
   return loader.Load(objects, symbols, image, addresses);
 }
 

@@ -36,11 +36,12 @@ using ExternalResolver = std::function<uint64_t(const std::string& name)>;
 /**
  * Loads `objects` into one image and looks up `symbols` (global symbols they define) into
  * *addresses, in order. On kLoaded, *image owns the pages; otherwise nothing is left mapped.
- * Thread-safe (no shared state).
+ * With WASM_LLVM_PERF_MAP=1 its functions go to perf's map as `label::symbol` (perf_map.h).
+ * Thread-safe (no shared state but the perf map's file).
  */
 LoadOutcome LoadObjects(const std::vector<std::string_view>& objects, const std::vector<std::string>& symbols,
                         const ExternalResolver& resolveExternal, LoadedImage* image, std::vector<uint64_t>* addresses,
-                        std::string* error);
+                        std::string* error, const std::string& label = "");
 
 void UnloadImage(LoadedImage* image);
 
