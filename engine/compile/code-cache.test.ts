@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Instance, Module } from '../index.js';
-import { CodeCache, codeCacheStats, entryChecksum, tableCrc32 } from './code-cache.js';
+import { CodeCache, codeCacheStats, codeKey, entryChecksum, tableCrc32 } from './code-cache.js';
 import { compiledModuleOf } from '../api/module.js';
 import { nestedIfElseValues } from '../../tools/hostile/hostile-modules.js';
 import { body, functionType, moduleBytes, name, s32, section, vector } from '../../test/support/module-bytes.js';
@@ -217,6 +217,56 @@ function withUint32(file: Buffer, offset: number, value: number): Buffer {
   copy.writeUInt32LE(value, offset);
   return copy;
 }
+
+describe('lookups off the JavaScript thread (CodeCache.startLookup)', () => {
+  const settings = 'optLevel=2 cpu=native exactTraps=false';
+  const entry = { symbols: ['f'], functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: [new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 1, 2, 3])] };
+
+  test('give the key codeKey gives, and the entry stored under it; another module or setting is a miss', () => {
+    const cache = new CodeCache({ directory: freshDirectory() });
+    const bytes = multiplier(11);
+    const key = codeKey(bytes, settings);
+    const before = cache.startLookup(bytes, settings).finish();
+    expect(before).toEqual({ key, entry: undefined });
+    cache.store(key, entry);
+    const after = cache.startLookup(bytes, settings).finish();
+    expect(after.key).toBe(key);
+    expect(after.entry?.symbols).toEqual(['f']);
+    expect([...after.entry!.objects[0]]).toEqual([...entry.objects[0]]);
+    expect(cache.startLookup(multiplier(12), settings).finish().entry).toBeUndefined();
+    expect(cache.startLookup(bytes, 'optLevel=0 cpu=native exactTraps=false').finish().entry).toBeUndefined();
+  });
+
+  test('a damaged entry found by a lookup is a miss and is deleted, as load() does', () => {
+    const directory = freshDirectory();
+    const cache = new CodeCache({ directory });
+    const bytes = multiplier(13);
+    const key = codeKey(bytes, settings);
+    cache.store(key, entry);
+    const [file] = entryFiles(directory);
+    const damaged = readFileSync(file);
+    damaged[damaged.length - 9] ^= 0x10;
+    writeFileSync(file, damaged);
+    expect(cache.startLookup(bytes, settings).finish().entry).toBeUndefined();
+    expect(entryFiles(directory)).toEqual([]);
+  });
+
+  test('stress: many lookups at once, most dropped unfinished while compile threads read their bytes, then collected', async () => {
+    const cache = new CodeCache({ directory: freshDirectory() });
+    const modules = Array.from({ length: 50 }, (_, i) => multiplier(100 + i));
+    cache.store(codeKey(modules[7], settings), entry);
+    // A compile keeps the threads busy meanwhile, so some lookups run there and some here.
+    const compiling = (await import('../index.js')).compile(readFileSync(join(repositoryRoot(), 'suites/polybench/wasm/gemm.medium.wasm')), { optLevel: 2, codeCache: false });
+    for (let round = 0; round < 20; round++) {
+      const lookups = modules.map((bytes) => cache.startLookup(bytes, settings));
+      expect(lookups[7].finish().entry?.symbols).toEqual(['f']);
+      expect(lookups[8].finish().key).toBe(codeKey(modules[8], settings));
+    }
+    await compiling;
+    (globalThis as { gc?: () => void }).gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+});
 
 describe('entry checksum', () => {
   test('is the standard CRC-32, whether zlib computes it or the fallback table does', () => {

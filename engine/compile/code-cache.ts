@@ -120,12 +120,23 @@ function listJsFiles(root: string, prefix = ''): string[] {
  * on this host: the cache's key, and the check a serialized module must pass.
  */
 export function codeKey(bytes: Uint8Array, settings: string): string {
-  const hash = createHash('sha256');
-  hash.update(engineFingerprint());
-  hash.update(`\n${settings}\n`);
-  for (const name of CODE_SWITCHES) hash.update(`${name}=${process.env[name] ?? ''}\n`);
-  hash.update(bytes);
-  return hash.digest('hex');
+  return createHash('sha256').update(codeKeyPrefix(settings)).update(bytes).digest('hex');
+}
+
+/** What the key hashes before the module's bytes (native/src/cache_lookup.cc hashes the same). */
+function codeKeyPrefix(settings: string): string {
+  let prefix = `${engineFingerprint()}\n${settings}\n`;
+  for (const name of CODE_SWITCHES) prefix += `${name}=${process.env[name] ?? ''}\n`;
+  return prefix;
+}
+
+/**
+ * A cache lookup under way (CodeCache.startLookup): the key's hash and the entry's read run
+ * on a compile thread while the caller decodes the module; `finish` waits for them.
+ */
+export interface PendingLookup {
+  /** The key, and the entry if there is a good one (a damaged one is deleted: a miss). */
+  finish(): { readonly key: string; readonly entry: CachedCode | undefined };
 }
 
 /**
@@ -212,10 +223,28 @@ export class CodeCache {
     return entry.symbols.every((value) => typeof value === 'string') ? entry.symbols : undefined;
   }
 
+  /**
+   * Starts looking up the entry of `bytes` compiled with `settings` (the key as `key` gives
+   * it) off this thread: docs/RATIONALE.md, "Why is a cache lookup started before the
+   * module is decoded?". `bytes` must not change until `finish` returns.
+   */
+  startLookup(bytes: Uint8Array, settings: string): PendingLookup {
+    const lookup = native.startCacheLookup(bytes, codeKeyPrefix(settings), this.directory, REFRESH_AFTER_MS);
+    return {
+      finish: () => {
+        const [key, file] = native.finishCacheLookup(lookup);
+        return { key, entry: this.checkEntry(key, file) };
+      },
+    };
+  }
+
   /** The entry for `key`, or undefined (missing, or damaged and then deleted). */
   load(key: string): CachedCode | undefined {
-    const path = this.entryPath(key);
-    const file = readEntryFile(path);
+    return this.checkEntry(key, readEntryFile(this.entryPath(key)));
+  }
+
+  /** The entry in `file` (the bytes of `key`'s entry file, undefined when there was none), counted as a hit or a miss. */
+  private checkEntry(key: string, file: Buffer | undefined): CachedCode | undefined {
     if (file === undefined) {
       stats.misses++;
       return undefined;
@@ -224,7 +253,7 @@ export class CodeCache {
     if (entry === undefined) {
       stats.rejected++;
       stats.misses++;
-      removeQuietly(path);
+      removeQuietly(this.entryPath(key));
       return undefined;
     }
     stats.hits++;

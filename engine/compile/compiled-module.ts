@@ -293,13 +293,25 @@ function cacheSettings(options: Pick<ResolvedOptions, 'optLevel' | 'cpu' | 'exac
 }
 
 /**
- * The module from the code cache, or undefined on a miss (or a cached object the JIT will
- * not link, which then counts as a miss and is overwritten by the compile that follows).
+ * The key of `bytes` in the code cache, and the module from its entry: undefined on a miss
+ * (or a cached object the JIT will not link, which then counts as a miss and is overwritten
+ * by the compile that follows). The key's hash and the entry's read run on a compile thread
+ * while this thread decodes the module's sections, which a hit needs (docs/RATIONALE.md,
+ * "Why is a cache lookup started before the module is decoded?").
  */
-function loadFromCache(bytes: Uint8Array, options: ResolvedOptions, key: string, start: number): CompiledModule | undefined {
-  const entry = options.cache!.load(key);
-  if (entry === undefined) return undefined;
-  return linkObjectCode(bytes, options, entry, start);
+function loadFromCache(bytes: Uint8Array, options: ResolvedOptions, start: number): { key: string; module: CompiledModule | undefined } {
+  const lookup = options.cache!.startLookup(bytes, cacheSettings(options));
+  const decodeStart = performance.now();
+  let info: ModuleInfo | undefined;
+  try {
+    info = decodeModule(bytes, { functionBodies: false });
+  } catch {
+    info = undefined; // malformed: no entry can exist, and the compile that follows says why
+  }
+  const decoded = info === undefined ? undefined : { info, decodeMs: performance.now() - decodeStart };
+  const { key, entry } = lookup.finish();
+  if (entry === undefined || decoded === undefined) return { key, module: undefined };
+  return { key, module: linkObjectCode(bytes, options, entry, start, 'hit', decoded) };
 }
 
 /**
@@ -312,12 +324,13 @@ export function linkObjectCode(
   entry: CachedCode,
   start = performance.now(),
   cacheState: 'hit' | 'off' = 'hit',
+  decoded?: { readonly info: ModuleInfo; readonly decodeMs: number },
 ): CompiledModule | undefined {
   const decodeStart = performance.now();
   // Decoded, not validated again, and without the function bodies, which nothing reads once
   // the machine code is there: the entry's key binds these bytes to a compile by this engine
   // build, which validated them (a forged entry could hold any machine code anyway).
-  const info = decodeModule(bytes, { functionBodies: false });
+  const info = decoded?.info ?? decodeModule(bytes, { functionBodies: false });
   const translation: TranslationResult = {
     info,
     symbols: entry.symbols,
@@ -325,7 +338,7 @@ export function linkObjectCode(
     entrySymbols: new Map(entry.entrySymbols),
     hostSymbols: new Map(entry.hostSymbols),
     guardedFunctions: new Map(entry.guardedFunctions),
-    decodeValidateMs: performance.now() - decodeStart,
+    decodeValidateMs: decoded?.decodeMs ?? performance.now() - decodeStart,
     irEmitMs: 0,
   };
   let code: CompiledCode;
@@ -654,11 +667,12 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
   const start = performance.now();
   const resolved = resolveOptions(options, start);
   if (resolved.lazy) return compileLazily(bytes, resolved, start);
-  const key = resolved.cache?.key(bytes, cacheSettings(resolved));
-  if (key !== undefined) {
+  let key: string | undefined;
+  if (resolved.cache !== undefined) {
     resolved.limits.check();
-    const cached = loadFromCache(bytes, resolved, key, start);
-    if (cached !== undefined) return cached;
+    const cached = loadFromCache(bytes, resolved, start);
+    if (cached.module !== undefined) return cached.module;
+    key = cached.key;
   }
   const batch = native.createCompileBatch(batchOptions(resolved));
   const translation = translateIntoBatch(bytes, resolved, batch);
@@ -684,11 +698,12 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
   const resolved = resolveOptions(options, start);
   if (resolved.lazy) return compileLazily(bytes, resolved, start);
   const { limits } = resolved;
-  const key = resolved.cache?.key(bytes, cacheSettings(resolved));
-  if (key !== undefined) {
+  let key: string | undefined;
+  if (resolved.cache !== undefined) {
     limits.check();
-    const cached = loadFromCache(bytes, resolved, key, start);
-    if (cached !== undefined) return cached;
+    const cached = loadFromCache(bytes, resolved, start);
+    if (cached.module !== undefined) return cached.module;
+    key = cached.key;
   }
   const cancellation = limits.timeoutMs !== undefined || limits.signal !== undefined ? native.createCompileCancellation() : undefined;
   const batch = native.createCompileBatch(batchOptions(resolved), cancellation);

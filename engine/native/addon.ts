@@ -326,6 +326,8 @@ interface NativeAddon {
   hostHasSsse3(): boolean;
   validateFunctionBodies(...args: NativeBodyValidationArguments): NativeBodyValidation;
   listDirectCallees(bytes: Uint8Array, immediates: Uint8Array, codeStart: number, end: number, importedFunctionCount: number): Int32Array | undefined;
+  startCacheLookup(bytes: Uint8Array, prefix: string, directory: string, refreshAfterMs: number): NativeCacheLookup;
+  finishCacheLookup(lookup: NativeCacheLookup): [key: string, file: Buffer | undefined];
   LinearMemory: new (initialPages: number, maximumPages: number) => NativeLinearMemory;
   liveMemoryCount(): number;
   memoryPoolStats(): MemoryPoolStats;
@@ -403,6 +405,26 @@ export function createCompileBatch(options: CompileBatchOptions, cancellation?: 
 /** A new cancellation for compile() / compileAsync(). */
 export function createCompileCancellation(): CompileCancellation {
   return new (addon().CompileCancellation)();
+}
+
+/** A code cache lookup under way (native/src/cache_lookup.cc); opaque. */
+export interface NativeCacheLookup {
+  readonly __nativeCacheLookup: never;
+}
+
+/**
+ * Starts, on a compile thread when the pool runs, the code cache key's SHA-256 of `prefix`
+ * (UTF-8) followed by `bytes`, and the read of the entry file it names under `directory`
+ * (times refreshed when older than refreshAfterMs). `bytes` must not change until
+ * finishCacheLookup returns.
+ */
+export function startCacheLookup(bytes: Uint8Array, prefix: string, directory: string, refreshAfterMs: number): NativeCacheLookup {
+  return addon().startCacheLookup(bytes, prefix, directory, refreshAfterMs);
+}
+
+/** The key (hex) and the entry file's bytes, or undefined when there is no readable file. */
+export function finishCacheLookup(lookup: NativeCacheLookup): [key: string, file: Buffer | undefined] {
+  return addon().finishCacheLookup(lookup);
 }
 
 export function compilePoolStats(): CompilePoolStats {

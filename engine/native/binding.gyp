@@ -7,6 +7,7 @@
       'sources': [
         'src/addon.cc',
         'src/body_validator.cc',
+        'src/cache_lookup.cc',
         'src/compile_batch.cc',
         'src/compile_binding.cc',
         'src/compile_pool.cc',

@@ -16,6 +16,7 @@
 #include "abi.h"
 #include "addon_data.h"
 #include "body_validator.h"
+#include "cache_lookup.h"
 #include "compile_binding.h"
 #include "execution_limits.h"
 #include "instance_builder.h"
@@ -106,6 +107,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitTypeRegistryBinding(env, exports);
   InitWasiFsBinding(env, exports);
   InitBodyValidatorBinding(env, exports);
+  InitCacheLookupBinding(env, exports);
   exports.Set("abiLayout", Napi::Function::New(env, AbiLayout, "abiLayout"));
   exports.Set("trapCodes", Napi::Function::New(env, TrapCodes, "trapCodes"));
   return exports;

@@ -156,6 +156,8 @@ unsigned CompileThreadCount() {
 
 bool SubmitCompileJob(std::function<void()> job, std::string* error) { return Pool().Submit(std::move(job), error); }
 
+bool CompilePoolStarted() { return g_pool.load() != nullptr; }
+
 bool RunOnCompileStack(const std::function<void()>& job, std::string* error) {
   struct Run {
     const std::function<void()>* job;

@@ -56,6 +56,9 @@ unsigned CompileThreadCount();
  */
 bool SubmitCompileJob(std::function<void()> job, std::string* error);
 
+/** Whether the workers have been started (by a first SubmitCompileJob). */
+bool CompilePoolStarted();
+
 /**
  * Runs `job` on a new thread with the compile threads' stack size and waits for it; false
  * (and `error`) when the thread cannot start, and `job` did not run.
