@@ -1015,7 +1015,6 @@ function topTierCompiler(
         }
         return { code, addresses: addressesOf(list, code), fromCache: false };
       },
-      abandon: () => batch.abandon('another top-tier compile goes first'),
     };
   };
   /** A cached part with exactly `count` symbols, linked; undefined if it is not there or not that. */
@@ -1028,9 +1027,8 @@ function topTierCompiler(
   };
   const cached = (unit: number, list: readonly number[]): CompiledUnit | undefined => {
     // The full code generator's code if the cache has it, else the quick one's.
-    const full = linkCached(partName(unit, list, false), `${name}.top${unit}`, list.length);
-    const code = full ?? linkCached(partName(unit, list, true), `${name}.top${unit}`, list.length);
-    return code === undefined ? undefined : { code, addresses: addressesOf(list, code), fromCache: true, quick: full === undefined };
+    const code = linkCached(partName(unit, list, false), `${name}.top${unit}`, list.length) ?? linkCached(partName(unit, list, true), `${name}.top${unit}`, list.length);
+    return code === undefined ? undefined : { code, addresses: addressesOf(list, code), fromCache: true };
   };
   // Each unit's top-tier sets in the cache are listed under `top sets <unit>` (newest last, at
   // most MAX_TOP_TIER_SETS): a later run looks them up there, whatever sets its profile makes.

@@ -46,8 +46,6 @@ export interface CompiledUnit {
   readonly addresses: ReadonlyMap<number, bigint>;
   /** Linked from the code cache rather than compiled. */
   readonly fromCache: boolean;
-  /** Top tier from the code cache: the quick code generator's code (the cache had no full one). */
-  readonly quick?: boolean;
 }
 
 /**
@@ -63,13 +61,9 @@ export interface BackgroundEntry {
   poll(): { readonly code: CompiledCode; readonly address: bigint } | undefined;
 }
 
-/**
- * Top-tier functions of a unit compiling in the background: poll() gives them when they are
- * there, throws if it failed; abandon() stops the compile (poll must not be called after).
- */
+/** Top-tier functions of a unit compiling in the background: poll() gives them when they are there, throws if it failed. */
 export interface BackgroundUnit {
   poll(): CompiledUnit | undefined;
-  abandon(): void;
 }
 
 /**
@@ -151,12 +145,6 @@ export interface LazyCompileStats {
   readonly osrTransfers: number;
   /** Tiered: top-tier sets and OSR entries compiled with the quick code generator (their functions' compiles were cut off in earlier runs). */
   readonly quickCompiles: number;
-  /**
-   * Tiered: top-tier sets the code cache had only as quick code, and of those, the ones whose
-   * full compile finished in this run (installed, and in the cache for the next run).
-   */
-  readonly quickFromCache: number;
-  readonly quickUpgraded: number;
 }
 
 /** Removes `entry` from `list` in place (lists of pending compiles are shared with compiles starting). */
@@ -198,8 +186,6 @@ const BACKGROUND_POLL_MS = 10;
  * the program called once more, or never again, after asking for its top tier.
  */
 const modulesWithBackgroundWork = new Set<LazyCode>();
-/** Set at exit: no upgrade of quick code starts then (it would be cancelled at once). */
-let exiting = false;
 let backgroundTimer: ReturnType<typeof setInterval> | undefined;
 
 function watchBackgroundWork(lazy: LazyCode): void {
@@ -232,7 +218,6 @@ function pollModulesWithBackgroundWork(): void {
  * called at exit, before the unfinished ones are cancelled.
  */
 export function takeFinishedBackgroundCompiles(): void {
-  exiting = true;
   pollModulesWithBackgroundWork();
   for (const lazy of modulesWithBackgroundWork) {
     try {
@@ -272,17 +257,6 @@ export class LazyCode {
   private topTierInstalled = 0;
   private topTierFailed = 0;
   private quickCompiles = 0;
-  /**
-   * Top-tier sets the code cache had only as the quick code generator's code: their full
-   * compile, one at a time and only while no other background compile runs or waits (it is
-   * abandoned and queued again when one is asked for). Its code replaces the quick code and
-   * reaches the cache, so a later run links it (docs/RATIONALE.md, "Why a quick top tier for
-   * functions whose compile never finishes?").
-   */
-  private readonly upgradesWaiting: { unit: number; members: readonly number[] }[] = [];
-  private upgrade: { unit: number; members: readonly number[]; background: BackgroundUnit } | undefined;
-  private quickFromCache = 0;
-  private quickUpgraded = 0;
   /** From the code cache: functions whose top-tier compile earlier runs cut off at exit, and how many runs in a row. */
   private cutOffBefore: ReadonlyMap<number, number> = new Map();
   private tierUpCalls = 0;
@@ -539,62 +513,11 @@ export class LazyCode {
   }
 
   private pump(): void {
-    if (this.waiting.length > 0 && this.upgrade !== undefined) {
-      // A compile asked for goes first: the upgrade starts again when the threads are idle.
-      const { unit, members, background } = this.upgrade;
-      this.upgrade = undefined;
-      background.abandon();
-      this.upgradesWaiting.unshift({ unit, members });
-    }
     while (this.running < MAX_BACKGROUND_COMPILES && this.waiting.length > 0) {
       this.running++;
       this.waiting.pop()!();
     }
-    this.startUpgradeIfIdle();
-    if (this.running > 0 || this.upgrade !== undefined) watchBackgroundWork(this);
-  }
-
-  /** Starts the next full compile of a quick set from the cache, when no other background compile runs or waits. */
-  private startUpgradeIfIdle(): void {
-    if (this.upgrade !== undefined || this.running > 0 || this.waiting.length > 0 || this.top === undefined || exiting) return;
-    const next = this.upgradesWaiting.shift();
-    if (next === undefined) return;
-    try {
-      this.upgrade = { ...next, background: this.top.start(next.unit, next.members, false) };
-      watchBackgroundWork(this);
-    } catch (error) {
-      // Out of JavaScript stack (deep in wasm recursion): tried again at the next poll. Any
-      // other failure: the quick code stays.
-      if (error instanceof RangeError) this.upgradesWaiting.unshift(next);
-    }
-  }
-
-  /** The functions of the upgrade that finished (their addresses now in functionCode), or none. */
-  private pollUpgrade(): number[] {
-    const upgrade = this.upgrade;
-    if (upgrade === undefined) {
-      this.startUpgradeIfIdle();
-      return [];
-    }
-    let result: CompiledUnit | undefined;
-    try {
-      result = upgrade.background.poll();
-    } catch {
-      result = undefined;
-      this.upgrade = undefined; // failed: the quick code stays
-    }
-    if (result === undefined) return [];
-    this.upgrade = undefined;
-    this.codes.push(result.code);
-    const finished: number[] = [];
-    for (const [functionIndex, address] of result.addresses) {
-      if (address === 0n) continue;
-      this.functionCode[functionIndex] = address;
-      finished.push(functionIndex);
-    }
-    this.quickUpgraded++;
-    this.startUpgradeIfIdle();
-    return finished;
+    if (this.running > 0) watchBackgroundWork(this);
   }
 
   /**
@@ -606,7 +529,7 @@ export class LazyCode {
     const ready = this.pollTopTier();
     this.readyToInstall.push(...ready);
     this.pollOsr();
-    return this.running > 0 || this.waiting.length > 0 || this.upgrade !== undefined;
+    return this.running > 0 || this.waiting.length > 0;
   }
 
   /**
@@ -656,7 +579,6 @@ export class LazyCode {
   pollTopTier(): number[] {
     const ready = this.readyToInstall;
     this.readyToInstall = [];
-    if (this.upgrade !== undefined || this.upgradesWaiting.length > 0) ready.push(...this.pollUpgrade());
     if (this.pendingTop.length === 0) return ready;
     this.takeFinished<CompiledUnit, (typeof this.pendingTop)[number]>(
       this.pendingTop,
@@ -725,10 +647,6 @@ export class LazyCode {
         }
         tops.push(top);
         topFunctions += set.length;
-        if (top.quick === true) {
-          this.quickFromCache++;
-          this.upgradesWaiting.push({ unit, members: set });
-        }
       }
       this.cachedTop.delete(unit);
       if (topFunctions < functions.length) {
@@ -754,7 +672,6 @@ export class LazyCode {
         this.codes.push(top.code);
         this.installTopTier(top);
       }
-      if (this.upgradesWaiting.length > 0) this.pump();
       this.compiled[unit] = 1;
       this.unitsCompiled++;
       this.functionsCompiled += functions.length;
@@ -781,7 +698,7 @@ export class LazyCode {
     const pause = new Int32Array(new SharedArrayBuffer(4));
     for (;;) {
       this.pollBackground();
-      if (this.pendingTop.length === 0 && this.pendingOsr.length === 0 && this.upgrade === undefined && this.upgradesWaiting.length === 0) return true;
+      if (this.pendingTop.length === 0 && this.pendingOsr.length === 0) return true;
       if (performance.now() > deadline) return false;
       Atomics.wait(pause, 0, 0, 2);
     }
@@ -893,8 +810,6 @@ export class LazyCode {
       osrRequested: this.osrRequested.size,
       osrCompiled: this.osrEntries.size,
       quickCompiles: this.quickCompiles,
-      quickFromCache: this.quickFromCache,
-      quickUpgraded: this.quickUpgraded,
       osrFromCache: this.osrFromCache,
       osrFailed: this.osrFailed,
       osrTransfers: this.osrTransfers,

@@ -467,7 +467,7 @@ describe('top-tier set size', () => {
       start: (_unit, members) => {
         sets.push([...members]);
         const index = sets.length;
-        return { poll: () => (finished >= index ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0x1000 + f)])), fromCache: false } : undefined), abandon: () => {} };
+        return { poll: () => (finished >= index ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0x1000 + f)])), fromCache: false } : undefined) };
       },
       calleesOf: (functionIndex) => (functionIndex === 0 ? [4, 5] : []),
       bodyBytes: (functionIndex) => sizes[functionIndex],
@@ -491,7 +491,6 @@ describe('top-tier code taken in the background', () => {
     const top = fakeTopTier({
       start: (unit, members) => ({
         poll: () => (finished.has(unit) ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0x1000 + f)])), fromCache: false } : undefined),
-        abandon: () => {},
       }),
     });
     const lazy = new LazyCode(units, [0n, 0n], () => {
@@ -508,77 +507,6 @@ describe('top-tier code taken in the background', () => {
   });
 });
 
-describe('quick top-tier code from the code cache', () => {
-  test('is linked, then compiled in full in the background while no other compile is asked for (abandoned and started again when one is), and replaced', () => {
-    // Unit 0: function 0, whose top tier the cache holds only as quick code. Unit 1: function 1, not cached.
-    const units: CodeUnits = { units: [[0], [1]], unitOf: Int32Array.from([0, 1]), calledFromOtherUnits: new Uint8Array(2) };
-    const started: string[] = [];
-    const abandoned: string[] = [];
-    const finished = new Set<string>();
-    const top = fakeTopTier({
-      cachedSets: (unit) => (unit === 0 ? [[0]] : []),
-      cached: (unit, members) => (unit === 0 && members.join() === '0' ? { code: {} as CompiledCode, addresses: new Map([[0, 0x9000n]]), fromCache: true, quick: true } : undefined),
-      start: (unit, members, quick) => {
-        const name = `${unit}:${members.join()}${quick ? ' quick' : ''}#${started.length}`;
-        started.push(name);
-        return {
-          poll: () => (finished.has(name) ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0x1000 + f)])), fromCache: false } : undefined),
-          abandon: () => abandoned.push(name),
-        };
-      },
-    });
-    const functionCode = [0n, 0n];
-    const lazy = new LazyCode(units, functionCode, (unit) => {
-      if (unit !== 1) throw new Error(`no baseline compile of unit ${unit} expected`);
-      return { finish: () => ({ code: {} as CompiledCode, addresses: new Map([[1, 0x7001n]]), fromCache: false }) };
-    }, () => [], top);
-    lazy.prefetchTopTier([0], () => 1);
-    expect(started).toEqual([]);
-    // The unit's first call links the quick code and starts its full compile (nothing else runs).
-    lazy.ensureCompiled(0);
-    expect(functionCode[0]).toBe(0x9000n);
-    expect(started).toEqual(['0:0#0']);
-    // A compile asked for goes first: the upgrade is abandoned, and started again after it.
-    lazy.ensureCompiled(1);
-    lazy.requestTopTier(1);
-    expect(abandoned).toEqual(['0:0#0']);
-    expect(started).toEqual(['0:0#0', '1:1#1']);
-    finished.add('1:1#1');
-    expect(lazy.pollTopTier()).toEqual([1]);
-    expect(started).toEqual(['0:0#0', '1:1#1', '0:0#2']);
-    expect(lazy.pollBackground()).toBe(true);
-    finished.add('0:0#2');
-    expect(lazy.pollTopTier()).toEqual([0]);
-    expect(functionCode).toEqual([0x1000n, 0x1001n]);
-    expect(lazy.pollBackground()).toBe(false);
-    const stats = lazy.stats();
-    expect([stats.quickFromCache, stats.quickUpgraded, stats.topTierInstalled]).toEqual([1, 1, 2]);
-  });
-
-  test('waitForBackground waits for the full compile of quick code too', () => {
-    const units: CodeUnits = { units: [[0]], unitOf: Int32Array.from([0]), calledFromOtherUnits: new Uint8Array(1) };
-    let polls = 0;
-    const top = fakeTopTier({
-      cachedSets: () => [[0]],
-      cached: () => ({ code: {} as CompiledCode, addresses: new Map([[0, 0x9000n]]), fromCache: true, quick: true }),
-      start: (_unit, members, quick) => {
-        expect(quick).toBe(false);
-        return { poll: () => (++polls >= 3 ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, 0x1000n])), fromCache: false } : undefined), abandon: () => {} };
-      },
-    });
-    const functionCode = [0n];
-    const lazy = new LazyCode(units, functionCode, () => {
-      throw new Error('no baseline compile here');
-    }, () => [], top);
-    lazy.prefetchTopTier([0], () => 1);
-    lazy.ensureCompiled(0);
-    expect(lazy.waitForBackground(10_000)).toBe(true);
-    expect(polls).toBe(3);
-    expect(lazy.pollTopTier()).toEqual([0]);
-    expect(functionCode).toEqual([0x1000n]);
-  });
-});
-
 describe('OSR entries from the code cache', () => {
   test('an OSR entry the code cache holds is linked when asked for, and takes no background compile', () => {
     const units: CodeUnits = { units: [[0], [1]], unitOf: Int32Array.from([0, 1]), calledFromOtherUnits: new Uint8Array(2) };
@@ -586,7 +514,7 @@ describe('OSR entries from the code cache', () => {
     const top = fakeTopTier({
       startOsr: (functionIndex, ordinal) => {
         osrStarted.push(`${functionIndex}:${ordinal}`);
-        return { poll: () => undefined, abandon: () => {} };
+        return { poll: () => undefined };
       },
       cachedOsr: (functionIndex, ordinal) => (functionIndex === 0 && ordinal === 2 ? { code: {} as CompiledCode, address: 0x5000n } : undefined),
     });
@@ -615,7 +543,7 @@ describe('top-tier prefetch order', () => {
     const top = fakeTopTier({
       start: (unit, members) => {
         started.push(unit);
-        return { poll: () => (finished.has(unit) ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0x1000 + f)])), fromCache: false } : undefined), abandon: () => {} };
+        return { poll: () => (finished.has(unit) ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0x1000 + f)])), fromCache: false } : undefined) };
       },
       bodyBytes: (functionIndex) => sizes[functionIndex],
     });
@@ -647,7 +575,7 @@ describe('top-tier prefetch order', () => {
         start: (unit, _members, quick) => {
           started.push(unit);
           if (quick) quickUnits.push(unit);
-          return { poll: () => undefined, abandon: () => {} };
+          return { poll: () => undefined };
         },
         bodyBytes: (functionIndex) => [10_000, 100, 100][functionIndex],
       });
