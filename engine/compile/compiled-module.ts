@@ -1048,16 +1048,17 @@ function topTierCompiler(
     lines.push(line);
     cache!.cache.storeList(setsKey(unit), lines.slice(-MAX_TOP_TIER_SETS));
   };
-  // An OSR entry is alone in its LLVM module: every call in it goes through FuncRefs (no members).
-  // Kept in the code cache under (function, loop), like the top-tier sets.
-  const osrPart = (functionIndex: number, ordinal: number, quick: boolean): string => `osr ${functionIndex}:${ordinal}${quick ? ' quick' : ''}`;
-  const startOsr = (functionIndex: number, ordinal: number, quick: boolean): BackgroundEntry => {
+  // An OSR entry (a function's candidate loops from one ordinal on) is alone in its LLVM
+  // module: every call in it goes through FuncRefs (no members). Kept in the code cache under
+  // (function, first loop), like the top-tier sets.
+  const osrPart = (functionIndex: number, from: number, quick: boolean): string => `osr ${functionIndex}:${from}+${quick ? ' quick' : ''}`;
+  const startOsr = (functionIndex: number, from: number, quick: boolean): BackgroundEntry => {
     guardedSymbols = [];
-    const output = new IrModuleBuilder({ moduleName: `${name}.osr${functionIndex}.${ordinal}` }, 1 << 16);
-    const symbol = translator.translateOsrEntryInto(functionIndex, ordinal, output);
+    const output = new IrModuleBuilder({ moduleName: `${name}.osr${functionIndex}.${from}` }, 1 << 16);
+    const symbol = translator.translateOsrEntryInto(functionIndex, from, output);
     const batch = compileInBackground(output.finishBytes(), guardedSymbols.length > 0 ? [symbol] : [], [symbol], {
       ...options,
-      name: `${name}.osr${functionIndex}.${ordinal}`,
+      name: `${name}.osr${functionIndex}.${from}`,
       quick,
       keepObjects: cache !== undefined,
     });
@@ -1065,13 +1066,13 @@ function topTierCompiler(
       poll: () => {
         const code = batch.poll();
         if (code === undefined) return undefined;
-        if (cache !== undefined) storeCachedPart(cache.cache, cache.key(osrPart(functionIndex, ordinal, quick)), [symbol], code);
+        if (cache !== undefined) storeCachedPart(cache.cache, cache.key(osrPart(functionIndex, from, quick)), [symbol], code);
         return { code, address: code.addresses[0] };
       },
     };
   };
-  const cachedOsr = (functionIndex: number, ordinal: number): { code: CompiledCode; address: bigint } | undefined => {
-    const code = linkCached(osrPart(functionIndex, ordinal, false), `${name}.osr${functionIndex}.${ordinal}`, 1) ?? linkCached(osrPart(functionIndex, ordinal, true), `${name}.osr${functionIndex}.${ordinal}`, 1);
+  const cachedOsr = (functionIndex: number, from: number): { code: CompiledCode; address: bigint } | undefined => {
+    const code = linkCached(osrPart(functionIndex, from, false), `${name}.osr${functionIndex}.${from}`, 1) ?? linkCached(osrPart(functionIndex, from, true), `${name}.osr${functionIndex}.${from}`, 1);
     if (code === undefined) return undefined;
     if (code.addresses[0] === 0n) {
       code.release();

@@ -82,10 +82,13 @@ export interface TopTier {
   cached(unit: number, members: readonly number[]): CompiledUnit | undefined;
   /** The sets of functions of `unit` whose top-tier code the code cache holds (each set as start() took it). */
   cachedSets(unit: number): readonly (readonly number[])[];
-  /** Starts the compile of `functionIndex`'s OSR entry at loop `ordinal` (kept in the code cache when it finishes); `quick` as for start(). */
-  startOsr(functionIndex: number, ordinal: number, quick: boolean): BackgroundEntry;
-  /** `functionIndex`'s OSR entry at loop `ordinal` from the code cache, linked; undefined if it is not there. */
-  cachedOsr(functionIndex: number, ordinal: number): { readonly code: CompiledCode; readonly address: bigint } | undefined;
+  /**
+   * Starts the compile of `functionIndex`'s OSR entry for its candidate loops from ordinal
+   * `from` on (kept in the code cache when it finishes); `quick` as for start().
+   */
+  startOsr(functionIndex: number, from: number, quick: boolean): BackgroundEntry;
+  /** That OSR entry from the code cache, linked; undefined if it is not there. */
+  cachedOsr(functionIndex: number, from: number): { readonly code: CompiledCode; readonly address: bigint } | undefined;
   /** The defined functions `functionIndex` calls directly. */
   calleesOf(functionIndex: number): readonly number[];
   /** The size of `functionIndex`'s body in bytes: what its top-tier compile roughly costs. */
@@ -137,7 +140,7 @@ export interface LazyCompileStats {
   readonly topTierFailed: number;
   /** Tiered: calls from baseline code whose counter ran out. */
   readonly tierUpCalls: number;
-  /** Tiered: OSR entries (function, loop) asked for, that compiled or came from the code cache (of which from the cache), that failed; transfers into them. */
+  /** Tiered: OSR entries (a function's candidate loops from the one that asked on) asked for, that compiled or came from the code cache (of which from the cache), that failed; transfers into them. */
   readonly osrRequested: number;
   readonly osrCompiled: number;
   readonly osrFromCache: number;
@@ -262,10 +265,13 @@ export class LazyCode {
   private tierUpCalls = 0;
   private readonly hotFunctions = new Set<number>();
   private instances: WeakRef<object>[] = [];
-  private readonly osrRequested = new Set<string>();
+  /** Per function, the first loops of the OSR entries asked for (each covers the candidate loops from there on). */
+  private readonly osrRequested = new Map<number, number[]>();
   private osrFromCache = 0;
-  private readonly pendingOsr: { functionIndex: number; ordinal: number; background: BackgroundEntry | undefined }[] = [];
-  private readonly osrEntries = new Map<string, bigint>();
+  private readonly pendingOsr: { functionIndex: number; from: number; background: BackgroundEntry | undefined }[] = [];
+  /** Per function, its OSR entries that are there: first loop and address. */
+  private readonly osrEntries = new Map<number, { from: number; address: bigint }[]>();
+  private osrCompiled = 0;
   private osrFailed = 0;
   private osrTransfers = 0;
   private readonly transfersByFunction = new Map<number, number>();
@@ -709,22 +715,27 @@ export class LazyCode {
     return this.top !== undefined && (this.osrCandidates.get(functionIndex)?.length ?? 0) > 0;
   }
 
-  /** Starts the compile of `functionIndex`'s OSR entry at loop `ordinal`, once. */
+  /**
+   * Starts the compile of an OSR entry for `functionIndex`'s candidate loop `ordinal` and the
+   * candidate loops after it (translate/emit-osr.ts), unless one asked for already covers it:
+   * the loop that asks first also brings the entries of those that follow.
+   */
   requestOsr(functionIndex: number, ordinal: number): void {
     if (this.top === undefined) return;
-    const key = `${functionIndex}:${ordinal}`;
-    if (this.osrRequested.has(key)) return;
-    this.osrRequested.add(key);
+    const asked = this.osrRequested.get(functionIndex);
+    if (asked?.some((from) => from <= ordinal)) return;
+    if (asked === undefined) this.osrRequested.set(functionIndex, [ordinal]);
+    else asked.push(ordinal);
     // An earlier run compiled it: linked now, so that it does not take the background slot
     // from the top-tier compiles (which would then never finish before the process ends).
     const cached = this.top.cachedOsr(functionIndex, ordinal);
     if (cached !== undefined) {
       this.codes.push(cached.code);
-      this.osrEntries.set(key, cached.address);
+      this.addOsrEntry(functionIndex, ordinal, cached.address);
       this.osrFromCache++;
       return;
     }
-    const pending: { functionIndex: number; ordinal: number; background: BackgroundEntry | undefined } = { functionIndex, ordinal, background: undefined };
+    const pending: { functionIndex: number; from: number; background: BackgroundEntry | undefined } = { functionIndex, from: ordinal, background: undefined };
     this.pendingOsr.push(pending);
     const top = this.top;
     this.schedule(true, () => {
@@ -734,9 +745,19 @@ export class LazyCode {
     }, () => {
       removeFrom(this.pendingOsr, pending);
     }, (outOfStack) => {
-      if (outOfStack) this.osrRequested.delete(key);
-      else this.osrFailed++;
+      if (outOfStack) {
+        const list = this.osrRequested.get(functionIndex)!;
+        list.splice(list.indexOf(ordinal), 1);
+      } else {
+        this.osrFailed++;
+      }
     });
+  }
+
+  private addOsrEntry(functionIndex: number, from: number, address: bigint): void {
+    const entries = this.osrEntries.get(functionIndex);
+    if (entries === undefined) this.osrEntries.set(functionIndex, [{ from, address }]);
+    else entries.push({ from, address });
   }
 
   /** Takes the OSR entries that finished (the baseline asks for them at its next check). */
@@ -744,9 +765,10 @@ export class LazyCode {
     if (this.pendingOsr.length === 0) return;
     this.takeFinished<{ code: CompiledCode; address: bigint }, (typeof this.pendingOsr)[number]>(
       this.pendingOsr,
-      ({ functionIndex, ordinal }, result) => {
+      ({ functionIndex, from }, result) => {
         this.codes.push(result.code);
-        this.osrEntries.set(`${functionIndex}:${ordinal}`, result.address);
+        this.addOsrEntry(functionIndex, from, result.address);
+        this.osrCompiled++;
       },
       () => {
         this.osrFailed++;
@@ -754,9 +776,10 @@ export class LazyCode {
     );
   }
 
-  /** The OSR entry of `functionIndex` at loop `ordinal`, or 0n when there is none (yet). */
+  /** An OSR entry of `functionIndex` that covers its loop `ordinal` (called with the ordinal), or 0n when there is none (yet). */
   osrEntry(functionIndex: number, ordinal: number): bigint {
-    return this.osrEntries.get(`${functionIndex}:${ordinal}`) ?? 0n;
+    for (const entry of this.osrEntries.get(functionIndex) ?? []) if (entry.from <= ordinal) return entry.address;
+    return 0n;
   }
 
   /** Counts a transfer into an OSR entry of `functionIndex`; returns that function's count. */
@@ -807,8 +830,8 @@ export class LazyCode {
       topTierInstalled: this.topTierInstalled,
       topTierFailed: this.topTierFailed,
       tierUpCalls: this.tierUpCalls,
-      osrRequested: this.osrRequested.size,
-      osrCompiled: this.osrEntries.size,
+      osrRequested: [...this.osrRequested.values()].reduce((count, list) => count + list.length, 0),
+      osrCompiled: this.osrCompiled + this.osrFromCache,
       quickCompiles: this.quickCompiles,
       osrFromCache: this.osrFromCache,
       osrFailed: this.osrFailed,

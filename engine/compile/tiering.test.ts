@@ -507,16 +507,16 @@ describe('top-tier code taken in the background', () => {
   });
 });
 
-describe('OSR entries from the code cache', () => {
+describe('OSR entries', () => {
   test('an OSR entry the code cache holds is linked when asked for, and takes no background compile', () => {
     const units: CodeUnits = { units: [[0], [1]], unitOf: Int32Array.from([0, 1]), calledFromOtherUnits: new Uint8Array(2) };
     const osrStarted: string[] = [];
     const top = fakeTopTier({
-      startOsr: (functionIndex, ordinal) => {
-        osrStarted.push(`${functionIndex}:${ordinal}`);
+      startOsr: (functionIndex, from) => {
+        osrStarted.push(`${functionIndex}:${from}`);
         return { poll: () => undefined };
       },
-      cachedOsr: (functionIndex, ordinal) => (functionIndex === 0 && ordinal === 2 ? { code: {} as CompiledCode, address: 0x5000n } : undefined),
+      cachedOsr: (functionIndex, from) => (functionIndex === 0 && from === 2 ? { code: {} as CompiledCode, address: 0x5000n } : undefined),
     });
     const lazy = new LazyCode(units, [0n, 0n], () => {
       throw new Error('no baseline compile here');
@@ -529,6 +529,33 @@ describe('OSR entries from the code cache', () => {
     expect(lazy.osrEntry(1, 0)).toBe(0n);
     const stats = lazy.stats();
     expect([stats.osrRequested, stats.osrCompiled, stats.osrFromCache]).toEqual([2, 1, 1]);
+  });
+
+  test('an entry asked for by one loop covers the candidate loops after it (one compile); an earlier loop needs one of its own', () => {
+    const units: CodeUnits = { units: [[0]], unitOf: Int32Array.from([0]), calledFromOtherUnits: new Uint8Array(1) };
+    const finished = new Set<number>();
+    const osrStarted: number[] = [];
+    const top = fakeTopTier({
+      startOsr: (_functionIndex, from) => {
+        osrStarted.push(from);
+        return { poll: () => (finished.has(from) ? { code: {} as CompiledCode, address: BigInt(0x6000 + from) } : undefined) };
+      },
+    });
+    const lazy = new LazyCode(units, [0n], () => {
+      throw new Error('no baseline compile here');
+    }, () => [], top, new Map([[0, [1, 3, 5]]]));
+    lazy.requestOsr(0, 3); // loop 3 asks first: an entry for loops 3 and 5
+    lazy.requestOsr(0, 5); // loop 5, while it compiles: covered
+    expect(osrStarted).toEqual([3]);
+    finished.add(3);
+    lazy.pollOsr();
+    expect([lazy.osrEntry(0, 3), lazy.osrEntry(0, 5), lazy.osrEntry(0, 1)]).toEqual([0x6003n, 0x6003n, 0n]);
+    lazy.requestOsr(0, 1); // loop 1 (the function called again): not covered, a compile from 1
+    expect(osrStarted).toEqual([3, 1]);
+    finished.add(1);
+    lazy.pollOsr();
+    expect(lazy.osrEntry(0, 1)).toBe(0x6001n);
+    expect(lazy.stats().osrCompiled).toBe(2);
   });
 });
 

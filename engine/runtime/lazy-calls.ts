@@ -18,8 +18,9 @@
 // top tier (compile/lazy-code.ts); a call from a loop header (a long call made it hot) starts
 // the function's OSR countdown instead. When the countdown runs out at an OSR candidate loop
 // the baseline calls the same way with the loop's ordinal + 1 (translate/emit-osr.ts): the
-// first such call starts the compile of that loop's OSR entry, and the answer in slot 0 is
-// the entry's address, or 0 with the countdown off until the loop's counter next runs out.
+// first such call starts the compile of an OSR entry for that loop and the candidate loops
+// after it, and the answer in slot 0 is the entry's address, or 0 with the countdown off
+// until the loop's counter next runs out.
 // A function that transfers twice is called again and again: its top tier is asked for.
 
 import type { CompiledModule } from '../compile/compiled-module.js';
@@ -147,8 +148,9 @@ function installFinishedTopTier(state: LazyInstance): void {
 }
 
 /**
- * An OSR check of `functionIndex`'s loop `ordinal`: the entry's address (the baseline calls
- * it), or 0n with the compile started and the countdown off (a loop counter turns it on).
+ * An OSR check at `functionIndex`'s candidate loop `ordinal`: the address of an OSR entry
+ * that covers it (the baseline calls it with the ordinal), or 0n with a compile started and
+ * the countdown off (a loop counter turns it on).
  */
 function osrEntryFor(state: LazyInstance, functionIndex: number, ordinal: number): bigint {
   const { module } = state;

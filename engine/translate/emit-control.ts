@@ -8,7 +8,7 @@
 // with a single incoming edge takes that edge's values directly, without phis. A branch to
 // the function's outermost label is a return. br_table becomes a `switch`.
 
-import { emitOsrCheck, isOsrCandidate, OSR_TARGET_LABEL } from './emit-osr.js';
+import { emitOsrCheck, isOsrCandidate, osrTargetLabel } from './emit-osr.js';
 import type { Operator } from '../binary/operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { TrapCode } from '../abi/trap-codes.js';
@@ -60,7 +60,9 @@ function emitLoop(translator: TranslatorState, operator: Operator): void {
   const ordinal = translator.loopOrdinal++;
   const osrCandidate = isOsrCandidate(translator, params.length);
   const frame = translator.pushFrame(FrameKind.Loop, true, params, results, translator.height - params.length);
-  const header = ordinal === translator.osrLoop ? OSR_TARGET_LABEL : builder.label();
+  const osrTarget = osrCandidate && translator.osrFromLoop !== undefined && ordinal >= translator.osrFromLoop;
+  if (osrTarget) translator.osrTargets.push(ordinal);
+  const header = osrTarget ? osrTargetLabel(ordinal) : builder.label();
   frame.headerLabel = header;
   builder.emit(`br label %${header}`);
   // The entry edge carries the parameters; they are replaced by the header's phis.

@@ -48,7 +48,7 @@ import {
 import { mayBeNaNConstant } from './constant-bits.js';
 import { isConstant } from './emit-helpers.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
-import { OSR_TARGET_LABEL, osrEntrySymbol, osrSlotBytes } from './emit-osr.js';
+import { OSR_DISPATCH_LABEL, osrDispatch, osrEntrySymbol, osrSlotBytes } from './emit-osr.js';
 
 
 export interface FunctionTranslationOptions {
@@ -77,11 +77,12 @@ export interface FunctionTranslationOptions {
    */
   readonly unoptimized?: boolean;
   /**
-   * Tiered execution: translate the function as the on-stack-replacement entry of its loop
-   * with this ordinal (emit-osr.ts): `<results> @<symbol>_osr<ordinal>(ptr %vmctx, ptr %osr)`,
-   * its locals read from the buffer at %osr, entered at that loop's header.
+   * Tiered execution: translate the function as its on-stack-replacement entry for the OSR
+   * candidate loops from this ordinal on (emit-osr.ts): `<results> @<symbol>_osr<from>(ptr
+   * %vmctx, ptr %osr, i32 %loop)`, its locals read from the buffer at %osr, entered at the
+   * header of loop %loop.
    */
-  readonly osrLoop?: number;
+  readonly osrFromLoop?: number;
 }
 
 /** Operators without an emitter (none in WebAssembly 2.0; the table is checked by a test). */
@@ -155,7 +156,8 @@ export class FunctionTranslator implements TranslatorState {
   private localTypes = new Uint8Array(64);
   localCount = 0;
   loopOrdinal = 0;
-  readonly osrLoop: number | undefined;
+  readonly osrFromLoop: number | undefined;
+  readonly osrTargets: number[] = [];
 
   private readonly validator: FunctionValidator;
   private readonly operator = new Operator();
@@ -175,7 +177,7 @@ export class FunctionTranslator implements TranslatorState {
     this.maxFunctionIrBytes = options.maxFunctionIrBytes ?? Infinity;
     this.x86Ssse3 = options.x86Ssse3 ?? false;
     this.unoptimized = options.unoptimized ?? false;
-    this.osrLoop = options.osrLoop;
+    this.osrFromLoop = options.osrFromLoop;
     this.validator = new FunctionValidator(context);
     this.visitor = (operator, offset) => {
       this.offset = offset;
@@ -211,6 +213,7 @@ export class FunctionTranslator implements TranslatorState {
     this.height = 0;
     this.frameCount = 0;
     this.loopOrdinal = 0;
+    this.osrTargets.length = 0;
     this.reachable = true;
     this.promotedValues.clear();
     this.vectorViews.clear();
@@ -239,7 +242,7 @@ export class FunctionTranslator implements TranslatorState {
     const total = params.length + body.localCount;
     if (this.localTypes.length < total) this.localTypes = new Uint8Array(Math.max(total, this.localTypes.length * 2));
     const localTypes = this.localTypes;
-    const osr = this.osrLoop !== undefined;
+    const osr = this.osrFromLoop !== undefined;
     let index = 0;
     let offset = 0;
     // The OSR entry reads every local from the buffer the baseline wrote (emit-osr.ts, osrSlot).
@@ -281,8 +284,10 @@ export class FunctionTranslator implements TranslatorState {
     const builder = this.builder;
     const moduleEnvironment = this.moduleEnvironment;
     const functionIndex = this.functionIndex;
-    // An OSR entry starts at its loop's header (the body's first block is unreachable there).
-    const first = this.osrLoop === undefined ? 'start' : OSR_TARGET_LABEL;
+    // An OSR entry starts at the header its %loop names (the body's first block is unreachable there).
+    const osr = this.osrFromLoop !== undefined;
+    if (osr && this.osrTargets.length === 0) throw new RangeError(`function ${functionIndex} has no loop to enter by OSR`);
+    const first = osr ? OSR_DISPATCH_LABEL : 'start';
     let terminator = `  br label %${first}`;
     if (builder.makesCalls) {
       const exhausted = this.environment.stackExhaustedCondition(builder);
@@ -298,13 +303,12 @@ export class FunctionTranslator implements TranslatorState {
       this.environment.emitTrap(builder, phi);
       builder.emit('unreachable');
     }
-    const osr = this.osrLoop !== undefined;
     const linkage = osr || moduleEnvironment.isFunctionExternal(functionIndex) ? '' : 'internal ';
     let parameters = 'ptr %vmctx';
     const params = signature.params;
-    if (osr) parameters += ', ptr %osr';
+    if (osr) parameters += ', ptr %osr, i32 %loop';
     else for (let i = 0; i < params.length; i++) parameters += `, ${LLVM_TYPE[params[i]]} %p${i}`;
-    const symbol = osr ? osrEntrySymbol(moduleEnvironment.functionSymbol(functionIndex), this.osrLoop!) : moduleEnvironment.functionSymbol(functionIndex);
+    const symbol = osr ? osrEntrySymbol(moduleEnvironment.functionSymbol(functionIndex), this.osrFromLoop!) : moduleEnvironment.functionSymbol(functionIndex);
     const attributes = this.environment.functionAttributes?.(functionIndex);
     if (this.declareCallees) this.output.noteDefinition(symbol);
     const text = this.output.definitionText;
@@ -312,6 +316,7 @@ export class FunctionTranslator implements TranslatorState {
     text.append(builder.prologue);
     text.write(terminator);
     text.write('\n');
+    if (osr) text.write(osrDispatch(this.osrTargets));
     builder.writeBody(text);
     text.write('}\n\n');
   }

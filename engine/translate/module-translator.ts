@@ -139,14 +139,14 @@ export class ModuleTranslator {
    * go through FuncRefs (the environment's lazyCallThroughFuncRef), as nothing else is defined
    * in its LLVM module.
    */
-  translateOsrEntryInto(functionIndex: number, ordinal: number, output: IrModuleBuilder): string {
+  translateOsrEntryInto(functionIndex: number, fromLoop: number, output: IrModuleBuilder): string {
     const { module, environment } = this;
     const body = module.functionBodies[functionIndex - module.importedFunctionCount];
     if (body === undefined) throw new RangeError(`function ${functionIndex} is not a defined function`);
     environment.declareRuntime(output);
-    const translator = new FunctionTranslator(this.context, environment, output, { ...this.functionOptions(true), osrLoop: ordinal });
+    const translator = new FunctionTranslator(this.context, environment, output, { ...this.functionOptions(true), osrFromLoop: fromLoop });
     translator.translate(body);
-    return osrEntrySymbol(environment.functionSymbol(functionIndex), ordinal);
+    return osrEntrySymbol(environment.functionSymbol(functionIndex), fromLoop);
   }
 
   private functionOptions(declareCallees: boolean): FunctionTranslationOptions {

@@ -60,8 +60,10 @@ export interface TranslatorState {
   // ---- Tiered execution: on-stack replacement (emit-osr.ts) ----
   /** Loops emitted so far in this function (reachable ones, in order): the next loop's ordinal. */
   loopOrdinal: number;
-  /** The translation is the OSR entry of this loop ordinal (its header is OSR_TARGET_LABEL); undefined otherwise. */
-  readonly osrLoop: number | undefined;
+  /** The translation is the function's OSR entry for the candidate loops from this ordinal on (emit-osr.ts); undefined otherwise. */
+  readonly osrFromLoop: number | undefined;
+  /** In an OSR entry: the ordinals of the candidate loops translated so far, whose headers are osrTargetLabel(ordinal). */
+  readonly osrTargets: number[];
   /** Loop frames on the control stack. */
   enclosingLoops(): number;
 
