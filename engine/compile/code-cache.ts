@@ -20,7 +20,9 @@
 // Written to a temporary file and renamed into place (atomic; two processes writing the same
 // entry both leave a whole one). Read back only if the magic, format, lengths, the header's
 // key and the checksum all match; anything else (truncated, bit-flipped, other format) is
-// deleted and the module is compiled again. Hits refresh the file's mtime (at most once a
+// deleted and the module is compiled again. A compile's lookup (startLookup) hashes the key
+// and reads the entry on a compile thread (native/src/cache_lookup.cc) while the module is
+// decoded; the checks are the same. Hits refresh the file's mtime (at most once a
 // minute); past the size cap the least recently used entries are removed.
 
 import { createHash, randomBytes } from 'node:crypto';

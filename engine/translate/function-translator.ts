@@ -286,7 +286,7 @@ export class FunctionTranslator implements TranslatorState {
     const functionIndex = this.functionIndex;
     // An OSR entry starts at the header its %loop names (the body's first block is unreachable there).
     const osr = this.osrFromLoop !== undefined;
-    if (osr && this.osrTargets.length === 0) throw new RangeError(`function ${functionIndex} has no loop to enter by OSR`);
+    if (osr && this.osrTargets.length === 0) throw new Error(`internal error: function ${functionIndex} has no loop to enter by OSR from loop ${this.osrFromLoop}`);
     const first = osr ? OSR_DISPATCH_LABEL : 'start';
     let terminator = `  br label %${first}`;
     if (builder.makesCalls) {
