@@ -27,7 +27,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import { closeSync, existsSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as native from '../native/addon.js';
@@ -148,38 +148,13 @@ export interface PendingLookup {
  */
 const REFRESH_AFTER_MS = 60_000;
 
-/** The bytes of the entry file at `path` (refreshing its mtime as above), or undefined when it cannot be read. */
+/**
+ * The bytes of the entry file at `path` (refreshing its mtime as above), or undefined when
+ * there is none: the addon's reader (native/src/cache_lookup.cc), which startLookup's thread
+ * uses too.
+ */
 function readEntryFile(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const status = fstatSync(fd);
-    const file = Buffer.allocUnsafe(status.size);
-    let filled = 0;
-    while (filled < file.length) {
-      const read = readSync(fd, file, filled, file.length - filled, filled);
-      if (read === 0) break;
-      filled += read;
-    }
-    const now = Date.now();
-    if (now - status.mtimeMs > REFRESH_AFTER_MS) {
-      try {
-        futimesSync(fd, now / 1000, now / 1000);
-      } catch {
-        // A read-only cache: the entry is still whole.
-      }
-    }
-    // A file cut short meanwhile is what decodeEntry's length and checksum catch.
-    return filled === file.length ? file : file.subarray(0, filled);
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  return native.readCacheEntry(path, REFRESH_AFTER_MS);
 }
 
 /** The object of a list entry (CodeCache.storeList): no object file starts with it. */

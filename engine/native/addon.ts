@@ -328,6 +328,7 @@ interface NativeAddon {
   listDirectCallees(bytes: Uint8Array, immediates: Uint8Array, codeStart: number, end: number, importedFunctionCount: number): Int32Array | undefined;
   startCacheLookup(bytes: Uint8Array, prefix: string, directory: string, refreshAfterMs: number): NativeCacheLookup;
   finishCacheLookup(lookup: NativeCacheLookup): [key: string, file: Buffer | undefined];
+  readCacheEntry(path: string, refreshAfterMs: number): Buffer | undefined;
   LinearMemory: new (initialPages: number, maximumPages: number) => NativeLinearMemory;
   liveMemoryCount(): number;
   memoryPoolStats(): MemoryPoolStats;
@@ -425,6 +426,11 @@ export function startCacheLookup(bytes: Uint8Array, prefix: string, directory: s
 /** The key (hex) and the entry file's bytes, or undefined when there is no readable file. */
 export function finishCacheLookup(lookup: NativeCacheLookup): [key: string, file: Buffer | undefined] {
   return addon().finishCacheLookup(lookup);
+}
+
+/** The entry file at `path` read whole here and now, times refreshed as startCacheLookup does; undefined when there is none. */
+export function readCacheEntry(path: string, refreshAfterMs: number): Buffer | undefined {
+  return addon().readCacheEntry(path, refreshAfterMs);
 }
 
 export function compilePoolStats(): CompilePoolStats {

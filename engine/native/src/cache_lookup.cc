@@ -6,6 +6,8 @@
 // startCacheLookup(bytes: Uint8Array, prefix: string, directory: string, refreshAfterMs: number)
 //   → handle; the bytes must stay unchanged until finishCacheLookup returns.
 // finishCacheLookup(handle) → [key: string (64 hex digits), file: Buffer | undefined]
+// readCacheEntry(path: string, refreshAfterMs: number) → Buffer | undefined: the same read,
+//   here and now (CodeCache.load: entries whose key is known, such as the tiered parts)
 //
 // The key is SHA-256(UTF-8 prefix ‖ bytes) in lowercase hex, as code-cache.ts codeKey computes
 // it; the entry is `${directory}/${key[0..2]}/${key[2..]}.wljc`, as CodeCache.entryPath names
@@ -41,6 +43,48 @@
 
 namespace wasm_native {
 namespace {
+
+/** Least recently used by mtime: a hit sets the times to now, unless they are recent. */
+void RefreshIfOld(int fd, const struct stat& status, int64_t refreshAfterMs) {
+  int64_t modifiedMs = static_cast<int64_t>(status.st_mtim.tv_sec) * 1000 + status.st_mtim.tv_nsec / 1000000;
+  int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (nowMs - modifiedMs <= refreshAfterMs) return;
+  futimens(fd, nullptr);  // a read-only cache: the entry is still whole
+}
+
+/**
+ * Reads the entry file at `path` whole into *file (malloc'd; nullptr for an empty file) and
+ * refreshes its times as above; false when there is no regular file to read. A file cut
+ * short meanwhile gives what was read: decodeEntry's length and checksum catch it.
+ */
+bool ReadEntryFile(const std::string& path, int64_t refreshAfterMs, uint8_t** file, size_t* fileLength) {
+  *file = nullptr;
+  *fileLength = 0;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool found = false;
+  struct stat status;
+  if (fstat(fd, &status) == 0 && S_ISREG(status.st_mode)) {
+    size_t size = static_cast<size_t>(status.st_size);
+    *file = size > 0 ? static_cast<uint8_t*>(std::malloc(size)) : nullptr;
+    found = size == 0 || *file != nullptr;
+    while (*file != nullptr && *fileLength < size) {
+      ssize_t got = pread(fd, *file + *fileLength, size - *fileLength, static_cast<off_t>(*fileLength));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      *fileLength += static_cast<size_t>(got);
+    }
+    if (found) RefreshIfOld(fd, status, refreshAfterMs);
+  }
+  close(fd);
+  return found;
+}
+
+/** The entry's bytes as a Buffer that owns them (an empty one for an empty file). */
+Napi::Value EntryBuffer(Napi::Env env, uint8_t* file, size_t length) {
+  if (file == nullptr) return Napi::Buffer<uint8_t>::New(env, 0);
+  return Napi::Buffer<uint8_t>::New(env, file, length, [](Napi::Env, uint8_t* data) { std::free(data); });
+}
 
 struct LookupTask {
   enum State : int { kPending = 0, kRunning = 1, kDone = 2 };
@@ -110,31 +154,7 @@ struct LookupTask {
 
   void ReadEntry() {
     std::string path = directory + "/" + key.substr(0, 2) + "/" + key.substr(2) + ".wljc";
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    struct stat status;
-    if (fstat(fd, &status) == 0 && S_ISREG(status.st_mode)) {
-      // An empty entry is found too (file stays nullptr): decodeEntry rejects it and the cache deletes it.
-      size_t size = static_cast<size_t>(status.st_size);
-      file = size > 0 ? static_cast<uint8_t*>(std::malloc(size)) : nullptr;
-      found = size == 0 || file != nullptr;
-      while (file != nullptr && fileLength < size) {
-        ssize_t got = pread(fd, file + fileLength, size - fileLength, static_cast<off_t>(fileLength));
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;  // cut short meanwhile: decodeEntry's length and checksum catch it
-        fileLength += static_cast<size_t>(got);
-      }
-      if (found) RefreshIfOld(fd, status);
-    }
-    close(fd);
-  }
-
-  /** Least recently used by mtime: a hit sets the times to now, unless they are recent. */
-  void RefreshIfOld(int fd, const struct stat& status) {
-    int64_t modifiedMs = static_cast<int64_t>(status.st_mtim.tv_sec) * 1000 + status.st_mtim.tv_nsec / 1000000;
-    int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    if (nowMs - modifiedMs <= refreshAfterMs) return;
-    futimens(fd, nullptr);  // a read-only cache: the entry is still whole
+    found = ReadEntryFile(path, refreshAfterMs, &file, &fileLength);
   }
 };
 
@@ -191,17 +211,29 @@ Napi::Value FinishCacheLookup(const Napi::CallbackInfo& info) {
   }
   Napi::Array result = Napi::Array::New(env, 2);
   result.Set(uint32_t{0}, Napi::String::New(env, task.key));
-  if (task.found && task.file == nullptr) {
-    result.Set(uint32_t{1}, Napi::Buffer<uint8_t>::New(env, 0));
-  } else if (task.found) {
-    uint8_t* file = task.file;
+  if (task.found) {
+    result.Set(uint32_t{1}, EntryBuffer(env, task.file, task.fileLength));
     task.file = nullptr;
     task.found = false;  // handed over once
-    result.Set(uint32_t{1}, Napi::Buffer<uint8_t>::New(env, file, task.fileLength, [](Napi::Env, uint8_t* data) { std::free(data); }));
   } else {
     result.Set(uint32_t{1}, env.Undefined());
   }
   return result;
+}
+
+Napi::Value ReadCacheEntry(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString() || !info[1].IsNumber()) {
+    Napi::TypeError::New(env, "readCacheEntry(path: string, refreshAfterMs: number)").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  uint8_t* file = nullptr;
+  size_t length = 0;
+  if (!ReadEntryFile(info[0].As<Napi::String>().Utf8Value(), static_cast<int64_t>(info[1].As<Napi::Number>().DoubleValue()), &file, &length)) {
+    std::free(file);
+    return env.Undefined();
+  }
+  return EntryBuffer(env, file, length);
 }
 
 }  // namespace
@@ -209,6 +241,7 @@ Napi::Value FinishCacheLookup(const Napi::CallbackInfo& info) {
 void InitCacheLookupBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("startCacheLookup", Napi::Function::New(env, StartCacheLookup, "startCacheLookup"));
   exports.Set("finishCacheLookup", Napi::Function::New(env, FinishCacheLookup, "finishCacheLookup"));
+  exports.Set("readCacheEntry", Napi::Function::New(env, ReadCacheEntry, "readCacheEntry"));
 }
 
 }  // namespace wasm_native
