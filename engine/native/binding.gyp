@@ -26,6 +26,8 @@
         'src/signals.cc',
         'src/table.cc',
         'src/type_registry.cc',
+        'src/vector_copy_merging.cc',
+        'src/vector_widening.cc',
         'src/wasi_fs.cc',
       ],
       'include_dirs': [

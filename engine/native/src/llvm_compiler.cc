@@ -33,6 +33,7 @@
 #include "debug_switches.h"
 #include "guarded_pipeline.h"
 #include "index_versioning.h"
+#include "vector_widening.h"
 #include "runtime_checks.h"
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/Config/llvm-config.h"
@@ -69,7 +70,7 @@ double MillisecondsSince(Clock::time_point start) {
 // WASM_LLVM_DISABLE=<name>,... turns off our own pipeline choices by name, for before/after
 // measurements: "index-versioning" (the pass), "strided-exits" and "carried-loads" (parts
 // of it), "no-widen" (IndVarSimplify widens induction variables again), "no-gather" (the
-// vectoriser may use gathers and scatters), and in runtime_checks.cc "loop-polls" and
+// vectoriser may use gathers and scatters), "widening" (vector_widening.cc), and in runtime_checks.cc "loop-polls" and
 // "entry-checks" (measurement only: code without them is not safe to run untrusted).
 
 /** Errors that ORC reports out of band (e.g. "Symbols not found") while this thread links. */
@@ -251,7 +252,8 @@ std::unique_ptr<llvm::Module> ParseAndVerify(const CompileRequest& request, llvm
 
 /**
  * With WASM_LLVM_DUMP_DIR set, the stem of this module's dump files,
- * <dir>/<module name>.<n>: .ll (optimised IR), .s (assembly), .o (the object linked).
+ * <dir>/<module name>.<n>: .input.ll (the IR before optimisation), .ll (optimised IR), .s
+ * (assembly), .o (the object linked).
  */
 std::string DumpStem(const std::string& name) {
   const char* directory = std::getenv("WASM_LLVM_DUMP_DIR");
@@ -271,6 +273,14 @@ void DumpModule(llvm::Module& module, llvm::TargetMachine& machine, const std::s
   if (!machine.addPassesToEmitFile(codegen, assembly, nullptr, llvm::CodeGenFileType::AssemblyFile)) {
     codegen.run(*copy);
   }
+}
+
+/** WASM_LLVM_WIDENING_FACTOR=2|4 fixes the widening factor (measurement); else the target's width decides. */
+unsigned WideningFactorSetting() {
+  const char* setting = std::getenv("WASM_LLVM_WIDENING_FACTOR");
+  if (setting == nullptr) return 0;
+  const int factor = std::atoi(setting);
+  return factor == 2 || factor == 4 ? static_cast<unsigned>(factor) : 0;
 }
 
 void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel, CompileCancellation* cancellation) {
@@ -293,6 +303,12 @@ void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel, 
     options.hoistCarriedLoads = !DebugDisabled("carried-loads");
     builder.registerVectorizerStartEPCallback([options](llvm::FunctionPassManager& passes, llvm::OptimizationLevel) {
       passes.addPass(ZextIndexVersioningPass(options));
+    });
+  }
+  if (optLevel >= 2 && !DebugDisabled("widening")) {
+    // After index versioning, whose no-alias scopes let more loops be widened.
+    builder.registerVectorizerStartEPCallback([](llvm::FunctionPassManager& passes, llvm::OptimizationLevel) {
+      passes.addPass(VectorWideningPass(WideningFactorSetting()));
     });
   }
   llvm::ModulePassManager pipeline;
@@ -398,6 +414,11 @@ bool CompileToObjects(const CompileRequest& request, std::vector<std::string>* o
     module->setDataLayout((*machine)->createDataLayout());
     module->setTargetTriple((*machine)->getTargetTriple().str());
 
+    if (!dumpStem.empty()) {
+      std::error_code failure;
+      llvm::raw_fd_ostream input(dumpStem + ".input.ll", failure);
+      if (!failure) module->print(input, nullptr);
+    }
     start = Clock::now();
     Optimize(*module, **machine, request.optLevel, cancellation);
     timings->optimizeMs += MillisecondsSince(start);
