@@ -2,10 +2,12 @@
 // unrolled copies in src/vector_copy_merging.cc) at O2: loops of wasm SIMD code — lane-wise
 // arithmetic, a body unrolled into two copies, a recurrence that shifts the previous load
 // in, a vector induction, a scalar count taken from vector compares, extending multiplies
-// (shuffles between vector lengths), min/max with signed zeros — give V8's results for trip
+// (shuffles between vector lengths), min/max with signed zeros, lanes gathered by scalar
+// loads — give V8's results for trip
 // counts 1 to 17 (the widened loop runs (n − 1) / 2 times, the original loop the rest), and
 // the optimised IR shows which loops were widened (256-bit types) and that a loop whose next
-// iteration reads what this one stored is left alone (WASM_LLVM_DUMP_DIR, WASM_LLVM_DISABLE).
+// iteration reads what this one stored is left alone, as is one whose scalar load reads the
+// previous iteration's store (WASM_LLVM_DUMP_DIR, WASM_LLVM_DISABLE).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +111,26 @@ const LOOPS = `(module
         (f32x4.add (f32x4.min (local.get $x) (local.get $y)) (f32x4.pmax (local.get $x) (local.get $y))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br_if $l (i32.lt_u (local.get $i) (i32.shl (local.get $n) (i32.const 4))))))
+  ;; a[i] = b[i] * (c[8i], c[8i + 4]) as f64x2 from two scalar loads (a column gather)
+  (func (export "gather") (param $a i32) (param $b i32) (param $c i32) (param $n i32)
+    (local $i i32) (local $j i32)
+    (loop $l
+      (v128.store (i32.add (local.get $a) (local.get $i))
+        (f64x2.mul (v128.load (i32.add (local.get $b) (local.get $i)))
+          (f64x2.replace_lane 1 (v128.load64_splat (i32.add (local.get $c) (local.get $j)))
+                                (f64.load offset=32 (i32.add (local.get $c) (local.get $j))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 64)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.shl (local.get $n) (i32.const 4))))))
+  ;; a[i] = a[i] * splat(a[i - 1].hi) + b: a scalar load of what the previous iteration stored (never widened)
+  (func (export "chain") (param $a i32) (param $b f64) (param $n i32)
+    (local $i i32)
+    (loop $l
+      (v128.store (i32.add (local.get $a) (local.get $i))
+        (f64x2.add (f64x2.splat (local.get $b)) (f64x2.mul (v128.load (i32.add (local.get $a) (local.get $i)))
+                   (f64x2.splat (f64.load offset=8 (i32.sub (i32.add (local.get $a) (local.get $i)) (i32.const 16)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.shl (local.get $n) (i32.const 4))))))
 )`;
 
 type Exports = Record<string, (...args: unknown[]) => unknown> & { memory: { buffer: ArrayBuffer } };
@@ -156,6 +178,8 @@ const SHAPES: [string, number[]][] = [
   ['count', [4096, 8192]],
   ['extmul', [4096, 8192, 12288]],
   ['minmax', [4096, 8192, 12288]],
+  ['gather', [4096, 8192, 12288]],
+  ['chain', [4096, 0.5]],
 ];
 
 describe.skipIf(skip !== undefined)('128-bit vector loops at O2 (widened where they can be)', () => {
@@ -205,12 +229,13 @@ const has256 = (body: string | undefined): boolean =>
 // The CPU must have 256-bit vectors for the pass to widen (AVX2; every x86-64 CPU this
 // project measures on has them).
 describe.skipIf(skip !== undefined)('128-bit vector loops at O2, the optimised IR', () => {
-  test('the loops that can be widened are, the one that reads its own stores of the last iteration is not', () => {
+  test('the loops that can be widened are, those that read the last iteration\'s stores are not', () => {
     const functions = optimisedFunctions();
-    for (const name of ['scale', 'unrolled', 'stencil', 'iota', 'overlapFar', 'count', 'extmul', 'minmax']) {
+    for (const name of ['scale', 'unrolled', 'stencil', 'iota', 'overlapFar', 'count', 'extmul', 'minmax', 'gather']) {
       expect(has256(functions.get(name)), name).toBe(true);
     }
     expect(has256(functions.get('overlap'))).toBe(false);
+    expect(has256(functions.get('chain'))).toBe(false);
   });
 
   test('without the pass (WASM_LLVM_DISABLE=widening) no loop has 256-bit vectors', () => {

@@ -82,12 +82,17 @@ void Log(const Loop* loop, const Twine& message) {
   errs() << "widening " << header->getParent()->getName() << " %" << header->getName() << ": " << message << "\n";
 }
 
-/** The translator's load anchor: `call void asm sideeffect "", "x"(<vector> %v)`. */
-bool IsLoadAnchor(const CallInst* call) {
+/** The translator's load anchor: `call void asm sideeffect "", "x"(%v)` ("r" for integers). */
+bool IsLoadAnchor(const Instruction& instruction) {
+  const auto* call = dyn_cast<CallInst>(&instruction);
+  if (call == nullptr) return false;
   const auto* assembly = dyn_cast<InlineAsm>(call->getCalledOperand());
   return assembly != nullptr && assembly->hasSideEffects() && assembly->getAsmString().empty() &&
-         assembly->getConstraintString() == "x" && call->getType()->isVoidTy() && call->arg_size() == 1 &&
-         call->getArgOperand(0)->getType()->isVectorTy();
+         call->getType()->isVoidTy() && call->arg_size() == 1;
+}
+
+bool IsVectorAnchor(const Instruction& instruction) {
+  return IsLoadAnchor(instruction) && cast<CallInst>(instruction).getArgOperand(0)->getType()->isVectorTy();
 }
 
 /** Intrinsics that compute each result lane from the same lane of their vector operands. */
@@ -121,6 +126,7 @@ struct Access {
   const SCEV* pointer;
   uint64_t size;
   bool isStore;
+  bool isScalar;  // a scalar load: F copies, in order, each at its own iteration's address
 };
 
 /** A loop found widenable, with its trip count expanded in the preheader. */
@@ -196,6 +202,7 @@ bool LoopWidener::isVectorOperation(Instruction& instruction, const Loop* loop, 
 /** Whether two accesses (earlier before later in the body) may swap across F iterations. */
 bool LoopWidener::accessesCommute(const Access& earlier, const Access& later, unsigned factor) const {
   if (!earlier.isStore && !later.isStore) return true;
+  // Scalar loads: only their scopes say where they are not (their addresses may be anything).
   // Scoped no-alias metadata holds for all executions of the two accesses (index versioning
   // checked the ranges), so it may be asked across iterations; other alias analyses may not.
   SimpleAAQueryInfo query(noAnalyses_);
@@ -203,7 +210,7 @@ bool LoopWidener::accessesCommute(const Access& earlier, const Access& later, un
                     nullptr) == AliasResult::NoAlias) {
     return true;
   }
-  if (earlier.size != later.size) return false;
+  if (earlier.isScalar || later.isScalar || earlier.size != later.size) return false;
   const auto* distance = dyn_cast<SCEVConstant>(evolution_.getMinusSCEV(earlier.pointer, later.pointer));
   if (distance == nullptr) return false;
   // Widened, `earlier` of iteration k+d runs before `later` of iteration k (0 < d < F).
@@ -259,12 +266,15 @@ bool LoopWidener::analyse(Loop* loop, unsigned factor, Candidate* candidate) {
       continue;
     }
     if (auto* load = dyn_cast<LoadInst>(&instruction)) {
-      if (!load->getType()->isVectorTy()) return reject("a scalar load");
       if (!load->isSimple()) return reject("a volatile or atomic load");
+      if (!load->getType()->isVectorTy()) {
+        accesses.push_back({load, nullptr, 0, false, true});
+        continue;
+      }
     } else if (auto* store = dyn_cast<StoreInst>(&instruction)) {
       if (!store->getValueOperand()->getType()->isVectorTy()) return reject("a scalar store");
       if (!store->isSimple()) return reject("a volatile or atomic store");
-    } else if (auto* call = dyn_cast<CallInst>(&instruction); call != nullptr && IsLoadAnchor(call)) {
+    } else if (IsLoadAnchor(instruction)) {
       continue;
     } else if (instruction.getType()->isVectorTy()) {
       if (!isVectorOperation(instruction, loop, &why)) return reject(why);
@@ -286,7 +296,7 @@ bool LoopWidener::analyse(Loop* loop, unsigned factor, Candidate* candidate) {
         dataLayout_.getTypeAllocSize(type).getFixedValue() != size) {
       return reject("a vector access that does not advance by its own size");
     }
-    accesses.push_back({&instruction, evolution, size, isa<StoreInst>(instruction)});
+    accesses.push_back({&instruction, evolution, size, isa<StoreInst>(instruction), false});
   }
   if (accesses.empty()) return reject("no vector access");
   for (size_t i = 0; i < accesses.size(); i++) {
@@ -348,11 +358,19 @@ class WideBodyBuilder {
     for (Instruction& instruction : *body_) {
       if (failed_) return;
       if (isa<PHINode>(instruction) || instruction.isTerminator()) continue;
-      // Vector results, stores (all of vectors) and load anchors (the only other calls).
-      const bool vector = instruction.getType()->isVectorTy() || isa<StoreInst>(instruction) ||
-                          (isa<CallInst>(instruction) && !isa<IntrinsicInst>(instruction));
-      if (vector) emitVector(instruction);
-      // Scalars are made when used: what nothing widened uses (the old exit test) is never made.
+      if ((isa<LoadInst>(instruction) && !instruction.getType()->isVectorTy()) ||
+          (IsLoadAnchor(instruction) && !IsVectorAnchor(instruction))) {
+        // Scalar loads and their anchors: one per iteration, here, in the iterations' order.
+        emittingEffects_ = true;
+        for (unsigned part = 0; part < factor_ && !failed_; part++) Scalar(&instruction, part);
+        emittingEffects_ = false;
+        continue;
+      }
+      // Vector results, stores (all of vectors) and vector anchors.
+      if (instruction.getType()->isVectorTy() || isa<StoreInst>(instruction) || IsVectorAnchor(instruction)) {
+        emitVector(instruction);
+      }
+      // Pure scalars are made when used: what nothing widened uses (the old exit test) never is.
     }
   }
 
@@ -479,6 +497,9 @@ class WideBodyBuilder {
       scalars_[part][value] = previous;
       return previous;
     }
+    if ((instruction->mayReadOrWriteMemory() || instruction->mayHaveSideEffects()) && !emittingEffects_) {
+      return Fail("a scalar load used before its place in the loop");
+    }
     Instruction* copy = instruction->clone();
     for (unsigned i = 0; i < copy->getNumOperands(); i++) {
       Value* operand = instruction->getOperand(i);
@@ -545,7 +566,8 @@ class WideBodyBuilder {
         vector = builder_.CreateInsertElement(vector, element, builder_.getInt64(part * lanes + lane));
       }
       result = vector;
-    } else if (auto* call = dyn_cast<CallInst>(&instruction); call != nullptr && IsLoadAnchor(call)) {
+    } else if (IsVectorAnchor(instruction)) {
+      auto* call = cast<CallInst>(&instruction);
       Value* value = Wide(call->getArgOperand(0));
       if (failed_) return;
       const auto* anchor = cast<InlineAsm>(call->getCalledOperand());
@@ -603,6 +625,7 @@ class WideBodyBuilder {
   IRBuilder<> builder_;
   IRBuilder<> guardBuilder_;
   bool failed_ = false;
+  bool emittingEffects_ = false;  // a scalar load (or its anchor) is being made at its place
   DenseMap<Value*, Value*> wide_values_;
   DenseMap<Value*, Value*> invariants_;
   DenseMap<PHINode*, PHINode*> recurrences_;
