@@ -20,6 +20,8 @@
 
 #include "vector_copy_merging.h"
 
+#include "vector_parts.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -38,15 +40,6 @@ namespace wasm_native {
 namespace {
 
 using namespace llvm;
-
-bool IsAnchor(const Instruction& instruction) {
-  const auto* call = dyn_cast<CallInst>(&instruction);
-  if (call == nullptr) return false;
-  const auto* assembly = dyn_cast<InlineAsm>(call->getCalledOperand());
-  return assembly != nullptr && assembly->hasSideEffects() && assembly->getAsmString().empty() &&
-         assembly->getConstraintString() == "x" && call->arg_size() == 1 &&
-         call->getArgOperand(0)->getType()->isVectorTy();
-}
 
 bool IsVectorAccess(const Instruction& instruction) {
   if (const auto* load = dyn_cast<LoadInst>(&instruction)) return load->getType()->isVectorTy();
@@ -73,7 +66,7 @@ class CopyMerger {
       if (isa<PHINode>(instruction) && instruction.getType()->isVectorTy()) return 1;  // recurrences: not here
       // Merging moves vector accesses; any other access or effect would need ordering too.
       if ((instruction.mayReadOrWriteMemory() || instruction.mayHaveSideEffects()) && !IsVectorAccess(instruction) &&
-          !IsAnchor(instruction)) {
+          !IsVectorAnchor(instruction)) {
         return 1;
       }
       if (auto* store = dyn_cast<StoreInst>(&instruction)) {
@@ -82,7 +75,7 @@ class CopyMerger {
     }
     if (!matchAnchors()) return 1;
     for (Instruction& instruction : *body_) {
-      const bool vector = instruction.getType()->isVectorTy() || IsVectorAccess(instruction) || IsAnchor(instruction);
+      const bool vector = instruction.getType()->isVectorTy() || IsVectorAccess(instruction) || IsVectorAnchor(instruction);
       if (vector && !memberOf_.count(&instruction)) return 1;
     }
     if (!usesFollowMerges() || !accessOrderKept()) return 1;
@@ -213,7 +206,10 @@ class CopyMerger {
         return false;
       }
       if (auto* call = dyn_cast<CallInst>(instruction)) {
-        if (!isa<IntrinsicInst>(call) || call->getCalledOperand() != cast<CallInst>(first)->getCalledOperand()) return false;
+        if (!isa<IntrinsicInst>(call) || !IsLaneWise(cast<IntrinsicInst>(call)->getIntrinsicID()) ||
+            call->getCalledOperand() != cast<CallInst>(first)->getCalledOperand()) {
+          return false;
+        }
       }
     }
     for (unsigned i = 0; i < values.size(); i++) {
@@ -231,7 +227,7 @@ class CopyMerger {
   bool matchAnchors() {
     DenseMap<Value*, Instruction*> anchorOf;
     for (Instruction& instruction : *body_) {
-      if (!IsAnchor(instruction)) continue;
+      if (!IsVectorAnchor(instruction)) continue;
       Value* anchored = cast<CallInst>(instruction).getArgOperand(0);
       if (anchorOf.count(anchored)) return false;
       anchorOf[anchored] = &instruction;
@@ -310,12 +306,8 @@ class CopyMerger {
     auto repeated = invariants_.find(operand);
     if (repeated != invariants_.end()) return repeated->second;
     const int lanes = static_cast<int>(cast<FixedVectorType>(operand->getType())->getNumElements());
-    SmallVector<int, 64> mask;
-    for (unsigned copy = 0; copy < copies_; copy++) {
-      for (int lane = 0; lane < lanes; lane++) mask.push_back(lane);
-    }
     IRBuilder<> builder(loop_->getLoopPreheader()->getTerminator());
-    Value* value = builder.CreateShuffleVector(operand, PoisonValue::get(operand->getType()), mask);
+    Value* value = builder.CreateShuffleVector(operand, PoisonValue::get(operand->getType()), RepeatMask(lanes, copies_));
     invariants_[operand] = value;
     return value;
   }
@@ -350,41 +342,20 @@ class CopyMerger {
       tuple.merged = merged;
     } else if (auto* shuffle = dyn_cast<ShuffleVectorInst>(first)) {
       const int lanes = static_cast<int>(cast<FixedVectorType>(shuffle->getOperand(0)->getType())->getNumElements());
-      const int total = lanes * static_cast<int>(copies_);
-      SmallVector<int, 64> mask;
-      for (unsigned copy = 0; copy < copies_; copy++) {
-        for (int element : shuffle->getShuffleMask()) {
-          if (element == PoisonMaskElem) mask.push_back(PoisonMaskElem);
-          else if (element < lanes) mask.push_back(static_cast<int>(copy) * lanes + element);
-          else mask.push_back(total + static_cast<int>(copy) * lanes + (element - lanes));
-        }
-      }
       tuple.merged = builder.CreateShuffleVector(MergedOperand(shuffle->getOperand(0)), MergedOperand(shuffle->getOperand(1)),
-                                                 mask, shuffle->getName() + ".merged");
-    } else if (IsAnchor(*first)) {
-      auto* call = cast<CallInst>(first);
-      Value* value = MergedOperand(call->getArgOperand(0));
-      const auto* anchor = cast<InlineAsm>(call->getCalledOperand());
-      auto* type = FunctionType::get(builder.getVoidTy(), {value->getType()}, false);
-      CallInst* merged = builder.CreateCall(
-          type, InlineAsm::get(type, anchor->getAsmString(), anchor->getConstraintString(), /*hasSideEffects=*/true), {value});
-      merged->setAttributes(call->getAttributes());
-      tuple.merged = merged;
+                                                 PartwiseMask(shuffle->getShuffleMask(), lanes, copies_),
+                                                 shuffle->getName() + ".merged");
+    } else if (IsVectorAnchor(*first)) {
+      tuple.merged = CreateAnchorLike(builder, *cast<CallInst>(first), MergedOperand(cast<CallInst>(first)->getArgOperand(0)));
     } else {
       Instruction* merged = first->clone();
       for (unsigned i = 0; i < merged->getNumOperands(); i++) {
         if (first->getOperand(i)->getType()->isVectorTy()) merged->setOperand(i, MergedOperand(first->getOperand(i)));
       }
       merged->mutateType(Merged(first->getType()));
-      if (auto* intrinsic = dyn_cast<IntrinsicInst>(merged)) {
-        SmallVector<Type*, 4> parameters;
-        for (Value* argument : intrinsic->args()) parameters.push_back(argument->getType());
-        auto* type = FunctionType::get(merged->getType(), parameters, false);
-        SmallVector<Type*, 4> overloads;
-        Intrinsic::getIntrinsicSignature(intrinsic->getIntrinsicID(), type, overloads);
-        intrinsic->setCalledFunction(Intrinsic::getDeclaration(body_->getModule(), intrinsic->getIntrinsicID(), overloads));
-      }
       builder.Insert(merged, first->getName() + ".merged");
+      // Lane-wise intrinsics (the only calls in tuples besides anchors) have widened forms.
+      if (auto* intrinsic = dyn_cast<IntrinsicInst>(merged)) RedeclareWidenedIntrinsic(intrinsic);
       tuple.merged = merged;
     }
   }
@@ -404,10 +375,8 @@ class CopyMerger {
         bool usedOutside = false;
         for (User* user : member->users()) usedOutside = usedOutside || !memberOf_.count(cast<Instruction>(user));
         if (!usedOutside) continue;
-        SmallVector<int, 64> mask;
-        for (int lane = 0; lane < lanes; lane++) mask.push_back(static_cast<int>(copy) * lanes + lane);
         IRBuilder<> builder(merged->getNextNode());
-        Value* part = builder.CreateShuffleVector(merged, PoisonValue::get(merged->getType()), mask);
+        Value* part = builder.CreateShuffleVector(merged, PoisonValue::get(merged->getType()), PartMask(lanes, copy));
         member->replaceUsesWithIf(part, [&](Use& use) { return !memberOf_.count(cast<Instruction>(use.getUser())); });
       }
     }

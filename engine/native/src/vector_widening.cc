@@ -35,6 +35,7 @@
 #include "vector_widening.h"
 
 #include "vector_copy_merging.h"
+#include "vector_parts.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -80,36 +81,6 @@ void Log(const Loop* loop, const Twine& message) {
   if (!LogEnabled()) return;
   BasicBlock* header = loop->getHeader();
   errs() << "widening " << header->getParent()->getName() << " %" << header->getName() << ": " << message << "\n";
-}
-
-/** The translator's load anchor: `call void asm sideeffect "", "x"(%v)` ("r" for integers). */
-bool IsLoadAnchor(const Instruction& instruction) {
-  const auto* call = dyn_cast<CallInst>(&instruction);
-  if (call == nullptr) return false;
-  const auto* assembly = dyn_cast<InlineAsm>(call->getCalledOperand());
-  return assembly != nullptr && assembly->hasSideEffects() && assembly->getAsmString().empty() &&
-         call->getType()->isVoidTy() && call->arg_size() == 1;
-}
-
-bool IsVectorAnchor(const Instruction& instruction) {
-  return IsLoadAnchor(instruction) && cast<CallInst>(instruction).getArgOperand(0)->getType()->isVectorTy();
-}
-
-/** Intrinsics that compute each result lane from the same lane of their vector operands. */
-bool IsLaneWise(Intrinsic::ID id) {
-  switch (id) {
-    case Intrinsic::fabs: case Intrinsic::sqrt: case Intrinsic::ceil: case Intrinsic::floor:
-    case Intrinsic::trunc: case Intrinsic::nearbyint: case Intrinsic::rint: case Intrinsic::roundeven:
-    case Intrinsic::minnum: case Intrinsic::maxnum: case Intrinsic::minimum: case Intrinsic::maximum:
-    case Intrinsic::copysign: case Intrinsic::fma: case Intrinsic::fmuladd:
-    case Intrinsic::smin: case Intrinsic::smax: case Intrinsic::umin: case Intrinsic::umax: case Intrinsic::abs:
-    case Intrinsic::sadd_sat: case Intrinsic::uadd_sat: case Intrinsic::ssub_sat: case Intrinsic::usub_sat:
-    case Intrinsic::ctpop: case Intrinsic::ctlz: case Intrinsic::cttz: case Intrinsic::fshl: case Intrinsic::fshr:
-    case Intrinsic::bswap: case Intrinsic::bitreverse: case Intrinsic::fptosi_sat: case Intrinsic::fptoui_sat:
-      return true;
-    default:
-      return false;
-  }
 }
 
 bool IsPureScalar(const Instruction& instruction) {
@@ -435,20 +406,16 @@ class WideBodyBuilder {
     return parts[0];
   }
 
+  int PartLanes(Value* wide) const {
+    return static_cast<int>(cast<FixedVectorType>(wide->getType())->getNumElements() / factor_);
+  }
+
   Value* LastPart(Value* wide, IRBuilder<>& builder, const Twine& name) {
-    const int total = static_cast<int>(cast<FixedVectorType>(wide->getType())->getNumElements());
-    const int lanes = total / static_cast<int>(factor_);
-    SmallVector<int, 64> mask;
-    for (int lane = 0; lane < lanes; lane++) mask.push_back(total - lanes + lane);
-    return builder.CreateShuffleVector(wide, PoisonValue::get(wide->getType()), mask, name);
+    return builder.CreateShuffleVector(wide, PoisonValue::get(wide->getType()), PartMask(PartLanes(wide), factor_ - 1), name);
   }
 
   Value* Part(Value* wide, unsigned part) {
-    const int total = static_cast<int>(cast<FixedVectorType>(wide->getType())->getNumElements());
-    const int lanes = total / static_cast<int>(factor_);
-    SmallVector<int, 64> mask;
-    for (int lane = 0; lane < lanes; lane++) mask.push_back(static_cast<int>(part) * lanes + lane);
-    return builder_.CreateShuffleVector(wide, PoisonValue::get(wide->getType()), mask);
+    return builder_.CreateShuffleVector(wide, PoisonValue::get(wide->getType()), PartMask(PartLanes(wide), part));
   }
 
   /** The widened value of a vector operand (the loop's own, or an invariant repeated F times). */
@@ -458,11 +425,7 @@ class WideBodyBuilder {
       auto found = invariants_.find(value);
       if (found != invariants_.end()) return found->second;
       const int lanes = static_cast<int>(cast<FixedVectorType>(value->getType())->getNumElements());
-      SmallVector<int, 64> mask;
-      for (unsigned part = 0; part < factor_; part++) {
-        for (int lane = 0; lane < lanes; lane++) mask.push_back(lane);
-      }
-      Value* repeated = guardBuilder_.CreateShuffleVector(value, PoisonValue::get(value->getType()), mask);
+      Value* repeated = guardBuilder_.CreateShuffleVector(value, PoisonValue::get(value->getType()), RepeatMask(lanes, factor_));
       invariants_[value] = repeated;
       return repeated;
     }
@@ -545,16 +508,8 @@ class WideBodyBuilder {
       Value* right = Wide(shuffle->getOperand(1));
       if (failed_) return;
       const int lanes = static_cast<int>(cast<FixedVectorType>(shuffle->getOperand(0)->getType())->getNumElements());
-      const int wideLanes = lanes * static_cast<int>(factor_);
-      SmallVector<int, 64> mask;
-      for (unsigned part = 0; part < factor_; part++) {
-        for (int element : shuffle->getShuffleMask()) {
-          if (element == PoisonMaskElem) mask.push_back(PoisonMaskElem);
-          else if (element < lanes) mask.push_back(static_cast<int>(part) * lanes + element);
-          else mask.push_back(wideLanes + static_cast<int>(part) * lanes + (element - lanes));
-        }
-      }
-      result = builder_.CreateShuffleVector(left, right, mask, shuffle->getName() + ".wide");
+      result = builder_.CreateShuffleVector(left, right, PartwiseMask(shuffle->getShuffleMask(), lanes, factor_),
+                                            shuffle->getName() + ".wide");
     } else if (auto* insert = dyn_cast<InsertElementInst>(&instruction)) {
       Value* vector = Wide(insert->getOperand(0));
       if (failed_) return;
@@ -567,15 +522,9 @@ class WideBodyBuilder {
       }
       result = vector;
     } else if (IsVectorAnchor(instruction)) {
-      auto* call = cast<CallInst>(&instruction);
-      Value* value = Wide(call->getArgOperand(0));
+      Value* value = Wide(cast<CallInst>(instruction).getArgOperand(0));
       if (failed_) return;
-      const auto* anchor = cast<InlineAsm>(call->getCalledOperand());
-      auto* type = FunctionType::get(builder_.getVoidTy(), {value->getType()}, false);
-      InlineAsm* wideAnchor = InlineAsm::get(type, anchor->getAsmString(), anchor->getConstraintString(),
-                                             /*hasSideEffects=*/true);
-      CallInst* wide = builder_.CreateCall(type, wideAnchor, {value});
-      wide->setAttributes(call->getAttributes());
+      CreateAnchorLike(builder_, cast<CallInst>(instruction), value);
       return;
     } else {
       // Lane-wise: every vector operand widened, scalar operands are loop-invariant.
@@ -591,20 +540,11 @@ class WideBodyBuilder {
         copy->setOperand(i, wide);
       }
       copy->mutateType(Widened(instruction.getType()));
-      if (auto* intrinsic = dyn_cast<IntrinsicInst>(copy)) {
-        SmallVector<Type*, 4> parameters;
-        for (Value* argument : intrinsic->args()) parameters.push_back(argument->getType());
-        auto* type = FunctionType::get(copy->getType(), parameters, false);
-        SmallVector<Type*, 4> overloads;
-        if (!Intrinsic::getIntrinsicSignature(intrinsic->getIntrinsicID(), type, overloads)) {
-          copy->deleteValue();
-          Fail("an intrinsic without a widened form");
-          return;
-        }
-        Function* declaration = Intrinsic::getDeclaration(body_->getModule(), intrinsic->getIntrinsicID(), overloads);
-        intrinsic->setCalledFunction(declaration);
-      }
       builder_.Insert(copy, instruction.getName() + ".wide");
+      if (auto* intrinsic = dyn_cast<IntrinsicInst>(copy); intrinsic != nullptr && !RedeclareWidenedIntrinsic(intrinsic)) {
+        Fail("an intrinsic without a widened form");  // the blocks are erased: the copy with them
+        return;
+      }
       result = copy;
     }
     wide_values_[&instruction] = result;
