@@ -63,7 +63,6 @@ class CopyMerger {
     for (Instruction& instruction : *body_) position_[&instruction] = index++;
     if (!findAccessTuples(maxCopies)) return 1;
     for (Instruction& instruction : *body_) {
-      if (isa<PHINode>(instruction) && instruction.getType()->isVectorTy()) return 1;  // recurrences: not here
       // Merging moves vector accesses; any other access or effect would need ordering too.
       if ((instruction.mayReadOrWriteMemory() || instruction.mayHaveSideEffects()) && !IsVectorAccess(instruction) &&
           !IsVectorAnchor(instruction)) {
@@ -75,6 +74,10 @@ class CopyMerger {
     }
     if (!matchAnchors()) return 1;
     for (Instruction& instruction : *body_) {
+      if (auto* phi = dyn_cast<PHINode>(&instruction)) {
+        if (phi->getType()->isVectorTy() && !recurrences_.count(phi)) return 1;
+        continue;
+      }
       const bool vector = instruction.getType()->isVectorTy() || IsVectorAccess(instruction) || IsVectorAnchor(instruction);
       if (vector && !memberOf_.count(&instruction)) return 1;
     }
@@ -184,6 +187,9 @@ class CopyMerger {
       auto* instruction = dyn_cast<Instruction>(value);
       return instruction != nullptr && loop_->contains(instruction);
     };
+    if (auto* phi = dyn_cast<PHINode>(values[0]); phi != nullptr && phi->getParent() == body_) {
+      return matchRecurrence(phi, values);
+    }
     if (!inLoop(values[0])) {
       for (Value* value : values) {
         if (value != values[0]) return false;
@@ -223,6 +229,29 @@ class CopyMerger {
     return matchOperands(first);
   }
 
+  /**
+   * A vector recurrence of the unrolled body: copy 0 reads the phi (the last copy's value of
+   * the previous iteration), copy j > 0 copy j − 1's value of this one, i.e. the tuple of the
+   * phi's latch value shifted by one copy. Merged: the shift of the merged value with the
+   * previous iteration's, as iteration widening does it.
+   */
+  bool matchRecurrence(PHINode* phi, ArrayRef<Value*> values) {
+    if (!phi->getType()->isVectorTy()) return false;
+    SmallVector<Value*, 4> carried(values.begin() + 1, values.end());
+    carried.push_back(phi->getIncomingValueForBlock(body_));
+    if (!matchValues(carried)) return false;
+    auto* last = dyn_cast<Instruction>(carried.back());
+    auto found = last != nullptr ? memberOf_.find(last) : memberOf_.end();
+    if (found == memberOf_.end() || found->second.second != copies_ - 1) return false;
+    for (User* user : phi->users()) {
+      if (!memberOf_.count(cast<Instruction>(user)) && user != phi) return false;  // read only by merged copies
+    }
+    auto known = recurrences_.find(phi);
+    if (known != recurrences_.end() && known->second.tuple != found->second.first) return false;
+    recurrences_[phi] = {found->second.first, nullptr};
+    return true;
+  }
+
   /** Load anchors: one tuple per tuple of anchored values. */
   bool matchAnchors() {
     DenseMap<Value*, Instruction*> anchorOf;
@@ -255,6 +284,7 @@ class CopyMerger {
         for (User* user : member->users()) {
           auto* instruction = cast<Instruction>(user);
           if (memberOf_.count(instruction) || instruction->getParent() != body_) continue;
+          if (auto* phi = dyn_cast<PHINode>(instruction); phi != nullptr && recurrences_.count(phi)) continue;
           if (isa<PHINode>(instruction) || position_[instruction] <= tuple.last) return false;
         }
       }
@@ -299,6 +329,7 @@ class CopyMerger {
   }
 
   Value* MergedOperand(Value* operand) {
+    if (auto* phi = dyn_cast<PHINode>(operand); phi != nullptr && recurrences_.count(phi)) return Shifted(phi);
     if (auto* instruction = dyn_cast<Instruction>(operand)) {
       auto found = memberOf_.find(instruction);
       if (found != memberOf_.end()) return tuples_[found->second.first].merged;
@@ -360,6 +391,31 @@ class CopyMerger {
     }
   }
 
+  /** A recurrence's merged value: the last part of the previous iteration's, then this one's but its last. */
+  Value* Shifted(PHINode* phi) {
+    Recurrence& recurrence = recurrences_[phi];
+    if (recurrence.shifted != nullptr) return recurrence.shifted;
+    Value* merged = tuples_[recurrence.tuple].merged;  // made: every user comes after the tuple
+    auto* type = cast<FixedVectorType>(merged->getType());
+    const int lanes = static_cast<int>(type->getNumElements() / copies_);
+    const int total = static_cast<int>(type->getNumElements());
+    IRBuilder<> preheader(loop_->getLoopPreheader()->getTerminator());
+    SmallVector<int, 64> lastPart(total, PoisonMaskElem);
+    for (int lane = 0; lane < lanes; lane++) lastPart[total - lanes + lane] = lane;
+    Value* initial = phi->getIncomingValueForBlock(loop_->getLoopPreheader());
+    Value* start = preheader.CreateShuffleVector(initial, PoisonValue::get(initial->getType()), lastPart);
+    IRBuilder<> header(&*body_->getFirstInsertionPt());
+    PHINode* previous = header.CreatePHI(type, 2, phi->getName() + ".merged");
+    previous->addIncoming(start, loop_->getLoopPreheader());
+    previous->addIncoming(merged, body_);
+    SmallVector<int, 64> mask;
+    for (int lane = 0; lane < lanes; lane++) mask.push_back(total - lanes + lane);
+    for (int lane = 0; lane < total - lanes; lane++) mask.push_back(total + lane);
+    IRBuilder<> builder(cast<Instruction>(merged)->getNextNode());
+    recurrence.shifted = builder.CreateShuffleVector(previous, merged, mask, phi->getName() + ".shifted");
+    return recurrence.shifted;
+  }
+
   void merge() {
     std::vector<unsigned> order(tuples_.size());
     for (unsigned t = 0; t < order.size(); t++) order[t] = t;
@@ -386,6 +442,10 @@ class CopyMerger {
     for (Tuple& tuple : tuples_) {
       for (Instruction* member : tuple.members) member->eraseFromParent();
     }
+    for (auto& [phi, recurrence] : recurrences_) {
+      phi->replaceAllUsesWith(PoisonValue::get(phi->getType()));  // only itself is left
+      phi->eraseFromParent();
+    }
   }
 
   Loop* loop_;
@@ -398,6 +458,11 @@ class CopyMerger {
   DenseMap<Instruction*, unsigned> position_;
   DenseMap<Instruction*, std::pair<unsigned, unsigned>> memberOf_;  // tuple, copy
   std::vector<Tuple> tuples_;
+  struct Recurrence {
+    unsigned tuple;                // the tuple of the phi's latch value (at the last copy)
+    Value* shifted = nullptr;      // made at the first merged user
+  };
+  DenseMap<PHINode*, Recurrence> recurrences_;
   DenseMap<Value*, Value*> invariants_;
 };
 
