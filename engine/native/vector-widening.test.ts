@@ -1,7 +1,7 @@
 // The addon's widening of 128-bit vector loops (src/vector_widening.cc, with the merging of
 // unrolled copies in src/vector_copy_merging.cc) at O2: loops of wasm SIMD code — lane-wise
 // arithmetic, a body unrolled into two copies, a recurrence that shifts the previous load
-// in (also in a body unrolled into two copies), a vector induction, a scalar count taken from vector compares, extending multiplies
+// in (also in a body unrolled into two copies), arrays read and written downwards, a vector induction, a scalar count taken from vector compares, extending multiplies
 // (shuffles between vector lengths), min/max with signed zeros, lanes gathered by scalar
 // loads — give V8's results for trip
 // counts 1 to 17 (the widened loop runs (n − 1) / 2 times, the original loop the rest), and
@@ -71,6 +71,28 @@ const LOOPS = `(module
       (local.set $previous (local.get $second))
       (local.set $i (i32.add (local.get $i) (i32.const 32)))
       (br_if $l (i32.lt_u (local.get $i) (i32.shl (local.get $n) (i32.const 5))))))
+  ;; a[n - 1 - i] = swap(b[i]) + c[n - 1 - i] as f64x2: a and c run downwards
+  (func (export "reverse") (param $a i32) (param $b i32) (param $c i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $x v128)
+    (local.set $j (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 4)))
+    (loop $l
+      (local.set $x (v128.load (i32.add (local.get $b) (local.get $i))))
+      (v128.store (i32.add (local.get $a) (local.get $j))
+        (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))
+                   (v128.load (i32.add (local.get $c) (local.get $j)))))
+      (local.set $j (i32.sub (local.get $j) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.shl (local.get $n) (i32.const 4))))))
+  ;; a[j - 1] = a[j] + 1 for j downwards: the next iteration reads what this one stored (never widened)
+  (func (export "downOverlap") (param $a i32) (param $n i32)
+    (local $i i32) (local $j i32)
+    (local.set $j (i32.shl (local.get $n) (i32.const 4)))
+    (loop $l
+      (v128.store (i32.sub (i32.add (local.get $a) (local.get $j)) (i32.const 16))
+        (i32x4.add (v128.load (i32.add (local.get $a) (local.get $j))) (i32x4.splat (i32.const 1))))
+      (local.set $j (i32.sub (local.get $j) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.shl (local.get $n) (i32.const 4))))))
   ;; a[i] = v * v for v = (4i, 4i + 1, 4i + 2, 4i + 3) + start: an i32x4 induction
   (func (export "iota") (param $a i32) (param $start i32) (param $n i32)
     (local $i i32) (local $v v128)
@@ -189,6 +211,8 @@ const SHAPES: [string, number[]][] = [
   ['unrolled', [4096, 8192, 12288]],
   ['stencil', [4096, 8208]],
   ['unrolledStencil', [4096, 8208]],
+  ['reverse', [4096, 8192, 12288]],
+  ['downOverlap', [4096]],
   ['iota', [4096, 1000]],
   ['overlap', [4096, 8192]],
   ['overlapFar', [4096, 8192]],
@@ -248,10 +272,11 @@ const has256 = (body: string | undefined): boolean =>
 describe.skipIf(skip !== undefined)('128-bit vector loops at O2, the optimised IR', () => {
   test('the loops that can be widened are, those that read the last iteration\'s stores are not', () => {
     const functions = optimisedFunctions();
-    for (const name of ['scale', 'unrolled', 'stencil', 'unrolledStencil', 'iota', 'overlapFar', 'count', 'extmul', 'minmax', 'gather']) {
+    for (const name of ['scale', 'unrolled', 'stencil', 'unrolledStencil', 'reverse', 'iota', 'overlapFar', 'count', 'extmul', 'minmax', 'gather']) {
       expect(has256(functions.get(name)), name).toBe(true);
     }
     expect(has256(functions.get('overlap'))).toBe(false);
+    expect(has256(functions.get('downOverlap'))).toBe(false);
     expect(has256(functions.get('chain'))).toBe(false);
   });
 

@@ -96,6 +96,7 @@ struct Access {
   Instruction* instruction;
   const SCEV* pointer;
   uint64_t size;
+  int64_t step;   // +size or −size (a loop over an array downwards)
   bool isStore;
   bool isScalar;  // a scalar load: F copies, in order, each at its own iteration's address
 };
@@ -107,6 +108,7 @@ struct Candidate {
   BasicBlock* preheader = nullptr;
   Value* tripCount = nullptr;  // i64, at least 1
   unsigned factor = 1;         // iterations per widened iteration
+  SmallPtrSet<Instruction*, 8> downwards;  // vector accesses whose address decreases by their size
 };
 
 class LoopWidener {
@@ -181,14 +183,14 @@ bool LoopWidener::accessesCommute(const Access& earlier, const Access& later, un
                     nullptr) == AliasResult::NoAlias) {
     return true;
   }
-  if (earlier.isScalar || later.isScalar || earlier.size != later.size) return false;
+  if (earlier.isScalar || later.isScalar || earlier.size != later.size || earlier.step != later.step) return false;
   const auto* distance = dyn_cast<SCEVConstant>(evolution_.getMinusSCEV(earlier.pointer, later.pointer));
   if (distance == nullptr) return false;
   // Widened, `earlier` of iteration k+d runs before `later` of iteration k (0 < d < F).
   const int64_t delta = distance->getAPInt().getSExtValue();
   const int64_t size = static_cast<int64_t>(earlier.size);
   for (int64_t d = 1; d < static_cast<int64_t>(factor); d++) {
-    const int64_t gap = delta + d * size;
+    const int64_t gap = delta + d * earlier.step;
     if (gap > -size && gap < size) return false;
   }
   return true;
@@ -239,7 +241,7 @@ bool LoopWidener::analyse(Loop* loop, unsigned factor, Candidate* candidate) {
     if (auto* load = dyn_cast<LoadInst>(&instruction)) {
       if (!load->isSimple()) return reject("a volatile or atomic load");
       if (!load->getType()->isVectorTy()) {
-        accesses.push_back({load, nullptr, 0, false, true});
+        accesses.push_back({load, nullptr, 0, 0, false, true});
         continue;
       }
     } else if (auto* store = dyn_cast<StoreInst>(&instruction)) {
@@ -263,11 +265,13 @@ bool LoopWidener::analyse(Loop* loop, unsigned factor, Candidate* candidate) {
         evolution != nullptr && evolution->getLoop() == loop && evolution->isAffine()
             ? dyn_cast<SCEVConstant>(evolution->getStepRecurrence(evolution_))
             : nullptr;
-    if (step == nullptr || step->getAPInt().getSExtValue() != static_cast<int64_t>(size) ||
+    const int64_t stride = step != nullptr ? step->getAPInt().getSExtValue() : 0;
+    if ((stride != static_cast<int64_t>(size) && stride != -static_cast<int64_t>(size)) ||
         dataLayout_.getTypeAllocSize(type).getFixedValue() != size) {
       return reject("a vector access that does not advance by its own size");
     }
-    accesses.push_back({&instruction, evolution, size, isa<StoreInst>(instruction), false});
+    if (stride < 0) candidate->downwards.insert(&instruction);
+    accesses.push_back({&instruction, evolution, size, stride, isa<StoreInst>(instruction), false});
   }
   if (accesses.empty()) return reject("no vector access");
   for (size_t i = 0; i < accesses.size(); i++) {
@@ -289,7 +293,8 @@ bool LoopWidener::analyse(Loop* loop, unsigned factor, Candidate* candidate) {
 class WideBodyBuilder {
  public:
   WideBodyBuilder(const Candidate& candidate, BasicBlock* guard, BasicBlock* wide)
-      : loop_(candidate.loop), body_(candidate.body), factor_(candidate.factor), guard_(guard), wide_(wide),
+      : loop_(candidate.loop), body_(candidate.body), factor_(candidate.factor), downwards_(candidate.downwards),
+        guard_(guard), wide_(wide),
         builder_(wide), guardBuilder_(guard->getTerminator()), scalars_(candidate.factor) {}
 
   bool failed() const { return failed_; }
@@ -414,6 +419,15 @@ class WideBodyBuilder {
     return builder.CreateShuffleVector(wide, PoisonValue::get(wide->getType()), PartMask(PartLanes(wide), factor_ - 1), name);
   }
 
+  Value* ReverseParts(Value* wide) {
+    const int lanes = PartLanes(wide);
+    SmallVector<int, 64> mask;
+    for (unsigned part = factor_; part-- > 0;) {
+      for (int lane = 0; lane < lanes; lane++) mask.push_back(static_cast<int>(part) * lanes + lane);
+    }
+    return builder_.CreateShuffleVector(wide, PoisonValue::get(wide->getType()), mask);
+  }
+
   Value* Part(Value* wide, unsigned part) {
     return builder_.CreateShuffleVector(wide, PoisonValue::get(wide->getType()), PartMask(PartLanes(wide), part));
   }
@@ -491,15 +505,19 @@ class WideBodyBuilder {
   void emitVector(Instruction& instruction) {
     Value* result = nullptr;
     if (auto* load = dyn_cast<LoadInst>(&instruction)) {
-      Value* pointer = Scalar(load->getPointerOperand(), 0);
+      // Downwards, the last iteration's address is the lowest and the parts come reversed.
+      const bool downwards = downwards_.count(load) != 0;
+      Value* pointer = Scalar(load->getPointerOperand(), downwards ? factor_ - 1 : 0);
       if (failed_) return;
       LoadInst* wide = builder_.CreateAlignedLoad(Widened(load->getType()), pointer, load->getAlign(), load->getName() + ".wide");
       wide->copyMetadata(*load, {LLVMContext::MD_tbaa, LLVMContext::MD_alias_scope, LLVMContext::MD_noalias});
-      result = wide;
+      result = downwards ? ReverseParts(wide) : wide;
     } else if (auto* store = dyn_cast<StoreInst>(&instruction)) {
+      const bool downwards = downwards_.count(store) != 0;
       Value* value = Wide(store->getValueOperand());
-      Value* pointer = Scalar(store->getPointerOperand(), 0);
+      Value* pointer = Scalar(store->getPointerOperand(), downwards ? factor_ - 1 : 0);
       if (failed_) return;
+      if (downwards) value = ReverseParts(value);
       StoreInst* wide = builder_.CreateAlignedStore(value, pointer, store->getAlign());
       wide->copyMetadata(*store, {LLVMContext::MD_tbaa, LLVMContext::MD_alias_scope, LLVMContext::MD_noalias});
       return;
@@ -560,6 +578,7 @@ class WideBodyBuilder {
   Loop* loop_;
   BasicBlock* body_;
   unsigned factor_;
+  const SmallPtrSet<Instruction*, 8>& downwards_;
   BasicBlock* guard_;
   BasicBlock* wide_;
   IRBuilder<> builder_;
