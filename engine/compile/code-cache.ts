@@ -72,7 +72,7 @@ const PREFIX_BYTES = MAGIC.length + 8;
 const CHECKSUM_BYTES = 4;
 const DEFAULT_MAX_BYTES = 1024 ** 3;
 /** Environment switches that change generated code (and so belong to the key). */
-const CODE_SWITCHES = ['WASM_LLVM_DISABLE', 'WASM_LLVM_GUARD'];
+const CODE_SWITCHES = ['WASM_LLVM_DISABLE', 'WASM_LLVM_GUARD', 'WASM_LLVM_WIDENING_FACTOR'];
 
 const stats: CodeCacheStats = { hits: 0, misses: 0, rejected: 0, writes: 0, evicted: 0 };
 
