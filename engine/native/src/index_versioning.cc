@@ -222,7 +222,18 @@ bool DecomposeAddress(Value* pointer, const DataLayout& layout, AddressParts* pa
     }
     auto* extension = dyn_cast<ZExtInst>(index);
     if (!extension) return false;
-    parts->base = element->getPointerOperand();
+    // A constant offset may also sit on the base (LICM hoists `memory + 16` out of a loop
+    // for a memarg offset): the base of every access is then the memory's own.
+    Value* base = element->getPointerOperand();
+    for (int hoisted = 0; hoisted < 4; hoisted++) {
+      auto* constantStep = dyn_cast<GetElementPtrInst>(base);
+      APInt baseOffset(64, 0);
+      if (!constantStep || !constantStep->accumulateConstantOffset(layout, baseOffset)) break;
+      if (baseOffset.getSignificantBits() > 32) return false;
+      offset += baseOffset.getSExtValue();
+      base = constantStep->getPointerOperand();
+    }
+    parts->base = base;
     parts->index = extension;
     parts->offset = offset;
     return true;
