@@ -7,7 +7,8 @@
 // counts 1 to 17 (the widened loop runs (n − 1) / 2 times, the original loop the rest), and
 // the optimised IR shows which loops were widened (256-bit types) and that a loop whose next
 // iteration reads what this one stored is left alone, as is one whose scalar load reads the
-// previous iteration's store (WASM_LLVM_DUMP_DIR, WASM_LLVM_DISABLE).
+// previous iteration's store, and a body unrolled into two copies whose second copy reads
+// part of what the first stored (WASM_LLVM_DUMP_DIR, WASM_LLVM_DISABLE).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,16 @@ const LOOPS = `(module
       (local.set $j (i32.sub (local.get $j) (i32.const 16)))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br_if $l (i32.lt_u (local.get $i) (i32.shl (local.get $n) (i32.const 4))))))
+  ;; unrolled by two, copy 1's load reads half of what copy 0 stored (never merged)
+  (func (export "unrolledChain") (param $a i32) (param $b i32) (param $n i32)
+    (local $i i32)
+    (loop $l
+      (v128.store offset=24 (i32.add (local.get $a) (local.get $i))
+        (i32x4.add (v128.load (i32.add (local.get $a) (local.get $i))) (v128.load (i32.add (local.get $b) (local.get $i)))))
+      (v128.store offset=40 (i32.add (local.get $a) (local.get $i))
+        (i32x4.add (v128.load offset=16 (i32.add (local.get $a) (local.get $i))) (v128.load offset=16 (i32.add (local.get $b) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 32)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.shl (local.get $n) (i32.const 5))))))
   ;; a[i] = v * v for v = (4i, 4i + 1, 4i + 2, 4i + 3) + start: an i32x4 induction
   (func (export "iota") (param $a i32) (param $start i32) (param $n i32)
     (local $i i32) (local $v v128)
@@ -213,6 +224,7 @@ const SHAPES: [string, number[]][] = [
   ['unrolledStencil', [4096, 8208]],
   ['reverse', [4096, 8192, 12288]],
   ['downOverlap', [4096]],
+  ['unrolledChain', [4096, 8192]],
   ['iota', [4096, 1000]],
   ['overlap', [4096, 8192]],
   ['overlapFar', [4096, 8192]],
@@ -277,6 +289,7 @@ describe.skipIf(skip !== undefined)('128-bit vector loops at O2, the optimised I
     }
     expect(has256(functions.get('overlap'))).toBe(false);
     expect(has256(functions.get('downOverlap'))).toBe(false);
+    expect(has256(functions.get('unrolledChain'))).toBe(false);
     expect(has256(functions.get('chain'))).toBe(false);
   });
 
