@@ -200,7 +200,7 @@ struct AddressParts {
  * Decomposes `pointer` into base + index + constant when it is a chain of byte GEPs with
  * constant offsets over `gep i8, base, zext` or `gep i8, base, (add zext, constant)`.
  */
-bool DecomposeAddress(Value* pointer, const DataLayout& layout, AddressParts* parts) {
+bool DecomposeAddress(Value* pointer, const DataLayout& layout, bool baseOffsets, AddressParts* parts) {
   int64_t offset = 0;
   for (int depth = 0; depth < 8; depth++) {
     auto* element = dyn_cast<GetElementPtrInst>(pointer);
@@ -225,7 +225,7 @@ bool DecomposeAddress(Value* pointer, const DataLayout& layout, AddressParts* pa
     // A constant offset may also sit on the base (LICM hoists `memory + 16` out of a loop
     // for a memarg offset): the base of every access is then the memory's own.
     Value* base = element->getPointerOperand();
-    for (int hoisted = 0; hoisted < 4; hoisted++) {
+    for (int hoisted = 0; baseOffsets && hoisted < 4; hoisted++) {
       auto* constantStep = dyn_cast<GetElementPtrInst>(base);
       APInt baseOffset(64, 0);
       if (!constantStep || !constantStep->accumulateConstantOffset(layout, baseOffset)) break;
@@ -617,7 +617,7 @@ class LoopIndexVersioner {
           return false;
         }
         AddressParts parts;
-        if (!DecomposeAddress(pointer, layout_, &parts)) return false;
+        if (!DecomposeAddress(pointer, layout_, options_.baseOffsets, &parts)) return false;
         auto found = groupOf.find(parts.index);
         if (found == groupOf.end()) return false;
         if (commonBase && parts.base != commonBase) return false;

@@ -13,6 +13,8 @@ struct IndexVersioningOptions {
   bool stridedExits = true;
   /** Move loads carried to the next iteration above the stores of other groups. */
   bool hoistCarriedLoads = true;
+  /** Count a constant offset on an access's base (LICM's `memory + 16`) into its offset. */
+  bool baseOffsets = true;
 };
 
 class ZextIndexVersioningPass : public llvm::PassInfoMixin<ZextIndexVersioningPass> {

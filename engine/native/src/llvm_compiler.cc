@@ -68,7 +68,7 @@ double MillisecondsSince(Clock::time_point start) {
 // Debugging hooks (debug_switches.h; docs/RATIONALE.md, "Why a dump hook in the addon?"):
 // WASM_LLVM_DUMP_DIR=<dir> writes each module's optimised IR, assembly and object there;
 // WASM_LLVM_DISABLE=<name>,... turns off our own pipeline choices by name, for before/after
-// measurements: "index-versioning" (the pass), "strided-exits" and "carried-loads" (parts
+// measurements: "index-versioning" (the pass), "strided-exits", "carried-loads" and "base-offsets" (parts
 // of it), "no-widen" (IndVarSimplify widens induction variables again), "no-gather" (the
 // vectoriser may use gathers and scatters), "widening" (vector_widening.cc), and in runtime_checks.cc "loop-polls" and
 // "entry-checks" (measurement only: code without them is not safe to run untrusted).
@@ -301,6 +301,7 @@ void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel, 
     IndexVersioningOptions options;
     options.stridedExits = !DebugDisabled("strided-exits");
     options.hoistCarriedLoads = !DebugDisabled("carried-loads");
+    options.baseOffsets = !DebugDisabled("base-offsets");
     builder.registerVectorizerStartEPCallback([options](llvm::FunctionPassManager& passes, llvm::OptimizationLevel) {
       passes.addPass(ZextIndexVersioningPass(options));
     });
