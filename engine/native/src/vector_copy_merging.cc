@@ -23,6 +23,7 @@
 #include "vector_parts.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "llvm/ADT/DenseMap.h"
