@@ -112,7 +112,11 @@ class CopyMerger {
       step = stride->getAPInt().getSExtValue();
       accesses.push_back({&instruction, pointer});
     }
-    if (accesses.empty() || size_ == 0 || step <= 0 || step % static_cast<int64_t>(size_) != 0) return false;
+    // Matching is quadratic in the accesses: bodies of more than 128 are left alone.
+    if (accesses.empty() || accesses.size() > 128 || size_ == 0 || step <= 0 ||
+        step % static_cast<int64_t>(size_) != 0) {
+      return false;
+    }
     copies_ = static_cast<unsigned>(step / static_cast<int64_t>(size_));
     if (copies_ < 2 || copies_ > maxCopies || (copies_ & (copies_ - 1)) != 0) return false;
     auto distance = [&](const Access& from, const Access& to) -> std::optional<int64_t> {

@@ -66,6 +66,14 @@ namespace {
 
 using namespace llvm;
 
+/** The most vector and scalar accesses a loop may have to be widened (pairs are checked). */
+constexpr size_t kMaxAccesses = 128;
+/**
+ * The most instructions a loop body may have: scalars are made recursively along their
+ * operands (and copies are matched so), so the recursion's depth is bounded by the body.
+ */
+constexpr size_t kMaxBodyInstructions = 1000;
+
 /**
  * WASM_LLVM_WIDENING_LOG=1 prints (stderr) each loop of vector code looked at and why it was
  * or was not widened; =2 also the block of each loop left alone, =3 every loop's block before.
@@ -198,7 +206,7 @@ bool LoopWidener::accessesCommute(const Access& earlier, const Access& later, un
 
 bool LoopWidener::analyse(Loop* loop, unsigned factor, Candidate* candidate) {
   BasicBlock* body = loop->getHeader();
-  if (loop->getNumBlocks() != 1 || loop->getLoopLatch() != body) return false;
+  if (loop->getNumBlocks() != 1 || loop->getLoopLatch() != body || body->size() > kMaxBodyInstructions) return false;
   bool hasVectors = false;
   for (Instruction& instruction : *body) {
     if (instruction.getType()->isVectorTy() ||
@@ -274,6 +282,9 @@ bool LoopWidener::analyse(Loop* loop, unsigned factor, Candidate* candidate) {
     accesses.push_back({&instruction, evolution, size, stride, isa<StoreInst>(instruction), false});
   }
   if (accesses.empty()) return reject("no vector access");
+  // The pairwise check is quadratic: a body of thousands of accesses (a compile-time bomb,
+  // or generated code no producer vectorises) is left alone.
+  if (accesses.size() > kMaxAccesses) return reject("too many accesses to check pairwise");
   for (size_t i = 0; i < accesses.size(); i++) {
     for (size_t j = i + 1; j < accesses.size(); j++) {
       if (!accessesCommute(accesses[i], accesses[j], factor)) return reject("accesses that may overlap across iterations");
@@ -680,6 +691,7 @@ PreservedAnalyses VectorWideningPass::run(Function& function, FunctionAnalysisMa
   for (Loop* loop : loops.getLoopsInPreorder()) {
     if (!loop->isInnermost()) continue;
     if (LogLevel() >= 3) loop->getHeader()->print(errs());
+    if (loop->getHeader()->size() > kMaxBodyInstructions) continue;
     const unsigned copies = MergeUnrolledVectorCopies(loop, evolution, scopes, noAnalyses, factor);
     if (copies > 1) {
       Log(loop, "merged " + Twine(copies) + " unrolled copies");
