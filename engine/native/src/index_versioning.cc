@@ -198,7 +198,8 @@ struct AddressParts {
 
 /**
  * Decomposes `pointer` into base + index + constant when it is a chain of byte GEPs with
- * constant offsets over `gep i8, base, zext` or `gep i8, base, (add zext, constant)`.
+ * constant offsets over `gep i8, base, zext` or `gep i8, base, (add zext, constant)`; with
+ * `baseOffsets`, constant-offset GEPs on the base count into the constant too.
  */
 bool DecomposeAddress(Value* pointer, const DataLayout& layout, bool baseOffsets, AddressParts* parts) {
   int64_t offset = 0;

@@ -33,8 +33,8 @@
 #include "debug_switches.h"
 #include "guarded_pipeline.h"
 #include "index_versioning.h"
-#include "vector_widening.h"
 #include "runtime_checks.h"
+#include "vector_widening.h"
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
@@ -66,12 +66,13 @@ double MillisecondsSince(Clock::time_point start) {
 }
 
 // Debugging hooks (debug_switches.h; docs/RATIONALE.md, "Why a dump hook in the addon?"):
-// WASM_LLVM_DUMP_DIR=<dir> writes each module's optimised IR, assembly and object there;
-// WASM_LLVM_DISABLE=<name>,... turns off our own pipeline choices by name, for before/after
-// measurements: "index-versioning" (the pass), "strided-exits", "carried-loads" and "base-offsets" (parts
-// of it), "no-widen" (IndVarSimplify widens induction variables again), "no-gather" (the
-// vectoriser may use gathers and scatters), "widening" (vector_widening.cc), and in runtime_checks.cc "loop-polls" and
-// "entry-checks" (measurement only: code without them is not safe to run untrusted).
+// WASM_LLVM_DUMP_DIR=<dir> writes each module's IR before and after optimisation, assembly
+// and object there; WASM_LLVM_DISABLE=<name>,... turns off our own pipeline choices by name,
+// for before/after measurements: "index-versioning" (the pass), "strided-exits",
+// "carried-loads" and "base-offsets" (parts of it), "widening" (vector_widening.cc),
+// "no-widen" (IndVarSimplify widens induction variables again), "no-gather" (the vectoriser
+// may use gathers and scatters), and in runtime_checks.cc "loop-polls" and "entry-checks"
+// (measurement only: code without them is not safe to run untrusted).
 
 /** Errors that ORC reports out of band (e.g. "Symbols not found") while this thread links. */
 thread_local std::string t_sessionErrors;
