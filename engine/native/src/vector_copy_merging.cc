@@ -403,21 +403,15 @@ class CopyMerger {
     Value* merged = tuples_[recurrence.tuple].merged;  // made: every user comes after the tuple
     auto* type = cast<FixedVectorType>(merged->getType());
     const int lanes = static_cast<int>(type->getNumElements() / copies_);
-    const int total = static_cast<int>(type->getNumElements());
     IRBuilder<> preheader(loop_->getLoopPreheader()->getTerminator());
-    SmallVector<int, 64> lastPart(total, PoisonMaskElem);
-    for (int lane = 0; lane < lanes; lane++) lastPart[total - lanes + lane] = lane;
     Value* initial = phi->getIncomingValueForBlock(loop_->getLoopPreheader());
-    Value* start = preheader.CreateShuffleVector(initial, PoisonValue::get(initial->getType()), lastPart);
+    Value* start = preheader.CreateShuffleVector(initial, PoisonValue::get(initial->getType()), IntoLastPartMask(lanes, copies_));
     IRBuilder<> header(&*body_->getFirstInsertionPt());
     PHINode* previous = header.CreatePHI(type, 2, phi->getName() + ".merged");
     previous->addIncoming(start, loop_->getLoopPreheader());
     previous->addIncoming(merged, body_);
-    SmallVector<int, 64> mask;
-    for (int lane = 0; lane < lanes; lane++) mask.push_back(total - lanes + lane);
-    for (int lane = 0; lane < total - lanes; lane++) mask.push_back(total + lane);
     IRBuilder<> builder(cast<Instruction>(merged)->getNextNode());
-    recurrence.shifted = builder.CreateShuffleVector(previous, merged, mask, phi->getName() + ".shifted");
+    recurrence.shifted = builder.CreateShuffleVector(previous, merged, ShiftedInMask(lanes, copies_), phi->getName() + ".shifted");
     return recurrence.shifted;
   }
 

@@ -89,6 +89,26 @@ inline llvm::SmallVector<int, 64> PartMask(int lanes, unsigned part) {
   return mask;
 }
 
+/** The mask that puts a vector of `lanes` lanes into the last of `parts` parts (the others poison). */
+inline llvm::SmallVector<int, 64> IntoLastPartMask(int lanes, unsigned parts) {
+  const int total = lanes * static_cast<int>(parts);
+  llvm::SmallVector<int, 64> mask(total, llvm::PoisonMaskElem);
+  for (int lane = 0; lane < lanes; lane++) mask[total - lanes + lane] = lane;
+  return mask;
+}
+
+/**
+ * A recurrence's value from the previous and the current widened values (both `parts` parts
+ * of `lanes` lanes): part 0 is the previous one's last part, part p the current one's p − 1.
+ */
+inline llvm::SmallVector<int, 64> ShiftedInMask(int lanes, unsigned parts) {
+  const int total = lanes * static_cast<int>(parts);
+  llvm::SmallVector<int, 64> mask;
+  for (int lane = 0; lane < lanes; lane++) mask.push_back(total - lanes + lane);
+  for (int lane = 0; lane < total - lanes; lane++) mask.push_back(total + lane);
+  return mask;
+}
+
 /** Points a lane-wise intrinsic call whose operands and type were widened at the matching declaration. */
 inline bool RedeclareWidenedIntrinsic(llvm::IntrinsicInst* intrinsic) {
   llvm::SmallVector<llvm::Type*, 4> parameters;

@@ -326,9 +326,7 @@ class WideBodyBuilder {
       } else if (phi.getType()->isVectorTy()) {
         auto* type = cast<FixedVectorType>(phi.getType());
         const int lanes = static_cast<int>(type->getNumElements());
-        SmallVector<int, 64> lastPart(factor_ * lanes, PoisonMaskElem);
-        for (int lane = 0; lane < lanes; lane++) lastPart[(factor_ - 1) * lanes + lane] = lane;
-        Value* start = guardBuilder_.CreateShuffleVector(initial, PoisonValue::get(type), lastPart);
+        Value* start = guardBuilder_.CreateShuffleVector(initial, PoisonValue::get(type), IntoLastPartMask(lanes, factor_));
         PHINode* carried = builder_.CreatePHI(Widened(type), 2, phi.getName() + ".wide.carried");
         carried->addIncoming(start, guard_);
         recurrences_[&phi] = carried;
@@ -461,12 +459,9 @@ class WideBodyBuilder {
       // Part 0 is the previous widened iteration's last part; part p the current one's p − 1.
       auto carried = wide_values_.find(phi->getIncomingValueForBlock(body_));
       if (carried == wide_values_.end()) return Fail("a recurrence used before its next value is made");
-      const int total = static_cast<int>(Widened(phi->getType())->getNumElements());
-      const int lanes = total / static_cast<int>(factor_);
-      SmallVector<int, 64> mask;
-      for (int lane = 0; lane < lanes; lane++) mask.push_back(total - lanes + lane);
-      for (int lane = 0; lane < total - lanes; lane++) mask.push_back(total + lane);
-      Value* shifted = builder_.CreateShuffleVector(recurrences_[phi], carried->second, mask, phi->getName() + ".wide");
+      const int lanes = static_cast<int>(cast<FixedVectorType>(phi->getType())->getNumElements());
+      Value* shifted = builder_.CreateShuffleVector(recurrences_[phi], carried->second, ShiftedInMask(lanes, factor_),
+                                                    phi->getName() + ".wide");
       wide_values_[value] = shifted;
       return shifted;
     }
