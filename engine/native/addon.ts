@@ -335,7 +335,15 @@ interface NativeAddon {
   Table: new (initial: number, maximum: number, init: bigint) => NativeTable;
   allocate(bytes: number): RawBlock;
   bufferAddress(view: Uint8Array): bigint;
-  buildInstance(template: Uint8Array, plan: Uint32Array, funcRefOffsets: Uint32Array, hostIdBase: number): [RawBlock, ...(NativeLinearMemory | NativeTable)[]];
+  buildInstance(
+    template: Uint8Array,
+    plan: Uint32Array,
+    funcRefOffsets: Uint32Array,
+    hostIdBase: number,
+    hostCallables?: readonly unknown[],
+    hostSignatures?: Uint8Array,
+  ): [RawBlock, ...(NativeLinearMemory | NativeTable)[]];
+  fastHostFunctionCount(): number;
   installMachineCode(bytes: Uint8Array): bigint;
   hostCallAddress(): bigint;
   invoke(entry: bigint | number, funcRef: bigint | number, slotCount: number): number;
@@ -654,10 +662,21 @@ export interface BuiltInstance {
  * is there and in runtime/instance-plan.ts): its vmctx, a copy of `template` with the
  * plan's relocations and host contexts written, the plan's memories and tables (their
  * definitions in the vmctx), and the active segments the plan lists. `memoryCount` and
- * `tableCount` are the plan's.
+ * `tableCount` are the plan's. `hostCallables` (per imported function: the JavaScript
+ * function, or undefined) and `hostSignatures` (runtime/vmctx-template.ts) register the
+ * imports of numbers only for host calls from C++ (native/src/fast_host_calls.h).
  */
-export function buildInstance(template: Uint8Array, plan: Uint32Array, funcRefOffsets: Uint32Array, hostIdBase: number, memoryCount: number, tableCount: number): BuiltInstance {
-  const built = withAddressSpace(memoryCount, (native) => native.buildInstance(template, plan, funcRefOffsets, hostIdBase));
+export function buildInstance(
+  template: Uint8Array,
+  plan: Uint32Array,
+  funcRefOffsets: Uint32Array,
+  hostIdBase: number,
+  memoryCount: number,
+  tableCount: number,
+  hostCallables?: readonly unknown[],
+  hostSignatures?: Uint8Array,
+): BuiltInstance {
+  const built = withAddressSpace(memoryCount, (native) => native.buildInstance(template, plan, funcRefOffsets, hostIdBase, hostCallables, hostSignatures));
   const memories: LinearMemory[] = [];
   for (let i = 0; i < memoryCount; i++) memories.push(new LinearMemoryHandle(built[1 + i] as NativeLinearMemory));
   return { vmctx: built[0], memories, tables: built.slice(1 + memoryCount, 1 + memoryCount + tableCount) as NativeTable[] };
@@ -671,6 +690,11 @@ export interface MemoryPoolStats {
 
 export function memoryPoolStats(): MemoryPoolStats {
   return addon().memoryPoolStats();
+}
+
+/** Imported JavaScript functions registered for host calls from C++ whose instance is not known to be collected. */
+export function fastHostFunctionCount(): number {
+  return addon().fastHostFunctionCount();
 }
 
 /** Memories whose reservation is still mapped (by a LinearMemory or one of its buffers). */

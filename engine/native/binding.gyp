@@ -12,6 +12,7 @@
         'src/compile_binding.cc',
         'src/compile_pool.cc',
         'src/execution_limits.cc',
+        'src/fast_host_calls.cc',
         'src/guarded_pipeline.cc',
         'src/index_versioning.cc',
         'src/instance_builder.cc',

@@ -1,7 +1,9 @@
 // Runtime: calls across the JavaScript/wasm boundary (docs/ARCHITECTURE.md §2,
 // step 6). invokeInStore() enters generated code through an entry trampoline and maps a
 // trap code to a RuntimeError with the spec's message; the one host-call handler serves
-// every call from wasm to a JavaScript import: it finds the import by hostId in the store
+// every call from wasm to a JavaScript import that the addon does not make itself (it calls
+// imports of numbers only from C++: native/src/fast_host_calls.h, docs/RATIONALE.md "Why are
+// numeric host calls made from C++?"): it finds the import by hostId in the store
 // of the code that is running (the innermost invoke's store: wasm only reaches functions of
 // its own store, see store.ts), converts the arguments with ToJSValue, calls the function
 // and converts its results with ToWebAssemblyValue (JS API "run a host function").

@@ -80,7 +80,15 @@ export function instantiateCompiledModule(module: CompiledModule, importObject: 
   const plan = instancePlanOf(module);
   const hostIdBase = nextHostId;
   nextHostId += info.importedFunctionCount;
-  const built = buildInstance(template.bytes, plan.words, plan.funcRefOffsets, hostIdBase, plan.memoryCount, plan.tableCount);
+  // The JavaScript functions among the imports, for host calls from C++ (numbers only).
+  let hostCallables: unknown[] | undefined;
+  if (template.hostSignatures !== undefined) {
+    hostCallables = [];
+    for (const entry of imports) {
+      if (entry.kind === ExternalKind.Function) hostCallables.push(entry.exported === undefined ? entry.object : undefined);
+    }
+  }
+  const built = buildInstance(template.bytes, plan.words, plan.funcRefOffsets, hostIdBase, plan.memoryCount, plan.tableCount, hostCallables, template.hostSignatures);
   const state = new InstanceState(module, store, built.vmctx);
   const { view } = state;
   store.addInstance(state);

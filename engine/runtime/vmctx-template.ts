@@ -11,7 +11,7 @@
 
 import { FuncRef } from '../abi/abi.js';
 import { signatureHasV128 } from './value-conversion.js';
-import { typeSlots, writeHostContext } from './host-contexts.js';
+import { appendFastHostSignature, NOT_FAST_HOST, typeSlots, writeHostContext } from './host-contexts.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/value-types.js';
@@ -35,6 +35,11 @@ export interface VmctxTemplate {
   readonly bytes: Uint8Array;
   /** Per imported function; undefined when its type has no host trampoline (a JavaScript function cannot be given). */
   readonly hostImports: readonly (HostImportPlan | undefined)[];
+  /**
+   * The imported functions' signature bytes for host calls from C++ (host-contexts.ts
+   * appendFastHostSignature), in index order; undefined when none is eligible.
+   */
+  readonly hostSignatures: Uint8Array | undefined;
   /** Offsets of the FuncRef.vmctx fields that hold the instance's own address. */
   readonly selfPointers: readonly number[];
   /** Defined globals (by index) whose initialiser needs the instance: global.get, ref.func. */
@@ -54,12 +59,18 @@ export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
   // Imported functions, as JavaScript functions until an import says otherwise.
   const slots = typeSlots(module);
   const hostImports: (HostImportPlan | undefined)[] = [];
+  const signatureBytes: number[] = [];
+  let anyFast = false;
   for (let index = 0; index < info.importedFunctionCount; index++) {
     const typeIndex = info.functionTypeIndices[index];
     const type = info.types[typeIndex];
     const trampoline = module.hostTrampolines.get(typeIndex);
     hostImports.push(trampoline === undefined ? undefined : { params: type.params, results: type.results, hasV128: signatureHasV128(type) });
-    if (trampoline === undefined) continue;
+    if (trampoline === undefined) {
+      signatureBytes.push(NOT_FAST_HOST);
+      continue;
+    }
+    anyFast = appendFastHostSignature(signatureBytes, type.params, type.results) || anyFast;
     const offset = layout.funcRef(index);
     view.setBigUint64(offset + FuncRef.code, trampoline, true);
     view.setBigUint64(offset + FuncRef.typeId, module.typeIds[typeIndex], true);
@@ -104,7 +115,8 @@ export function vmctxTemplateOf(module: CompiledModule): VmctxTemplate {
     view.setUint32(offset + SegmentDescriptor.length, length, true);
   }
 
-  template = { bytes, hostImports, selfPointers, instanceGlobals };
+  const hostSignatures = anyFast ? Uint8Array.from(signatureBytes) : undefined;
+  template = { bytes, hostImports, hostSignatures, selfPointers, instanceGlobals };
   templates.set(module, template);
   return template;
 }

@@ -19,6 +19,7 @@
 #include "cache_lookup.h"
 #include "compile_binding.h"
 #include "execution_limits.h"
+#include "fast_host_calls.h"
 #include "instance_builder.h"
 #include "invoke.h"
 #include "machine_code.h"
@@ -85,6 +86,7 @@ Napi::Value TrapCodes(const Napi::CallbackInfo& info) {
 
 void DeleteAddonData(Napi::Env env, AddonData* data) {
   if (data->hostCallHandler != nullptr) napi_delete_reference(env, data->hostCallHandler);
+  DeleteFastHostRegistry(data);
   DestroyThreadExecution(data->execution);
   if (CurrentAddonData() == data) SetCurrentAddonData(nullptr);
   delete data;
@@ -103,6 +105,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitInstanceBuilderBinding(env, exports);
   InitMachineCodeBinding(env, exports);
   InitInvokeBinding(env, exports);
+  InitFastHostCallsBinding(env, exports);
   InitExecutionLimitsBinding(env, exports);
   InitTypeRegistryBinding(env, exports);
   InitWasiFsBinding(env, exports);

@@ -12,6 +12,7 @@
 namespace wasm_native {
 
 struct ThreadExecution;
+struct FastHostRegistry;
 
 struct AddonData {
   explicit AddonData(napi_env environment) : env(environment) {}
@@ -23,6 +24,8 @@ struct AddonData {
   /** LinearMemory and Table, for the objects instance_builder.cc creates. */
   Napi::FunctionReference memoryConstructor;
   Napi::FunctionReference tableConstructor;
+  /** Numeric JavaScript imports called from C++ (fast_host_calls.cc); created on first use. */
+  FastHostRegistry* fastHosts = nullptr;
   /** This thread's execution limits and interrupt state (execution_limits.cc). */
   ThreadExecution* execution = nullptr;
   alignas(16) uint64_t scratch[kScratchSlots] = {};

@@ -5,7 +5,8 @@
 // engine/runtime/instantiation.ts does the rest: imports, exports, the JavaScript objects.
 //
 // buildInstance(template: Uint8Array, plan: Uint32Array, funcRefOffsets: Uint32Array,
-//               hostIdBase: number) → [vmctx block, ...memories, ...tables]
+//               hostIdBase: number, hostCallables?: (Function | undefined)[],
+//               hostSignatures?: Uint8Array) → [vmctx block, ...memories, ...tables]
 //
 // The vmctx block is a raw block (raw_block.cc) of the template's size holding a copy of the
 // template; the memories and tables are LinearMemory and Table objects, as JavaScript's
@@ -23,6 +24,8 @@
 // holds its slot counts. The D data copies are { destination, source, length } u64 triples
 // at the data plan's address, copied into the first memory. Everything is bounds-checked
 // here (an internal error, not a trap: the plan is only given segments that fit).
+// hostCallables and hostSignatures register the imported JavaScript functions whose
+// signatures are numbers only for host calls from C++ (fast_host_calls.h).
 
 #include "instance_builder.h"
 
@@ -32,6 +35,7 @@
 #include <vector>
 
 #include "abi.h"
+#include "fast_host_calls.h"
 #include "memory.h"
 #include "raw_block.h"
 #include "table.h"
@@ -80,7 +84,8 @@ Napi::Value BuildInstance(const Napi::CallbackInfo& info) {
   if (!fits(hostContextsOffset, uint64_t{hostContexts} * sizeof(HostFunctionContext))) return Fail(env, "host contexts outside the vmctx");
 
   uint8_t* vmctx = nullptr;
-  Napi::Value block = NewRawBlock(env, size, &vmctx);
+  napi_value vmctxBuffer = nullptr;
+  Napi::Value block = NewRawBlock(env, size, &vmctx, &vmctxBuffer);
   if (block.IsEmpty()) return Napi::Value();
   std::memcpy(vmctx, templateBytes.Data(), size);
   auto writeWord = [vmctx](uint64_t offset, uint64_t value) { std::memcpy(vmctx + offset, &value, sizeof value); };
@@ -128,6 +133,10 @@ Napi::Value BuildInstance(const Napi::CallbackInfo& info) {
     }
   }
   if (!CopyDataPlan(firstMemory, dataPlan, dataCopies)) return Fail(env, "a data segment does not fit its memory");
+  if (info.Length() > 5 && info[5].IsTypedArray() && info[5].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    Napi::Uint8Array signatures = info[5].As<Napi::Uint8Array>();
+    if (!RegisterFastHostFunctions(env, vmctxBuffer, hostIdBase, info[4], signatures.Data(), signatures.ByteLength())) return Napi::Value();
+  }
   return result;
 }
 

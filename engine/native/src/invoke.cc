@@ -32,6 +32,7 @@
 #include "abi.h"
 #include "addon_data.h"
 #include "execution_limits.h"
+#include "fast_host_calls.h"
 #include "signals.h"
 #include "trap_codes.h"
 
@@ -237,15 +238,21 @@ extern "C" void wasm_rt_host_call(const wasm_native::HostFunctionContext* contex
   InvokeFrame* frame = wasm_native::t_innermostInvoke;
   AddonData* addon = wasm_native::t_addonData;
   if (frame == nullptr || addon == nullptr) wasm_native::Fatal("wasm_rt_host_call called outside invoke()");
-  uint64_t paramSlots = std::min<uint64_t>(context->paramSlots, wasm_native::kScratchSlots);
-  uint64_t resultSlots = std::min<uint64_t>(context->resultSlots, wasm_native::kScratchSlots);
-  std::memcpy(addon->scratch, slots, paramSlots * wasm_native::kSlotBytes);
   frame->inHostCall = true;
-  bool threw = wasm_native::CallHostHandler(addon, context->hostId);
+  // A JavaScript import of numbers only: called from C++, its result written into the slots.
+  wasm_native::FastHostCall fast = wasm_native::TryFastHostCall(addon, context->hostId, slots);
+  bool threw = fast == wasm_native::FastHostCall::kThrew;
+  bool handled = fast != wasm_native::FastHostCall::kNotRegistered;
+  uint64_t resultSlots = std::min<uint64_t>(context->resultSlots, wasm_native::kScratchSlots);
+  if (!handled) {
+    uint64_t paramSlots = std::min<uint64_t>(context->paramSlots, wasm_native::kScratchSlots);
+    std::memcpy(addon->scratch, slots, paramSlots * wasm_native::kSlotBytes);
+    threw = wasm_native::CallHostHandler(addon, context->hostId);
+  }
   frame->inHostCall = false;
   if (threw) siglongjmp(frame->jump, wasm_native::kInvokeHostException);
   // An interruptThread() request or a deadline that the JavaScript function ran into.
   int32_t interrupted = wasm_native::TakePendingInterrupt();
   if (interrupted != 0) siglongjmp(frame->jump, interrupted);
-  std::memcpy(slots, addon->scratch, resultSlots * wasm_native::kSlotBytes);
+  if (!handled) std::memcpy(slots, addon->scratch, resultSlots * wasm_native::kSlotBytes);
 }

@@ -33,7 +33,7 @@ Napi::Value Allocate(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-Napi::Value NewRawBlock(Napi::Env env, size_t size, uint8_t** address) {
+Napi::Value NewRawBlock(Napi::Env env, size_t size, uint8_t** address, napi_value* bufferOut) {
   size_t rounded = size == 0 ? 16 : (size + 15) & ~static_cast<size_t>(15);
   void* block = std::aligned_alloc(16, rounded);
   if (!block) {
@@ -53,6 +53,7 @@ Napi::Value NewRawBlock(Napi::Env env, size_t size, uint8_t** address) {
   result.Set("address", Napi::BigInt::New(env, reinterpret_cast<uint64_t>(block)));
   result.Set("buffer", Napi::Value(env, buffer));
   *address = static_cast<uint8_t*>(block);
+  if (bufferOut != nullptr) *bufferOut = buffer;
   return result;
 }
 

@@ -11,9 +11,9 @@ namespace wasm_native {
 
 /**
  * A new raw block of `bytes` zeroed bytes as { address: bigint, buffer: ArrayBuffer }; *block
- * is its first byte. An empty value, with a JavaScript exception pending, on failure.
+ * is its first byte (and *buffer, when given, its ArrayBuffer). An empty value, with a JavaScript exception pending, on failure.
  */
-Napi::Value NewRawBlock(Napi::Env env, size_t bytes, uint8_t** block);
+Napi::Value NewRawBlock(Napi::Env env, size_t bytes, uint8_t** block, napi_value* buffer = nullptr);
 
 /** Exports allocate. */
 void InitRawBlockBinding(Napi::Env env, Napi::Object exports);
