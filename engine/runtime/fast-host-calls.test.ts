@@ -5,7 +5,8 @@
 // exceptions (the very object thrown, and TypeError/SyntaxError where conversion fails).
 // Also: the receiver, nesting (wasm → JS → wasm → JS), imports shared by instances, imports
 // that are other instances' exports, the registry dropping collected instances' entries,
-// and worker.terminate() during a loop of host calls.
+// workers and the main thread doing all of it at once, and worker.terminate() during a loop
+// of host calls.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -165,6 +166,14 @@ describe.skipIf(skip !== undefined)('host calls from C++', () => {
     const instances = Array.from({ length: 20 }, () => new ours.Instance(new ours.Module(wat(user), { optLevel: 0 }), { js: { f: bump } }).exports as Exports);
     instances.forEach((e, i) => e.run(i));
     expect(counter.calls).toBe(190);
+    // 200 instances, each with a function of its own, called in turns: every call must reach
+    // its own instance's function whatever the registry cached for the call before.
+    const userModule = new ours.Module(wat(user), { optLevel: 2 });
+    const own = Array.from({ length: 200 }, (_, i) => new ours.Instance(userModule, { js: { f: (x: number) => x * 1000 + i } }).exports as Exports);
+    for (let round = 0; round < 3; round++) {
+      own.forEach((e, i) => expect(e.run(round)).toBe(round * 1000 + i));
+      for (let i = own.length - 1; i >= 0; i -= 7) expect(own[i].run(5)).toBe(5000 + i);
+    }
     // A wasm export as the import: a wasm-to-wasm call, not a host call.
     const provider = new ours.Instance(new ours.Module(wat(`(module (func (export "f") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3))))`)), {}).exports;
     const chained = new ours.Instance(new ours.Module(wat(user), { optLevel: 2 }), { js: { f: provider.f } }).exports as Exports;
@@ -188,6 +197,45 @@ describe.skipIf(skip !== undefined)('host calls from C++', () => {
     new ours.Instance(module, { js: { f: (x: number) => x } }); // registering drops the queued ranges
     expect(fastHostFunctionCount()).toBeLessThan(100);
     expect(keep.run(41)).toBe(42); // its function is held by its store, however weakly the registry holds it
+  });
+
+  test('stress: three workers and the main thread instantiate, call and drop instances at once', async () => {
+    const user = `(module (import "js" "f" (func $f (param i32 i64) (result i64)))
+      (func (export "run") (param $n i32) (result i64) (local $acc i64)
+        (loop $l (local.set $acc (call $f (local.get $n) (local.get $acc)))
+          (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (local.get $acc)))`;
+    const bytes = wat(user);
+    // Each instance's import adds its own salt: a call answered by another instance's entry shows.
+    const script = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      import(workerData.engine).then((engine) => {
+        const module = new engine.Module(workerData.bytes, { optLevel: 2 });
+        let failures = 0;
+        for (let i = 0; i < 1000; i++) {
+          const salt = BigInt(i + 1);
+          const run = new engine.Instance(module, { js: { f: (n, acc) => acc + BigInt(n) * salt } }).exports.run;
+          if (run(100) !== 5050n * salt) failures++;
+        }
+        parentPort.postMessage(failures);
+      });`;
+    const engineEntry = join(root, 'dist', 'engine', 'index.js');
+    const workers = [0, 1, 2].map(() => new Worker(script, { eval: true, workerData: { engine: engineEntry, bytes } }));
+    const results = workers.map((worker) => new Promise<number>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    }));
+    const module = new ours.Module(bytes, { optLevel: 2 });
+    let failures = 0;
+    for (let i = 0; i < 1000; i++) {
+      const salt = BigInt(i + 7);
+      const run = (new ours.Instance(module, { js: { f: (n: number, acc: bigint) => acc + BigInt(n) * salt } }).exports as Exports).run;
+      if (run(100) !== 5050n * salt) failures++;
+      if (i % 100 === 99) forceGarbageCollection();
+    }
+    expect(failures).toBe(0);
+    expect(await Promise.all(results)).toEqual([0, 0, 0]);
+    await Promise.all(workers.map((worker) => worker.terminate()));
   });
 
   test('worker.terminate() ends a worker that is calling a JavaScript import in a loop', async () => {

@@ -175,10 +175,13 @@ __attribute__((noinline)) FastHostCall CallFast(v8::Isolate* isolate, const Fast
   alignas(v8::Local<v8::Value>) unsigned char storage[kMaxParams * sizeof(v8::Local<v8::Value>)];
   auto* args = reinterpret_cast<v8::Local<v8::Value>*>(storage);
   for (uint8_t i = 0; i < host.paramCount; ++i) new (&args[i]) v8::Local<v8::Value>(ArgumentOf(isolate, host.params[i], slots[i]));
+  // Nothing of the entry is read after the call: the JavaScript may instantiate, which drops
+  // collected instances' entries (never this running instance's, but no need to rely on it).
+  const uint8_t resultKind = host.result;
   v8::TryCatch tryCatch(isolate);
   v8::Local<v8::Value> returned;
   bool ok = callable->Call(context, v8::Undefined(isolate), host.paramCount, args).ToLocal(&returned);
-  if (ok && host.result != kNone) ok = ConvertResult(context, host.result, returned, &slots[0]);
+  if (ok && resultKind != kNone) ok = ConvertResult(context, resultKind, returned, &slots[0]);
   if (ok) return FastHostCall::kReturned;
   // Rethrown to the JavaScript that called into wasm once invoke() returns; a termination
   // cannot be caught or rethrown, it just goes on.
