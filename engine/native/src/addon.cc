@@ -84,8 +84,7 @@ Napi::Value TrapCodes(const Napi::CallbackInfo& info) {
   return codes;
 }
 
-void DeleteAddonData(Napi::Env env, AddonData* data) {
-  if (data->hostCallHandler != nullptr) napi_delete_reference(env, data->hostCallHandler);
+void DeleteAddonData(Napi::Env, AddonData* data) {
   DeleteFastHostRegistry(data);
   DestroyThreadExecution(data->execution);
   if (CurrentAddonData() == data) SetCurrentAddonData(nullptr);

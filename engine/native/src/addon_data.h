@@ -4,6 +4,7 @@
 #pragma once
 
 #include <napi.h>
+#include <v8.h>
 
 #include <cstdint>
 
@@ -17,8 +18,8 @@ struct FastHostRegistry;
 struct AddonData {
   explicit AddonData(napi_env environment) : env(environment) {}
   napi_env env;
-  /** Registered by setHostCallHandler(); strong reference, or nullptr. */
-  napi_ref hostCallHandler = nullptr;
+  /** Registered by setHostCallHandler() (strong), or empty; called through V8 directly (invoke.cc). */
+  v8::Global<v8::Function> hostCallHandler;
   Napi::FunctionReference compiledCodeConstructor;
   Napi::FunctionReference cancellationConstructor;
   /** LinearMemory and Table, for the objects instance_builder.cc creates. */

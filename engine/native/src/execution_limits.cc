@@ -286,13 +286,19 @@ __attribute__((noinline)) bool RunJavaScriptInterrupts(ThreadExecution* executio
                 function == nullptr || napi_get_undefined(env, &receiver) != napi_ok ||
                 napi_call_function(env, receiver, function, 0, nullptr, &result) != napi_ok;
   bool terminating = failed;
-  if (failed && belowJsLimit) {
+  if (failed) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
-    if (pending) {  // V8's stack overflow RangeError: not an answer to the interrupt
+    if (pending) {
       napi_value error = nullptr;
       napi_get_and_clear_last_exception(env, &error);
-      terminating = false;
+      if (belowJsLimit) {
+        terminating = false;  // V8's stack overflow RangeError: not an answer to the interrupt
+      } else if (error != nullptr && !v8::Isolate::GetCurrent()->IsExecutionTerminating()) {
+        // Any other exception leaves wasm as the isolate's own, as host calls' exceptions do
+        // (invokeFromHeader is no Node-API callback, which would rethrow Node-API's copy).
+        napi_throw(env, error);
+      }
     }
   }
   napi_close_handle_scope(env, scope);

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "addon_data.h"
+#include "v8_values.h"
 
 namespace wasm_native {
 namespace {
@@ -226,11 +227,7 @@ bool RegisterFastHostFunctions(Napi::Env env, napi_value vmctxBuffer, uint64_t h
     Napi::Value callable = list.Get(index);
     if (!callable.IsFunction()) continue;
     auto entry = std::make_unique<FastHostFunction>();
-    v8::Local<v8::Value> local;
-    napi_value raw = callable;
-    static_assert(sizeof(local) == sizeof(raw), "napi_value is a v8::Local");
-    std::memcpy(static_cast<void*>(&local), &raw, sizeof raw);
-    entry->callable.Reset(isolate, local.As<v8::Function>());
+    entry->callable.Reset(isolate, V8LocalOf(callable).As<v8::Function>());
     entry->callable.SetWeak();
     entry->paramCount = paramCount;
     for (uint8_t i = 0; i < paramCount; ++i) {

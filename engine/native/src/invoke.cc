@@ -3,16 +3,17 @@
 //
 // invoke(entry, funcRef, slotCount), or invokeFromHeader() with those three in the
 // invokeHeader doubles and the trap code written back there (no argument to convert and no
-// number to make: a third of a call's cost went to both): copies the arguments from the
-// scratch slot buffer onto
-// the C++ stack, pushes an InvokeFrame (sigsetjmp; the signal mask needs no saving, see
-// signals.cc) and calls the entry
-// trampoline `void entry(ptr funcRef, ptr slots)`; results are copied back to scratch.
+// number to make: a third of a call's cost went to both; and a V8 callback, not a Node-API
+// one): copies the arguments from the scratch slot buffer onto the C++ stack, pushes an
+// InvokeFrame (sigsetjmp; the signal mask needs no saving, see signals.cc) and calls the
+// entry trampoline `void entry(ptr funcRef, ptr slots)`; results are copied back to scratch.
 // Traps leave the wasm frames by siglongjmp to the innermost frame: wasm_rt_trap (explicit
 // traps), the fault handler (signals.cc) and wasm_rt_host_call when a JavaScript import threw.
-// Only wasm frames are ever skipped: a host call re-enters JavaScript through napi and lets
-// it return normally, and a nested invoke made by that JavaScript pushes its own frame, so a
-// JavaScript exception propagates through every level unchanged.
+// Only wasm frames are ever skipped: a host call re-enters JavaScript through V8
+// (fast_host_calls.cc, or the JavaScript handler) and lets it return normally, its exception
+// rethrown into the isolate; a nested invoke made by that JavaScript pushes its own frame, so
+// a JavaScript exception propagates through every level unchanged (docs/RATIONALE.md, "Why
+// are numeric host calls made from C++?").
 //
 // Stack exhaustion and interruption: generated code checks its thread's ThreadLimits
 // (execution_limits.cc); an interrupt request pending when a host function returns to wasm
@@ -33,6 +34,7 @@
 #include "addon_data.h"
 #include "execution_limits.h"
 #include "fast_host_calls.h"
+#include "v8_values.h"
 #include "signals.h"
 #include "trap_codes.h"
 
@@ -127,25 +129,31 @@ Napi::Value Invoke(const Napi::CallbackInfo& info) {
 /** The largest address a double in the header may hold: every integer below it is exact. */
 constexpr double kMaximumHeaderAddress = 9007199254740992.0;  // 2^53
 
-Napi::Value InvokeFromHeader(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  AddonData* addon = env.GetInstanceData<AddonData>();
+/**
+ * A V8 function callback, not a Node-API one: the call every exported function makes, where
+ * Node-API's wrapper (its callback info, instance data and bookkeeping) cost a sixth of a
+ * call. Exceptions from host functions are the isolate's own (CallHostHandler and
+ * fast_host_calls.cc rethrow them), so they surface when this returns, as they did through
+ * Node-API.
+ */
+void InvokeFromHeader(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  auto* addon = static_cast<AddonData*>(info.Data().As<v8::External>()->Value());
   double* header = addon->invokeHeader;
   double entry = header[0], funcRef = header[1], slotCount = header[2];
   if (!(entry > 0 && entry < kMaximumHeaderAddress && entry == static_cast<double>(static_cast<uint64_t>(entry))) ||
       !(funcRef >= 0 && funcRef < kMaximumHeaderAddress && funcRef == static_cast<double>(static_cast<uint64_t>(funcRef))) ||
       !(slotCount >= 0 && slotCount <= static_cast<double>(kScratchSlots)) ||
       slotCount != static_cast<double>(static_cast<uint32_t>(slotCount))) {
-    Napi::RangeError::New(env, "invokeFromHeader: the header must hold an entry address, a funcRef address and a slot count in [0, 8192]")
-        .ThrowAsJavaScriptException();
-    return Napi::Value();
+    v8::Isolate* isolate = info.GetIsolate();
+    isolate->ThrowException(v8::Exception::RangeError(v8::String::NewFromUtf8Literal(
+        isolate, "invokeFromHeader: the header must hold an entry address, a funcRef address and a slot count in [0, 8192]")));
+    return;
   }
   int code = RunInvoke(addon, reinterpret_cast<EntryTrampoline>(static_cast<uintptr_t>(entry)),
                        reinterpret_cast<void*>(static_cast<uintptr_t>(funcRef)), static_cast<uint32_t>(slotCount));
-  if (code == kInvokeHostException) return Napi::Value();  // the exception is pending: it propagates
+  if (code == kInvokeHostException) return;  // the exception is pending: it propagates
   // Written after the call: a nested invoke made by a host function wrote its own code before.
   header[3] = code;
-  return Napi::Value();
 }
 
 Napi::Value SetHostCallHandler(const Napi::CallbackInfo& info) {
@@ -155,40 +163,33 @@ Napi::Value SetHostCallHandler(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "the host call handler must be a function").ThrowAsJavaScriptException();
     return Napi::Value();
   }
-  if (addon->hostCallHandler != nullptr) {
-    napi_delete_reference(env, addon->hostCallHandler);
-    addon->hostCallHandler = nullptr;
-  }
-  if (info[0].IsFunction()) napi_create_reference(env, info[0], 1, &addon->hostCallHandler);
+  addon->hostCallHandler.Reset();
+  if (info[0].IsFunction()) addon->hostCallHandler.Reset(v8::Isolate::GetCurrent(), V8LocalOf(info[0]).As<v8::Function>());
   return env.Undefined();
 }
 
 /**
- * Calls the JavaScript handler with the host id; returns true when it threw (the exception
- * stays pending). Its handle scope is closed before returning, so the caller may unwind.
+ * Calls the JavaScript handler with the host id, through V8 directly (no napi handle scope
+ * to allocate, no reference to look up); returns true when it threw, the exception rethrown
+ * to the JavaScript that called into wasm (it surfaces when invoke() returns), or when
+ * JavaScript cannot run any more (a worker being terminated); either way the wasm frames must
+ * be left. Its handle scope and TryCatch are gone before returning, so the caller may unwind.
  */
 __attribute__((noinline)) bool CallHostHandler(AddonData* addon, uint64_t hostId) {
-  napi_env env = addon->env;
-  napi_handle_scope scope = nullptr;
-  napi_open_handle_scope(env, &scope);
-  bool threw = false;
-  napi_value handler = nullptr;
-  if (addon->hostCallHandler == nullptr ||
-      napi_get_reference_value(env, addon->hostCallHandler, &handler) != napi_ok || handler == nullptr) {
-    napi_throw_error(env, nullptr, "wasm_llvm_native: a host function was called but no host call handler is set");
-    threw = true;
-  } else {
-    napi_value receiver = nullptr;
-    napi_value argument = nullptr;
-    napi_value result = nullptr;
-    napi_get_undefined(env, &receiver);
-    napi_create_double(env, static_cast<double>(hostId), &argument);
-    // Not napi_ok: the handler threw (pending exception), or JavaScript cannot run any more
-    // (a worker being terminated); either way the wasm frames must be left.
-    threw = napi_call_function(env, receiver, handler, 1, &argument, &result) != napi_ok;
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
+  if (isolate->IsExecutionTerminating()) return true;
+  v8::HandleScope scope(isolate);
+  if (addon->hostCallHandler.IsEmpty()) {
+    isolate->ThrowException(v8::Exception::Error(
+        v8::String::NewFromUtf8Literal(isolate, "wasm_llvm_native: a host function was called but no host call handler is set")));
+    return true;
   }
-  napi_close_handle_scope(env, scope);
-  return threw;
+  v8::Local<v8::Function> handler = addon->hostCallHandler.Get(isolate);
+  v8::Local<v8::Value> argument = v8::Number::New(isolate, static_cast<double>(hostId));
+  v8::TryCatch tryCatch(isolate);
+  if (!handler->Call(isolate->GetCurrentContext(), v8::Undefined(isolate), 1, &argument).IsEmpty()) return false;
+  if (tryCatch.HasCaught() && tryCatch.CanContinue() && !tryCatch.HasTerminated()) tryCatch.ReThrow();
+  return true;
 }
 
 }  // namespace
@@ -201,7 +202,14 @@ void SetCurrentAddonData(AddonData* data) { t_addonData = data; }
 void InitInvokeBinding(Napi::Env env, Napi::Object exports) {
   AddonData* addon = env.GetInstanceData<AddonData>();
   exports.Set("invoke", Napi::Function::New(env, Invoke, "invoke"));
-  exports.Set("invokeFromHeader", Napi::Function::New(env, InvokeFromHeader, "invokeFromHeader"));
+  {
+    v8::Isolate* isolate = v8::Isolate::GetCurrent();
+    v8::Local<v8::FunctionTemplate> invokeFromHeader = v8::FunctionTemplate::New(
+        isolate, InvokeFromHeader, v8::External::New(isolate, addon), v8::Local<v8::Signature>(), 0, v8::ConstructorBehavior::kThrow);
+    v8::Local<v8::Function> function = invokeFromHeader->GetFunction(isolate->GetCurrentContext()).ToLocalChecked();
+    function->SetName(v8::String::NewFromUtf8Literal(isolate, "invokeFromHeader"));
+    exports.Set("invokeFromHeader", Napi::Value(env, NapiValueOf(function)));
+  }
   exports.Set("setHostCallHandler", Napi::Function::New(env, SetHostCallHandler, "setHostCallHandler"));
   // The scratch buffer lives as long as the environment's AddonData: no finalizer.
   napi_value scratch = nullptr;
