@@ -139,6 +139,36 @@ describe.skipIf(skip !== undefined)('host calls from C++', () => {
     });
   }
 
+  test('imports the JavaScript handler serves (externref, several results) throw through both kinds of frames', () => {
+    const text = `(module
+      (import "js" "ref" (func $ref (param externref) (result i32)))
+      (import "js" "two" (func $two (result i32 i32)))
+      (import "js" "num" (func $num (param i32) (result i32)))
+      (func (export "ref") (result i32) (call $ref (ref.null extern)))
+      (func (export "two") (result i32) (call $two) (i32.add))
+      (func (export "num") (param i32) (result i32) (call $num (local.get 0))))`;
+    const marker = new Error('from the handler path');
+    let exports: Exports = {};
+    let throwing = true;
+    const imports = {
+      js: {
+        ref: () => {
+          if (throwing) throw marker;
+          return 7;
+        },
+        two: () => [20, 22],
+        // a numeric import (called from C++) calling an export whose import goes to the JavaScript handler
+        num: (n: number) => (n === 0 ? (exports.ref() as number) : (exports.num(n - 1) as number) + 1),
+      },
+    };
+    exports = new ours.Instance(new ours.Module(wat(text), { optLevel: 2 }), imports).exports as Exports;
+    expect(() => exports.ref()).toThrow(marker);
+    expect(exports.two()).toBe(42);
+    expect(() => exports.num(5)).toThrow(marker);
+    throwing = false;
+    expect(exports.num(5)).toBe(12);
+  });
+
   test('nested calls: wasm → JS → wasm → JS, 200 levels deep, with an exception from the bottom', () => {
     const text = `(module
       (import "js" "down" (func $down (param i32) (result i32)))
