@@ -41,6 +41,7 @@
 
 #include "abi.h"
 #include "addon_data.h"
+#include "v8_values.h"
 
 namespace wasm_native {
 namespace {
@@ -381,8 +382,7 @@ class LinearMemory : public Napi::ObjectWrap<LinearMemory> {
     v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
     current_.buffer.Reset(isolate, buffer);
     current_.buffer.SetWeak();
-    // A napi_value is a v8::Local's slot address (Node's JsValueFromV8LocalValue).
-    return Napi::Value(env, reinterpret_cast<napi_value>(*buffer));
+    return Napi::Value(env, NapiValueOf(buffer));
   }
 
   Reservation* reservation_ = nullptr;

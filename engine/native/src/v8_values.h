@@ -1,6 +1,7 @@
 // napi_value ↔ v8::Local<v8::Value>, for the few places where the addon calls V8 directly
-// (host calls and invokeFromHeader: invoke.cc, fast_host_calls.cc). Node-API's napi_value is
-// a v8::Local's slot address (node's js_native_api_v8.h converts the same way).
+// (host calls and invokeFromHeader: invoke.cc, fast_host_calls.cc; a memory's ArrayBuffer:
+// memory.cc). Node-API's napi_value is a v8::Local's slot address (node's
+// js_native_api_v8.h converts the same way).
 #pragma once
 
 #include <napi.h>
