@@ -11,6 +11,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { median } from 'simple-statistics';
 import { Bench } from 'tinybench';
 import * as ours from '../engine/index.js';
 import { wat } from '../test/support/wat.js';
@@ -74,12 +75,6 @@ function firstCallChild(engine: string, optLevel: 0 | 1 | 2 | 3): void {
   exports.run();
   const second = Number(ended - started) / 1000;
   process.stdout.write(`${JSON.stringify({ first, second })}\n`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function firstCalls(processes: number, optLevel: 0 | 1 | 2 | 3): void {

@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from 'simple-statistics';
 import { REALWORLD_MODULES } from '../bench/suites/realworld.js';
 import { repositoryRoot } from '../test/spec/testsuite-location.js';
 
@@ -30,12 +31,6 @@ interface Row {
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
   return index < 0 ? undefined : process.argv[index + 1];
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 type Engine = { Module: new (bytes: Uint8Array, options?: object) => unknown; validate(bytes: Uint8Array): boolean };
