@@ -38,6 +38,7 @@ import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type StartedUnit, type TopTier } from './lazy-code.js';
 import { anchorTranslatorShapes } from './translator-shapes.js';
+import { BaselineModuleCompiler, directBaselineEnabled } from '../baseline/baseline-unit.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
 export interface ModuleCompileOptions {
@@ -771,6 +772,11 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   let currentUnit = -1;
   // Tiered: each function's OSR candidate loops, noted as its baseline is translated (read by LazyCode).
   const osrCandidates = new Map<number, number[]>();
+  const noteOsrCandidate = (functionIndex: number, ordinal: number): void => {
+    const list = osrCandidates.get(functionIndex);
+    if (list === undefined) osrCandidates.set(functionIndex, [ordinal]);
+    else if (!list.includes(ordinal)) list.push(ordinal);
+  };
   const environment = new RuntimeEnvironment(info, {
     explicitBoundsChecks: options.exactTraps && !options.tiered,
     allFunctionsExternal: true,
@@ -779,11 +785,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     lazyCallThroughFuncRef: options.tiered ? () => true : (callee) => unitsOf().unitOf[callee] !== currentUnit,
     tierUpCounters: options.tiered,
     trampolinesOutsideIr: machineTrampolinesFor,
-    onOsrCandidate: (functionIndex, ordinal) => {
-      const list = osrCandidates.get(functionIndex);
-      if (list === undefined) osrCandidates.set(functionIndex, [ordinal]);
-      else if (!list.includes(ordinal)) list.push(ordinal);
-    },
+    onOsrCandidate: noteOsrCandidate,
   });
   // Tiered: the baseline is O0 (exact state after traps by itself); the top tier is optLevel.
   const baselineOptions: ResolvedOptions = options.tiered ? { ...options, optLevel: 0, exactTraps: false } : options;
@@ -860,7 +862,16 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
    * compiled ahead), whose translation then overlaps its LLVM work; undefined for a unit
    * asked for ahead that the code cache holds.
    */
+  // The baseline: our own compiler (engine/baseline/) for the units it takes, LLVM at O0 for
+  // the others. Its code is made on the calling thread in about the time LLVM takes to start,
+  // so it is neither compiled ahead nor kept in the code cache.
+  const baseline = directBaselineEnabled() ? new BaselineModuleCompiler(info, environment.layout, options.tiered, noteOsrCandidate) : undefined;
   const startUnit = (unitIndex: number, ahead: boolean): StartedUnit | undefined => {
+    if (baseline !== undefined) {
+      if (ahead) return undefined;
+      const direct = baseline.compileUnit(unitIndex, unitsOf().units[unitIndex]);
+      if (direct !== undefined) return { finish: () => ({ code: direct.code, addresses: direct.addresses, fromCache: false }) };
+    }
     currentUnit = unitIndex;
     guardedSymbols = [];
     try {

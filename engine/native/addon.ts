@@ -345,6 +345,9 @@ interface NativeAddon {
   ): [RawBlock, ...(NativeLinearMemory | NativeTable)[]];
   fastHostFunctionCount(): number;
   installMachineCode(bytes: Uint8Array): bigint;
+  installReleasableMachineCode(bytes: Uint8Array): bigint;
+  releaseMachineCode(address: bigint, size: number): void;
+  runtimeAddresses(): BigUint64Array;
   hostCallAddress(): bigint;
   invoke(entry: bigint | number, funcRef: bigint | number, slotCount: number): number;
   invokeFromHeader(): void;
@@ -730,6 +733,37 @@ export function bufferAddress(view: Uint8Array): bigint {
  */
 export function installMachineCode(bytes: Uint8Array): bigint {
   return addon().installMachineCode(bytes);
+}
+
+/**
+ * installMachineCode for code that dies with its module (the baseline compiler's): the pages
+ * are unmapped by releaseMachineCode(address, bytes.length) once nothing can run them.
+ */
+export function installReleasableMachineCode(bytes: Uint8Array): bigint {
+  return addon().installReleasableMachineCode(bytes);
+}
+
+/** Unmaps code installed by installReleasableMachineCode (`size`: its length in bytes). */
+export function releaseMachineCode(address: bigint, size: number): void {
+  addon().releaseMachineCode(address, size);
+}
+
+/** Addresses of the runtime entry points machine code calls (abi.h), by name. */
+export interface RuntimeAddresses {
+  readonly trap: bigint;
+  readonly checkSlow: bigint;
+  readonly memoryGrow: bigint;
+  readonly tierUp: bigint;
+}
+
+let runtimeAddressesCache: RuntimeAddresses | undefined;
+
+export function runtimeAddresses(): RuntimeAddresses {
+  if (runtimeAddressesCache === undefined) {
+    const [trap, checkSlow, memoryGrow, tierUp] = addon().runtimeAddresses();
+    runtimeAddressesCache = { trap, checkSlow, memoryGrow, tierUp };
+  }
+  return runtimeAddressesCache;
 }
 
 /** Address of wasm_rt_host_call(context, slots), which host trampolines call. */

@@ -6,6 +6,12 @@
 // installs one batch per new set of signatures, so their number is bounded by the distinct
 // signatures a process meets.
 //   hostCallAddress() → bigint: the address of wasm_rt_host_call, which host trampolines call.
+//   installReleasableMachineCode(bytes: Uint8Array) → bigint address, and
+//   releaseMachineCode(address: bigint, size: number): the same pages for code that dies with
+//   its module (the baseline compiler's, engine/baseline/), unmapped by the module's owner once
+//   nothing can run it any more.
+//   runtimeAddresses() → BigUint64Array: [wasm_rt_trap, wasm_rt_check_slow, wasm_rt_memory_grow,
+//   wasm_rt_tier_up], the runtime entry points machine code calls by absolute address.
 
 #include "machine_code.h"
 
@@ -22,6 +28,7 @@ namespace {
 
 constexpr size_t kMaximumCodeBytes = 64u << 20;  // far above any batch of trampolines
 
+/** Copies info[0]'s bytes into read+execute pages of their own; their address, or an exception. */
 Napi::Value InstallMachineCode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
@@ -52,6 +59,36 @@ Napi::Value InstallMachineCode(const Napi::CallbackInfo& info) {
   return Napi::BigInt::New(env, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(pages)));
 }
 
+Napi::Value ReleaseMachineCode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bool lossless = false;
+  if (info.Length() < 2 || !info[0].IsBigInt() || !info[1].IsNumber()) {
+    Napi::TypeError::New(env, "releaseMachineCode: expected (address: bigint, size: number)").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  uint64_t address = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  double size = info[1].As<Napi::Number>().DoubleValue();
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  if (!lossless || address == 0 || address % page != 0 || !(size >= 1 && size <= kMaximumCodeBytes)) {
+    Napi::RangeError::New(env, "releaseMachineCode: not an address and size from installReleasableMachineCode").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  size_t rounded = (static_cast<size_t>(size) + page - 1) & ~(page - 1);
+  munmap(reinterpret_cast<void*>(static_cast<uintptr_t>(address)), rounded);
+  return env.Undefined();
+}
+
+Napi::Value RuntimeAddresses(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, 4 * sizeof(uint64_t));
+  uint64_t* words = static_cast<uint64_t*>(buffer.Data());
+  words[0] = reinterpret_cast<uintptr_t>(&wasm_rt_trap);
+  words[1] = reinterpret_cast<uintptr_t>(&wasm_rt_check_slow);
+  words[2] = reinterpret_cast<uintptr_t>(&wasm_rt_memory_grow);
+  words[3] = reinterpret_cast<uintptr_t>(&wasm_rt_tier_up);
+  return Napi::TypedArrayOf<uint64_t>::New(env, 4, buffer, 0, napi_biguint64_array);
+}
+
 Napi::Value HostCallAddress(const Napi::CallbackInfo& info) {
   return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(reinterpret_cast<uintptr_t>(&wasm_rt_host_call)));
 }
@@ -60,6 +97,9 @@ Napi::Value HostCallAddress(const Napi::CallbackInfo& info) {
 
 void InitMachineCodeBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("installMachineCode", Napi::Function::New(env, InstallMachineCode, "installMachineCode"));
+  exports.Set("installReleasableMachineCode", Napi::Function::New(env, InstallMachineCode, "installReleasableMachineCode"));
+  exports.Set("releaseMachineCode", Napi::Function::New(env, ReleaseMachineCode, "releaseMachineCode"));
+  exports.Set("runtimeAddresses", Napi::Function::New(env, RuntimeAddresses, "runtimeAddresses"));
   exports.Set("hostCallAddress", Napi::Function::New(env, HostCallAddress, "hostCallAddress"));
 }
 
