@@ -20,7 +20,10 @@
 // (the vmctx), [rbp-16] r12 (memory 0's base; it never moves), then the locals in ascending
 // order ending at rbp-16, then the operand slots downwards, then the outgoing stack
 // arguments at [rsp]. Values in slots: i32/f32 in the low 4 bytes (the high 4 are
-// undefined), i64/f64/references in all 8.
+// undefined), i64/f64/references in all 8; slots are always written 8 bytes at a time, as
+// a 4-byte store followed by an 8-byte load of the same slot (local.get/set move 8 bytes)
+// cannot be forwarded from the store buffer and stalls until the store retires — measured,
+// 4-byte results made this code about three times slower.
 //
 // Not compiled here (the unit then goes to LLVM, BaselineUnsupported): SIMD and v128 values,
 // several results (functions, calls, blocks), `if` with parameters, the table and bulk
@@ -443,13 +446,13 @@ export class BaselineFunctionCompiler {
         this.emitGlobalSet(op.index);
         return;
       case Op.I32Const:
-        a.storeImm(32, this.push(), op.i32);
+        a.storeImm(64, this.push(), op.i32);
         return;
       case Op.I64Const:
         this.storeConstant64((BigInt(op.i64High) << 32n) | BigInt(op.i64Low >>> 0));
         return;
       case Op.F32Const:
-        a.storeImm(32, this.push(), op.f32Bits | 0);
+        a.storeImm(64, this.push(), op.f32Bits | 0);
         return;
       case Op.F64Const:
         this.storeConstant64((BigInt(op.f64High >>> 0) << 32n) | BigInt(op.f64Low >>> 0));
@@ -458,13 +461,13 @@ export class BaselineFunctionCompiler {
         a.load(64, R.Rax, mem(R.Rbx, this.context.layout.memoryDefinitionPointer(0)));
         a.load(64, R.Rax, mem(R.Rax, MemoryDefinition.byteLength));
         a.shiftImm(64, 5, R.Rax, 16);
-        a.store(32, this.push(), R.Rax);
+        a.store(64, this.push(), R.Rax);
         return;
       case Op.MemoryGrow:
         a.load(64, R.Rdi, mem(R.Rbx, this.context.layout.memoryDefinitionPointer(0)));
         a.load(32, R.Rsi, this.top());
         this.callAbsolute(this.context.memoryGrowAddress);
-        a.store(32, this.top(), R.Rax);
+        a.store(64, this.top(), R.Rax);
         return;
       case Op.RefNull:
         a.storeImm(64, this.push(), 0);
@@ -504,7 +507,7 @@ export class BaselineFunctionCompiler {
   private setBoolean(cond: Cond, s: Mem): void {
     this.a.setcc(cond, R.Rax);
     this.a.extendReg(32, R.Rax, R.Rax, 8, false);
-    this.a.store(32, s, R.Rax);
+    this.a.store(64, s, R.Rax);
   }
 
   // ---- variables
@@ -527,7 +530,7 @@ export class BaselineFunctionCompiler {
     const cell = this.globalCell(index);
     const wide = type !== ValType.I32 && type !== ValType.F32;
     this.a.load(wide ? 64 : 32, R.Rax, cell);
-    this.a.store(wide ? 64 : 32, this.push(), R.Rax);
+    this.a.store(64, this.push(), R.Rax);
   }
 
   private emitGlobalSet(index: number): void {
@@ -900,7 +903,7 @@ export class BaselineFunctionCompiler {
     if (bits === 64) a.load(64, R.Rax, address);
     else if (bits === 32 && !(signed && wide)) a.load(32, R.Rax, address);
     else a.loadExtend(wide ? 64 : 32, R.Rax, address, bits, signed);
-    a.store(wide ? 64 : 32, s, R.Rax);
+    a.store(64, s, R.Rax);
     return true;
   }
 
@@ -923,7 +926,7 @@ export class BaselineFunctionCompiler {
       a.load(w, R.Rax, lhs);
       a.load(w, R.Rcx, rhs);
       a.aluRR(w, opcode, R.Rax, R.Rcx);
-      a.store(w, lhs, R.Rax);
+      a.store(64, lhs, R.Rax);
       this.height--;
     };
     const compare = (w: Width, cond: Cond): void => {
@@ -940,14 +943,14 @@ export class BaselineFunctionCompiler {
       a.load(w, R.Rcx, rhs);
       a.load(w, R.Rax, lhs);
       a.shiftCl(w, digit, R.Rax);
-      a.store(w, lhs, R.Rax);
+      a.store(64, lhs, R.Rax);
       this.height--;
     };
     const count = (w: Width, opcode: 0xbd | 0xbc | 0xb8): void => {
       const s = this.top();
       a.load(w, R.Rax, s);
       a.bitCount(w, opcode, R.Rax, R.Rax);
-      a.store(w, s, R.Rax);
+      a.store(64, s, R.Rax);
     };
     switch (code) {
       case Op.I32Eqz: case Op.I64Eqz: {
@@ -999,7 +1002,7 @@ export class BaselineFunctionCompiler {
         a.load(w, R.Rax, lhs);
         a.load(w, R.Rcx, rhs);
         a.imulRR(w, R.Rax, R.Rcx);
-        a.store(w, lhs, R.Rax);
+        a.store(64, lhs, R.Rax);
         this.height--;
         return true;
       }
@@ -1024,7 +1027,7 @@ export class BaselineFunctionCompiler {
       case Op.I32Extend8S: case Op.I32Extend16S: {
         const s = this.top();
         a.loadExtend(32, R.Rax, s, code === Op.I32Extend8S ? 8 : 16, true);
-        a.store(32, s, R.Rax);
+        a.store(64, s, R.Rax);
         return true;
       }
       case Op.I64Extend8S: case Op.I64Extend16S: case Op.I64Extend32S: case Op.I64ExtendI32S: {
@@ -1081,7 +1084,7 @@ export class BaselineFunctionCompiler {
       a.unaryF7(w, 6, R.Rcx);
     }
     a.bind(done);
-    a.store(w, lhs, remainder ? R.Rdx : R.Rax);
+    a.store(64, lhs, remainder ? R.Rdx : R.Rax);
     this.height--;
   }
 
@@ -1095,14 +1098,14 @@ export class BaselineFunctionCompiler {
       a.loadXmm(double, 0, lhs);
       a.loadXmm(double, 1, rhs);
       a.sseRR(double, opcode, 0, 1);
-      a.storeXmm(double, lhs, 0);
+      a.storeXmm(true, lhs, 0);
       this.height--;
     };
     const unary = (double: boolean, emit: () => void): void => {
       const s = this.top();
       a.loadXmm(double, 0, s);
       emit();
-      a.storeXmm(double, s, 0);
+      a.storeXmm(true, s, 0);
     };
     const w = (double: boolean): Width => (double ? 64 : 32);
     const sign = (double: boolean): number => (double ? 63 : 31);
@@ -1110,7 +1113,7 @@ export class BaselineFunctionCompiler {
       const s = this.top();
       a.load(w(double), R.Rax, s);
       a.bitTestImm(w(double), digit, R.Rax, sign(double));
-      a.store(w(double), s, R.Rax);
+      a.store(64, s, R.Rax);
     };
     switch (code) {
       case Op.F32Add: binary(false, 0x58); return true;
@@ -1145,7 +1148,7 @@ export class BaselineFunctionCompiler {
         a.shiftImm(w(double), 5, R.Rcx, sign(double)); // the sign bit alone...
         a.shiftImm(w(double), 4, R.Rcx, sign(double)); // ...in its place
         a.aluRR(w(double), 0x09, R.Rax, R.Rcx);
-        a.store(w(double), lhs, R.Rax);
+        a.store(64, lhs, R.Rax);
         this.height--;
         return true;
       }
@@ -1185,7 +1188,7 @@ export class BaselineFunctionCompiler {
     a.bind(nan);
     a.sseRR(double, 0x58, 0, 1); // a quiet NaN from the NaN operand(s)
     a.bind(done);
-    a.storeXmm(double, lhs, 0);
+    a.storeXmm(true, lhs, 0);
     this.height--;
   }
 
@@ -1220,7 +1223,7 @@ export class BaselineFunctionCompiler {
         break;
     }
     a.extendReg(32, R.Rax, R.Rax, 8, false);
-    a.store(32, lhs, R.Rax);
+    a.store(64, lhs, R.Rax);
   }
 
   // ---- conversions
@@ -1233,7 +1236,7 @@ export class BaselineFunctionCompiler {
         const toDouble = code === Op.F64PromoteF32;
         a.loadXmm(!toDouble, 0, s);
         a.cvtFloatWidth(toDouble, 0, 0);
-        a.storeXmm(toDouble, s, 0);
+        a.storeXmm(true, s, 0);
         return true;
       }
       case Op.F32ConvertI32S: case Op.F64ConvertI32S: case Op.F32ConvertI64S: case Op.F64ConvertI64S:
@@ -1245,7 +1248,7 @@ export class BaselineFunctionCompiler {
         else a.load(64, R.Rax, s);
         a.bitwisePs(0x57, 0, 0);
         a.cvtIntToFloat(double, 64, 0, R.Rax);
-        a.storeXmm(double, s, 0);
+        a.storeXmm(true, s, 0);
         return true;
       }
       case Op.F32ConvertI64U: case Op.F64ConvertI64U: {
@@ -1268,7 +1271,7 @@ export class BaselineFunctionCompiler {
         a.cvtIntToFloat(double, 64, 0, R.Rcx);
         a.sseRR(double, 0x58, 0, 0);
         a.bind(done);
-        a.storeXmm(double, s, 0);
+        a.storeXmm(true, s, 0);
         return true;
       }
       default:
@@ -1349,7 +1352,7 @@ export class BaselineFunctionCompiler {
       a.cvtFloatToInt(true, t.to64 || !t.signed ? 64 : 32, R.Rax, 0);
     }
     a.bind(store);
-    a.store(w, s, R.Rax);
+    a.store(64, s, R.Rax);
     a.bind(done);
   }
 }
