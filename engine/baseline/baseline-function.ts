@@ -1,12 +1,14 @@
 // Stage: baseline compile (wasm → x86-64 without LLVM; docs/RATIONALE.md "Why a baseline
 // compiler of our own?"). One pass over a validated function body (Core spec §4.4, the
-// execution of instructions; §5.4 their encoding) emits x86-64 machine code that keeps the
-// whole wasm state in memory: every local and every operand-stack position has a fixed
-// 8-byte slot in the frame, and each instruction loads its operands from their slots into
-// scratch registers, computes, and stores the result back. No register allocation, no
-// liveness, no IR: the code is several times slower than optimised code and is produced
-// about a hundred times faster than LLVM's O0 — the baseline tier of lazy and tiered
-// execution (compile/lazy-code.ts), as Liftoff is V8's and Winch is Wasmtime's.
+// execution of instructions; §5.4 their encoding) emits x86-64 machine code, in the manner of
+// V8's Liftoff and Wasmtime's Winch: no IR, no liveness, no register allocation beyond the
+// operand stack's. Every local and every operand-stack position has a fixed 8-byte slot in
+// the frame; within straight-line code the operand stack's values live in registers (or stay
+// constants, folded into the instruction that uses them), and at every label, branch and
+// call they are written to their slots, so that every label is reached with the whole stack
+// in memory and nothing needs merging. Locals are read from and written to their slots.
+// The code is a few times slower than optimised code and is produced in about a hundredth
+// of LLVM's O0 time: the baseline tier of lazy and tiered execution (compile/lazy-code.ts).
 //
 // The code follows the engine's ABI (engine/abi/, docs/ARCHITECTURE.md §3) exactly as LLVM's
 // does, so that both kinds of code call each other through FuncRefs: `<result> f(vmctx,
@@ -14,16 +16,19 @@
 // page; the stack limit is checked at entry and interrupts are polled at loop headers
 // through the thread's ThreadLimits (%fs-relative); tiered code counts entries and loop
 // iterations and enters OSR entries at candidate loops with its locals' slots as the buffer
-// (translate/emit-osr.ts: 8 bytes per local, in order — which is how the slots are laid out).
+// (translate/emit-osr.ts: 8 bytes per local, in order — which is how the slots are laid out;
+// loops are numbered as the LLVM translator numbers them).
 //
 // Frame: [rbp+16…] stack parameters, [rbp+8] return address, [rbp] caller's rbp, [rbp-8] rbx
 // (the vmctx), [rbp-16] r12 (memory 0's base; it never moves), then the locals in ascending
-// order ending at rbp-16, then the operand slots downwards, then the outgoing stack
-// arguments at [rsp]. Values in slots: i32/f32 in the low 4 bytes (the high 4 are
-// undefined), i64/f64/references in all 8; slots are always written 8 bytes at a time, as
-// a 4-byte store followed by an 8-byte load of the same slot (local.get/set move 8 bytes)
-// cannot be forwarded from the store buffer and stalls until the store retires — measured,
-// 4-byte results made this code about three times slower.
+// order ending at rbp-16, then the operand slots downwards, then two words for the tier-up
+// call and the outgoing stack arguments at [rsp]. Values in slots: i32/f32 in the low 4
+// bytes (the high 4 are undefined), i64/f64/references in all 8; slots are always written 8
+// bytes at a time, as a 4-byte store followed by an 8-byte load of the same slot cannot be
+// forwarded from the store buffer and stalls until the store retires (measured: 4-byte
+// stores made this code about three times slower). In registers: integers in rsi, rdi,
+// r8-r11 (an i32 always zero-extended), floats in xmm2-xmm15; rax, rcx, rdx, xmm0 and xmm1
+// are scratch.
 //
 // Not compiled here (the unit then goes to LLVM, BaselineUnsupported): SIMD and v128 values,
 // several results (functions, calls, blocks), `if` with parameters, the table and bulk
@@ -38,6 +43,87 @@ import { FuncRef, MemoryDefinition, TableDefinition, ThreadLimits } from '../abi
 import type { VmctxLayout } from '../abi/vmctx-layout.js';
 import { TIER_UP_FROM_LOOP } from '../translate/runtime-environment.js';
 import { Cond, R, X64Emitter, mem, type Label, type Mem, type Width } from './x64-emitter.js';
+
+/** The operators this compiler takes, in opcode order (dense, for switch jump tables; 0: any other). */
+const enum K {
+  None, Unreachable, Nop, Block, Loop, If, Else, End,
+  Br, BrIf, BrTable, Return, Call, CallIndirect, Drop, Select,
+  SelectTyped, LocalGet, LocalSet, LocalTee, GlobalGet, GlobalSet, I32Load, I64Load,
+  F32Load, F64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U, I64Load8S, I64Load8U,
+  I64Load16S, I64Load16U, I64Load32S, I64Load32U, I32Store, I64Store, F32Store, F64Store,
+  I32Store8, I32Store16, I64Store8, I64Store16, I64Store32, MemorySize, MemoryGrow, I32Const,
+  I64Const, F32Const, F64Const, I32Eqz, I32Eq, I32Ne, I32LtS, I32LtU,
+  I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I64Eqz, I64Eq,
+  I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS,
+  I64GeU, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F64Eq,
+  F64Ne, F64Lt, F64Gt, F64Le, F64Ge, I32Clz, I32Ctz, I32Popcnt,
+  I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU, I32And,
+  I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr, I64Clz,
+  I64Ctz, I64Popcnt, I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS,
+  I64RemU, I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl,
+  I64Rotr, F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
+  F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign, F64Abs,
+  F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt, F64Add, F64Sub,
+  F64Mul, F64Div, F64Min, F64Max, F64Copysign, I32WrapI64, I32TruncF32S, I32TruncF32U,
+  I32TruncF64S, I32TruncF64U, I64ExtendI32S, I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+  F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64, F64ConvertI32S, F64ConvertI32U, F64ConvertI64S,
+  F64ConvertI64U, F64PromoteF32, I32ReinterpretF32, I64ReinterpretF64, F32ReinterpretI32, F64ReinterpretI64, I32Extend8S, I32Extend16S,
+  I64Extend8S, I64Extend16S, I64Extend32S, RefNull, RefIsNull, RefFunc, I32TruncSatF32S, I32TruncSatF32U,
+  I32TruncSatF64S, I32TruncSatF64U, I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
+}
+
+/** K of each operator id (Op), built once from the opcode table. */
+const KIND = new Uint8Array(0x300);
+for (const [op, kind] of [
+  [Op.Unreachable, K.Unreachable], [Op.Nop, K.Nop], [Op.Block, K.Block], [Op.Loop, K.Loop],
+  [Op.If, K.If], [Op.Else, K.Else], [Op.End, K.End], [Op.Br, K.Br],
+  [Op.BrIf, K.BrIf], [Op.BrTable, K.BrTable], [Op.Return, K.Return], [Op.Call, K.Call],
+  [Op.CallIndirect, K.CallIndirect], [Op.Drop, K.Drop], [Op.Select, K.Select], [Op.SelectTyped, K.SelectTyped],
+  [Op.LocalGet, K.LocalGet], [Op.LocalSet, K.LocalSet], [Op.LocalTee, K.LocalTee], [Op.GlobalGet, K.GlobalGet],
+  [Op.GlobalSet, K.GlobalSet], [Op.I32Load, K.I32Load], [Op.I64Load, K.I64Load], [Op.F32Load, K.F32Load],
+  [Op.F64Load, K.F64Load], [Op.I32Load8S, K.I32Load8S], [Op.I32Load8U, K.I32Load8U], [Op.I32Load16S, K.I32Load16S],
+  [Op.I32Load16U, K.I32Load16U], [Op.I64Load8S, K.I64Load8S], [Op.I64Load8U, K.I64Load8U], [Op.I64Load16S, K.I64Load16S],
+  [Op.I64Load16U, K.I64Load16U], [Op.I64Load32S, K.I64Load32S], [Op.I64Load32U, K.I64Load32U], [Op.I32Store, K.I32Store],
+  [Op.I64Store, K.I64Store], [Op.F32Store, K.F32Store], [Op.F64Store, K.F64Store], [Op.I32Store8, K.I32Store8],
+  [Op.I32Store16, K.I32Store16], [Op.I64Store8, K.I64Store8], [Op.I64Store16, K.I64Store16], [Op.I64Store32, K.I64Store32],
+  [Op.MemorySize, K.MemorySize], [Op.MemoryGrow, K.MemoryGrow], [Op.I32Const, K.I32Const], [Op.I64Const, K.I64Const],
+  [Op.F32Const, K.F32Const], [Op.F64Const, K.F64Const], [Op.I32Eqz, K.I32Eqz], [Op.I32Eq, K.I32Eq],
+  [Op.I32Ne, K.I32Ne], [Op.I32LtS, K.I32LtS], [Op.I32LtU, K.I32LtU], [Op.I32GtS, K.I32GtS],
+  [Op.I32GtU, K.I32GtU], [Op.I32LeS, K.I32LeS], [Op.I32LeU, K.I32LeU], [Op.I32GeS, K.I32GeS],
+  [Op.I32GeU, K.I32GeU], [Op.I64Eqz, K.I64Eqz], [Op.I64Eq, K.I64Eq], [Op.I64Ne, K.I64Ne],
+  [Op.I64LtS, K.I64LtS], [Op.I64LtU, K.I64LtU], [Op.I64GtS, K.I64GtS], [Op.I64GtU, K.I64GtU],
+  [Op.I64LeS, K.I64LeS], [Op.I64LeU, K.I64LeU], [Op.I64GeS, K.I64GeS], [Op.I64GeU, K.I64GeU],
+  [Op.F32Eq, K.F32Eq], [Op.F32Ne, K.F32Ne], [Op.F32Lt, K.F32Lt], [Op.F32Gt, K.F32Gt],
+  [Op.F32Le, K.F32Le], [Op.F32Ge, K.F32Ge], [Op.F64Eq, K.F64Eq], [Op.F64Ne, K.F64Ne],
+  [Op.F64Lt, K.F64Lt], [Op.F64Gt, K.F64Gt], [Op.F64Le, K.F64Le], [Op.F64Ge, K.F64Ge],
+  [Op.I32Clz, K.I32Clz], [Op.I32Ctz, K.I32Ctz], [Op.I32Popcnt, K.I32Popcnt], [Op.I32Add, K.I32Add],
+  [Op.I32Sub, K.I32Sub], [Op.I32Mul, K.I32Mul], [Op.I32DivS, K.I32DivS], [Op.I32DivU, K.I32DivU],
+  [Op.I32RemS, K.I32RemS], [Op.I32RemU, K.I32RemU], [Op.I32And, K.I32And], [Op.I32Or, K.I32Or],
+  [Op.I32Xor, K.I32Xor], [Op.I32Shl, K.I32Shl], [Op.I32ShrS, K.I32ShrS], [Op.I32ShrU, K.I32ShrU],
+  [Op.I32Rotl, K.I32Rotl], [Op.I32Rotr, K.I32Rotr], [Op.I64Clz, K.I64Clz], [Op.I64Ctz, K.I64Ctz],
+  [Op.I64Popcnt, K.I64Popcnt], [Op.I64Add, K.I64Add], [Op.I64Sub, K.I64Sub], [Op.I64Mul, K.I64Mul],
+  [Op.I64DivS, K.I64DivS], [Op.I64DivU, K.I64DivU], [Op.I64RemS, K.I64RemS], [Op.I64RemU, K.I64RemU],
+  [Op.I64And, K.I64And], [Op.I64Or, K.I64Or], [Op.I64Xor, K.I64Xor], [Op.I64Shl, K.I64Shl],
+  [Op.I64ShrS, K.I64ShrS], [Op.I64ShrU, K.I64ShrU], [Op.I64Rotl, K.I64Rotl], [Op.I64Rotr, K.I64Rotr],
+  [Op.F32Abs, K.F32Abs], [Op.F32Neg, K.F32Neg], [Op.F32Ceil, K.F32Ceil], [Op.F32Floor, K.F32Floor],
+  [Op.F32Trunc, K.F32Trunc], [Op.F32Nearest, K.F32Nearest], [Op.F32Sqrt, K.F32Sqrt], [Op.F32Add, K.F32Add],
+  [Op.F32Sub, K.F32Sub], [Op.F32Mul, K.F32Mul], [Op.F32Div, K.F32Div], [Op.F32Min, K.F32Min],
+  [Op.F32Max, K.F32Max], [Op.F32Copysign, K.F32Copysign], [Op.F64Abs, K.F64Abs], [Op.F64Neg, K.F64Neg],
+  [Op.F64Ceil, K.F64Ceil], [Op.F64Floor, K.F64Floor], [Op.F64Trunc, K.F64Trunc], [Op.F64Nearest, K.F64Nearest],
+  [Op.F64Sqrt, K.F64Sqrt], [Op.F64Add, K.F64Add], [Op.F64Sub, K.F64Sub], [Op.F64Mul, K.F64Mul],
+  [Op.F64Div, K.F64Div], [Op.F64Min, K.F64Min], [Op.F64Max, K.F64Max], [Op.F64Copysign, K.F64Copysign],
+  [Op.I32WrapI64, K.I32WrapI64], [Op.I32TruncF32S, K.I32TruncF32S], [Op.I32TruncF32U, K.I32TruncF32U], [Op.I32TruncF64S, K.I32TruncF64S],
+  [Op.I32TruncF64U, K.I32TruncF64U], [Op.I64ExtendI32S, K.I64ExtendI32S], [Op.I64ExtendI32U, K.I64ExtendI32U], [Op.I64TruncF32S, K.I64TruncF32S],
+  [Op.I64TruncF32U, K.I64TruncF32U], [Op.I64TruncF64S, K.I64TruncF64S], [Op.I64TruncF64U, K.I64TruncF64U], [Op.F32ConvertI32S, K.F32ConvertI32S],
+  [Op.F32ConvertI32U, K.F32ConvertI32U], [Op.F32ConvertI64S, K.F32ConvertI64S], [Op.F32ConvertI64U, K.F32ConvertI64U], [Op.F32DemoteF64, K.F32DemoteF64],
+  [Op.F64ConvertI32S, K.F64ConvertI32S], [Op.F64ConvertI32U, K.F64ConvertI32U], [Op.F64ConvertI64S, K.F64ConvertI64S], [Op.F64ConvertI64U, K.F64ConvertI64U],
+  [Op.F64PromoteF32, K.F64PromoteF32], [Op.I32ReinterpretF32, K.I32ReinterpretF32], [Op.I64ReinterpretF64, K.I64ReinterpretF64], [Op.F32ReinterpretI32, K.F32ReinterpretI32],
+  [Op.F64ReinterpretI64, K.F64ReinterpretI64], [Op.I32Extend8S, K.I32Extend8S], [Op.I32Extend16S, K.I32Extend16S], [Op.I64Extend8S, K.I64Extend8S],
+  [Op.I64Extend16S, K.I64Extend16S], [Op.I64Extend32S, K.I64Extend32S], [Op.RefNull, K.RefNull], [Op.RefIsNull, K.RefIsNull],
+  [Op.RefFunc, K.RefFunc], [Op.I32TruncSatF32S, K.I32TruncSatF32S], [Op.I32TruncSatF32U, K.I32TruncSatF32U], [Op.I32TruncSatF64S, K.I32TruncSatF64S],
+  [Op.I32TruncSatF64U, K.I32TruncSatF64U], [Op.I64TruncSatF32S, K.I64TruncSatF32S], [Op.I64TruncSatF32U, K.I64TruncSatF32U], [Op.I64TruncSatF64S, K.I64TruncSatF64S],
+  [Op.I64TruncSatF64U, K.I64TruncSatF64U],
+] as const) KIND[op] = kind;
 
 /** A function the baseline compiler does not take (its unit goes to LLVM instead). */
 export class BaselineUnsupported extends Error {}
@@ -58,7 +144,6 @@ export interface BaselineContext {
   readonly onOsrCandidate?: (functionIndex: number, ordinal: number) => void;
 }
 
-
 const enum FrameKind {
   Function,
   Block,
@@ -74,7 +159,8 @@ interface ControlFrame {
   /** Operand height below the frame's parameters. */
   base: number;
   params: number;
-  results: number;
+  /** The result types (at most one). */
+  results: readonly ValType[];
   /** Branch target: a loop's header, otherwise the end. */
   label: Label;
   /** An `if`'s false target (its else-arm or, without one, its end). */
@@ -83,20 +169,61 @@ interface ControlFrame {
   branched: boolean;
 }
 
+/** Where an operand-stack value is. */
+const enum Where {
+  Slot,
+  Register,
+  Constant,
+}
+
+/** A value taken off the stack: its type and where it is (a register stays reserved until freed or pushed). */
+interface Operand {
+  type: ValType;
+  where: Where;
+  /** Register number (GPR or XMM by type). */
+  reg: number;
+  /** The slot it was in (Where.Slot). */
+  slot: Mem;
+  /** Constant bits (Where.Constant): low and high 32 bits (an i32's or f32's high half is its sign or 0). */
+  lo: number;
+  hi: number;
+}
+
 const MAX_FRAME_BYTES = 1 << 20;
 const INT_ARGUMENT_REGISTERS = [R.Rsi, R.Rdx, R.Rcx, R.R8, R.R9] as const;
 const FLOAT_ARGUMENT_REGISTERS = 8;
 /** INTERRUPT_THRESHOLD (abi.ts) as a sign-extended imm32. */
 const INTERRUPT_THRESHOLD_IMM32 = -0x10000;
+/** Registers that hold operand-stack values. */
+const GPR_POOL = [R.Rsi, R.Rdi, R.R8, R.R9, R.R10, R.R11] as const;
+const XMM_POOL = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] as const;
+const FREE = -1;
+/** Owner of a register taken off the stack and not yet freed or pushed. */
+const TAKEN = -2;
 
 function isFloat(type: ValType): boolean {
   return type === ValType.F32 || type === ValType.F64;
 }
 
-function f64Bits(value: number): bigint {
+function isWide(type: ValType): boolean {
+  return type !== ValType.I32 && type !== ValType.F32;
+}
+
+/** Whether a constant of `type` stores as one sign-extended imm32 (narrow types always: their high half is undefined in a slot). */
+function fitsImm32(type: ValType, lo: number, hi: number): boolean {
+  return !isWide(type) || hi === lo >> 31;
+}
+
+/** An f64's bits as [lo, hi] int32 halves. */
+function f64Halves(value: number): readonly [number, number] {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, value, true);
-  return view.getBigUint64(0, true);
+  return [view.getInt32(0, true), view.getInt32(4, true)];
+}
+
+/** A 64-bit address as [lo, hi] int32 halves. */
+function addressHalves(address: bigint): readonly [number, number] {
+  return [Number(BigInt.asIntN(32, address)), Number(BigInt.asIntN(32, address >> 32n))];
 }
 
 /** Compiles defined functions, one after another, into one emitter (a code unit). */
@@ -107,6 +234,7 @@ export class BaselineFunctionCompiler {
   private height = 0;
   private maxHeight = 0;
   private localCount = 0;
+  private localTypes: ValType[] = [];
   private outgoingBytes = 0;
   private reachable = true;
   private loopOrdinal = 0;
@@ -116,10 +244,33 @@ export class BaselineFunctionCompiler {
   private epilogue: Label = 0;
   /** Out-of-line code (slow paths), emitted after the body. */
   private coldPaths: (() => void)[] = [];
-  private hasMemory: boolean;
+  private readonly hasMemory: boolean;
+  // The operand stack, by height.
+  private types: ValType[] = [];
+  private where: Where[] = [];
+  private regs: number[] = [];
+  private constantLo: number[] = [];
+  private constantHi: number[] = [];
+  /** Slot operands by height (this function's). */
+  private slotCache: Mem[] = [];
+  /** Operands taken off the stack, reused round-robin (an operator takes at most three). */
+  private readonly operands: Operand[] = [];
+  private nextOperand = 0;
+  private readonly trapAt: readonly [number, number];
+  private readonly checkSlowAt: readonly [number, number];
+  private readonly memoryGrowAt: readonly [number, number];
+  private readonly tierUpAt: readonly [number, number];
+  /** Owner (stack height, FREE or TAKEN) of each GPR (by number) and XMM register. */
+  private readonly gprOwner = new Int32Array(16).fill(FREE);
+  private readonly xmmOwner = new Int32Array(16).fill(FREE);
 
   constructor(private readonly context: BaselineContext) {
     this.hasMemory = context.module.memories.length > 0;
+    this.trapAt = addressHalves(context.trapAddress);
+    this.checkSlowAt = addressHalves(context.checkSlowAddress);
+    this.memoryGrowAt = addressHalves(context.memoryGrowAddress);
+    this.tierUpAt = addressHalves(context.tierUpAddress);
+    for (let i = 0; i < 4; i++) this.operands.push({ type: ValType.I32, where: Where.Slot, reg: 0, slot: mem(R.Rbp, 0), lo: 0, hi: 0 });
   }
 
   /** Compiles `functionIndex` into `emitter` at its current position (16-byte aligned); throws BaselineUnsupported. */
@@ -132,7 +283,7 @@ export class BaselineFunctionCompiler {
     this.a = emitter;
     this.functionIndex = functionIndex;
     this.signature = module.types[module.functionTypeIndices[functionIndex]];
-    this.checkSignature(this.signature);
+    this.checkCallType(this.signature);
     this.frames = [];
     this.height = 0;
     this.maxHeight = 0;
@@ -141,14 +292,11 @@ export class BaselineFunctionCompiler {
     this.loopOrdinal = 0;
     this.trapLabels = new Map();
     this.coldPaths = [];
+    this.gprOwner.fill(FREE);
+    this.xmmOwner.fill(FREE);
+    this.slotCache = [];
     this.compileBody(body);
     return start;
-  }
-
-  private checkSignature(type: FuncType): void {
-    if (type.results.length > 1) throw new BaselineUnsupported('several results');
-    for (const t of type.params) if (t === ValType.V128) throw new BaselineUnsupported('v128');
-    for (const t of type.results) if (t === ValType.V128) throw new BaselineUnsupported('v128');
   }
 
   // ---- slots
@@ -158,18 +306,12 @@ export class BaselineFunctionCompiler {
   }
 
   private slot(height: number): Mem {
-    return mem(R.Rbp, -16 - 8 * this.localCount - 8 * (height + 1));
-  }
-
-  private top(depth = 0): Mem {
-    return this.slot(this.height - 1 - depth);
-  }
-
-  private push(): Mem {
-    const s = this.slot(this.height);
-    this.height++;
-    if (this.height > this.maxHeight) this.maxHeight = this.height;
-    return s;
+    let slot = this.slotCache[height];
+    if (slot === undefined) {
+      slot = mem(R.Rbp, -16 - 8 * this.localCount - 8 * (height + 1));
+      this.slotCache[height] = slot;
+    }
+    return slot;
   }
 
   private trap(code: number): Label {
@@ -181,9 +323,160 @@ export class BaselineFunctionCompiler {
     return label;
   }
 
-  private callAbsolute(address: bigint): void {
-    this.a.movImm(R.Rax, address);
+  private callAbsolute(address: readonly [number, number]): void {
+    this.a.movImm64(R.Rax, address[0], address[1]);
     this.a.callReg(R.Rax);
+  }
+
+  // ---- the operand stack
+
+  private grow(): number {
+    const h = this.height++;
+    if (this.height > this.maxHeight) this.maxHeight = this.height;
+    return h;
+  }
+
+  private pushRegister(type: ValType, reg: number): void {
+    const h = this.grow();
+    this.types[h] = type;
+    this.where[h] = Where.Register;
+    this.regs[h] = reg;
+    if (isFloat(type)) this.xmmOwner[reg] = h;
+    else this.gprOwner[reg] = h;
+  }
+
+  private pushConstant(type: ValType, lo: number, hi: number): void {
+    const h = this.grow();
+    this.types[h] = type;
+    this.where[h] = Where.Constant;
+    this.constantLo[h] = lo;
+    this.constantHi[h] = hi;
+  }
+
+  /** A value already in its slot (a call's result, a merge). */
+  private pushSlot(type: ValType): void {
+    const h = this.grow();
+    this.types[h] = type;
+    this.where[h] = Where.Slot;
+  }
+
+  private pop(): Operand {
+    const h = --this.height;
+    const type = this.types[h];
+    const where = this.where[h];
+    const reg = this.regs[h];
+    if (where === Where.Register) {
+      if (isFloat(type)) this.xmmOwner[reg] = TAKEN;
+      else this.gprOwner[reg] = TAKEN;
+    }
+    const operand = this.operands[this.nextOperand];
+    this.nextOperand = (this.nextOperand + 1) & 3;
+    operand.type = type;
+    operand.where = where;
+    operand.reg = reg;
+    operand.slot = this.slot(h);
+    operand.lo = this.constantLo[h];
+    operand.hi = this.constantHi[h];
+    return operand;
+  }
+
+  private free(operand: Operand): void {
+    if (operand.where !== Where.Register) return;
+    if (isFloat(operand.type)) this.xmmOwner[operand.reg] = FREE;
+    else this.gprOwner[operand.reg] = FREE;
+  }
+
+  /** Writes stack entry `h` to its slot. */
+  private spill(h: number): void {
+    const a = this.a;
+    const s = this.slot(h);
+    if (this.where[h] === Where.Register) {
+      const reg = this.regs[h];
+      if (isFloat(this.types[h])) {
+        a.storeXmm(true, s, reg);
+        this.xmmOwner[reg] = FREE;
+      } else {
+        a.store(64, s, reg);
+        this.gprOwner[reg] = FREE;
+      }
+    } else if (this.where[h] === Where.Constant) {
+      const lo = this.constantLo[h];
+      const hi = this.constantHi[h];
+      if (fitsImm32(this.types[h], lo, hi)) {
+        a.storeImm(64, s, lo);
+      } else {
+        a.storeImm(32, s, lo);
+        a.storeImm(32, mem(s.base, s.disp + 4), hi);
+      }
+    }
+    this.where[h] = Where.Slot;
+  }
+
+  /** Every stack value into its slot: before labels, branches and calls. */
+  private spillAll(): void {
+    for (let h = 0; h < this.height; h++) if (this.where[h] !== Where.Slot) this.spill(h);
+  }
+
+  private allocate(owners: Int32Array, pool: readonly number[]): number {
+    for (const reg of pool) {
+      if (owners[reg] === FREE) {
+        owners[reg] = TAKEN;
+        return reg;
+      }
+    }
+    // None free: spill the deepest stack value in a register of this file.
+    let deepest = -1;
+    for (const reg of pool) if (owners[reg] >= 0 && (deepest < 0 || owners[reg] < owners[deepest])) deepest = reg;
+    if (deepest < 0) throw new Error('internal error: every baseline register is taken');
+    this.spill(owners[deepest]);
+    owners[deepest] = TAKEN;
+    return deepest;
+  }
+
+  private allocateGpr(): R {
+    return this.allocate(this.gprOwner, GPR_POOL) as R;
+  }
+
+  private allocateXmm(): number {
+    return this.allocate(this.xmmOwner, XMM_POOL);
+  }
+
+  /** The operand in a GPR of its own (reserved): i32 zero-extended. */
+  private inGpr(operand: Operand): R {
+    if (operand.where === Where.Register) return operand.reg as R;
+    const reg = this.allocateGpr();
+    if (operand.where === Where.Slot) this.a.load(isWide(operand.type) ? 64 : 32, reg, operand.slot);
+    else if (isWide(operand.type)) this.a.movImm64(reg, operand.lo, operand.hi);
+    else this.a.movImm32(reg, operand.lo);
+    operand.where = Where.Register;
+    operand.reg = reg;
+    return reg;
+  }
+
+  /** The operand in an XMM register of its own (reserved). */
+  private inXmm(operand: Operand): number {
+    if (operand.where === Where.Register) return operand.reg;
+    const reg = this.allocateXmm();
+    const double = operand.type === ValType.F64;
+    if (operand.where === Where.Slot) {
+      this.a.loadXmm(double, reg, operand.slot);
+    } else {
+      this.a.movImm64(R.Rax, operand.lo, double ? operand.hi : 0);
+      this.a.movToXmm(double ? 64 : 32, reg, R.Rax);
+    }
+    operand.where = Where.Register;
+    operand.reg = reg;
+    return reg;
+  }
+
+  /** The operand into a specific register (an argument or scratch register); frees its own. */
+  private toFixedGpr(operand: Operand, target: R): void {
+    const a = this.a;
+    if (operand.where === Where.Register) a.movRR(64, target, operand.reg as R);
+    else if (operand.where === Where.Slot) a.load(isWide(operand.type) ? 64 : 32, target, operand.slot);
+    else if (isWide(operand.type)) a.movImm64(target, operand.lo, operand.hi);
+    else a.movImm32(target, operand.lo);
+    this.free(operand);
   }
 
   // ---- the function
@@ -191,12 +484,14 @@ export class BaselineFunctionCompiler {
   private compileBody(body: FunctionBody): void {
     const a = this.a;
     const { params, results } = this.signature;
-    let localCount = params.length;
+    const localTypes: ValType[] = [...params];
     for (const group of body.locals) {
       if (group.type === ValType.V128) throw new BaselineUnsupported('v128 local');
-      localCount += group.count;
+      if (localTypes.length + group.count > MAX_FRAME_BYTES / 8) throw new BaselineUnsupported('too many locals');
+      for (let i = 0; i < group.count; i++) localTypes.push(group.type);
     }
-    if (localCount > MAX_FRAME_BYTES / 8) throw new BaselineUnsupported('too many locals');
+    const localCount = localTypes.length;
+    this.localTypes = localTypes;
     this.localCount = localCount;
 
     // Prologue; the frame size is patched at the end.
@@ -218,9 +513,8 @@ export class BaselineFunctionCompiler {
     let floatIndex = 0;
     let stackIndex = 0;
     for (let i = 0; i < params.length; i++) {
-      const type = params[i];
       const slot = this.localSlot(i);
-      if (isFloat(type)) {
+      if (isFloat(params[i])) {
         if (floatIndex < FLOAT_ARGUMENT_REGISTERS) {
           a.storeXmm(true, slot, floatIndex++);
           continue;
@@ -233,8 +527,7 @@ export class BaselineFunctionCompiler {
       a.store(64, slot, R.Rax);
     }
     // The stack check (the limit word also carries interrupts): rsp below it calls the slow path.
-    const { tlsOffset } = this.context;
-    a.loadFsAbsolute(R.Rax, tlsOffset + ThreadLimits.interruptWord);
+    a.loadFsAbsolute(R.Rax, this.context.tlsOffset + ThreadLimits.interruptWord);
     a.aluRM(64, 0x3b, R.Rsp, mem(R.Rax, 0)); // cmp rsp, [rax]
     this.slowCheck(Cond.B);
     // Declared locals are zero.
@@ -249,7 +542,7 @@ export class BaselineFunctionCompiler {
     if (this.context.tiered) this.countDown(0);
 
     this.epilogue = a.newLabel();
-    this.frames.push({ kind: FrameKind.Function, live: true, base: 0, params: 0, results: results.length, label: this.epilogue, elseLabel: -1, branched: false });
+    this.frames.push({ kind: FrameKind.Function, live: true, base: 0, params: 0, results, label: this.epilogue, elseLabel: -1, branched: false });
 
     const reader = new OperatorReader(this.context.module.bytes, body.codeStart, body.end);
     const operator = this.operator;
@@ -266,9 +559,9 @@ export class BaselineFunctionCompiler {
     a.pop(R.Rbp);
     a.ret();
 
-    // Frame size: locals, operand slots, outgoing arguments; rsp stays 16-byte aligned.
-    // The tier-up call's two slots lie right above the outgoing arguments (callTierUp).
-    let frameBytes = 8 * (localCount + this.maxHeight) + this.outgoingBytes + 16;
+    // Frame: locals, operand slots, the tier-up call's two words, outgoing arguments; rsp
+    // stays 16-byte aligned (rbp-16 is).
+    let frameBytes = 8 * (localCount + this.maxHeight) + 16 + this.outgoingBytes;
     frameBytes = (frameBytes + 15) & ~15;
     if (frameBytes > MAX_FRAME_BYTES) throw new BaselineUnsupported('frame too large');
     a.patchU32(frameField, frameBytes);
@@ -284,8 +577,8 @@ export class BaselineFunctionCompiler {
     for (const cold of this.coldPaths) cold();
     for (const [code, label] of this.trapLabels) {
       a.bind(label);
-      a.movImm(R.Rdi, BigInt(code));
-      this.callAbsolute(this.context.trapAddress);
+      a.movImm32(R.Rdi, code);
+      this.callAbsolute(this.trapAt);
       a.byte(0xcc); // wasm_rt_trap does not return
     }
   }
@@ -300,7 +593,7 @@ export class BaselineFunctionCompiler {
     this.coldPaths.push(() => {
       a.bind(slow);
       a.movRR(64, R.Rdi, R.Rsp);
-      this.callAbsolute(this.context.checkSlowAddress);
+      this.callAbsolute(this.checkSlowAt);
       a.jmp(back);
     });
   }
@@ -331,39 +624,39 @@ export class BaselineFunctionCompiler {
     });
   }
 
-  /** wasm_rt_tier_up(vmctx + tierUpContext, slots = [functionIndex, where]); slot 0 holds its answer. */
-  private callTierUp(functionIndex: number, where: number): void {
+  /**
+   * wasm_rt_tier_up(vmctx + tierUpContext, slots = [functionIndex, where]), from a cold path
+   * (emitted after the body, when the outgoing area's size is final); slot 0 holds its answer.
+   */
+  private callTierUp(functionIndex: number, where: number): Mem {
     const a = this.a;
-    const slots = mem(R.Rsp, this.outgoingBytesFinal());
-    a.movImm(R.Rax, BigInt(functionIndex));
+    const slots = mem(R.Rsp, this.outgoingBytes);
+    a.movImm32(R.Rax, functionIndex);
     a.store(64, slots, R.Rax);
-    a.movImm(R.Rax, BigInt.asUintN(64, BigInt(where)));
+    a.movImm64(R.Rax, where | 0, Math.floor(where / 2 ** 32)); // TIER_UP_FROM_LOOP is 2^32
     a.store(64, mem(R.Rsp, slots.disp + 8), R.Rax);
     a.lea(R.Rdi, mem(R.Rbx, this.context.layout.tierUpContextOffset));
     a.lea(R.Rsi, slots);
-    this.callAbsolute(this.context.tierUpAddress);
-  }
-
-  /** The outgoing area's size: cold paths run after the body, when it is final. */
-  private outgoingBytesFinal(): number {
-    return this.outgoingBytes;
+    this.callAbsolute(this.tierUpAt);
+    return slots;
   }
 
   // ---- operators
 
   private operatorAt(op: Operator): void {
     const code = op.opcode;
+    const k = KIND[code];
     if (!this.reachable) {
-      switch (code) {
-        case Op.Block:
-        case Op.Loop:
-        case Op.If:
-          this.frames.push({ kind: FrameKind.Block, live: false, base: this.height, params: 0, results: 0, label: -1, elseLabel: -1, branched: false });
+      switch (k) {
+        case K.Block:
+        case K.Loop:
+        case K.If:
+          this.frames.push({ kind: FrameKind.Block, live: false, base: this.height, params: 0, results: [], label: -1, elseLabel: -1, branched: false });
           return;
-        case Op.Else:
+        case K.Else:
           this.emitElse();
           return;
-        case Op.End:
+        case K.End:
           this.emitEnd();
           return;
         default:
@@ -371,146 +664,164 @@ export class BaselineFunctionCompiler {
       }
     }
     if (code >= 0x200) throw new BaselineUnsupported('SIMD');
-    const a = this.a;
-    switch (code) {
-      case Op.Nop:
+    switch (k) {
+      case K.Nop:
         return;
-      case Op.Unreachable:
-        a.jmp(this.trap(TrapCode.Unreachable));
+      case K.Unreachable:
+        this.a.jmp(this.trap(TrapCode.Unreachable));
         this.reachable = false;
         return;
-      case Op.Block:
-      case Op.Loop:
-      case Op.If:
-        this.emitBlockStart(code, op.blockType);
+      case K.Block:
+      case K.Loop:
+      case K.If:
+        this.emitBlockStart(k, op.blockType);
         return;
-      case Op.Else:
+      case K.Else:
         this.emitElse();
         return;
-      case Op.End:
+      case K.End:
         this.emitEnd();
         return;
-      case Op.Br:
+      case K.Br:
+        this.spillAll();
         this.branch(op.index);
         this.reachable = false;
         return;
-      case Op.BrIf:
+      case K.BrIf:
         this.emitBrIf(op.index);
         return;
-      case Op.BrTable:
+      case K.BrTable:
         this.emitBrTable(op);
         return;
-      case Op.Return:
-        this.emitReturn();
+      case K.Return:
+        this.returnTop();
+        this.reachable = false;
         return;
-      case Op.Call:
+      case K.Call:
         this.emitCall(op.index);
         return;
-      case Op.CallIndirect:
+      case K.CallIndirect:
         this.emitCallIndirect(op.index, op.secondIndex);
         return;
-      case Op.Drop:
-        this.height--;
+      case K.Drop:
+        this.free(this.pop());
         return;
-      case Op.Select:
-      case Op.SelectTyped: {
-        if (code === Op.SelectTyped && op.valueType === ValType.V128) throw new BaselineUnsupported('v128');
-        const condition = this.top();
-        const second = this.top(1);
-        const first = this.top(2);
-        a.load(64, R.Rax, first);
-        a.load(64, R.Rcx, second);
-        a.aluMI(32, 7, condition, 0); // cmp dword [c], 0
-        a.cmov(64, Cond.E, R.Rax, R.Rcx);
-        a.store(64, first, R.Rax);
-        this.height -= 2;
+      case K.Select:
+      case K.SelectTyped:
+        if (k === K.SelectTyped && op.valueType === ValType.V128) throw new BaselineUnsupported('v128');
+        this.emitSelect();
         return;
-      }
-      case Op.LocalGet:
-        a.load(64, R.Rax, this.localSlot(op.index));
-        a.store(64, this.push(), R.Rax);
+      case K.LocalGet:
+        this.emitLocalGet(op.index);
         return;
-      case Op.LocalSet:
-        a.load(64, R.Rax, this.top());
-        a.store(64, this.localSlot(op.index), R.Rax);
-        this.height--;
+      case K.LocalSet:
+        this.storeLocal(op.index, this.pop(), false);
         return;
-      case Op.LocalTee:
-        a.load(64, R.Rax, this.top());
-        a.store(64, this.localSlot(op.index), R.Rax);
+      case K.LocalTee:
+        this.storeLocal(op.index, this.pop(), true);
         return;
-      case Op.GlobalGet:
+      case K.GlobalGet:
         this.emitGlobalGet(op.index);
         return;
-      case Op.GlobalSet:
+      case K.GlobalSet:
         this.emitGlobalSet(op.index);
         return;
-      case Op.I32Const:
-        a.storeImm(64, this.push(), op.i32);
+      case K.I32Const:
+        this.pushConstant(ValType.I32, op.i32 | 0, (op.i32 | 0) >> 31);
         return;
-      case Op.I64Const:
-        this.storeConstant64((BigInt(op.i64High) << 32n) | BigInt(op.i64Low >>> 0));
+      case K.I64Const:
+        this.pushConstant(ValType.I64, op.i64Low | 0, op.i64High | 0);
         return;
-      case Op.F32Const:
-        a.storeImm(64, this.push(), op.f32Bits | 0);
+      case K.F32Const:
+        this.pushConstant(ValType.F32, op.f32Bits | 0, 0);
         return;
-      case Op.F64Const:
-        this.storeConstant64((BigInt(op.f64High >>> 0) << 32n) | BigInt(op.f64Low >>> 0));
+      case K.F64Const:
+        this.pushConstant(ValType.F64, op.f64Low | 0, op.f64High | 0);
         return;
-      case Op.MemorySize:
-        a.load(64, R.Rax, mem(R.Rbx, this.context.layout.memoryDefinitionPointer(0)));
-        a.load(64, R.Rax, mem(R.Rax, MemoryDefinition.byteLength));
-        a.shiftImm(64, 5, R.Rax, 16);
-        a.store(64, this.push(), R.Rax);
-        return;
-      case Op.MemoryGrow:
-        a.load(64, R.Rdi, mem(R.Rbx, this.context.layout.memoryDefinitionPointer(0)));
-        a.load(32, R.Rsi, this.top());
-        this.callAbsolute(this.context.memoryGrowAddress);
-        a.store(64, this.top(), R.Rax);
-        return;
-      case Op.RefNull:
-        a.storeImm(64, this.push(), 0);
-        return;
-      case Op.RefIsNull: {
-        const s = this.top();
-        a.aluMI(64, 7, s, 0);
-        this.setBoolean(Cond.E, s);
+      case K.MemorySize: {
+        const reg = this.allocateGpr();
+        this.a.load(64, reg, mem(R.Rbx, this.context.layout.memoryDefinitionPointer(0)));
+        this.a.load(64, reg, mem(reg, MemoryDefinition.byteLength));
+        this.a.shiftImm(64, 5, reg, 16);
+        this.pushRegister(ValType.I32, reg);
         return;
       }
-      case Op.RefFunc:
-        a.lea(R.Rax, mem(R.Rbx, this.context.layout.funcRef(op.index)));
-        a.store(64, this.push(), R.Rax);
+      case K.MemoryGrow: {
+        const delta = this.pop();
+        this.spillAll(); // first: rsi may hold a stack value
+        this.toFixedGpr(delta, R.Rsi);
+        this.a.load(64, R.Rdi, mem(R.Rbx, this.context.layout.memoryDefinitionPointer(0)));
+        this.callAbsolute(this.memoryGrowAt);
+        const reg = this.allocateGpr();
+        this.a.movRR(32, reg, R.Rax);
+        this.pushRegister(ValType.I32, reg);
         return;
+      }
+      case K.RefNull:
+        this.pushConstant(op.valueType as ValType, 0, 0);
+        return;
+      case K.RefIsNull: {
+        const operand = this.pop();
+        const reg = this.inGpr(operand);
+        this.a.aluRR(64, 0x85, reg, reg);
+        this.setBoolean(Cond.E, reg);
+        return;
+      }
+      case K.RefFunc: {
+        const reg = this.allocateGpr();
+        this.a.lea(reg, mem(R.Rbx, this.context.layout.funcRef(op.index)));
+        this.pushRegister(ValType.FuncRef, reg);
+        return;
+      }
       default:
         break;
     }
     if (this.memoryAccess(op)) return;
-    if (this.integerOperator(code)) return;
-    if (this.floatOperator(code)) return;
-    if (this.conversion(code)) return;
+    if (this.integerOperator(k)) return;
+    if (this.floatOperator(k)) return;
+    if (this.conversion(k)) return;
     throw new BaselineUnsupported(`operator ${code.toString(16)}`);
   }
 
-  private storeConstant64(value: bigint): void {
-    const s = this.push();
-    const signed = BigInt.asIntN(64, value);
-    if (signed >= -0x8000_0000n && signed <= 0x7fff_ffffn) {
-      this.a.storeImm(64, s, Number(signed));
-    } else {
-      this.a.movImm(R.Rax, value);
-      this.a.store(64, s, R.Rax);
-    }
-  }
-
-  /** slot ← (cond ? 1 : 0) as an i32, after a compare. */
-  private setBoolean(cond: Cond, s: Mem): void {
-    this.a.setcc(cond, R.Rax);
-    this.a.extendReg(32, R.Rax, R.Rax, 8, false);
-    this.a.store(64, s, R.Rax);
+  /** `reg` ← (cond ? 1 : 0), pushed as an i32 (reg is reserved). */
+  private setBoolean(cond: Cond, reg: R): void {
+    this.a.setcc(cond, reg);
+    this.a.extendReg(32, reg, reg, 8, false);
+    this.pushRegister(ValType.I32, reg);
   }
 
   // ---- variables
+
+  private emitLocalGet(index: number): void {
+    const type = this.localTypes[index];
+    if (isFloat(type)) {
+      const reg = this.allocateXmm();
+      this.a.loadXmm(true, reg, this.localSlot(index));
+      this.pushRegister(type, reg);
+    } else {
+      const reg = this.allocateGpr();
+      this.a.load(isWide(type) ? 64 : 32, reg, this.localSlot(index));
+      this.pushRegister(type, reg);
+    }
+  }
+
+  private storeLocal(index: number, value: Operand, keep: boolean): void {
+    const a = this.a;
+    const slot = this.localSlot(index);
+    if (value.where === Where.Constant && fitsImm32(value.type, value.lo, value.hi)) {
+      a.storeImm(64, slot, value.lo);
+    } else if (isFloat(value.type)) {
+      a.storeXmm(true, slot, this.inXmm(value));
+    } else {
+      a.store(64, slot, this.inGpr(value));
+    }
+    if (!keep) {
+      this.free(value);
+      return;
+    }
+    if (value.where === Where.Constant) this.pushConstant(value.type, value.lo, value.hi);
+    else this.pushRegister(value.type, value.reg);
+  }
 
   private globalType(index: number): ValType {
     const type = this.context.module.globals[index].type.type;
@@ -518,6 +829,7 @@ export class BaselineFunctionCompiler {
     return type;
   }
 
+  /** The global's cell; rcx holds the cell's address for an imported one. */
   private globalCell(index: number): Mem {
     const layout = this.context.layout;
     if (!layout.isImportedGlobal(index)) return mem(R.Rbx, layout.definedGlobalCell(index));
@@ -527,33 +839,69 @@ export class BaselineFunctionCompiler {
 
   private emitGlobalGet(index: number): void {
     const type = this.globalType(index);
-    const cell = this.globalCell(index);
-    const wide = type !== ValType.I32 && type !== ValType.F32;
-    this.a.load(wide ? 64 : 32, R.Rax, cell);
-    this.a.store(64, this.push(), R.Rax);
+    if (isFloat(type)) {
+      const reg = this.allocateXmm();
+      this.a.loadXmm(type === ValType.F64, reg, this.globalCell(index));
+      this.pushRegister(type, reg);
+    } else {
+      const reg = this.allocateGpr();
+      this.a.load(isWide(type) ? 64 : 32, reg, this.globalCell(index));
+      this.pushRegister(type, reg);
+    }
   }
 
   private emitGlobalSet(index: number): void {
     const type = this.globalType(index);
-    const cell = this.globalCell(index);
-    const wide = type !== ValType.I32 && type !== ValType.F32;
-    this.a.load(wide ? 64 : 32, R.Rax, this.top());
-    this.a.store(wide ? 64 : 32, cell, R.Rax);
-    this.height--;
+    const value = this.pop();
+    if (isFloat(type)) {
+      const reg = this.inXmm(value);
+      this.a.storeXmm(type === ValType.F64, this.globalCell(index), reg);
+    } else {
+      const reg = this.inGpr(value);
+      this.a.store(isWide(type) ? 64 : 32, this.globalCell(index), reg);
+    }
+    this.free(value);
+  }
+
+  private emitSelect(): void {
+    const a = this.a;
+    const condition = this.pop();
+    const second = this.pop();
+    const first = this.pop();
+    const c = this.inGpr(condition);
+    if (isFloat(first.type)) {
+      const x = this.inXmm(first);
+      const y = this.inXmm(second);
+      const keep = a.newLabel();
+      a.aluRR(32, 0x85, c, c);
+      a.jcc(Cond.NE, keep);
+      a.movXmm(x, y);
+      a.bind(keep);
+      this.pushRegister(first.type, x);
+    } else {
+      const x = this.inGpr(first);
+      const y = this.inGpr(second);
+      a.aluRR(32, 0x85, c, c);
+      a.cmov(64, Cond.E, x, y);
+      this.pushRegister(first.type, x);
+    }
+    this.free(second);
+    this.free(condition);
   }
 
   // ---- control
 
-  private blockArity(blockType: number): { params: number; results: number } {
-    if (blockType === -64) return { params: 0, results: 0 };
+  private blockTypes(blockType: number): { params: number; results: readonly ValType[] } {
+    if (blockType === -64) return { params: 0, results: [] };
     if (blockType < 0) {
-      if (blockType === -5) throw new BaselineUnsupported('v128 block');
-      return { params: 0, results: 1 };
+      const type = (blockType + 0x80) as ValType;
+      if (type === ValType.V128) throw new BaselineUnsupported('v128 block');
+      return { params: 0, results: [type] };
     }
     const type = this.context.module.types[blockType];
     for (const t of [...type.params, ...type.results]) if (t === ValType.V128) throw new BaselineUnsupported('v128 block');
     if (type.results.length > 1) throw new BaselineUnsupported('block with several results');
-    return { params: type.params.length, results: type.results.length };
+    return { params: type.params.length, results: type.results };
   }
 
   private enclosingLoops(): number {
@@ -564,23 +912,27 @@ export class BaselineFunctionCompiler {
 
   private emitBlockStart(code: number, blockType: number): void {
     const a = this.a;
-    const { params, results } = this.blockArity(blockType);
-    if (code === Op.If) {
+    const { params, results } = this.blockTypes(blockType);
+    if (code === K.If) {
       if (params !== 0) throw new BaselineUnsupported('if with parameters');
-      a.aluMI(32, 7, this.top(), 0);
-      this.height--;
+      const condition = this.pop();
+      const c = this.inGpr(condition);
+      this.spillAll();
+      a.aluRR(32, 0x85, c, c);
+      this.free(condition);
       const elseLabel = a.newLabel();
       a.jcc(Cond.E, elseLabel);
       this.frames.push({ kind: FrameKind.If, live: true, base: this.height, params, results, label: a.newLabel(), elseLabel, branched: false });
       return;
     }
-    if (code === Op.Block) {
+    if (code === K.Block) {
       this.frames.push({ kind: FrameKind.Block, live: true, base: this.height - params, params, results, label: a.newLabel(), elseLabel: -1, branched: false });
       return;
     }
-    // Loop: ordinal and OSR candidacy as the LLVM translator numbers them (emit-control.ts).
+    // Loop: ordinal and OSR candidacy as the LLVM translator gives them (emit-control.ts).
     const ordinal = this.loopOrdinal++;
     const candidate = params === 0 && this.height === 0 && this.enclosingLoops() === 0;
+    this.spillAll();
     const header = a.newLabel();
     this.frames.push({ kind: FrameKind.Loop, live: true, base: this.height - params, params, results, label: header, elseLabel: -1, branched: false });
     a.bind(header);
@@ -602,24 +954,22 @@ export class BaselineFunctionCompiler {
     // 0 is off; otherwise count down, and check when it reaches 0.
     a.load(32, R.Rax, flag);
     a.aluRR(32, 0x85, R.Rax, R.Rax);
-    const off = a.newLabel();
-    a.jcc(Cond.E, off);
+    a.jcc(Cond.E, back);
     a.aluMI(32, 5, flag, 1);
     a.jcc(Cond.E, due);
-    a.bind(off);
     a.bind(back);
     const functionIndex = this.functionIndex;
     const localsStart = this.localSlot(0);
     this.coldPaths.push(() => {
       a.bind(due);
-      this.callTierUp(functionIndex, ordinal + 1);
-      a.load(64, R.Rax, mem(R.Rsp, this.outgoingBytesFinal()));
+      const slots = this.callTierUp(functionIndex, ordinal + 1);
+      a.load(64, R.Rax, slots);
       a.aluRR(64, 0x85, R.Rax, R.Rax);
       a.jcc(Cond.E, back);
       // The entry runs the rest of the call: its result is ours.
       a.movRR(64, R.Rdi, R.Rbx);
       a.lea(R.Rsi, localsStart);
-      a.movImm(R.Rdx, BigInt(ordinal));
+      a.movImm32(R.Rdx, ordinal);
       a.callReg(R.Rax);
       a.jmp(this.epilogue);
     });
@@ -630,14 +980,15 @@ export class BaselineFunctionCompiler {
     if (!frame.live) return;
     const a = this.a;
     if (this.reachable) {
+      this.spillAll();
       a.jmp(frame.label);
       frame.branched = true;
     }
+    this.height = frame.base + frame.params;
     a.bind(frame.elseLabel);
     frame.elseLabel = -1;
     frame.kind = FrameKind.Else;
     this.reachable = true;
-    this.height = frame.base + frame.params;
   }
 
   private emitEnd(): void {
@@ -646,29 +997,43 @@ export class BaselineFunctionCompiler {
     const a = this.a;
     switch (frame.kind) {
       case FrameKind.Function:
-        if (this.reachable) this.returnFrom(this.height);
+        if (this.reachable) this.returnTop();
         this.reachable = false;
         return;
       case FrameKind.Loop:
         if (!this.reachable) this.height = frame.base;
-        else this.height = frame.base + frame.results;
         return;
       case FrameKind.If:
-        // No else-arm: the false edge reaches the end (an if without else has no results here).
+        // No else-arm: the false edge reaches the end (with no values: no parameters here).
+        if (this.reachable) this.spillAll();
+        this.height = frame.base;
         a.bind(frame.elseLabel);
-        frame.branched = true;
-        break;
+        this.pushMerged(frame);
+        this.reachable = true;
+        return;
       default:
         break;
     }
-    this.height = frame.base + frame.results;
-    if (frame.branched) {
-      a.bind(frame.label);
-      this.reachable = true;
+    if (!frame.branched) {
+      // Only the fallthrough reaches the end: the values stay where they are.
+      if (!this.reachable) this.height = frame.base;
+      return;
     }
+    if (this.reachable) this.spillAll();
+    this.height = frame.base;
+    a.bind(frame.label);
+    this.pushMerged(frame);
+    this.reachable = true;
   }
 
-  /** Moves the top `count` values to the slots from `base` on (a branch's values). */
+  /** At a label: the frame's results, in their slots. */
+  private pushMerged(frame: ControlFrame): void {
+    for (const type of frame.results) this.pushSlot(type);
+    if (frame.kind !== FrameKind.If || !frame.branched) return;
+    this.a.bind(frame.label); // an if without else whose then-arm branched to its end
+  }
+
+  /** Moves the top `count` values (in slots) to the slots from `base` on (a branch's values). */
   private moveValues(count: number, base: number): void {
     const from = this.height - count;
     if (from === base) return;
@@ -683,14 +1048,14 @@ export class BaselineFunctionCompiler {
   }
 
   private arity(frame: ControlFrame): number {
-    return frame.kind === FrameKind.Loop ? frame.params : frame.results;
+    return frame.kind === FrameKind.Loop ? frame.params : frame.results.length;
   }
 
-  /** Values and jump for `br depth` (the caller decides what is reachable after). */
+  /** Values and jump for `br depth`, the stack already in its slots (the caller decides what is reachable after). */
   private branch(depth: number): void {
     const frame = this.target(depth);
     if (frame.kind === FrameKind.Function) {
-      this.returnFrom(this.height);
+      this.returnTop();
       return;
     }
     this.moveValues(this.arity(frame), frame.base);
@@ -700,8 +1065,11 @@ export class BaselineFunctionCompiler {
 
   private emitBrIf(depth: number): void {
     const a = this.a;
-    a.aluMI(32, 7, this.top(), 0);
-    this.height--;
+    const condition = this.pop();
+    const c = this.inGpr(condition);
+    this.spillAll();
+    a.aluRR(32, 0x85, c, c);
+    this.free(condition);
     const frame = this.target(depth);
     const count = this.arity(frame);
     if (frame.kind !== FrameKind.Function && (count === 0 || this.height - count === frame.base)) {
@@ -720,37 +1088,35 @@ export class BaselineFunctionCompiler {
     const count = op.brTableCount;
     const targets = Array.from(op.brTableTargets.subarray(0, count));
     const defaultDepth = op.index;
-    a.load(32, R.Rax, this.top());
-    this.height--;
+    const index = this.pop();
+    this.toFixedGpr(index, R.Rax);
+    this.spillAll();
     // Each target: straight to its label when no values move, else through a stub.
-    const labelFor = (depth: number): { label: Label; stub: boolean } => {
-      const frame = this.target(depth);
-      const arity = this.arity(frame);
-      if (frame.kind !== FrameKind.Function && (arity === 0 || this.height - arity === frame.base)) {
-        if (frame.kind !== FrameKind.Loop) frame.branched = true;
-        return { label: frame.label, stub: false };
-      }
-      return { label: a.newLabel(), stub: true };
-    };
     const stubs: { label: Label; depth: number }[] = [];
     const resolved = new Map<number, Label>();
     const resolve = (depth: number): Label => {
       let label = resolved.get(depth);
       if (label === undefined) {
-        const entry = labelFor(depth);
-        label = entry.label;
-        if (entry.stub) stubs.push({ label, depth });
+        const frame = this.target(depth);
+        const arity = this.arity(frame);
+        if (frame.kind !== FrameKind.Function && (arity === 0 || this.height - arity === frame.base)) {
+          if (frame.kind !== FrameKind.Loop) frame.branched = true;
+          label = frame.label;
+        } else {
+          label = a.newLabel();
+          stubs.push({ label, depth });
+        }
         resolved.set(depth, label);
       }
       return label;
     };
     const defaultLabel = resolve(defaultDepth);
-    a.aluRI(32, 7, R.Rax, count); // cmp eax, count (unsigned: eax zero-extends)
+    a.aluRI(32, 7, R.Rax, count); // cmp eax, count (the index is zero-extended)
     a.jcc(Cond.AE, defaultLabel);
     if (count > 0) {
       const table = a.newLabel();
       a.leaRip(R.Rcx, table);
-      a.opMem(0, true, [0x63], R.Rax, mem(R.Rcx, 0, R.Rax, 4)); // movsxd rax, [rcx + rax*4]
+      a.opMem(0, true, 0x63, R.Rax, mem(R.Rcx, 0, R.Rax, 4)); // movsxd rax, [rcx + rax*4]
       a.aluRR(64, 0x01, R.Rax, R.Rcx);
       a.jmpReg(R.Rax);
       a.align(4);
@@ -765,25 +1131,25 @@ export class BaselineFunctionCompiler {
     this.reachable = false;
   }
 
-  private emitReturn(): void {
-    this.returnFrom(this.height);
-    this.reachable = false;
-  }
-
-  /** The result (top of the stack at `height`) into rax/xmm0, then the epilogue. */
-  private returnFrom(height: number): void {
+  /** The function's result (the top of the stack) into rax/xmm0, then the epilogue. */
+  private returnTop(): void {
     const results = this.signature.results;
     if (results.length === 1) {
-      const s = this.slot(height - 1);
-      if (isFloat(results[0])) this.a.loadXmm(true, 0, s);
-      else this.a.load(64, R.Rax, s);
+      const value = this.pop();
+      if (isFloat(value.type)) {
+        this.a.movXmm(0, this.inXmm(value));
+      } else {
+        this.toFixedGpr(value, R.Rax);
+      }
+      this.free(value);
+      this.height++; // the value stays on the (now unreachable) stack for what follows
     }
     this.a.jmp(this.epilogue);
   }
 
   // ---- calls
 
-  /** Arguments from the top `type.params.length` slots into registers and the outgoing area; pops them. */
+  /** Arguments from the top `type.params.length` slots (spilled) into registers and the outgoing area; pops them. */
   private passArguments(type: FuncType): void {
     const a = this.a;
     const params = type.params;
@@ -810,22 +1176,31 @@ export class BaselineFunctionCompiler {
   }
 
   private checkCallType(type: FuncType): void {
-    if (type.results.length > 1) throw new BaselineUnsupported('call with several results');
+    if (type.results.length > 1) throw new BaselineUnsupported('several results');
     for (const t of type.params) if (t === ValType.V128) throw new BaselineUnsupported('v128');
     for (const t of type.results) if (t === ValType.V128) throw new BaselineUnsupported('v128');
   }
 
+  /** The call's result (rax or xmm0) onto the stack, in a register. */
   private pushResult(type: FuncType): void {
     if (type.results.length === 0) return;
-    const s = this.push();
-    if (isFloat(type.results[0])) this.a.storeXmm(true, s, 0);
-    else this.a.store(64, s, R.Rax);
+    const result = type.results[0];
+    if (isFloat(result)) {
+      const reg = this.allocateXmm();
+      this.a.movXmm(reg, 0);
+      this.pushRegister(result, reg);
+    } else {
+      const reg = this.allocateGpr();
+      this.a.movRR(isWide(result) ? 64 : 32, reg, R.Rax);
+      this.pushRegister(result, reg);
+    }
   }
 
   private emitCall(functionIndex: number): void {
     const { module, layout } = this.context;
     const type = module.types[module.functionTypeIndices[functionIndex]];
     this.checkCallType(type);
+    this.spillAll();
     this.passArguments(type);
     const a = this.a;
     const funcRef = layout.funcRef(functionIndex);
@@ -840,9 +1215,10 @@ export class BaselineFunctionCompiler {
     const type = module.types[typeIndex];
     this.checkCallType(type);
     const a = this.a;
+    const index = this.pop();
+    this.toFixedGpr(index, R.Rax);
+    this.spillAll();
     // The callee's FuncRef into r10 (no argument register), with the checks of emit-call.ts.
-    a.load(32, R.Rax, this.top());
-    this.height--;
     a.load(64, R.Rcx, mem(R.Rbx, layout.tableDefinitionPointer(tableIndex)));
     a.aluRM(64, 0x3b, R.Rax, mem(R.Rcx, TableDefinition.length)); // cmp rax, length
     a.jcc(Cond.AE, this.trap(TrapCode.UndefinedElement));
@@ -862,206 +1238,302 @@ export class BaselineFunctionCompiler {
 
   // ---- memory
 
-  /** rax ← the effective address's offset from the memory base (the i32 address at `s` + offset). */
-  private effectiveAddress(s: Mem, offset: number): Mem {
-    const a = this.a;
-    a.load(32, R.Rax, s); // zero-extends
-    if (offset <= 0x7fff_ffff) return mem(R.R12, offset, R.Rax, 1);
-    a.movImm(R.Rcx, BigInt(offset >>> 0));
-    a.aluRR(64, 0x01, R.Rax, R.Rcx);
-    return mem(R.R12, 0, R.Rax, 1);
+  /** The effective address of an access at `address` + `offset` (memory 0). */
+  private effectiveAddress(address: Operand, offset: number): Mem {
+    if (address.where === Where.Constant) {
+      const total = (address.lo >>> 0) + offset;
+      if (total <= 0x7fff_ffff) return mem(R.R12, total);
+    }
+    const reg = this.inGpr(address);
+    if (offset <= 0x7fff_ffff) return mem(R.R12, offset, reg, 1);
+    this.a.movImm32(R.Rcx, offset);
+    this.a.aluRR(64, 0x01, R.Rcx, reg);
+    return mem(R.R12, 0, R.Rcx, 1);
   }
 
   private memoryAccess(op: Operator): boolean {
     const a = this.a;
-    const code = op.opcode;
+    const k = KIND[op.opcode];
     const offset = op.memoryOffset >>> 0;
     let bits: 8 | 16 | 32 | 64;
     let signed = false;
-    let wide = false;
-    switch (code) {
-      case Op.I32Load: case Op.F32Load: bits = 32; break;
-      case Op.I64Load: case Op.F64Load: bits = 64; wide = true; break;
-      case Op.I32Load8S: bits = 8; signed = true; break;
-      case Op.I32Load8U: bits = 8; break;
-      case Op.I32Load16S: bits = 16; signed = true; break;
-      case Op.I32Load16U: bits = 16; break;
-      case Op.I64Load8S: bits = 8; signed = true; wide = true; break;
-      case Op.I64Load8U: bits = 8; wide = true; break;
-      case Op.I64Load16S: bits = 16; signed = true; wide = true; break;
-      case Op.I64Load16U: bits = 16; wide = true; break;
-      case Op.I64Load32S: bits = 32; signed = true; wide = true; break;
-      case Op.I64Load32U: bits = 32; wide = true; break;
-      case Op.I32Store: case Op.F32Store: case Op.I64Store32: return this.storeTo(32, offset), true;
-      case Op.I64Store: case Op.F64Store: return this.storeTo(64, offset), true;
-      case Op.I32Store8: case Op.I64Store8: return this.storeTo(8, offset), true;
-      case Op.I32Store16: case Op.I64Store16: return this.storeTo(16, offset), true;
+    let type: ValType;
+    switch (k) {
+      case K.I32Load: bits = 32; type = ValType.I32; break;
+      case K.F32Load: bits = 32; type = ValType.F32; break;
+      case K.I64Load: bits = 64; type = ValType.I64; break;
+      case K.F64Load: bits = 64; type = ValType.F64; break;
+      case K.I32Load8S: bits = 8; signed = true; type = ValType.I32; break;
+      case K.I32Load8U: bits = 8; type = ValType.I32; break;
+      case K.I32Load16S: bits = 16; signed = true; type = ValType.I32; break;
+      case K.I32Load16U: bits = 16; type = ValType.I32; break;
+      case K.I64Load8S: bits = 8; signed = true; type = ValType.I64; break;
+      case K.I64Load8U: bits = 8; type = ValType.I64; break;
+      case K.I64Load16S: bits = 16; signed = true; type = ValType.I64; break;
+      case K.I64Load16U: bits = 16; type = ValType.I64; break;
+      case K.I64Load32S: bits = 32; signed = true; type = ValType.I64; break;
+      case K.I64Load32U: bits = 32; type = ValType.I64; break;
+      case K.I32Store: case K.I64Store32: this.storeTo(32, offset); return true;
+      case K.F32Store: this.storeTo(32, offset); return true;
+      case K.I64Store: case K.F64Store: this.storeTo(64, offset); return true;
+      case K.I32Store8: case K.I64Store8: this.storeTo(8, offset); return true;
+      case K.I32Store16: case K.I64Store16: this.storeTo(16, offset); return true;
       default: return false;
     }
-    const s = this.top();
-    const address = this.effectiveAddress(s, offset);
-    if (bits === 64) a.load(64, R.Rax, address);
-    else if (bits === 32 && !(signed && wide)) a.load(32, R.Rax, address);
-    else a.loadExtend(wide ? 64 : 32, R.Rax, address, bits, signed);
-    a.store(64, s, R.Rax);
+    const address = this.pop();
+    const m = this.effectiveAddress(address, offset);
+    if (isFloat(type)) {
+      const reg = this.allocateXmm();
+      a.loadXmm(type === ValType.F64, reg, m);
+      this.free(address);
+      this.pushRegister(type, reg);
+      return true;
+    }
+    // The address register becomes the result's (it is read before it is written).
+    const reg = address.where === Where.Register ? (address.reg as R) : this.allocateGpr();
+    if (bits === 64) a.load(64, reg, m);
+    else if (bits === 32 && !signed) a.load(32, reg, m);
+    else a.loadExtend(type === ValType.I64 ? 64 : 32, reg, m, bits, signed);
+    this.pushRegister(type, reg);
     return true;
   }
 
   private storeTo(bits: 8 | 16 | 32 | 64, offset: number): void {
     const a = this.a;
-    a.load(bits === 64 ? 64 : 32, R.Rdx, this.top());
-    const address = this.effectiveAddress(this.top(1), offset);
-    a.store(bits, address, R.Rdx);
-    this.height -= 2;
+    const value = this.pop();
+    const address = this.pop();
+    if (value.where === Where.Constant && (bits < 64 || fitsImm32(value.type, value.lo, value.hi))) {
+      const m = this.effectiveAddress(address, offset);
+      const imm = value.lo;
+      if (bits === 8) {
+        a.opMem(0, false, 0xc6, 0, m);
+        a.byte(imm);
+      } else if (bits === 16) {
+        a.opMem(0x66, false, 0xc7, 0, m);
+        a.byte(imm);
+        a.byte(imm >> 8);
+      } else {
+        a.storeImm(bits, m, imm);
+      }
+    } else if (isFloat(value.type)) {
+      const reg = this.inXmm(value);
+      a.storeXmm(value.type === ValType.F64, this.effectiveAddress(address, offset), reg);
+    } else {
+      const reg = this.inGpr(value);
+      a.store(bits, this.effectiveAddress(address, offset), reg);
+    }
+    this.free(value);
+    this.free(address);
   }
 
   // ---- integer operators
 
   private integerOperator(code: number): boolean {
     const a = this.a;
-    // Binary ALU operators: [width, opcode (r/m, r form)].
-    const alu = (w: Width, opcode: number): void => {
-      const rhs = this.top();
-      const lhs = this.top(1);
-      a.load(w, R.Rax, lhs);
-      a.load(w, R.Rcx, rhs);
-      a.aluRR(w, opcode, R.Rax, R.Rcx);
-      a.store(64, lhs, R.Rax);
-      this.height--;
+    // Binary ALU operators: opcode of the (r/m, r) form and the /digit of the immediate form.
+    const alu = (type: ValType, opcode: number, digit: number): void => {
+      const w: Width = type === ValType.I64 ? 64 : 32;
+      const rhs = this.pop();
+      const lhs = this.pop();
+      const x = this.inGpr(lhs);
+      if (rhs.where === Where.Constant && fitsImm32(type, rhs.lo, rhs.hi)) a.aluRI(w, digit, x, rhs.lo);
+      else if (rhs.where === Where.Slot) a.aluRM(w, opcode + 2, x, rhs.slot);
+      else a.aluRR(w, opcode, x, this.inGpr(rhs));
+      this.free(rhs);
+      this.pushRegister(type, x);
     };
     const compare = (w: Width, cond: Cond): void => {
-      const rhs = this.top();
-      const lhs = this.top(1);
-      a.load(w, R.Rax, lhs);
-      a.aluRM(w, 0x3b, R.Rax, rhs);
-      this.height--;
-      this.setBoolean(cond, lhs);
+      const rhs = this.pop();
+      const lhs = this.pop();
+      const x = this.inGpr(lhs);
+      if (rhs.where === Where.Constant && fitsImm32(rhs.type, rhs.lo, rhs.hi)) a.aluRI(w, 7, x, rhs.lo);
+      else if (rhs.where === Where.Slot) a.aluRM(w, 0x3b, x, rhs.slot);
+      else a.aluRR(w, 0x39, x, this.inGpr(rhs));
+      this.free(rhs);
+      this.setBoolean(cond, x);
     };
-    const shift = (w: Width, digit: number): void => {
-      const rhs = this.top();
-      const lhs = this.top(1);
-      a.load(w, R.Rcx, rhs);
-      a.load(w, R.Rax, lhs);
-      a.shiftCl(w, digit, R.Rax);
-      a.store(64, lhs, R.Rax);
-      this.height--;
+    const shift = (type: ValType, digit: number): void => {
+      const w: Width = type === ValType.I64 ? 64 : 32;
+      const rhs = this.pop();
+      const lhs = this.pop();
+      const x = this.inGpr(lhs);
+      if (rhs.where === Where.Constant) {
+        a.shiftImm(w, digit, x, rhs.lo & (w - 1));
+      } else {
+        this.toFixedGpr(rhs, R.Rcx);
+        a.shiftCl(w, digit, x);
+      }
+      this.free(rhs);
+      this.pushRegister(type, x);
     };
-    const count = (w: Width, opcode: 0xbd | 0xbc | 0xb8): void => {
-      const s = this.top();
-      a.load(w, R.Rax, s);
-      a.bitCount(w, opcode, R.Rax, R.Rax);
-      a.store(64, s, R.Rax);
+    const count = (type: ValType, opcode: 0xbd | 0xbc | 0xb8): void => {
+      const operand = this.pop();
+      const x = this.inGpr(operand);
+      a.bitCount(type === ValType.I64 ? 64 : 32, opcode, x, x);
+      this.pushRegister(type, x);
     };
     switch (code) {
-      case Op.I32Eqz: case Op.I64Eqz: {
-        const s = this.top();
-        a.aluMI(code === Op.I64Eqz ? 64 : 32, 7, s, 0);
-        this.setBoolean(Cond.E, s);
+      case K.I32Eqz: case K.I64Eqz: {
+        const operand = this.pop();
+        const x = this.inGpr(operand);
+        a.aluRR(code === K.I64Eqz ? 64 : 32, 0x85, x, x);
+        this.setBoolean(Cond.E, x);
         return true;
       }
-      case Op.I32Eq: compare(32, Cond.E); return true;
-      case Op.I32Ne: compare(32, Cond.NE); return true;
-      case Op.I32LtS: compare(32, Cond.L); return true;
-      case Op.I32LtU: compare(32, Cond.B); return true;
-      case Op.I32GtS: compare(32, Cond.G); return true;
-      case Op.I32GtU: compare(32, Cond.A); return true;
-      case Op.I32LeS: compare(32, Cond.LE); return true;
-      case Op.I32LeU: compare(32, Cond.BE); return true;
-      case Op.I32GeS: compare(32, Cond.GE); return true;
-      case Op.I32GeU: compare(32, Cond.AE); return true;
-      case Op.I64Eq: compare(64, Cond.E); return true;
-      case Op.I64Ne: compare(64, Cond.NE); return true;
-      case Op.I64LtS: compare(64, Cond.L); return true;
-      case Op.I64LtU: compare(64, Cond.B); return true;
-      case Op.I64GtS: compare(64, Cond.G); return true;
-      case Op.I64GtU: compare(64, Cond.A); return true;
-      case Op.I64LeS: compare(64, Cond.LE); return true;
-      case Op.I64LeU: compare(64, Cond.BE); return true;
-      case Op.I64GeS: compare(64, Cond.GE); return true;
-      case Op.I64GeU: compare(64, Cond.AE); return true;
-      case Op.I32Clz: count(32, 0xbd); return true;
-      case Op.I32Ctz: count(32, 0xbc); return true;
-      case Op.I32Popcnt: count(32, 0xb8); return true;
-      case Op.I64Clz: count(64, 0xbd); return true;
-      case Op.I64Ctz: count(64, 0xbc); return true;
-      case Op.I64Popcnt: count(64, 0xb8); return true;
-      case Op.I32Add: alu(32, 0x01); return true;
-      case Op.I32Sub: alu(32, 0x29); return true;
-      case Op.I32And: alu(32, 0x21); return true;
-      case Op.I32Or: alu(32, 0x09); return true;
-      case Op.I32Xor: alu(32, 0x31); return true;
-      case Op.I64Add: alu(64, 0x01); return true;
-      case Op.I64Sub: alu(64, 0x29); return true;
-      case Op.I64And: alu(64, 0x21); return true;
-      case Op.I64Or: alu(64, 0x09); return true;
-      case Op.I64Xor: alu(64, 0x31); return true;
-      case Op.I32Mul: case Op.I64Mul: {
-        const w: Width = code === Op.I64Mul ? 64 : 32;
-        const rhs = this.top();
-        const lhs = this.top(1);
-        a.load(w, R.Rax, lhs);
-        a.load(w, R.Rcx, rhs);
-        a.imulRR(w, R.Rax, R.Rcx);
-        a.store(64, lhs, R.Rax);
-        this.height--;
+      case K.I32Eq: compare(32, Cond.E); return true;
+      case K.I32Ne: compare(32, Cond.NE); return true;
+      case K.I32LtS: compare(32, Cond.L); return true;
+      case K.I32LtU: compare(32, Cond.B); return true;
+      case K.I32GtS: compare(32, Cond.G); return true;
+      case K.I32GtU: compare(32, Cond.A); return true;
+      case K.I32LeS: compare(32, Cond.LE); return true;
+      case K.I32LeU: compare(32, Cond.BE); return true;
+      case K.I32GeS: compare(32, Cond.GE); return true;
+      case K.I32GeU: compare(32, Cond.AE); return true;
+      case K.I64Eq: compare(64, Cond.E); return true;
+      case K.I64Ne: compare(64, Cond.NE); return true;
+      case K.I64LtS: compare(64, Cond.L); return true;
+      case K.I64LtU: compare(64, Cond.B); return true;
+      case K.I64GtS: compare(64, Cond.G); return true;
+      case K.I64GtU: compare(64, Cond.A); return true;
+      case K.I64LeS: compare(64, Cond.LE); return true;
+      case K.I64LeU: compare(64, Cond.BE); return true;
+      case K.I64GeS: compare(64, Cond.GE); return true;
+      case K.I64GeU: compare(64, Cond.AE); return true;
+      case K.I32Clz: count(ValType.I32, 0xbd); return true;
+      case K.I32Ctz: count(ValType.I32, 0xbc); return true;
+      case K.I32Popcnt: count(ValType.I32, 0xb8); return true;
+      case K.I64Clz: count(ValType.I64, 0xbd); return true;
+      case K.I64Ctz: count(ValType.I64, 0xbc); return true;
+      case K.I64Popcnt: count(ValType.I64, 0xb8); return true;
+      case K.I32Add: alu(ValType.I32, 0x01, 0); return true;
+      case K.I32Sub: alu(ValType.I32, 0x29, 5); return true;
+      case K.I32And: alu(ValType.I32, 0x21, 4); return true;
+      case K.I32Or: alu(ValType.I32, 0x09, 1); return true;
+      case K.I32Xor: alu(ValType.I32, 0x31, 6); return true;
+      case K.I64Add: alu(ValType.I64, 0x01, 0); return true;
+      case K.I64Sub: alu(ValType.I64, 0x29, 5); return true;
+      case K.I64And: alu(ValType.I64, 0x21, 4); return true;
+      case K.I64Or: alu(ValType.I64, 0x09, 1); return true;
+      case K.I64Xor: alu(ValType.I64, 0x31, 6); return true;
+      case K.I32Mul: case K.I64Mul: {
+        const type = code === K.I64Mul ? ValType.I64 : ValType.I32;
+        const w: Width = type === ValType.I64 ? 64 : 32;
+        const rhs = this.pop();
+        const lhs = this.pop();
+        const x = this.inGpr(lhs);
+        if (rhs.where === Where.Slot) a.opMem(0, w === 64, 0xfaf, x, rhs.slot);
+        else a.imulRR(w, x, this.inGpr(rhs));
+        this.free(rhs);
+        this.pushRegister(type, x);
         return true;
       }
-      case Op.I32Shl: shift(32, 4); return true;
-      case Op.I32ShrS: shift(32, 7); return true;
-      case Op.I32ShrU: shift(32, 5); return true;
-      case Op.I32Rotl: shift(32, 0); return true;
-      case Op.I32Rotr: shift(32, 1); return true;
-      case Op.I64Shl: shift(64, 4); return true;
-      case Op.I64ShrS: shift(64, 7); return true;
-      case Op.I64ShrU: shift(64, 5); return true;
-      case Op.I64Rotl: shift(64, 0); return true;
-      case Op.I64Rotr: shift(64, 1); return true;
-      case Op.I32DivS: this.divide(32, true, false); return true;
-      case Op.I32DivU: this.divide(32, false, false); return true;
-      case Op.I32RemS: this.divide(32, true, true); return true;
-      case Op.I32RemU: this.divide(32, false, true); return true;
-      case Op.I64DivS: this.divide(64, true, false); return true;
-      case Op.I64DivU: this.divide(64, false, false); return true;
-      case Op.I64RemS: this.divide(64, true, true); return true;
-      case Op.I64RemU: this.divide(64, false, true); return true;
-      case Op.I32Extend8S: case Op.I32Extend16S: {
-        const s = this.top();
-        a.loadExtend(32, R.Rax, s, code === Op.I32Extend8S ? 8 : 16, true);
-        a.store(64, s, R.Rax);
+      case K.I32Shl: shift(ValType.I32, 4); return true;
+      case K.I32ShrS: shift(ValType.I32, 7); return true;
+      case K.I32ShrU: shift(ValType.I32, 5); return true;
+      case K.I32Rotl: shift(ValType.I32, 0); return true;
+      case K.I32Rotr: shift(ValType.I32, 1); return true;
+      case K.I64Shl: shift(ValType.I64, 4); return true;
+      case K.I64ShrS: shift(ValType.I64, 7); return true;
+      case K.I64ShrU: shift(ValType.I64, 5); return true;
+      case K.I64Rotl: shift(ValType.I64, 0); return true;
+      case K.I64Rotr: shift(ValType.I64, 1); return true;
+      case K.I32DivS: this.divide(ValType.I32, true, false); return true;
+      case K.I32DivU: this.divide(ValType.I32, false, false); return true;
+      case K.I32RemS: this.divide(ValType.I32, true, true); return true;
+      case K.I32RemU: this.divide(ValType.I32, false, true); return true;
+      case K.I64DivS: this.divide(ValType.I64, true, false); return true;
+      case K.I64DivU: this.divide(ValType.I64, false, false); return true;
+      case K.I64RemS: this.divide(ValType.I64, true, true); return true;
+      case K.I64RemU: this.divide(ValType.I64, false, true); return true;
+      case K.I32Extend8S: case K.I32Extend16S: {
+        const operand = this.pop();
+        const x = this.inGpr(operand);
+        a.extendReg(32, x, x, code === K.I32Extend8S ? 8 : 16, true);
+        this.pushRegister(ValType.I32, x);
         return true;
       }
-      case Op.I64Extend8S: case Op.I64Extend16S: case Op.I64Extend32S: case Op.I64ExtendI32S: {
-        const s = this.top();
-        a.loadExtend(64, R.Rax, s, code === Op.I64Extend8S ? 8 : code === Op.I64Extend16S ? 16 : 32, true);
-        a.store(64, s, R.Rax);
+      case K.I64Extend8S: case K.I64Extend16S: case K.I64Extend32S: case K.I64ExtendI32S: {
+        const operand = this.pop();
+        const x = this.inGpr(operand);
+        a.extendReg(64, x, x, code === K.I64Extend8S ? 8 : code === K.I64Extend16S ? 16 : 32, true);
+        this.pushRegister(ValType.I64, x);
         return true;
       }
-      case Op.I64ExtendI32U: {
-        const s = this.top();
-        a.load(32, R.Rax, s);
-        a.store(64, s, R.Rax);
+      case K.I64ExtendI32U: {
+        // An i32 in a register is zero-extended already; a slot's high half is undefined.
+        const operand = this.pop();
+        if (operand.where === Where.Constant) this.pushConstant(ValType.I64, operand.lo, 0);
+        else this.pushRegister(ValType.I64, this.inGpr(operand));
         return true;
       }
-      case Op.I32WrapI64:
-      case Op.I32ReinterpretF32:
-      case Op.F32ReinterpretI32:
-      case Op.I64ReinterpretF64:
-      case Op.F64ReinterpretI64:
-        return true; // the bits in the slot are the value
+      case K.I32WrapI64:
+        this.retype(ValType.I32, false);
+        return true;
+      case K.I32ReinterpretF32:
+        this.retype(ValType.I32, true);
+        return true;
+      case K.F32ReinterpretI32:
+        this.retype(ValType.F32, true);
+        return true;
+      case K.I64ReinterpretF64:
+        this.retype(ValType.I64, true);
+        return true;
+      case K.F64ReinterpretI64:
+        this.retype(ValType.F64, true);
+        return true;
       default:
         return false;
     }
   }
 
+  /**
+   * The top value as another type with the same bits (reinterpretations and wrap):
+   * a slot or constant is only relabelled; a register moves to the other file for a
+   * reinterpretation, and i32.wrap_i64 zero-extends its register (the i32 invariant).
+   */
+  private retype(type: ValType, otherFile: boolean): void {
+    const operand = this.pop();
+    if (operand.where === Where.Slot) {
+      this.pushSlot(type);
+      return;
+    }
+    if (operand.where === Where.Constant) {
+      if (type === ValType.I32) this.pushConstant(type, operand.lo, operand.lo >> 31);
+      else if (type === ValType.F32) this.pushConstant(type, operand.lo, 0);
+      else this.pushConstant(type, operand.lo, operand.hi);
+      return;
+    }
+    const w: Width = isWide(type) ? 64 : 32;
+    if (!otherFile) {
+      if (type === ValType.I32) this.a.movRR(32, operand.reg as R, operand.reg as R);
+      this.pushRegister(type, operand.reg);
+      return;
+    }
+    if (isFloat(type)) {
+      const x = this.allocateXmm();
+      this.a.movToXmm(w, x, operand.reg as R);
+      this.free(operand);
+      this.pushRegister(type, x);
+    } else {
+      const reg = this.allocateGpr();
+      this.a.movFromXmm(w, reg, operand.reg);
+      this.free(operand);
+      this.pushRegister(type, reg);
+    }
+  }
+
   /** div/rem with wasm's traps: zero divisor; INT_MIN / -1 overflows, INT_MIN % -1 is 0. */
-  private divide(w: Width, signed: boolean, remainder: boolean): void {
+  private divide(type: ValType, signed: boolean, remainder: boolean): void {
     const a = this.a;
-    const rhs = this.top();
-    const lhs = this.top(1);
-    a.load(w, R.Rcx, rhs);
+    const w: Width = type === ValType.I64 ? 64 : 32;
+    const rhs = this.pop();
+    const lhs = this.pop();
+    const x = this.inGpr(lhs);
+    this.toFixedGpr(rhs, R.Rcx);
     a.aluRR(w, 0x85, R.Rcx, R.Rcx);
     a.jcc(Cond.E, this.trap(TrapCode.IntegerDivideByZero));
-    a.load(w, R.Rax, lhs);
+    a.movRR(w, R.Rax, x);
     const done = a.newLabel();
     if (signed) {
       const normal = a.newLabel();
@@ -1069,13 +1541,12 @@ export class BaselineFunctionCompiler {
       a.jcc(Cond.NE, normal);
       if (remainder) {
         a.aluRR(32, 0x31, R.Rdx, R.Rdx); // x % -1 = 0
-        a.jmp(done);
       } else {
-        // INT_MIN / -1: neg overflows exactly then (OF set); otherwise the quotient is -x.
+        // x / -1 = -x, which overflows exactly for INT_MIN.
         a.unaryF7(w, 3, R.Rax);
         a.jcc(Cond.O, this.trap(TrapCode.IntegerOverflow));
-        a.jmp(done);
       }
+      a.jmp(done);
       a.bind(normal);
       a.signExtendAxToDx(w);
       a.unaryF7(w, 7, R.Rcx);
@@ -1084,81 +1555,90 @@ export class BaselineFunctionCompiler {
       a.unaryF7(w, 6, R.Rcx);
     }
     a.bind(done);
-    a.store(64, lhs, remainder ? R.Rdx : R.Rax);
-    this.height--;
+    a.movRR(w, x, remainder ? R.Rdx : R.Rax);
+    this.pushRegister(type, x);
   }
 
   // ---- float operators
 
   private floatOperator(code: number): boolean {
     const a = this.a;
-    const binary = (double: boolean, opcode: number): void => {
-      const rhs = this.top();
-      const lhs = this.top(1);
-      a.loadXmm(double, 0, lhs);
-      a.loadXmm(double, 1, rhs);
-      a.sseRR(double, opcode, 0, 1);
-      a.storeXmm(true, lhs, 0);
-      this.height--;
+    const binary = (type: ValType, opcode: number): void => {
+      const double = type === ValType.F64;
+      const rhs = this.pop();
+      const lhs = this.pop();
+      const x = this.inXmm(lhs);
+      if (rhs.where === Where.Slot) a.sseRM(double, opcode, x, rhs.slot);
+      else a.sseRR(double, opcode, x, this.inXmm(rhs));
+      this.free(rhs);
+      this.pushRegister(type, x);
     };
-    const unary = (double: boolean, emit: () => void): void => {
-      const s = this.top();
-      a.loadXmm(double, 0, s);
-      emit();
-      a.storeXmm(true, s, 0);
+    const unary = (type: ValType, emit: (x: number) => void): void => {
+      const operand = this.pop();
+      const x = this.inXmm(operand);
+      emit(x);
+      this.pushRegister(type, x);
     };
-    const w = (double: boolean): Width => (double ? 64 : 32);
-    const sign = (double: boolean): number => (double ? 63 : 31);
-    const bitOp = (double: boolean, digit: number): void => {
-      const s = this.top();
-      a.load(w(double), R.Rax, s);
-      a.bitTestImm(w(double), digit, R.Rax, sign(double));
-      a.store(64, s, R.Rax);
+    // abs/neg/copysign on the bits, in rax.
+    const signBit = (type: ValType, digit: number): void => {
+      const double = type === ValType.F64;
+      const w: Width = double ? 64 : 32;
+      const operand = this.pop();
+      const x = this.inXmm(operand);
+      a.movFromXmm(w, R.Rax, x);
+      a.bitTestImm(w, digit, R.Rax, double ? 63 : 31);
+      a.movToXmm(w, x, R.Rax);
+      this.pushRegister(type, x);
     };
     switch (code) {
-      case Op.F32Add: binary(false, 0x58); return true;
-      case Op.F32Sub: binary(false, 0x5c); return true;
-      case Op.F32Mul: binary(false, 0x59); return true;
-      case Op.F32Div: binary(false, 0x5e); return true;
-      case Op.F64Add: binary(true, 0x58); return true;
-      case Op.F64Sub: binary(true, 0x5c); return true;
-      case Op.F64Mul: binary(true, 0x59); return true;
-      case Op.F64Div: binary(true, 0x5e); return true;
-      case Op.F32Sqrt: unary(false, () => a.sseRR(false, 0x51, 0, 0)); return true;
-      case Op.F64Sqrt: unary(true, () => a.sseRR(true, 0x51, 0, 0)); return true;
-      case Op.F32Ceil: unary(false, () => a.round(false, 0, 0, 2)); return true;
-      case Op.F32Floor: unary(false, () => a.round(false, 0, 0, 1)); return true;
-      case Op.F32Trunc: unary(false, () => a.round(false, 0, 0, 3)); return true;
-      case Op.F32Nearest: unary(false, () => a.round(false, 0, 0, 0)); return true;
-      case Op.F64Ceil: unary(true, () => a.round(true, 0, 0, 2)); return true;
-      case Op.F64Floor: unary(true, () => a.round(true, 0, 0, 1)); return true;
-      case Op.F64Trunc: unary(true, () => a.round(true, 0, 0, 3)); return true;
-      case Op.F64Nearest: unary(true, () => a.round(true, 0, 0, 0)); return true;
-      case Op.F32Abs: bitOp(false, 6); return true;
-      case Op.F64Abs: bitOp(true, 6); return true;
-      case Op.F32Neg: bitOp(false, 7); return true;
-      case Op.F64Neg: bitOp(true, 7); return true;
-      case Op.F32Copysign: case Op.F64Copysign: {
-        const double = code === Op.F64Copysign;
-        const rhs = this.top();
-        const lhs = this.top(1);
-        a.load(w(double), R.Rax, lhs);
-        a.bitTestImm(w(double), 6, R.Rax, sign(double)); // btr: clear the sign
-        a.load(w(double), R.Rcx, rhs);
-        a.shiftImm(w(double), 5, R.Rcx, sign(double)); // the sign bit alone...
-        a.shiftImm(w(double), 4, R.Rcx, sign(double)); // ...in its place
-        a.aluRR(w(double), 0x09, R.Rax, R.Rcx);
-        a.store(64, lhs, R.Rax);
-        this.height--;
+      case K.F32Add: binary(ValType.F32, 0x58); return true;
+      case K.F32Sub: binary(ValType.F32, 0x5c); return true;
+      case K.F32Mul: binary(ValType.F32, 0x59); return true;
+      case K.F32Div: binary(ValType.F32, 0x5e); return true;
+      case K.F64Add: binary(ValType.F64, 0x58); return true;
+      case K.F64Sub: binary(ValType.F64, 0x5c); return true;
+      case K.F64Mul: binary(ValType.F64, 0x59); return true;
+      case K.F64Div: binary(ValType.F64, 0x5e); return true;
+      case K.F32Sqrt: unary(ValType.F32, (x) => a.sseRR(false, 0x51, x, x)); return true;
+      case K.F64Sqrt: unary(ValType.F64, (x) => a.sseRR(true, 0x51, x, x)); return true;
+      case K.F32Ceil: unary(ValType.F32, (x) => a.round(false, x, x, 2)); return true;
+      case K.F32Floor: unary(ValType.F32, (x) => a.round(false, x, x, 1)); return true;
+      case K.F32Trunc: unary(ValType.F32, (x) => a.round(false, x, x, 3)); return true;
+      case K.F32Nearest: unary(ValType.F32, (x) => a.round(false, x, x, 0)); return true;
+      case K.F64Ceil: unary(ValType.F64, (x) => a.round(true, x, x, 2)); return true;
+      case K.F64Floor: unary(ValType.F64, (x) => a.round(true, x, x, 1)); return true;
+      case K.F64Trunc: unary(ValType.F64, (x) => a.round(true, x, x, 3)); return true;
+      case K.F64Nearest: unary(ValType.F64, (x) => a.round(true, x, x, 0)); return true;
+      case K.F32Abs: signBit(ValType.F32, 6); return true;
+      case K.F64Abs: signBit(ValType.F64, 6); return true;
+      case K.F32Neg: signBit(ValType.F32, 7); return true;
+      case K.F64Neg: signBit(ValType.F64, 7); return true;
+      case K.F32Copysign: case K.F64Copysign: {
+        const type = code === K.F64Copysign ? ValType.F64 : ValType.F32;
+        const w: Width = type === ValType.F64 ? 64 : 32;
+        const top = w - 1;
+        const rhs = this.pop();
+        const lhs = this.pop();
+        const x = this.inXmm(lhs);
+        const y = this.inXmm(rhs);
+        a.movFromXmm(w, R.Rax, x);
+        a.bitTestImm(w, 6, R.Rax, top); // btr: the magnitude
+        a.movFromXmm(w, R.Rcx, y);
+        a.shiftImm(w, 5, R.Rcx, top); // the sign bit alone...
+        a.shiftImm(w, 4, R.Rcx, top); // ...in its place
+        a.aluRR(w, 0x09, R.Rax, R.Rcx);
+        a.movToXmm(w, x, R.Rax);
+        this.free(rhs);
+        this.pushRegister(type, x);
         return true;
       }
-      case Op.F32Min: this.minMax(false, true); return true;
-      case Op.F32Max: this.minMax(false, false); return true;
-      case Op.F64Min: this.minMax(true, true); return true;
-      case Op.F64Max: this.minMax(true, false); return true;
-      case Op.F32Eq: case Op.F64Eq: case Op.F32Ne: case Op.F64Ne:
-      case Op.F32Lt: case Op.F64Lt: case Op.F32Gt: case Op.F64Gt:
-      case Op.F32Le: case Op.F64Le: case Op.F32Ge: case Op.F64Ge:
+      case K.F32Min: this.minMax(ValType.F32, true); return true;
+      case K.F32Max: this.minMax(ValType.F32, false); return true;
+      case K.F64Min: this.minMax(ValType.F64, true); return true;
+      case K.F64Max: this.minMax(ValType.F64, false); return true;
+      case K.F32Eq: case K.F64Eq: case K.F32Ne: case K.F64Ne:
+      case K.F32Lt: case K.F64Lt: case K.F32Gt: case K.F64Gt:
+      case K.F32Le: case K.F64Le: case K.F32Ge: case K.F64Ge:
         this.floatCompare(code);
         return true;
       default:
@@ -1167,63 +1647,66 @@ export class BaselineFunctionCompiler {
   }
 
   /** wasm min/max: NaN if either is NaN; -0 < +0; otherwise minss/maxss (operands differ). */
-  private minMax(double: boolean, min: boolean): void {
+  private minMax(type: ValType, min: boolean): void {
     const a = this.a;
-    const rhs = this.top();
-    const lhs = this.top(1);
-    a.loadXmm(double, 0, lhs);
-    a.loadXmm(double, 1, rhs);
+    const double = type === ValType.F64;
+    const rhs = this.pop();
+    const lhs = this.pop();
+    const x = this.inXmm(lhs);
+    const y = this.inXmm(rhs);
     const nan = a.newLabel();
     const notEqual = a.newLabel();
     const done = a.newLabel();
-    a.ucomis(double, 0, 1);
+    a.ucomis(double, x, y);
     a.jcc(Cond.P, nan);
     a.jcc(Cond.NE, notEqual);
     // Equal (maybe ±0): or keeps a negative sign (min), and keeps a positive one (max).
-    a.bitwisePs(min ? 0x56 : 0x54, 0, 1);
+    a.bitwisePs(min ? 0x56 : 0x54, x, y);
     a.jmp(done);
     a.bind(notEqual);
-    a.sseRR(double, min ? 0x5d : 0x5f, 0, 1);
+    a.sseRR(double, min ? 0x5d : 0x5f, x, y);
     a.jmp(done);
     a.bind(nan);
-    a.sseRR(double, 0x58, 0, 1); // a quiet NaN from the NaN operand(s)
+    a.sseRR(double, 0x58, x, y); // a quiet NaN from the NaN operand(s)
     a.bind(done);
-    a.storeXmm(true, lhs, 0);
-    this.height--;
+    this.free(rhs);
+    this.pushRegister(type, x);
   }
 
   private floatCompare(code: number): void {
     const a = this.a;
-    const double = code >= Op.F64Eq && code <= Op.F64Ge;
-    const kind = code - (double ? Op.F64Eq : Op.F32Eq); // eq ne lt gt le ge
-    const rhs = this.top();
-    const lhs = this.top(1);
-    this.height--;
+    const double = code >= K.F64Eq && code <= K.F64Ge;
+    const kind = code - (double ? K.F64Eq : K.F32Eq); // eq ne lt gt le ge
+    const rhs = this.pop();
+    const lhs = this.pop();
+    const x = this.inXmm(lhs);
+    const y = this.inXmm(rhs);
     // lt/le compare swapped (b > a, b >= a) so that unordered gives false through CF.
     const swap = kind === 2 || kind === 4;
-    a.loadXmm(double, 0, swap ? rhs : lhs);
-    a.loadXmm(double, 1, swap ? lhs : rhs);
-    a.ucomis(double, 0, 1);
+    a.ucomis(double, swap ? y : x, swap ? x : y);
+    this.free(lhs);
+    this.free(rhs);
+    const reg = this.allocateGpr();
     switch (kind) {
       case 0: // eq: ZF and not PF
-        a.setcc(Cond.E, R.Rax);
+        a.setcc(Cond.E, reg);
         a.setcc(Cond.NP, R.Rcx);
-        a.aluRR(32, 0x21, R.Rax, R.Rcx);
+        a.aluRR(32, 0x21, reg, R.Rcx);
         break;
       case 1: // ne: not ZF or PF
-        a.setcc(Cond.NE, R.Rax);
+        a.setcc(Cond.NE, reg);
         a.setcc(Cond.P, R.Rcx);
-        a.aluRR(32, 0x09, R.Rax, R.Rcx);
+        a.aluRR(32, 0x09, reg, R.Rcx);
         break;
       case 2: case 3:
-        a.setcc(Cond.A, R.Rax);
+        a.setcc(Cond.A, reg);
         break;
       default:
-        a.setcc(Cond.AE, R.Rax);
+        a.setcc(Cond.AE, reg);
         break;
     }
-    a.extendReg(32, R.Rax, R.Rax, 8, false);
-    a.store(64, lhs, R.Rax);
+    a.extendReg(32, reg, reg, 8, false);
+    this.pushRegister(ValType.I32, reg);
   }
 
   // ---- conversions
@@ -1231,36 +1714,40 @@ export class BaselineFunctionCompiler {
   private conversion(code: number): boolean {
     const a = this.a;
     switch (code) {
-      case Op.F32DemoteF64: case Op.F64PromoteF32: {
-        const s = this.top();
-        const toDouble = code === Op.F64PromoteF32;
-        a.loadXmm(!toDouble, 0, s);
-        a.cvtFloatWidth(toDouble, 0, 0);
-        a.storeXmm(true, s, 0);
+      case K.F32DemoteF64: case K.F64PromoteF32: {
+        const toDouble = code === K.F64PromoteF32;
+        const operand = this.pop();
+        const x = this.inXmm(operand);
+        a.cvtFloatWidth(toDouble, x, x);
+        this.pushRegister(toDouble ? ValType.F64 : ValType.F32, x);
         return true;
       }
-      case Op.F32ConvertI32S: case Op.F64ConvertI32S: case Op.F32ConvertI64S: case Op.F64ConvertI64S:
-      case Op.F32ConvertI32U: case Op.F64ConvertI32U: {
-        const double = code === Op.F64ConvertI32S || code === Op.F64ConvertI64S || code === Op.F64ConvertI32U;
-        const s = this.top();
-        if (code === Op.F32ConvertI32S || code === Op.F64ConvertI32S) a.loadExtend(64, R.Rax, s, 32, true);
-        else if (code === Op.F32ConvertI32U || code === Op.F64ConvertI32U) a.load(32, R.Rax, s);
-        else a.load(64, R.Rax, s);
-        a.bitwisePs(0x57, 0, 0);
-        a.cvtIntToFloat(double, 64, 0, R.Rax);
-        a.storeXmm(true, s, 0);
+      case K.F32ConvertI32S: case K.F64ConvertI32S: case K.F32ConvertI64S: case K.F64ConvertI64S:
+      case K.F32ConvertI32U: case K.F64ConvertI32U: {
+        const double = code === K.F64ConvertI32S || code === K.F64ConvertI64S || code === K.F64ConvertI32U;
+        const operand = this.pop();
+        const r = this.inGpr(operand);
+        // i32 signed: sign-extend; i32 unsigned: zero-extended already; then a 64-bit conversion.
+        if (code === K.F32ConvertI32S || code === K.F64ConvertI32S) a.extendReg(64, R.Rax, r, 32, true);
+        else a.movRR(64, R.Rax, r);
+        this.free(operand);
+        const x = this.allocateXmm();
+        a.bitwisePs(0x57, x, x);
+        a.cvtIntToFloat(double, 64, x, R.Rax);
+        this.pushRegister(double ? ValType.F64 : ValType.F32, x);
         return true;
       }
-      case Op.F32ConvertI64U: case Op.F64ConvertI64U: {
-        const double = code === Op.F64ConvertI64U;
-        const s = this.top();
+      case K.F32ConvertI64U: case K.F64ConvertI64U: {
+        const double = code === K.F64ConvertI64U;
+        const operand = this.pop();
+        this.toFixedGpr(operand, R.Rax);
+        const x = this.allocateXmm();
         const big = a.newLabel();
         const done = a.newLabel();
-        a.load(64, R.Rax, s);
-        a.bitwisePs(0x57, 0, 0);
+        a.bitwisePs(0x57, x, x);
         a.aluRR(64, 0x85, R.Rax, R.Rax);
         a.jcc(Cond.S, big);
-        a.cvtIntToFloat(double, 64, 0, R.Rax);
+        a.cvtIntToFloat(double, 64, x, R.Rax);
         a.jmp(done);
         a.bind(big);
         // Halve with the low bit kept (round to odd), convert, double: one rounding.
@@ -1268,10 +1755,10 @@ export class BaselineFunctionCompiler {
         a.shiftImm(64, 5, R.Rcx, 1);
         a.aluRI(32, 4, R.Rax, 1);
         a.aluRR(64, 0x09, R.Rcx, R.Rax);
-        a.cvtIntToFloat(double, 64, 0, R.Rcx);
-        a.sseRR(double, 0x58, 0, 0);
+        a.cvtIntToFloat(double, 64, x, R.Rcx);
+        a.sseRR(double, 0x58, x, x);
         a.bind(done);
-        a.storeXmm(true, s, 0);
+        this.pushRegister(double ? ValType.F64 : ValType.F32, x);
         return true;
       }
       default:
@@ -1284,20 +1771,20 @@ export class BaselineFunctionCompiler {
   }
 
   /**
-   * Float → integer, trapping or saturating. The source is widened to f64 (exactly), then
-   * compared with the exclusive bounds of the target's range: NaN or out of range traps (or
-   * saturates: NaN → 0, below → min, above → max); in range, cvttsd2si (unsigned 64-bit
+   * Float → integer, trapping or saturating. The source is widened to f64 (exactly) in xmm0,
+   * then compared with the exclusive bounds of the target's range: NaN or out of range traps
+   * (or saturates: NaN → 0, below → min, above → max); in range, cvttsd2si (unsigned 64-bit
    * results at or above 2^63 subtract 2^63 first and set the top bit after).
    */
   private truncate(t: Truncation): void {
     const a = this.a;
-    const s = this.top();
-    a.loadXmm(t.fromDouble, 0, s);
-    if (!t.fromDouble) a.cvtFloatWidth(true, 0, 0);
-    const done = a.newLabel();
+    const operand = this.pop();
+    const source = this.inXmm(operand);
+    if (t.fromDouble) a.movXmm(0, source);
+    else a.cvtFloatWidth(true, 0, source);
+    this.free(operand);
+    const result = this.allocateGpr();
     const store = a.newLabel();
-    const w: Width = t.to64 ? 64 : 32;
-    // NaN
     a.ucomis(true, 0, 0);
     if (t.saturating) {
       const notNan = a.newLabel();
@@ -1308,27 +1795,27 @@ export class BaselineFunctionCompiler {
     } else {
       a.jcc(Cond.P, this.trap(TrapCode.InvalidConversionToInteger));
     }
-    // x <= lower (exclusive lower bound) → below range
-    a.movImm(R.Rax, f64Bits(t.lower));
+    // x <= lower (exclusive lower bound): below the range.
+    a.movImm64(R.Rax, t.lower[0], t.lower[1]);
     a.movToXmm(64, 1, R.Rax);
     a.ucomis(true, 0, 1);
     if (t.saturating) {
       const aboveLower = a.newLabel();
       a.jcc(Cond.A, aboveLower);
-      a.movImm(R.Rax, t.minimum);
+      a.movImm64(R.Rax, t.minimum[0], t.minimum[1]);
       a.jmp(store);
       a.bind(aboveLower);
     } else {
       a.jcc(Cond.BE, this.trap(TrapCode.IntegerOverflow));
     }
-    // x >= upper (exclusive upper bound) → above range
-    a.movImm(R.Rax, f64Bits(t.upper));
+    // x >= upper (exclusive upper bound): above the range.
+    a.movImm64(R.Rax, t.upper[0], t.upper[1]);
     a.movToXmm(64, 1, R.Rax);
     a.ucomis(true, 0, 1);
     if (t.saturating) {
       const belowUpper = a.newLabel();
       a.jcc(Cond.B, belowUpper);
-      a.movImm(R.Rax, t.maximum);
+      a.movImm64(R.Rax, t.maximum[0], t.maximum[1]);
       a.jmp(store);
       a.bind(belowUpper);
     } else {
@@ -1337,7 +1824,7 @@ export class BaselineFunctionCompiler {
     if (t.to64 && !t.signed) {
       // [0, 2^64): below 2^63 directly; else subtract 2^63 and set the top bit.
       const high = a.newLabel();
-      a.movImm(R.Rax, f64Bits(2 ** 63));
+      a.movImm64(R.Rax, TWO_TO_63[0], TWO_TO_63[1]);
       a.movToXmm(64, 1, R.Rax);
       a.ucomis(true, 0, 1);
       a.jcc(Cond.AE, high);
@@ -1348,12 +1835,12 @@ export class BaselineFunctionCompiler {
       a.cvtFloatToInt(true, 64, R.Rax, 0);
       a.bitTestImm(64, 7, R.Rax, 63);
     } else {
-      // i32 unsigned fits in a signed 64-bit conversion; i32 signed and i64 signed convert directly.
+      // i32 unsigned fits a signed 64-bit conversion; i32 signed and i64 signed convert directly.
       a.cvtFloatToInt(true, t.to64 || !t.signed ? 64 : 32, R.Rax, 0);
     }
     a.bind(store);
-    a.store(64, s, R.Rax);
-    a.bind(done);
+    a.movRR(t.to64 ? 64 : 32, result, R.Rax);
+    this.pushRegister(t.to64 ? ValType.I64 : ValType.I32, result);
   }
 }
 
@@ -1362,37 +1849,39 @@ interface Truncation {
   readonly to64: boolean;
   readonly signed: boolean;
   readonly saturating: boolean;
-  /** Exclusive bounds as f64: the value must be > lower and < upper. */
-  readonly lower: number;
-  readonly upper: number;
-  /** Saturated results (bits). */
-  readonly minimum: bigint;
-  readonly maximum: bigint;
+  /** Exclusive bounds as f64 bits: the value must be > lower and < upper. */
+  readonly lower: readonly [number, number];
+  readonly upper: readonly [number, number];
+  /** Saturated results ([lo, hi] bits). */
+  readonly minimum: readonly [number, number];
+  readonly maximum: readonly [number, number];
 }
+
+const TWO_TO_63 = f64Halves(2 ** 63);
 
 function truncation(fromDouble: boolean, to64: boolean, signed: boolean, saturating: boolean): Truncation {
   const lower = signed ? (to64 ? -(2 ** 63) - 2048 : -(2 ** 31) - 1) : -1;
   const upper = signed ? (to64 ? 2 ** 63 : 2 ** 31) : to64 ? 2 ** 64 : 2 ** 32;
-  const minimum = signed ? (to64 ? 0x8000_0000_0000_0000n : 0x8000_0000n) : 0n;
-  const maximum = signed ? (to64 ? 0x7fff_ffff_ffff_ffffn : 0x7fff_ffffn) : to64 ? 0xffff_ffff_ffff_ffffn : 0xffff_ffffn;
-  return { fromDouble, to64, signed, saturating, lower, upper, minimum, maximum };
+  const minimum: [number, number] = signed ? (to64 ? [0, -0x8000_0000] : [-0x8000_0000, 0]) : [0, 0];
+  const maximum: [number, number] = signed ? (to64 ? [-1, 0x7fff_ffff] : [0x7fff_ffff, 0]) : to64 ? [-1, -1] : [-1, 0];
+  return { fromDouble, to64, signed, saturating, lower: f64Halves(lower), upper: f64Halves(upper), minimum, maximum };
 }
 
 const TRUNCATIONS = new Map<number, Truncation>([
-  [Op.I32TruncF32S, truncation(false, false, true, false)],
-  [Op.I32TruncF32U, truncation(false, false, false, false)],
-  [Op.I32TruncF64S, truncation(true, false, true, false)],
-  [Op.I32TruncF64U, truncation(true, false, false, false)],
-  [Op.I64TruncF32S, truncation(false, true, true, false)],
-  [Op.I64TruncF32U, truncation(false, true, false, false)],
-  [Op.I64TruncF64S, truncation(true, true, true, false)],
-  [Op.I64TruncF64U, truncation(true, true, false, false)],
-  [Op.I32TruncSatF32S, truncation(false, false, true, true)],
-  [Op.I32TruncSatF32U, truncation(false, false, false, true)],
-  [Op.I32TruncSatF64S, truncation(true, false, true, true)],
-  [Op.I32TruncSatF64U, truncation(true, false, false, true)],
-  [Op.I64TruncSatF32S, truncation(false, true, true, true)],
-  [Op.I64TruncSatF32U, truncation(false, true, false, true)],
-  [Op.I64TruncSatF64S, truncation(true, true, true, true)],
-  [Op.I64TruncSatF64U, truncation(true, true, false, true)],
+  [K.I32TruncF32S, truncation(false, false, true, false)],
+  [K.I32TruncF32U, truncation(false, false, false, false)],
+  [K.I32TruncF64S, truncation(true, false, true, false)],
+  [K.I32TruncF64U, truncation(true, false, false, false)],
+  [K.I64TruncF32S, truncation(false, true, true, false)],
+  [K.I64TruncF32U, truncation(false, true, false, false)],
+  [K.I64TruncF64S, truncation(true, true, true, false)],
+  [K.I64TruncF64U, truncation(true, true, false, false)],
+  [K.I32TruncSatF32S, truncation(false, false, true, true)],
+  [K.I32TruncSatF32U, truncation(false, false, false, true)],
+  [K.I32TruncSatF64S, truncation(true, false, true, true)],
+  [K.I32TruncSatF64U, truncation(true, false, false, true)],
+  [K.I64TruncSatF32S, truncation(false, true, true, true)],
+  [K.I64TruncSatF32U, truncation(false, true, false, true)],
+  [K.I64TruncSatF64S, truncation(true, true, true, true)],
+  [K.I64TruncSatF64U, truncation(true, true, false, true)],
 ]);

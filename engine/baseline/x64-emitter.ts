@@ -217,20 +217,27 @@ export class X64Emitter {
     else if (mod === 2) this.u32(disp);
   }
 
+  /** The opcode bytes, given as one number (0x8b, 0x0faf, 0x0f3a0b: big-endian, no leading zero byte). */
+  private opcode(opcode: number): void {
+    if (opcode > 0xffff) this.byte(opcode >> 16);
+    if (opcode > 0xff) this.byte(opcode >> 8);
+    this.byte(opcode);
+  }
+
   /** [prefix] [REX] opcode ModRM(reg, m): the general memory form. */
-  opMem(prefix: number, w: boolean, opcode: readonly number[], reg: number, m: Mem, byteReg = false): void {
+  opMem(prefix: number, w: boolean, opcode: number, reg: number, m: Mem, byteReg = false): void {
     if (m.index === R.Rsp) throw new Error('internal error: rsp cannot be an index');
     if (prefix !== 0) this.byte(prefix);
     this.rex(w, reg, m.index ?? 0, m.base, byteReg && reg >= 4);
-    for (const byte of opcode) this.byte(byte);
+    this.opcode(opcode);
     this.modrmMem(reg, m);
   }
 
   /** [prefix] [REX] opcode ModRM(reg, rm) with a register operand. */
-  opReg(prefix: number, w: boolean, opcode: readonly number[], reg: number, rm: number, byteRegs = false): void {
+  opReg(prefix: number, w: boolean, opcode: number, reg: number, rm: number, byteRegs = false): void {
     if (prefix !== 0) this.byte(prefix);
     this.rex(w, reg, 0, rm, byteRegs && (reg >= 4 || rm >= 4));
-    for (const byte of opcode) this.byte(byte);
+    this.opcode(opcode);
     this.byte(0xc0 | ((reg & 7) << 3) | (rm & 7));
   }
 
@@ -262,47 +269,47 @@ export class X64Emitter {
 
   /** mov dst, src (registers). */
   movRR(w: Width, dst: R, src: R): void {
-    this.opReg(0, w === 64, [0x89], src, dst);
+    this.opReg(0, w === 64, 0x89, src, dst);
   }
 
   /** mov reg, [m] (8/16-bit loads use movzx/movsx instead). */
   load(w: Width, dst: R, m: Mem): void {
-    this.opMem(0, w === 64, [0x8b], dst, m);
+    this.opMem(0, w === 64, 0x8b, dst, m);
   }
 
   /** mov [m], reg with an 8/16/32/64-bit store. */
   store(bits: 8 | 16 | 32 | 64, m: Mem, src: R): void {
-    if (bits === 8) this.opMem(0, false, [0x88], src, m, true);
-    else if (bits === 16) this.opMem(0x66, false, [0x89], src, m);
-    else this.opMem(0, bits === 64, [0x89], src, m);
+    if (bits === 8) this.opMem(0, false, 0x88, src, m, true);
+    else if (bits === 16) this.opMem(0x66, false, 0x89, src, m);
+    else this.opMem(0, bits === 64, 0x89, src, m);
   }
 
   /** mov [m], imm32 (sign-extended to 64 bits when w = 64). */
   storeImm(w: Width, m: Mem, imm: number): void {
-    this.opMem(0, w === 64, [0xc7], 0, m);
+    this.opMem(0, w === 64, 0xc7, 0, m);
     this.u32(imm);
   }
 
   /** movzx/movsx dst, byte/word [m]; 32-bit movsxd for 32-bit sources (w = 64). */
   loadExtend(w: Width, dst: R, m: Mem, bits: 8 | 16 | 32, signed: boolean): void {
     if (bits === 32) {
-      if (signed) this.opMem(0, true, [0x63], dst, m);
-      else this.opMem(0, false, [0x8b], dst, m);
+      if (signed) this.opMem(0, true, 0x63, dst, m);
+      else this.opMem(0, false, 0x8b, dst, m);
       return;
     }
     const opcode = bits === 8 ? (signed ? 0xbe : 0xb6) : signed ? 0xbf : 0xb7;
-    this.opMem(0, w === 64 && signed, [0x0f, opcode], dst, m);
+    this.opMem(0, w === 64 && signed, 0x0f00 | (opcode), dst, m);
   }
 
   /** movsx/movzx between registers (8/16/32-bit source). */
   extendReg(w: Width, dst: R, src: R, bits: 8 | 16 | 32, signed: boolean): void {
     if (bits === 32) {
-      if (signed) this.opReg(0, true, [0x63], dst, src);
+      if (signed) this.opReg(0, true, 0x63, dst, src);
       else this.movRR(32, dst, src);
       return;
     }
     const opcode = bits === 8 ? (signed ? 0xbe : 0xb6) : signed ? 0xbf : 0xb7;
-    this.opReg(0, w === 64 && signed, [0x0f, opcode], dst, src, bits === 8);
+    this.opReg(0, w === 64 && signed, 0x0f00 | (opcode), dst, src, bits === 8);
   }
 
   /** mov reg, imm (the shortest form: 32-bit zero-extended, sign-extended or 64-bit). */
@@ -313,7 +320,7 @@ export class X64Emitter {
       this.byte(0xb8 + (dst & 7));
       this.u32(Number(v));
     } else if (BigInt.asIntN(64, v) >= -0x8000_0000n && BigInt.asIntN(64, v) < 0) {
-      this.opReg(0, true, [0xc7], 0, dst);
+      this.opReg(0, true, 0xc7, 0, dst);
       this.u32(Number(v & 0xffff_ffffn));
     } else {
       this.byte(0x48 | ((dst & 8) >> 3));
@@ -322,8 +329,30 @@ export class X64Emitter {
     }
   }
 
+  /** mov r32, imm32 (zero-extends into the 64-bit register). */
+  movImm32(dst: R, value: number): void {
+    if (dst >= 8) this.byte(0x41);
+    this.byte(0xb8 + (dst & 7));
+    this.u32(value);
+  }
+
+  /** mov reg, the 64-bit value hi:lo (two int32 halves), in its shortest form. */
+  movImm64(dst: R, lo: number, hi: number): void {
+    if (hi === 0) {
+      this.movImm32(dst, lo);
+    } else if (hi === -1 && lo < 0) {
+      this.opReg(0, true, 0xc7, 0, dst);
+      this.u32(lo);
+    } else {
+      this.byte(0x48 | ((dst & 8) >> 3));
+      this.byte(0xb8 + (dst & 7));
+      this.u32(lo);
+      this.u32(hi);
+    }
+  }
+
   lea(dst: R, m: Mem): void {
-    this.opMem(0, true, [0x8d], dst, m);
+    this.opMem(0, true, 0x8d, dst, m);
   }
 
   /** lea dst, [rip + disp32 to `label`] (the label must come later or be bound). */
@@ -335,21 +364,21 @@ export class X64Emitter {
 
   /** ALU op with a register source: add 0x01, or 0x09, and 0x21, sub 0x29, xor 0x31, cmp 0x39, test 0x85. */
   aluRR(w: Width, opcode: number, dst: R, src: R): void {
-    this.opReg(0, w === 64, [opcode], src, dst);
+    this.opReg(0, w === 64, opcode, src, dst);
   }
 
   /** ALU op reg, [m]: add 0x03, or 0x0b, and 0x23, sub 0x2b, xor 0x33, cmp 0x3b. */
   aluRM(w: Width, opcode: number, dst: R, m: Mem): void {
-    this.opMem(0, w === 64, [opcode], dst, m);
+    this.opMem(0, w === 64, opcode, dst, m);
   }
 
   /** ALU op with an imm32 on a register: /digit (add 0, or 1, and 4, sub 5, xor 6, cmp 7). */
   aluRI(w: Width, digit: number, dst: R, imm: number): void {
     if (imm >= -128 && imm <= 127) {
-      this.opReg(0, w === 64, [0x83], digit, dst);
+      this.opReg(0, w === 64, 0x83, digit, dst);
       this.byte(imm);
     } else {
-      this.opReg(0, w === 64, [0x81], digit, dst);
+      this.opReg(0, w === 64, 0x81, digit, dst);
       this.u32(imm);
     }
   }
@@ -357,32 +386,32 @@ export class X64Emitter {
   /** ALU op with an imm32 on memory: /digit as aluRI. */
   aluMI(w: Width, digit: number, m: Mem, imm: number): void {
     if (imm >= -128 && imm <= 127) {
-      this.opMem(0, w === 64, [0x83], digit, m);
+      this.opMem(0, w === 64, 0x83, digit, m);
       this.byte(imm);
     } else {
-      this.opMem(0, w === 64, [0x81], digit, m);
+      this.opMem(0, w === 64, 0x81, digit, m);
       this.u32(imm);
     }
   }
 
   /** imul dst, src. */
   imulRR(w: Width, dst: R, src: R): void {
-    this.opReg(0, w === 64, [0x0f, 0xaf], dst, src);
+    this.opReg(0, w === 64, 0xfaf, dst, src);
   }
 
   /** F7 /digit on a register: not 2, neg 3, mul 4, div 6, idiv 7. */
   unaryF7(w: Width, digit: number, r: R): void {
-    this.opReg(0, w === 64, [0xf7], digit, r);
+    this.opReg(0, w === 64, 0xf7, digit, r);
   }
 
   /** Shift or rotate by cl: D3 /digit (rol 0, ror 1, shl 4, shr 5, sar 7). */
   shiftCl(w: Width, digit: number, r: R): void {
-    this.opReg(0, w === 64, [0xd3], digit, r);
+    this.opReg(0, w === 64, 0xd3, digit, r);
   }
 
   /** Shift by an immediate: C1 /digit ib. */
   shiftImm(w: Width, digit: number, r: R, count: number): void {
-    this.opReg(0, w === 64, [0xc1], digit, r);
+    this.opReg(0, w === 64, 0xc1, digit, r);
     this.byte(count);
   }
 
@@ -393,21 +422,21 @@ export class X64Emitter {
   }
 
   setcc(cond: Cond, r8: R): void {
-    this.opReg(0, false, [0x0f, 0x90 | cond], 0, r8, true);
+    this.opReg(0, false, 0x0f00 | (0x90 | cond), 0, r8, true);
   }
 
   cmov(w: Width, cond: Cond, dst: R, src: R): void {
-    this.opReg(0, w === 64, [0x0f, 0x40 | cond], dst, src);
+    this.opReg(0, w === 64, 0x0f00 | (0x40 | cond), dst, src);
   }
 
   /** lzcnt / tzcnt / popcnt dst, src (F3 0F BD / BC / B8). */
   bitCount(w: Width, opcode: 0xbd | 0xbc | 0xb8, dst: R, src: R): void {
-    this.opReg(0xf3, w === 64, [0x0f, opcode], dst, src);
+    this.opReg(0xf3, w === 64, 0x0f00 | (opcode), dst, src);
   }
 
   /** bt{r,c,s} r/m, imm8: 0F BA /digit (bts 5, btr 6, btc 7). */
   bitTestImm(w: Width, digit: number, r: R, bit: number): void {
-    this.opReg(0, w === 64, [0x0f, 0xba], digit, r);
+    this.opReg(0, w === 64, 0xfba, digit, r);
     this.byte(bit);
   }
 
@@ -423,57 +452,67 @@ export class X64Emitter {
 
   /** movss/movsd xmm, [m]. */
   loadXmm(double: boolean, xmm: number, m: Mem): void {
-    this.opMem(double ? 0xf2 : 0xf3, false, [0x0f, 0x10], xmm, m);
+    this.opMem(double ? 0xf2 : 0xf3, false, 0xf10, xmm, m);
   }
 
   /** movss/movsd [m], xmm. */
   storeXmm(double: boolean, m: Mem, xmm: number): void {
-    this.opMem(double ? 0xf2 : 0xf3, false, [0x0f, 0x11], xmm, m);
+    this.opMem(double ? 0xf2 : 0xf3, false, 0xf11, xmm, m);
   }
 
   /** Scalar arithmetic xmm, xmm: add 0x58, mul 0x59, sub 0x5c, min 0x5d, div 0x5e, max 0x5f, sqrt 0x51. */
   sseRR(double: boolean, opcode: number, dst: number, src: number): void {
-    this.opReg(double ? 0xf2 : 0xf3, false, [0x0f, opcode], dst, src);
+    this.opReg(double ? 0xf2 : 0xf3, false, 0x0f00 | (opcode), dst, src);
+  }
+
+  /** Scalar arithmetic xmm, [m] (as sseRR). */
+  sseRM(double: boolean, opcode: number, dst: number, m: Mem): void {
+    this.opMem(double ? 0xf2 : 0xf3, false, 0x0f00 | (opcode), dst, m);
+  }
+
+  /** movaps dst, src (a whole-register copy). */
+  movXmm(dst: number, src: number): void {
+    this.opReg(0, false, 0xf28, dst, src);
   }
 
   /** ucomiss/ucomisd a, b. */
   ucomis(double: boolean, a: number, b: number): void {
-    this.opReg(double ? 0x66 : 0, false, [0x0f, 0x2e], a, b);
+    this.opReg(double ? 0x66 : 0, false, 0xf2e, a, b);
   }
 
   /** andps/orps/xorps (packed bitwise, on the whole register): and 0x54, or 0x56, xor 0x57. */
   bitwisePs(opcode: 0x54 | 0x56 | 0x57, dst: number, src: number): void {
-    this.opReg(0, false, [0x0f, opcode], dst, src);
+    this.opReg(0, false, 0x0f00 | (opcode), dst, src);
   }
 
   /** cvtsi2ss/cvtsi2sd xmm, r32/r64. */
   cvtIntToFloat(double: boolean, w: Width, xmm: number, r: R): void {
-    this.opReg(double ? 0xf2 : 0xf3, w === 64, [0x0f, 0x2a], xmm, r);
+    this.opReg(double ? 0xf2 : 0xf3, w === 64, 0xf2a, xmm, r);
   }
 
   /** cvttss2si/cvttsd2si r32/r64, xmm (truncating). */
   cvtFloatToInt(double: boolean, w: Width, r: R, xmm: number): void {
-    this.opReg(double ? 0xf2 : 0xf3, w === 64, [0x0f, 0x2c], r, xmm);
+    this.opReg(double ? 0xf2 : 0xf3, w === 64, 0xf2c, r, xmm);
   }
 
   /** cvtss2sd (toDouble) / cvtsd2ss. */
   cvtFloatWidth(toDouble: boolean, dst: number, src: number): void {
-    this.opReg(toDouble ? 0xf3 : 0xf2, false, [0x0f, 0x5a], dst, src);
+    this.opReg(toDouble ? 0xf3 : 0xf2, false, 0xf5a, dst, src);
   }
 
   /** roundss/roundsd xmm, xmm, mode (SSE4.1; mode 0 nearest, 1 down, 2 up, 3 toward zero; precision exceptions off). */
   round(double: boolean, dst: number, src: number, mode: number): void {
-    this.opReg(0x66, false, [0x0f, 0x3a, double ? 0x0b : 0x0a], dst, src);
+    this.opReg(0x66, false, double ? 0x0f3a0b : 0x0f3a0a, dst, src);
     this.byte(mode | 8);
   }
 
   /** movd/movq xmm, r32/r64. */
   movToXmm(w: Width, xmm: number, r: R): void {
-    this.opReg(0x66, w === 64, [0x0f, 0x6e], xmm, r);
+    this.opReg(0x66, w === 64, 0xf6e, xmm, r);
   }
 
   /** movd/movq r32/r64, xmm. */
   movFromXmm(w: Width, r: R, xmm: number): void {
-    this.opReg(0x66, w === 64, [0x0f, 0x7e], xmm, r);
+    this.opReg(0x66, w === 64, 0xf7e, xmm, r);
   }
 }
