@@ -83,15 +83,25 @@ const factories: Record<string, () => EngineAdapter> = {
       env: { WASM_LLVM_UNIT_BYTES: '4294967296' },
     }),
   // Lazy compilation (tiering: 'lazy'): compile() decodes, validates and compiles the
-  // trampolines; each code unit is compiled on its first call, inside the execute phase.
+  // trampolines; each code unit is compiled on its first call, inside the execute phase —
+  // by the engine's own baseline compiler (engine/baseline/), or by LLVM at O0.
+  'llvm-lazy': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-lazy',
+      kind: 'llvm',
+      description: "This project's engine, lazy: each code unit compiled by its own baseline compiler on its first call",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 0, tiering: 'lazy' },
+    }),
   'llvm-lazy-O0': () =>
     new NodeHarnessEngine({
       name: 'llvm-lazy-O0',
       kind: 'llvm',
-      description: "This project's engine, lazy: each code unit compiled at O0 on its first call",
+      description: "This project's engine, lazy: each code unit compiled at O0 by LLVM on its first call",
       nodeFlags: [],
       inProcessEngine: 'llvm',
-      engineOptions: { optLevel: 0, tiering: 'lazy' },
+      engineOptions: { optLevel: 0, tiering: 'lazy', baseline: 'llvm-O0' },
     }),
   'llvm-lazy-O2': () =>
     new NodeHarnessEngine({
@@ -102,13 +112,14 @@ const factories: Record<string, () => EngineAdapter> = {
       inProcessEngine: 'llvm',
       engineOptions: { optLevel: 2, tiering: 'lazy' },
     }),
-  // Tiered execution (tiering: 'tiered'): lazy O0 baseline with counters, hot units compiled
-  // at O2 in the background and swapped in at calls (no on-stack replacement yet).
+  // Tiered execution (tiering: 'tiered'): the lazy baseline (the engine's own compiler) with
+  // counters, hot functions compiled at O2 in the background and swapped in at calls, long
+  // calls moved into O2 code at loop headers (on-stack replacement).
   'llvm-tiered': () =>
     new NodeHarnessEngine({
       name: 'llvm-tiered',
       kind: 'llvm',
-      description: "This project's engine, tiered: lazy O0 baseline, hot units recompiled at O2 in the background",
+      description: "This project's engine, tiered: lazy baseline (its own compiler), hot functions recompiled at O2 in the background, OSR at loop headers",
       nodeFlags: [],
       inProcessEngine: 'llvm',
       engineOptions: { optLevel: 2, tiering: 'tiered' },

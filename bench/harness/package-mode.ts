@@ -61,6 +61,7 @@ function engineEnvironment(options: Record<string, unknown>, cacheDirectory: str
   const env: Record<string, string> = { WASM_LLVM_OPT_LEVEL: String(options.optLevel ?? 2) };
   if (options.exactTraps === true) env.WASM_LLVM_EXACT_TRAPS = '1';
   if (options.tiering === 'lazy' || options.tiering === 'tiered') env.WASM_LLVM_TIERING = options.tiering;
+  if (options.baseline === 'llvm-O0') env.WASM_LLVM_BASELINE = 'llvm-O0';
   env.WASM_LLVM_CODE_CACHE = cacheDirectory ?? '0';
   return env;
 }

@@ -26,14 +26,8 @@ let hostSupport: boolean | undefined;
 /** Unmaps a unit's code once its CompiledCode is collected without release() (as LLVM's code is freed). */
 const unreleased = new FinalizationRegistry<{ base: bigint; size: number }>(({ base, size }) => releaseMachineCode(base, size));
 
-/**
- * Whether lazy and tiered modules get their baseline from this compiler: on a CPU with the
- * features it needs, unless WASM_LLVM_BASELINE=llvm (LLVM at O0, as before; for comparisons).
- */
-export function directBaselineEnabled(): boolean {
-  const setting = process.env.WASM_LLVM_BASELINE;
-  if (setting === 'llvm') return false;
-  if (setting !== undefined && setting !== '' && setting !== 'direct') throw new RangeError(`WASM_LLVM_BASELINE must be 'direct' or 'llvm' (got ${setting})`);
+/** Whether this CPU has what the baseline's code uses (otherwise every unit goes to LLVM). */
+export function directBaselineSupported(): boolean {
   if (hostSupport === undefined) {
     const features = new Set(hostCpuFeatures());
     hostSupport = REQUIRED_FEATURES.every((feature) => features.has(feature));
@@ -46,8 +40,6 @@ export class BaselineModuleCompiler {
   private readonly compiler: BaselineFunctionCompiler;
   /** Units found unsupported (not tried again). */
   private readonly declined = new Set<number>();
-  unitsCompiled = 0;
-  unitsDeclined = 0;
 
   /** OSR candidates of the unit being compiled, reported once it compiles. */
   private readonly candidates: number[] = [];
@@ -83,13 +75,11 @@ export class BaselineModuleCompiler {
     } catch (error) {
       if (!(error instanceof BaselineUnsupported)) throw error;
       this.declined.add(unitIndex);
-      this.unitsDeclined++;
       return undefined;
     }
     const bytes = emitter.finish();
     if (bytes.length > MAX_UNIT_CODE_BYTES) {
       this.declined.add(unitIndex);
-      this.unitsDeclined++;
       return undefined;
     }
     for (let i = 0; i < this.candidates.length; i += 2) this.onOsrCandidate?.(this.candidates[i], this.candidates[i + 1]);
@@ -110,7 +100,6 @@ export class BaselineModuleCompiler {
       },
     };
     unreleased.register(code, { base, size }, code);
-    this.unitsCompiled++;
     return { code, addresses };
   }
 }

@@ -38,7 +38,7 @@ import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type StartedUnit, type TopTier } from './lazy-code.js';
 import { anchorTranslatorShapes } from './translator-shapes.js';
-import { BaselineModuleCompiler, directBaselineEnabled } from '../baseline/baseline-unit.js';
+import { BaselineModuleCompiler, directBaselineSupported } from '../baseline/baseline-unit.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
 export interface ModuleCompileOptions {
@@ -78,6 +78,14 @@ export interface ModuleCompileOptions {
    * validated again; serialization applies to eager compiles only.
    */
   readonly tiering?: 'eager' | 'lazy' | 'tiered';
+  /**
+   * Where lazy modules at optLevel 0 and tiered modules get their baseline code: 'direct'
+   * (default), the engine's own single-pass compiler (engine/baseline/), which takes every
+   * unit without SIMD, several results, table or bulk-memory instructions and leaves the rest
+   * to LLVM at O0; 'llvm-O0', LLVM at O0 for every unit. WASM_LLVM_BASELINE=direct|llvm-O0
+   * overrides it (for comparisons).
+   */
+  readonly baseline?: 'direct' | 'llvm-O0';
 }
 
 /** Milliseconds per compile stage (docs/ARCHITECTURE.md §2). */
@@ -218,6 +226,8 @@ interface ResolvedOptions {
   readonly lazy: boolean;
   /** Lazy with a baseline tier (O0, counting) below optLevel. */
   readonly tiered: boolean;
+  /** The baseline compiler of lazy O0 and tiered modules. */
+  readonly baseline: 'direct' | 'llvm-O0';
 }
 
 /** Options that apply process-wide when a caller passes none (the register entry point). */
@@ -272,10 +282,12 @@ function resolveOptions(given: ModuleCompileOptions | undefined, start: number):
   if (tiering !== 'eager' && tiering !== 'lazy' && tiering !== 'tiered') throw new RangeError(`tiering must be 'eager', 'lazy' or 'tiered' (got ${String(tiering)})`);
   const lazy = tiering !== 'eager';
   if (lazy && serializable) throw new TypeError("serializable needs tiering: 'eager' (a lazily compiled module has no whole object code to write)");
+  const baseline = process.env.WASM_LLVM_BASELINE || options?.baseline || 'direct';
+  if (baseline !== 'direct' && baseline !== 'llvm-O0') throw new RangeError(`baseline must be 'direct' or 'llvm-O0' (got ${String(baseline)})`);
   // Dumps show what LLVM did, so a compile that dumps must compile.
   const cache = codeCache === false || process.env.WASM_LLVM_DUMP_DIR ? undefined : cacheFor(codeCache === true ? {} : codeCache);
   // O0 keeps every access in order: guard pages alone give the exact state there.
-  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0, cache, serializable, lazy, tiered: tiering === 'tiered' };
+  return { optLevel, cpu, limits: new CompileLimits(start, timeoutMs, signal), exactTraps: exactTraps && optLevel > 0, cache, serializable, lazy, tiered: tiering === 'tiered', baseline };
 }
 
 const caches = new Map<string, CodeCache>();
@@ -865,12 +877,13 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   // The baseline: our own compiler (engine/baseline/) for the units it takes, LLVM at O0 for
   // the others. Its code is made on the calling thread in about the time LLVM takes to start,
   // so it is neither compiled ahead nor kept in the code cache.
-  const baseline = directBaselineEnabled() ? new BaselineModuleCompiler(info, environment.layout, options.tiered, noteOsrCandidate) : undefined;
+  const direct = options.baseline === 'direct' && baselineOptions.optLevel === 0 && directBaselineSupported();
+  const baseline = direct ? new BaselineModuleCompiler(info, environment.layout, options.tiered, noteOsrCandidate) : undefined;
   const startUnit = (unitIndex: number, ahead: boolean): StartedUnit | undefined => {
     if (baseline !== undefined) {
       if (ahead) return undefined;
       const direct = baseline.compileUnit(unitIndex, unitsOf().units[unitIndex]);
-      if (direct !== undefined) return { finish: () => ({ code: direct.code, addresses: direct.addresses, fromCache: false }) };
+      if (direct !== undefined) return { finish: () => ({ code: direct.code, addresses: direct.addresses, fromCache: false, direct: true }) };
     }
     currentUnit = unitIndex;
     guardedSymbols = [];

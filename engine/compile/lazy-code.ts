@@ -46,6 +46,8 @@ export interface CompiledUnit {
   readonly addresses: ReadonlyMap<number, bigint>;
   /** Linked from the code cache rather than compiled. */
   readonly fromCache: boolean;
+  /** Compiled by the engine's own baseline compiler (engine/baseline/) rather than LLVM. */
+  readonly direct?: boolean;
 }
 
 /**
@@ -115,6 +117,8 @@ export interface LazyCompileStats {
   readonly units: number;
   /** Units compiled so far (on first calls). */
   readonly unitsCompiled: number;
+  /** Of those, units the engine's own baseline compiler took (engine/baseline/; the others went to LLVM). */
+  readonly unitsDirect: number;
   /** Functions in the compiled units. */
   readonly functionsCompiled: number;
   /** Wall time spent translating and compiling units, milliseconds. */
@@ -236,6 +240,7 @@ export class LazyCode {
   /** Kept for the module's lifetime: the units' code is released with the CompiledModule. */
   private readonly codes: CompiledCode[] = [];
   private unitsCompiled = 0;
+  private unitsDirect = 0;
   private functionsCompiled = 0;
   private compileMs = 0;
   private unitsFromCache = 0;
@@ -671,6 +676,7 @@ export class LazyCode {
           if (this.topState[functionIndexInUnit] !== TopState.Installed) this.functionCode[functionIndexInUnit] = address;
         }
         if (result.fromCache) this.unitsFromCache++;
+        if (result.direct === true) this.unitsDirect++;
       } else {
         this.unitsFromCache++;
       }
@@ -820,6 +826,7 @@ export class LazyCode {
     return {
       units: this.units.units.length,
       unitsCompiled: this.unitsCompiled,
+      unitsDirect: this.unitsDirect,
       functionsCompiled: this.functionsCompiled,
       compileMs: this.compileMs,
       unitsAhead: this.unitsAhead,
