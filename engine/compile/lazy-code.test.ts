@@ -5,8 +5,10 @@
 // exceptions from imports and re-entrant first calls (wasm → JS → another unit's first call)
 // behave as eagerly; a lazy function imported by another instance is compiled before its
 // FuncRef is copied, so the importer never goes through the stub; a second instance starts
-// with the compiled units; the units a compiling unit calls start ahead (bounded), their first
-// calls take those compiles, and one never called does not outlive the process.
+// with the compiled units; with LLVM as the baseline (baseline: 'llvm-O0'), the units a
+// compiling unit calls start ahead (bounded), their first calls take those compiles, and one
+// never called does not outlive the process. The other tests run on the engine's own baseline
+// compiler (engine/baseline/), the default.
 // WASM_LLVM_UNIT_BYTES=1 puts every function in its own unit.
 // The spec suite runs lazily too (test/spec: run-spec --lazy).
 
@@ -210,7 +212,7 @@ describe.skipIf(skip !== undefined)('lazy compilation', () => {
 
   test('units a compiling unit calls start ahead (two at most), and a first call takes that compile', () => {
     const bytes = wat(FAN_OUT);
-    const module = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: false });
+    const module = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: false, baseline: 'llvm-O0' });
     const exports = new Instance(module).exports as { run(n: number): number; rare(): number };
     expect(exports.run(1)).toBe(1 + 20 + 300);
     // run's unit calls the units of $rare, $a, $b and $c: the first two start ahead while
@@ -232,10 +234,10 @@ describe.skipIf(skip !== undefined)('lazy compilation', () => {
     // its compile was never taken and stored).
     const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-units-ahead-'));
     try {
-      const first = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: { directory } });
+      const first = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: { directory }, baseline: 'llvm-O0' });
       expect((new Instance(first).exports as { run(n: number): number }).run(1)).toBe(321);
       expect(Module.timings(first).lazy!.unitsAhead).toBe(2);
-      const second = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: { directory } });
+      const second = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: { directory }, baseline: 'llvm-O0' });
       expect((new Instance(second).exports as { run(n: number): number }).run(1)).toBe(321);
       expect(Module.timings(second).lazy!).toMatchObject({ unitsAhead: 1, unitsCompiled: 4, unitsFromCache: 4 });
     } finally {
@@ -244,7 +246,7 @@ describe.skipIf(skip !== undefined)('lazy compilation', () => {
     // The same with the units ahead turned off.
     process.env.WASM_LLVM_UNITS_AHEAD = '0';
     try {
-      const plain = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: false });
+      const plain = new Module(bytes, { optLevel: 0, tiering: 'lazy', codeCache: false, baseline: 'llvm-O0' });
       const plainExports = new Instance(plain).exports as { run(n: number): number };
       expect(plainExports.run(1)).toBe(321);
       expect(Module.timings(plain).lazy!.unitsAhead).toBe(0);
@@ -257,7 +259,7 @@ describe.skipIf(skip !== undefined)('lazy compilation', () => {
   test('a unit started ahead and never called does not outlive the process (exit while it compiles)', () => {
     const script = `
       const { Module, Instance } = await import(${JSON.stringify(join(repositoryRoot(), 'dist/engine/index.js'))});
-      const module = new Module(new Uint8Array(${JSON.stringify(Array.from(wat(FAN_OUT)))}), { optLevel: 0, tiering: 'lazy', codeCache: false });
+      const module = new Module(new Uint8Array(${JSON.stringify(Array.from(wat(FAN_OUT)))}), { optLevel: 0, tiering: 'lazy', codeCache: false, baseline: 'llvm-O0' });
       const exports = new Instance(module).exports;
       console.log(exports.run(0), Module.timings(module).lazy.unitsAhead);`;
     for (let round = 0; round < 3; round++) {
