@@ -104,6 +104,12 @@ export const ThreadLimits = {
   interruptWord: 8,
 } as const;
 
+/**
+ * The second slot of a tier-up call (wasm_rt_tier_up's [functionIndex, where]) made by a loop
+ * header's counter; 0 is the function's entry, n + 1 the OSR check of candidate loop n.
+ */
+export const TIER_UP_FROM_LOOP = 2 ** 32;
+
 /** The interrupt word's value is above this while an interrupt is pending. */
 export const INTERRUPT_THRESHOLD = 0xffff_ffff_ffff_0000n;
 

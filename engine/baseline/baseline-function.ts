@@ -39,9 +39,8 @@ import { Operator, OperatorReader } from '../binary/operator-reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType, type FuncType } from '../wasm/value-types.js';
 import { TrapCode } from '../abi/trap-codes.js';
-import { FuncRef, MemoryDefinition, TableDefinition, ThreadLimits } from '../abi/abi.js';
+import { FuncRef, MemoryDefinition, TableDefinition, ThreadLimits, TIER_UP_FROM_LOOP } from '../abi/abi.js';
 import type { VmctxLayout } from '../abi/vmctx-layout.js';
-import { TIER_UP_FROM_LOOP } from '../translate/runtime-environment.js';
 import { Cond, R, X64Emitter, mem, type Label, type Mem, type Width } from './x64-emitter.js';
 
 /** The operators this compiler takes, in opcode order (dense, for switch jump tables; 0: any other). */

@@ -23,6 +23,7 @@
 // until the loop's counter next runs out.
 // A function that transfers twice is called again and again: its top tier is asked for.
 
+import { TIER_UP_FROM_LOOP } from '../abi/abi.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
 import { slotViews } from './slots.js';
 import { typeSlots, writeHostContext } from './host-contexts.js';
@@ -52,8 +53,6 @@ const MAX_LAZY_INSTANCES = Math.floor((Number.MAX_SAFE_INTEGER - LAZY_HOST_ID_BA
 let nextSerial = 0;
 /** The hostId offset of an instance's tier-up context (the last of its range, above any function). */
 const TIER_UP_ID = LAZY_HOST_IDS_PER_INSTANCE - 1;
-/** The second slot of a tier-up call from a loop header's counter (RuntimeEnvironment). */
-const FROM_LOOP = 2 ** 32;
 /** Default counts (entries plus loop iterations) between a function's tier-up calls. */
 export const DEFAULT_TIER_UP_THRESHOLD = 50_000;
 
@@ -181,7 +180,7 @@ function handleLazyCall(store: Store, hostId: number): void {
     const loop = Number(slots.u64[1]);
     slots.u64[0] = 0n;
     try {
-      if (loop === 0 || loop === FROM_LOOP) tierUp(state, functionIndex, loop === FROM_LOOP);
+      if (loop === 0 || loop === TIER_UP_FROM_LOOP) tierUp(state, functionIndex, loop === TIER_UP_FROM_LOOP);
       else slots.u64[0] = osrEntryFor(state, functionIndex, loop - 1);
     } catch (error) {
       // Tiering up is optional: with wasm deep in recursion, JavaScript may have no stack

@@ -15,7 +15,7 @@
 
 import { keepShape } from '../wasm/shape-anchors.js';
 import { ExternalKind, type ModuleInfo } from '../binary/module-info.js';
-import { FuncRef, MemoryDefinition, RUNTIME_CHECKS_ATTRIBUTE, RuntimeSymbols, SymbolNames, TableDefinition } from '../abi/abi.js';
+import { FuncRef, MemoryDefinition, RUNTIME_CHECKS_ATTRIBUTE, RuntimeSymbols, SymbolNames, TableDefinition, TIER_UP_FROM_LOOP } from '../abi/abi.js';
 import { TrapCode } from '../abi/trap-codes.js';
 import { SegmentDescriptor, VmctxLayout } from '../abi/vmctx-layout.js';
 import { collectDeclaredFunctionReferences } from '../validate/function-validator.js';
@@ -27,9 +27,6 @@ import { emitEntryTrampoline, emitHostTrampoline } from './trampolines.js';
 import type { FuncType } from '../wasm/value-types.js';
 
 const INVARIANT = `!invariant.load ${MD_EMPTY}`;
-
-/** The second slot of a tier-up call made by a loop header's counter (0: the function's entry; n + 1: OSR check of loop n). */
-export const TIER_UP_FROM_LOOP = 2 ** 32;
 
 export interface RuntimeEnvironmentOptions {
   /**

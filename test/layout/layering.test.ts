@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** engine/'s folders, lowest first; a folder may import those before it (and itself). */
-const ENGINE_LAYERS = ['wasm', 'binary', 'validate', 'abi', 'native', 'translate', 'compile', 'runtime', 'api', 'wasi', '.', 'startup'];
+const ENGINE_LAYERS = ['wasm', 'binary', 'validate', 'abi', 'native', 'translate', 'baseline', 'compile', 'runtime', 'api', 'wasi', '.', 'startup'];
 
 function productFiles(directory: string): string[] {
   const files: string[] = [];
