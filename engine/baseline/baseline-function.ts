@@ -127,6 +127,18 @@ for (const [op, kind] of [
 /** A function the baseline compiler does not take (its unit goes to LLVM instead). */
 export class BaselineUnsupported extends Error {}
 
+/**
+ * Labels (in a unit's emitter) of the unit's table of runtime entry points, 8 bytes each,
+ * which the code calls `call [rip + …]` and the installer fills in (baseline-unit.ts): the
+ * code holds no absolute address, so a unit's bytes can be kept in the code cache.
+ */
+export interface RuntimeTable {
+  readonly trap: Label;
+  readonly checkSlow: Label;
+  readonly memoryGrow: Label;
+  readonly tierUp: Label;
+}
+
 /** What the baseline compiler needs to know beyond the body. */
 export interface BaselineContext {
   readonly module: ModuleInfo;
@@ -135,10 +147,6 @@ export interface BaselineContext {
   readonly tiered: boolean;
   /** ThreadLimits' offset from %fs (threadLimitsTlsOffset()). */
   readonly tlsOffset: number;
-  readonly trapAddress: bigint;
-  readonly checkSlowAddress: bigint;
-  readonly memoryGrowAddress: bigint;
-  readonly tierUpAddress: bigint;
   /** Tiered: told of each OSR candidate loop (translate/emit-osr.ts numbering). */
   readonly onOsrCandidate?: (functionIndex: number, ordinal: number) => void;
 }
@@ -220,10 +228,6 @@ function f64Halves(value: number): readonly [number, number] {
   return [view.getInt32(0, true), view.getInt32(4, true)];
 }
 
-/** A 64-bit address as [lo, hi] int32 halves. */
-function addressHalves(address: bigint): readonly [number, number] {
-  return [Number(BigInt.asIntN(32, address)), Number(BigInt.asIntN(32, address >> 32n))];
-}
 
 /** Compiles defined functions, one after another, into one emitter (a code unit). */
 export class BaselineFunctionCompiler {
@@ -255,25 +259,23 @@ export class BaselineFunctionCompiler {
   /** Operands taken off the stack, reused round-robin (an operator takes at most three). */
   private readonly operands: Operand[] = [];
   private nextOperand = 0;
-  private readonly trapAt: readonly [number, number];
-  private readonly checkSlowAt: readonly [number, number];
-  private readonly memoryGrowAt: readonly [number, number];
-  private readonly tierUpAt: readonly [number, number];
+  /** The unit's table of runtime entry points (labels in its emitter): see RuntimeTable. */
+  private runtime: RuntimeTable = { trap: 0, checkSlow: 0, memoryGrow: 0, tierUp: 0 };
   /** Owner (stack height, FREE or TAKEN) of each GPR (by number) and XMM register. */
   private readonly gprOwner = new Int32Array(16).fill(FREE);
   private readonly xmmOwner = new Int32Array(16).fill(FREE);
 
   constructor(private readonly context: BaselineContext) {
     this.hasMemory = context.module.memories.length > 0;
-    this.trapAt = addressHalves(context.trapAddress);
-    this.checkSlowAt = addressHalves(context.checkSlowAddress);
-    this.memoryGrowAt = addressHalves(context.memoryGrowAddress);
-    this.tierUpAt = addressHalves(context.tierUpAddress);
     for (let i = 0; i < 4; i++) this.operands.push({ type: ValType.I32, where: Where.Slot, reg: 0, slot: mem(R.Rbp, 0), lo: 0, hi: 0 });
   }
 
-  /** Compiles `functionIndex` into `emitter` at its current position (16-byte aligned); throws BaselineUnsupported. */
-  compile(emitter: X64Emitter, functionIndex: number): number {
+  /**
+   * Compiles `functionIndex` into `emitter` at its current position (16-byte aligned), its
+   * runtime calls through `runtime`'s labels; throws BaselineUnsupported.
+   */
+  compile(emitter: X64Emitter, functionIndex: number, runtime: RuntimeTable): number {
+    this.runtime = runtime;
     const { module } = this.context;
     const body = module.functionBodies[functionIndex - module.importedFunctionCount];
     if (body === undefined) throw new BaselineUnsupported(`function ${functionIndex} has no body here`);
@@ -322,9 +324,9 @@ export class BaselineFunctionCompiler {
     return label;
   }
 
-  private callAbsolute(address: readonly [number, number]): void {
-    this.a.movImm64(R.Rax, address[0], address[1]);
-    this.a.callReg(R.Rax);
+  /** Calls a runtime entry point through the unit's address table (the code stays position-independent). */
+  private callRuntime(entry: Label): void {
+    this.a.callRipIndirect(entry);
   }
 
   // ---- the operand stack
@@ -577,7 +579,7 @@ export class BaselineFunctionCompiler {
     for (const [code, label] of this.trapLabels) {
       a.bind(label);
       a.movImm32(R.Rdi, code);
-      this.callAbsolute(this.trapAt);
+      this.callRuntime(this.runtime.trap);
       a.byte(0xcc); // wasm_rt_trap does not return
     }
   }
@@ -592,7 +594,7 @@ export class BaselineFunctionCompiler {
     this.coldPaths.push(() => {
       a.bind(slow);
       a.movRR(64, R.Rdi, R.Rsp);
-      this.callAbsolute(this.checkSlowAt);
+      this.callRuntime(this.runtime.checkSlow);
       a.jmp(back);
     });
   }
@@ -636,7 +638,7 @@ export class BaselineFunctionCompiler {
     a.store(64, mem(R.Rsp, slots.disp + 8), R.Rax);
     a.lea(R.Rdi, mem(R.Rbx, this.context.layout.tierUpContextOffset));
     a.lea(R.Rsi, slots);
-    this.callAbsolute(this.tierUpAt);
+    this.callRuntime(this.runtime.tierUp);
     return slots;
   }
 
@@ -750,7 +752,7 @@ export class BaselineFunctionCompiler {
         this.spillAll(); // first: rsi may hold a stack value
         this.toFixedGpr(delta, R.Rsi);
         this.a.load(64, R.Rdi, mem(R.Rbx, this.context.layout.memoryDefinitionPointer(0)));
-        this.callAbsolute(this.memoryGrowAt);
+        this.callRuntime(this.runtime.memoryGrow);
         const reg = this.allocateGpr();
         this.a.movRR(32, reg, R.Rax);
         this.pushRegister(ValType.I32, reg);

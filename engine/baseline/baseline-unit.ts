@@ -1,8 +1,12 @@
 // Stage: baseline compile (docs/RATIONALE.md "Why a baseline compiler of our own?"). A code
 // unit's functions (translate/code-units.ts) compiled by the baseline compiler
-// (baseline-function.ts) into one block of machine code, installed in pages of its own
-// (native/src/machine_code.cc) and unmapped when the unit's owner releases it — the
-// `CompiledCode` of a lazily compiled unit (compile/lazy-code.ts), as LLVM's is.
+// (baseline-function.ts) into one block of machine code: the functions, 16-byte aligned, then
+// the unit's table of runtime entry points (wasm_rt_trap, wasm_rt_check_slow,
+// wasm_rt_memory_grow, wasm_rt_tier_up), which the code calls through `call [rip + …]`. The
+// block holds no absolute address until the table is filled in at installation, so it can be
+// kept in the code cache and installed in another process (compile/compiled-module.ts). It is
+// installed in pages of its own (native/src/machine_code.cc) and unmapped when the unit's
+// `CompiledCode` is released or collected, as LLVM's code is.
 //
 // A unit with any function the baseline does not take (BaselineUnsupported: SIMD, several
 // results, …) is not compiled here at all: the caller gives the whole unit to LLVM at O0, so
@@ -12,7 +16,7 @@ import type { ModuleInfo } from '../binary/module-info.js';
 import type { VmctxLayout } from '../abi/vmctx-layout.js';
 import type { CompiledCode } from '../native/addon.js';
 import { hostCpuFeatures, installReleasableMachineCode, releaseMachineCode, runtimeAddresses, threadLimitsTlsOffset } from '../native/addon.js';
-import { BaselineFunctionCompiler, BaselineUnsupported, type BaselineContext } from './baseline-function.js';
+import { BaselineFunctionCompiler, BaselineUnsupported, type RuntimeTable } from './baseline-function.js';
 import { X64Emitter } from './x64-emitter.js';
 
 /** The CPU features the baseline's code uses beyond x86-64's SSE2: roundss/sd, popcnt, lzcnt, tzcnt. */
@@ -20,6 +24,9 @@ const REQUIRED_FEATURES = ['sse4.1', 'popcnt', 'lzcnt', 'bmi'] as const;
 
 /** Largest code block installed for one unit (machine_code.cc's limit is 64 MiB). */
 const MAX_UNIT_CODE_BYTES = 32 << 20;
+
+/** Entries of the runtime table, in order. */
+const RUNTIME_ENTRIES = 4;
 
 let hostSupport: boolean | undefined;
 
@@ -35,62 +42,85 @@ export function directBaselineSupported(): boolean {
   return hostSupport;
 }
 
+/** A unit's machine code before installation (also what the code cache keeps). */
+export interface BaselineUnitCode {
+  /** The functions, then the runtime table (zeros here). */
+  readonly bytes: Uint8Array;
+  /** Each function's offset in `bytes`, in the unit's order. */
+  readonly offsets: readonly number[];
+  /** Offset of the runtime table. */
+  readonly tableOffset: number;
+  /** OSR candidate loops: [functionIndex, ordinal] pairs, flattened. */
+  readonly osrCandidates: readonly number[];
+}
+
 /** The baseline compiler of one module (its functions, layout and tiering). */
 export class BaselineModuleCompiler {
   private readonly compiler: BaselineFunctionCompiler;
   /** Units found unsupported (not tried again). */
   private readonly declined = new Set<number>();
-
-  /** OSR candidates of the unit being compiled, reported once it compiles. */
+  /** OSR candidates of the unit being compiled. */
   private readonly candidates: number[] = [];
 
   constructor(module: ModuleInfo, layout: VmctxLayout, tiered: boolean, private readonly onOsrCandidate?: (functionIndex: number, ordinal: number) => void) {
-    const runtime = runtimeAddresses();
-    const context: BaselineContext = {
+    this.compiler = new BaselineFunctionCompiler({
       module,
       layout,
       tiered,
       tlsOffset: threadLimitsTlsOffset(),
-      trapAddress: runtime.trap,
-      checkSlowAddress: runtime.checkSlow,
-      memoryGrowAddress: runtime.memoryGrow,
-      tierUpAddress: runtime.tierUp,
       onOsrCandidate: (functionIndex, ordinal) => this.candidates.push(functionIndex, ordinal),
-    };
-    this.compiler = new BaselineFunctionCompiler(context);
+    });
   }
 
-  /**
-   * Compiles unit `unitIndex`'s functions; undefined when one of them is not for the baseline
-   * (nothing is installed then). OSR candidates are reported only for a unit that compiles.
-   */
-  compileUnit(unitIndex: number, functions: readonly number[]): { code: CompiledCode; addresses: Map<number, bigint> } | undefined {
+  /** Compiles unit `unitIndex`'s functions; undefined when one of them is not for the baseline. */
+  compileUnit(unitIndex: number, functions: readonly number[]): BaselineUnitCode | undefined {
     if (this.declined.has(unitIndex)) return undefined;
-    const start = performance.now();
     const emitter = new X64Emitter();
+    const runtime: RuntimeTable = { trap: emitter.newLabel(), checkSlow: emitter.newLabel(), memoryGrow: emitter.newLabel(), tierUp: emitter.newLabel() };
     const offsets: number[] = [];
     this.candidates.length = 0;
     try {
-      for (const functionIndex of functions) offsets.push(this.compiler.compile(emitter, functionIndex));
+      for (const functionIndex of functions) offsets.push(this.compiler.compile(emitter, functionIndex, runtime));
     } catch (error) {
       if (!(error instanceof BaselineUnsupported)) throw error;
       this.declined.add(unitIndex);
       return undefined;
+    }
+    emitter.align(8);
+    const tableOffset = emitter.length;
+    for (const label of [runtime.trap, runtime.checkSlow, runtime.memoryGrow, runtime.tierUp]) {
+      emitter.bind(label);
+      emitter.u32(0);
+      emitter.u32(0);
     }
     const bytes = emitter.finish();
     if (bytes.length > MAX_UNIT_CODE_BYTES) {
       this.declined.add(unitIndex);
       return undefined;
     }
-    for (let i = 0; i < this.candidates.length; i += 2) this.onOsrCandidate?.(this.candidates[i], this.candidates[i + 1]);
+    return { bytes, offsets, tableOffset, osrCandidates: [...this.candidates] };
+  }
+
+  /**
+   * Installs a unit's code (just compiled, or from the code cache): fills in its runtime
+   * table, reports its OSR candidates, and gives its CompiledCode and each function's address.
+   */
+  install(unit: BaselineUnitCode, functions: readonly number[]): { code: CompiledCode; addresses: Map<number, bigint> } {
+    if (unit.offsets.length !== functions.length) throw new Error('internal error: a baseline unit of another size');
+    const bytes = unit.bytes.slice();
+    const table = new DataView(bytes.buffer, unit.tableOffset, RUNTIME_ENTRIES * 8);
+    const runtime = runtimeAddresses();
+    [runtime.trap, runtime.checkSlow, runtime.memoryGrow, runtime.tierUp].forEach((address, i) => table.setBigUint64(8 * i, address, true));
+    for (let i = 0; i < unit.osrCandidates.length; i += 2) this.onOsrCandidate?.(unit.osrCandidates[i], unit.osrCandidates[i + 1]);
+    const start = performance.now();
     const base = installReleasableMachineCode(bytes);
     const addresses = new Map<number, bigint>();
-    functions.forEach((functionIndex, i) => addresses.set(functionIndex, base + BigInt(offsets[i])));
+    functions.forEach((functionIndex, i) => addresses.set(functionIndex, base + BigInt(unit.offsets[i])));
     let released = false;
     const size = bytes.length;
     const code: CompiledCode = {
-      addresses: offsets.map((offset) => base + BigInt(offset)),
-      timings: { parseMs: 0, optimizeMs: 0, codegenMs: performance.now() - start, linkMs: 0, guardedMs: 0, units: 1 },
+      addresses: unit.offsets.map((offset) => base + BigInt(offset)),
+      timings: { parseMs: 0, optimizeMs: 0, codegenMs: 0, linkMs: performance.now() - start, guardedMs: 0, units: 1 },
       objectBytes: size,
       release: () => {
         if (released) return;
@@ -102,4 +132,30 @@ export class BaselineModuleCompiler {
     unreleased.register(code, { base, size }, code);
     return { code, addresses };
   }
+}
+
+/** The first of a cached baseline unit's lines (the code cache's `symbols`), naming the format. */
+const CACHE_FORMAT = 'baseline-x64 1';
+
+/** A unit's code as the code cache's lines and object (compile/code-cache.ts CachedCode). */
+export function baselineUnitToCache(unit: BaselineUnitCode): { lines: string[]; object: Uint8Array } {
+  return { lines: [CACHE_FORMAT, `table ${unit.tableOffset}`, `offsets ${unit.offsets.join(' ')}`, `osr ${unit.osrCandidates.join(' ')}`], object: unit.bytes };
+}
+
+/** The unit back from the code cache's lines and object; undefined when they are not one (another format, damaged). */
+export function baselineUnitFromCache(lines: readonly string[], object: Uint8Array): BaselineUnitCode | undefined {
+  if (lines.length !== 4 || lines[0] !== CACHE_FORMAT) return undefined;
+  const numbers = (line: string, prefix: string): number[] | undefined => {
+    if (!line.startsWith(prefix)) return undefined;
+    const rest = line.slice(prefix.length).trim();
+    const values = rest === '' ? [] : rest.split(' ').map(Number);
+    return values.every((value) => Number.isInteger(value) && value >= 0) ? values : undefined;
+  };
+  const table = numbers(lines[1], 'table ');
+  const offsets = numbers(lines[2], 'offsets ');
+  const osrCandidates = numbers(lines[3], 'osr ');
+  if (table === undefined || table.length !== 1 || offsets === undefined || osrCandidates === undefined) return undefined;
+  const tableOffset = table[0];
+  if (tableOffset % 8 !== 0 || tableOffset + RUNTIME_ENTRIES * 8 !== object.length || offsets.some((offset) => offset >= tableOffset)) return undefined;
+  return { bytes: object, offsets, tableOffset, osrCandidates };
 }

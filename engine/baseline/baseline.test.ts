@@ -6,7 +6,9 @@
 // workers compile and run it at once. The spec suite and the differential fuzzer also run on
 // it (test/spec/spec.test.ts and test/fuzz: lazy and tiered).
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -18,7 +20,7 @@ import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
 import { BaselineFunctionCompiler, BaselineUnsupported } from './baseline-function.js';
-import { directBaselineSupported } from './baseline-unit.js';
+import { baselineUnitFromCache, baselineUnitToCache, directBaselineSupported } from './baseline-unit.js';
 import { X64Emitter } from './x64-emitter.js';
 import { wat, watUnavailableReason } from '../../test/support/wat.js';
 
@@ -285,13 +287,15 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
         const fromBaseline = new Map<number, number[]>();
         const layout = new VmctxLayout(info, { lazyContexts: true, tierCounters: true });
         const compiler = new BaselineFunctionCompiler({
-          module: info, layout, tiered: true, tlsOffset: -64, trapAddress: 1n, checkSlowAddress: 2n, memoryGrowAddress: 3n, tierUpAddress: 4n,
+          module: info, layout, tiered: true, tlsOffset: -64,
           onOsrCandidate: (f, ordinal) => (fromBaseline.get(f) ?? fromBaseline.set(f, []).get(f)!).push(ordinal),
         });
         for (let f = info.importedFunctionCount; f < info.functionTypeIndices.length; f++) {
           translator.translateFunction(f);
           try {
-            compiler.compile(new X64Emitter(), f);
+            const emitter = new X64Emitter();
+            const runtime = { trap: emitter.newLabel(), checkSlow: emitter.newLabel(), memoryGrow: emitter.newLabel(), tierUp: emitter.newLabel() };
+            compiler.compile(emitter, f, runtime);
           } catch (error) {
             if (!(error instanceof BaselineUnsupported)) throw error;
             fromBaseline.delete(f);
@@ -306,6 +310,42 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
     }
     expect(functions).toBeGreaterThan(500);
     expect(candidates).toBeGreaterThan(100);
+  });
+
+  test('with the code cache, another process installs the units from the cache (their bytes hold no address of this one)', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-baseline-cache-'));
+    try {
+      const script = `
+        const engine = await import(${JSON.stringify(join(root, 'dist', 'engine', 'index.js'))});
+        const module = new engine.Module(new Uint8Array(${JSON.stringify(Array.from(wat(SCALAR)))}), { optLevel: 2, tiering: 'tiered', codeCache: { directory: ${JSON.stringify(directory)} } });
+        const exports = new engine.Instance(module, {}).exports;
+        const values = [exports.control(1000), String(exports.memops(100)), exports.i32div(-7, 2), exports.f64ops(2.5, -0.5)];
+        console.log(JSON.stringify({ values, stats: engine.Module.timings(module).lazy }));`;
+      const runs = [0, 1].map(() => {
+        const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, WASM_LLVM_UNIT_BYTES: '1' } });
+        expect(result.status, result.stderr).toBe(0);
+        return JSON.parse(result.stdout.trim().split('\n').pop()!) as { values: unknown[]; stats: { unitsCompiled: number; unitsDirect: number; unitsFromCache: number } };
+      });
+      expect(runs[1].values).toEqual(runs[0].values);
+      expect(runs[0].stats.unitsFromCache).toBe(0);
+      expect(runs[0].stats.unitsDirect).toBe(runs[0].stats.unitsCompiled);
+      expect(runs[1].stats.unitsCompiled).toBe(runs[0].stats.unitsCompiled);
+      expect(runs[1].stats.unitsFromCache).toBe(runs[1].stats.unitsCompiled);
+      expect(runs[1].stats.unitsDirect).toBe(runs[1].stats.unitsCompiled);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('a cached unit that does not describe itself (another format, wrong sizes) is not installed', () => {
+    const code = new Uint8Array(72);
+    const good = baselineUnitToCache({ bytes: code, offsets: [0, 16], tableOffset: 40, osrCandidates: [3, 0] });
+    expect(baselineUnitFromCache(good.lines, good.object)).toMatchObject({ offsets: [0, 16], tableOffset: 40, osrCandidates: [3, 0] });
+    expect(baselineUnitFromCache(['baseline-x64 0', ...good.lines.slice(1)], good.object)).toBeUndefined();
+    expect(baselineUnitFromCache(good.lines, code.subarray(0, 64))).toBeUndefined();
+    expect(baselineUnitFromCache([good.lines[0], 'table 44', good.lines[2], good.lines[3]], good.object)).toBeUndefined();
+    expect(baselineUnitFromCache([good.lines[0], good.lines[1], 'offsets 0 48', good.lines[3]], good.object)).toBeUndefined();
+    expect(baselineUnitFromCache([good.lines[0], good.lines[1], good.lines[2], 'osr 1 x'], good.object)).toBeUndefined();
   });
 
   test('an endless loop in baseline code stops at its deadline', () => {

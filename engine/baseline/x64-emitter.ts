@@ -262,6 +262,12 @@ export class X64Emitter {
     this.bytes(0xff, 0xd0 | (r & 7));
   }
 
+  /** call qword [rip + disp32 to `label`] (an entry of an address table in the code). */
+  callRipIndirect(label: Label): void {
+    this.bytes(0xff, 0x15);
+    this.rel32(label);
+  }
+
   jmpReg(r: R): void {
     if (r >= 8) this.byte(0x41);
     this.bytes(0xff, 0xe0 | (r & 7));

@@ -38,7 +38,7 @@ import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type StartedUnit, type TopTier } from './lazy-code.js';
 import { anchorTranslatorShapes } from './translator-shapes.js';
-import { BaselineModuleCompiler, directBaselineSupported } from '../baseline/baseline-unit.js';
+import { BaselineModuleCompiler, baselineUnitFromCache, baselineUnitToCache, directBaselineSupported } from '../baseline/baseline-unit.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
 export interface ModuleCompileOptions {
@@ -876,14 +876,26 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
    */
   // The baseline: our own compiler (engine/baseline/) for the units it takes, LLVM at O0 for
   // the others. Its code is made on the calling thread in about the time LLVM takes to start,
-  // so it is neither compiled ahead nor kept in the code cache.
+  // so it is not compiled ahead; with the code cache its bytes are kept (under a key of their
+  // own), as a cold compiler's first compiles in a process cost more than loading them.
   const direct = options.baseline === 'direct' && baselineOptions.optLevel === 0 && directBaselineSupported();
   const baseline = direct ? new BaselineModuleCompiler(info, environment.layout, options.tiered, noteOsrCandidate) : undefined;
   const startUnit = (unitIndex: number, ahead: boolean): StartedUnit | undefined => {
     if (baseline !== undefined) {
       if (ahead) return undefined;
-      const direct = baseline.compileUnit(unitIndex, unitsOf().units[unitIndex]);
-      if (direct !== undefined) return { finish: () => ({ code: direct.code, addresses: direct.addresses, fromCache: false, direct: true }) };
+      const functions = unitsOf().units[unitIndex];
+      const key = cache === undefined ? undefined : partKey(`baseline unit ${unitIndex}`);
+      const entry = key === undefined ? undefined : cache!.load(key);
+      const cached = entry === undefined || entry.objects.length !== 1 ? undefined : baselineUnitFromCache(entry.symbols, entry.objects[0]);
+      const unit = cached ?? baseline.compileUnit(unitIndex, functions);
+      if (unit !== undefined) {
+        if (cached === undefined && key !== undefined) {
+          const { lines, object } = baselineUnitToCache(unit);
+          cache!.store(key, { symbols: lines, functionSymbols: [], entrySymbols: [], hostSymbols: [], guardedFunctions: [], objects: [object] });
+        }
+        const installed = baseline.install(unit, functions);
+        return { finish: () => ({ code: installed.code, addresses: installed.addresses, fromCache: cached !== undefined, direct: true }) };
+      }
     }
     currentUnit = unitIndex;
     guardedSymbols = [];
