@@ -229,6 +229,16 @@ function f64Halves(value: number): readonly [number, number] {
 }
 
 
+interface BlockTypes {
+  readonly params: number;
+  readonly results: readonly ValType[];
+}
+
+/** The block types written as one value type (or none, 0x40), by byte; v128 is absent (not taken). */
+const VALUE_BLOCK_TYPES: (BlockTypes | undefined)[] = [];
+VALUE_BLOCK_TYPES[0x40] = { params: 0, results: [] };
+for (const type of [ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.FuncRef, ValType.ExternRef]) VALUE_BLOCK_TYPES[type] = { params: 0, results: [type] };
+
 /** Compiles defined functions, one after another, into one emitter (a code unit). */
 export class BaselineFunctionCompiler {
   private readonly operator = new Operator();
@@ -256,6 +266,7 @@ export class BaselineFunctionCompiler {
   private constantHi: number[] = [];
   /** Slot operands by height (this function's). */
   private slotCache: Mem[] = [];
+  private localSlotCache: Mem[] = [];
   /** Operands taken off the stack, reused round-robin (an operator takes at most three). */
   private readonly operands: Operand[] = [];
   private nextOperand = 0;
@@ -296,6 +307,7 @@ export class BaselineFunctionCompiler {
     this.gprOwner.fill(FREE);
     this.xmmOwner.fill(FREE);
     this.slotCache = [];
+    this.localSlotCache = [];
     this.compileBody(body);
     return start;
   }
@@ -303,7 +315,12 @@ export class BaselineFunctionCompiler {
   // ---- slots
 
   private localSlot(index: number): Mem {
-    return mem(R.Rbp, -16 - 8 * this.localCount + 8 * index);
+    let slot = this.localSlotCache[index];
+    if (slot === undefined) {
+      slot = mem(R.Rbp, -16 - 8 * this.localCount + 8 * index);
+      this.localSlotCache[index] = slot;
+    }
+    return slot;
   }
 
   private slot(height: number): Mem {
@@ -892,15 +909,15 @@ export class BaselineFunctionCompiler {
 
   // ---- control
 
-  private blockTypes(blockType: number): { params: number; results: readonly ValType[] } {
-    if (blockType === -64) return { params: 0, results: [] };
+  /** A block type's parameter count and result types (shared objects for the value-type forms). */
+  private blockTypes(blockType: number): BlockTypes {
     if (blockType < 0) {
-      const type = (blockType + 0x80) as ValType;
-      if (type === ValType.V128) throw new BaselineUnsupported('v128 block');
-      return { params: 0, results: [type] };
+      const shared = VALUE_BLOCK_TYPES[blockType + 0x80];
+      if (shared === undefined) throw new BaselineUnsupported('v128 block');
+      return shared;
     }
     const type = this.context.module.types[blockType];
-    for (const t of [...type.params, ...type.results]) if (t === ValType.V128) throw new BaselineUnsupported('v128 block');
+    if (type.params.includes(ValType.V128) || type.results.includes(ValType.V128)) throw new BaselineUnsupported('v128 block');
     if (type.results.length > 1) throw new BaselineUnsupported('block with several results');
     return { params: type.params.length, results: type.results };
   }
