@@ -15,6 +15,9 @@
 //                                'tiered': lazily at O0, hot functions at WASM_LLVM_OPT_LEVEL
 //                                in the background (WASM_LLVM_TIER_UP_THRESHOLD: counts
 //                                of entries and loop iterations between tier-up calls)
+//   WASM_LLVM_BASELINE           'direct' (default): lazy O0 and tiered modules' first tier
+//                                from the engine's own baseline compiler; 'llvm-O0': LLVM
+//                                at O0
 //
 // Options that a caller passes to compile/instantiate/new Module still win. A bad value
 // stops the process at start-up with an error naming the variable. The namespace object
@@ -61,6 +64,11 @@ export function optionsFromEnvironment(environment: NodeJS.ProcessEnv): DefaultC
   if (tiering !== undefined) {
     if (tiering !== 'eager' && tiering !== 'lazy' && tiering !== 'tiered') throw new TypeError(`WASM_LLVM_TIERING must be "eager", "lazy" or "tiered" (got "${tiering}")`);
     options.tiering = tiering;
+  }
+  const baseline = read('WASM_LLVM_BASELINE');
+  if (baseline !== undefined) {
+    if (baseline !== 'direct' && baseline !== 'llvm-O0') throw new TypeError(`WASM_LLVM_BASELINE must be "direct" or "llvm-O0" (got "${baseline}")`);
+    options.baseline = baseline;
   }
   const cache = read('WASM_LLVM_CODE_CACHE');
   if (cache !== undefined) options.codeCache = cache === '1' ? true : cache === '0' ? false : { directory: cache };

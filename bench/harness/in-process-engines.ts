@@ -84,11 +84,11 @@ async function loadLlvmEngine(options: Record<string, unknown>): Promise<InProce
   const optLevel = (options.optLevel ?? 2) as 0 | 1 | 2 | 3;
   const exactTraps = options.exactTraps === true;
   const tiering = options.tiering === 'lazy' || options.tiering === 'tiered' ? options.tiering : 'eager';
-  const baseline = options.baseline === 'llvm-O0' ? 'llvm-O0' : 'direct';
   // codeCache 'warm': a cache of this process's own, filled by an untimed compile, so every
   // timed compile is a hit (what a second run of an application costs).
   const cacheDirectory = options.codeCache === 'warm' ? mkdtempSync(join(tmpdir(), 'wasm-llvm-bench-cache-')) : undefined;
-  const compileOptions = { optLevel, exactTraps, tiering, baseline, ...(cacheDirectory !== undefined ? { codeCache: { directory: cacheDirectory } } : {}) } as const;
+  const baseline = options.baseline === 'llvm-O0' ? ('llvm-O0' as const) : undefined;
+  const compileOptions = { optLevel, exactTraps, tiering, ...(baseline !== undefined ? { baseline } : {}), ...(cacheDirectory !== undefined ? { codeCache: { directory: cacheDirectory } } : {}) } as const;
   return {
     version: () => `LLVM ${llvmVersion()} O${optLevel}${exactTraps ? ' exactTraps' : ''}${cacheDirectory !== undefined ? ' code cache' : ''}${tiering === 'eager' ? '' : ` ${tiering}`}${tiering !== 'eager' && baseline === 'llvm-O0' ? ' (LLVM O0 baseline)' : ''}${loaded}`,
     compile: (bytes) => new engine.Module(bytes, compileOptions),

@@ -82,8 +82,7 @@ export interface ModuleCompileOptions {
    * Where lazy modules at optLevel 0 and tiered modules get their baseline code: 'direct'
    * (default), the engine's own single-pass compiler (engine/baseline/), which takes every
    * unit without SIMD, several results, table or bulk-memory instructions and leaves the rest
-   * to LLVM at O0; 'llvm-O0', LLVM at O0 for every unit. WASM_LLVM_BASELINE=direct|llvm-O0
-   * overrides it (for comparisons).
+   * to LLVM at O0; 'llvm-O0', LLVM at O0 for every unit (for comparisons).
    */
   readonly baseline?: 'direct' | 'llvm-O0';
 }
@@ -231,7 +230,7 @@ interface ResolvedOptions {
 }
 
 /** Options that apply process-wide when a caller passes none (the register entry point). */
-export type DefaultCompileOptions = Pick<ModuleCompileOptions, 'optLevel' | 'cpu' | 'compileTimeoutMs' | 'exactTraps' | 'codeCache' | 'tiering'>;
+export type DefaultCompileOptions = Pick<ModuleCompileOptions, 'optLevel' | 'cpu' | 'compileTimeoutMs' | 'exactTraps' | 'codeCache' | 'tiering' | 'baseline'>;
 
 let defaultOptions: DefaultCompileOptions = {};
 
@@ -241,8 +240,8 @@ let defaultOptions: DefaultCompileOptions = {};
  * bad default fails at once and not at the first compile.
  */
 export function setDefaultCompileOptions(defaults: DefaultCompileOptions): void {
-  const { optLevel, cpu, compileTimeoutMs, exactTraps, codeCache, tiering } = defaults;
-  const checked: DefaultCompileOptions = { optLevel, cpu, compileTimeoutMs, exactTraps, codeCache, tiering };
+  const { optLevel, cpu, compileTimeoutMs, exactTraps, codeCache, tiering, baseline } = defaults;
+  const checked: DefaultCompileOptions = { optLevel, cpu, compileTimeoutMs, exactTraps, codeCache, tiering, baseline };
   resolveOptions(checked, performance.now());
   defaultOptions = Object.freeze(checked);
 }
@@ -282,7 +281,7 @@ function resolveOptions(given: ModuleCompileOptions | undefined, start: number):
   if (tiering !== 'eager' && tiering !== 'lazy' && tiering !== 'tiered') throw new RangeError(`tiering must be 'eager', 'lazy' or 'tiered' (got ${String(tiering)})`);
   const lazy = tiering !== 'eager';
   if (lazy && serializable) throw new TypeError("serializable needs tiering: 'eager' (a lazily compiled module has no whole object code to write)");
-  const baseline = process.env.WASM_LLVM_BASELINE || options?.baseline || 'direct';
+  const baseline = options?.baseline ?? defaults.baseline ?? 'direct';
   if (baseline !== 'direct' && baseline !== 'llvm-O0') throw new RangeError(`baseline must be 'direct' or 'llvm-O0' (got ${String(baseline)})`);
   // Dumps show what LLVM did, so a compile that dumps must compile.
   const cache = codeCache === false || process.env.WASM_LLVM_DUMP_DIR ? undefined : cacheFor(codeCache === true ? {} : codeCache);

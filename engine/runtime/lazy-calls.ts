@@ -53,8 +53,15 @@ const MAX_LAZY_INSTANCES = Math.floor((Number.MAX_SAFE_INTEGER - LAZY_HOST_ID_BA
 let nextSerial = 0;
 /** The hostId offset of an instance's tier-up context (the last of its range, above any function). */
 const TIER_UP_ID = LAZY_HOST_IDS_PER_INSTANCE - 1;
-/** Default counts (entries plus loop iterations) between a function's tier-up calls. */
-export const DEFAULT_TIER_UP_THRESHOLD = 50_000;
+/**
+ * Default counts (entries plus loop iterations) between a function's tier-up calls. 50,000
+ * when the baseline was LLVM's O0; with the engine's own baseline compiler (engine/baseline/),
+ * whose code runs about as fast and whose tier-up calls cost a cold translation on the main
+ * thread, 1,000,000 gave shorter cold runs in two alternating PolyBench runs (total / Cranelift
+ * 1.53× → 1.31× and 2.72× → 1.73×, seeds 111 and 113) and the same warm glue-package
+ * geomean (1.062× → 1.055× Node, seed 112).
+ */
+export const DEFAULT_TIER_UP_THRESHOLD = 1_000_000;
 
 /** WASM_LLVM_TIER_UP_THRESHOLD (for tests and measurements: low values tier up at once), else the default. */
 function tierUpThreshold(): number {
