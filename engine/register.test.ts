@@ -103,6 +103,7 @@ describe('wasm-llvm-jit/register', () => {
     ['WASM_LLVM_CPU', 'pentium'],
     ['WASM_LLVM_EXACT_TRAPS', 'yes'],
     ['WASM_LLVM_TIERING', 'later'],
+    ['WASM_LLVM_BASELINE', 'llvm'],
     ['WASM_LLVM_COMPILE_TIMEOUT_MS', '-5'],
   ])('a bad %s (%s) stops the process at start-up with an error naming it', (name, value) => {
     const result = runRegistered('console.log("started")', { [name]: value });
