@@ -263,6 +263,11 @@ export class BaselineFunctionCompiler {
   private where: Where[] = [];
   private regs: number[] = [];
   private constantLo: number[] = [];
+  /**
+   * Every stack value below this height is in its slot (spillAll starts here: a function
+   * that keeps thousands of values on the stack across many branches stays linear).
+   */
+  private unspilledFrom = 0;
   private constantHi: number[] = [];
   /** Slot operands by height (this function's). */
   private slotCache: Mem[] = [];
@@ -308,6 +313,7 @@ export class BaselineFunctionCompiler {
     this.xmmOwner.fill(FREE);
     this.slotCache = [];
     this.localSlotCache = [];
+    this.unspilledFrom = 0;
     this.compileBody(body);
     return start;
   }
@@ -356,6 +362,7 @@ export class BaselineFunctionCompiler {
 
   private pushRegister(type: ValType, reg: number): void {
     const h = this.grow();
+    if (h < this.unspilledFrom) this.unspilledFrom = h;
     this.types[h] = type;
     this.where[h] = Where.Register;
     this.regs[h] = reg;
@@ -365,6 +372,7 @@ export class BaselineFunctionCompiler {
 
   private pushConstant(type: ValType, lo: number, hi: number): void {
     const h = this.grow();
+    if (h < this.unspilledFrom) this.unspilledFrom = h;
     this.types[h] = type;
     this.where[h] = Where.Constant;
     this.constantLo[h] = lo;
@@ -432,7 +440,8 @@ export class BaselineFunctionCompiler {
 
   /** Every stack value into its slot: before labels, branches and calls. */
   private spillAll(): void {
-    for (let h = 0; h < this.height; h++) if (this.where[h] !== Where.Slot) this.spill(h);
+    for (let h = this.unspilledFrom; h < this.height; h++) if (this.where[h] !== Where.Slot) this.spill(h);
+    this.unspilledFrom = this.height;
   }
 
   private allocate(owners: Int32Array, pool: readonly number[]): number {
