@@ -1,7 +1,8 @@
 // Stage: baseline compile (wasm → x86-64 without LLVM, docs/RATIONALE.md "Why a baseline
-// compiler of our own?"). The instruction encoder of the baseline compiler
-// (baseline-function.ts): the general-purpose, SSE and control-transfer instructions it
-// emits, encoded by hand after the Intel SDM vol. 2 (legacy prefix, REX, opcode, ModRM, SIB,
+// compiler of our own?"). The engine's one x86-64 instruction encoder, for the machine code
+// it writes without LLVM — the baseline compiler (baseline-function.ts) and the signature
+// trampolines (compile/signature-trampolines.ts): the general-purpose, SSE and
+// control-transfer instructions they emit, encoded by hand after the Intel SDM vol. 2 (legacy prefix, REX, opcode, ModRM, SIB,
 // displacement, immediate), with labels whose rel32 jumps are patched when the code is done.
 //
 // Memory operands are [base + index*scale + disp32/disp8] with base ≠ none, or an absolute

@@ -17,10 +17,10 @@
 import { FuncRef, SLOT_BYTES } from '../abi/abi.js';
 import { hostCallAddress, installMachineCode } from '../native/addon.js';
 import { ValType, type FuncType } from '../wasm/value-types.js';
-import { Gpr, X64Assembler } from './x64-assembler.js';
+import { R, X64Emitter, mem } from '../baseline/x64-emitter.js';
 
 /** System V integer argument registers after the first (vmctx, funcRef's target or host context). */
-const INTEGER_ARGUMENTS: readonly Gpr[] = [Gpr.Rsi, Gpr.Rdx, Gpr.Rcx, Gpr.R8, Gpr.R9];
+const INTEGER_ARGUMENTS: readonly R[] = [R.Rsi, R.Rdx, R.Rcx, R.R8, R.R9];
 const FLOAT_ARGUMENTS = 8;
 
 const HOST_IS_X64_SYSTEM_V = process.arch === 'x64' && process.platform === 'linux';
@@ -43,7 +43,7 @@ export function hasMachineTrampolines(type: FuncType): boolean {
 
 /** Where each parameter travels: an integer or XMM register, or the n-th 8-byte stack slot. */
 interface ArgumentPlace {
-  readonly register?: Gpr;
+  readonly register?: R;
   readonly xmm?: number;
   readonly stack?: number;
 }
@@ -61,91 +61,91 @@ function placeArguments(params: readonly ValType[]): { places: ArgumentPlace[]; 
 
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
-function emitEntry(code: X64Assembler, type: FuncType): void {
+function emitEntry(code: X64Emitter, type: FuncType): void {
   const { places, stackSlots } = placeArguments(type.params);
   // rsp ≡ 8 (mod 16) at entry; push rbp, push rbx, then a frame ≡ 8 (mod 16): aligned at the call.
   const frame = align16(stackSlots * 8) + 8;
-  code.push(Gpr.Rbp);
-  code.move64(Gpr.Rbp, Gpr.Rsp);
-  code.push(Gpr.Rbx);
-  code.subtractFromRsp(frame);
-  code.move64(Gpr.Rbx, Gpr.Rsi);
-  code.load64(Gpr.Rax, Gpr.Rdi, FuncRef.code);
-  code.load64(Gpr.Rdi, Gpr.Rdi, FuncRef.vmctx);
+  code.push(R.Rbp);
+  code.movRR(64, R.Rbp, R.Rsp);
+  code.push(R.Rbx);
+  code.aluRI(64, 5, R.Rsp, frame);
+  code.movRR(64, R.Rbx, R.Rsi);
+  code.load(64, R.Rax, mem(R.Rdi, FuncRef.code));
+  code.load(64, R.Rdi, mem(R.Rdi, FuncRef.vmctx));
   type.params.forEach((value, i) => {
     const place = places[i];
     const slot = i * SLOT_BYTES;
     if (place.stack !== undefined) {
       // A slot holds the value zero-extended to 8 bytes: the stack slot gets all of it.
-      code.load64(Gpr.R11, Gpr.Rbx, slot);
-      code.store64(Gpr.Rsp, place.stack * 8, Gpr.R11);
+      code.load(64, R.R11, mem(R.Rbx, slot));
+      code.store(64, mem(R.Rsp, place.stack * 8), R.R11);
     } else if (place.xmm !== undefined) {
-      code.loadFloat(value === ValType.F32 ? 4 : 8, place.xmm, Gpr.Rbx, slot);
+      code.loadXmm(value !== ValType.F32, place.xmm, mem(R.Rbx, slot));
     } else if (value === ValType.I32) {
-      code.load32(place.register!, Gpr.Rbx, slot);
+      code.load(32, place.register!, mem(R.Rbx, slot));
     } else {
-      code.load64(place.register!, Gpr.Rbx, slot);
+      code.load(64, place.register!, mem(R.Rbx, slot));
     }
   });
-  code.call(Gpr.Rax);
+  code.callReg(R.Rax);
   const result = type.results[0];
   if (result === ValType.I32) {
-    code.zeroExtend32(Gpr.Rax);
-    code.store64(Gpr.Rbx, 0, Gpr.Rax);
+    code.movRR(32, R.Rax, R.Rax);
+    code.store(64, mem(R.Rbx, 0), R.Rax);
   } else if (result === ValType.F32) {
-    code.moveXmmLow32(Gpr.Rax, 0);
-    code.store64(Gpr.Rbx, 0, Gpr.Rax);
+    code.movFromXmm(32, R.Rax, 0);
+    code.store(64, mem(R.Rbx, 0), R.Rax);
   } else if (result === ValType.F64) {
-    code.storeFloat(8, Gpr.Rbx, 0, 0);
+    code.storeXmm(true, mem(R.Rbx, 0), 0);
   } else if (result !== undefined) {
-    code.store64(Gpr.Rbx, 0, Gpr.Rax);
+    code.store(64, mem(R.Rbx, 0), R.Rax);
   }
-  code.addToRsp(frame);
-  code.pop(Gpr.Rbx);
-  code.pop(Gpr.Rbp);
+  code.aluRI(64, 0, R.Rsp, frame);
+  code.pop(R.Rbx);
+  code.pop(R.Rbp);
   code.ret();
 }
 
-function emitHost(code: X64Assembler, type: FuncType, hostCall: bigint): void {
+function emitHost(code: X64Emitter, type: FuncType, hostCall: bigint): void {
   const { places } = placeArguments(type.params);
   const slots = Math.max(type.params.length, type.results.length, 1);
   // rsp ≡ 8 (mod 16) at entry; push rbp, then a multiple of 16: aligned at the call.
   const frame = align16(slots * SLOT_BYTES);
-  code.push(Gpr.Rbp);
-  code.move64(Gpr.Rbp, Gpr.Rsp);
-  code.subtractFromRsp(frame);
+  code.push(R.Rbp);
+  code.movRR(64, R.Rbp, R.Rsp);
+  code.aluRI(64, 5, R.Rsp, frame);
   type.params.forEach((value, i) => {
     const place = places[i];
     const slot = i * SLOT_BYTES;
     if (place.stack !== undefined) {
       // Above the return address and the saved rbp; a 4-byte value's upper half is undefined.
       const incoming = 16 + place.stack * 8;
-      if (value === ValType.I32 || value === ValType.F32) code.load32(Gpr.Rax, Gpr.Rbp, incoming);
-      else code.load64(Gpr.Rax, Gpr.Rbp, incoming);
-      code.store64(Gpr.Rsp, slot, Gpr.Rax);
+      if (value === ValType.I32 || value === ValType.F32) code.load(32, R.Rax, mem(R.Rbp, incoming));
+      else code.load(64, R.Rax, mem(R.Rbp, incoming));
+      code.store(64, mem(R.Rsp, slot), R.Rax);
     } else if (place.xmm !== undefined) {
       if (value === ValType.F32) {
-        code.moveXmmLow32(Gpr.Rax, place.xmm);
-        code.store64(Gpr.Rsp, slot, Gpr.Rax);
+        code.movFromXmm(32, R.Rax, place.xmm);
+        code.store(64, mem(R.Rsp, slot), R.Rax);
       } else {
-        code.storeFloat(8, Gpr.Rsp, slot, place.xmm);
+        code.storeXmm(true, mem(R.Rsp, slot), place.xmm);
       }
     } else {
-      if (value === ValType.I32) code.zeroExtend32(place.register!);
-      code.store64(Gpr.Rsp, slot, place.register!);
+      if (value === ValType.I32) code.movRR(32, place.register!, place.register!);
+      code.store(64, mem(R.Rsp, slot), place.register!);
     }
   });
   // rdi still holds the context, the first argument of both.
-  code.move64(Gpr.Rsi, Gpr.Rsp);
-  code.moveImmediate64(Gpr.Rax, hostCall);
-  code.call(Gpr.Rax);
+  code.movRR(64, R.Rsi, R.Rsp);
+  code.movImm(R.Rax, hostCall);
+  code.callReg(R.Rax);
   const result = type.results[0];
-  if (result === ValType.I32) code.load32(Gpr.Rax, Gpr.Rsp, 0);
-  else if (result === ValType.F32) code.loadFloat(4, 0, Gpr.Rsp, 0);
-  else if (result === ValType.F64) code.loadFloat(8, 0, Gpr.Rsp, 0);
-  else if (result !== undefined) code.load64(Gpr.Rax, Gpr.Rsp, 0);
-  code.move64(Gpr.Rsp, Gpr.Rbp);
-  code.pop(Gpr.Rbp);
+  if (result === ValType.I32) code.load(32, R.Rax, mem(R.Rsp, 0));
+  else if (result === ValType.F32) code.loadXmm(false, 0, mem(R.Rsp, 0));
+  else if (result === ValType.F64) code.loadXmm(true, 0, mem(R.Rsp, 0));
+  else if (result !== undefined) code.load(64, R.Rax, mem(R.Rsp, 0));
+  code.movRR(64, R.Rsp, R.Rbp);
+  code.pop(R.Rbp);
   code.ret();
 }
 
@@ -187,7 +187,7 @@ export function machineTrampolinesFor(type: FuncType): boolean {
  * cap does not apply here: a module whose compile left a type to this file gets its code.
  */
 export function prepareMachineTrampolines(types: Iterable<FuncType>): void {
-  const code = new X64Assembler();
+  const code = new X64Emitter();
   const pending: { map: Map<string, bigint>; key: string; offset: number }[] = [];
   const planned = new Set<string>();
   let hostCall: bigint | undefined;
