@@ -1822,38 +1822,30 @@ export class BaselineFunctionCompiler {
     } else {
       a.jcc(Cond.P, this.trap(TrapCode.InvalidConversionToInteger));
     }
-    // x <= lower (exclusive lower bound): below the range.
-    a.movImm64(R.Rax, t.lower[0], t.lower[1]);
-    a.movToXmm(64, 1, R.Rax);
-    a.ucomis(true, 0, 1);
-    if (t.saturating) {
-      const aboveLower = a.newLabel();
-      a.jcc(Cond.A, aboveLower);
-      a.movImm64(R.Rax, t.minimum[0], t.minimum[1]);
-      a.jmp(store);
-      a.bind(aboveLower);
-    } else {
-      a.jcc(Cond.BE, this.trap(TrapCode.IntegerOverflow));
-    }
-    // x >= upper (exclusive upper bound): above the range.
-    a.movImm64(R.Rax, t.upper[0], t.upper[1]);
-    a.movToXmm(64, 1, R.Rax);
-    a.ucomis(true, 0, 1);
-    if (t.saturating) {
-      const belowUpper = a.newLabel();
-      a.jcc(Cond.B, belowUpper);
-      a.movImm64(R.Rax, t.maximum[0], t.maximum[1]);
-      a.jmp(store);
-      a.bind(belowUpper);
-    } else {
-      a.jcc(Cond.AE, this.trap(TrapCode.IntegerOverflow));
-    }
+    // Compare x (xmm0) with a bound (xmm1): in range past it, or saturate, or trap.
+    const compareWith = (bits: readonly [number, number]): void => {
+      a.movImm64(R.Rax, bits[0], bits[1]);
+      a.movToXmm(64, 1, R.Rax);
+      a.ucomis(true, 0, 1);
+    };
+    const checkBound = (bits: readonly [number, number], inRange: Cond, outOfRange: Cond, saturated: readonly [number, number]): void => {
+      compareWith(bits);
+      if (t.saturating) {
+        const within = a.newLabel();
+        a.jcc(inRange, within);
+        a.movImm64(R.Rax, saturated[0], saturated[1]);
+        a.jmp(store);
+        a.bind(within);
+      } else {
+        a.jcc(outOfRange, this.trap(TrapCode.IntegerOverflow));
+      }
+    };
+    checkBound(t.lower, Cond.A, Cond.BE, t.minimum); // x > lower (exclusive)
+    checkBound(t.upper, Cond.B, Cond.AE, t.maximum); // x < upper (exclusive)
     if (t.to64 && !t.signed) {
       // [0, 2^64): below 2^63 directly; else subtract 2^63 and set the top bit.
       const high = a.newLabel();
-      a.movImm64(R.Rax, TWO_TO_63[0], TWO_TO_63[1]);
-      a.movToXmm(64, 1, R.Rax);
-      a.ucomis(true, 0, 1);
+      compareWith(TWO_TO_63);
       a.jcc(Cond.AE, high);
       a.cvtFloatToInt(true, 64, R.Rax, 0);
       a.jmp(store);
