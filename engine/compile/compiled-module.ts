@@ -798,7 +798,8 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
     trampolinesOutsideIr: machineTrampolinesFor,
     onOsrCandidate: noteOsrCandidate,
   });
-  // Tiered: the baseline is O0 (exact state after traps by itself); the top tier is optLevel.
+  // Tiered: the baseline is O0 (exact state after traps by itself) — the baseline compiler's
+  // or LLVM's; the top tier is optLevel.
   const baselineOptions: ResolvedOptions = options.tiered ? { ...options, optLevel: 0, exactTraps: false } : options;
   const policy = guardPolicy();
   let guardedSymbols: string[] = [];
@@ -866,19 +867,20 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
   }
   if (!validatedBefore && unitsKey !== undefined) cache!.storeList(unitsKey, unitsToLines(partition));
 
-  /**
-   * A lazy unit's compile, begun: linked from the code cache, or translated on this thread
-   * now and compiled on the compile threads in the background; `finish` waits for it. The
-   * unit being called starts this way, and so do the units it calls (LazyCode's units
-   * compiled ahead), whose translation then overlaps its LLVM work; undefined for a unit
-   * asked for ahead that the code cache holds.
-   */
   // The baseline: our own compiler (engine/baseline/) for the units it takes, LLVM at O0 for
   // the others. Its code is made on the calling thread in about the time LLVM takes to start,
   // so it is not compiled ahead; with the code cache its bytes are kept (under a key of their
   // own), as a cold compiler's first compiles in a process cost more than loading them.
   const direct = options.baseline === 'direct' && baselineOptions.optLevel === 0 && directBaselineSupported();
   const baseline = direct ? new BaselineModuleCompiler(info, environment.layout, options.tiered, noteOsrCandidate) : undefined;
+  /**
+   * A lazy unit's compile, begun: the baseline compiler's code (from the code cache or
+   * compiled now), or LLVM's — linked from the code cache, or translated on this thread now
+   * and compiled on the compile threads in the background; `finish` waits for it. The unit
+   * being called starts this way, and with LLVM so do the units it calls (LazyCode's units
+   * compiled ahead), whose translation then overlaps its LLVM work; undefined for a unit
+   * asked for ahead that the code cache holds or the baseline compiler will take.
+   */
   const startUnit = (unitIndex: number, ahead: boolean): StartedUnit | undefined => {
     if (baseline !== undefined) {
       if (ahead) return undefined;
