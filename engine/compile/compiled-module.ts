@@ -879,7 +879,8 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
    * and compiled on the compile threads in the background; `finish` waits for it. The unit
    * being called starts this way, and with LLVM so do the units it calls (LazyCode's units
    * compiled ahead), whose translation then overlaps its LLVM work; undefined for a unit
-   * asked for ahead that the code cache holds or the baseline compiler will take.
+   * asked for ahead that the code cache holds, and for every unit asked for ahead when the
+   * baseline compiler is on (it compiles at the call).
    */
   const startUnit = (unitIndex: number, ahead: boolean): StartedUnit | undefined => {
     if (baseline !== undefined) {
