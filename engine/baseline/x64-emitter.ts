@@ -144,10 +144,6 @@ export class X64Emitter {
     this.labels[label] = this.size;
   }
 
-  isBound(label: Label): boolean {
-    return this.labels[label] !== -1;
-  }
-
   private rel32(label: Label): void {
     this.fixups.push(this.size, label);
     this.u32(0);
