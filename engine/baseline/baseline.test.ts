@@ -2,9 +2,10 @@
 // code and V8 compute (every scalar operator family, edge values, traps), the units it does
 // not take go to LLVM in the same module, its loops are numbered as the LLVM translator
 // numbers them (OSR entries are found by that number: a difference would enter the wrong
-// loop), interrupts stop its loops, its code is unmapped when its module is collected, and
-// workers compile and run it at once. The spec suite and the differential fuzzer also run on
-// it (test/spec/spec.test.ts and test/fuzz: lazy and tiered).
+// loop), interrupts stop its loops, its code is unmapped when its module is collected, the
+// hostile corpus compiles in it, and workers compile and run it at once. The spec suite and
+// the differential fuzzer also run on it (test/spec/spec.test.ts and test/fuzz: lazy and
+// tiered).
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { BaselineFunctionCompiler, BaselineUnsupported } from './baseline-functi
 import { baselineUnitFromCache, baselineUnitToCache, directBaselineSupported } from './baseline-unit.js';
 import { X64Emitter } from './x64-emitter.js';
 import { wat, watUnavailableReason } from '../../test/support/wat.js';
+import { HOSTILE_MODULES } from '../../tools/hostile/hostile-modules.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const skip = watUnavailableReason() ?? (directBaselineSupported() ? undefined : 'this CPU lacks a feature the baseline needs');
@@ -371,6 +373,32 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
     // 1,000 more modules, each with code pages of its own: without unmapping, ~1,000 more mappings.
     expect(mappings() - before).toBeLessThan(300);
   });
+
+  test('the hostile corpus: every module compiles lazily, and its functions return or trap (a deadline stops the endless ones)', () => {
+    let taken = 0;
+    for (const hostile of HOSTILE_MODULES) {
+      const module = new Module(hostile.make(), { optLevel: 0, tiering: 'lazy' });
+      let instance: Instance;
+      try {
+        instance = new Instance(module, {});
+      } catch (error) {
+        expect(error, hostile.name).toBeInstanceOf(RangeError); // the 10,000,001-element table
+        continue;
+      }
+      for (const [name, f] of Object.entries(instance.exports)) {
+        if (typeof f !== 'function') continue;
+        try {
+          withDeadline(500, () => (f as Call)(1, 2, 3));
+        } catch (error) {
+          expect(error, `${hostile.name} ${name}`).toBeInstanceOf(RuntimeError);
+        }
+      }
+      const stats = Module.timings(module).lazy!;
+      if (stats.unitsCompiled > 0 && stats.unitsDirect === stats.unitsCompiled) taken++;
+    }
+    // All but the operand stack 200,000 deep (a frame over 1 MiB: LLVM's) and the table.
+    expect(taken).toBe(HOSTILE_MODULES.length - 2);
+  }, 120_000);
 
   test('stress: three workers and the main thread compile and run lazy modules at once', async () => {
     const source = `(module (memory 1)
