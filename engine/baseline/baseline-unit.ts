@@ -15,7 +15,7 @@
 import type { ModuleInfo } from '../binary/module-info.js';
 import type { VmctxLayout } from '../abi/vmctx-layout.js';
 import type { CompiledCode } from '../native/addon.js';
-import { hostCpuFeatures, installReleasableMachineCode, releaseMachineCode, runtimeAddresses, threadLimitsTlsOffset } from '../native/addon.js';
+import { hostCpuFeatures, installMachineCode, releaseMachineCode, runtimeAddresses, threadLimitsTlsOffset } from '../native/addon.js';
 import { BaselineFunctionCompiler, BaselineUnsupported, type RuntimeTable } from './baseline-function.js';
 import { X64Emitter } from './x64-emitter.js';
 
@@ -113,7 +113,7 @@ export class BaselineModuleCompiler {
     [runtime.trap, runtime.checkSlow, runtime.memoryGrow, runtime.tierUp].forEach((address, i) => table.setBigUint64(8 * i, address, true));
     for (let i = 0; i < unit.osrCandidates.length; i += 2) this.onOsrCandidate?.(unit.osrCandidates[i], unit.osrCandidates[i + 1]);
     const start = performance.now();
-    const base = installReleasableMachineCode(bytes);
+    const base = installMachineCode(bytes);
     const addresses = new Map<number, bigint>();
     functions.forEach((functionIndex, i) => addresses.set(functionIndex, base + BigInt(unit.offsets[i])));
     let released = false;

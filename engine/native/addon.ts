@@ -345,7 +345,6 @@ interface NativeAddon {
   ): [RawBlock, ...(NativeLinearMemory | NativeTable)[]];
   fastHostFunctionCount(): number;
   installMachineCode(bytes: Uint8Array): bigint;
-  installReleasableMachineCode(bytes: Uint8Array): bigint;
   releaseMachineCode(address: bigint, size: number): void;
   runtimeAddresses(): BigUint64Array;
   hostCallAddress(): bigint;
@@ -728,22 +727,17 @@ export function bufferAddress(view: Uint8Array): bigint {
 // ---------------------------------------------------------------- machine code
 
 /**
- * Copies `bytes` of x86-64 code into pages of their own, made read+execute and never freed
- * (machine_code.cc); returns the address of the first byte.
+ * Copies `bytes` of x86-64 code into pages of their own, made read+execute (machine_code.cc);
+ * returns the address of the first byte. Freed only by releaseMachineCode.
  */
 export function installMachineCode(bytes: Uint8Array): bigint {
   return addon().installMachineCode(bytes);
 }
 
 /**
- * installMachineCode for code that dies with its module (the baseline compiler's): the pages
- * are unmapped by releaseMachineCode(address, bytes.length) once nothing can run them.
+ * Unmaps code installed by installMachineCode (`size`: its length in bytes), for code that
+ * dies with its module (the baseline compiler's) once nothing can run it.
  */
-export function installReleasableMachineCode(bytes: Uint8Array): bigint {
-  return addon().installReleasableMachineCode(bytes);
-}
-
-/** Unmaps code installed by installReleasableMachineCode (`size`: its length in bytes). */
 export function releaseMachineCode(address: bigint, size: number): void {
   addon().releaseMachineCode(address, size);
 }

@@ -1,15 +1,15 @@
-// Machine code the runtime writes itself, without LLVM (engine/compile/signature-trampolines.ts):
+// Machine code the runtime writes itself, without LLVM (engine/compile/signature-trampolines.ts,
+// engine/baseline/):
 //   installMachineCode(bytes: Uint8Array) → bigint address
 // copies the bytes into fresh pages mapped for them alone, then makes those pages read+execute
 // (never writable and executable at once). The pages are never written again, so code in them
-// may run on any thread while other pages are being installed, and never freed: the runtime
-// installs one batch per new set of signatures, so their number is bounded by the distinct
-// signatures a process meets.
+// may run on any thread while other pages are being installed. The trampolines' pages are
+// never freed: the runtime installs one batch per new set of signatures, so their number is
+// bounded by the distinct signatures a process meets.
 //   hostCallAddress() → bigint: the address of wasm_rt_host_call, which host trampolines call.
-//   installReleasableMachineCode(bytes: Uint8Array) → bigint address, and
-//   releaseMachineCode(address: bigint, size: number): the same pages for code that dies with
-//   its module (the baseline compiler's, engine/baseline/), unmapped by the module's owner once
-//   nothing can run it any more.
+//   releaseMachineCode(address: bigint, size: number): unmaps pages installMachineCode made,
+//   for code that dies with its module (the baseline compiler's, engine/baseline/), once
+//   nothing can run it any more; the trampolines' pages are never released.
 //   runtimeAddresses() → BigUint64Array: [wasm_rt_trap, wasm_rt_check_slow, wasm_rt_memory_grow,
 //   wasm_rt_tier_up], the runtime entry points machine code calls by absolute address.
 
@@ -70,7 +70,7 @@ Napi::Value ReleaseMachineCode(const Napi::CallbackInfo& info) {
   double size = info[1].As<Napi::Number>().DoubleValue();
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   if (!lossless || address == 0 || address % page != 0 || !(size >= 1 && size <= kMaximumCodeBytes)) {
-    Napi::RangeError::New(env, "releaseMachineCode: not an address and size from installReleasableMachineCode").ThrowAsJavaScriptException();
+    Napi::RangeError::New(env, "releaseMachineCode: not an address and size from installMachineCode").ThrowAsJavaScriptException();
     return Napi::Value();
   }
   size_t rounded = (static_cast<size_t>(size) + page - 1) & ~(page - 1);
@@ -97,7 +97,6 @@ Napi::Value HostCallAddress(const Napi::CallbackInfo& info) {
 
 void InitMachineCodeBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("installMachineCode", Napi::Function::New(env, InstallMachineCode, "installMachineCode"));
-  exports.Set("installReleasableMachineCode", Napi::Function::New(env, InstallMachineCode, "installReleasableMachineCode"));
   exports.Set("releaseMachineCode", Napi::Function::New(env, ReleaseMachineCode, "releaseMachineCode"));
   exports.Set("runtimeAddresses", Napi::Function::New(env, RuntimeAddresses, "runtimeAddresses"));
   exports.Set("hostCallAddress", Napi::Function::New(env, HostCallAddress, "hostCallAddress"));
