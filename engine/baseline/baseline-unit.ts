@@ -18,6 +18,7 @@ import type { CompiledCode } from '../native/addon.js';
 import { hostCpuFeatures, installMachineCode, releaseMachineCode, runtimeAddresses, threadLimitsTlsOffset } from '../native/addon.js';
 import { BaselineFunctionCompiler, BaselineUnsupported, type RuntimeTable } from './baseline-function.js';
 import { X64Emitter } from './x64-emitter.js';
+import { NativeBaselineCompiler, describeForNativeBaseline } from './native-baseline.js';
 
 /** The CPU features the baseline's code uses beyond x86-64's SSE2: roundss/sd, popcnt, lzcnt, tzcnt. */
 const REQUIRED_FEATURES = ['sse4.1', 'popcnt', 'lzcnt', 'bmi'] as const;
@@ -54,27 +55,57 @@ export interface BaselineUnitCode {
   readonly osrCandidates: readonly number[];
 }
 
+/**
+ * Which implementation compiles: the C++ port (native/src/baseline_compiler.cc, the default:
+ * fast from a process's first call) or the TypeScript reference (baseline-function.ts), which
+ * gives the same bytes; WASM_LLVM_BASELINE_COMPILER=typescript picks the reference.
+ */
+export type BaselineImplementation = 'cpp' | 'typescript';
+
+export function baselineImplementationFromEnvironment(): BaselineImplementation {
+  const value = process.env.WASM_LLVM_BASELINE_COMPILER;
+  if (value === undefined || value === '' || value === 'cpp') return 'cpp';
+  if (value === 'typescript') return 'typescript';
+  throw new Error(`WASM_LLVM_BASELINE_COMPILER must be cpp or typescript, not ${JSON.stringify(value)}`);
+}
+
 /** The baseline compiler of one module (its functions, layout and tiering). */
 export class BaselineModuleCompiler {
-  private readonly compiler: BaselineFunctionCompiler;
+  private compiler: BaselineFunctionCompiler | undefined;
+  private readonly native: NativeBaselineCompiler | undefined;
   /** Units found unsupported (not tried again). */
   private readonly declined = new Set<number>();
-  /** OSR candidates of the unit being compiled. */
+  /** OSR candidates of the unit being compiled (TypeScript). */
   private readonly candidates: number[] = [];
+  private readonly tlsOffset = threadLimitsTlsOffset();
 
-  constructor(module: ModuleInfo, layout: VmctxLayout, tiered: boolean, private readonly onOsrCandidate?: (functionIndex: number, ordinal: number) => void) {
-    this.compiler = new BaselineFunctionCompiler({
-      module,
-      layout,
-      tiered,
-      tlsOffset: threadLimitsTlsOffset(),
-      onOsrCandidate: (functionIndex, ordinal) => this.candidates.push(functionIndex, ordinal),
-    });
+  constructor(
+    private readonly module: ModuleInfo,
+    private readonly layout: VmctxLayout,
+    private readonly tiered: boolean,
+    private readonly onOsrCandidate?: (functionIndex: number, ordinal: number) => void,
+    implementation: BaselineImplementation = baselineImplementationFromEnvironment(),
+  ) {
+    if (implementation === 'cpp') this.native = new NativeBaselineCompiler(() => describeForNativeBaseline(module, layout, tiered, this.tlsOffset));
   }
 
   /** Compiles unit `unitIndex`'s functions; undefined when one of them is not for the baseline. */
   compileUnit(unitIndex: number, functions: readonly number[]): BaselineUnitCode | undefined {
     if (this.declined.has(unitIndex)) return undefined;
+    const unit = this.native !== undefined ? this.native.compileUnit(functions) : this.compileInTypeScript(functions);
+    if (unit === undefined) this.declined.add(unitIndex);
+    return unit;
+  }
+
+  /** compileUnit by the TypeScript reference compiler. */
+  private compileInTypeScript(functions: readonly number[]): BaselineUnitCode | undefined {
+    this.compiler ??= new BaselineFunctionCompiler({
+      module: this.module,
+      layout: this.layout,
+      tiered: this.tiered,
+      tlsOffset: this.tlsOffset,
+      onOsrCandidate: (functionIndex, ordinal) => this.candidates.push(functionIndex, ordinal),
+    });
     const emitter = new X64Emitter();
     const runtime: RuntimeTable = { trap: emitter.newLabel(), checkSlow: emitter.newLabel(), memoryGrow: emitter.newLabel(), tierUp: emitter.newLabel() };
     const offsets: number[] = [];
@@ -83,7 +114,6 @@ export class BaselineModuleCompiler {
       for (const functionIndex of functions) offsets.push(this.compiler.compile(emitter, functionIndex, runtime));
     } catch (error) {
       if (!(error instanceof BaselineUnsupported)) throw error;
-      this.declined.add(unitIndex);
       return undefined;
     }
     emitter.align(8);
@@ -94,10 +124,7 @@ export class BaselineModuleCompiler {
       emitter.u32(0);
     }
     const bytes = emitter.finish();
-    if (bytes.length > MAX_UNIT_CODE_BYTES) {
-      this.declined.add(unitIndex);
-      return undefined;
-    }
+    if (bytes.length > MAX_UNIT_CODE_BYTES) return undefined;
     return { bytes, offsets, tableOffset, osrCandidates: [...this.candidates] };
   }
 

@@ -326,6 +326,8 @@ interface NativeAddon {
   hostHasSsse3(): boolean;
   validateFunctionBodies(...args: NativeBodyValidationArguments): NativeBodyValidation;
   listDirectCallees(bytes: Uint8Array, immediates: Uint8Array, codeStart: number, end: number, importedFunctionCount: number): Int32Array | undefined;
+  createBaselineModule(description: NativeBaselineDescription): NativeBaselineModule;
+  compileBaselineUnit(module: NativeBaselineModule, functions: Uint32Array): NativeBaselineUnit | undefined;
   startCacheLookup(bytes: Uint8Array, prefix: string, directory: string, refreshAfterMs: number): NativeCacheLookup;
   finishCacheLookup(lookup: NativeCacheLookup): [key: string, file: Buffer | undefined];
   readCacheEntry(path: string, refreshAfterMs: number): Buffer | undefined;
@@ -650,6 +652,53 @@ export function validateFunctionBodies(...args: NativeBodyValidationArguments): 
  */
 export function listDirectCallees(bytes: Uint8Array, immediates: Uint8Array, codeStart: number, end: number, importedFunctionCount: number): Int32Array | undefined {
   return addon().listDirectCallees(bytes, immediates, codeStart, end, importedFunctionCount);
+}
+
+/**
+ * A module as the C++ baseline compiler sees it (native/src/baseline_compiler.h
+ * BaselineModule; engine/baseline/native-baseline.ts builds it): `types` per type [param
+ * count (u32 LE), params, result count (u32 LE), results]; `bodies` per defined function
+ * [codeStart, end, local group count]; `locals` the groups of all bodies, [count, type]
+ * each; `offsets` VmctxOffsets's ten fields in order.
+ */
+export interface NativeBaselineDescription {
+  readonly bytes: Uint8Array;
+  readonly tiered: boolean;
+  readonly tlsOffset: number;
+  readonly importedFunctionCount: number;
+  readonly importedGlobalCount: number;
+  readonly memoryCount: number;
+  readonly types: Uint8Array;
+  readonly functionTypeIndices: Uint32Array;
+  readonly bodies: Uint32Array;
+  readonly locals: Uint32Array;
+  readonly globalTypes: Uint8Array;
+  readonly offsets: Int32Array;
+}
+
+/** The handle of a described module (it keeps the module's bytes alive). */
+export type NativeBaselineModule = { readonly __nativeBaselineModule: unique symbol };
+
+/** A unit's code from the C++ baseline compiler (baseline-unit.ts BaselineUnitCode's fields). */
+export interface NativeBaselineUnit {
+  readonly bytes: Uint8Array;
+  readonly offsets: Uint32Array;
+  readonly tableOffset: number;
+  readonly osrCandidates: Uint32Array;
+}
+
+/** Describes a module to the C++ baseline compiler (native/src/baseline_binding.cc). */
+export function createBaselineModule(description: NativeBaselineDescription): NativeBaselineModule {
+  return addon().createBaselineModule(description);
+}
+
+/**
+ * Compiles one code unit's functions with the C++ baseline compiler, on this thread: the
+ * same bytes as baseline-function.ts would give, or undefined when the unit is not for the
+ * baseline (it goes to LLVM).
+ */
+export function compileBaselineUnit(module: NativeBaselineModule, functions: Uint32Array): NativeBaselineUnit | undefined {
+  return addon().compileBaselineUnit(module, functions);
 }
 
 /** What buildInstance made: the vmctx block, and the defined memories and tables in index order. */

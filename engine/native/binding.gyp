@@ -6,6 +6,8 @@
       'target_name': 'wasm_llvm_native',
       'sources': [
         'src/addon.cc',
+        'src/baseline_binding.cc',
+        'src/baseline_compiler.cc',
         'src/body_validator.cc',
         'src/cache_lookup.cc',
         'src/compile_batch.cc',

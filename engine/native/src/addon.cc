@@ -15,6 +15,7 @@
 
 #include "abi.h"
 #include "addon_data.h"
+#include "baseline_binding.h"
 #include "body_validator.h"
 #include "cache_lookup.h"
 #include "compile_binding.h"
@@ -110,6 +111,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitWasiFsBinding(env, exports);
   InitBodyValidatorBinding(env, exports);
   InitCacheLookupBinding(env, exports);
+  InitBaselineBinding(env, exports);
   exports.Set("abiLayout", Napi::Function::New(env, AbiLayout, "abiLayout"));
   exports.Set("trapCodes", Napi::Function::New(env, TrapCodes, "trapCodes"));
   return exports;
