@@ -6,7 +6,18 @@
 // the frame; within straight-line code the operand stack's values live in registers (or stay
 // constants, folded into the instruction that uses them), and at every label, branch and
 // call they are written to their slots, so that every label is reached with the whole stack
-// in memory and nothing needs merging. Locals are read from and written to their slots.
+// in memory and nothing needs merging. Locals are read from and written to their slots,
+// except the (at most three) i32/i64 locals a pre-scan of the body finds used most
+// (chooseRegisterLocals: local.get/set/tee weighted 8^loop depth): those live in r13, r14,
+// r15 for the whole function — one home each, so labels still need no merging — and a loop
+// counter is not stored and reloaded every iteration. local.get copies a home into an
+// operand register (the home itself on the stack would change with a later local.set);
+// local.set/tee write the home. Their slots are written only for an OSR transfer (the slots
+// are its buffer); every call out (wasm, runtime, host) preserves r13-r15 under System V, and
+// a trap's siglongjmp to the invoke() frame restores them there. A comparison (integer, eqz,
+// and the float lt/gt/le/ge, which are false when unordered through CF) whose next operator
+// is br_if or if is fused with it: cmp + jcc, no boolean (fuseBranch; spills in between are
+// stores, which leave the flags).
 // The code is a few times slower than optimised code and is produced in about a hundredth
 // of LLVM's O0 time: the baseline tier of lazy and tiered execution (compile/lazy-code.ts).
 //
@@ -20,15 +31,21 @@
 // loops are numbered as the LLVM translator numbers them).
 //
 // Frame: [rbp+16…] stack parameters, [rbp+8] return address, [rbp] caller's rbp, [rbp-8] rbx
-// (the vmctx), [rbp-16] r12 (memory 0's base; it never moves), then the locals in ascending
-// order ending at rbp-16, then the operand slots downwards, then two words for the tier-up
-// call and the outgoing stack arguments at [rsp]. Values in slots: i32/f32 in the low 4
+// (the vmctx), [rbp-16] r12 (memory 0's base; it never moves), then the caller's r13, r14,
+// r15 at [rbp-24], [rbp-32], [rbp-40] — as many as the function has register locals (s = 0
+// to 3), pushed in that order and popped by the epilogue, which every return jumps to —
+// then the locals in ascending order ending at rbp-16-8s (a register local keeps its slot,
+// for OSR), then the operand slots downwards, then two words for the tier-up call and the
+// outgoing stack arguments at [rsp] (the frame below the pushes is sized so that rsp stays
+// 16-byte aligned). Values in slots: i32/f32 in the low 4
 // bytes (the high 4 are undefined), i64/f64/references in all 8; slots are always written 8
 // bytes at a time, as a 4-byte store followed by an 8-byte load of the same slot cannot be
 // forwarded from the store buffer and stalls until the store retires (measured: 4-byte
 // stores made this code about three times slower). In registers: integers in rsi, rdi,
 // r8-r11 (an i32 always zero-extended), floats in xmm2-xmm15; rax, rcx, rdx, xmm0 and xmm1
-// are scratch.
+// are scratch; r13-r15 are the register locals' homes (an i32 zero-extended there too: the
+// prologue moves an i32 parameter with a 32-bit move, as a caller may leave the high half of
+// its register or stack word undefined).
 //
 // Not compiled here (the unit then goes to LLVM, BaselineUnsupported): SIMD and v128 values,
 // several results (functions, calls, blocks), `if` with parameters, the table and bulk
@@ -36,8 +53,8 @@
 
 import type { ModuleInfo, FunctionBody } from '../binary/module-info.js';
 import { Operator, OperatorReader } from '../binary/operator-reader.js';
-import { Op } from '../wasm/opcodes.js';
-import { ValType, type FuncType } from '../wasm/value-types.js';
+import { Immediate, OP_IMMEDIATE, Op } from '../wasm/opcodes.js';
+import { ValType, isValueTypeByte, type FuncType } from '../wasm/value-types.js';
 import { TrapCode } from '../abi/trap-codes.js';
 import { FuncRef, MemoryDefinition, TableDefinition, ThreadLimits, TIER_UP_FROM_LOOP } from '../abi/abi.js';
 import type { VmctxLayout } from '../abi/vmctx-layout.js';
@@ -197,6 +214,18 @@ interface Operand {
 }
 
 const MAX_FRAME_BYTES = 1 << 20;
+const OP_BR_IF = Op.BrIf;
+const OP_IF = Op.If;
+const OP_BLOCK = Op.Block;
+const OP_LOOP = Op.Loop;
+const OP_END = Op.End;
+const OP_LOCAL_GET = Op.LocalGet;
+const OP_LOCAL_SET = Op.LocalSet;
+const OP_LOCAL_TEE = Op.LocalTee;
+/** The callee-saved registers that hold the locals used most (chooseRegisterLocals), by rank. */
+const HOME_REGISTERS = [R.R13, R.R14, R.R15] as const;
+/** A use's weight in the pre-scan, by the loops around it (capped). */
+const LOOP_WEIGHTS = [1, 8, 64, 512, 4096, 32768] as const;
 const INT_ARGUMENT_REGISTERS = [R.Rsi, R.Rdx, R.Rcx, R.R8, R.R9] as const;
 const FLOAT_ARGUMENT_REGISTERS = 8;
 /** INTERRUPT_THRESHOLD (abi.ts) as a sign-extended imm32. */
@@ -242,6 +271,8 @@ for (const type of [ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.
 /** Compiles defined functions, one after another, into one emitter (a code unit). */
 export class BaselineFunctionCompiler {
   private readonly operator = new Operator();
+  /** The body's reader (a comparison peeks at the operator after it). */
+  private reader = new OperatorReader(new Uint8Array(0), 0, 0);
   private a = new X64Emitter();
   private frames: ControlFrame[] = [];
   private height = 0;
@@ -272,6 +303,15 @@ export class BaselineFunctionCompiler {
   /** Slot operands by height (this function's). */
   private slotCache: Mem[] = [];
   private localSlotCache: Mem[] = [];
+  /**
+   * The locals kept in registers (chooseRegisterLocals), by rank: the i-th has its home in
+   * HOME_REGISTERS[i], which the prologue saves (pushed after r12) and the epilogue restores.
+   */
+  private homeLocals: number[] = [];
+  /** Each local's weighted uses (chooseRegisterLocals), reused. */
+  private useWeights = new Float64Array(64);
+  /** Whether each open block of the pre-scan is a loop, reused. */
+  private scanLoops: boolean[] = [];
   /** Operands taken off the stack, reused round-robin (an operator takes at most three). */
   private readonly operands: Operand[] = [];
   private nextOperand = 0;
@@ -323,7 +363,7 @@ export class BaselineFunctionCompiler {
   private localSlot(index: number): Mem {
     let slot = this.localSlotCache[index];
     if (slot === undefined) {
-      slot = mem(R.Rbp, -16 - 8 * this.localCount + 8 * index);
+      slot = mem(R.Rbp, -16 - 8 * this.homeLocals.length - 8 * this.localCount + 8 * index);
       this.localSlotCache[index] = slot;
     }
     return slot;
@@ -332,10 +372,150 @@ export class BaselineFunctionCompiler {
   private slot(height: number): Mem {
     let slot = this.slotCache[height];
     if (slot === undefined) {
-      slot = mem(R.Rbp, -16 - 8 * this.localCount - 8 * (height + 1));
+      slot = mem(R.Rbp, -16 - 8 * this.homeLocals.length - 8 * this.localCount - 8 * (height + 1));
       this.slotCache[height] = slot;
     }
     return slot;
+  }
+
+  /** The home register of local `index`, or -1 (it lives in its slot). */
+  private home(index: number): number {
+    const homes = this.homeLocals;
+    for (let i = 0; i < homes.length; i++) if (homes[i] === index) return HOME_REGISTERS[i];
+    return -1;
+  }
+
+  /**
+   * The pre-scan: the (at most three) i32/i64 locals used most, each local.get, local.set and
+   * local.tee counting 8^(loops around it, at most 5), in the whole body (unreachable code
+   * too); a weight of at least 2 (two uses outside loops, or one inside) to be worth a
+   * register (its save and restore); ties go to the lower index. The body is validated:
+   * the scan only steps over the immediates (OP_IMMEDIATE's kinds), as the operator reader
+   * reads them, and stops at an undefined operator or the body's end.
+   */
+  private chooseRegisterLocals(body: FunctionBody, localTypes: readonly ValType[]): void {
+    const homes: number[] = [];
+    this.homeLocals = homes;
+    const localCount = localTypes.length;
+    if (this.useWeights.length < localCount) this.useWeights = new Float64Array(Math.max(localCount, 2 * this.useWeights.length));
+    const weights = this.useWeights;
+    weights.fill(0, 0, localCount);
+    const loops = this.scanLoops;
+    loops.length = 0;
+    let depth = 0;
+    const bytes = this.context.module.bytes;
+    const end = body.end;
+    let pos = body.codeStart;
+    // A LEB128 u32 (as the operator reader reads a well-formed one); skipLeb steps over one.
+    const readLeb = (): number => {
+      let value = 0;
+      for (let shift = 0; pos < end; shift += 7) {
+        const byte = bytes[pos++];
+        if (shift < 32) value |= (byte & 0x7f) << shift;
+        if (byte < 0x80) break;
+      }
+      return value >>> 0;
+    };
+    const skipLeb = (): void => {
+      while (pos < end && bytes[pos++] >= 0x80);
+    };
+    scan: while (pos < end) {
+      let op = bytes[pos++];
+      switch (op) {
+        case OP_LOCAL_GET:
+        case OP_LOCAL_SET:
+        case OP_LOCAL_TEE: {
+          const index = readLeb();
+          if (index < localCount) weights[index] += LOOP_WEIGHTS[depth < 5 ? depth : 5];
+          continue;
+        }
+        case OP_BLOCK:
+        case OP_IF:
+          loops.push(false);
+          break;
+        case OP_LOOP:
+          loops.push(true);
+          depth++;
+          break;
+        case OP_END:
+          if (loops.length > 0 && loops.pop()) depth--;
+          continue;
+        case 0xfc:
+        case 0xfd: {
+          const code = readLeb();
+          if (code > 0xff) break scan;
+          op = (op === 0xfc ? 0x100 : 0x200) + code;
+          break;
+        }
+        default:
+          break;
+      }
+      const immediate = OP_IMMEDIATE[op];
+      if (immediate === Immediate.None) continue;
+      if (immediate <= Immediate.LastSingleIndex) {
+        skipLeb();
+        continue;
+      }
+      switch (immediate as Immediate) {
+        case Immediate.BlockType: {
+          const byte = bytes[pos];
+          if (byte === 0x40 || isValueTypeByte(byte)) pos++;
+          else skipLeb();
+          break;
+        }
+        case Immediate.BrTable:
+          for (let targets = readLeb(); targets >= 0 && pos < end; targets--) skipLeb(); // and the default
+          break;
+        case Immediate.CallIndirect: case Immediate.TableInit: case Immediate.TableCopy: case Immediate.MemArg:
+          skipLeb();
+          skipLeb();
+          break;
+        case Immediate.MemArgLane:
+          skipLeb();
+          skipLeb();
+          pos++;
+          break;
+        case Immediate.I32: case Immediate.I64:
+          skipLeb();
+          break;
+        case Immediate.MemoryInit:
+          skipLeb();
+          pos++;
+          break;
+        case Immediate.Memory: case Immediate.RefType: case Immediate.Lane:
+          pos++;
+          break;
+        case Immediate.MemoryCopy:
+          pos += 2;
+          break;
+        case Immediate.F32:
+          pos += 4;
+          break;
+        case Immediate.F64:
+          pos += 8;
+          break;
+        case Immediate.V128: case Immediate.Shuffle:
+          pos += 16;
+          break;
+        case Immediate.SelectTyped: {
+          const count = readLeb();
+          pos += count;
+          break;
+        }
+        default:
+          break scan; // an undefined operator (not in a validated body)
+      }
+    }
+    for (let i = 0; i < localCount; i++) {
+      const weight = weights[i];
+      if (weight < 2 || (localTypes[i] !== ValType.I32 && localTypes[i] !== ValType.I64)) continue;
+      // Insert by weight, after the lower indices of the same weight.
+      let at = homes.length;
+      while (at > 0 && weights[homes[at - 1]] < weight) at--;
+      if (at >= HOME_REGISTERS.length) continue;
+      homes.splice(at, 0, i);
+      if (homes.length > HOME_REGISTERS.length) homes.pop();
+    }
   }
 
   private trap(code: number): Label {
@@ -520,12 +700,15 @@ export class BaselineFunctionCompiler {
     const localCount = localTypes.length;
     this.localTypes = localTypes;
     this.localCount = localCount;
+    this.chooseRegisterLocals(body, localTypes);
+    const saved = this.homeLocals.length;
 
     // Prologue; the frame size is patched at the end.
     a.push(R.Rbp);
     a.movRR(64, R.Rbp, R.Rsp);
     a.push(R.Rbx);
     a.push(R.R12);
+    for (let i = 0; i < saved; i++) a.push(HOME_REGISTERS[i]);
     a.movRR(64, R.Rbx, R.Rdi);
     a.bytes(0x48, 0x81, 0xec); // sub rsp, imm32
     const frameField = a.length;
@@ -535,19 +718,26 @@ export class BaselineFunctionCompiler {
     const probeSite = a.length;
     a.bytes(0x0f, 0x1f, 0x44, 0x00, 0x00);
 
-    // Parameters into their slots.
+    // Parameters into their slots, or their home registers (an i32 zero-extended: the caller
+    // may leave the high half of its register or stack word undefined).
     let intIndex = 0;
     let floatIndex = 0;
     let stackIndex = 0;
     for (let i = 0; i < params.length; i++) {
       const slot = this.localSlot(i);
+      const home = this.home(i);
       if (isFloat(params[i])) {
         if (floatIndex < FLOAT_ARGUMENT_REGISTERS) {
           a.storeXmm(true, slot, floatIndex++);
           continue;
         }
       } else if (intIndex < INT_ARGUMENT_REGISTERS.length) {
-        a.store(64, slot, INT_ARGUMENT_REGISTERS[intIndex++]);
+        if (home >= 0) a.movRR(isWide(params[i]) ? 64 : 32, home as R, INT_ARGUMENT_REGISTERS[intIndex++]);
+        else a.store(64, slot, INT_ARGUMENT_REGISTERS[intIndex++]);
+        continue;
+      }
+      if (home >= 0) {
+        a.load(isWide(params[i]) ? 64 : 32, home as R, mem(R.Rbp, 16 + 8 * stackIndex++));
         continue;
       }
       a.load(64, R.Rax, mem(R.Rbp, 16 + 8 * stackIndex++));
@@ -558,9 +748,14 @@ export class BaselineFunctionCompiler {
     a.aluRM(64, 0x3b, R.Rsp, mem(R.Rax, 0)); // cmp rsp, [rax]
     this.slowCheck(Cond.B);
     // Declared locals are zero.
-    if (localCount > params.length) {
+    let homesDeclared = 0;
+    for (const index of this.homeLocals) if (index >= params.length) homesDeclared++;
+    if (localCount - params.length > homesDeclared) {
       a.aluRR(32, 0x31, R.Rax, R.Rax);
-      for (let i = params.length; i < localCount; i++) a.store(64, this.localSlot(i), R.Rax);
+      for (let i = params.length; i < localCount; i++) if (this.home(i) < 0) a.store(64, this.localSlot(i), R.Rax);
+    }
+    for (let i = 0; i < saved; i++) {
+      if (this.homeLocals[i] >= params.length) a.aluRR(32, 0x31, HOME_REGISTERS[i], HOME_REGISTERS[i]);
     }
     if (this.hasMemory) {
       a.load(64, R.R12, mem(R.Rbx, this.context.layout.memoryDefinitionPointer(0)));
@@ -572,6 +767,7 @@ export class BaselineFunctionCompiler {
     this.frames.push({ kind: FrameKind.Function, live: true, base: 0, params: 0, results, label: this.epilogue, elseLabel: -1, branched: false });
 
     const reader = new OperatorReader(this.context.module.bytes, body.codeStart, body.end);
+    this.reader = reader;
     const operator = this.operator;
     while (this.frames.length > 0) {
       reader.read(operator);
@@ -580,16 +776,17 @@ export class BaselineFunctionCompiler {
 
     // Epilogue (every return jumps here with its result in rax/xmm0).
     a.bind(this.epilogue);
-    a.lea(R.Rsp, mem(R.Rbp, -16));
+    a.lea(R.Rsp, mem(R.Rbp, -16 - 8 * saved));
+    for (let i = saved - 1; i >= 0; i--) a.pop(HOME_REGISTERS[i]);
     a.pop(R.R12);
     a.pop(R.Rbx);
     a.pop(R.Rbp);
     a.ret();
 
     // Frame: locals, operand slots, the tier-up call's two words, outgoing arguments; rsp
-    // stays 16-byte aligned (rbp-16 is).
+    // stays 16-byte aligned (rbp-16 is; the saved home registers take 8 bytes each).
     let frameBytes = 8 * (localCount + this.maxHeight) + 16 + this.outgoingBytes;
-    frameBytes = (frameBytes + 15) & ~15;
+    frameBytes = ((frameBytes + 8 * saved + 15) & ~15) - 8 * saved;
     if (frameBytes > MAX_FRAME_BYTES) throw new BaselineUnsupported('frame too large');
     a.patchU32(frameField, frameBytes);
     if (frameBytes > 4096) {
@@ -821,7 +1018,13 @@ export class BaselineFunctionCompiler {
 
   private emitLocalGet(index: number): void {
     const type = this.localTypes[index];
-    if (isFloat(type)) {
+    const home = this.home(index);
+    if (home >= 0) {
+      // A copy: the home register itself on the stack would change with a later local.set.
+      const reg = this.allocateGpr();
+      this.a.movRR(isWide(type) ? 64 : 32, reg, home as R);
+      this.pushRegister(type, reg);
+    } else if (isFloat(type)) {
       const reg = this.allocateXmm();
       this.a.loadXmm(true, reg, this.localSlot(index));
       this.pushRegister(type, reg);
@@ -834,8 +1037,19 @@ export class BaselineFunctionCompiler {
 
   private storeLocal(index: number, value: Operand, keep: boolean): void {
     const a = this.a;
+    const home = this.home(index) as R;
     const slot = this.localSlot(index);
-    if (value.where === Where.Constant && fitsImm32(value.type, value.lo, value.hi)) {
+    if (home >= 0) {
+      // An i32 stays zero-extended in its home (as in every register).
+      if (value.where === Where.Constant) {
+        if (isWide(value.type)) a.movImm64(home, value.lo, value.hi);
+        else a.movImm32(home, value.lo);
+      } else if (value.where === Where.Slot && !keep) {
+        a.load(isWide(value.type) ? 64 : 32, home, value.slot);
+      } else {
+        a.movRR(64, home, this.inGpr(value));
+      }
+    } else if (value.where === Where.Constant && fitsImm32(value.type, value.lo, value.hi)) {
       a.storeImm(64, slot, value.lo);
     } else if (isFloat(value.type)) {
       a.storeXmm(true, slot, this.inXmm(value));
@@ -947,9 +1161,7 @@ export class BaselineFunctionCompiler {
       this.spillAll();
       a.aluRR(32, 0x85, c, c);
       this.free(condition);
-      const elseLabel = a.newLabel();
-      a.jcc(Cond.E, elseLabel);
-      this.frames.push({ kind: FrameKind.If, live: true, base: this.height, params, results, label: a.newLabel(), elseLabel, branched: false });
+      this.openIf(results, Cond.NE);
       return;
     }
     if (code === K.Block) {
@@ -968,6 +1180,14 @@ export class BaselineFunctionCompiler {
       this.countDown(TIER_UP_FROM_LOOP);
       if (candidate) this.osrCheck(ordinal);
     }
+  }
+
+  /** An `if` on the flags (the stack already in its slots): its arm runs when `cond` holds, else it jumps to the else-label. */
+  private openIf(results: readonly ValType[], cond: Cond): void {
+    const a = this.a;
+    const elseLabel = a.newLabel();
+    a.jcc((cond ^ 1) as Cond, elseLabel);
+    this.frames.push({ kind: FrameKind.If, live: true, base: this.height, params: 0, results, label: a.newLabel(), elseLabel, branched: false });
   }
 
   /** Tiered, at a candidate loop's header: the OSR countdown, and when due the transfer (emit-osr.ts). */
@@ -993,6 +1213,8 @@ export class BaselineFunctionCompiler {
       a.load(64, R.Rax, slots);
       a.aluRR(64, 0x85, R.Rax, R.Rax);
       a.jcc(Cond.E, back);
+      // The locals kept in registers into their slots: the slots are the entry's buffer.
+      for (let i = 0; i < this.homeLocals.length; i++) a.store(64, this.localSlot(this.homeLocals[i]), HOME_REGISTERS[i]);
       // The entry runs the rest of the call: its result is ours.
       a.movRR(64, R.Rdi, R.Rbx);
       a.lea(R.Rsi, localsStart);
@@ -1091,23 +1313,55 @@ export class BaselineFunctionCompiler {
   }
 
   private emitBrIf(depth: number): void {
-    const a = this.a;
     const condition = this.pop();
     const c = this.inGpr(condition);
     this.spillAll();
-    a.aluRR(32, 0x85, c, c);
+    this.a.aluRR(32, 0x85, c, c);
     this.free(condition);
+    this.branchIf(depth, Cond.NE);
+  }
+
+  /** `br_if depth` on the flags, taken when `cond` holds (the stack already in its slots). */
+  private branchIf(depth: number, cond: Cond): void {
+    const a = this.a;
     const frame = this.target(depth);
     const count = this.arity(frame);
     if (frame.kind !== FrameKind.Function && (count === 0 || this.height - count === frame.base)) {
       if (frame.kind !== FrameKind.Loop) frame.branched = true;
-      a.jcc(Cond.NE, frame.label);
+      a.jcc(cond, frame.label);
       return;
     }
     const skip = a.newLabel();
-    a.jcc(Cond.E, skip);
+    a.jcc((cond ^ 1) as Cond, skip);
     this.branch(depth);
     a.bind(skip);
+  }
+
+  /** Whether the operator after the current one is br_if or if (a comparison then jumps on its flags). */
+  private branchFollows(): boolean {
+    const reader = this.reader;
+    if (reader.pos >= reader.end) return false;
+    const next = reader.bytes[reader.pos];
+    return next === OP_BR_IF || next === OP_IF;
+  }
+
+  /**
+   * The br_if or if that follows a comparison (branchFollows), read here and compiled on the
+   * comparison's flags — taken (or its arm run) when `cond` holds — instead of on a boolean.
+   * Only stores come between the comparison and the jump (spills: mov leaves the flags).
+   */
+  private fuseBranch(cond: Cond): void {
+    const op = this.operator;
+    this.reader.read(op);
+    if (op.opcode === OP_IF) {
+      const { params, results } = this.blockTypes(op.blockType);
+      if (params !== 0) throw new BaselineUnsupported('if with parameters');
+      this.spillAll();
+      this.openIf(results, cond);
+      return;
+    }
+    this.spillAll();
+    this.branchIf(op.index, cond);
   }
 
   private emitBrTable(op: Operator): void {
@@ -1377,7 +1631,12 @@ export class BaselineFunctionCompiler {
       else if (rhs.where === Where.Slot) a.aluRM(w, 0x3b, x, rhs.slot);
       else a.aluRR(w, 0x39, x, this.inGpr(rhs));
       this.free(rhs);
-      this.setBoolean(cond, x);
+      if (this.branchFollows()) {
+        this.free(lhs);
+        this.fuseBranch(cond);
+      } else {
+        this.setBoolean(cond, x);
+      }
     };
     const shift = (type: ValType, digit: number): void => {
       const w: Width = type === ValType.I64 ? 64 : 32;
@@ -1404,7 +1663,12 @@ export class BaselineFunctionCompiler {
         const operand = this.pop();
         const x = this.inGpr(operand);
         a.aluRR(code === K.I64Eqz ? 64 : 32, 0x85, x, x);
-        this.setBoolean(Cond.E, x);
+        if (this.branchFollows()) {
+          this.free(operand);
+          this.fuseBranch(Cond.E);
+        } else {
+          this.setBoolean(Cond.E, x);
+        }
         return true;
       }
       case K.I32Eq: compare(32, Cond.E); return true;
@@ -1713,6 +1977,12 @@ export class BaselineFunctionCompiler {
     a.ucomis(double, swap ? y : x, swap ? x : y);
     this.free(lhs);
     this.free(rhs);
+    // lt, gt, le, ge are one condition, false when unordered (CF = ZF = PF = 1): a following
+    // br_if or if jumps on it. eq and ne also need PF (two jumps): they make their boolean.
+    if (kind >= 2 && this.branchFollows()) {
+      this.fuseBranch(kind <= 3 ? Cond.A : Cond.AE);
+      return;
+    }
     const reg = this.allocateGpr();
     switch (kind) {
       case 0: // eq: ZF and not PF

@@ -1,5 +1,7 @@
 // Tests of the baseline compiler (engine/baseline/): the units it takes compute what LLVM's
-// code and V8 compute (every scalar operator family, edge values, traps), the units it does
+// code and V8 compute (every scalar operator family, edge values, traps; comparisons fused
+// with the br_if or if after them; locals kept in r13-r15 across calls, host calls, traps,
+// memory.grow, stack parameters, recursion and an OSR transfer), the units it does
 // not take go to LLVM in the same module, its loops are numbered as the LLVM translator
 // numbers them (OSR entries are found by that number: a difference would enter the wrong
 // loop), interrupts stop its loops, its code is unmapped when its module is collected, the
@@ -160,6 +162,163 @@ const I32_VALUES = [0, 1, -1, 2, 7, 31, 32, 33, 0x7fffffff, -0x80000000, 1234567
 const I64_VALUES = [0n, 1n, -1n, 3n, 63n, 64n, 0x7fffffffffffffffn, -0x8000000000000000n, 0x123456789abcdefn, -0xfedcba987n];
 const F64_VALUES = [0, -0, 1, -1, 0.5, -2.5, 3.5, 1e300, -1e-300, 4294967295.5, 2 ** 53 + 1, Infinity, -Infinity, NaN, 123.456];
 
+/** Every comparison that can drive br_if and if (the baseline jumps on its flags then), by operand type. */
+const COMPARISONS: Record<string, readonly string[]> = {
+  i32: ['eqz', 'eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'],
+  i64: ['eqz', 'eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'],
+  f32: ['eq', 'ne', 'lt', 'gt', 'le', 'ge'],
+  f64: ['eq', 'ne', 'lt', 'gt', 'le', 'ge'],
+};
+
+/** Constants the comparisons also meet as their right operand: an imm32 and a wider one for i64. */
+const COMPARISON_CONSTANTS: Record<string, readonly string[]> = {
+  i32: ['7', '-1'],
+  i64: ['7', '0x123456789'],
+  f32: ['0.5', 'nan'],
+  f64: ['-2.5', 'inf'],
+};
+
+/**
+ * For each comparison: it drives br_if (to a block, with a value to move, to the function) and
+ * if (registers, a constant, a merged block's slot), with other values on the stack meanwhile.
+ */
+const FUSED_COMPARISONS = (() => {
+  const functions: string[] = [];
+  for (const [type, operators] of Object.entries(COMPARISONS)) {
+    for (const operator of operators) {
+      const name = `${type}_${operator}`;
+      const unary = operator === 'eqz';
+      const params = unary ? `(param $a ${type})` : `(param $a ${type}) (param $b ${type})`;
+      const compare = (a: string, b: string): string => (unary ? `(${type}.eqz ${a})` : `(${type}.${operator} ${a} ${b})`);
+      const ab = compare('(local.get $a)', '(local.get $b)');
+      functions.push(
+        `(func (export "${name}_brif") ${params} (result i32) (block $yes (br_if $yes ${ab}) (return (i32.const 0))) (i32.const 1))`,
+        `(func (export "${name}_if") ${params} (result i32) (if (result i32) ${ab} (then (i32.const 1)) (else (i32.const 2))))`,
+        `(func (export "${name}_ifelse") ${params} (result i32) (local $r i32)
+          (if ${ab} (then (local.set $r (i32.const 3))) (else (local.set $r (i32.const 4)))) (i32.add (local.get $r) (i32.const 10)))`,
+        `(func (export "${name}_brifv") ${params} (result i32)
+          (i32.add (i32.const 1000) (block $out (result i32) (i32.const 100) (br_if $out (i32.const 7) ${ab}) (drop) (drop) (i32.const 9))))`,
+        `(func (export "${name}_ret") ${params} (result i32) (drop (br_if 0 (i32.const 11) ${ab})) (i32.const 22))`,
+        `(func (export "${name}_slot") ${params} (result i32)
+          (if (result i32) ${compare('(local.get $a)', `(block (result ${type}) (br 0 (local.get ${unary ? '$a' : '$b'})))`)} (then (i32.const 5)) (else (i32.const 6))))`,
+        `(func (export "${name}_loop") ${params} (result i32) (local $n i32)
+          (loop $again (br_if $again (i32.and ${ab} (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 3)))))
+          (loop $more (if ${ab} (then (local.set $n (i32.add (local.get $n) (i32.const 10))))) (br_if $more (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 50))))
+          (local.get $n))`,
+      );
+      if (!unary) {
+        COMPARISON_CONSTANTS[type].forEach((constant, i) => {
+          functions.push(
+            `(func (export "${name}_k${i}") ${params} (result i32)
+              (block $yes (br_if $yes ${compare('(local.get $a)', `(${type}.const ${constant})`)}) (return (i32.const 0))) (i32.const 1))`,
+            `(func (export "${name}_kl${i}") ${params} (result i32)
+              (if (result i32) ${compare(`(${type}.const ${constant})`, '(local.get $b)')} (then (i32.const 1)) (else (i32.const 2))))`,
+          );
+        });
+      }
+    }
+  }
+  return `(module\n${functions.join('\n')})`;
+})();
+
+/**
+ * Locals the baseline keeps in r13-r15 (the three used most), live across what calls out:
+ * direct and indirect calls into functions with register locals of their own, JavaScript
+ * imports (one calling back into wasm, one whose wasm call traps and is caught there),
+ * memory.grow, traps, stack parameters, wasm callers that leave an i32's high half set, and
+ * recursion.
+ */
+const REGISTER_LOCALS = `
+(module
+  (type $binop (func (param i32 i32) (result i32)))
+  (import "host" "mix" (func $hostMix (param i32 i32) (result i32)))
+  (import "host" "reenter" (func $reenter (param i32) (result i32)))
+  (import "host" "reenterTrap" (func $reenterTrap (param i32) (result i32)))
+  (memory (export "memory") 1 40)
+  (table 2 funcref)
+  (elem (i32.const 0) $scramble $scramble2)
+  (func $scramble (type $binop) (local $x i32) (local $y i32) (local $z i32)
+    (local.set $x (i32.mul (local.get 0) (i32.const 0x01000193)))
+    (local.set $y (i32.xor (local.get 1) (local.get $x)))
+    (local.set $z (i32.add (local.get $x) (local.get $y)))
+    (loop $l
+      (local.set $z (i32.rotl (i32.add (local.get $z) (local.get $y)) (i32.const 5)))
+      (local.set $x (i32.add (local.get $x) (i32.const 1)))
+      (br_if $l (i32.and (local.get $x) (i32.const 3))))
+    (i32.xor (local.get $z) (local.get $x)))
+  (func $scramble2 (type $binop) (i32.sub (call $scramble (local.get 1) (local.get 0)) (i32.const 17)))
+  (func (export "scramble") (param i32 i32) (result i32) (call $scramble (local.get 0) (local.get 1)))
+  (func (export "trapIf") (param $i i32) (result i32)
+    (if (i32.eqz (i32.rem_u (local.get $i) (i32.const 3))) (then unreachable))
+    (call $scramble (local.get $i) (local.get $i)))
+  (func (export "calls") (param $n i32) (param $seed i32) (result i64) (local $i i32) (local $h i32) (local $acc i64)
+    (local.set $h (local.get $seed))
+    (loop $l
+      (local.set $h (i32.add (local.get $h) (call $scramble (local.get $i) (local.get $h))))
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $h))))
+      (local.set $h (i32.xor (local.get $h) (call_indirect (type $binop) (local.get $h) (local.get $i) (i32.and (local.get $i) (i32.const 1)))))
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $h))))
+      (local.set $h (i32.add (local.get $h) (call $hostMix (local.get $h) (local.get $i))))
+      (local.set $h (i32.add (local.get $h) (call $reenter (local.get $i))))
+      (local.set $h (i32.add (local.get $h) (call $reenterTrap (local.get $i))))
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $h))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i64.add (local.get $acc) (i64.extend_i32_u (local.get $h))))
+  (func (export "grow") (param $n i32) (result i32) (local $i i32) (local $sum i32) (local $pages i32)
+    (loop $l
+      (local.set $pages (memory.grow (i32.const 1)))
+      (if (i32.ge_s (local.get $pages) (i32.const 0))
+        (then (i32.store (i32.mul (local.get $pages) (i32.const 65536)) (i32.mul (local.get $i) (local.get $sum)))))
+      (local.set $sum (i32.add (i32.add (local.get $sum) (local.get $pages))
+        (i32.load (i32.mul (i32.and (local.get $pages) (i32.const 0xffff)) (i32.const 4)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.add (local.get $sum) (memory.size)))
+  (func (export "trapAt") (param $n i32) (param $at i32) (result i32) (local $i i32) (local $h i32)
+    (loop $l
+      (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 31)) (local.get $i)))
+      (if (i32.eq (local.get $i) (local.get $at)) (then (drop (i32.load (i32.const -4)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $h))
+  ;; Eight parameters: f, g and h come on the stack; h, f and the accumulator are used most.
+  (func $eight (param $a i32) (param $b i64) (param $c i32) (param $d i64) (param $e i32) (param $f i32) (param $g i64) (param $h i32) (result i64)
+    (local $acc i64)
+    (loop $l
+      (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 31)) (i64.add (local.get $g) (i64.extend_i32_u (local.get $f)))))
+      (local.set $acc (i64.xor (local.get $acc) (i64.extend_i32_u (local.get $f))))
+      (br_if $l (i32.gt_u (local.tee $h (i32.sub (local.get $h) (i32.const 1))) (i32.const 0))))
+    (i64.add (local.get $acc) (i64.add (i64.extend_i32_u (local.get $a)) (i64.add (local.get $b)
+      (i64.add (i64.extend_i32_u (local.get $c)) (i64.add (local.get $d) (i64.extend_i32_u (local.get $e))))))))
+  (func (export "eight") (param i32 i64 i32 i64 i32 i32 i64 i32) (result i64)
+    (call $eight (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4) (local.get 5) (local.get 6) (local.get 7)))
+  ;; Constants -1 as i32 arguments: their slots (and so the argument registers and stack words) hold all ones.
+  (func (export "eightConstants") (result i64)
+    (i64.add (call $eight (i32.const -1) (i64.const -2) (i32.const -3) (i64.const 4) (i32.const -5) (i32.const -6) (i64.const 7) (i32.const 9))
+             (call $widen (i32.const -1) (i32.const -7))))
+  (func $widen (param $a i32) (param $b i32) (result i64) (local $acc i64)
+    (loop $l
+      (local.set $acc (i64.add (local.get $acc) (i64.add (i64.extend_i32_u (local.get $a)) (i64.extend_i32_u (local.get $b)))))
+      (local.set $a (i32.rotl (local.get $a) (i32.const 1)))
+      (br_if $l (i64.lt_u (local.get $acc) (i64.const 0x100000000000))))
+    (local.get $acc))
+  (func $deep (export "deep") (param $n i32) (param $k i64) (result i64) (local $x i64) (local $y i32)
+    (local.set $x (i64.mul (local.get $k) (i64.const 3)))
+    (local.set $y (i32.xor (local.get $n) (i32.const 0x5555)))
+    (if (result i64) (i32.eqz (local.get $n))
+      (then (local.get $x))
+      (else (i64.add (i64.add (call $deep (i32.sub (local.get $n) (i32.const 1)) (i64.add (local.get $k) (local.get $x))) (local.get $x))
+                     (i64.extend_i32_u (local.get $y)))))))`;
+
+/** A loop whose state is all in register locals, for an OSR transfer (tiered). */
+const OSR_LOOP = `
+(module
+  (func (export "run") (param $n i32) (param $seed i32) (result i32) (local $i i32) (local $h i32) (local $acc i64)
+    (local.set $h (local.get $seed))
+    (loop $next
+      (local.set $h (i32.xor (i32.mul (local.get $h) (i32.const 0x9e3779b1)) (i32.shr_u (local.get $h) (i32.const 15))))
+      (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 3)) (i64.extend_i32_u (local.get $h))))
+      (br_if $next (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.xor (local.get $h) (i32.wrap_i64 (i64.shr_u (local.get $acc) (i64.const 7))))))`;
+
 type Call = (...args: unknown[]) => unknown;
 
 /** The outcome of a call as text: the value (NaN as "NaN", -0 kept) or the trap's message. */
@@ -210,6 +369,129 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
     const stats = Module.timings(baselineModule).lazy!;
     expect(stats.unitsCompiled).toBeGreaterThan(0);
     expect(stats.unitsDirect).toBe(stats.unitsCompiled);
+  });
+
+  test('a comparison that drives br_if or if (fused into cmp + jcc): every kind, edge values and NaNs, as LLVM at O2 and V8', () => {
+    const bytes = wat(FUSED_COMPARISONS);
+    const baselineModule = new Module(bytes, { optLevel: 0, tiering: 'lazy' });
+    const baseline = exportsOf(baselineModule, false);
+    const llvm = exportsOf(new Module(bytes, { optLevel: 2 }), false);
+    const v8 = exportsOf(new WebAssembly.Module(bytes), true);
+    const values: Record<string, readonly unknown[]> = { i32: I32_VALUES, i64: I64_VALUES, f32: F64_VALUES, f64: F64_VALUES };
+    let compared = 0;
+    for (const name of Object.keys(baseline)) {
+      const type = name.slice(0, 3);
+      const inputs = values[type];
+      for (const a of inputs) {
+        for (const b of inputs) {
+          const args = name.includes('_eqz_') ? [a] : [a, b];
+          const expected = outcome(() => llvm[name](...args));
+          expect(outcome(() => v8[name](...args)), `${name}(${args.join(', ')}) in V8`).toBe(expected);
+          expect(outcome(() => baseline[name](...args)), `${name}(${args.join(', ')}) in the baseline`).toBe(expected);
+          compared++;
+          if (name.includes('_eqz_')) break;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(40_000);
+    const stats = Module.timings(baselineModule).lazy!;
+    expect(stats.unitsDirect).toBe(stats.unitsCompiled);
+  });
+
+  test('locals in r13-r15: live across calls, JavaScript imports (re-entered, trapping inside), memory.grow, traps, stack parameters and recursion', () => {
+    const bytes = wat(REGISTER_LOCALS);
+    const instantiate = (module: Module | WebAssembly.Module, v8: boolean): Record<string, Call> => {
+      let exports: Record<string, Call> = {};
+      const host = {
+        mix: (x: number, y: number) => (Math.imul(x, 31) ^ y) | 0,
+        reenter: (i: number) => exports.scramble(i, 7),
+        reenterTrap: (i: number) => {
+          try {
+            return exports.trapIf(i);
+          } catch {
+            return -1;
+          }
+        },
+      };
+      const instance = v8 ? new WebAssembly.Instance(module as WebAssembly.Module, { host }) : new Instance(module as Module, { host });
+      exports = instance.exports as unknown as Record<string, Call>;
+      return exports;
+    };
+    const baselineModule = new Module(bytes, { optLevel: 0, tiering: 'lazy' });
+    const engines = {
+      baseline: instantiate(baselineModule, false),
+      llvm: instantiate(new Module(bytes, { optLevel: 2 }), false),
+      v8: instantiate(new WebAssembly.Module(bytes), true),
+    };
+    const cases: [string, unknown[]][] = [
+      ['calls', [1, 0]], ['calls', [50, 12345]], ['trapAt', [100, 50]], ['calls', [200, -7]], ['grow', [5]], ['trapAt', [100, 200]],
+      ['grow', [30]], ['calls', [20, 3]], ['eight', [1, 2n, 3, 4n, 5, 6, 7n, 8]], ['eight', [-1, -1n, -1, -1n, -1, -1, -1n, 1000]],
+      ['eight', [0x7fffffff, -0x8000000000000000n, 0, 0x123456789n, -2, 0x80000000 | 0, 99n, 1]], ['eightConstants', []],
+      ['deep', [0, 5n]], ['deep', [3000, -123456789n]], ['trapAt', [10, 3]], ['deep', [6000, 0x7fffffffffffn]], ['calls', [100, 99]],
+    ];
+    for (const [name, args] of cases) {
+      const expected = outcome(() => engines.llvm[name](...args));
+      // V8's trap messages are its own: a trap is a trap there.
+      const v8 = outcome(() => engines.v8[name](...args));
+      expect(v8.startsWith('trap: ') ? expected.startsWith('trap: ') : v8 === expected, `${name}(${args.join(', ')}) in V8: ${v8} vs ${expected}`).toBe(true);
+      expect(outcome(() => engines.baseline[name](...args)), `${name}(${args.join(', ')}) in the baseline`).toBe(expected);
+    }
+    expect(outcome(() => engines.baseline.trapAt(100, 50))).toBe('trap: out of bounds memory access');
+    const stats = Module.timings(baselineModule).lazy!;
+    expect(stats.unitsDirect).toBe(stats.unitsCompiled);
+  });
+
+  test('an OSR transfer from a loop whose locals are in registers: the entry starts from their values', async () => {
+    process.env.WASM_LLVM_UNIT_BYTES = '1';
+    process.env.WASM_LLVM_TIER_UP_THRESHOLD = '50';
+    try {
+      const bytes = wat(OSR_LOOP);
+      const reference = exportsOf(new Module(bytes, { optLevel: 2 }), false);
+      const module = new Module(bytes, { optLevel: 2, tiering: 'tiered' });
+      const exports = exportsOf(module, false);
+      const deadline = Date.now() + 20_000;
+      let round = 0;
+      while (Module.timings(module).lazy!.osrTransfers === 0) {
+        if (Date.now() > deadline) throw new Error(`no OSR transfer: ${JSON.stringify(Module.timings(module).lazy)}`);
+        expect(exports.run(300_000, round)).toBe(reference.run(300_000, round));
+        round++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(Module.timings(module).lazy!.osrFailed).toBe(0);
+      for (let seed = 0; seed < 3; seed++) expect(exports.run(200_000, seed * 77)).toBe(reference.run(200_000, seed * 77));
+    } finally {
+      delete process.env.WASM_LLVM_UNIT_BYTES;
+      delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+    }
+  });
+
+  test('the three locals used most (weighted by loop depth) get r13-r15, saved and restored around the frame', () => {
+    const info = decodeModule(wat(`(module (func (param $n i32) (param $x f64) (result i64) (local $i i32) (local $acc i64) (local $k i32)
+      (local.set $k (local.get $n))
+      (loop $l
+        (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+        (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.get $acc)))`));
+    const compiler = new BaselineFunctionCompiler({ module: info, layout: new VmctxLayout(info, { lazyContexts: true, tierCounters: false }), tiered: false, tlsOffset: -64 });
+    const emitter = new X64Emitter();
+    const runtime = { trap: emitter.newLabel(), checkSlow: emitter.newLabel(), memoryGrow: emitter.newLabel(), tierUp: emitter.newLabel() };
+    compiler.compile(emitter, 0, runtime);
+    for (const label of [runtime.trap, runtime.checkSlow, runtime.memoryGrow, runtime.tierUp]) {
+      emitter.bind(label);
+      emitter.u64(0n);
+    }
+    const code = emitter.finish();
+    // push rbp; mov rbp, rsp; push rbx; push r12; push r13; push r14; push r15; mov rbx, rdi
+    expect(Array.from(code.subarray(0, 16))).toEqual([0x55, 0x48, 0x89, 0xe5, 0x53, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57, 0x48, 0x89, 0xfb]);
+    // $i (24) in r13, $acc (17) in r14, $n (9: one use in the loop, one before) in r15: mov r15d, esi.
+    const prologue = Array.from(code.subarray(16, 40));
+    expect(prologue.join(' ')).toContain([0x41, 0x89, 0xf7].join(' '));
+    // $k (1) stays in its slot; the frame keeps rsp 16-byte aligned: 8 * (5 locals + stack) + 16 rounded with the three pushes.
+    const frameBytes = code[19] | (code[20] << 8);
+    expect((frameBytes + 16 + 24) % 16).toBe(0);
+    // The epilogue: lea rsp, [rbp-40]; pop r15; pop r14; pop r13; pop r12; pop rbx; pop rbp; ret.
+    const epilogue = [0x48, 0x8d, 0x65, 0xd8, 0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0x5d, 0xc3].join(' ');
+    expect(Array.from(code).join(' ')).toContain(epilogue);
   });
 
   test('traps: the spec messages, as RuntimeError', () => {

@@ -7,10 +7,15 @@
 // of the suites, the npm packages' modules, the spec modules and the hostile corpus. The
 // TypeScript compiler is the reference; a change there is made here too, the same way.
 //
-// One pass over a validated body: every local and operand-stack position has a fixed 8-byte
-// slot; within straight-line code the operand stack's values live in registers (or stay
-// constants), and at every label, branch and call they are written to their slots. The
-// frame, the registers and the ABI are described at the top of baseline-function.ts.
+// One pass over a validated body (after a pre-scan that picks the register locals): every
+// local and operand-stack position has a fixed 8-byte slot; within straight-line code the
+// operand stack's values live in registers (or stay constants), and at every label, branch
+// and call they are written to their slots. The (at most three) i32/i64 locals used most
+// live in r13, r14, r15 instead, for the whole function (their slots written only for an
+// OSR transfer), and a comparison followed by br_if or if jumps on its flags. The frame
+// (with the saved r13-r15 between r12 and the locals: [rbp-24], [rbp-32], [rbp-40], as many
+// as there are register locals), the registers and the ABI are described at the top of
+// baseline-function.ts.
 //
 // Where the TypeScript throws BaselineUnsupported this records a decline, and where it throws
 // an internal error (or the operator reader a CompileError) an error; the first one stands,
@@ -152,6 +157,9 @@ class OperatorReader {
 
   bool failed() const { return failed_; }
   const std::string& error() const { return error_; }
+
+  /** The byte of the next operator's opcode, or -1 at the end. */
+  int peekByte() const { return pos_ < end_ ? bytes_[pos_] : -1; }
 
   /** Decodes the operator at `pos` into `op` and advances past it. */
   void read(Operator& op) {
@@ -552,6 +560,20 @@ struct Truncations {
 const Truncations kTruncations;
 
 constexpr int64_t MAX_FRAME_BYTES = 1 << 20;
+/** The opcodes of br_if and if (a comparison followed by one of them jumps on its flags). */
+constexpr int kOpBrIf = 0x0d;
+constexpr int kOpIf = 0x04;
+constexpr int kOpBlock = 0x02;
+constexpr int kOpLoop = 0x03;
+constexpr int kOpEnd = 0x0b;
+constexpr int kOpLocalGet = 0x20;
+constexpr int kOpLocalSet = 0x21;
+constexpr int kOpLocalTee = 0x22;
+/** The callee-saved registers that hold the locals used most (chooseRegisterLocals), by rank. */
+constexpr int HOME_REGISTERS[] = {R::R13, R::R14, R::R15};
+constexpr int HOME_REGISTER_COUNT = 3;
+/** A use's weight in the pre-scan, by the loops around it (capped). */
+constexpr int64_t LOOP_WEIGHTS[] = {1, 8, 64, 512, 4096, 32768};
 constexpr int INT_ARGUMENT_REGISTERS[] = {R::Rsi, R::Rdx, R::Rcx, R::R8, R::R9};
 constexpr int INT_ARGUMENT_REGISTER_COUNT = 5;
 constexpr int FLOAT_ARGUMENT_REGISTERS = 8;
@@ -645,7 +667,9 @@ class BaselineFunctionCompiler {
     coldPaths_.clear();
     for (int i = 0; i < 16; i++) gprOwner_[i] = xmmOwner_[i] = FREE;
     unspilledFrom_ = 0;
+    reader_ = nullptr;
     compileBody(body);
+    reader_ = nullptr;
     return start;
   }
 
@@ -664,9 +688,154 @@ class BaselineFunctionCompiler {
 
   // ---- slots
 
-  Mem localSlot(int64_t index) const { return mem(R::Rbp, -16 - 8 * localCount_ + 8 * index); }
+  Mem localSlot(int64_t index) const { return mem(R::Rbp, -16 - 8 * homeCount_ - 8 * localCount_ + 8 * index); }
 
-  Mem slot(int64_t height) const { return mem(R::Rbp, -16 - 8 * localCount_ - 8 * (height + 1)); }
+  Mem slot(int64_t height) const { return mem(R::Rbp, -16 - 8 * homeCount_ - 8 * localCount_ - 8 * (height + 1)); }
+
+  /** The home register of local `index`, or -1 (it lives in its slot). */
+  int home(int64_t index) const {
+    for (int i = 0; i < homeCount_; i++)
+      if (homeLocals_[i] == index) return HOME_REGISTERS[i];
+    return -1;
+  }
+
+  /**
+   * The pre-scan: the (at most three) i32/i64 locals used most, each local.get, local.set and
+   * local.tee counting 8^(loops around it, at most 5), in the whole body (unreachable code
+   * too); a weight of at least 2 (two uses outside loops, or one inside) to be worth a
+   * register (its save and restore); ties go to the lower index. The body is validated:
+   * the scan only steps over the immediates (kImmediates' kinds), as the operator reader
+   * reads them, and stops at an undefined operator or the body's end.
+   */
+  void chooseRegisterLocals(const FunctionBody& body) {
+    homeCount_ = 0;
+    size_t localCount = localTypes_.size();
+    useWeights_.assign(localCount, 0);
+    scanLoops_.clear();
+    int depth = 0;
+    const uint8_t* bytes = module_.bytes;
+    size_t end = body.end;
+    size_t pos = body.codeStart;
+    // A LEB128 u32 (as the operator reader reads a well-formed one); skipLeb steps over one.
+    auto readLeb = [&]() -> uint32_t {
+      uint32_t value = 0;
+      for (int shift = 0; pos < end; shift += 7) {
+        uint32_t byte = bytes[pos++];
+        if (shift < 32) value |= (byte & 0x7f) << shift;
+        if (byte < 0x80) break;
+      }
+      return value;
+    };
+    auto skipLeb = [&]() {
+      while (pos < end && bytes[pos++] >= 0x80) {
+      }
+    };
+    bool scanning = true;
+    while (scanning && pos < end) {
+      int op = bytes[pos++];
+      char immediate = kImmediates[0][op];
+      switch (op) {
+        case kOpLocalGet:
+        case kOpLocalSet:
+        case kOpLocalTee: {
+          uint32_t index = readLeb();
+          if (index < localCount) useWeights_[index] += LOOP_WEIGHTS[depth < 5 ? depth : 5];
+          continue;
+        }
+        case kOpBlock:
+        case kOpIf:
+          scanLoops_.push_back(false);
+          break;
+        case kOpLoop:
+          scanLoops_.push_back(true);
+          depth++;
+          break;
+        case kOpEnd:
+          if (!scanLoops_.empty()) {
+            if (scanLoops_.back()) depth--;
+            scanLoops_.pop_back();
+          }
+          continue;
+        case 0xfc:
+        case 0xfd: {
+          uint32_t code = readLeb();
+          if (code > 0xff) {
+            scanning = false;
+            continue;
+          }
+          immediate = kImmediates[op == 0xfc ? 1 : 2][code];
+          break;
+        }
+        default:
+          break;
+      }
+      switch (immediate) {
+        case '-':
+          break;
+        case 'i':
+        case '1':
+        case '2':
+          skipLeb();
+          break;
+        case 'B':
+          if (pos < end && (bytes[pos] == 0x40 || IsValueTypeByte(bytes[pos]))) pos++;
+          else skipLeb();
+          break;
+        case 'T':
+          for (int64_t targets = readLeb(); targets >= 0 && pos < end; targets--) skipLeb();  // and the default
+          break;
+        case 'C':
+        case 'M':
+          skipLeb();
+          skipLeb();
+          break;
+        case 'N':
+          skipLeb();
+          skipLeb();
+          pos++;
+          break;
+        case 'X':
+          skipLeb();
+          pos++;
+          break;
+        case 'Z':
+        case 'R':
+        case 'L':
+          pos++;
+          break;
+        case 'Y':
+          pos += 2;
+          break;
+        case '3':
+          pos += 4;
+          break;
+        case '4':
+          pos += 8;
+          break;
+        case 'V':
+          pos += 16;
+          break;
+        case 'S':
+          pos += readLeb();
+          break;
+        default:
+          scanning = false;  // an undefined operator (not in a validated body)
+          break;
+      }
+    }
+    for (size_t i = 0; i < localCount; i++) {
+      int64_t weight = useWeights_[i];
+      if (weight < 2 || (localTypes_[i] != kI32 && localTypes_[i] != kI64)) continue;
+      // Insert by weight, after the lower indices of the same weight.
+      int at = homeCount_;
+      while (at > 0 && useWeights_[homeLocals_[at - 1]] < weight) at--;
+      if (at >= HOME_REGISTER_COUNT) continue;
+      int last = homeCount_ < HOME_REGISTER_COUNT ? homeCount_ : HOME_REGISTER_COUNT - 1;
+      for (int j = last; j > at; j--) homeLocals_[j] = homeLocals_[j - 1];
+      homeLocals_[at] = static_cast<int64_t>(i);
+      if (homeCount_ < HOME_REGISTER_COUNT) homeCount_++;
+    }
+  }
 
   /** The trap's label, created on first use (the traps are emitted in that order). */
   Label trap(TrapCode code) {
@@ -868,12 +1037,16 @@ class BaselineFunctionCompiler {
     }
     int64_t localCount = static_cast<int64_t>(localTypes_.size());
     localCount_ = localCount;
+    chooseRegisterLocals(body);
+    if (failed()) return;
+    int saved = homeCount_;
 
     // Prologue; the frame size is patched at the end.
     a.push(R::Rbp);
     a.movRR(64, R::Rbp, R::Rsp);
     a.push(R::Rbx);
     a.push(R::R12);
+    for (int i = 0; i < saved; i++) a.push(HOME_REGISTERS[i]);
     a.movRR(64, R::Rbx, R::Rdi);
     a.bytes(0x48, 0x81, 0xec);  // sub rsp, imm32
     uint32_t frameField = a.length();
@@ -883,19 +1056,26 @@ class BaselineFunctionCompiler {
     uint32_t probeSite = a.length();
     a.bytes(0x0f, 0x1f, 0x44, 0x00, 0x00);
 
-    // Parameters into their slots.
+    // Parameters into their slots, or their home registers (an i32 zero-extended: the caller
+    // may leave the high half of its register or stack word undefined).
     int intIndex = 0;
     int floatIndex = 0;
     int64_t stackIndex = 0;
     for (size_t i = 0; i < params.size(); i++) {
       Mem s = localSlot(static_cast<int64_t>(i));
+      int homeRegister = home(static_cast<int64_t>(i));
       if (isFloat(params[i])) {
         if (floatIndex < FLOAT_ARGUMENT_REGISTERS) {
           a.storeXmm(true, s, floatIndex++);
           continue;
         }
       } else if (intIndex < INT_ARGUMENT_REGISTER_COUNT) {
-        a.store(64, s, INT_ARGUMENT_REGISTERS[intIndex++]);
+        if (homeRegister >= 0) a.movRR(isWide(params[i]) ? 64 : 32, homeRegister, INT_ARGUMENT_REGISTERS[intIndex++]);
+        else a.store(64, s, INT_ARGUMENT_REGISTERS[intIndex++]);
+        continue;
+      }
+      if (homeRegister >= 0) {
+        a.load(isWide(params[i]) ? 64 : 32, homeRegister, mem(R::Rbp, 16 + 8 * stackIndex++));
         continue;
       }
       a.load(64, R::Rax, mem(R::Rbp, 16 + 8 * stackIndex++));
@@ -906,9 +1086,17 @@ class BaselineFunctionCompiler {
     a.aluRM(64, 0x3b, R::Rsp, mem(R::Rax, 0));  // cmp rsp, [rax]
     slowCheck(Cond::B);
     // Declared locals are zero.
-    if (localCount > static_cast<int64_t>(params.size())) {
+    int64_t paramCount = static_cast<int64_t>(params.size());
+    int64_t homesDeclared = 0;
+    for (int i = 0; i < saved; i++)
+      if (homeLocals_[i] >= paramCount) homesDeclared++;
+    if (localCount - paramCount > homesDeclared) {
       a.aluRR(32, 0x31, R::Rax, R::Rax);
-      for (int64_t i = static_cast<int64_t>(params.size()); i < localCount; i++) a.store(64, localSlot(i), R::Rax);
+      for (int64_t i = paramCount; i < localCount; i++)
+        if (home(i) < 0) a.store(64, localSlot(i), R::Rax);
+    }
+    for (int i = 0; i < saved; i++) {
+      if (homeLocals_[i] >= paramCount) a.aluRR(32, 0x31, HOME_REGISTERS[i], HOME_REGISTERS[i]);
     }
     if (hasMemory_) {
       a.load(64, R::R12, mem(R::Rbx, memoryDefinitionPointer(0)));
@@ -927,6 +1115,7 @@ class BaselineFunctionCompiler {
 
     if (body.codeStart > body.end || body.end > module_.byteLength) return internalError("a body outside the module's bytes");
     OperatorReader reader(module_.bytes, body.codeStart, body.end);
+    reader_ = &reader;
     Operator& op = operator_;
     while (!frames_.empty()) {
       reader.read(op);
@@ -934,19 +1123,22 @@ class BaselineFunctionCompiler {
       operatorAt(op);
       if (failed()) return;
     }
+    reader_ = nullptr;
 
     // Epilogue (every return jumps here with its result in rax/xmm0).
     a.bind(epilogue_);
-    a.lea(R::Rsp, mem(R::Rbp, -16));
+    a.lea(R::Rsp, mem(R::Rbp, -16 - 8 * saved));
+    for (int i = saved - 1; i >= 0; i--) a.pop(HOME_REGISTERS[i]);
     a.pop(R::R12);
     a.pop(R::Rbx);
     a.pop(R::Rbp);
     a.ret();
 
     // Frame: locals, operand slots, the tier-up call's two words, outgoing arguments; rsp
-    // stays 16-byte aligned (rbp-16 is). (JavaScript's `& ~15` is on int32.)
+    // stays 16-byte aligned (rbp-16 is; the saved home registers take 8 bytes each).
+    // (JavaScript's `& ~15` is on int32.)
     int64_t frameBytes = 8 * (localCount + maxHeight_) + 16 + outgoingBytes_;
-    frameBytes = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(frameBytes + 15))) & ~15;
+    frameBytes = static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(frameBytes + 8 * saved + 15))) & ~15) - 8 * saved;
     if (frameBytes > MAX_FRAME_BYTES) return decline("frame too large");
     a.patchU32(frameField, frameBytes);
     if (frameBytes > 4096) {
@@ -1028,6 +1220,8 @@ class BaselineFunctionCompiler {
         a.load(64, R::Rax, slots);
         a.aluRR(64, 0x85, R::Rax, R::Rax);
         a.jcc(Cond::E, cold.back);
+        // The locals kept in registers into their slots: the slots are the entry's buffer.
+        for (int i = 0; i < homeCount_; i++) a.store(64, localSlot(homeLocals_[i]), HOME_REGISTERS[i]);
         // The entry runs the rest of the call: its result is ours.
         a.movRR(64, R::Rdi, R::Rbx);
         a.lea(R::Rsi, cold.localsStart);
@@ -1231,7 +1425,13 @@ class BaselineFunctionCompiler {
   void emitLocalGet(uint32_t index) {
     if (index >= localTypes_.size()) return internalError("local index out of range");
     uint8_t type = localTypes_[index];
-    if (isFloat(type)) {
+    int homeRegister = home(index);
+    if (homeRegister >= 0) {
+      // A copy: the home register itself on the stack would change with a later local.set.
+      int reg = allocateGpr();
+      a_->movRR(isWide(type) ? 64 : 32, reg, homeRegister);
+      pushRegister(type, reg);
+    } else if (isFloat(type)) {
       int reg = allocateXmm();
       a_->loadXmm(true, reg, localSlot(index));
       pushRegister(type, reg);
@@ -1244,8 +1444,20 @@ class BaselineFunctionCompiler {
 
   void storeLocal(uint32_t index, Operand& value, bool keep) {
     X64Emitter& a = *a_;
+    int homeRegister = home(index);
     Mem s = localSlot(index);
-    if (value.where == Where::Constant && fitsImm32(value.type, value.lo, value.hi)) {
+    if (homeRegister >= 0) {
+      // An i32 stays zero-extended in its home (as in every register).
+      if (value.where == Where::Constant) {
+        if (isWide(value.type)) a.movImm64(homeRegister, value.lo, value.hi);
+        else a.movImm32(homeRegister, value.lo);
+      } else if (value.where == Where::Slot && !keep) {
+        a.load(isWide(value.type) ? 64 : 32, homeRegister, value.slot);
+      } else {
+        int reg = inGpr(value);
+        a.movRR(64, homeRegister, reg);
+      }
+    } else if (value.where == Where::Constant && fitsImm32(value.type, value.lo, value.hi)) {
       a.storeImm(64, s, value.lo);
     } else if (isFloat(value.type)) {
       int reg = inXmm(value);
@@ -1399,13 +1611,7 @@ class BaselineFunctionCompiler {
       spillAll();
       a.aluRR(32, 0x85, c, c);
       free(condition);
-      Label elseLabel = a.newLabel();
-      a.jcc(Cond::E, elseLabel);
-      frame.kind = FrameKind::If;
-      frame.base = height_;
-      frame.label = a.newLabel();
-      frame.elseLabel = elseLabel;
-      frames_.push_back(frame);
+      openIf(types, Cond::NE);
       return;
     }
     if (code == K::Block) {
@@ -1430,6 +1636,23 @@ class BaselineFunctionCompiler {
       countDown(TIER_UP_FROM_LOOP);
       if (candidate) osrCheck(ordinal);
     }
+  }
+
+  /** An `if` on the flags (the stack already in its slots): its arm runs when `cond` holds, else it jumps to the else-label. */
+  void openIf(const BlockTypes& types, int cond) {
+    X64Emitter& a = *a_;
+    Label elseLabel = a.newLabel();
+    a.jcc(cond ^ 1, elseLabel);
+    ControlFrame frame;
+    frame.live = true;
+    frame.params = 0;
+    frame.resultCount = types.resultCount;
+    frame.resultType = types.resultType;
+    frame.kind = FrameKind::If;
+    frame.base = height_;
+    frame.label = a.newLabel();
+    frame.elseLabel = elseLabel;
+    frames_.push_back(frame);
   }
 
   /** Tiered, at a candidate loop's header: the OSR countdown, and when due the transfer (emit-osr.ts). */
@@ -1556,23 +1779,56 @@ class BaselineFunctionCompiler {
   }
 
   void emitBrIf(uint32_t depth) {
-    X64Emitter& a = *a_;
     Operand& condition = pop();
     int c = inGpr(condition);
     spillAll();
-    a.aluRR(32, 0x85, c, c);
+    a_->aluRR(32, 0x85, c, c);
     free(condition);
+    branchIf(depth, Cond::NE);
+  }
+
+  /** `br_if depth` on the flags, taken when `cond` holds (the stack already in its slots). */
+  void branchIf(uint32_t depth, int cond) {
+    X64Emitter& a = *a_;
     ControlFrame& frame = target(depth);
     int32_t count = arity(frame);
     if (frame.kind != FrameKind::Function && (count == 0 || height_ - count == frame.base)) {
       if (frame.kind != FrameKind::Loop) frame.branched = true;
-      a.jcc(Cond::NE, frame.label);
+      a.jcc(cond, frame.label);
       return;
     }
     Label skip = a.newLabel();
-    a.jcc(Cond::E, skip);
+    a.jcc(cond ^ 1, skip);
     branch(depth);
     a.bind(skip);
+  }
+
+  /** Whether the operator after the current one is br_if or if (a comparison then jumps on its flags). */
+  bool branchFollows() const {
+    if (reader_ == nullptr) return false;
+    int next = reader_->peekByte();
+    return next == kOpBrIf || next == kOpIf;
+  }
+
+  /**
+   * The br_if or if that follows a comparison (branchFollows), read here and compiled on the
+   * comparison's flags — taken (or its arm run) when `cond` holds — instead of on a boolean.
+   * Only stores come between the comparison and the jump (spills: mov leaves the flags).
+   */
+  void fuseBranch(int cond) {
+    Operator& op = operator_;
+    reader_->read(op);
+    if (reader_->failed()) return internalError(reader_->error());
+    if (op.opcode == kOpIf) {
+      BlockTypes types = blockTypes(op.blockType);
+      if (failed()) return;
+      if (types.params != 0) return decline("if with parameters");
+      spillAll();
+      openIf(types, cond);
+      return;
+    }
+    spillAll();
+    branchIf(op.index, cond);
   }
 
   void emitBrTable(const Operator& op) {
@@ -1866,7 +2122,12 @@ class BaselineFunctionCompiler {
       a.aluRR(w, 0x39, x, y);
     }
     free(rhs);
-    setBoolean(cond, x);
+    if (branchFollows()) {
+      free(lhs);
+      fuseBranch(cond);
+    } else {
+      setBoolean(cond, x);
+    }
   }
 
   void shift(uint8_t type, int digit) {
@@ -1899,7 +2160,12 @@ class BaselineFunctionCompiler {
         Operand& operand = pop();
         int x = inGpr(operand);
         a.aluRR(code == K::I64Eqz ? 64 : 32, 0x85, x, x);
-        setBoolean(Cond::E, x);
+        if (branchFollows()) {
+          free(operand);
+          fuseBranch(Cond::E);
+        } else {
+          setBoolean(Cond::E, x);
+        }
         return true;
       }
       case K::I32Eq: compare(32, Cond::E); return true;
@@ -2222,6 +2488,12 @@ class BaselineFunctionCompiler {
     a.ucomis(isDouble, swap ? y : x, swap ? x : y);
     free(lhs);
     free(rhs);
+    // lt, gt, le, ge are one condition, false when unordered (CF = ZF = PF = 1): a following
+    // br_if or if jumps on it. eq and ne also need PF (two jumps): they make their boolean.
+    if (kind >= 2 && branchFollows()) {
+      fuseBranch(kind <= 3 ? Cond::A : Cond::AE);
+      return;
+    }
     int reg = allocateGpr();
     switch (kind) {
       case 0:  // eq: ZF and not PF
@@ -2384,12 +2656,24 @@ class BaselineFunctionCompiler {
   std::string message_;
 
   Operator operator_;
+  /** The body's reader while it is compiled (a comparison peeks at the operator after it). */
+  OperatorReader* reader_ = nullptr;
   X64Emitter* a_ = nullptr;
   std::vector<ControlFrame> frames_;
   ControlFrame dummyFrame_;
   int32_t height_ = 0;
   int32_t maxHeight_ = 0;
   int64_t localCount_ = 0;
+  /**
+   * The locals kept in registers (chooseRegisterLocals), by rank: the i-th has its home in
+   * HOME_REGISTERS[i], which the prologue saves (pushed after r12) and the epilogue restores.
+   */
+  int64_t homeLocals_[3] = {};
+  int homeCount_ = 0;
+  /** Each local's weighted uses (chooseRegisterLocals), reused. */
+  std::vector<int64_t> useWeights_;
+  /** Whether each open block of the pre-scan is a loop, reused. */
+  std::vector<bool> scanLoops_;
   std::vector<uint8_t> localTypes_;
   int64_t outgoingBytes_ = 0;
   bool reachable_ = true;
