@@ -92,9 +92,16 @@ export class BaselineModuleCompiler {
   /** Compiles unit `unitIndex`'s functions; undefined when one of them is not for the baseline. */
   compileUnit(unitIndex: number, functions: readonly number[]): BaselineUnitCode | undefined {
     if (this.declined.has(unitIndex)) return undefined;
-    const unit = this.native !== undefined ? this.native.compileUnit(functions) : this.compileInTypeScript(functions);
+    const unit = this.native !== undefined ? this.compileInCpp(this.native, functions) : this.compileInTypeScript(functions);
     if (unit === undefined) this.declined.add(unitIndex);
     return unit;
+  }
+
+  /** compileUnit by the C++ port. */
+  private compileInCpp(native: NativeBaselineCompiler, functions: readonly number[]): BaselineUnitCode | undefined {
+    const unit = native.compileUnit(functions);
+    if (unit === undefined) return undefined;
+    return { bytes: unit.bytes, offsets: [...unit.offsets], tableOffset: unit.tableOffset, osrCandidates: [...unit.osrCandidates] };
   }
 
   /** compileUnit by the TypeScript reference compiler. */

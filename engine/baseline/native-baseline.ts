@@ -7,8 +7,7 @@
 import type { ModuleInfo } from '../binary/module-info.js';
 import type { VmctxLayout } from '../abi/vmctx-layout.js';
 import { GLOBAL_CELL_BYTES } from '../abi/abi.js';
-import { compileBaselineUnit, createBaselineModule, type NativeBaselineDescription, type NativeBaselineModule } from '../native/addon.js';
-import type { BaselineUnitCode } from './baseline-unit.js';
+import { compileBaselineUnit, createBaselineModule, type NativeBaselineDescription, type NativeBaselineModule, type NativeBaselineUnit } from '../native/addon.js';
 
 /** The description of `module` for the C++ baseline compiler. */
 export function describeForNativeBaseline(module: ModuleInfo, layout: VmctxLayout, tiered: boolean, tlsOffset: number): NativeBaselineDescription {
@@ -75,10 +74,8 @@ export class NativeBaselineCompiler {
   constructor(private readonly describe: () => NativeBaselineDescription) {}
 
   /** Unit `functions` compiled in C++; undefined when the baseline does not take it. */
-  compileUnit(functions: readonly number[]): BaselineUnitCode | undefined {
+  compileUnit(functions: readonly number[]): NativeBaselineUnit | undefined {
     this.handle ??= createBaselineModule(this.describe());
-    const unit = compileBaselineUnit(this.handle, Uint32Array.from(functions));
-    if (unit === undefined) return undefined;
-    return { bytes: unit.bytes, offsets: [...unit.offsets], tableOffset: unit.tableOffset, osrCandidates: [...unit.osrCandidates] };
+    return compileBaselineUnit(this.handle, Uint32Array.from(functions));
   }
 }
