@@ -14,7 +14,19 @@
 // operand register (the home itself on the stack would change with a later local.set);
 // local.set/tee write the home. Their slots are written only for an OSR transfer (the slots
 // are its buffer); every call out (wasm, runtime, host) preserves r13-r15 under System V, and
-// a trap's siglongjmp to the invoke() frame restores them there. A comparison (integer, eqz,
+// a trap's siglongjmp to the invoke() frame restores them there. Likewise the (at most four)
+// f32/f64 locals used most (same pre-scan and weights) live in xmm15, xmm14, xmm13, xmm12 by
+// rank, taken out of the operand pool (which is then xmm2 up to xmm(15-c) for c float homes);
+// local.get copies a home with movaps, local.set/tee write it (movaps, movss/movsd from a
+// slot, movd/movq of a constant's bits: all bit-exact, NaN payloads kept). System V preserves
+// no XMM register, so every call out that returns — wasm calls direct and indirect (hence
+// host imports), memory.grow, wasm_rt_check_slow_preserving (it keeps the general-purpose
+// registers only), tier-up counting and OSR checks — is preceded by writing the float homes
+// to their slots (8 bytes, movsd) and followed by reloading them; an OSR transfer finds them
+// in their slots already (written before its tier-up call). Trap calls do not return. A
+// float parameter with a home is moved into it in the prologue (movaps from its argument
+// register or movsd from its stack word, before the stack check, whose slow path saves and
+// reloads the homes), a declared one starts at +0.0 (xorps). A comparison (integer, eqz,
 // and the float lt/gt/le/ge, which are false when unordered through CF) whose next operator
 // is br_if or if is fused with it: cmp + jcc, no boolean (fuseBranch; spills in between are
 // stores, which leave the flags).
@@ -35,14 +47,16 @@
 // r15 at [rbp-24], [rbp-32], [rbp-40] — as many as the function has register locals (s = 0
 // to 3), pushed in that order and popped by the epilogue, which every return jumps to —
 // then the locals in ascending order ending at rbp-16-8s (a register local keeps its slot,
-// for OSR), then the operand slots downwards, then two words for the tier-up call and the
+// for OSR, as does a float home, which is also its save area across calls), then the
+// operand slots downwards, then two words for the tier-up call and the
 // outgoing stack arguments at [rsp] (the frame below the pushes is sized so that rsp stays
 // 16-byte aligned). Values in slots: i32/f32 in the low 4
 // bytes (the high 4 are undefined), i64/f64/references in all 8; slots are always written 8
 // bytes at a time, as a 4-byte store followed by an 8-byte load of the same slot cannot be
 // forwarded from the store buffer and stalls until the store retires (measured: 4-byte
 // stores made this code about three times slower). In registers: integers in rsi, rdi,
-// r8-r11 (an i32 always zero-extended), floats in xmm2-xmm15; rax, rcx, rdx, xmm0 and xmm1
+// r8-r11 (an i32 always zero-extended), floats in xmm2-xmm15 less the float homes
+// (xmm12-xmm15 from the top, as many as the function has); rax, rcx, rdx, xmm0 and xmm1
 // are scratch; r13-r15 are the register locals' homes (an i32 zero-extended there too: the
 // prologue moves an i32 parameter with a 32-bit move, as a caller may leave the high half of
 // its register or stack word undefined).
@@ -233,6 +247,10 @@ const INTERRUPT_THRESHOLD_IMM32 = -0x10000;
 /** Registers that hold operand-stack values. */
 const GPR_POOL = [R.Rsi, R.Rdi, R.R8, R.R9, R.R10, R.R11] as const;
 const XMM_POOL = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] as const;
+/** The XMM registers that hold the f32/f64 locals used most (chooseRegisterLocals), by rank. */
+const FLOAT_HOME_REGISTERS = [15, 14, 13, 12] as const;
+/** The operand pool with c float homes: xmm2 up to xmm(15-c). */
+const XMM_POOLS: readonly (readonly number[])[] = [0, 1, 2, 3, 4].map((c) => XMM_POOL.slice(0, XMM_POOL.length - c));
 const FREE = -1;
 /** Owner of a register taken off the stack and not yet freed or pushed. */
 const TAKEN = -2;
@@ -308,6 +326,14 @@ export class BaselineFunctionCompiler {
    * HOME_REGISTERS[i], which the prologue saves (pushed after r12) and the epilogue restores.
    */
   private homeLocals: number[] = [];
+  /**
+   * The f32/f64 locals kept in XMM registers, by rank: the i-th has its home in
+   * FLOAT_HOME_REGISTERS[i] (taken out of the operand pool), written to its slot before
+   * every call out and reloaded after it (System V preserves no XMM register).
+   */
+  private floatHomeLocals: number[] = [];
+  /** The XMM operand pool (XMM_POOLS by the number of float homes). */
+  private xmmPool: readonly number[] = XMM_POOL;
   /** Each local's weighted uses (chooseRegisterLocals), reused. */
   private useWeights = new Float64Array(64);
   /** Whether each open block of the pre-scan is a loop, reused. */
@@ -385,8 +411,28 @@ export class BaselineFunctionCompiler {
     return -1;
   }
 
+  /** The XMM home of local `index`, or -1. */
+  private floatHome(index: number): number {
+    const homes = this.floatHomeLocals;
+    for (let i = 0; i < homes.length; i++) if (homes[i] === index) return FLOAT_HOME_REGISTERS[i];
+    return -1;
+  }
+
+  /** The float homes into their slots (before a call out: no XMM register survives one). */
+  private saveFloatHomes(): void {
+    const homes = this.floatHomeLocals;
+    for (let i = 0; i < homes.length; i++) this.a.storeXmm(true, this.localSlot(homes[i]), FLOAT_HOME_REGISTERS[i]);
+  }
+
+  /** The float homes back from their slots (after a call out). */
+  private loadFloatHomes(): void {
+    const homes = this.floatHomeLocals;
+    for (let i = 0; i < homes.length; i++) this.a.loadXmm(true, FLOAT_HOME_REGISTERS[i], this.localSlot(homes[i]));
+  }
+
   /**
-   * The pre-scan: the (at most three) i32/i64 locals used most, each local.get, local.set and
+   * The pre-scan: the (at most three) i32/i64 and (at most four) f32/f64 locals used most (two
+   * separate rankings), each local.get, local.set and
    * local.tee counting 8^(loops around it, at most 5), in the whole body (unreachable code
    * too); a weight of at least 2 (two uses outside loops, or one inside) to be worth a
    * register (its save and restore); ties go to the lower index. The body is validated:
@@ -396,6 +442,8 @@ export class BaselineFunctionCompiler {
   private chooseRegisterLocals(body: FunctionBody, localTypes: readonly ValType[]): void {
     const homes: number[] = [];
     this.homeLocals = homes;
+    const floatHomes: number[] = [];
+    this.floatHomeLocals = floatHomes;
     const localCount = localTypes.length;
     if (this.useWeights.length < localCount) this.useWeights = new Float64Array(Math.max(localCount, 2 * this.useWeights.length));
     const weights = this.useWeights;
@@ -508,14 +556,19 @@ export class BaselineFunctionCompiler {
     }
     for (let i = 0; i < localCount; i++) {
       const weight = weights[i];
-      if (weight < 2 || (localTypes[i] !== ValType.I32 && localTypes[i] !== ValType.I64)) continue;
+      if (weight < 2) continue;
+      const float = isFloat(localTypes[i]);
+      if (!float && localTypes[i] !== ValType.I32 && localTypes[i] !== ValType.I64) continue;
+      const list = float ? floatHomes : homes;
+      const limit = float ? FLOAT_HOME_REGISTERS.length : HOME_REGISTERS.length;
       // Insert by weight, after the lower indices of the same weight.
-      let at = homes.length;
-      while (at > 0 && weights[homes[at - 1]] < weight) at--;
-      if (at >= HOME_REGISTERS.length) continue;
-      homes.splice(at, 0, i);
-      if (homes.length > HOME_REGISTERS.length) homes.pop();
+      let at = list.length;
+      while (at > 0 && weights[list[at - 1]] < weight) at--;
+      if (at >= limit) continue;
+      list.splice(at, 0, i);
+      if (list.length > limit) list.pop();
     }
+    this.xmmPool = XMM_POOLS[floatHomes.length];
   }
 
   private trap(code: number): Label {
@@ -645,7 +698,7 @@ export class BaselineFunctionCompiler {
   }
 
   private allocateXmm(): number {
-    return this.allocate(this.xmmOwner, XMM_POOL);
+    return this.allocate(this.xmmOwner, this.xmmPool);
   }
 
   /** The operand in a GPR of its own (reserved): i32 zero-extended. */
@@ -727,8 +780,14 @@ export class BaselineFunctionCompiler {
       const slot = this.localSlot(i);
       const home = this.home(i);
       if (isFloat(params[i])) {
+        const floatHome = this.floatHome(i);
         if (floatIndex < FLOAT_ARGUMENT_REGISTERS) {
-          a.storeXmm(true, slot, floatIndex++);
+          if (floatHome >= 0) a.movXmm(floatHome, floatIndex++);
+          else a.storeXmm(true, slot, floatIndex++);
+          continue;
+        }
+        if (floatHome >= 0) {
+          a.loadXmm(true, floatHome, mem(R.Rbp, 16 + 8 * stackIndex++));
           continue;
         }
       } else if (intIndex < INT_ARGUMENT_REGISTERS.length) {
@@ -750,12 +809,16 @@ export class BaselineFunctionCompiler {
     // Declared locals are zero.
     let homesDeclared = 0;
     for (const index of this.homeLocals) if (index >= params.length) homesDeclared++;
+    for (const index of this.floatHomeLocals) if (index >= params.length) homesDeclared++;
     if (localCount - params.length > homesDeclared) {
       a.aluRR(32, 0x31, R.Rax, R.Rax);
-      for (let i = params.length; i < localCount; i++) if (this.home(i) < 0) a.store(64, this.localSlot(i), R.Rax);
+      for (let i = params.length; i < localCount; i++) if (this.home(i) < 0 && this.floatHome(i) < 0) a.store(64, this.localSlot(i), R.Rax);
     }
     for (let i = 0; i < saved; i++) {
       if (this.homeLocals[i] >= params.length) a.aluRR(32, 0x31, HOME_REGISTERS[i], HOME_REGISTERS[i]);
+    }
+    for (let i = 0; i < this.floatHomeLocals.length; i++) {
+      if (this.floatHomeLocals[i] >= params.length) a.bitwisePs(0x57, FLOAT_HOME_REGISTERS[i], FLOAT_HOME_REGISTERS[i]); // xorps: +0.0
     }
     if (this.hasMemory) {
       a.load(64, R.R12, mem(R.Rbx, this.context.layout.memoryDefinitionPointer(0)));
@@ -817,7 +880,10 @@ export class BaselineFunctionCompiler {
     this.coldPaths.push(() => {
       a.bind(slow);
       a.movRR(64, R.Rdi, R.Rsp);
+      // wasm_rt_check_slow_preserving preserves the general-purpose registers only.
+      this.saveFloatHomes();
       this.callRuntime(this.runtime.checkSlow);
+      this.loadFloatHomes();
       a.jmp(back);
     });
   }
@@ -843,7 +909,9 @@ export class BaselineFunctionCompiler {
     const functionIndex = this.functionIndex;
     this.coldPaths.push(() => {
       a.bind(call);
+      this.saveFloatHomes();
       this.callTierUp(functionIndex, where);
+      this.loadFloatHomes();
       a.jmp(back);
     });
   }
@@ -975,7 +1043,9 @@ export class BaselineFunctionCompiler {
         this.spillAll(); // first: rsi may hold a stack value
         this.toFixedGpr(delta, R.Rsi);
         this.a.load(64, R.Rdi, mem(R.Rbx, this.context.layout.memoryDefinitionPointer(0)));
+        this.saveFloatHomes();
         this.callRuntime(this.runtime.memoryGrow);
+        this.loadFloatHomes();
         const reg = this.allocateGpr();
         this.a.movRR(32, reg, R.Rax);
         this.pushRegister(ValType.I32, reg);
@@ -1019,10 +1089,15 @@ export class BaselineFunctionCompiler {
   private emitLocalGet(index: number): void {
     const type = this.localTypes[index];
     const home = this.home(index);
+    const floatHome = this.floatHome(index);
     if (home >= 0) {
       // A copy: the home register itself on the stack would change with a later local.set.
       const reg = this.allocateGpr();
       this.a.movRR(isWide(type) ? 64 : 32, reg, home as R);
+      this.pushRegister(type, reg);
+    } else if (floatHome >= 0) {
+      const reg = this.allocateXmm();
+      this.a.movXmm(reg, floatHome);
       this.pushRegister(type, reg);
     } else if (isFloat(type)) {
       const reg = this.allocateXmm();
@@ -1038,8 +1113,19 @@ export class BaselineFunctionCompiler {
   private storeLocal(index: number, value: Operand, keep: boolean): void {
     const a = this.a;
     const home = this.home(index) as R;
+    const floatHome = this.floatHome(index);
     const slot = this.localSlot(index);
-    if (home >= 0) {
+    if (floatHome >= 0) {
+      // Bit-exact copies (movaps, movss/movsd, movd/movq): a NaN keeps its payload.
+      if (value.where === Where.Constant) {
+        a.movImm64(R.Rax, value.lo, value.type === ValType.F64 ? value.hi : 0);
+        a.movToXmm(value.type === ValType.F64 ? 64 : 32, floatHome, R.Rax);
+      } else if (value.where === Where.Slot && !keep) {
+        a.loadXmm(true, floatHome, value.slot);
+      } else {
+        a.movXmm(floatHome, this.inXmm(value));
+      }
+    } else if (home >= 0) {
       // An i32 stays zero-extended in its home (as in every register).
       if (value.where === Where.Constant) {
         if (isWide(value.type)) a.movImm64(home, value.lo, value.hi);
@@ -1209,7 +1295,11 @@ export class BaselineFunctionCompiler {
     const localsStart = this.localSlot(0);
     this.coldPaths.push(() => {
       a.bind(due);
+      // The float homes into their slots (the call clobbers them; and the slots are the
+      // entry's buffer, which they stay in for a transfer).
+      this.saveFloatHomes();
       const slots = this.callTierUp(functionIndex, ordinal + 1);
+      this.loadFloatHomes();
       a.load(64, R.Rax, slots);
       a.aluRR(64, 0x85, R.Rax, R.Rax);
       a.jcc(Cond.E, back);
@@ -1487,7 +1577,9 @@ export class BaselineFunctionCompiler {
     const funcRef = layout.funcRef(functionIndex);
     a.load(64, R.Rax, mem(R.Rbx, funcRef + FuncRef.code));
     a.load(64, R.Rdi, mem(R.Rbx, funcRef + FuncRef.vmctx));
+    this.saveFloatHomes();
     a.callReg(R.Rax);
+    this.loadFloatHomes();
     this.pushResult(type);
   }
 
@@ -1513,7 +1605,9 @@ export class BaselineFunctionCompiler {
     this.passArguments(type);
     a.load(64, R.Rdi, mem(R.R10, FuncRef.vmctx));
     a.load(64, R.Rax, mem(R.R10, FuncRef.code));
+    this.saveFloatHomes();
     a.callReg(R.Rax);
+    this.loadFloatHomes();
     this.pushResult(type);
   }
 

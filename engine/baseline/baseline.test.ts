@@ -319,6 +319,119 @@ const OSR_LOOP = `
       (br_if $next (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
     (i32.xor (local.get $h) (i32.wrap_i64 (i64.shr_u (local.get $acc) (i64.const 7))))))`;
 
+/** f32/f64 locals in XMM homes (xmm12-xmm15): live across calls out of every kind. */
+const FLOAT_HOMES = `
+(module
+  (type $fbin (func (param f64 f64) (result f64)))
+  (import "host" "fmix" (func $fmix (param f64 f32) (result f64)))
+  (import "host" "freenter" (func $freenter (param f64) (result f64)))
+  (memory 1 40)
+  (table 2 funcref)
+  (elem (i32.const 0) $fscramble $fscramble2)
+  (func $fscramble (export "fscramble") (type $fbin) (local $x f64) (local $y f64) (local $z f64) (local $w f32) (local $v f64) (local $i i32)
+    (local.set $x (f64.mul (local.get 0) (f64.const 1.0000001)))
+    (local.set $y (f64.sub (local.get 1) (local.get $x)))
+    (loop $l
+      (local.set $z (f64.add (f64.mul (local.get $z) (f64.const 0.75)) (local.get $y)))
+      (local.set $w (f32.add (local.get $w) (f32.demote_f64 (local.get $z))))
+      (local.set $v (f64.sub (local.get $v) (local.get $x)))
+      (local.set $x (f64.add (local.get $x) (f64.const 1)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 5))))
+    (f64.add (f64.add (local.get $z) (local.get $v)) (f64.promote_f32 (local.get $w))))
+  (func $fscramble2 (type $fbin) (f64.sub (call $fscramble (local.get 1) (local.get 0)) (f64.const 17)))
+  (func (export "calls") (param $n i32) (param $seed f64) (result f64) (local $i i32) (local $a f64) (local $b f64) (local $c f32) (local $d f64)
+    (local.set $a (local.get $seed))
+    (local.set $b (f64.const 0.5))
+    (local.set $c (f32.const 1.25))
+    (loop $l
+      (local.set $a (f64.add (local.get $a) (call $fscramble (f64.convert_i32_u (local.get $i)) (local.get $b))))
+      (local.set $b (f64.mul (local.get $b) (f64.const 0.999)))
+      (local.set $c (f32.add (local.get $c) (f32.const 0.5)))
+      (local.set $d (f64.add (f64.mul (local.get $d) (f64.const 0.25))
+        (call_indirect (type $fbin) (local.get $a) (local.get $b) (i32.and (local.get $i) (i32.const 1)))))
+      (local.set $a (f64.sub (local.get $a) (f64.mul (f64.const 0.125) (call $fmix (local.get $d) (local.get $c)))))
+      (local.set $b (f64.add (local.get $b) (call $freenter (local.get $b))))
+      (local.set $d (f64.add (local.get $d) (f64.convert_i32_s (memory.grow (i32.const 1)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (f64.add (f64.add (local.get $a) (local.get $b)) (f64.add (f64.promote_f32 (local.get $c)) (local.get $d))))
+  ;; Many operand values on the stack at once (fewer operand XMM registers: spills).
+  (func (export "pressure") (param $x f64) (result f64) (local $a f64) (local $b f64) (local $c f64) (local $d f64) (local $i i32)
+    (loop $l
+      (local.set $a (f64.add (local.get $a) (local.get $x)))
+      (local.set $b (f64.sub (local.get $b) (local.get $a)))
+      (local.set $c (f64.add (local.get $c) (f64.const 0.5)))
+      (local.set $d (f64.add (local.get $d) (local.get $c)))
+      (local.set $x
+        (f64.add (local.get $a) (f64.add (local.get $b) (f64.add (local.get $c) (f64.add (local.get $d) (f64.add (local.get $x)
+        (f64.add (local.get $a) (f64.add (local.get $b) (f64.add (local.get $c) (f64.add (local.get $d) (f64.add (local.get $x)
+        (f64.add (local.get $a) (f64.add (local.get $b) (f64.add (local.get $c) (f64.add (local.get $d) (f64.mul (local.get $x) (f64.const 0.001)))))))))))))))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 20))))
+    (f64.add (local.get $x) (local.get $d)))
+  ;; A loop that polls for interrupts, to run while a deadline's timer wakes the thread.
+  (func (export "spin") (param $n i32) (result f64) (local $i i32) (local $x f64) (local $y f64) (local $s f32)
+    (local.set $x (f64.const 1))
+    (loop $l
+      (local.set $x (f64.add (f64.mul (local.get $x) (f64.const 0.9999999)) (f64.const 0.5)))
+      (local.set $y (f64.add (local.get $y) (local.get $x)))
+      (local.set $s (f32.add (local.get $s) (f32.const 1)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (f64.add (local.get $y) (f64.promote_f32 (local.get $s))))
+  ;; NaN payloads through homes (set from a register, a slot and a constant; across calls).
+  (func (export "nan64") (param $bits i64) (result i64) (local $x f64) (local $y f64) (local $i i32)
+    (local.set $x (f64.reinterpret_i64 (local.get $bits)))
+    (loop $l
+      (local.set $y (local.get $x))
+      (drop (call $fscramble (local.get $y) (local.get $x)))
+      (local.set $x (local.get $y))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
+    (i64.reinterpret_f64 (local.get $x)))
+  (func $pass32 (param $x f32) (param $y f32) (result f32) (local $i i32)
+    (loop $l
+      (local.set $y (local.get $x))
+      (drop (call $fscramble (f64.const 1) (f64.const 2)))
+      (local.set $x (local.get $y))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
+    (local.get $x))
+  (func (export "nan32") (param $bits i32) (result i32)
+    (i32.reinterpret_f32 (call $pass32 (f32.reinterpret_i32 (local.get $bits)) (f32.const 0))))
+  (func (export "nanConst64") (result i64) (local $x f64) (local $i i32)
+    (loop $l
+      (local.set $x (f64.const nan:0x4000000000001))
+      (drop (call $fscramble (local.get $x) (local.get $x)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 2))))
+    (i64.reinterpret_f64 (local.get $x)))
+  (func (export "nanConst32") (result i32) (local $x f32) (local $i i32)
+    (loop $l
+      (local.set $x (f32.const -nan:0x200001))
+      (drop (call $fscramble (f64.const 0) (f64.const 0)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 2))))
+    (i32.reinterpret_f32 (local.get $x)))
+  ;; Eleven float parameters: p, q and r come on the stack (after eight in xmm0-xmm7) and have homes.
+  (func $many (export "many") (param $a f64) (param $b f32) (param $c f64) (param $d f64) (param $e f64) (param $f f64) (param $g f64) (param $h f64)
+    (param $p f32) (param $q f64) (param $r f32) (result f64) (local $i i32) (local $acc f64)
+    (loop $l
+      (local.set $acc (f64.add (f64.mul (local.get $acc) (f64.const 0.5)) (f64.add (local.get $q) (f64.promote_f32 (local.get $r)))))
+      (local.set $q (f64.add (local.get $q) (f64.promote_f32 (local.get $p))))
+      (local.set $acc (f64.add (local.get $acc) (call $fscramble (local.get $q) (local.get $acc))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 10))))
+    (f64.add (local.get $acc) (f64.add (local.get $a) (f64.add (f64.promote_f32 (local.get $b)) (f64.add (local.get $c) (f64.add (local.get $d)
+      (f64.add (local.get $e) (f64.add (local.get $f) (f64.add (local.get $g) (f64.add (local.get $h) (f64.promote_f32 (local.get $p))))))))))))
+  (func (export "manyCall") (param f64) (result f64)
+    (call $many (local.get 0) (f32.const 1.5) (f64.const 2) (f64.const 3) (f64.const 4) (f64.const 5) (f64.const 6) (f64.const 7)
+      (f32.const -8.25) (f64.neg (local.get 0)) (f32.const 0.1))))`;
+
+/** A loop whose state is f64/f32 locals in XMM homes, for an OSR transfer (tiered). */
+const OSR_FLOAT_LOOP = `
+(module
+  (func (export "run") (param $n i32) (param $seed f64) (result f64) (local $i i32) (local $x f64) (local $y f64) (local $z f32)
+    (local.set $x (local.get $seed))
+    (loop $next
+      (local.set $x (f64.add (f64.mul (local.get $x) (f64.const 0.999999)) (f64.const 1.5)))
+      (local.set $y (f64.add (local.get $y) (f64.div (local.get $x) (f64.const 3))))
+      (local.set $z (f32.add (local.get $z) (f32.const 0.25)))
+      (br_if $next (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (f64.add (f64.add (local.get $x) (local.get $y)) (f64.promote_f32 (local.get $z)))))`;
+
 type Call = (...args: unknown[]) => unknown;
 
 /** The outcome of a call as text: the value (NaN as "NaN", -0 kept) or the trap's message. */
@@ -492,6 +605,111 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
     // The epilogue: lea rsp, [rbp-40]; pop r15; pop r14; pop r13; pop r12; pop rbx; pop rbp; ret.
     const epilogue = [0x48, 0x8d, 0x65, 0xd8, 0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0x5d, 0xc3].join(' ');
     expect(Array.from(code).join(' ')).toContain(epilogue);
+  });
+
+  test('f32/f64 locals in xmm12-xmm15: live across direct and indirect calls, JavaScript imports, memory.grow, register pressure, stack parameters; NaN bits kept', () => {
+    const bytes = wat(FLOAT_HOMES);
+    const instantiate = (module: Module | WebAssembly.Module, v8: boolean): Record<string, Call> => {
+      let exports: Record<string, Call> = {};
+      const host = {
+        fmix: (x: number, y: number) => x * 0.5 + y,
+        freenter: (x: number) => (exports.fscramble(x, 3) as number) * 1e-3,
+      };
+      const instance = v8 ? new WebAssembly.Instance(module as WebAssembly.Module, { host }) : new Instance(module as Module, { host });
+      exports = instance.exports as unknown as Record<string, Call>;
+      return exports;
+    };
+    const baselineModule = new Module(bytes, { optLevel: 0, tiering: 'lazy' });
+    const engines = {
+      baseline: instantiate(baselineModule, false),
+      llvm: instantiate(new Module(bytes, { optLevel: 2 }), false),
+      v8: instantiate(new WebAssembly.Module(bytes), true),
+    };
+    const cases: [string, unknown[]][] = [
+      ['calls', [1, 0.5]], ['calls', [30, -3.25]], ['calls', [60, 1e3]], ['fscramble', [2.5, -1]], ['pressure', [0.75]], ['pressure', [-1e10]],
+      ['spin', [1000]], ['many', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]], ['many', [-0.5, 1e-3, 1e300, -1e300, 0, -0, 2.5, 3.5, 4.5, -5.5, 6.5]],
+      ['manyCall', [1.25]], ['manyCall', [-1e6]],
+      ['nan64', [0x7ff4000000000001n]], ['nan64', [-0x7ffffffffffffn]], ['nan64', [0x7ff8dead0000beefn]], ['nan64', [-1n]], ['nan64', [0x3ff0000000000000n]],
+      ['nan32', [0x7fa00001]], ['nan32', [0xffc12345 | 0]], ['nan32', [0x7f800001]], ['nan32', [-1]], ['nan32', [0x3f800000]],
+      ['nanConst64', []], ['nanConst32', []],
+    ];
+    for (const [name, args] of cases) {
+      const expected = outcome(() => engines.llvm[name](...args));
+      expect(outcome(() => engines.v8[name](...args)), `${name}(${args.join(', ')}) in V8`).toBe(expected);
+      expect(outcome(() => engines.baseline[name](...args)), `${name}(${args.join(', ')}) in the baseline`).toBe(expected);
+    }
+    expect(engines.baseline.nan64(0x7ff4000000000001n)).toBe(0x7ff4000000000001n);
+    expect(engines.baseline.nan32(0x7fa00001)).toBe(0x7fa00001);
+    expect(engines.baseline.nanConst64()).toBe(0x7ff4000000000001n);
+    expect(engines.baseline.nanConst32()).toBe(0xffa00001 | 0);
+    const stats = Module.timings(baselineModule).lazy!;
+    expect(stats.unitsDirect).toBe(stats.unitsCompiled);
+  });
+
+  test('f64 locals in XMM homes survive the interrupt poll\'s slow path (a deadline\'s timer wakes the thread mid-loop)', () => {
+    const bytes = wat(FLOAT_HOMES);
+    const host = { fmix: () => 0, freenter: () => 0 };
+    const baseline = new Instance(new Module(bytes, { optLevel: 0, tiering: 'lazy' }), { host }).exports as unknown as Record<string, Call>;
+    const reference = new WebAssembly.Instance(new WebAssembly.Module(bytes), { host }).exports as unknown as Record<string, Call>;
+    const n = 20_000_000;
+    const expected = reference.spin(n);
+    for (let round = 0; round < 3; round++) {
+      // The inner deadline (2 ms) is gone when the loop runs, but its timer still wakes the
+      // thread then: the poll takes the slow path, which finds the outer deadline far away.
+      const value = withDeadline(60_000, () => {
+        withDeadline(2, () => 0);
+        return baseline.spin(n);
+      });
+      expect(value).toBe(expected);
+    }
+  });
+
+  test('an OSR transfer from a loop whose state is f64/f32 locals in XMM homes: the entry starts from their values', async () => {
+    process.env.WASM_LLVM_UNIT_BYTES = '1';
+    process.env.WASM_LLVM_TIER_UP_THRESHOLD = '50';
+    try {
+      const bytes = wat(OSR_FLOAT_LOOP);
+      const reference = exportsOf(new Module(bytes, { optLevel: 2 }), false);
+      const module = new Module(bytes, { optLevel: 2, tiering: 'tiered' });
+      const exports = exportsOf(module, false);
+      const deadline = Date.now() + 20_000;
+      let round = 0;
+      while (Module.timings(module).lazy!.osrTransfers === 0) {
+        if (Date.now() > deadline) throw new Error(`no OSR transfer: ${JSON.stringify(Module.timings(module).lazy)}`);
+        expect(exports.run(300_000, round + 0.5)).toBe(reference.run(300_000, round + 0.5));
+        round++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(Module.timings(module).lazy!.osrFailed).toBe(0);
+      for (let seed = 0; seed < 3; seed++) expect(exports.run(200_000, seed * 7.25)).toBe(reference.run(200_000, seed * 7.25));
+    } finally {
+      delete process.env.WASM_LLVM_UNIT_BYTES;
+      delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+    }
+  });
+
+  test('the four f32/f64 locals used most get xmm15-xmm12 (a float parameter moved there by movaps, declared ones zeroed by xorps)', () => {
+    const info = decodeModule(wat(`(module (func (param $x f64) (param $n i32) (result f64) (local $a f64) (local $b f32) (local $c f64) (local $d f64) (local $e f64) (local $i i32)
+      (loop $l
+        (local.set $a (f64.add (local.get $a) (local.get $x)))
+        (local.set $x (f64.mul (local.get $x) (f64.const 0.5)))
+        (local.set $b (f32.add (local.get $b) (f32.const 1)))
+        (local.set $c (f64.add (local.get $c) (f64.const 1)))
+        (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (f64.add (local.get $a) (f64.add (local.get $c) (f64.add (local.get $d) (local.get $e))))))`));
+    const compiler = new BaselineFunctionCompiler({ module: info, layout: new VmctxLayout(info, { lazyContexts: true, tierCounters: false }), tiered: false, tlsOffset: -64 });
+    const emitter = new X64Emitter();
+    const runtime = { trap: emitter.newLabel(), checkSlow: emitter.newLabel(), memoryGrow: emitter.newLabel(), tierUp: emitter.newLabel() };
+    compiler.compile(emitter, 0, runtime);
+    for (const label of [runtime.trap, runtime.checkSlow, runtime.memoryGrow, runtime.tierUp]) {
+      emitter.bind(label);
+      emitter.u64(0n);
+    }
+    const code = Array.from(emitter.finish()).join(' ');
+    // $x (24: three uses in the loop), then $a, $b, $c (16 each; ties to the lower index):
+    // movaps xmm15, xmm0; xorps xmm14, xmm14; xorps xmm13, xmm13; xorps xmm12, xmm12.
+    expect(code).toContain([0x44, 0x0f, 0x28, 0xf8].join(' '));
+    for (const reg of [6, 5, 4]) expect(code).toContain([0x45, 0x0f, 0x57, 0xc0 | (reg << 3) | reg].join(' '));
   });
 
   test('traps: the spec messages, as RuntimeError', () => {

@@ -12,7 +12,10 @@
 // operand stack's values live in registers (or stay constants), and at every label, branch
 // and call they are written to their slots. The (at most three) i32/i64 locals used most
 // live in r13, r14, r15 instead, for the whole function (their slots written only for an
-// OSR transfer), and a comparison followed by br_if or if jumps on its flags. The frame
+// OSR transfer); the (at most four) f32/f64 locals used most live in xmm15-xmm12, taken out
+// of the operand pool, written to their slots before every call out that returns and
+// reloaded after it (System V preserves no XMM register); and a comparison followed by
+// br_if or if jumps on its flags. The frame
 // (with the saved r13-r15 between r12 and the locals: [rbp-24], [rbp-32], [rbp-40], as many
 // as there are register locals), the registers and the ABI are described at the top of
 // baseline-function.ts.
@@ -582,6 +585,9 @@ constexpr int64_t INTERRUPT_THRESHOLD_IMM32 = -0x10000;
 /** Registers that hold operand-stack values. */
 constexpr int GPR_POOL[] = {R::Rsi, R::Rdi, R::R8, R::R9, R::R10, R::R11};
 constexpr int XMM_POOL[] = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+/** The XMM registers that hold the f32/f64 locals used most (chooseRegisterLocals), by rank. */
+constexpr int FLOAT_HOME_REGISTERS[] = {15, 14, 13, 12};
+constexpr int FLOAT_HOME_REGISTER_COUNT = 4;
 constexpr int32_t FREE = -1;
 /** Owner of a register taken off the stack and not yet freed or pushed. */
 constexpr int32_t TAKEN = -2;
@@ -699,8 +705,26 @@ class BaselineFunctionCompiler {
     return -1;
   }
 
+  /** The XMM home of local `index`, or -1. */
+  int floatHome(int64_t index) const {
+    for (int i = 0; i < floatHomeCount_; i++)
+      if (floatHomeLocals_[i] == index) return FLOAT_HOME_REGISTERS[i];
+    return -1;
+  }
+
+  /** The float homes into their slots (before a call out: no XMM register survives one). */
+  void saveFloatHomes() {
+    for (int i = 0; i < floatHomeCount_; i++) a_->storeXmm(true, localSlot(floatHomeLocals_[i]), FLOAT_HOME_REGISTERS[i]);
+  }
+
+  /** The float homes back from their slots (after a call out). */
+  void loadFloatHomes() {
+    for (int i = 0; i < floatHomeCount_; i++) a_->loadXmm(true, FLOAT_HOME_REGISTERS[i], localSlot(floatHomeLocals_[i]));
+  }
+
   /**
-   * The pre-scan: the (at most three) i32/i64 locals used most, each local.get, local.set and
+   * The pre-scan: the (at most three) i32/i64 and (at most four) f32/f64 locals used most (two
+   * separate rankings), each local.get, local.set and
    * local.tee counting 8^(loops around it, at most 5), in the whole body (unreachable code
    * too); a weight of at least 2 (two uses outside loops, or one inside) to be worth a
    * register (its save and restore); ties go to the lower index. The body is validated:
@@ -709,6 +733,7 @@ class BaselineFunctionCompiler {
    */
   void chooseRegisterLocals(const FunctionBody& body) {
     homeCount_ = 0;
+    floatHomeCount_ = 0;
     size_t localCount = localTypes_.size();
     useWeights_.assign(localCount, 0);
     scanLoops_.clear();
@@ -825,15 +850,20 @@ class BaselineFunctionCompiler {
     }
     for (size_t i = 0; i < localCount; i++) {
       int64_t weight = useWeights_[i];
-      if (weight < 2 || (localTypes_[i] != kI32 && localTypes_[i] != kI64)) continue;
+      if (weight < 2) continue;
+      bool isFloatLocal = isFloat(localTypes_[i]);
+      if (!isFloatLocal && localTypes_[i] != kI32 && localTypes_[i] != kI64) continue;
+      int64_t* list = isFloatLocal ? floatHomeLocals_ : homeLocals_;
+      int& count = isFloatLocal ? floatHomeCount_ : homeCount_;
+      int limit = isFloatLocal ? FLOAT_HOME_REGISTER_COUNT : HOME_REGISTER_COUNT;
       // Insert by weight, after the lower indices of the same weight.
-      int at = homeCount_;
-      while (at > 0 && useWeights_[homeLocals_[at - 1]] < weight) at--;
-      if (at >= HOME_REGISTER_COUNT) continue;
-      int last = homeCount_ < HOME_REGISTER_COUNT ? homeCount_ : HOME_REGISTER_COUNT - 1;
-      for (int j = last; j > at; j--) homeLocals_[j] = homeLocals_[j - 1];
-      homeLocals_[at] = static_cast<int64_t>(i);
-      if (homeCount_ < HOME_REGISTER_COUNT) homeCount_++;
+      int at = count;
+      while (at > 0 && useWeights_[list[at - 1]] < weight) at--;
+      if (at >= limit) continue;
+      int last = count < limit ? count : limit - 1;
+      for (int j = last; j > at; j--) list[j] = list[j - 1];
+      list[at] = static_cast<int64_t>(i);
+      if (count < limit) count++;
     }
   }
 
@@ -984,7 +1014,8 @@ class BaselineFunctionCompiler {
 
   int allocateGpr() { return allocate(gprOwner_, GPR_POOL, 6); }
 
-  int allocateXmm() { return allocate(xmmOwner_, XMM_POOL, 14); }
+  /** The operand pool with c float homes: xmm2 up to xmm(15-c). */
+  int allocateXmm() { return allocate(xmmOwner_, XMM_POOL, 14 - floatHomeCount_); }
 
   /** The operand in a GPR of its own (reserved): i32 zero-extended. */
   int inGpr(Operand& operand) {
@@ -1065,8 +1096,14 @@ class BaselineFunctionCompiler {
       Mem s = localSlot(static_cast<int64_t>(i));
       int homeRegister = home(static_cast<int64_t>(i));
       if (isFloat(params[i])) {
+        int floatHomeRegister = floatHome(static_cast<int64_t>(i));
         if (floatIndex < FLOAT_ARGUMENT_REGISTERS) {
-          a.storeXmm(true, s, floatIndex++);
+          if (floatHomeRegister >= 0) a.movXmm(floatHomeRegister, floatIndex++);
+          else a.storeXmm(true, s, floatIndex++);
+          continue;
+        }
+        if (floatHomeRegister >= 0) {
+          a.loadXmm(true, floatHomeRegister, mem(R::Rbp, 16 + 8 * stackIndex++));
           continue;
         }
       } else if (intIndex < INT_ARGUMENT_REGISTER_COUNT) {
@@ -1090,13 +1127,18 @@ class BaselineFunctionCompiler {
     int64_t homesDeclared = 0;
     for (int i = 0; i < saved; i++)
       if (homeLocals_[i] >= paramCount) homesDeclared++;
+    for (int i = 0; i < floatHomeCount_; i++)
+      if (floatHomeLocals_[i] >= paramCount) homesDeclared++;
     if (localCount - paramCount > homesDeclared) {
       a.aluRR(32, 0x31, R::Rax, R::Rax);
       for (int64_t i = paramCount; i < localCount; i++)
-        if (home(i) < 0) a.store(64, localSlot(i), R::Rax);
+        if (home(i) < 0 && floatHome(i) < 0) a.store(64, localSlot(i), R::Rax);
     }
     for (int i = 0; i < saved; i++) {
       if (homeLocals_[i] >= paramCount) a.aluRR(32, 0x31, HOME_REGISTERS[i], HOME_REGISTERS[i]);
+    }
+    for (int i = 0; i < floatHomeCount_; i++) {
+      if (floatHomeLocals_[i] >= paramCount) a.bitwisePs(0x57, FLOAT_HOME_REGISTERS[i], FLOAT_HOME_REGISTERS[i]);  // xorps: +0.0
     }
     if (hasMemory_) {
       a.load(64, R::R12, mem(R::Rbx, memoryDefinitionPointer(0)));
@@ -1206,17 +1248,26 @@ class BaselineFunctionCompiler {
       case ColdPath::SlowCheck:
         a.bind(cold.entry);
         a.movRR(64, R::Rdi, R::Rsp);
+        // wasm_rt_check_slow_preserving preserves the general-purpose registers only.
+        saveFloatHomes();
         callRuntime(runtime_.checkSlow);
+        loadFloatHomes();
         a.jmp(cold.back);
         return;
       case ColdPath::CountDown:
         a.bind(cold.entry);
+        saveFloatHomes();
         callTierUp(cold.functionIndex, cold.where);
+        loadFloatHomes();
         a.jmp(cold.back);
         return;
       case ColdPath::Osr: {
         a.bind(cold.entry);
+        // The float homes into their slots (the call clobbers them; and the slots are the
+        // entry's buffer, which they stay in for a transfer).
+        saveFloatHomes();
         Mem slots = callTierUp(cold.functionIndex, static_cast<int64_t>(cold.ordinal) + 1);
+        loadFloatHomes();
         a.load(64, R::Rax, slots);
         a.aluRR(64, 0x85, R::Rax, R::Rax);
         a.jcc(Cond::E, cold.back);
@@ -1381,7 +1432,9 @@ class BaselineFunctionCompiler {
         spillAll();  // first: rsi may hold a stack value
         toFixedGpr(delta, R::Rsi);
         a_->load(64, R::Rdi, mem(R::Rbx, memoryDefinitionPointer(0)));
+        saveFloatHomes();
         callRuntime(runtime_.memoryGrow);
+        loadFloatHomes();
         int reg = allocateGpr();
         a_->movRR(32, reg, R::Rax);
         pushRegister(kI32, reg);
@@ -1426,10 +1479,15 @@ class BaselineFunctionCompiler {
     if (index >= localTypes_.size()) return internalError("local index out of range");
     uint8_t type = localTypes_[index];
     int homeRegister = home(index);
+    int floatHomeRegister = floatHome(index);
     if (homeRegister >= 0) {
       // A copy: the home register itself on the stack would change with a later local.set.
       int reg = allocateGpr();
       a_->movRR(isWide(type) ? 64 : 32, reg, homeRegister);
+      pushRegister(type, reg);
+    } else if (floatHomeRegister >= 0) {
+      int reg = allocateXmm();
+      a_->movXmm(reg, floatHomeRegister);
       pushRegister(type, reg);
     } else if (isFloat(type)) {
       int reg = allocateXmm();
@@ -1445,8 +1503,20 @@ class BaselineFunctionCompiler {
   void storeLocal(uint32_t index, Operand& value, bool keep) {
     X64Emitter& a = *a_;
     int homeRegister = home(index);
+    int floatHomeRegister = floatHome(index);
     Mem s = localSlot(index);
-    if (homeRegister >= 0) {
+    if (floatHomeRegister >= 0) {
+      // Bit-exact copies (movaps, movss/movsd, movd/movq): a NaN keeps its payload.
+      if (value.where == Where::Constant) {
+        a.movImm64(R::Rax, value.lo, value.type == kF64 ? value.hi : 0);
+        a.movToXmm(value.type == kF64 ? 64 : 32, floatHomeRegister, R::Rax);
+      } else if (value.where == Where::Slot && !keep) {
+        a.loadXmm(true, floatHomeRegister, value.slot);
+      } else {
+        int reg = inXmm(value);
+        a.movXmm(floatHomeRegister, reg);
+      }
+    } else if (homeRegister >= 0) {
       // An i32 stays zero-extended in its home (as in every register).
       if (value.where == Where::Constant) {
         if (isWide(value.type)) a.movImm64(homeRegister, value.lo, value.hi);
@@ -1964,7 +2034,9 @@ class BaselineFunctionCompiler {
     int64_t ref = funcRef(functionIndex);
     a.load(64, R::Rax, mem(R::Rbx, ref + kFuncRefCode));
     a.load(64, R::Rdi, mem(R::Rbx, ref + kFuncRefVmctx));
+    saveFloatHomes();
     a.callReg(R::Rax);
+    loadFloatHomes();
     pushResult(type);
   }
 
@@ -1991,7 +2063,9 @@ class BaselineFunctionCompiler {
     passArguments(type);
     a.load(64, R::Rdi, mem(R::R10, kFuncRefVmctx));
     a.load(64, R::Rax, mem(R::R10, kFuncRefCode));
+    saveFloatHomes();
     a.callReg(R::Rax);
+    loadFloatHomes();
     pushResult(type);
   }
 
@@ -2670,6 +2744,13 @@ class BaselineFunctionCompiler {
    */
   int64_t homeLocals_[3] = {};
   int homeCount_ = 0;
+  /**
+   * The f32/f64 locals kept in XMM registers, by rank: the i-th has its home in
+   * FLOAT_HOME_REGISTERS[i] (taken out of the operand pool), written to its slot before
+   * every call out and reloaded after it (System V preserves no XMM register).
+   */
+  int64_t floatHomeLocals_[4] = {};
+  int floatHomeCount_ = 0;
   /** Each local's weighted uses (chooseRegisterLocals), reused. */
   std::vector<int64_t> useWeights_;
   /** Whether each open block of the pre-scan is a loop, reused. */
