@@ -449,6 +449,36 @@ function exportsOf(module: Module | WebAssembly.Module, v8: boolean): Record<str
   return (v8 ? new WebAssembly.Instance(module as WebAssembly.Module, {}) : new Instance(module as Module, {})).exports as unknown as Record<string, Call>;
 }
 
+
+/**
+ * Runs `source`'s run(n, x) tiered with OSR at every 50 counts until a transfer happens, and
+ * after it, comparing every answer with the eager O2 module's (x from `argument(round)`, then
+ * `check(seed)` for three seeds).
+ */
+async function expectOsrTransferAgrees(source: string, argument: (round: number) => number, check: (seed: number) => number): Promise<void> {
+  process.env.WASM_LLVM_UNIT_BYTES = '1';
+  process.env.WASM_LLVM_TIER_UP_THRESHOLD = '50';
+  try {
+    const bytes = wat(source);
+    const reference = exportsOf(new Module(bytes, { optLevel: 2 }), false);
+    const module = new Module(bytes, { optLevel: 2, tiering: 'tiered' });
+    const exports = exportsOf(module, false);
+    const deadline = Date.now() + 20_000;
+    let round = 0;
+    while (Module.timings(module).lazy!.osrTransfers === 0) {
+      if (Date.now() > deadline) throw new Error(`no OSR transfer: ${JSON.stringify(Module.timings(module).lazy)}`);
+      expect(exports.run(300_000, argument(round))).toBe(reference.run(300_000, argument(round)));
+      round++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(Module.timings(module).lazy!.osrFailed).toBe(0);
+    for (let seed = 0; seed < 3; seed++) expect(exports.run(200_000, check(seed))).toBe(reference.run(200_000, check(seed)));
+  } finally {
+    delete process.env.WASM_LLVM_UNIT_BYTES;
+    delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+  }
+}
+
 describe.skipIf(skip !== undefined)('baseline compiler', () => {
   test('every scalar operator family: the same values and traps as LLVM at O2 and as V8, every unit compiled by the baseline', () => {
     const bytes = wat(SCALAR);
@@ -555,27 +585,7 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
   });
 
   test('an OSR transfer from a loop whose locals are in registers: the entry starts from their values', async () => {
-    process.env.WASM_LLVM_UNIT_BYTES = '1';
-    process.env.WASM_LLVM_TIER_UP_THRESHOLD = '50';
-    try {
-      const bytes = wat(OSR_LOOP);
-      const reference = exportsOf(new Module(bytes, { optLevel: 2 }), false);
-      const module = new Module(bytes, { optLevel: 2, tiering: 'tiered' });
-      const exports = exportsOf(module, false);
-      const deadline = Date.now() + 20_000;
-      let round = 0;
-      while (Module.timings(module).lazy!.osrTransfers === 0) {
-        if (Date.now() > deadline) throw new Error(`no OSR transfer: ${JSON.stringify(Module.timings(module).lazy)}`);
-        expect(exports.run(300_000, round)).toBe(reference.run(300_000, round));
-        round++;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      expect(Module.timings(module).lazy!.osrFailed).toBe(0);
-      for (let seed = 0; seed < 3; seed++) expect(exports.run(200_000, seed * 77)).toBe(reference.run(200_000, seed * 77));
-    } finally {
-      delete process.env.WASM_LLVM_UNIT_BYTES;
-      delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
-    }
+    await expectOsrTransferAgrees(OSR_LOOP, (round) => round, (seed) => seed * 77);
   });
 
   test('the three locals used most (weighted by loop depth) get r13-r15, saved and restored around the frame', () => {
@@ -665,27 +675,7 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
   });
 
   test('an OSR transfer from a loop whose state is f64/f32 locals in XMM homes: the entry starts from their values', async () => {
-    process.env.WASM_LLVM_UNIT_BYTES = '1';
-    process.env.WASM_LLVM_TIER_UP_THRESHOLD = '50';
-    try {
-      const bytes = wat(OSR_FLOAT_LOOP);
-      const reference = exportsOf(new Module(bytes, { optLevel: 2 }), false);
-      const module = new Module(bytes, { optLevel: 2, tiering: 'tiered' });
-      const exports = exportsOf(module, false);
-      const deadline = Date.now() + 20_000;
-      let round = 0;
-      while (Module.timings(module).lazy!.osrTransfers === 0) {
-        if (Date.now() > deadline) throw new Error(`no OSR transfer: ${JSON.stringify(Module.timings(module).lazy)}`);
-        expect(exports.run(300_000, round + 0.5)).toBe(reference.run(300_000, round + 0.5));
-        round++;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      expect(Module.timings(module).lazy!.osrFailed).toBe(0);
-      for (let seed = 0; seed < 3; seed++) expect(exports.run(200_000, seed * 7.25)).toBe(reference.run(200_000, seed * 7.25));
-    } finally {
-      delete process.env.WASM_LLVM_UNIT_BYTES;
-      delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
-    }
+    await expectOsrTransferAgrees(OSR_FLOAT_LOOP, (round) => round + 0.5, (seed) => seed * 7.25);
   });
 
   test('the four f32/f64 locals used most get xmm15-xmm12 (a float parameter moved there by movaps, declared ones zeroed by xorps)', () => {
