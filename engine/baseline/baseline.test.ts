@@ -449,6 +449,28 @@ function exportsOf(module: Module | WebAssembly.Module, v8: boolean): Record<str
   return (v8 ? new WebAssembly.Instance(module as WebAssembly.Module, {}) : new Instance(module as Module, {})).exports as unknown as Record<string, Call>;
 }
 
+/**
+ * `bytes` instantiated lazily in the baseline, eagerly at O2 and in V8, each with the host
+ * functions `makeHost` gives, which may call that instance's exports (`exports()`).
+ */
+function inThreeEngines(bytes: Uint8Array, makeHost: (exports: () => Record<string, Call>) => Record<string, unknown>): { baselineModule: Module; engines: Record<'baseline' | 'llvm' | 'v8', Record<string, Call>> } {
+  const instantiate = (module: Module | WebAssembly.Module, v8: boolean): Record<string, Call> => {
+    let exports: Record<string, Call> = {};
+    const host = makeHost(() => exports);
+    const instance = v8 ? new WebAssembly.Instance(module as WebAssembly.Module, { host } as WebAssembly.Imports) : new Instance(module as Module, { host });
+    exports = instance.exports as unknown as Record<string, Call>;
+    return exports;
+  };
+  const baselineModule = new Module(bytes, { optLevel: 0, tiering: 'lazy' });
+  return {
+    baselineModule,
+    engines: {
+      baseline: instantiate(baselineModule, false),
+      llvm: instantiate(new Module(bytes, { optLevel: 2 }), false),
+      v8: instantiate(new WebAssembly.Module(bytes), true),
+    },
+  };
+}
 
 /**
  * Runs `source`'s run(n, x) tiered with OSR at every 50 counts until a transfer happens, and
@@ -543,29 +565,17 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
 
   test('locals in r13-r15: live across calls, JavaScript imports (re-entered, trapping inside), memory.grow, traps, stack parameters and recursion', () => {
     const bytes = wat(REGISTER_LOCALS);
-    const instantiate = (module: Module | WebAssembly.Module, v8: boolean): Record<string, Call> => {
-      let exports: Record<string, Call> = {};
-      const host = {
-        mix: (x: number, y: number) => (Math.imul(x, 31) ^ y) | 0,
-        reenter: (i: number) => exports.scramble(i, 7),
-        reenterTrap: (i: number) => {
-          try {
-            return exports.trapIf(i);
-          } catch {
-            return -1;
-          }
-        },
-      };
-      const instance = v8 ? new WebAssembly.Instance(module as WebAssembly.Module, { host }) : new Instance(module as Module, { host });
-      exports = instance.exports as unknown as Record<string, Call>;
-      return exports;
-    };
-    const baselineModule = new Module(bytes, { optLevel: 0, tiering: 'lazy' });
-    const engines = {
-      baseline: instantiate(baselineModule, false),
-      llvm: instantiate(new Module(bytes, { optLevel: 2 }), false),
-      v8: instantiate(new WebAssembly.Module(bytes), true),
-    };
+    const { baselineModule, engines } = inThreeEngines(bytes, (exports) => ({
+      mix: (x: number, y: number) => (Math.imul(x, 31) ^ y) | 0,
+      reenter: (i: number) => exports().scramble(i, 7),
+      reenterTrap: (i: number) => {
+        try {
+          return exports().trapIf(i);
+        } catch {
+          return -1;
+        }
+      },
+    }));
     const cases: [string, unknown[]][] = [
       ['calls', [1, 0]], ['calls', [50, 12345]], ['trapAt', [100, 50]], ['calls', [200, -7]], ['grow', [5]], ['trapAt', [100, 200]],
       ['grow', [30]], ['calls', [20, 3]], ['eight', [1, 2n, 3, 4n, 5, 6, 7n, 8]], ['eight', [-1, -1n, -1, -1n, -1, -1, -1n, 1000]],
@@ -619,22 +629,10 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
 
   test('f32/f64 locals in xmm12-xmm15: live across direct and indirect calls, JavaScript imports, memory.grow, register pressure, stack parameters; NaN bits kept', () => {
     const bytes = wat(FLOAT_HOMES);
-    const instantiate = (module: Module | WebAssembly.Module, v8: boolean): Record<string, Call> => {
-      let exports: Record<string, Call> = {};
-      const host = {
-        fmix: (x: number, y: number) => x * 0.5 + y,
-        freenter: (x: number) => (exports.fscramble(x, 3) as number) * 1e-3,
-      };
-      const instance = v8 ? new WebAssembly.Instance(module as WebAssembly.Module, { host }) : new Instance(module as Module, { host });
-      exports = instance.exports as unknown as Record<string, Call>;
-      return exports;
-    };
-    const baselineModule = new Module(bytes, { optLevel: 0, tiering: 'lazy' });
-    const engines = {
-      baseline: instantiate(baselineModule, false),
-      llvm: instantiate(new Module(bytes, { optLevel: 2 }), false),
-      v8: instantiate(new WebAssembly.Module(bytes), true),
-    };
+    const { baselineModule, engines } = inThreeEngines(bytes, (exports) => ({
+      fmix: (x: number, y: number) => x * 0.5 + y,
+      freenter: (x: number) => (exports().fscramble(x, 3) as number) * 1e-3,
+    }));
     const cases: [string, unknown[]][] = [
       ['calls', [1, 0.5]], ['calls', [30, -3.25]], ['calls', [60, 1e3]], ['fscramble', [2.5, -1]], ['pressure', [0.75]], ['pressure', [-1e10]],
       ['spin', [1000]], ['many', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]], ['many', [-0.5, 1e-3, 1e300, -1e300, 0, -0, 2.5, 3.5, 4.5, -5.5, 6.5]],
