@@ -38,6 +38,8 @@ import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type StartedUnit, type TopTier } from './lazy-code.js';
 import { anchorTranslatorShapes } from './translator-shapes.js';
+import type { TopTierPart } from './top-tier-translation.js';
+import { ModuleTranslations } from './translation-worker.js';
 import { BaselineModuleCompiler, baselineUnitFromCache, baselineUnitToCache, directBaselineSupported } from '../baseline/baseline-unit.js';
 
 /** Options of compile / new Module / instantiate (an extension of the standard API). */
@@ -996,9 +998,10 @@ const MAX_TOP_TIER_SETS = 64;
 
 /**
  * Tiered execution's top tier: some functions of a unit (those LazyCode found hot, and their
- * direct callees there) translated now (this thread) without counters and compiled at
- * options.optLevel on the compile threads in the background; kept in the code cache under
- * the unit and the set of functions.
+ * direct callees there) translated without counters — on the translation worker
+ * (translation-worker.ts), else on this thread — and compiled at options.optLevel on the
+ * compile threads in the background; kept in the code cache under the unit and the set of
+ * functions.
  */
 function topTierCompiler(
   info: ModuleInfo,
@@ -1006,22 +1009,7 @@ function topTierCompiler(
   name: string,
   cache: { readonly cache: CodeCache; readonly key: (part: string) => string } | undefined,
 ): TopTier {
-  // The functions being translated: calls among them are direct, the others through FuncRefs.
-  let members = new Set<number>();
-  const environment = new RuntimeEnvironment(info, {
-    explicitBoundsChecks: options.exactTraps,
-    allFunctionsExternal: true,
-    lazyCallThroughFuncRef: (callee) => !members.has(callee),
-  });
-  const policy = guardPolicy();
-  let guardedSymbols: string[] = [];
-  const translator = new ModuleTranslator(info, environment, {
-    maxFunctionIrBytes: MAX_FUNCTION_IR_BYTES,
-    x86Ssse3: targetHasSsse3(options.cpu),
-    onFunctionTranslated: (metrics) => {
-      if (guardDecision(policy, metrics) !== undefined) guardedSymbols.push(environment.functionSymbol(metrics.functionIndex));
-    },
-  });
+  const translations = new ModuleTranslations(info.bytes, info, { exactTraps: options.exactTraps, ssse3: targetHasSsse3(options.cpu), guardPolicy: guardPolicy() });
   /** The cache part of the top-tier code of `list` in `unit`: the set and the code generator (quick or not) are part of the key. */
   const partName = (unit: number, list: readonly number[], quick: boolean): string => `top ${unit}:${list.join(',')}${quick ? ' quick' : ''}`;
   const addressesOf = (list: readonly number[], code: CompiledCode): Map<number, bigint> => {
@@ -1029,29 +1017,37 @@ function topTierCompiler(
     list.forEach((functionIndex, i) => addresses.set(functionIndex, code.addresses[i]));
     return addresses;
   };
-  const start = (unit: number, list: readonly number[], quick: boolean): BackgroundUnit => {
-    members = new Set(list);
-    guardedSymbols = [];
-    let ir: Uint8Array;
-    try {
-      const output = new IrModuleBuilder({ moduleName: `${name}.top${unit}` }, 1 << 16);
-      translator.translateUnitInto(list, output);
-      ir = output.finishBytes();
-    } finally {
-      members = new Set();
-    }
-    const symbols = list.map((functionIndex) => environment.functionSymbol(functionIndex));
-    const batch = compileInBackground(ir, guardedSymbols, symbols, { ...options, name: `${name}.top${unit}`, quick, keepObjects: cache !== undefined });
-    anchorTranslatorShapes();
+  /**
+   * A part compiling in the background: its batch handed off now, its IR translated into it
+   * by the translation worker (or here, already); poll() gives the code and the part's
+   * symbols once the translation is done and the compile finished.
+   */
+  const inBackground = (part: TopTierPart, quick: boolean): { poll(): { code: CompiledCode; symbols: readonly string[] } | undefined } => {
+    const batch = backgroundBatch({ ...options, name: part.moduleName, quick, keepObjects: cache !== undefined });
+    const translation = translations.request(part, batch.handOff());
+    // The shape anchors (once per process) matter where the translator runs: here, if it did.
+    if (translations.translatedHere > 0) anchorTranslatorShapes();
+    let symbols: readonly string[] | undefined;
     return {
       poll: () => {
+        symbols ??= translation.poll();
+        if (symbols === undefined) return undefined;
         const code = batch.poll();
-        if (code === undefined) return undefined;
+        return code === undefined ? undefined : { code, symbols };
+      },
+    };
+  };
+  const start = (unit: number, list: readonly number[], quick: boolean): BackgroundUnit => {
+    const background = inBackground({ kind: 'set', members: list, moduleName: `${name}.top${unit}` }, quick);
+    return {
+      poll: () => {
+        const done = background.poll();
+        if (done === undefined) return undefined;
         if (cache !== undefined) {
-          storeCachedPart(cache.cache, cache.key(partName(unit, list, quick)), symbols, code);
+          storeCachedPart(cache.cache, cache.key(partName(unit, list, quick)), done.symbols, done.code);
           noteCachedSet(unit, list);
         }
-        return { code, addresses: addressesOf(list, code), fromCache: false };
+        return { code: done.code, addresses: addressesOf(list, done.code), fromCache: false };
       },
     };
   };
@@ -1091,21 +1087,13 @@ function topTierCompiler(
   // (function, first loop), like the top-tier sets.
   const osrPart = (functionIndex: number, from: number, quick: boolean): string => `osr ${functionIndex}:${from}+${quick ? ' quick' : ''}`;
   const startOsr = (functionIndex: number, from: number, quick: boolean): BackgroundEntry => {
-    guardedSymbols = [];
-    const output = new IrModuleBuilder({ moduleName: `${name}.osr${functionIndex}.${from}` }, 1 << 16);
-    const symbol = translator.translateOsrEntryInto(functionIndex, from, output);
-    const batch = compileInBackground(output.finishBytes(), guardedSymbols.length > 0 ? [symbol] : [], [symbol], {
-      ...options,
-      name: `${name}.osr${functionIndex}.${from}`,
-      quick,
-      keepObjects: cache !== undefined,
-    });
+    const background = inBackground({ kind: 'osr', functionIndex, from, moduleName: `${name}.osr${functionIndex}.${from}` }, quick);
     return {
       poll: () => {
-        const code = batch.poll();
-        if (code === undefined) return undefined;
-        if (cache !== undefined) storeCachedPart(cache.cache, cache.key(osrPart(functionIndex, from, quick)), [symbol], code);
-        return { code, address: code.addresses[0] };
+        const done = background.poll();
+        if (done === undefined) return undefined;
+        if (cache !== undefined) storeCachedPart(cache.cache, cache.key(osrPart(functionIndex, from, quick)), done.symbols, done.code);
+        return { code: done.code, address: done.code.addresses[0] };
       },
     };
   };
@@ -1214,19 +1202,26 @@ function compileInBackground(
   ir: Uint8Array,
   guarded: readonly string[],
   symbols: readonly string[],
-  settings: Pick<ResolvedOptions, 'optLevel' | 'cpu'> & { readonly name: string; readonly quick?: boolean; readonly keepObjects: boolean },
+  settings: BackgroundBatchSettings,
 ): native.CompileBatch {
+  const batch = backgroundBatch(settings);
+  batch.add(ir, guarded);
+  batch.finishInBackground(symbols);
+  return batch;
+}
+
+type BackgroundBatchSettings = Pick<ResolvedOptions, 'optLevel' | 'cpu'> & { readonly name: string; readonly quick?: boolean; readonly keepObjects: boolean };
+
+/** A batch for one background compile (finishInBackground or handOff next); the first installs the exit hook. */
+function backgroundBatch(settings: BackgroundBatchSettings): native.CompileBatch {
   stopBackgroundCompilesAtExit();
-  const batch = native.createCompileBatch({
+  return native.createCompileBatch({
     optLevel: settings.optLevel,
     cpu: settings.cpu,
     name: settings.name,
     quickCodegen: settings.quick ?? false,
     ...(settings.keepObjects ? { keepObjects: true } : {}),
   });
-  batch.add(ir, guarded);
-  batch.finishInBackground(symbols);
-  return batch;
 }
 
 /**

@@ -75,6 +75,12 @@ export interface CompileBatch {
    * compile's error once); poll(true) waits for it.
    */
   poll(wait?: boolean): CompiledCode | undefined;
+  /**
+   * Instead of add + finishInBackground: the batch's one unit of IR and its symbols will come
+   * through submitHandedOffBatch(ticket, ...) from any thread (the translation worker's);
+   * poll() then works as after finishInBackground. Returns the ticket.
+   */
+  handOff(): number;
   /** Stops the batch (queued units skipped, running ones cancelled); it cannot be finished afterwards. */
   abandon(reason?: string): void;
 }
@@ -318,6 +324,7 @@ interface NativeAddon {
   compilePoolStats(): CompilePoolStats;
   objectLoaderStats(): ObjectLoaderStats;
   stopBackgroundCompiles(): void;
+  submitHandedOffBatch(ticket: number, ir: Uint8Array, guardedFunctions: readonly string[], symbols: readonly string[]): boolean;
   linkObjects(objects: readonly Uint8Array[], options: LinkOptions): CompiledCode;
   threadLimitsTlsOffset(): number;
   llvmVersion(): string;
@@ -456,6 +463,15 @@ export function compilePoolStats(): CompilePoolStats {
  */
 export function stopBackgroundCompiles(): void {
   addon().stopBackgroundCompiles();
+}
+
+/**
+ * Queues the IR of a handed-off batch (CompileBatch.handOff) and links it in the background,
+ * from any thread that loaded the addon; false if the ticket was taken or dropped already
+ * (its handle collected), or the process is exiting.
+ */
+export function submitHandedOffBatch(ticket: number, ir: Uint8Array, guardedFunctions: readonly string[], symbols: readonly string[]): boolean {
+  return addon().submitHandedOffBatch(ticket, ir, guardedFunctions, symbols);
 }
 
 export function llvmVersion(): string {

@@ -26,6 +26,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "abi.h"
@@ -396,6 +397,9 @@ Napi::Value CompileAsync(const Napi::CallbackInfo& info) {
  *   finish(symbols) → CompiledCode         waits for the units and links them
  *   finishAsync(symbols) → Promise<CompiledCode>
  *   abandon(reason)                        stops it (translation failed)
+ *   finishInBackground(symbols), poll(wait?) links on the compile threads; poll takes the code
+ *   handOff() → ticket                     the one unit and the symbols come through
+ *                                          submitHandedOffBatch(ticket, ...), from any thread
  * options as compile's, without symbols (they come with finish).
  */
 /**
@@ -408,10 +412,13 @@ Napi::Value CompileAsync(const Napi::CallbackInfo& info) {
  */
 std::mutex g_backgroundMutex;
 std::vector<std::weak_ptr<CompileCancellation>> g_background;
+/** Set once the process exits: no background compile starts after that (a translation worker may still submit one). */
+bool g_backgroundStopped = false;
 
 void StopBackgroundCompilesAtExit() {
   {
     std::lock_guard<std::mutex> lock(g_backgroundMutex);
+    g_backgroundStopped = true;
     for (const auto& entry : g_background) {
       if (auto cancellation = entry.lock()) cancellation->Cancel("the process is exiting");
     }
@@ -424,13 +431,79 @@ void StopBackgroundCompilesAtExit() {
   }
 }
 
-void RegisterBackgroundCompile(const std::shared_ptr<CompileCancellation>& cancellation) {
+/** Registers a background compile to be cancelled at exit; false (and cancelled) if the process is exiting already. */
+bool RegisterBackgroundCompile(const std::shared_ptr<CompileCancellation>& cancellation) {
   static std::once_flag registered;
   std::call_once(registered, [] { std::atexit(StopBackgroundCompilesAtExit); });
   std::lock_guard<std::mutex> lock(g_backgroundMutex);
+  if (g_backgroundStopped) {
+    cancellation->Cancel("the process is exiting");
+    return false;
+  }
   g_background.erase(std::remove_if(g_background.begin(), g_background.end(), [](const auto& entry) { return entry.expired(); }),
                      g_background.end());
   g_background.push_back(cancellation);
+  return true;
+}
+
+/** Where a background compile's result waits for poll() (BatchHandle). */
+struct BackgroundResult {
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;
+  bool taken = false;
+  std::unique_ptr<CompiledModule> module;
+  std::string error;
+
+  void Complete(std::unique_ptr<CompiledModule> compiled, const std::string& failure) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      module = std::move(compiled);
+      error = failure;
+      done = true;
+    }
+    finished.notify_all();
+  }
+};
+
+/** Links `batch` in the background into `result` (its units queued already). */
+void FinishIntoResult(const std::shared_ptr<CompileBatch>& batch, std::vector<std::string> symbols,
+                      const std::shared_ptr<BackgroundResult>& result) {
+  if (!RegisterBackgroundCompile(batch->cancellation())) {
+    batch->Abandon("the process is exiting");
+    result->Complete(nullptr, "the process is exiting");
+    return;
+  }
+  batch->FinishAsync(std::move(symbols), [result](std::unique_ptr<CompiledModule> module, const std::string& error) {
+    result->Complete(std::move(module), error);
+  });
+}
+
+/**
+ * Batches handed off (CompileBatch.handOff): their IR comes from whichever thread translates
+ * it — the program's or the translation worker's (compile/translation-worker.ts) — through
+ * submitHandedOffBatch(ticket, ...), while the handle's poll() waits for the result as after
+ * finishInBackground. A ticket is taken by its first submit, or dropped with its handle.
+ */
+struct HandedOffBatch {
+  std::shared_ptr<CompileBatch> batch;
+  std::shared_ptr<BackgroundResult> result;
+};
+std::mutex g_handOffMutex;
+std::unordered_map<uint32_t, HandedOffBatch> g_handedOff;
+uint32_t g_nextTicket = 1;
+
+uint32_t RegisterHandOff(const std::shared_ptr<CompileBatch>& batch, const std::shared_ptr<BackgroundResult>& result) {
+  std::lock_guard<std::mutex> lock(g_handOffMutex);
+  uint32_t ticket = g_nextTicket++;
+  if (g_nextTicket == 0) g_nextTicket = 1;
+  g_handedOff[ticket] = HandedOffBatch{batch, result};
+  return ticket;
+}
+
+void DropHandOff(uint32_t ticket) {
+  std::lock_guard<std::mutex> lock(g_handOffMutex);
+  g_handedOff.erase(ticket);
 }
 
 class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
@@ -441,6 +514,7 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
         {InstanceMethod<&BatchHandle::Add>("add"), InstanceMethod<&BatchHandle::Finish>("finish"),
          InstanceMethod<&BatchHandle::FinishAsync>("finishAsync"), InstanceMethod<&BatchHandle::Abandon>("abandon"),
          InstanceMethod<&BatchHandle::FinishInBackground>("finishInBackground"),
+         InstanceMethod<&BatchHandle::HandOff>("handOff"),
          InstanceMethod<&BatchHandle::Poll>("poll")});
   }
 
@@ -465,6 +539,8 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
   }
 
   ~BatchHandle() override {
+    // A handed-off batch whose IR never came: nobody may submit it any more.
+    if (ticket_ != 0) DropHandOff(ticket_);
     // Collected without finish (the translator threw past abandon): stop its units.
     if (batch_ && !finished_) batch_->Abandon("the compile was abandoned");
     // A background compile nobody will poll any more: stop it rather than link it.
@@ -531,19 +607,23 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
     std::vector<std::string> symbols;
     if (!Usable(env) || !ReadSymbols(info, &symbols)) return Napi::Value();
     finished_ = true;
-    RegisterBackgroundCompile(batch_->cancellation());
     background_ = std::make_shared<BackgroundResult>();
-    batch_->FinishAsync(std::move(symbols), [result = background_](std::unique_ptr<CompiledModule> module,
-                                                                   const std::string& error) {
-      {
-        std::lock_guard<std::mutex> lock(result->mutex);
-        result->module = std::move(module);
-        result->error = error;
-        result->done = true;
-      }
-      result->finished.notify_all();
-    });
+    FinishIntoResult(batch_, std::move(symbols), background_);
     return env.Undefined();
+  }
+
+  /**
+   * Hands the batch off: its one unit of IR and its symbols will come through
+   * submitHandedOffBatch(ticket, ...), from any thread; poll() then works as after
+   * finishInBackground. Returns the ticket.
+   */
+  Napi::Value HandOff(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Usable(env)) return Napi::Value();
+    finished_ = true;
+    background_ = std::make_shared<BackgroundResult>();
+    ticket_ = RegisterHandOff(batch_, background_);
+    return Napi::Number::New(env, ticket_);
   }
 
   /**
@@ -586,19 +666,45 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
     return info.Env().Undefined();
   }
 
-  struct BackgroundResult {
-    std::mutex mutex;
-    std::condition_variable finished;
-    bool done = false;
-    bool taken = false;
-    std::unique_ptr<CompiledModule> module;
-    std::string error;
-  };
-
   std::shared_ptr<CompileBatch> batch_;
   bool finished_ = false;
   std::shared_ptr<BackgroundResult> background_;
+  /** Its hand-off ticket (0: not handed off). */
+  uint32_t ticket_ = 0;
 };
+
+/**
+ * submitHandedOffBatch(ticket, ir, guardedFunctions, symbols) → boolean: queues the IR of a
+ * handed-off batch and links it in the background; false if the ticket was taken or dropped
+ * already, or the process is exiting. Callable from the translation worker's thread.
+ */
+Napi::Value SubmitHandedOffBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double ticketValue = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : -1;
+  if (!(ticketValue >= 1 && ticketValue <= 4294967295.0 && ticketValue == static_cast<double>(static_cast<uint32_t>(ticketValue)))) {
+    Napi::TypeError::New(env, "submitHandedOffBatch: ticket must be a ticket from CompileBatch.handOff").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  std::string ir;
+  std::vector<std::string> guarded;
+  std::vector<std::string> symbols;
+  if (!ReadIr(info[1], &ir) || !ReadStrings(info[2], &guarded) || !ReadStrings(info[3], &symbols)) {
+    Napi::TypeError::New(env, "submitHandedOffBatch: (ticket, ir: Uint8Array | string, guardedFunctions: string[], symbols: string[])")
+        .ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  HandedOffBatch entry;
+  {
+    std::lock_guard<std::mutex> lock(g_handOffMutex);
+    auto found = g_handedOff.find(static_cast<uint32_t>(ticketValue));
+    if (found == g_handedOff.end()) return Napi::Boolean::New(env, false);
+    entry = std::move(found->second);
+    g_handedOff.erase(found);
+  }
+  entry.batch->Add(std::move(ir), std::move(guarded));  // a failed unit is reported by the link
+  FinishIntoResult(entry.batch, std::move(symbols), entry.result);
+  return Napi::Boolean::New(env, true);
+}
 
 Napi::Value BatchHandle::FinishAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -690,6 +796,7 @@ void InitCompileBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("CompileBatch", batch);
   exports.Set("compilePoolStats", Napi::Function::New(env, CompilePoolStatsValue, "compilePoolStats"));
   exports.Set("objectLoaderStats", Napi::Function::New(env, ObjectLoaderStatsValue, "objectLoaderStats"));
+  exports.Set("submitHandedOffBatch", Napi::Function::New(env, SubmitHandedOffBatch, "submitHandedOffBatch"));
   exports.Set("stopBackgroundCompiles", Napi::Function::New(env, StopBackgroundCompilesValue, "stopBackgroundCompiles"));
   exports.Set("compile", Napi::Function::New(env, Compile, "compile"));
   exports.Set("compileAsync", Napi::Function::New(env, CompileAsync, "compileAsync"));
