@@ -1115,7 +1115,16 @@ function topTierCompiler(
     }
     return list;
   };
-  return { start, cached, cachedSets: readSets, startOsr, cachedOsr, calleesOf: calleesOfFunction, bodyBytes: (functionIndex) => bodyLength(info, functionIndex) };
+  return {
+    start,
+    cached,
+    cachedSets: readSets,
+    startOsr,
+    cachedOsr,
+    calleesOf: calleesOfFunction,
+    bodyBytes: (functionIndex) => bodyLength(info, functionIndex),
+    translations: () => ({ onWorker: translations.translatedOnWorker, here: translations.translatedHere, msHere: translations.translateMsHere }),
+  };
 }
 
 /**

@@ -95,6 +95,8 @@ export interface TopTier {
   calleesOf(functionIndex: number): readonly number[];
   /** The size of `functionIndex`'s body in bytes: what its top-tier compile roughly costs. */
   bodyBytes(functionIndex: number): number;
+  /** Where the parts were translated (LazyCompileStats). */
+  translations(): { readonly onWorker: number; readonly here: number; readonly msHere: number };
 }
 
 /** Where each function is on the way to the top tier (LazyCode.topState). */
@@ -152,6 +154,13 @@ export interface LazyCompileStats {
   readonly osrTransfers: number;
   /** Tiered: top-tier sets and OSR entries compiled with the quick code generator (their functions' compiles were cut off in earlier runs). */
   readonly quickCompiles: number;
+  /**
+   * Tiered: top-tier parts (sets and OSR entries) translated on the translation worker, and on
+   * the program's thread (no worker, or it failed), with the milliseconds the latter took.
+   */
+  readonly translatedOnWorker: number;
+  readonly translatedHere: number;
+  readonly translateMsHere: number;
 }
 
 /** Removes `entry` from `list` in place (lists of pending compiles are shared with compiles starting). */
@@ -168,6 +177,30 @@ const TOP_TIER_SET_BYTES = 4096;
 
 /** Units started ahead (LazyCode.startCalleesAhead) and not called yet, at most. */
 const MAX_UNITS_AHEAD = 2;
+
+/**
+ * The expected top-tier compile time per byte of a function's body, in microseconds: LLVM O2
+ * compiles PolyBench's programs at about 16 µs per byte of code section on two threads, so
+ * about 32 on the one background thread (docs/RATIONALE.md "Why wait until a function has
+ * been hot as long as its compile takes?", which has the runs that chose it).
+ */
+export const DEFAULT_TIER_UP_PAYOFF_US_PER_BYTE = 30;
+
+/**
+ * WASM_LLVM_TIER_UP_PAYOFF (microseconds per byte; 0: ask at the first tier-up call), else the
+ * default — unless WASM_LLVM_TIER_UP_THRESHOLD is set without it: a threshold set by hand
+ * (tests, the spec and fuzz runs: tier up at once) asks at every tier-up call, as it did.
+ */
+export function tierUpPayoffMicrosecondsPerByte(): number {
+  const setting = process.env.WASM_LLVM_TIER_UP_PAYOFF;
+  if (setting === undefined || setting === '') {
+    const threshold = process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+    return threshold === undefined || threshold === '' ? DEFAULT_TIER_UP_PAYOFF_US_PER_BYTE : 0;
+  }
+  const value = Number(setting);
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`WASM_LLVM_TIER_UP_PAYOFF must be a number of microseconds per byte, 0 or more (got ${setting})`);
+  return value;
+}
 
 /**
  * Runs in a row whose exit cut a function's full top-tier compile off before its compile gets
@@ -340,6 +373,27 @@ export class LazyCode {
     const functions: number[] = [];
     for (const pending of this.pendingTop) if (pending.background !== undefined) functions.push(...pending.members);
     if (functions.length > 0) this.onCutOffAtExit?.(functions);
+  }
+
+  /** When each function's first tier-up call came (performance.now()). */
+  private readonly hotSince = new Map<number, number>();
+
+  /**
+   * Whether `functionIndex` has run hot long enough that its top-tier compile (or OSR entry)
+   * is likely to pay: the time since its first tier-up call is at least what its compile is
+   * expected to take (its body's bytes × WASM_LLVM_TIER_UP_PAYOFF microseconds) — a function
+   * hot for that long is taken to stay hot about as long again, which the compile must fit in.
+   */
+  hotLongEnough(functionIndex: number): boolean {
+    const perByte = tierUpPayoffMicrosecondsPerByte();
+    if (perByte === 0 || this.top === undefined) return true;
+    const now = performance.now();
+    let since = this.hotSince.get(functionIndex);
+    if (since === undefined) {
+      since = now;
+      this.hotSince.set(functionIndex, now);
+    }
+    return now - since >= (this.top.bodyBytes(functionIndex) * perByte) / 1000;
   }
 
   /** Counts a call from baseline code whose counter ran out (runtime/lazy-calls.ts) in `functionIndex`. */
@@ -823,6 +877,7 @@ export class LazyCode {
   }
 
   stats(): LazyCompileStats {
+    const translations = this.top?.translations();
     return {
       units: this.units.units.length,
       unitsCompiled: this.unitsCompiled,
@@ -843,6 +898,9 @@ export class LazyCode {
       osrFromCache: this.osrFromCache,
       osrFailed: this.osrFailed,
       osrTransfers: this.osrTransfers,
+      translatedOnWorker: translations?.onWorker ?? 0,
+      translatedHere: translations?.here ?? 0,
+      translateMsHere: translations?.msHere ?? 0,
     };
   }
 }

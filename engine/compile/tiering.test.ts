@@ -452,9 +452,53 @@ function fakeTopTier(parts: Partial<TopTier>): TopTier {
     cachedOsr: () => undefined,
     calleesOf: () => [],
     bodyBytes: () => 100,
+    translations: () => ({ onWorker: 0, here: 0, msHere: 0 }),
     ...parts,
   };
 }
+
+describe.skipIf(skip !== undefined)('the payoff gate (a function is asked for once it has been hot as long as its compile takes)', () => {
+  afterEach(() => {
+    delete process.env.WASM_LLVM_TIER_UP_PAYOFF;
+  });
+
+  const counts = (module: Module): { tierUpCalls: number; topTierRequested: number; osrRequested: number } => Module.timings(module).lazy!;
+
+  test('an explicit threshold alone asks at the first tier-up call; a payoff of hours per byte never asks; 1 µs per byte asks soon after', () => {
+    // The suite's threshold (10) without WASM_LLVM_TIER_UP_PAYOFF: the gate is off.
+    const atOnce = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
+    const first = new Instance(atOnce, {}).exports as unknown as Exports;
+    for (let i = 0; i < 20 && counts(atOnce).topTierRequested === 0; i++) first.step(i);
+    expect(counts(atOnce).topTierRequested).toBeGreaterThan(0);
+
+    // An hour per byte: hot for longer than any test before it pays.
+    process.env.WASM_LLVM_TIER_UP_PAYOFF = '3600000000';
+    const never = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
+    const second = new Instance(never, {}).exports as unknown as Exports;
+    for (let i = 0; i < 2000; i++) expect(second.step(i)).toBe(first.step(i));
+    expect(second.run(20_000, 7)).toBe(reference(20_000, 7));
+    expect(counts(never).tierUpCalls).toBeGreaterThan(100);
+    expect(counts(never).topTierRequested).toBe(0);
+    expect(counts(never).osrRequested).toBe(0);
+
+    // 1 µs per byte: $step's body (a few bytes) has been hot long enough after a few tier-up calls.
+    process.env.WASM_LLVM_TIER_UP_PAYOFF = '1';
+    const soon = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
+    const third = new Instance(soon, {}).exports as unknown as Exports;
+    const deadline = Date.now() + 10_000;
+    while (counts(soon).topTierRequested === 0 && Date.now() < deadline) third.step(1);
+    expect(counts(soon).topTierRequested).toBeGreaterThan(0);
+    expect(counts(soon).tierUpCalls).toBeGreaterThanOrEqual(2); // never at the first: no time hot yet
+  });
+
+  test('a bad WASM_LLVM_TIER_UP_PAYOFF is refused at instantiation', () => {
+    const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
+    for (const bad of ['-1', 'fast', 'Infinity']) {
+      process.env.WASM_LLVM_TIER_UP_PAYOFF = bad;
+      expect(() => new Instance(module, {})).toThrow(/WASM_LLVM_TIER_UP_PAYOFF must be/);
+    }
+  });
+});
 
 describe('top-tier set size', () => {
   test('the functions of a unit asked for are compiled in sets of bounded size (a larger function alone), callees only where they fit', () => {

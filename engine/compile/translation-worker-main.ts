@@ -1,11 +1,12 @@
-// Stage: translate, on the translation worker (translation-worker.ts starts this file in a
-// worker thread; docs/RATIONALE.md "Why translate the top tier on a worker thread?"). Keeps
+// Stage: translate, on the translation worker (translation-worker.ts starts a worker thread
+// on startup/translation-worker-entry.ts, which loads the engine's bundle and calls
+// serveTranslationWorker; docs/RATIONALE.md "Why translate the top tier on a worker thread?"). Keeps
 // each module's bytes and top-tier translator, translates the parts the program's thread
 // asks for, in the order asked, hands each part's IR to the compile threads itself (the
 // batch the program's thread handed off under the request's ticket), and answers on the
 // port it was given: the part's symbols, or the error's name and message.
 
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { submitHandedOffBatch } from '../native/addon.js';
 import { TopTierTranslator, type TopTierTranslationOptions } from './top-tier-translation.js';
 import { WORKER_READY, type TranslationAnswer, type TranslationRequest } from './translation-worker-protocol.js';
@@ -16,8 +17,22 @@ interface ModuleEntry {
   translator: TopTierTranslator | undefined;
 }
 
-function serve(requests: MessagePort, answers: MessagePort): void {
+/** The worker's workerData (translation-worker.ts). */
+export interface TranslationWorkerData {
+  readonly role: 'wasm-llvm-translation-worker';
+  /** Where the worker posts its answers (the program's thread reads them with receiveMessageOnPort). */
+  readonly answers: MessagePort;
+}
+
+/**
+ * Serves the requests that arrive on `requests` (the worker's parentPort), answering on
+ * `data.answers`; `afterTranslation(count)` runs after each part (the entry saves its
+ * start-up cache after some).
+ */
+export function serveTranslationWorker(requests: MessagePort, data: TranslationWorkerData, afterTranslation?: (count: number) => void): void {
+  const { answers } = data;
   const modules = new Map<number, ModuleEntry>();
+  let translated = 0;
   answers.postMessage(WORKER_READY);
   requests.on('message', (request: TranslationRequest) => {
     switch (request.type) {
@@ -45,12 +60,9 @@ function serve(requests: MessagePort, answers: MessagePort): void {
           answer = { job: request.job, error: { name, message } };
         }
         answers.postMessage(answer);
+        afterTranslation?.(++translated);
         return;
       }
     }
   });
-}
-
-if (parentPort !== null && (workerData as { role?: unknown } | undefined)?.role === 'wasm-llvm-translation-worker') {
-  serve(parentPort, (workerData as { answers: MessagePort }).answers);
 }

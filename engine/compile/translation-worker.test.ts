@@ -221,22 +221,24 @@ describe.skipIf(skip !== undefined)('the translation worker', () => {
       const instance = new Instance(module, { wasi_snapshot_preview1: wasi.wasiImport, bench: { start() {}, end() {} } });
       const code = wasi.start(instance);
       const stats = Module.timings(module).lazy;
-      process.stderr.write(JSON.stringify({ code, requested: stats.topTierRequested + stats.osrRequested }) + '\\n');
+      process.stderr.write(JSON.stringify({ code, requested: stats.topTierRequested + stats.osrRequested, onWorker: stats.translatedOnWorker, here: stats.translatedHere }) + '\\n');
       process.exit(code);`;
     const expected = readFileSync(join(root, 'suites', 'polybench', 'expected', 'gemm.medium.txt'), 'utf8');
     for (let run = 0; run < 5; run++) {
       const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-        env: { ...process.env, WASM_LLVM_TIER_UP_THRESHOLD: '0', WASM_LLVM_UNIT_BYTES: '1' },
+        env: { ...process.env, WASM_LLVM_TIER_UP_THRESHOLD: '0', WASM_LLVM_UNIT_BYTES: '1', WASM_LLVM_TRANSLATION_WORKER: '1' },
         encoding: 'utf8',
         timeout: 120_000,
       });
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout).toBe(expected);
-      expect(JSON.parse(result.stderr.trim().split('\n').pop()!).requested).toBeGreaterThan(0);
+      const stats = JSON.parse(result.stderr.trim().split('\n').pop()!) as { requested: number; onWorker: number; here: number };
+      expect(stats.requested).toBeGreaterThan(0);
+      expect(stats.here).toBe(0); // every part answered went through the worker (those in flight at exit are not counted)
     }
   }, 300_000);
 
-  test('WASM_LLVM_TRANSLATION_WORKER=0: parts are translated on this thread', () => {
+  test('WASM_LLVM_TRANSLATION_WORKER=0 (and unset, the default): parts are translated on this thread', () => {
     const bytes = new Uint8Array(readFileSync(programFiles()[0]));
     const info = moduleOf(bytes);
     const part = partsOf(info, 'here').find((candidate) => candidate.kind === 'set')!;
@@ -253,6 +255,17 @@ describe.skipIf(skip !== undefined)('the translation worker', () => {
     expect(translations.translatedHere).toBe(1);
     expect(translations.translatedOnWorker).toBe(0);
     waitFor(() => batch.poll()).release();
+    const byDefault = new ModuleTranslations(bytes, info, OPTIONS);
+    const second = topTierBatch('default');
+    expect(byDefault.request(part, second.handOff()).poll()).toEqual(symbols);
+    expect(byDefault.translatedHere).toBe(1);
+    waitFor(() => second.poll()).release();
+    process.env.WASM_LLVM_TRANSLATION_WORKER = 'yes';
+    try {
+      expect(() => new ModuleTranslations(bytes, info, OPTIONS)).toThrow(/WASM_LLVM_TRANSLATION_WORKER must be 0 or 1/);
+    } finally {
+      delete process.env.WASM_LLVM_TRANSLATION_WORKER;
+    }
   }, 120_000);
 });
 

@@ -23,19 +23,25 @@ import type { ModuleInfo } from '../binary/module-info.js';
 import { submitHandedOffBatch } from '../native/addon.js';
 import { TopTierTranslator, type TopTierPart, type TopTierTranslationOptions, type TranslatedPart } from './top-tier-translation.js';
 import { WORKER_READY, type TranslationAnswer, type TranslationRequest } from './translation-worker-protocol.js';
+import type { TranslationWorkerData } from './translation-worker-main.js';
 
 /** A part asked for: poll() gives its symbols once its IR is with the compile threads (undefined before), and throws the translation's error. */
 export interface PendingTranslation {
   poll(): readonly string[] | undefined;
 }
 
-/** The worker's file: beside this one when compiled (dist/engine/compile/), or from the bundle one folder below dist/engine; under vitest (TypeScript sources), dist's. */
+/**
+ * The worker's file, startup/translation-worker-entry.js (it loads the bundle with its code
+ * cache): found from this file's folder (dist/engine/compile/) or the bundle's
+ * (dist/engine/startup/), one folder below dist/engine either way; under vitest (TypeScript
+ * sources), dist's. A path, not an import: the entry sits in the layer above this one.
+ */
 function workerFile(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '..', 'compile', 'translation-worker-main.js')];
+  const candidates = [join(here, '..', 'startup', 'translation-worker-entry.js')];
   for (let directory = here; dirname(directory) !== directory; directory = dirname(directory)) {
     if (existsSync(join(directory, 'package.json'))) {
-      candidates.push(join(directory, 'dist', 'engine', 'compile', 'translation-worker-main.js'));
+      candidates.push(join(directory, 'dist', 'engine', 'startup', 'translation-worker-entry.js'));
       break;
     }
   }
@@ -48,9 +54,16 @@ function workerFile(): string | undefined {
  */
 const WORKER_READY_MS = 5000;
 
-/** Whether top-tier parts go to the worker (WASM_LLVM_TRANSLATION_WORKER=0: never). */
+/**
+ * Whether top-tier parts go to the worker: WASM_LLVM_TRANSLATION_WORKER=1; 0, the default,
+ * translates them on the program's thread, which measured faster on a 2-vCPU VM whose second
+ * thread slows the first (docs/RATIONALE.md).
+ */
 export function translationWorkerEnabled(): boolean {
-  return process.env.WASM_LLVM_TRANSLATION_WORKER !== '0';
+  const value = process.env.WASM_LLVM_TRANSLATION_WORKER;
+  if (value === '1') return true;
+  if (value === undefined || value === '' || value === '0') return false;
+  throw new TypeError(`WASM_LLVM_TRANSLATION_WORKER must be 0 or 1 (got ${JSON.stringify(value)})`);
 }
 
 /** The process's translation worker: started at the first use; `broken` once it failed to start, erred or exited. */
@@ -91,7 +104,7 @@ class TranslationWorker {
     try {
       const channel = new MessageChannel();
       const worker = new Worker(file, {
-        workerData: { role: 'wasm-llvm-translation-worker', answers: channel.port1 },
+        workerData: { role: 'wasm-llvm-translation-worker', answers: channel.port1 } satisfies TranslationWorkerData,
         transferList: [channel.port1],
         // Not the process's flags: some refuse a worker file (--input-type, with -e scripts).
         execArgv: [],
@@ -229,12 +242,20 @@ export class ModuleTranslations {
     private readonly useWorker: boolean = translationWorkerEnabled(),
   ) {}
 
+  /** Milliseconds this thread spent translating parts. */
+  translateMsHere = 0;
+
   /** Translates `part` on this thread now. */
   translateHere(part: TopTierPart): TranslatedPart {
-    this.local ??= new TopTierTranslator(this.info, this.options);
-    const translated = this.local.translate(part);
-    this.translatedHere++;
-    return translated;
+    const start = performance.now();
+    try {
+      this.local ??= new TopTierTranslator(this.info, this.options);
+      const translated = this.local.translate(part);
+      this.translatedHere++;
+      return translated;
+    } finally {
+      this.translateMsHere += performance.now() - start;
+    }
   }
 
   /** Translates `part` here and submits it under `ticket`; its symbols. */
@@ -292,13 +313,17 @@ export class ModuleTranslations {
     };
   }
 
+  private addToWorker(): boolean {
+    if (this.module !== undefined) return true;
+    this.module = processWorker.addModule(this.bytes, this.options);
+    if (this.module === undefined) return false;
+    forgetModule.register(this, { module: this.module, jobs: this.jobs });
+    return true;
+  }
+
   private post(part: TopTierPart, ticket: number): number | undefined {
-    if (this.module === undefined) {
-      this.module = processWorker.addModule(this.bytes, this.options);
-      if (this.module === undefined) return undefined;
-      forgetModule.register(this, { module: this.module, jobs: this.jobs });
-    }
-    const job = processWorker.translate(this.module, part, ticket);
+    if (!this.addToWorker()) return undefined;
+    const job = processWorker.translate(this.module!, part, ticket);
     if (job !== undefined) this.jobs.add(job);
     return job;
   }

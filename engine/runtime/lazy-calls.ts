@@ -14,7 +14,9 @@
 // the vmctx at each entry and loop iteration; below zero it calls wasm_rt_host_call with
 // the instance's tier-up context (the last hostId of its range) and the function index.
 // That call re-arms the counter and installs every function whose top-tier code has finished
-// in every live instance. A call from the function's entry (calls make it hot) asks for its
+// in every live instance. Once the function has been hot (since its first such call) about as
+// long as its top-tier compile is expected to take (LazyCode.hotLongEnough), a call from the
+// function's entry (calls make it hot) asks for its
 // top tier (compile/lazy-code.ts); a call from a loop header (a long call made it hot) starts
 // the function's OSR countdown instead. When the countdown runs out at an OSR candidate loop
 // the baseline calls the same way with the loop's ordinal + 1 (translate/emit-osr.ts): the
@@ -25,6 +27,7 @@
 
 import { TIER_UP_FROM_LOOP } from '../abi/abi.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
+import { tierUpPayoffMicrosecondsPerByte } from '../compile/lazy-code.js';
 import { slotViews } from './slots.js';
 import { typeSlots, writeHostContext } from './host-contexts.js';
 import { invokeInStore, setLazyCallHandler, trapError } from './calls.js';
@@ -88,6 +91,7 @@ export function installLazyFuncRefs(state: LazyInstance): void {
   if (module.lazy?.tiered === true) {
     writeHostContext(view, layout.tierUpContextOffset, base + TIER_UP_ID, 2, 1);
     const threshold = tierUpThreshold();
+    tierUpPayoffMicrosecondsPerByte(); // a bad setting is refused here, not in a tier-up call
     for (let index = imported; index < info.functionTypeIndices.length; index++) view.setInt32(layout.tierCounter(index, imported), threshold, true);
     module.lazy.registerInstance(state);
   }
@@ -129,7 +133,9 @@ function tierUp(state: LazyInstance, index: number, fromLoop: boolean): void {
   const imported = module.info.importedFunctionCount;
   lazy.noteTierUpCall(index);
   state.view.setInt32(module.layout.tierCounter(index, imported), tierUpThreshold(), true);
-  if (!fromLoop) {
+  if (!lazy.hotLongEnough(index)) {
+    // Not yet: its compile would likely end after the program stops needing it.
+  } else if (!fromLoop) {
     lazy.requestTopTier(index);
   } else if (lazy.hasOsrCandidates(index) && !lazy.topTierRequestedFor(index)) {
     // OSR is for long calls; a function whose calls are to start in the top tier waits for it.

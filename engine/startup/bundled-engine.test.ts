@@ -139,6 +139,32 @@ describe('the start-up cache', () => {
     expect(cacheFiles()).toHaveLength(2);
   });
 
+  test('a role (the translation worker) gets a cache file of its own, written when it asks, not at exit', () => {
+    makeBundle();
+    const script = `
+      const { loadBundledEngine } = await import(${JSON.stringify(loaderUrl)});
+      const folder = ${JSON.stringify(folder)};
+      const location = { startupDirectory: folder, engineRoot: folder, cacheDirectory: folder + '/cache' };
+      const loaded = loadBundledEngine(location, { role: 'translation-worker', saveAtExit: false });
+      loaded.exports.describe([1, 2]);
+      if (process.argv.includes('save')) loaded.saveCache();
+      console.log(JSON.stringify({ cache: loaded.cache, file: loaded.cacheFile }));`;
+    const run = (...args: string[]): { cache: string; file: string } => {
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...args], { encoding: 'utf8', timeout: 60_000 });
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout.trim()) as { cache: string; file: string };
+    };
+    const first = run();
+    expect(first.cache).toBe('miss');
+    expect(cacheFiles()).toEqual([]); // no write at exit
+    expect(run('save').cache).toBe('miss');
+    expect(run().cache).toBe('hit');
+    // The program's thread's file is another one.
+    expect(loadInChild().cache).toBe('miss');
+    expect(cacheFiles().length).toBe(2);
+    expect(cacheFiles()).toContain(first.file.split('/').pop());
+  });
+
   test('writing keeps the newest eight files of the folder and removes abandoned temporary files', () => {
     makeBundle();
     mkdirSync(join(folder, 'cache'));

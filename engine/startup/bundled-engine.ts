@@ -49,6 +49,20 @@ export interface BundledEngine<Exports> {
   readonly cache: StartupCacheState;
   /** The cache file of this bundle, Node and flags (undefined when off). */
   readonly cacheFile: string | undefined;
+  /** Writes the cache file now if this process compiled more of the engine than it holds (done at exit unless BundleLoader.saveAtExit is false). */
+  readonly saveCache: () => void;
+}
+
+/** How a thread loads the bundle. */
+export interface BundleLoader {
+  /**
+   * A thread that runs other parts of the engine than a program's thread (the translation
+   * worker) keeps a cache file of its own: one file per role, so that the two do not replace
+   * each other's.
+   */
+  readonly role?: string;
+  /** false: no write at exit (a worker thread's 'exit' event does not come when the process ends); the caller calls saveCache. */
+  readonly saveAtExit?: boolean;
 }
 
 export interface BundleLocation {
@@ -179,7 +193,7 @@ function flagsOfThisProcess(): string {
  * (running from the TypeScript sources, a build that changed files after bundling, or
  * WASM_LLVM_BUNDLE=0: the modules, whose stack traces map to the sources).
  */
-export function loadBundledEngine<Exports = unknown>(location: BundleLocation | undefined = defaultBundleLocation()): BundledEngine<Exports> | undefined {
+export function loadBundledEngine<Exports = unknown>(location: BundleLocation | undefined = defaultBundleLocation(), loader: BundleLoader = {}): BundledEngine<Exports> | undefined {
   if (location === undefined) return undefined;
   const manifest = currentManifest(location.startupDirectory, location.engineRoot);
   if (typeof manifest === 'string') return undefined;
@@ -199,7 +213,8 @@ export function loadBundledEngine<Exports = unknown>(location: BundleLocation | 
   if (location.cacheDirectory !== undefined) {
     // The bundle's path too: V8 restores the script's name from the cache, so a cache made by
     // another checkout of the same build would put that checkout's path in every stack trace.
-    const key = sha256(`${bundleHash}\n${bundlePath}\n${process.version}\n${process.arch}\n${flagsOfThisProcess()}`).toString('hex');
+    const role = loader.role === undefined ? '' : `\nrole ${loader.role}`;
+    const key = sha256(`${bundleHash}\n${bundlePath}\n${process.version}\n${process.arch}\n${flagsOfThisProcess()}${role}`).toString('hex');
     cacheFile = join(location.cacheDirectory, `${key.slice(0, 40)}.v8cache`);
     const read = readCacheFile(cacheFile);
     cachedData = read.payload;
@@ -214,19 +229,24 @@ export function loadBundledEngine<Exports = unknown>(location: BundleLocation | 
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(bundlePath), module, bundlePath, location.startupDirectory);
 
+  let saveCache = (): void => {};
   if (cacheFile !== undefined) {
     const file = cacheFile;
-    const loadedBytes = cache === 'hit' ? cachedData!.length : 0;
-    process.once('exit', () => {
+    let savedBytes = cache === 'hit' ? cachedData!.length : 0;
+    saveCache = () => {
       try {
         const data = script.createCachedData();
-        if (data.length > loadedBytes) writeCacheFile(file, data);
+        if (data.length > savedBytes) {
+          writeCacheFile(file, data);
+          savedBytes = data.length;
+        }
       } catch {
         // Best effort: without a cache the next process compiles the engine lazily, as before.
       }
-    });
+    };
+    if (loader.saveAtExit !== false) process.once('exit', saveCache);
   }
-  return { exports: module.exports, cache, cacheFile };
+  return { exports: module.exports, cache, cacheFile, saveCache };
 }
 
 /** What the package entries export as `engineStartup` for a load by loadBundledEngine. */
