@@ -14,7 +14,9 @@
 //                                'lazy': each code unit compiled on its first call;
 //                                'tiered': lazily at O0, hot functions at WASM_LLVM_OPT_LEVEL
 //                                in the background (WASM_LLVM_TIER_UP_THRESHOLD: counts
-//                                of entries and loop iterations between tier-up calls)
+//                                of entries and loop iterations between tier-up calls;
+//                                WASM_LLVM_TIER_UP_PAYOFF: µs of hot time per byte of body
+//                                before a function's top tier is asked for)
 //   WASM_LLVM_BASELINE           'direct' (default): lazy O0 and tiered modules' first tier
 //                                from the engine's own baseline compiler; 'llvm-O0': LLVM
 //                                at O0
