@@ -313,7 +313,7 @@ export class LazyCode {
   private osrFailed = 0;
   private osrTransfers = 0;
   private readonly transfersByFunction = new Map<number, number>();
-  /** Tiered with the code cache: told of each function the first time its top tier is asked for. */
+  /** Tiered with the code cache: told of each function the first time it makes a tier-up call or its top tier is asked for (the profile of hot functions). */
   onHotFunction: ((functionIndex: number) => void) | undefined;
   /** Tiered with the code cache: told of every TIER_UP_CALLS_PER_REPORT-th tier-up call (the profile's weights). */
   onTierUpCalls: (() => void) | undefined;
@@ -399,7 +399,12 @@ export class LazyCode {
   /** Counts a call from baseline code whose counter ran out (runtime/lazy-calls.ts) in `functionIndex`. */
   noteTierUpCall(functionIndex: number): void {
     this.tierUpCalls++;
-    this.hotFunctions.add(functionIndex);
+    if (!this.hotFunctions.has(functionIndex)) {
+      this.hotFunctions.add(functionIndex);
+      // Into the code cache's profile now, whether or not its top tier is asked for in this
+      // run (hotLongEnough): with a cache, a later run's compile is paid once, not per run.
+      this.onHotFunction?.(functionIndex);
+    }
     this.tierUpCallsByFunction[functionIndex]++;
     if (this.tierUpCalls % TIER_UP_CALLS_PER_REPORT === 0) this.onTierUpCalls?.();
   }
