@@ -491,6 +491,23 @@ describe.skipIf(skip !== undefined)('the payoff gate (a function is asked for on
     expect(counts(soon).tierUpCalls).toBeGreaterThanOrEqual(2); // never at the first: no time hot yet
   });
 
+  test('a function the gate holds back still joins the code cache\'s profile: the next compile asks for its top tier before any call', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-payoff-profile-'));
+    try {
+      process.env.WASM_LLVM_TIER_UP_PAYOFF = '3600000000';
+      const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory } } as const;
+      const first = new Module(wat(PROGRAM), options);
+      const exports = new Instance(first, {}).exports as unknown as Exports;
+      for (let i = 0; i < 200; i++) exports.step(i);
+      expect(counts(first).tierUpCalls).toBeGreaterThan(0);
+      expect(counts(first).topTierRequested).toBe(0);
+      const second = new Module(wat(PROGRAM), options);
+      expect(counts(second).topTierRequested).toBeGreaterThan(0);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   test('a bad WASM_LLVM_TIER_UP_PAYOFF is refused at instantiation', () => {
     const module = new Module(wat(PROGRAM), { optLevel: 2, tiering: 'tiered' });
     for (const bad of ['-1', 'fast', 'Infinity']) {
