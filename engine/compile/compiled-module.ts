@@ -998,8 +998,8 @@ const MAX_TOP_TIER_SETS = 64;
 
 /**
  * Tiered execution's top tier: some functions of a unit (those LazyCode found hot, and their
- * direct callees there) translated without counters — on the translation worker
- * (translation-worker.ts), else on this thread — and compiled at options.optLevel on the
+ * direct callees there) translated without counters — on this thread, or on the translation
+ * worker when it is on (translation-worker.ts) — and compiled at options.optLevel on the
  * compile threads in the background; kept in the code cache under the unit and the set of
  * functions.
  */
@@ -1019,8 +1019,8 @@ function topTierCompiler(
   };
   /**
    * A part compiling in the background: its batch handed off now, its IR translated into it
-   * by the translation worker (or here, already); poll() gives the code and the part's
-   * symbols once the translation is done and the compile finished.
+   * here at once (or by the translation worker); poll() gives the code and the part's symbols
+   * once the translation is done and the compile finished.
    */
   const inBackground = (part: TopTierPart, quick: boolean): { poll(): { code: CompiledCode; symbols: readonly string[] } | undefined } => {
     const batch = backgroundBatch({ ...options, name: part.moduleName, quick, keepObjects: cache !== undefined });

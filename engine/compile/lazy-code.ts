@@ -301,7 +301,8 @@ export class LazyCode {
   /** From the code cache: functions whose top-tier compile earlier runs cut off at exit, and how many runs in a row. */
   private cutOffBefore: ReadonlyMap<number, number> = new Map();
   private tierUpCalls = 0;
-  private readonly hotFunctions = new Set<number>();
+  /** The functions that made tier-up calls, and when their first came (performance.now()). */
+  private readonly hotSince = new Map<number, number>();
   private instances: WeakRef<object>[] = [];
   /** Per function, the first loops of the OSR entries asked for (each covers the candidate loops from there on). */
   private readonly osrRequested = new Map<number, number[]>();
@@ -375,9 +376,6 @@ export class LazyCode {
     if (functions.length > 0) this.onCutOffAtExit?.(functions);
   }
 
-  /** When each function's first tier-up call came (performance.now()). */
-  private readonly hotSince = new Map<number, number>();
-
   /**
    * Whether `functionIndex` has run hot long enough that its top-tier compile (or OSR entry)
    * is likely to pay: the time since its first tier-up call is at least what its compile is
@@ -388,19 +386,14 @@ export class LazyCode {
     const perByte = tierUpPayoffMicrosecondsPerByte();
     if (perByte === 0 || this.top === undefined) return true;
     const now = performance.now();
-    let since = this.hotSince.get(functionIndex);
-    if (since === undefined) {
-      since = now;
-      this.hotSince.set(functionIndex, now);
-    }
-    return now - since >= (this.top.bodyBytes(functionIndex) * perByte) / 1000;
+    return now - (this.hotSince.get(functionIndex) ?? now) >= (this.top.bodyBytes(functionIndex) * perByte) / 1000;
   }
 
   /** Counts a call from baseline code whose counter ran out (runtime/lazy-calls.ts) in `functionIndex`. */
   noteTierUpCall(functionIndex: number): void {
     this.tierUpCalls++;
-    if (!this.hotFunctions.has(functionIndex)) {
-      this.hotFunctions.add(functionIndex);
+    if (!this.hotSince.has(functionIndex)) {
+      this.hotSince.set(functionIndex, performance.now());
       // Into the code cache's profile now, whether or not its top tier is asked for in this
       // run (hotLongEnough): with a cache, a later run's compile is paid once, not per run.
       this.onHotFunction?.(functionIndex);
@@ -765,7 +758,7 @@ export class LazyCode {
   waitForBackground(timeoutMs: number): boolean {
     const deadline = performance.now() + timeoutMs;
     // Functions that were hot but only went through OSR get their top tier now, for the cache.
-    for (const functionIndex of this.hotFunctions) this.requestTopTier(functionIndex);
+    for (const functionIndex of this.hotSince.keys()) this.requestTopTier(functionIndex);
     const pause = new Int32Array(new SharedArrayBuffer(4));
     for (;;) {
       this.pollBackground();
