@@ -19,6 +19,7 @@ import { describe, expect, test } from 'vitest';
 import { Instance, Module, RuntimeError, withDeadline } from '../index.js';
 import { forceGarbageCollection } from '../native/addon.js';
 import { decodeModule } from '../binary/decode-module.js';
+import type { ModuleInfo } from '../binary/module-info.js';
 import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { ModuleTranslator } from '../translate/module-translator.js';
 import { RuntimeEnvironment } from '../translate/runtime-environment.js';
@@ -472,6 +473,19 @@ function inThreeEngines(bytes: Uint8Array, makeHost: (exports: () => Record<stri
   };
 }
 
+/** The TypeScript baseline compiler's bytes for function 0 of `info` (not tiered), its runtime table zeroed. */
+function baselineBytesOfOnlyFunction(info: ModuleInfo): Uint8Array {
+  const compiler = new BaselineFunctionCompiler({ module: info, layout: new VmctxLayout(info, { lazyContexts: true, tierCounters: false }), tiered: false, tlsOffset: -64 });
+  const emitter = new X64Emitter();
+  const runtime = { trap: emitter.newLabel(), checkSlow: emitter.newLabel(), memoryGrow: emitter.newLabel(), tierUp: emitter.newLabel() };
+  compiler.compile(emitter, 0, runtime);
+  for (const label of [runtime.trap, runtime.checkSlow, runtime.memoryGrow, runtime.tierUp]) {
+    emitter.bind(label);
+    emitter.u64(0n);
+  }
+  return emitter.finish();
+}
+
 /**
  * Runs `source`'s run(n, x) tiered with OSR at every 50 counts until a transfer happens, and
  * after it, comparing every answer with the eager O2 module's (x from `argument(round)`, then
@@ -605,15 +619,7 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
         (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
         (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
       (local.get $acc)))`));
-    const compiler = new BaselineFunctionCompiler({ module: info, layout: new VmctxLayout(info, { lazyContexts: true, tierCounters: false }), tiered: false, tlsOffset: -64 });
-    const emitter = new X64Emitter();
-    const runtime = { trap: emitter.newLabel(), checkSlow: emitter.newLabel(), memoryGrow: emitter.newLabel(), tierUp: emitter.newLabel() };
-    compiler.compile(emitter, 0, runtime);
-    for (const label of [runtime.trap, runtime.checkSlow, runtime.memoryGrow, runtime.tierUp]) {
-      emitter.bind(label);
-      emitter.u64(0n);
-    }
-    const code = emitter.finish();
+    const code = baselineBytesOfOnlyFunction(info);
     // push rbp; mov rbp, rsp; push rbx; push r12; push r13; push r14; push r15; mov rbx, rdi
     expect(Array.from(code.subarray(0, 16))).toEqual([0x55, 0x48, 0x89, 0xe5, 0x53, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57, 0x48, 0x89, 0xfb]);
     // $i (24) in r13, $acc (17) in r14, $n (9: one use in the loop, one before) in r15: mov r15d, esi.
@@ -685,15 +691,7 @@ describe.skipIf(skip !== undefined)('baseline compiler', () => {
         (local.set $c (f64.add (local.get $c) (f64.const 1)))
         (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
       (f64.add (local.get $a) (f64.add (local.get $c) (f64.add (local.get $d) (local.get $e))))))`));
-    const compiler = new BaselineFunctionCompiler({ module: info, layout: new VmctxLayout(info, { lazyContexts: true, tierCounters: false }), tiered: false, tlsOffset: -64 });
-    const emitter = new X64Emitter();
-    const runtime = { trap: emitter.newLabel(), checkSlow: emitter.newLabel(), memoryGrow: emitter.newLabel(), tierUp: emitter.newLabel() };
-    compiler.compile(emitter, 0, runtime);
-    for (const label of [runtime.trap, runtime.checkSlow, runtime.memoryGrow, runtime.tierUp]) {
-      emitter.bind(label);
-      emitter.u64(0n);
-    }
-    const code = Array.from(emitter.finish()).join(' ');
+    const code = Array.from(baselineBytesOfOnlyFunction(info)).join(' ');
     // $x (24: three uses in the loop), then $a, $b, $c (16 each; ties to the lower index):
     // movaps xmm15, xmm0; xorps xmm14, xmm14; xorps xmm13, xmm13; xorps xmm12, xmm12.
     expect(code).toContain([0x44, 0x0f, 0x28, 0xf8].join(' '));
