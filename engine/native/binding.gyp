@@ -41,6 +41,9 @@
         'NAPI_EXPERIMENTAL',
         # No C++ exceptions, like LLVM; JavaScript exceptions are thrown explicitly.
         'NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS',
+        # A worker thread being terminated (process.exit with the translation worker mid-call)
+        # cannot take a JavaScript exception: the throw is dropped instead of aborting the process.
+        'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS',
         '_GNU_SOURCE',
         '__STDC_CONSTANT_MACROS',
         '__STDC_FORMAT_MACROS',
