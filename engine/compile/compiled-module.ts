@@ -36,7 +36,7 @@ import { VmctxLayout } from '../abi/vmctx-layout.js';
 import { directCalleesOf, nativeValidationEnabled, validateBodiesAndListCallsFast } from './native-validation.js';
 import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
-import { LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type StartedUnit, type TopTier } from './lazy-code.js';
+import { cutOffsAfterExit, LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type StartedUnit, type TopTier } from './lazy-code.js';
 import { anchorTranslatorShapes } from './translator-shapes.js';
 import type { TopTierPart } from './top-tier-translation.js';
 import { ModuleTranslations } from './translation-worker.js';
@@ -1060,9 +1060,10 @@ function topTierCompiler(
     return undefined;
   };
   const cached = (unit: number, list: readonly number[]): CompiledUnit | undefined => {
-    // The full code generator's code if the cache has it, else the quick one's.
-    const code = linkCached(partName(unit, list, false), `${name}.top${unit}`, list.length) ?? linkCached(partName(unit, list, true), `${name}.top${unit}`, list.length);
-    return code === undefined ? undefined : { code, addresses: addressesOf(list, code), fromCache: true };
+    // The full code generator's code if the cache has it, else the quick one's (LazyCode upgrades it).
+    const full = linkCached(partName(unit, list, false), `${name}.top${unit}`, list.length);
+    const code = full ?? linkCached(partName(unit, list, true), `${name}.top${unit}`, list.length);
+    return code === undefined ? undefined : { code, addresses: addressesOf(list, code), fromCache: true, ...(full === undefined ? { quick: true } : {}) };
   };
   // Each unit's top-tier sets in the cache are listed under `top sets <unit>` (newest last, at
   // most MAX_TOP_TIER_SETS): a later run looks them up there, whatever sets its profile makes.
@@ -1177,7 +1178,7 @@ function followHotFunctions(lazy: LazyCode, info: ModuleInfo, cache: CodeCache, 
     const times = Number(timesText);
     if (Number.isInteger(functionIndex) && functionIndex >= imported && functionIndex < functionCount && Number.isInteger(times) && times >= 1) cutOff.set(functionIndex, times);
   }
-  lazy.onCutOffAtExit = (functions) => cache.storeList(cutOffKey, functions.map((functionIndex) => `${functionIndex}:${(cutOff.get(functionIndex) ?? 0) + 1}`));
+  lazy.onCutOffAtExit = (functions) => cache.storeList(cutOffKey, [...cutOffsAfterExit(cutOff, functions)].map(([functionIndex, times]) => `${functionIndex}:${times}`));
   lazy.prefetchTopTier([...weights.keys()], (functionIndex) => weights.get(functionIndex) ?? 0, cutOff);
 }
 

@@ -32,7 +32,9 @@
 // FuncRefs, so every later call runs it. Baseline code that is running keeps running (its
 // frames stay in the baseline until they return). A function whose top-tier compile the
 // exits of earlier runs cut off twice gets the IR passes and then O0's code generator (the
-// quick top tier), so that it finishes at last.
+// quick top tier), so that it finishes at last; a later run that links that quick code from
+// the cache compiles the set in full in the background (an upgrade), and gives up after two
+// more cut-offs.
 
 import type { CompiledCode } from '../native/addon.js';
 import type { CodeUnits } from '../translate/code-units.js';
@@ -48,6 +50,8 @@ export interface CompiledUnit {
   readonly fromCache: boolean;
   /** Compiled by the engine's own baseline compiler (engine/baseline/) rather than LLVM. */
   readonly direct?: boolean;
+  /** Top-tier code from the code cache made by the quick code generator (its full compile never finished in earlier runs). */
+  readonly quick?: boolean;
 }
 
 /**
@@ -80,7 +84,11 @@ export interface TopTier {
    * for functions whose compile never finishes?").
    */
   start(unit: number, members: readonly number[], quick: boolean): BackgroundUnit;
-  /** The top-tier code of exactly `members` of `unit` from the code cache (either code generator's), linked; undefined if it is not there. */
+  /**
+   * The top-tier code of exactly `members` of `unit` from the code cache, linked — the full
+   * code generator's if the cache has it, else the quick one's (CompiledUnit.quick) —;
+   * undefined if it is not there.
+   */
   cached(unit: number, members: readonly number[]): CompiledUnit | undefined;
   /** The sets of functions of `unit` whose top-tier code the code cache holds (each set as start() took it). */
   cachedSets(unit: number): readonly (readonly number[])[];
@@ -155,6 +163,16 @@ export interface LazyCompileStats {
   /** Tiered: top-tier sets and OSR entries compiled with the quick code generator (their functions' compiles were cut off in earlier runs). */
   readonly quickCompiles: number;
   /**
+   * Tiered: top-tier sets linked from the code cache as the quick code generator's code; full
+   * compiles started for them in the background (upgrades: the full code then replaces the
+   * quick code, in this run and in the cache); upgrades finished; sets whose upgrade earlier
+   * runs cut off at exit too often, left quick (LazyCode.scheduleUpgrade).
+   */
+  readonly quickFromCache: number;
+  readonly upgradesStarted: number;
+  readonly upgradesInstalled: number;
+  readonly upgradesGivenUp: number;
+  /**
    * Tiered: top-tier parts (sets and OSR entries) translated on the translation worker, and on
    * the program's thread (no worker, or it failed), with the milliseconds the latter took.
    */
@@ -208,6 +226,28 @@ export function tierUpPayoffMicrosecondsPerByte(): number {
  * late); after the second it had started first.
  */
 const QUICK_AFTER_CUT_OFFS = 2;
+
+/**
+ * Runs in a row whose exit cut off the full compile that was to replace a set's quick code
+ * (an upgrade) before no more upgrades of it are tried: each costs a background thread for a
+ * whole run, which a set longer to compile than any run never pays back.
+ */
+const MAX_UPGRADE_CUT_OFFS = 2;
+
+/**
+ * The code cache's cut-off list after a run whose exit cut off the top-tier compiles of
+ * `cutNow`, from the list the run started with (function → runs in a row): those of this run
+ * count one more; the others are dropped, except functions whose compiles are known to
+ * outlast the runs (QUICK_AFTER_CUT_OFFS or more: quick code, or its upgrades given up),
+ * which keep their count — else the next run would take them for new and compile them in
+ * full again.
+ */
+export function cutOffsAfterExit(before: ReadonlyMap<number, number>, cutNow: readonly number[]): Map<number, number> {
+  const after = new Map<number, number>();
+  for (const functionIndex of cutNow) after.set(functionIndex, (before.get(functionIndex) ?? 0) + 1);
+  for (const [functionIndex, times] of before) if (!after.has(functionIndex) && times >= QUICK_AFTER_CUT_OFFS) after.set(functionIndex, times);
+  return after;
+}
 
 /** How often (in tier-up calls) the code cache's profile of hot functions is checked for weights that grew. */
 const TIER_UP_CALLS_PER_REPORT = 256;
@@ -287,7 +327,8 @@ export class LazyCode {
   private readonly topState: Uint8Array;
   /** 1 for a unit whose next top-tier compile is scheduled and not started yet. */
   private readonly batchWaiting: Uint8Array;
-  private readonly pendingTop: { unit: number; members: readonly number[]; background: BackgroundUnit | undefined }[] = [];
+  /** Top-tier compiles scheduled or running; `upgrade`: a full compile replacing quick code from the cache (scheduleUpgrade). */
+  private readonly pendingTop: { unit: number; members: readonly number[]; background: BackgroundUnit | undefined; upgrade?: boolean }[] = [];
   /** Per unit, sets of its functions whose top tier (a previous run's profile) is in the code cache: linked at the unit's first call. */
   private readonly cachedTop = new Map<number, (readonly number[])[]>();
   /** Background compiles asked for but not started, newest last (started newest first). */
@@ -298,6 +339,10 @@ export class LazyCode {
   private topTierInstalled = 0;
   private topTierFailed = 0;
   private quickCompiles = 0;
+  private quickFromCache = 0;
+  private upgradesStarted = 0;
+  private upgradesInstalled = 0;
+  private upgradesGivenUp = 0;
   /** From the code cache: functions whose top-tier compile earlier runs cut off at exit, and how many runs in a row. */
   private cutOffBefore: ReadonlyMap<number, number> = new Map();
   private tierUpCalls = 0;
@@ -503,8 +548,8 @@ export class LazyCode {
    * the compile; if it throws, `drop` removes the request and `failed` says whether it was
    * for lack of JavaScript stack (deep in wasm recursion: asked again later) or a failure.
    */
-  private schedule(startNow: boolean, start: () => void, drop: () => void, failed: (outOfStack: boolean) => void): void {
-    this.waiting.push(() => {
+  private schedule(startNow: boolean, start: () => void, drop: () => void, failed: (outOfStack: boolean) => void, last = false): void {
+    const job = (): void => {
       try {
         start();
       } catch (error) {
@@ -512,8 +557,38 @@ export class LazyCode {
         drop();
         failed(error instanceof RangeError);
       }
-    });
+    };
+    // `last`: after every compile waiting now (those asked for later start before it too).
+    if (last) this.waiting.unshift(job);
+    else this.waiting.push(job);
     if (startNow) this.pump();
+  }
+
+  /**
+   * Quick code from the cache is a stopgap (its full compile never finished in earlier runs;
+   * it runs up to about twice as slow as the full code): a full compile of the same set starts
+   * in the background after every other compile, and replaces the quick code in this run's
+   * FuncRefs and, under the full code generator's key, in the cache, which later runs link
+   * first. An upgrade an exit cut off counts as a cut-off of its functions; after
+   * MAX_UPGRADE_CUT_OFFS more, the set stays quick.
+   */
+  private scheduleUpgrade(unit: number, members: readonly number[]): void {
+    const cutOffs = Math.max(0, ...members.map((functionIndex) => this.cutOffBefore.get(functionIndex) ?? 0));
+    if (cutOffs >= QUICK_AFTER_CUT_OFFS + MAX_UPGRADE_CUT_OFFS) {
+      this.upgradesGivenUp++;
+      return;
+    }
+    const pending: (typeof this.pendingTop)[number] = { unit, members, background: undefined, upgrade: true };
+    this.pendingTop.push(pending);
+    const top = this.top!;
+    this.schedule(true, () => {
+      pending.background = top.start(unit, members, false);
+      this.upgradesStarted++;
+    }, () => {
+      removeFrom(this.pendingTop, pending);
+    }, () => {
+      // The quick code stays.
+    }, true);
   }
 
   /**
@@ -645,9 +720,15 @@ export class LazyCode {
     if (this.pendingTop.length === 0) return ready;
     this.takeFinished<CompiledUnit, (typeof this.pendingTop)[number]>(
       this.pendingTop,
-      ({ unit }, result) => {
+      ({ unit, upgrade }, result) => {
         this.codes.push(result.code);
-        this.installTopTier(result);
+        if (upgrade === true) {
+          // Full code in place of quick code: the same functions, new addresses (the quick code stays alive: it may be running).
+          for (const [functionIndex, address] of result.addresses) if (address !== 0n) this.functionCode[functionIndex] = address;
+          this.upgradesInstalled++;
+        } else {
+          this.installTopTier(result);
+        }
         ready.push(...result.addresses.keys());
         // Top-tier functions that cover a unit not called yet (a previous run's profile): it needs no baseline.
         if (this.compiled[unit] === 0 && this.units.units[unit].every((functionIndex) => this.topState[functionIndex] === TopState.Installed)) {
@@ -656,7 +737,8 @@ export class LazyCode {
           this.functionsCompiled += this.units.units[unit].length;
         }
       },
-      ({ members }) => {
+      ({ members, upgrade }) => {
+        if (upgrade === true) return; // the quick code stays
         for (const functionIndex of members) this.topState[functionIndex] = TopState.Failed;
         this.topTierFailed += members.length;
       },
@@ -700,7 +782,7 @@ export class LazyCode {
     try {
       const functions = this.units.units[unit];
       // Top-tier functions of the unit in the code cache (a previous run's profile).
-      const tops: CompiledUnit[] = [];
+      const tops: { top: CompiledUnit; set: readonly number[] }[] = [];
       let topFunctions = 0;
       for (const set of this.cachedTop.get(unit) ?? []) {
         const top = this.top!.cached(unit, set);
@@ -708,7 +790,7 @@ export class LazyCode {
           for (const member of set) this.topState[member] = TopState.None;
           continue;
         }
-        tops.push(top);
+        tops.push({ top, set });
         topFunctions += set.length;
       }
       this.cachedTop.delete(unit);
@@ -732,9 +814,13 @@ export class LazyCode {
       } else {
         this.unitsFromCache++;
       }
-      for (const top of tops) {
+      for (const { top, set } of tops) {
         this.codes.push(top.code);
         this.installTopTier(top);
+        if (top.quick === true) {
+          this.quickFromCache++;
+          this.scheduleUpgrade(unit, set);
+        }
       }
       this.compiled[unit] = 1;
       this.unitsCompiled++;
@@ -893,6 +979,10 @@ export class LazyCode {
       osrRequested: [...this.osrRequested.values()].reduce((count, list) => count + list.length, 0),
       osrCompiled: this.osrCompiled + this.osrFromCache,
       quickCompiles: this.quickCompiles,
+      quickFromCache: this.quickFromCache,
+      upgradesStarted: this.upgradesStarted,
+      upgradesInstalled: this.upgradesInstalled,
+      upgradesGivenUp: this.upgradesGivenUp,
       osrFromCache: this.osrFromCache,
       osrFailed: this.osrFailed,
       osrTransfers: this.osrTransfers,

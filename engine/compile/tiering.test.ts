@@ -14,7 +14,7 @@ import { wat, watUnavailableReason } from '../../test/support/wat.js';
 import { repositoryRoot } from '../../test/spec/testsuite-location.js';
 import type { CompiledCode } from '../native/addon.js';
 import type { CodeUnits } from '../translate/code-units.js';
-import { LazyCode, type TopTier } from './lazy-code.js';
+import { cutOffsAfterExit, LazyCode, type TopTier } from './lazy-code.js';
 
 const skip = watUnavailableReason();
 
@@ -236,6 +236,45 @@ describe.skipIf(skip !== undefined)('tiered execution', () => {
       // Every unit the first module installed at the top tier starts there in the second.
       expect(stats.topTierInstalled).toBeGreaterThanOrEqual(1);
       expect(again.divide(7, 2)).toBe(3);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('with the code cache, quick top-tier code from an earlier run is replaced by the full code generator\'s, in the run and in the cache', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-tiered-upgrade-'));
+    try {
+      const options = { optLevel: 2, tiering: 'tiered', codeCache: { directory } } as const;
+      // Run 1: every top-tier compile is quick (as if each had been cut off twice before).
+      process.env.WASM_LLVM_QUICK_TOP_TIER = 'always';
+      try {
+        const first = new Module(wat(PROGRAM), options);
+        const exports = new Instance(first, {}).exports as unknown as Exports;
+        await untilTieredUp(first, () => expect(exports.run(5000, 3)).toBe(reference(5000, 3)));
+        expect(Module.waitForTiering(first, 20_000)).toBe(true);
+        expect(Module.timings(first).lazy!.quickCompiles).toBeGreaterThanOrEqual(1);
+      } finally {
+        delete process.env.WASM_LLVM_QUICK_TOP_TIER;
+      }
+      // Run 2: the quick code is linked at the first call, and upgraded in the background.
+      const second = new Module(wat(PROGRAM), options);
+      const again = new Instance(second, {}).exports as unknown as Exports;
+      expect(again.run(5000, 4)).toBe(reference(5000, 4));
+      expect(Module.timings(second).lazy!.quickFromCache).toBeGreaterThanOrEqual(1);
+      expect(Module.waitForTiering(second, 20_000)).toBe(true);
+      for (let round = 0; round < 5; round++) expect(again.run(5000, round)).toBe(reference(5000, round)); // installs what finished
+      const upgraded = Module.timings(second).lazy!;
+      expect(upgraded.upgradesStarted).toBe(upgraded.quickFromCache);
+      expect(upgraded.upgradesInstalled).toBe(upgraded.upgradesStarted);
+      expect(upgraded.quickCompiles).toBe(0);
+      expect(again.divide(7, 2)).toBe(3);
+      // Run 3: the full code from the cache, nothing quick left.
+      const third = new Module(wat(PROGRAM), options);
+      const last = new Instance(third, {}).exports as unknown as Exports;
+      expect(last.run(5000, 5)).toBe(reference(5000, 5));
+      const stats = Module.timings(third).lazy!;
+      expect(stats.topTierInstalled).toBeGreaterThanOrEqual(1);
+      expect([stats.quickFromCache, stats.upgradesStarted, stats.quickCompiles]).toEqual([0, 0, 0]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
@@ -617,6 +656,82 @@ describe('OSR entries', () => {
     lazy.pollOsr();
     expect(lazy.osrEntry(0, 1)).toBe(0x6001n);
     expect(lazy.stats().osrCompiled).toBe(2);
+  });
+});
+
+describe('quick code from the code cache is upgraded', () => {
+  // Two units: 0 = functions 0 and 1, whose top tier the cache holds as the quick code
+  // generator's code only; 1 = function 2, not in the cache.
+  const units: CodeUnits = { units: [[0, 1], [2]], unitOf: Int32Array.from([0, 0, 1]), calledFromOtherUnits: new Uint8Array(3) };
+  const setup = (cutOff: Map<number, number>, prefetch: readonly number[] = [0, 1]) => {
+    const started: { unit: number; members: readonly number[]; quick: boolean }[] = [];
+    const finished = new Set<number>();
+    const top = fakeTopTier({
+      cachedSets: (unit) => (unit === 0 ? [[0, 1]] : []),
+      cached: (unit, members) =>
+        unit === 0 && members.join() === '0,1' ? { code: {} as CompiledCode, addresses: new Map([[0, 0xa0n], [1, 0xa1n]]), fromCache: true, quick: true } : undefined,
+      start: (unit, members, quick) => {
+        const index = started.push({ unit, members: [...members], quick }) - 1;
+        return { poll: () => (finished.has(index) ? { code: {} as CompiledCode, addresses: new Map(members.map((f) => [f, BigInt(0xf00 + f)])), fromCache: false } : undefined) };
+      },
+    });
+    const functionCode = [0n, 0n, 0n];
+    const lazy = new LazyCode(units, functionCode, () => {
+      throw new Error('no baseline compile here');
+    }, () => [], top);
+    lazy.prefetchTopTier(prefetch, () => 1, cutOff);
+    return { lazy, started, finished, functionCode };
+  };
+
+  test('the full compile of the same set starts at its unit\'s first call and replaces the quick code when it finishes', () => {
+    const { lazy, started, finished, functionCode } = setup(new Map([[0, 2]]));
+    expect(started).toEqual([]);
+    lazy.ensureCompiled(0);
+    expect(functionCode).toEqual([0xa0n, 0xa1n, 0n]); // the quick code, at once
+    expect(started).toEqual([{ unit: 0, members: [0, 1], quick: false }]);
+    const cutOffAtExit: number[][] = [];
+    lazy.onCutOffAtExit = (functions) => cutOffAtExit.push([...functions]);
+    lazy.noteCutOffAtExit();
+    expect(cutOffAtExit).toEqual([[0, 1]]); // an upgrade an exit cuts off counts as a cut-off
+    expect(lazy.pollBackground()).toBe(true);
+    finished.add(0);
+    expect(lazy.pollBackground()).toBe(false);
+    expect(functionCode).toEqual([0xf00n, 0xf01n, 0n]);
+    const stats = lazy.stats();
+    expect([stats.quickFromCache, stats.upgradesStarted, stats.upgradesInstalled, stats.upgradesGivenUp]).toEqual([1, 1, 1, 0]);
+    expect(stats.topTierInstalled).toBe(2); // the functions once, not again at the upgrade
+    expect(stats.quickCompiles).toBe(0);
+  });
+
+  test('the cut-off list keeps the counts of functions known to outlast the runs when others are cut off', () => {
+    // 7: cut off twice (quick code now); 8: once; 9: cut off in this run for the third time.
+    const after = cutOffsAfterExit(new Map([[7, 2], [8, 1], [9, 2]]), [9, 10]);
+    expect([...after].sort((a, b) => a[0] - b[0])).toEqual([[7, 2], [9, 3], [10, 1]]);
+  });
+
+  test('after MAX_UPGRADE_CUT_OFFS more cut-offs at exit the set stays quick', () => {
+    const once = setup(new Map([[1, 3]]));
+    once.lazy.ensureCompiled(0);
+    expect(once.started.length).toBe(1); // one more try
+    const given = setup(new Map([[1, 4]]));
+    given.lazy.ensureCompiled(0);
+    expect(given.started).toEqual([]);
+    expect(given.functionCode).toEqual([0xa0n, 0xa1n, 0n]);
+    expect(given.lazy.stats().upgradesGivenUp).toBe(1);
+  });
+
+  test('an upgrade waits for the compiles asked for before and after it', () => {
+    // Function 2 (unit 1) is in the profile but not in the cache: its compile starts at once.
+    const { lazy, started, finished, functionCode } = setup(new Map(), [0, 1, 2]);
+    expect(started.map((entry) => entry.unit)).toEqual([1]);
+    lazy.ensureCompiled(0); // the upgrade of unit 0's quick set is scheduled, last
+    expect(started.map((entry) => entry.unit)).toEqual([1]);
+    finished.add(0);
+    lazy.pollBackground(); // unit 1 done: the upgrade starts
+    expect(started).toEqual([{ unit: 1, members: [2], quick: false }, { unit: 0, members: [0, 1], quick: false }]);
+    finished.add(1);
+    expect(lazy.pollBackground()).toBe(false);
+    expect(functionCode).toEqual([0xf00n, 0xf01n, 0xf02n]);
   });
 });
 
