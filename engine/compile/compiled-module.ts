@@ -1178,6 +1178,7 @@ function followHotFunctions(lazy: LazyCode, info: ModuleInfo, cache: CodeCache, 
     const times = Number(timesText);
     if (Number.isInteger(functionIndex) && functionIndex >= imported && functionIndex < functionCount && Number.isInteger(times) && times >= 1) cutOff.set(functionIndex, times);
   }
+  lazy.topTierCached = true;
   lazy.onCutOffAtExit = (functions) => cache.storeList(cutOffKey, [...cutOffsAfterExit(cutOff, functions)].map(([functionIndex, times]) => `${functionIndex}:${times}`));
   lazy.prefetchTopTier([...weights.keys()], (functionIndex) => weights.get(functionIndex) ?? 0, cutOff);
 }

@@ -207,13 +207,15 @@ export const DEFAULT_TIER_UP_PAYOFF_US_PER_BYTE = 30;
 /**
  * WASM_LLVM_TIER_UP_PAYOFF (microseconds per byte; 0: ask at the first tier-up call), else the
  * default — unless WASM_LLVM_TIER_UP_THRESHOLD is set without it: a threshold set by hand
- * (tests, the spec and fuzz runs: tier up at once) asks at every tier-up call, as it did.
+ * (tests, the spec and fuzz runs: tier up at once) asks at every tier-up call, as it did —
+ * or the module keeps its code in the code cache (`cached`): a compile that reaches the cache
+ * is paid once for every later run, not in this run alone, so the default asks at once too.
  */
-export function tierUpPayoffMicrosecondsPerByte(): number {
+export function tierUpPayoffMicrosecondsPerByte(cached = false): number {
   const setting = process.env.WASM_LLVM_TIER_UP_PAYOFF;
   if (setting === undefined || setting === '') {
     const threshold = process.env.WASM_LLVM_TIER_UP_THRESHOLD;
-    return threshold === undefined || threshold === '' ? DEFAULT_TIER_UP_PAYOFF_US_PER_BYTE : 0;
+    return (threshold === undefined || threshold === '') && !cached ? DEFAULT_TIER_UP_PAYOFF_US_PER_BYTE : 0;
   }
   const value = Number(setting);
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`WASM_LLVM_TIER_UP_PAYOFF must be a number of microseconds per byte, 0 or more (got ${setting})`);
@@ -408,6 +410,9 @@ export class LazyCode {
     return live;
   }
 
+  /** Top-tier code goes to the code cache (followHotFunctions): the default payoff gate is off (tierUpPayoffMicrosecondsPerByte). */
+  topTierCached = false;
+
   /**
    * Told at exit of the functions whose top-tier compile was running and is about to be
    * cancelled (a run shorter than the compile; followHotFunctions keeps them in the code cache).
@@ -428,7 +433,7 @@ export class LazyCode {
    * hot for that long is taken to stay hot about as long again, which the compile must fit in.
    */
   hotLongEnough(functionIndex: number): boolean {
-    const perByte = tierUpPayoffMicrosecondsPerByte();
+    const perByte = tierUpPayoffMicrosecondsPerByte(this.topTierCached);
     if (perByte === 0 || this.top === undefined) return true;
     const now = performance.now();
     return now - (this.hotSince.get(functionIndex) ?? now) >= (this.top.bodyBytes(functionIndex) * perByte) / 1000;

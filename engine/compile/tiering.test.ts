@@ -14,7 +14,7 @@ import { wat, watUnavailableReason } from '../../test/support/wat.js';
 import { repositoryRoot } from '../../test/spec/testsuite-location.js';
 import type { CompiledCode } from '../native/addon.js';
 import type { CodeUnits } from '../translate/code-units.js';
-import { cutOffsAfterExit, LazyCode, type TopTier } from './lazy-code.js';
+import { cutOffsAfterExit, DEFAULT_TIER_UP_PAYOFF_US_PER_BYTE, LazyCode, tierUpPayoffMicrosecondsPerByte, type TopTier } from './lazy-code.js';
 
 const skip = watUnavailableReason();
 
@@ -544,6 +544,19 @@ describe.skipIf(skip !== undefined)('the payoff gate (a function is asked for on
       expect(counts(second).topTierRequested).toBeGreaterThan(0);
     } finally {
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('with the code cache the default gate is off (a compile is paid once for every later run); an explicit payoff applies either way', () => {
+    const threshold = process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+    delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+    try {
+      expect(tierUpPayoffMicrosecondsPerByte(false)).toBe(DEFAULT_TIER_UP_PAYOFF_US_PER_BYTE);
+      expect(tierUpPayoffMicrosecondsPerByte(true)).toBe(0);
+      process.env.WASM_LLVM_TIER_UP_PAYOFF = '5';
+      expect([tierUpPayoffMicrosecondsPerByte(false), tierUpPayoffMicrosecondsPerByte(true)]).toEqual([5, 5]);
+    } finally {
+      if (threshold !== undefined) process.env.WASM_LLVM_TIER_UP_THRESHOLD = threshold;
     }
   });
 
