@@ -727,13 +727,8 @@ export class LazyCode {
       this.pendingTop,
       ({ unit, upgrade }, result) => {
         this.codes.push(result.code);
-        if (upgrade === true) {
-          // Full code in place of quick code: the same functions, new addresses (the quick code stays alive: it may be running).
-          for (const [functionIndex, address] of result.addresses) if (address !== 0n) this.functionCode[functionIndex] = address;
-          this.upgradesInstalled++;
-        } else {
-          this.installTopTier(result);
-        }
+        this.installTopTier(result, upgrade === true);
+        if (upgrade === true) this.upgradesInstalled++;
         ready.push(...result.addresses.keys());
         // Top-tier functions that cover a unit not called yet (a previous run's profile): it needs no baseline.
         if (this.compiled[unit] === 0 && this.units.units[unit].every((functionIndex) => this.topState[functionIndex] === TopState.Installed)) {
@@ -751,10 +746,12 @@ export class LazyCode {
     return ready;
   }
 
-  private installTopTier(result: CompiledUnit): void {
+  /** `upgrade`: full code in place of quick code, the same functions at new addresses (the quick code stays alive: it may be running). */
+  private installTopTier(result: CompiledUnit, upgrade = false): void {
     for (const [functionIndex, address] of result.addresses) {
       if (address === 0n) continue;
       this.functionCode[functionIndex] = address;
+      if (upgrade) continue;
       this.topState[functionIndex] = TopState.Installed;
       this.topTierInstalled++;
     }
