@@ -7,6 +7,8 @@ import { describe, expect, test } from 'vitest';
 import type { Benchmark } from './suites/catalog.js';
 import type { EngineAdapter, EngineProbe, MeasureOutcome, MeasureRequest } from './engines/engine.js';
 import { measureWithHarness } from './engines/harness-process.js';
+import { createEngine } from './engines/registry.js';
+import { warmingRunsOf } from './harness/protocol.js';
 import { benchmarksFor, describeOutputDifference, runProcesses, shuffledPlan, validateOutcome } from './runner.js';
 
 const EXPECTED = 'C: n=4 sum=1.000000000000e+00 fnv=0123456789abcdef\n';
@@ -278,5 +280,19 @@ describe('package benchmarks (JS glue)', () => {
     expect(benchmarksFor(new CorrectEngine('wasmtime'), list).map((b) => b.name)).toEqual(['lz4']);
     expect(benchmarksFor(new JsApiEngine('v8'), list).map((b) => b.name)).toEqual(['lz4', 'glue:pkg']);
     expect(shuffledPlan([new CorrectEngine('wasmtime'), new JsApiEngine('v8')], list, 2, 1)).toHaveLength((1 + 2) * 2);
+  });
+});
+
+describe('warming runs (engine option warmingRuns)', () => {
+  test('1 when absent; a whole number from 1 to 20; anything else is refused', () => {
+    expect(warmingRunsOf({})).toBe(1);
+    expect(warmingRunsOf({ warmingRuns: 5 })).toBe(5);
+    for (const bad of [0, 21, 2.5, '5', -1]) expect(() => warmingRunsOf({ warmingRuns: bad })).toThrow(RangeError);
+  });
+
+  test('llvm-tiered-converged is llvm-tiered-cached warmed by five runs, and its flags (kept in results) say so', () => {
+    const converged = createEngine('llvm-tiered-converged');
+    const cached = createEngine('llvm-tiered-cached');
+    expect(converged.flags).toEqual([...cached.flags, 'warmingRuns=5']);
   });
 });

@@ -135,6 +135,18 @@ const factories: Record<string, () => EngineAdapter> = {
       inProcessEngine: 'llvm',
       engineOptions: { optLevel: 2, tiering: 'tiered', codeCache: 'warm' },
     }),
+  // The same with the cache warmed by five untimed runs: its state once converged (a profile,
+  // compiles cut off at exit, quick code and its upgrade each take a run of the workload's
+  // own glue, which cannot wait for tier-up before it exits), beside the one-run warm-up above.
+  'llvm-tiered-converged': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-tiered-converged',
+      kind: 'llvm',
+      description: "This project's engine, tiered, with its code cache warmed by five untimed runs",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 2, tiering: 'tiered', codeCache: 'warm', warmingRuns: 5 },
+    }),
   'llvm-O3': () => new NodeHarnessEngine({ name: 'llvm-O3', kind: 'llvm', description: "This project's engine: LLVM 19 at O3, host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 3 } }),
   'wasmtime-cranelift': () => new WasmtimeEngine('cranelift'),
   'wasmtime-winch': () => new WasmtimeEngine('winch'),

@@ -18,7 +18,7 @@ import { ExternalKind, type Import } from '../../engine/binary/module-info.js';
 import { ValType } from '../../engine/wasm/value-types.js';
 import { runPackageIterations } from './package-mode.js';
 import { loadInProcessEngine, type ImportObject, type InProcessEngine } from './in-process-engines.js';
-import { STDOUT_LIMIT_BYTES, type HarnessIteration, type HarnessRequest, type HarnessResponse } from './protocol.js';
+import { STDOUT_LIMIT_BYTES, warmingRunsOf, type HarnessIteration, type HarnessRequest, type HarnessResponse } from './protocol.js';
 
 function readStdin(): string {
   const chunks: Buffer[] = [];
@@ -226,8 +226,10 @@ async function main(): Promise<void> {
   // program once, untimed (its units are compiled at first calls, not by compile()).
   if (prepared && engine.warmsByRunning === true) {
     try {
-      const warm = programIteration(engine, bytes, request, 'warm');
-      engine.settle?.(warm.module);
+      for (let run = 0; run < warmingRunsOf(request.engineOptions ?? {}); run++) {
+        const warm = programIteration(engine, bytes, request, `warm-${run}`);
+        engine.settle?.(warm.module);
+      }
     } catch (error) {
       prepared = false;
       response.failure = { kind: 'error', message: `warming the code cache: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, iteration: 0 };

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { distDirectory, repositoryRoot } from '../paths.js';
-import type { HarnessIteration, HarnessRequest, HarnessResponse } from './protocol.js';
+import { warmingRunsOf, type HarnessIteration, type HarnessRequest, type HarnessResponse } from './protocol.js';
 
 /** The line the workload prints (test/dropin/workloads/support.ts, RESULT_PREFIX). */
 const RESULT_PREFIX = 'DROPIN-RESULT ';
@@ -96,7 +96,7 @@ export async function runPackageIterations(request: HarnessRequest): Promise<Har
   try {
     if (cacheDirectory !== undefined) {
       try {
-        readResult(await runChild(args, env), expectedEngine);
+        for (let run = 0; run < warmingRunsOf(options); run++) readResult(await runChild(args, env), expectedEngine);
       } catch (error) {
         response.failure = { kind: 'error', message: `warming the code cache: ${(error as Error).message}`, iteration: 0 };
         return response;

@@ -32,6 +32,16 @@ export interface HarnessRequest {
   workloadPath?: string;
 }
 
+/**
+ * Untimed runs that warm an engine's code cache before the timed iterations (engine option
+ * `warmingRuns`, a whole number from 1 to 20; 1 when absent): llvm-tiered-converged's five.
+ */
+export function warmingRunsOf(engineOptions: Record<string, unknown>): number {
+  const runs = engineOptions.warmingRuns ?? 1;
+  if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 1 || runs > 20) throw new RangeError(`engine option warmingRuns must be a whole number from 1 to 20 (got ${String(runs)})`);
+  return runs;
+}
+
 export interface HarnessIteration {
   compileNs: number;
   instantiateNs: number;
