@@ -223,7 +223,8 @@ async function main(): Promise<void> {
   }
 
   // A lazily compiled engine with a warm code cache: the cache is warmed by running the
-  // program once, untimed (its units are compiled at first calls, not by compile()).
+  // program untimed (its units are compiled at first calls, not by compile()), once or
+  // `warmingRuns` times, each followed by its tier-up compiles (settle).
   if (prepared && engine.warmsByRunning === true) {
     try {
       for (let run = 0; run < warmingRunsOf(request.engineOptions ?? {}); run++) {
