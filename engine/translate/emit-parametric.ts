@@ -1,6 +1,9 @@
 // Stage: translation (WebAssembly → LLVM IR) of parametric instructions (Core spec §4.4.4:
 // drop, select, typed select). `select` becomes LLVM `select` on an i1; it is bitwise, so NaN
-// payloads pass through unchanged as wasm requires.
+// payloads pass through unchanged as wasm requires. It is marked `!unpredictable`: a wasm
+// `select` is the producer's own choice of a branchless form, and without the mark x86's
+// cmov-to-branch conversion turns some back into branches (docs/RATIONALE.md, "Why is a wasm
+// select marked unpredictable?").
 
 import { Op } from '../wasm/opcodes.js';
 import type { OperatorEmitter, TranslatorState } from './translator-state.js';
@@ -31,5 +34,5 @@ function emitSelect(translator: TranslatorState): void {
   const first = translator.pop();
   const type = translator.types[translator.height];
   const llvmType = LLVM_TYPE[type];
-  translator.push(builder.assign(`select i1 ${flag}, ${llvmType} ${first}, ${llvmType} ${second}`), type);
+  translator.push(builder.assign(`select i1 ${flag}, ${llvmType} ${first}, ${llvmType} ${second}, !unpredictable !0`), type);
 }

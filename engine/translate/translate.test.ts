@@ -167,6 +167,17 @@ describe.skipIf(skip !== undefined)('translator', () => {
     expect(conversions).toContain('select i1 %'); // NaN → invalid conversion, else overflow
   });
 
+  it('marks a wasm select unpredictable (the producer chose it over a branch) and only those', () => {
+    const { ir } = translateModuleBytes(wasmOf('control.wat'));
+    const selects = ir.split('\n').filter((line) => / = select i1 /.test(line));
+    expect(selects.length).toBeGreaterThanOrEqual(2);
+    for (const line of selects) expect(line).toMatch(/, !unpredictable !0$/);
+    // The translator's own selects (a conversion's NaN and overflow cases) are LLVM's to lower.
+    const conversions = translateModuleBytes(wasmOf('conversion.wat')).ir;
+    expect(conversions).toMatch(/ = select i1 [^\n!]*\n/);
+    expect(ir).toMatch(/^!0 = !\{\}$/m);
+  });
+
   it('folds division checks against constant divisors', () => {
     const { ir } = translateModuleBytes(wasmOf('numeric.wat'));
     const i32 = functionText(ir, 'wasm_func_0');
