@@ -15,6 +15,7 @@ import { repositoryRoot } from '../../test/spec/testsuite-location.js';
 import type { CompiledCode } from '../native/addon.js';
 import type { CodeUnits } from '../translate/code-units.js';
 import { cutOffsAfterExit, DEFAULT_TIER_UP_PAYOFF_US_PER_BYTE, LazyCode, tierUpPayoffMicrosecondsPerByte, type TopTier } from './lazy-code.js';
+import { CACHED_TIER_UP_THRESHOLD, DEFAULT_TIER_UP_THRESHOLD, tierUpThreshold } from '../runtime/lazy-calls.js';
 
 const skip = watUnavailableReason();
 
@@ -557,6 +558,31 @@ describe.skipIf(skip !== undefined)('the payoff gate (a function is asked for on
       expect([tierUpPayoffMicrosecondsPerByte(false), tierUpPayoffMicrosecondsPerByte(true)]).toEqual([5, 5]);
     } finally {
       if (threshold !== undefined) process.env.WASM_LLVM_TIER_UP_THRESHOLD = threshold;
+    }
+  });
+
+  test('with the code cache the default tier-up threshold is lower (100,000 counts, not 1,000,000): a function that runs 300,000 counts joins the profile', () => {
+    const threshold = process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+    delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+    const directory = mkdtempSync(join(tmpdir(), 'wasm-llvm-cached-threshold-'));
+    try {
+      expect([tierUpThreshold(false), tierUpThreshold(true)]).toEqual([DEFAULT_TIER_UP_THRESHOLD, CACHED_TIER_UP_THRESHOLD]);
+      expect(CACHED_TIER_UP_THRESHOLD).toBeLessThan(DEFAULT_TIER_UP_THRESHOLD);
+      const counted = (options: object): number => {
+        const module = new Module(wat(PROGRAM), options);
+        const exports = new Instance(module, {}).exports as unknown as Exports;
+        expect(exports.run(300_000, 3)).toBe(reference(300_000, 3));
+        return counts(module).tierUpCalls;
+      };
+      expect(counted({ optLevel: 2, tiering: 'tiered' })).toBe(0);
+      expect(counted({ optLevel: 2, tiering: 'tiered', codeCache: { directory } })).toBeGreaterThan(0);
+      // An explicit threshold applies either way.
+      process.env.WASM_LLVM_TIER_UP_THRESHOLD = '5000000';
+      expect([tierUpThreshold(false), tierUpThreshold(true)]).toEqual([5_000_000, 5_000_000]);
+    } finally {
+      if (threshold !== undefined) process.env.WASM_LLVM_TIER_UP_THRESHOLD = threshold;
+      else delete process.env.WASM_LLVM_TIER_UP_THRESHOLD;
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 

@@ -65,11 +65,23 @@ const TIER_UP_ID = LAZY_HOST_IDS_PER_INSTANCE - 1;
  * geomean (1.062× → 1.055× Node, seed 112).
  */
 export const DEFAULT_TIER_UP_THRESHOLD = 1_000_000;
+/**
+ * The default when the module keeps its top tier in the code cache (LazyCode.topTierCached).
+ * A compile that reaches the cache is paid once for every later run, so a function that runs
+ * a few hundred thousand counts per run is worth it there, and at 1,000,000 such functions
+ * never joined the profile: sql-js's workload, its cache converged over 8 runs, still spent
+ * 19% of its samples in baseline code (1.7% at 100,000) and ran 1.39-1.42 s against
+ * 1.13-1.33 s (docs/RATIONALE.md, "How does tier-up work, and why poll instead of a callback?").
+ */
+export const CACHED_TIER_UP_THRESHOLD = 100_000;
 
-/** WASM_LLVM_TIER_UP_THRESHOLD (for tests and measurements: low values tier up at once), else the default. */
-function tierUpThreshold(): number {
+/**
+ * WASM_LLVM_TIER_UP_THRESHOLD (for tests and measurements: low values tier up at once), else
+ * the default: lower when the module's top tier goes to the code cache (`cached`).
+ */
+export function tierUpThreshold(cached: boolean): number {
   const setting = process.env.WASM_LLVM_TIER_UP_THRESHOLD;
-  if (setting === undefined || setting === '') return DEFAULT_TIER_UP_THRESHOLD;
+  if (setting === undefined || setting === '') return cached ? CACHED_TIER_UP_THRESHOLD : DEFAULT_TIER_UP_THRESHOLD;
   const value = Number(setting);
   if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) throw new RangeError(`WASM_LLVM_TIER_UP_THRESHOLD must be an integer in [0, 2^31) (got ${setting})`);
   return value;
@@ -90,7 +102,7 @@ export function installLazyFuncRefs(state: LazyInstance): void {
   const imported = info.importedFunctionCount;
   if (module.lazy?.tiered === true) {
     writeHostContext(view, layout.tierUpContextOffset, base + TIER_UP_ID, 2, 1);
-    const threshold = tierUpThreshold();
+    const threshold = tierUpThreshold(module.lazy.topTierCached);
     tierUpPayoffMicrosecondsPerByte(); // a bad setting is refused here, not in a tier-up call
     for (let index = imported; index < info.functionTypeIndices.length; index++) view.setInt32(layout.tierCounter(index, imported), threshold, true);
     module.lazy.registerInstance(state);
@@ -132,7 +144,7 @@ function tierUp(state: LazyInstance, index: number, fromLoop: boolean): void {
   const lazy = module.lazy!;
   const imported = module.info.importedFunctionCount;
   lazy.noteTierUpCall(index);
-  state.view.setInt32(module.layout.tierCounter(index, imported), tierUpThreshold(), true);
+  state.view.setInt32(module.layout.tierCounter(index, imported), tierUpThreshold(lazy.topTierCached), true);
   if (!lazy.hotLongEnough(index)) {
     // Not yet: its compile would likely end after the program stops needing it.
   } else if (!fromLoop) {
