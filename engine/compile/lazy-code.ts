@@ -414,6 +414,15 @@ export class LazyCode {
   topTierCached = false;
 
   /**
+   * The payoff gate's microseconds per byte (hotLongEnough), read from the environment at each
+   * instantiation (runtime/lazy-calls.ts, which refuses a bad setting there) rather than at
+   * every tier-up call.
+   */
+  payoffMicrosecondsPerByte = DEFAULT_TIER_UP_PAYOFF_US_PER_BYTE;
+  /** Counts between a function's tier-up calls (runtime/lazy-calls.ts tierUpThreshold), set at each instantiation. */
+  countsBetweenTierUps = 0;
+
+  /**
    * Told at exit of the functions whose top-tier compile was running and is about to be
    * cancelled (a run shorter than the compile; followHotFunctions keeps them in the code cache).
    */
@@ -433,7 +442,7 @@ export class LazyCode {
    * hot for that long is taken to stay hot about as long again, which the compile must fit in.
    */
   hotLongEnough(functionIndex: number): boolean {
-    const perByte = tierUpPayoffMicrosecondsPerByte(this.topTierCached);
+    const perByte = this.payoffMicrosecondsPerByte;
     if (perByte === 0 || this.top === undefined) return true;
     const now = performance.now();
     return now - (this.hotSince.get(functionIndex) ?? now) >= (this.top.bodyBytes(functionIndex) * perByte) / 1000;

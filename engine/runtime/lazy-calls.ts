@@ -102,8 +102,10 @@ export function installLazyFuncRefs(state: LazyInstance): void {
   const imported = info.importedFunctionCount;
   if (module.lazy?.tiered === true) {
     writeHostContext(view, layout.tierUpContextOffset, base + TIER_UP_ID, 2, 1);
+    // Both settings are read (and a bad one refused) here, not in a tier-up call.
     const threshold = tierUpThreshold(module.lazy.topTierCached);
-    tierUpPayoffMicrosecondsPerByte(); // a bad setting is refused here, not in a tier-up call
+    module.lazy.countsBetweenTierUps = threshold;
+    module.lazy.payoffMicrosecondsPerByte = tierUpPayoffMicrosecondsPerByte(module.lazy.topTierCached);
     for (let index = imported; index < info.functionTypeIndices.length; index++) view.setInt32(layout.tierCounter(index, imported), threshold, true);
     module.lazy.registerInstance(state);
   }
@@ -144,7 +146,7 @@ function tierUp(state: LazyInstance, index: number, fromLoop: boolean): void {
   const lazy = module.lazy!;
   const imported = module.info.importedFunctionCount;
   lazy.noteTierUpCall(index);
-  state.view.setInt32(module.layout.tierCounter(index, imported), tierUpThreshold(lazy.topTierCached), true);
+  state.view.setInt32(module.layout.tierCounter(index, imported), lazy.countsBetweenTierUps, true);
   if (!lazy.hotLongEnough(index)) {
     // Not yet: its compile would likely end after the program stops needing it.
   } else if (!fromLoop) {
