@@ -15,7 +15,7 @@
 import type { ModuleInfo } from '../binary/module-info.js';
 import type { VmctxLayout } from '../abi/vmctx-layout.js';
 import type { CompiledCode } from '../native/addon.js';
-import { hostCpuFeatures, installMachineCode, releaseMachineCode, runtimeAddresses, threadLimitsTlsOffset } from '../native/addon.js';
+import { hostCpuFeatures, installMachineCode, perfMapEnabled, releaseMachineCode, runtimeAddresses, threadLimitsTlsOffset } from '../native/addon.js';
 import { BaselineFunctionCompiler, BaselineUnsupported, type RuntimeTable } from './baseline-function.js';
 import { X64Emitter } from './x64-emitter.js';
 import { NativeBaselineCompiler, describeForNativeBaseline } from './native-baseline.js';
@@ -147,7 +147,7 @@ export class BaselineModuleCompiler {
     [runtime.trap, runtime.checkSlow, runtime.memoryGrow, runtime.tierUp].forEach((address, i) => table.setBigUint64(8 * i, address, true));
     for (let i = 0; i < unit.osrCandidates.length; i += 2) this.onOsrCandidate?.(unit.osrCandidates[i], unit.osrCandidates[i + 1]);
     const start = performance.now();
-    const base = installMachineCode(bytes);
+    const base = installMachineCode(bytes, perfMapEnabled ? perfSymbolsOf(unit, functions) : undefined);
     const addresses = new Map<number, bigint>();
     functions.forEach((functionIndex, i) => addresses.set(functionIndex, base + BigInt(unit.offsets[i])));
     let released = false;
@@ -166,6 +166,21 @@ export class BaselineModuleCompiler {
     unreleased.register(code, { base, size }, code);
     return { code, addresses };
   }
+}
+
+/** Baseline units installed so far in this process: perf's names tell them apart. */
+let installedUnits = 0;
+
+/**
+ * perf's names of a unit's functions, `baseline<n>::wasm_func_<index>` (n counts installed
+ * units), as installMachineCode takes them; each function ends where the next begins, the
+ * last at the runtime table.
+ */
+function perfSymbolsOf(unit: BaselineUnitCode, functions: readonly number[]): string {
+  const serial = installedUnits++;
+  return functions
+    .map((functionIndex, i) => `${unit.offsets[i]} ${(unit.offsets[i + 1] ?? unit.tableOffset) - unit.offsets[i]} baseline${serial}::wasm_func_${functionIndex}`)
+    .join('\n');
 }
 
 /** The first of a cached baseline unit's lines (the code cache's `symbols`), naming the format. */

@@ -15,7 +15,7 @@
 // Every frame keeps rbp as a frame pointer, so profilers and debuggers walk through them.
 
 import { FuncRef, SLOT_BYTES } from '../abi/abi.js';
-import { hostCallAddress, installMachineCode } from '../native/addon.js';
+import { hostCallAddress, installMachineCode, perfMapEnabled } from '../native/addon.js';
 import { ValType, type FuncType } from '../wasm/value-types.js';
 import { R, X64Emitter, mem } from '../baseline/x64-emitter.js';
 
@@ -188,7 +188,7 @@ export function machineTrampolinesFor(type: FuncType): boolean {
  */
 export function prepareMachineTrampolines(types: Iterable<FuncType>): void {
   const code = new X64Emitter();
-  const pending: { map: Map<string, bigint>; key: string; offset: number }[] = [];
+  const pending: { map: Map<string, bigint>; key: string; offset: number; kind: 'entry' | 'host' }[] = [];
   const planned = new Set<string>();
   let hostCall: bigint | undefined;
   for (const type of types) {
@@ -197,20 +197,24 @@ export function prepareMachineTrampolines(types: Iterable<FuncType>): void {
     if (planned.has(key) || (entries.has(key) && hosts.has(key))) continue;
     planned.add(key);
     if (!entries.has(key)) {
-      pending.push({ map: entries, key, offset: code.length });
+      pending.push({ map: entries, key, offset: code.length, kind: 'entry' });
       emitEntry(code, type);
       code.align(16);
     }
     if (!hosts.has(key)) {
       hostCall ??= hostCallAddress();
-      pending.push({ map: hosts, key, offset: code.length });
+      pending.push({ map: hosts, key, offset: code.length, kind: 'host' });
       emitHost(code, type, hostCall);
       code.align(16);
     }
   }
   if (pending.length === 0) return;
   const bytes = code.finish();
-  const base = installMachineCode(bytes);
+  // perf's names, `trampolines::entry(<params>:<results>)` by value type codes; each ends where the next begins.
+  const perfSymbols = perfMapEnabled
+    ? pending.map(({ key, offset, kind }, i) => `${offset} ${(pending[i + 1]?.offset ?? bytes.length) - offset} trampolines::${kind}(${key})`).join('\n')
+    : undefined;
+  const base = installMachineCode(bytes, perfSymbols);
   machineCodeBytes += bytes.length;
   for (const { map, key, offset } of pending) map.set(key, base + BigInt(offset));
 }

@@ -353,7 +353,7 @@ interface NativeAddon {
     hostSignatures?: Uint8Array,
   ): [RawBlock, ...(NativeLinearMemory | NativeTable)[]];
   fastHostFunctionCount(): number;
-  installMachineCode(bytes: Uint8Array): bigint;
+  installMachineCode(bytes: Uint8Array, perfSymbols?: string): bigint;
   releaseMachineCode(address: bigint, size: number): void;
   runtimeAddresses(): BigUint64Array;
   hostCallAddress(): bigint;
@@ -793,11 +793,16 @@ export function bufferAddress(view: Uint8Array): bigint {
 
 /**
  * Copies `bytes` of x86-64 code into pages of their own, made read+execute (machine_code.cc);
- * returns the address of the first byte. Freed only by releaseMachineCode.
+ * returns the address of the first byte. Freed only by releaseMachineCode. `perfSymbols`
+ * (only read with WASM_LLVM_PERF_MAP=1; see perfMapEnabled): what to name in perf's map of
+ * JIT code, as lines "<offset> <size> <name>" within the bytes.
  */
-export function installMachineCode(bytes: Uint8Array): bigint {
-  return addon().installMachineCode(bytes);
+export function installMachineCode(bytes: Uint8Array, perfSymbols?: string): bigint {
+  return perfSymbols === undefined ? addon().installMachineCode(bytes) : addon().installMachineCode(bytes, perfSymbols);
 }
+
+/** Whether generated code is named in perf's map (WASM_LLVM_PERF_MAP=1, as the addon reads it once per process). */
+export const perfMapEnabled: boolean = process.env.WASM_LLVM_PERF_MAP === '1';
 
 /**
  * Unmaps code installed by installMachineCode (`size`: its length in bytes), for code that

@@ -1,8 +1,10 @@
 // Machine code the runtime writes itself, without LLVM (engine/compile/signature-trampolines.ts,
 // engine/baseline/):
-//   installMachineCode(bytes: Uint8Array) → bigint address
+//   installMachineCode(bytes: Uint8Array, perfSymbols?: string) → bigint address
 // copies the bytes into fresh pages mapped for them alone, then makes those pages read+execute
-// (never writable and executable at once). The pages are never written again, so code in them
+// (never writable and executable at once). With WASM_LLVM_PERF_MAP=1, perfSymbols' lines
+// "<offset> <size> <name>" (decimal offset and size within the bytes) go to perf's map of JIT
+// code at the installed address (perf_map.h), as the object loader does for LLVM's code. The pages are never written again, so code in them
 // may run on any thread while other pages are being installed. The trampolines' pages are
 // never freed: the runtime installs one batch per new set of signatures, so their number is
 // bounded by the distinct signatures a process meets.
@@ -19,12 +21,34 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "abi.h"
+#include "perf_map.h"
 
 namespace wasm_native {
 namespace {
+
+/** Names the code at `base` in perf's map: `symbols` is lines "<offset> <size> <name>"; a line that does not parse or fit is skipped. */
+void AddPerfSymbols(uint64_t base, size_t codeSize, const std::string& symbols) {
+  size_t start = 0;
+  while (start < symbols.size()) {
+    size_t end = symbols.find('\n', start);
+    if (end == std::string::npos) end = symbols.size();
+    std::string line = symbols.substr(start, end - start);
+    start = end + 1;
+    char* rest = nullptr;
+    unsigned long long offset = std::strtoull(line.c_str(), &rest, 10);
+    if (rest == line.c_str() || *rest != ' ') continue;
+    char* nameStart = nullptr;
+    unsigned long long size = std::strtoull(rest + 1, &nameStart, 10);
+    if (nameStart == rest + 1 || *nameStart != ' ' || nameStart[1] == '\0') continue;
+    if (size == 0 || offset > codeSize || size > codeSize - offset) continue;
+    AddPerfMapEntry(base + offset, size, std::string(nameStart + 1));
+  }
+}
 
 constexpr size_t kMaximumCodeBytes = 64u << 20;  // far above any batch of trampolines
 
@@ -56,7 +80,9 @@ Napi::Value InstallMachineCode(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   __builtin___clear_cache(static_cast<char*>(pages), static_cast<char*>(pages) + size);
-  return Napi::BigInt::New(env, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(pages)));
+  uint64_t address = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(pages));
+  if (info.Length() > 1 && info[1].IsString() && PerfMapEnabled()) AddPerfSymbols(address, size, info[1].As<Napi::String>().Utf8Value());
+  return Napi::BigInt::New(env, address);
 }
 
 Napi::Value ReleaseMachineCode(const Napi::CallbackInfo& info) {
