@@ -8,6 +8,8 @@
 // time of each compile stage. Lengths and descriptors are WebIDL's (interface-objects.ts).
 
 import { instancePlanOf } from '../runtime/instance-plan.js';
+// Registers the anchor instance with the compile layer (made while a first compile's LLVM work runs).
+import './instance-shapes.js';
 import { CompileError } from '../wasm/errors.js';
 import { EXTERNAL_KIND_NAMES, type ModuleInfo } from '../binary/module-info.js';
 import {

@@ -38,6 +38,7 @@ import type { FuncType } from '../wasm/value-types.js';
 import { hasMachineTrampolines, machineEntryTrampoline, machineHostTrampoline, machineTrampolinesFor, prepareMachineTrampolines } from './signature-trampolines.js';
 import { cutOffsAfterExit, LazyCode, takeFinishedBackgroundCompiles, type BackgroundEntry, type BackgroundUnit, type CompiledUnit, type LazyCompileStats, type StartedUnit, type TopTier } from './lazy-code.js';
 import { anchorTranslatorShapes } from './translator-shapes.js';
+import { runOverlapWork } from './overlap-work.js';
 import type { TopTierPart } from './top-tier-translation.js';
 import { ModuleTranslations } from './translation-worker.js';
 import { BaselineModuleCompiler, baselineUnitFromCache, baselineUnitToCache, directBaselineSupported } from '../baseline/baseline-unit.js';
@@ -690,7 +691,12 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
   }
   const batch = native.createCompileBatch(batchOptions(resolved));
   const translation = translateIntoBatch(bytes, resolved, batch);
-  if (translation !== undefined) anchorTranslatorShapes(); // while the compile threads work
+  if (translation !== undefined) {
+    // While the compile threads work: the translator's shape anchors, and the work registered
+    // from above (api/instance-shapes.ts), once per process each.
+    anchorTranslatorShapes();
+    runOverlapWork();
+  }
   let code: CompiledCode;
   try {
     code = batch.finish(translation?.symbols ?? []);
@@ -723,7 +729,10 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
   const batch = native.createCompileBatch(batchOptions(resolved), cancellation);
   const translation = translateIntoBatch(bytes, resolved, batch);
   const compiling = batch.finishAsync(translation?.symbols ?? []);
-  if (translation !== undefined) anchorTranslatorShapes(); // while the compile threads work
+  if (translation !== undefined) {
+    anchorTranslatorShapes(); // while the compile threads work
+    runOverlapWork();
+  }
   const finish = (code: CompiledCode): CompiledModule => completeCompile(translation, code, resolved, key, start);
   if (cancellation === undefined) {
     let code: CompiledCode;
@@ -927,6 +936,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
       translator.translateUnitInto(unit, output);
       const batch = compileInBackground(output.finishBytes(), guardedSymbols, unitSymbols, { ...baselineOptions, name: unitName, keepObjects: key !== undefined });
       anchorTranslatorShapes(); // while the compile threads work
+      runOverlapWork();
       return {
         finish: () => {
           const code = batch.poll(true);
