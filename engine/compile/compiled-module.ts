@@ -1043,7 +1043,13 @@ function topTierCompiler(
         symbols ??= translation.poll();
         if (symbols === undefined) return undefined;
         const code = batch.poll();
-        return code === undefined ? undefined : { code, symbols };
+        if (code === undefined) return undefined;
+        if (code.addresses.length !== symbols.length) {
+          // Never expected (each symbol is linked or the link fails); a failed compile, not wrong code.
+          code.release();
+          throw new Error(`internal error: top-tier part ${part.moduleName} linked ${code.addresses.length} of its ${symbols.length} symbols`);
+        }
+        return { code, symbols };
       },
     };
   };

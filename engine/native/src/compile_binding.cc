@@ -39,14 +39,28 @@
 namespace wasm_native {
 namespace {
 
-/** An array of strings into *out; false if it is not one. */
+/**
+ * An array of strings into *out; false if it is not one, or if it cannot be read. The
+ * statuses are checked here because node-addon-api, without C++ exceptions, answers a
+ * failed call with an empty value: Array::Length() gave 0 in a translation worker being
+ * terminated (napi_get_array_length refuses once the thread may not run JavaScript), and
+ * its batch was then linked with no symbols — a compile that "succeeded" with no code.
+ */
 bool ReadStrings(Napi::Value value, std::vector<std::string>* out) {
   if (!value.IsArray()) return false;
-  Napi::Array list = value.As<Napi::Array>();
-  for (uint32_t i = 0; i < list.Length(); ++i) {
-    Napi::Value item = list.Get(i);
-    if (!item.IsString()) return false;
-    out->push_back(item.As<Napi::String>().Utf8Value());
+  napi_env env = value.Env();
+  uint32_t length = 0;
+  if (napi_get_array_length(env, value, &length) != napi_ok) return false;
+  for (uint32_t i = 0; i < length; ++i) {
+    napi_value item = nullptr;
+    if (napi_get_element(env, value, i, &item) != napi_ok) return false;
+    napi_valuetype type = napi_undefined;
+    if (napi_typeof(env, item, &type) != napi_ok || type != napi_string) return false;
+    size_t bytes = 0;
+    if (napi_get_value_string_utf8(env, item, nullptr, 0, &bytes) != napi_ok) return false;
+    std::string text(bytes, '\0');
+    if (napi_get_value_string_utf8(env, item, text.data(), bytes + 1, &bytes) != napi_ok) return false;
+    out->push_back(std::move(text));
   }
   return true;
 }
