@@ -13,9 +13,10 @@
 //
 // The anchor is compiled lazily (no LLVM: decode, validate, a stub per function) and never
 // runs; it holds one linear memory of one page (an address-space reservation like any
-// instance's). A lazy compile makes none (it hands the compile threads nothing to wait
-// for). WASM_LLVM_SHAPE_ANCHORS=0 turns it off with the translator's anchors,
-// WASM_LLVM_DISABLE=instance-anchor alone.
+// instance's). A lazy compile hands the compile threads nothing to wait for, so a process
+// that only compiles lazily (the tiered engine) makes it after its first instantiation,
+// when the event loop next turns (anchorInstanceShapesWhenIdle). WASM_LLVM_SHAPE_ANCHORS=0
+// turns it off with the translator's anchors, WASM_LLVM_DISABLE=instance-anchor alone.
 
 import { compileModule } from '../compile/compiled-module.js';
 import { registerOverlapWork } from '../compile/overlap-work.js';
@@ -74,6 +75,19 @@ export function anchorInstanceShapesOnce(): void {
   } finally {
     state = 'done';
   }
+}
+
+let idleScheduled = false;
+
+/**
+ * After an instantiation, when no compile has made the anchor (a lazy compile makes none):
+ * makes it once the event loop next turns (an unref'd immediate: it keeps no process alive,
+ * and a synchronous loop of instantiations never waits for it).
+ */
+export function anchorInstanceShapesWhenIdle(): void {
+  if (state !== 'pending' || idleScheduled || !shapeAnchorsEnabled() || instanceAnchorDisabled()) return;
+  idleScheduled = true;
+  setImmediate(anchorInstanceShapesOnce).unref();
 }
 
 /** For tests and measurements: whether the anchor was made, and the error if making it failed. */

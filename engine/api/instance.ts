@@ -11,6 +11,7 @@ import { defineInterface } from './interface-objects.js';
 import type { ModuleCompileOptions } from '../compile/compiled-module.js';
 import type { InstanceState } from '../runtime/instance-state.js';
 import { instantiateCompiledModule } from '../runtime/instantiation.js';
+import { anchorInstanceShapesWhenIdle } from './instance-shapes.js';
 // The runtime makes exported memories, tables and globals through these modules' factories.
 import './global.js';
 import './memory.js';
@@ -31,6 +32,7 @@ export class Instance {
   constructor(module: Module, ...rest: [importObject?: object]) {
     const compiled = compiledModuleOf(module, 'WebAssembly.Instance()');
     this.#internals = instantiateCompiledModule(compiled, rest[0]);
+    anchorInstanceShapesWhenIdle();
   }
 
   /** The frozen exports object: functions, Memory, Table and Global objects by export name. */
