@@ -66,8 +66,7 @@ export function anchorInstanceShapesOnce(): void {
   if (state !== 'pending' || !shapeAnchorsEnabled() || instanceAnchorDisabled()) return;
   state = 'running';
   try {
-    const bytes = new Uint8Array(TINY_MODULE_HEX.length / 2);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(TINY_MODULE_HEX.slice(2 * i, 2 * i + 2), 16);
+    const bytes = Uint8Array.from(TINY_MODULE_HEX.match(/../g)!, (pair) => parseInt(pair, 16));
     const module = compileModule(bytes, { tiering: 'lazy', codeCache: false });
     anchor = instantiateCompiledModule(module, { env: { host: (value: number) => value } }).exports;
   } catch (error) {

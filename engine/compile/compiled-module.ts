@@ -674,6 +674,16 @@ function compileFailure(error: unknown, limits: CompileLimits): unknown {
 }
 
 /**
+ * Once per process each, while this thread would wait for the compile threads (after a
+ * compile's IR is with them): the translator's shape anchors, and the work registered from
+ * above (api/instance-shapes.ts's anchor instance; compile/overlap-work.ts).
+ */
+function whileCompileThreadsWork(): void {
+  anchorTranslatorShapes();
+  runOverlapWork();
+}
+
+/**
  * The whole pipeline, synchronously (new Module). `bytes` must not change afterwards. The
  * signal is checked until LLVM starts (nothing can abort it while this thread waits); the
  * deadline goes to the addon.
@@ -691,12 +701,7 @@ export function compileModule(bytes: Uint8Array, options?: ModuleCompileOptions)
   }
   const batch = native.createCompileBatch(batchOptions(resolved));
   const translation = translateIntoBatch(bytes, resolved, batch);
-  if (translation !== undefined) {
-    // While the compile threads work: the translator's shape anchors, and the work registered
-    // from above (api/instance-shapes.ts), once per process each.
-    anchorTranslatorShapes();
-    runOverlapWork();
-  }
+  if (translation !== undefined) whileCompileThreadsWork();
   let code: CompiledCode;
   try {
     code = batch.finish(translation?.symbols ?? []);
@@ -729,10 +734,7 @@ export async function compileModuleAsync(bytes: Uint8Array, options?: ModuleComp
   const batch = native.createCompileBatch(batchOptions(resolved), cancellation);
   const translation = translateIntoBatch(bytes, resolved, batch);
   const compiling = batch.finishAsync(translation?.symbols ?? []);
-  if (translation !== undefined) {
-    anchorTranslatorShapes(); // while the compile threads work
-    runOverlapWork();
-  }
+  if (translation !== undefined) whileCompileThreadsWork();
   const finish = (code: CompiledCode): CompiledModule => completeCompile(translation, code, resolved, key, start);
   if (cancellation === undefined) {
     let code: CompiledCode;
@@ -935,8 +937,7 @@ function compileLazily(bytes: Uint8Array, options: ResolvedOptions, start: numbe
       const output = new IrModuleBuilder({ moduleName: unitName }, Math.min(1 << 24, 65536 + 16 * bodyBytes));
       translator.translateUnitInto(unit, output);
       const batch = compileInBackground(output.finishBytes(), guardedSymbols, unitSymbols, { ...baselineOptions, name: unitName, keepObjects: key !== undefined });
-      anchorTranslatorShapes(); // while the compile threads work
-      runOverlapWork();
+      whileCompileThreadsWork();
       return {
         finish: () => {
           const code = batch.poll(true);
