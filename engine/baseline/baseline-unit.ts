@@ -15,7 +15,7 @@
 import type { ModuleInfo } from '../binary/module-info.js';
 import type { VmctxLayout } from '../abi/vmctx-layout.js';
 import type { CompiledCode } from '../native/addon.js';
-import { hostCpuFeatures, installMachineCode, perfMapEnabled, releaseMachineCode, runtimeAddresses, threadLimitsTlsOffset } from '../native/addon.js';
+import { consecutivePerfSymbols, hostCpuFeatures, installMachineCode, perfMapEnabled, releaseMachineCode, runtimeAddresses, threadLimitsTlsOffset } from '../native/addon.js';
 import { BaselineFunctionCompiler, BaselineUnsupported, type RuntimeTable } from './baseline-function.js';
 import { X64Emitter } from './x64-emitter.js';
 import { NativeBaselineCompiler, describeForNativeBaseline } from './native-baseline.js';
@@ -173,14 +173,11 @@ let installedUnits = 0;
 
 /**
  * perf's names of a unit's functions, `baseline<n>::wasm_func_<index>` (n counts installed
- * units), as installMachineCode takes them; each function ends where the next begins, the
- * last at the runtime table.
+ * units), as installMachineCode takes them; the last function ends at the runtime table.
  */
 function perfSymbolsOf(unit: BaselineUnitCode, functions: readonly number[]): string {
   const serial = installedUnits++;
-  return functions
-    .map((functionIndex, i) => `${unit.offsets[i]} ${(unit.offsets[i + 1] ?? unit.tableOffset) - unit.offsets[i]} baseline${serial}::wasm_func_${functionIndex}`)
-    .join('\n');
+  return consecutivePerfSymbols(unit.offsets, unit.tableOffset, (i) => `baseline${serial}::wasm_func_${functions[i]}`);
 }
 
 /** The first of a cached baseline unit's lines (the code cache's `symbols`), naming the format. */

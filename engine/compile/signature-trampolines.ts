@@ -15,7 +15,7 @@
 // Every frame keeps rbp as a frame pointer, so profilers and debuggers walk through them.
 
 import { FuncRef, SLOT_BYTES } from '../abi/abi.js';
-import { hostCallAddress, installMachineCode, perfMapEnabled } from '../native/addon.js';
+import { consecutivePerfSymbols, hostCallAddress, installMachineCode, perfMapEnabled } from '../native/addon.js';
 import { ValType, type FuncType } from '../wasm/value-types.js';
 import { R, X64Emitter, mem } from '../baseline/x64-emitter.js';
 
@@ -210,9 +210,9 @@ export function prepareMachineTrampolines(types: Iterable<FuncType>): void {
   }
   if (pending.length === 0) return;
   const bytes = code.finish();
-  // perf's names, `trampolines::entry(<params>:<results>)` by value type codes; each ends where the next begins.
+  // perf's names, `trampolines::entry(<params>:<results>)` by value type codes.
   const perfSymbols = perfMapEnabled
-    ? pending.map(({ key, offset, kind }, i) => `${offset} ${(pending[i + 1]?.offset ?? bytes.length) - offset} trampolines::${kind}(${key})`).join('\n')
+    ? consecutivePerfSymbols(pending.map((piece) => piece.offset), bytes.length, (i) => `trampolines::${pending[i].kind}(${pending[i].key})`)
     : undefined;
   const base = installMachineCode(bytes, perfSymbols);
   machineCodeBytes += bytes.length;

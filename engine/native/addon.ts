@@ -798,11 +798,19 @@ export function bufferAddress(view: Uint8Array): bigint {
  * JIT code, as lines "<offset> <size> <name>" within the bytes.
  */
 export function installMachineCode(bytes: Uint8Array, perfSymbols?: string): bigint {
-  return perfSymbols === undefined ? addon().installMachineCode(bytes) : addon().installMachineCode(bytes, perfSymbols);
+  return addon().installMachineCode(bytes, perfSymbols);
 }
 
 /** Whether generated code is named in perf's map (WASM_LLVM_PERF_MAP=1, as the addon reads it once per process). */
 export const perfMapEnabled: boolean = process.env.WASM_LLVM_PERF_MAP === '1';
+
+/**
+ * installMachineCode's perfSymbols for pieces of code that follow one another: piece i starts
+ * at `starts[i]` and ends where the next starts (the last at `end`), named `nameOf(i)`.
+ */
+export function consecutivePerfSymbols(starts: readonly number[], end: number, nameOf: (i: number) => string): string {
+  return starts.map((start, i) => `${start} ${(starts[i + 1] ?? end) - start} ${nameOf(i)}`).join('\n');
+}
 
 /**
  * Unmaps code installed by installMachineCode (`size`: its length in bytes), for code that

@@ -4,8 +4,9 @@
 // copies the bytes into fresh pages mapped for them alone, then makes those pages read+execute
 // (never writable and executable at once). With WASM_LLVM_PERF_MAP=1, perfSymbols' lines
 // "<offset> <size> <name>" (decimal offset and size within the bytes) go to perf's map of JIT
-// code at the installed address (perf_map.h), as the object loader does for LLVM's code. The pages are never written again, so code in them
-// may run on any thread while other pages are being installed. The trampolines' pages are
+// code at the installed address (perf_map.h), as the object loader does for LLVM's code. The
+// pages are never written again, so code in them may run on any thread while other pages are
+// being installed. The trampolines' pages are
 // never freed: the runtime installs one batch per new set of signatures, so their number is
 // bounded by the distinct signatures a process meets.
 //   hostCallAddress() → bigint: the address of wasm_rt_host_call, which host trampolines call.
