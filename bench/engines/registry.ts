@@ -124,6 +124,18 @@ const factories: Record<string, () => EngineAdapter> = {
       inProcessEngine: 'llvm',
       engineOptions: { optLevel: 2, tiering: 'tiered' },
     }),
+  // Measurement only: llvm-tiered with finished background compiles installed at tier-up
+  // calls alone (no background poll, runtime/lazy-calls.ts), to price the poll in one run.
+  'llvm-tiered-no-poll': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-tiered-no-poll',
+      kind: 'llvm',
+      description: "This project's engine, tiered, finished top-tier code installed at tier-up calls only (measurement only)",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 2, tiering: 'tiered' },
+      env: { WASM_LLVM_DISABLE: 'background-poll' },
+    }),
   // Tiered with the code cache warmed by an untimed run (and its tier-up compiles awaited):
   // units whose top tier is cached start there; what an application's later starts cost.
   'llvm-tiered-cached': () =>

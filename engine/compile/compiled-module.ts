@@ -1035,7 +1035,8 @@ function topTierCompiler(
    */
   const inBackground = (part: TopTierPart, quick: boolean): { poll(): { code: CompiledCode; symbols: readonly string[] } | undefined } => {
     const batch = backgroundBatch({ ...options, name: part.moduleName, quick, keepObjects: cache !== undefined });
-    const translation = translations.request(part, batch.handOff());
+    // handOff(true): the program's thread is told when the code is there (LazyCode's background poll).
+    const translation = translations.request(part, batch.handOff(true));
     // The shape anchors (once per process) matter where the translator runs: here, if it did.
     if (translations.translatedHere > 0) anchorTranslatorShapes();
     let symbols: readonly string[] | undefined;

@@ -27,9 +27,10 @@
 // time it starts, and those they call directly in the unit (so that LLVM can inline them) —
 // not the whole unit: most of a unit is seldom hot, and O2 costs by the function. It is
 // translated at once and compiled on the compile threads in the background
-// (CompileBatch.finishInBackground), and polled for at later counts, from the event loop and
-// at exit: top-tier code that is ready replaces the baseline in every live instance's
-// FuncRefs, so every later call runs it. Baseline code that is running keeps running (its
+// (CompileBatch.finishInBackground), and taken when it finishes (the compile thread makes
+// the program's thread call the background poll from its next check: runtime/lazy-calls.ts),
+// else at later counts, from the event loop and at exit: top-tier code that is ready
+// replaces the baseline in every live instance's FuncRefs, so every later call runs it. Baseline code that is running keeps running (its
 // frames stay in the baseline until they return). A function whose top-tier compile the
 // exits of earlier runs cut off twice gets the IR passes and then O0's code generator (the
 // quick top tier), so that it finishes at last; a later run that links that quick code from
@@ -160,6 +161,11 @@ export interface LazyCompileStats {
   readonly osrFromCache: number;
   readonly osrFailed: number;
   readonly osrTransfers: number;
+  /**
+   * Tiered: times the background poll (runtime/lazy-calls.ts) installed top-tier functions or
+   * re-armed OSR countdowns as soon as a compile finished, rather than a tier-up call later.
+   */
+  readonly installsByPoll: number;
   /** Tiered: top-tier sets and OSR entries compiled with the quick code generator (their functions' compiles were cut off in earlier runs). */
   readonly quickCompiles: number;
   /**
@@ -294,6 +300,38 @@ function pollModulesWithBackgroundWork(): void {
   }
 }
 
+/** While true, no background compile starts (holdingCompileStarts). */
+let compileStartsHeld = false;
+
+/**
+ * Runs `body` with background compile starts held: what it takes leaves its slot free, and
+ * the next waiting compile starts at the module's next poll from a tier-up call or the timer.
+ * The background poll takes and installs finished code this way: starting the next compile
+ * from there, as soon as the last one ended, kept the second core busy sooner than before,
+ * which on this 2-vCPU VM slowed the program's own thread about as much as the earlier
+ * install saved (docs/RATIONALE.md, "Why does a finished compile interrupt the program?").
+ */
+export function holdingCompileStarts<T>(body: () => T): T {
+  const before = compileStartsHeld;
+  compileStartsHeld = true;
+  try {
+    return body();
+  } finally {
+    compileStartsHeld = before;
+  }
+}
+
+/**
+ * Polls every module with background work, as the timer does, and returns them: called when
+ * a background compile has told the program's thread it finished (runtime/lazy-calls.ts
+ * installs what finished in their live instances then, instead of at their next tier-up call).
+ */
+export function pollBackgroundWorkNow(): LazyCode[] {
+  const polled = [...modulesWithBackgroundWork];
+  pollModulesWithBackgroundWork();
+  return polled;
+}
+
 /**
  * Takes every background compile that has finished, in every module (their top-tier sets go
  * to the code cache), and reports the top-tier compiles still running (noteCutOffAtExit):
@@ -357,7 +395,10 @@ export class LazyCode {
   private readonly pendingOsr: { functionIndex: number; from: number; background: BackgroundEntry | undefined }[] = [];
   /** Per function, its OSR entries that are there: first loop and address. */
   private readonly osrEntries = new Map<number, { from: number; address: bigint }[]>();
+  /** Functions whose OSR entry compiled in the background since takeNewOsrEntries last took them. */
+  private newOsrEntries: number[] = [];
   private osrCompiled = 0;
+  private installsByPoll = 0;
   private osrFailed = 0;
   private osrTransfers = 0;
   private readonly transfersByFunction = new Map<number, number>();
@@ -665,7 +706,7 @@ export class LazyCode {
   }
 
   private pump(): void {
-    while (this.running < MAX_BACKGROUND_COMPILES && this.waiting.length > 0) {
+    while (!compileStartsHeld && this.running < MAX_BACKGROUND_COMPILES && this.waiting.length > 0) {
       this.running++;
       this.waiting.pop()!();
     }
@@ -719,7 +760,8 @@ export class LazyCode {
       onResult(entry, result);
     }
     this.running -= done;
-    if (done > 0) this.pump();
+    // Also when none finished now: a slot a held poll freed (holdingCompileStarts) is taken here.
+    this.pump();
   }
 
   /**
@@ -923,12 +965,28 @@ export class LazyCode {
       ({ functionIndex, from }, result) => {
         this.codes.push(result.code);
         this.addOsrEntry(functionIndex, from, result.address);
+        this.newOsrEntries.push(functionIndex);
         this.osrCompiled++;
       },
       () => {
         this.osrFailed++;
       },
     );
+  }
+
+  /** Counts an install made by the background poll (LazyCompileStats.installsByPoll). */
+  noteInstallByPoll(): void {
+    this.installsByPoll++;
+  }
+
+  /**
+   * The functions whose OSR entry arrived from the background since the last call: their
+   * baseline, which turned its OSR countdown off when it found no entry, may look again now.
+   */
+  takeNewOsrEntries(): number[] {
+    const functions = this.newOsrEntries;
+    this.newOsrEntries = [];
+    return functions;
   }
 
   /** An OSR entry of `functionIndex` that covers its loop `ordinal` (called with the ordinal), or 0n when there is none (yet). */
@@ -997,6 +1055,7 @@ export class LazyCode {
       osrFromCache: this.osrFromCache,
       osrFailed: this.osrFailed,
       osrTransfers: this.osrTransfers,
+      installsByPoll: this.installsByPoll,
       translatedOnWorker: translations?.onWorker ?? 0,
       translatedHere: translations?.here ?? 0,
       translateMsHere: translations?.msHere ?? 0,

@@ -69,7 +69,7 @@ export interface CompileBatch {
    * Finishes on the compile threads without the event loop (tier-up, while wasm runs on this
    * thread); poll() gives the result when it is there.
    */
-  finishInBackground(symbols: readonly string[]): void;
+  finishInBackground(symbols: readonly string[], notify?: boolean): void;
   /**
    * After finishInBackground: undefined while compiling, then the code once (or throws the
    * compile's error once); poll(true) waits for it.
@@ -78,9 +78,11 @@ export interface CompileBatch {
   /**
    * Instead of add + finishInBackground: the batch's one unit of IR and its symbols will come
    * through submitHandedOffBatch(ticket, ...) from any thread (the translation worker's);
-   * poll() then works as after finishInBackground. Returns the ticket.
+   * poll() then works as after finishInBackground. Returns the ticket. `notify` (for either):
+   * once the code is there, this thread's next failing check calls its background poll
+   * (setBackgroundPoll).
    */
-  handOff(): number;
+  handOff(notify?: boolean): number;
   /** Stops the batch (queued units skipped, running ones cancelled); it cannot be finished afterwards. */
   abandon(reason?: string): void;
 }
@@ -367,6 +369,7 @@ interface NativeAddon {
   pushDeadline(milliseconds: number): number;
   popDeadline(token: number): void;
   executionLimitsInfo(): ExecutionLimitsInfo;
+  setBackgroundPoll(poll: (() => void) | undefined): void;
   internSignatures(keys: readonly string[]): { ids: BigInt64Array; registration: object };
   liveSignatureCount(): number;
   abiLayout(): AbiLayout;
@@ -892,6 +895,15 @@ export function setHostCallHandler(handler: HostCallHandler | null): void {
 /** A number naming this thread for interruptThread(); it can be posted to other threads. */
 export function interruptHandle(): number {
   return addon().interruptHandle();
+}
+
+/**
+ * The function this thread's generated code calls at its next check (a loop header or a
+ * function entry) after a background compile started with `notify` finished; undefined: none.
+ * It runs inside wasm, as a host call does: it must not call wasm, and its exceptions are dropped.
+ */
+export function setBackgroundPoll(poll: (() => void) | undefined): void {
+  addon().setBackgroundPoll(poll);
 }
 
 /** Interrupts the wasm code running on thread `handle` at its next check; false if the thread is gone. */

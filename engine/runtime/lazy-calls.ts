@@ -14,7 +14,8 @@
 // the vmctx at each entry and loop iteration; below zero it calls wasm_rt_host_call with
 // the instance's tier-up context (the last hostId of its range) and the function index.
 // That call re-arms the counter and installs every function whose top-tier code has finished
-// in every live instance. Once the function has been hot (since its first such call) about as
+// in every live instance (as does the background poll, from the first check after a compile
+// finishes: installFinishedBackgroundWork). Once the function has been hot (since its first such call) about as
 // long as its top-tier compile is expected to take (LazyCode.hotLongEnough), a call from the
 // function's entry (calls make it hot) asks for its
 // top tier (compile/lazy-code.ts); a call from a loop header (a long call made it hot) starts
@@ -27,7 +28,8 @@
 
 import { TIER_UP_FROM_LOOP } from '../abi/abi.js';
 import type { CompiledModule } from '../compile/compiled-module.js';
-import { tierUpPayoffMicrosecondsPerByte } from '../compile/lazy-code.js';
+import { holdingCompileStarts, pollBackgroundWorkNow, tierUpPayoffMicrosecondsPerByte } from '../compile/lazy-code.js';
+import { setBackgroundPoll } from '../native/addon.js';
 import { slotViews } from './slots.js';
 import { typeSlots, writeHostContext } from './host-contexts.js';
 import { invokeInStore, setLazyCallHandler, trapError } from './calls.js';
@@ -108,6 +110,7 @@ export function installLazyFuncRefs(state: LazyInstance): void {
     module.lazy.payoffMicrosecondsPerByte = tierUpPayoffMicrosecondsPerByte(module.lazy.topTierCached);
     for (let index = imported; index < info.functionTypeIndices.length; index++) view.setInt32(layout.tierCounter(index, imported), threshold, true);
     module.lazy.registerInstance(state);
+    installBackgroundPoll();
   }
   for (let index = imported; index < info.functionTypeIndices.length; index++) {
     const typeIndex = info.functionTypeIndices[index];
@@ -159,18 +162,62 @@ function tierUp(state: LazyInstance, index: number, fromLoop: boolean): void {
   installFinishedTopTier(state);
 }
 
-/** Installs the top-tier functions that finished in every live instance, and takes finished OSR entries. */
-function installFinishedTopTier(state: LazyInstance): void {
+/**
+ * Installs the top-tier functions that finished in every live instance, and takes finished
+ * OSR entries: a function whose entry arrived gets its OSR countdown turned on again where it
+ * was off (the baseline turned it off when it found no entry), so that its running loop
+ * transfers at its next iteration instead of after its next tier-up call. Returns whether
+ * anything arrived.
+ */
+function installFinishedTopTier(state: LazyInstance): boolean {
   const { module } = state;
   const lazy = module.lazy!;
   lazy.pollOsr();
   const ready = lazy.pollTopTier();
-  if (ready.length === 0) return;
+  const osr = lazy.takeNewOsrEntries();
+  if (ready.length === 0 && osr.length === 0) return false;
+  const imported = module.info.importedFunctionCount;
   for (const instance of lazy.liveInstances() as LazyInstance[]) {
     for (const functionIndex of ready) {
       instance.writeFuncRef(functionIndex, module.functionCode[functionIndex], module.typeIds[module.info.functionTypeIndices[functionIndex]], instance.vmctxAddress);
     }
+    for (const functionIndex of osr) {
+      const flag = module.layout.osrFlag(functionIndex, imported);
+      if (instance.view.getInt32(flag, true) === 0) instance.view.setInt32(flag, 1, true);
+    }
   }
+  return true;
+}
+
+/**
+ * The background poll of this thread (native/addon.ts setBackgroundPoll): a top-tier or OSR
+ * compile started here finished, and generated code called this from its next check, so
+ * that the code is installed now rather than at the module's next tier-up call — which, a
+ * million counts apart, came tens of milliseconds later in a synchronous program. It runs
+ * inside wasm, as a tier-up call does (it installs FuncRefs and may start the next waiting
+ * compile); an exception here is dropped by the caller, and the next tier-up call polls again.
+ */
+function installFinishedBackgroundWork(): void {
+  holdingCompileStarts(() => {
+    for (const lazy of pollBackgroundWorkNow()) {
+      const instances = lazy.liveInstances() as LazyInstance[];
+      if (instances.length > 0 && installFinishedTopTier(instances[0])) lazy.noteInstallByPoll();
+    }
+  });
+}
+
+let backgroundPollInstalled = false;
+
+/**
+ * Registers installFinishedBackgroundWork with the addon, once per thread (at the first tiered
+ * instance). WASM_LLVM_DISABLE=background-poll leaves it out (installs come at tier-up calls
+ * only, as before it), for before/after measurements.
+ */
+function installBackgroundPoll(): void {
+  if (backgroundPollInstalled) return;
+  backgroundPollInstalled = true;
+  if (`,${process.env.WASM_LLVM_DISABLE ?? ''},`.includes(',background-poll,')) return;
+  setBackgroundPoll(installFinishedBackgroundWork);
 }
 
 /**

@@ -33,6 +33,7 @@
 #include "addon_data.h"
 #include "compile_batch.h"
 #include "compile_pool.h"
+#include "execution_limits.h"
 #include "llvm_compiler.h"
 #include "threads.h"
 
@@ -468,6 +469,8 @@ struct BackgroundResult {
   bool taken = false;
   std::unique_ptr<CompiledModule> module;
   std::string error;
+  /** The thread to tell when it is done (NotifyBackgroundWorkDone), or 0. */
+  uint64_t notifyThread = 0;
 
   void Complete(std::unique_ptr<CompiledModule> compiled, const std::string& failure) {
     {
@@ -477,6 +480,7 @@ struct BackgroundResult {
       done = true;
     }
     finished.notify_all();
+    NotifyBackgroundWorkDone(notifyThread);
   }
 };
 
@@ -614,7 +618,9 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
 
   /**
    * Finish without waiting and without the event loop (tier-up compiles while wasm runs on
-   * this thread): the result is kept here until poll() takes it.
+   * this thread): the result is kept here until poll() takes it. finishInBackground(symbols,
+   * notify): with `notify` true, this thread's next failing check calls its background poll
+   * (setBackgroundPoll) once the result is there.
    */
   Napi::Value FinishInBackground(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -622,6 +628,7 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
     if (!Usable(env) || !ReadSymbols(info, &symbols)) return Napi::Value();
     finished_ = true;
     background_ = std::make_shared<BackgroundResult>();
+    if (info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value()) background_->notifyThread = CurrentThreadHandle();
     FinishIntoResult(batch_, std::move(symbols), background_);
     return env.Undefined();
   }
@@ -629,13 +636,14 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
   /**
    * Hands the batch off: its one unit of IR and its symbols will come through
    * submitHandedOffBatch(ticket, ...), from any thread; poll() then works as after
-   * finishInBackground. Returns the ticket.
+   * finishInBackground (handOff(notify) as finishInBackground's `notify`). Returns the ticket.
    */
   Napi::Value HandOff(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!Usable(env)) return Napi::Value();
     finished_ = true;
     background_ = std::make_shared<BackgroundResult>();
+    if (info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value()) background_->notifyThread = CurrentThreadHandle();
     ticket_ = RegisterHandOff(batch_, background_);
     return Napi::Number::New(env, ticket_);
   }

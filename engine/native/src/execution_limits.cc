@@ -77,6 +77,10 @@ struct ThreadExecution {
   uint64_t handle = 0;
   /** A JavaScript function doing nothing: calling it lets V8 handle its interrupts. */
   napi_ref interruptPoint = nullptr;
+  /** The JavaScript function a failing check calls after NotifyBackgroundWorkDone (setBackgroundPoll); null: none. */
+  napi_ref backgroundPoll = nullptr;
+  /** Set (from any thread) by NotifyBackgroundWorkDone; taken by the next failing check. */
+  std::atomic<bool> backgroundWorkDone{false};
   /** Set on this thread (by the interrupt callback) when an interruptThread() request hits running wasm. */
   std::atomic<bool> interruptRequested{false};
   /** The earliest active deadline, steady-clock nanoseconds; 0 when none. */
@@ -183,12 +187,16 @@ void WakeCallback(v8::Isolate*, void*) {}
  * Makes the thread `handle` fail its next check: asks V8 to interrupt it, or sets the
  * fallback word. `interrupt`: mark the running call interrupted. False if the thread is gone.
  */
-bool WakeThread(uint64_t handle, bool interrupt) {
+bool WakeThread(uint64_t handle, bool interrupt, bool backgroundWorkDone = false) {
   ThreadRegistry& registry = Threads();
   std::lock_guard<std::mutex> lock(registry.mutex);
   auto found = registry.threads.find(handle);
   if (found == registry.threads.end()) return false;
   ThreadExecution* execution = found->second;
+  if (backgroundWorkDone) {
+    if (execution->backgroundPoll == nullptr) return false;
+    execution->backgroundWorkDone.store(true);
+  }
   if (execution->v8InterruptWord) {
     execution->isolate->RequestInterrupt(interrupt ? InterruptCallback : WakeCallback,
                                          reinterpret_cast<void*>(static_cast<uintptr_t>(handle)));
@@ -260,20 +268,28 @@ DeadlineTimer& Timer() {
 constexpr int64_t kRetryBelowJsLimitNanoseconds = 1'000'000;
 
 /**
- * Calls the no-op JavaScript function, so that V8 handles its pending interrupts; returns
+ * Calls the JavaScript function `reference` with no arguments from a failing check; returns
  * true when the thread is terminating (JavaScript cannot run any more: leave wasm).
  *
  * Wasm may run deeper than V8 lets JavaScript run (execution_limits.cc keeps its own, lower
  * stack limit), and there V8 refuses the call with a RangeError before it looks at its
- * interrupts: the error is dropped and the interrupts stay pending for a later check, made
- * at most once a millisecond while so deep. Termination is still seen there, as Node.js
- * forbids calls into JavaScript first (the call fails with no exception).
+ * interrupts: the error is dropped, and *refusedBelowJsLimit says so (the caller tries again
+ * at a later check, made at most once a millisecond while so deep). Termination is still
+ * seen there, as Node.js forbids calls into JavaScript first (the call fails with no
+ * exception). Any other exception leaves wasm as the isolate's own if `rethrow`, else it is
+ * dropped.
  */
-__attribute__((noinline)) bool RunJavaScriptInterrupts(ThreadExecution* execution) {
-  bool belowJsLimit = reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < *execution->v8RealJsLimit;
+__attribute__((noinline)) bool CallFromCheck(ThreadExecution* execution, napi_ref reference, bool rethrow,
+                                             bool* refusedBelowJsLimit) {
+  *refusedBelowJsLimit = false;
+  bool belowJsLimit = execution->v8RealJsLimit != nullptr &&
+                      reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < *execution->v8RealJsLimit;
   if (belowJsLimit) {
     int64_t now = NowNanoseconds();
-    if (now - execution->lastAttemptBelowJsLimit < kRetryBelowJsLimitNanoseconds) return false;
+    if (now - execution->lastAttemptBelowJsLimit < kRetryBelowJsLimitNanoseconds) {
+      *refusedBelowJsLimit = true;
+      return false;
+    }
     execution->lastAttemptBelowJsLimit = now;
   }
   napi_env env = execution->env;
@@ -282,7 +298,7 @@ __attribute__((noinline)) bool RunJavaScriptInterrupts(ThreadExecution* executio
   napi_value function = nullptr;
   napi_value receiver = nullptr;
   napi_value result = nullptr;
-  bool failed = napi_get_reference_value(env, execution->interruptPoint, &function) != napi_ok ||
+  bool failed = napi_get_reference_value(env, reference, &function) != napi_ok ||
                 function == nullptr || napi_get_undefined(env, &receiver) != napi_ok ||
                 napi_call_function(env, receiver, function, 0, nullptr, &result) != napi_ok;
   bool terminating = failed;
@@ -294,14 +310,39 @@ __attribute__((noinline)) bool RunJavaScriptInterrupts(ThreadExecution* executio
       napi_get_and_clear_last_exception(env, &error);
       if (belowJsLimit) {
         terminating = false;  // V8's stack overflow RangeError: not an answer to the interrupt
+        *refusedBelowJsLimit = true;
       } else if (error != nullptr && !v8::Isolate::GetCurrent()->IsExecutionTerminating()) {
+        terminating = false;
         // Any other exception leaves wasm as the isolate's own, as host calls' exceptions do
         // (invokeFromHeader is no Node-API callback, which would rethrow Node-API's copy).
-        napi_throw(env, error);
+        if (rethrow) {
+          napi_throw(env, error);
+          terminating = true;
+        }
       }
     }
   }
   napi_close_handle_scope(env, scope);
+  return terminating;
+}
+
+/** Calls the no-op interrupt point, so that V8 handles its pending interrupts (CallFromCheck). */
+bool RunJavaScriptInterrupts(ThreadExecution* execution) {
+  bool refused = false;
+  return CallFromCheck(execution, execution->interruptPoint, /*rethrow=*/true, &refused);
+}
+
+/**
+ * After NotifyBackgroundWorkDone: calls the thread's background-poll function once (its
+ * exceptions are dropped: taking finished background work is optional); refused below V8's
+ * stack limit, it is asked for again at a later check. Returns true when the thread is
+ * terminating.
+ */
+bool RunBackgroundPoll(ThreadExecution* execution) {
+  if (execution->backgroundPoll == nullptr || !execution->backgroundWorkDone.exchange(false)) return false;
+  bool refused = false;
+  bool terminating = CallFromCheck(execution, execution->backgroundPoll, /*rethrow=*/false, &refused);
+  if (refused) execution->backgroundWorkDone.store(true);
   return terminating;
 }
 
@@ -321,6 +362,30 @@ Napi::Value InterruptHandle(const Napi::CallbackInfo& info) {
   ThreadExecution* execution = CurrentExecution(info.Env());
   if (!execution) return Napi::Value();
   return Napi::Number::New(info.Env(), static_cast<double>(execution->handle));
+}
+
+/**
+ * setBackgroundPoll(fn | undefined): the function this thread's failing checks call once after
+ * NotifyBackgroundWorkDone (runtime/lazy-calls.ts installs finished tier-up code with it).
+ */
+Napi::Value SetBackgroundPoll(const Napi::CallbackInfo& info) {
+  ThreadExecution* execution = CurrentExecution(info.Env());
+  if (!execution) return Napi::Value();
+  if (!info[0].IsFunction() && !info[0].IsUndefined()) {
+    Napi::TypeError::New(info.Env(), "setBackgroundPoll: a function or undefined").ThrowAsJavaScriptException();
+    return Napi::Value();
+  }
+  napi_ref previous = nullptr;
+  napi_ref next = nullptr;
+  if (info[0].IsFunction() && napi_create_reference(info.Env(), info[0], 1, &next) != napi_ok) return Napi::Value();
+  {
+    // Under the registry's lock: WakeThread reads the field from other threads.
+    std::lock_guard<std::mutex> lock(Threads().mutex);
+    previous = execution->backgroundPoll;
+    execution->backgroundPoll = next;
+  }
+  if (previous != nullptr) napi_delete_reference(info.Env(), previous);
+  return info.Env().Undefined();
 }
 
 Napi::Value InterruptThread(const Napi::CallbackInfo& info) {
@@ -431,6 +496,7 @@ void DestroyThreadExecution(ThreadExecution* execution) {
     registry.threads.erase(execution->handle);
   }
   if (execution->interruptPoint != nullptr) napi_delete_reference(execution->env, execution->interruptPoint);
+  if (execution->backgroundPoll != nullptr) napi_delete_reference(execution->env, execution->backgroundPoll);
   if (t_execution == execution) {
     t_execution = nullptr;
     t_threadLimits = {};  // no wasm runs on this thread any more: the V8 word may go away
@@ -441,6 +507,15 @@ void DestroyThreadExecution(ThreadExecution* execution) {
 int64_t ThreadLimitsTlsOffset() {
   int64_t offset = g_tlsOffset.load();
   return offset != 0 ? offset : OffsetFromThreadPointer(&t_threadLimits);
+}
+
+uint64_t CurrentThreadHandle() {
+  ThreadExecution* execution = t_execution;
+  return execution == nullptr ? 0 : execution->handle;
+}
+
+void NotifyBackgroundWorkDone(uint64_t handle) {
+  if (handle != 0) WakeThread(handle, /*interrupt=*/false, /*backgroundWorkDone=*/true);
 }
 
 int32_t CheckBeforeEntry(bool outermost) {
@@ -475,6 +550,7 @@ void InitExecutionLimitsBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("pushDeadline", Napi::Function::New(env, PushDeadline, "pushDeadline"));
   exports.Set("popDeadline", Napi::Function::New(env, PopDeadline, "popDeadline"));
   exports.Set("executionLimitsInfo", Napi::Function::New(env, ExecutionLimitsInfo, "executionLimitsInfo"));
+  exports.Set("setBackgroundPoll", Napi::Function::New(env, SetBackgroundPoll, "setBackgroundPoll"));
 }
 
 }  // namespace wasm_native
@@ -563,6 +639,12 @@ extern "C" void wasm_rt_check_slow(uint64_t stackPointer) {
     }
   } else {
     __atomic_store_n(&execution->limits->fallbackWord, execution->limits->stackLimit, __ATOMIC_RELAXED);
+  }
+  if (execution->backgroundWorkDone.load(std::memory_order_relaxed)) {
+    frame->inHostCall = true;
+    bool terminating = wasm_native::RunBackgroundPoll(execution);
+    frame->inHostCall = false;
+    if (terminating) siglongjmp(frame->jump, wasm_native::kInvokeHostException);
   }
   int32_t trap = wasm_native::TakePendingInterrupt();
   if (trap != 0) wasm_rt_trap(trap);

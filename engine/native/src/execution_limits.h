@@ -30,10 +30,20 @@ int32_t TakePendingInterrupt();
  */
 bool JavaScriptHasStack(uint64_t stackPointer, uint64_t margin);
 
+/** The calling thread's interrupt handle (interruptHandle()), or 0 if it has no execution state. */
+uint64_t CurrentThreadHandle();
+/**
+ * From any thread: background work the thread `handle` started has finished. Its next
+ * failing check (made to fail now, as by interruptThread, but without interrupting) calls
+ * the thread's background-poll function (setBackgroundPoll) once; a thread that is gone or
+ * has no such function is left alone.
+ */
+void NotifyBackgroundWorkDone(uint64_t handle);
+
 /** Async-signal-safe: whether a fault at `address` is wasm code running off this thread's stack. */
 bool IsStackOverflowAddress(uintptr_t address);
 
-/** Exports interruptHandle, interruptThread, pushDeadline, popDeadline, executionLimitsInfo. */
+/** Exports interruptHandle, interruptThread, pushDeadline, popDeadline, executionLimitsInfo, setBackgroundPoll. */
 void InitExecutionLimitsBinding(Napi::Env env, Napi::Object exports);
 
 }  // namespace wasm_native
