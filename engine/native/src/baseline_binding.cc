@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "baseline_compiler.h"
+#include "napi_checked.h"
 
 namespace wasm_native {
 namespace {
@@ -91,7 +92,14 @@ Napi::Value CreateBaselineModule(const Napi::CallbackInfo& info) {
   baseline::BaselineModule& module = handle->module;
   module.bytes = bytes.Data();
   module.byteLength = bytes.ByteLength();
-  module.tiered = description.Get("tiered").ToBoolean().Value();
+  // Read once and checked: a failed Get (a thread being terminated) is an empty value, and
+  // converting one is a fatal error in node-addon-api (napi_checked.h).
+  Napi::Value tiered = description.Get("tiered");
+  if (tiered.IsEmpty()) {
+    delete handle;
+    return Napi::Value();
+  }
+  module.tiered = tiered.IsBoolean() && tiered.As<Napi::Boolean>().Value();
   module.tlsOffset = static_cast<int32_t>(tlsOffset);
   module.importedFunctionCount = static_cast<uint32_t>(importedFunctionCount);
   module.importedGlobalCount = static_cast<uint32_t>(importedGlobalCount);
@@ -211,12 +219,10 @@ Napi::Value CompileBaselineUnitBinding(const Napi::CallbackInfo& info) {
       break;
   }
   Napi::Object result = Napi::Object::New(env);
-  Napi::Uint8Array bytes = Napi::Uint8Array::New(env, unit.bytes.size());
-  std::copy(unit.bytes.begin(), unit.bytes.end(), bytes.Data());
-  Napi::Uint32Array offsets = Napi::Uint32Array::New(env, unit.offsets.size());
-  std::copy(unit.offsets.begin(), unit.offsets.end(), offsets.Data());
-  Napi::Uint32Array osrCandidates = Napi::Uint32Array::New(env, unit.osrCandidates.size());
-  std::copy(unit.osrCandidates.begin(), unit.osrCandidates.end(), osrCandidates.Data());
+  Napi::Uint8Array bytes = NewTypedArrayOf<uint8_t>(env, unit.bytes);
+  Napi::Uint32Array offsets = NewTypedArrayOf<uint32_t>(env, unit.offsets);
+  Napi::Uint32Array osrCandidates = NewTypedArrayOf<uint32_t>(env, unit.osrCandidates);
+  if (result.IsEmpty() || bytes.IsEmpty() || offsets.IsEmpty() || osrCandidates.IsEmpty()) return Napi::Value();
   result.Set("bytes", bytes);
   result.Set("offsets", offsets);
   result.Set("tableOffset", Napi::Number::New(env, unit.tableOffset));

@@ -36,6 +36,7 @@
 #include <pthread.h>
 #include <vector>
 
+#include "napi_checked.h"
 #include "threads.h"
 
 namespace wasm_native {
@@ -1074,6 +1075,8 @@ Napi::Value ValidateFunctionBodies(const Napi::CallbackInfo& info) {
   for (const RangeResult& result : results) targetCount += result.targets.size();
   Napi::Uint32Array starts = Napi::Uint32Array::New(env, n + 1);
   Napi::Int32Array targets = Napi::Int32Array::New(env, targetCount);
+  // Empty when Node-API refuses (a thread being terminated): no write through their null data.
+  if (starts.IsEmpty() || starts.Data() == nullptr || targets.IsEmpty() || (targetCount > 0 && targets.Data() == nullptr)) return Napi::Value();
   size_t base = 0, ordinal = 0;
   for (const RangeResult& result : results) {
     for (uint32_t start : result.starts) starts[ordinal++] = static_cast<uint32_t>(base + start);
@@ -1108,9 +1111,7 @@ Napi::Value ListDirectCallees(const Napi::CallbackInfo& info) {
   BodyValidator reader(c);
   std::vector<int32_t> callees;
   if (codeStart > end || !reader.ListCallees(codeStart, end, &callees)) return env.Undefined();
-  Napi::Int32Array result = Napi::Int32Array::New(env, callees.size());
-  std::copy(callees.begin(), callees.end(), result.Data());
-  return result;
+  return NewTypedArrayOf<int32_t>(env, callees);
 }
 
 }  // namespace

@@ -35,36 +35,11 @@
 #include "compile_pool.h"
 #include "execution_limits.h"
 #include "llvm_compiler.h"
+#include "napi_checked.h"
 #include "threads.h"
 
 namespace wasm_native {
 namespace {
-
-/**
- * An array of strings into *out; false if it is not one, or if it cannot be read. The
- * statuses are checked here because node-addon-api, without C++ exceptions, answers a
- * failed call with an empty value: Array::Length() gave 0 in a translation worker being
- * terminated (napi_get_array_length refuses once the thread may not run JavaScript), and
- * its batch was then linked with no symbols — a compile that "succeeded" with no code.
- */
-bool ReadStrings(Napi::Value value, std::vector<std::string>* out) {
-  if (!value.IsArray()) return false;
-  napi_env env = value.Env();
-  uint32_t length = 0;
-  if (napi_get_array_length(env, value, &length) != napi_ok) return false;
-  for (uint32_t i = 0; i < length; ++i) {
-    napi_value item = nullptr;
-    if (napi_get_element(env, value, i, &item) != napi_ok) return false;
-    napi_valuetype type = napi_undefined;
-    if (napi_typeof(env, item, &type) != napi_ok || type != napi_string) return false;
-    size_t bytes = 0;
-    if (napi_get_value_string_utf8(env, item, nullptr, 0, &bytes) != napi_ok) return false;
-    std::string text(bytes, '\0');
-    if (napi_get_value_string_utf8(env, item, text.data(), bytes + 1, &bytes) != napi_ok) return false;
-    out->push_back(std::move(text));
-  }
-  return true;
-}
 
 /** The JavaScript handle of a CompileCancellation, passed as compile's third argument. */
 class CancellationHandle : public Napi::ObjectWrap<CancellationHandle> {
@@ -312,8 +287,9 @@ Napi::Value LinkObjectsValue(const Napi::CallbackInfo& info) {
   if (objects.empty()) return fail("linkObjects: at least one object is needed");
   if (!info[1].IsObject()) return fail("linkObjects: options must be an object");
   Napi::Object options = info[1].As<Napi::Object>();
-  if (!options.Get("name").IsString()) return fail("linkObjects: options.name must be a string");
-  std::string name = options.Get("name").As<Napi::String>().Utf8Value();
+  Napi::Value nameValue = options.Get("name");
+  if (!nameValue.IsString()) return fail("linkObjects: options.name must be a string");
+  std::string name = nameValue.As<Napi::String>().Utf8Value();
   std::vector<std::string> symbols;
   if (!ReadStrings(options.Get("symbols"), &symbols)) return fail("linkObjects: options.symbols must be an array of strings");
   std::string error;

@@ -108,6 +108,7 @@ Napi::Value ReleaseMachineCode(const Napi::CallbackInfo& info) {
 Napi::Value RuntimeAddresses(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, 4 * sizeof(uint64_t));
+  if (buffer.IsEmpty() || buffer.Data() == nullptr) return Napi::Value();  // Node-API refused (a thread going away)
   uint64_t* words = static_cast<uint64_t*>(buffer.Data());
   words[0] = reinterpret_cast<uintptr_t>(&wasm_rt_trap);
   words[1] = reinterpret_cast<uintptr_t>(&wasm_rt_check_slow);

@@ -13,6 +13,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "napi_checked.h"
+
 namespace wasm_native {
 namespace {
 
@@ -50,19 +52,16 @@ Napi::Value InternSignaturesBinding(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "internSignatures: keys must be an array of strings").ThrowAsJavaScriptException();
     return Napi::Value();
   }
-  Napi::Array list = info[0].As<Napi::Array>();
+  // Every status checked (napi_checked.h): keys read as empty strings would give distinct
+  // signatures one id.
   std::vector<std::string> keys;
-  keys.reserve(list.Length());
-  for (uint32_t i = 0; i < list.Length(); ++i) {
-    Napi::Value key = list.Get(i);
-    if (!key.IsString()) {
-      Napi::TypeError::New(env, "internSignatures: keys must be an array of strings").ThrowAsJavaScriptException();
-      return Napi::Value();
-    }
-    keys.push_back(key.As<Napi::String>().Utf8Value());
+  if (!ReadStrings(info[0], &keys)) {
+    Napi::TypeError::New(env, "internSignatures: keys must be an array of strings").ThrowAsJavaScriptException();
+    return Napi::Value();
   }
-  auto* registration = new SignatureRegistration{InternSignatures(keys)};
   Napi::BigInt64Array ids = Napi::BigInt64Array::New(env, keys.size());
+  if (ids.IsEmpty() || (!keys.empty() && ids.Data() == nullptr)) return Napi::Value();
+  auto* registration = new SignatureRegistration{InternSignatures(keys)};
   for (size_t i = 0; i < keys.size(); ++i) ids[i] = static_cast<int64_t>(registration->ids[i]);
   Napi::Object result = Napi::Object::New(env);
   result.Set("ids", ids);
