@@ -335,7 +335,9 @@ Napi::Value UnlinkAt(const Napi::CallbackInfo& info) {
   int directoryFd;
   std::string name;
   if (!IntArgument(info, 0, &directoryFd) || !StringArgument(info, 1, &name)) return Napi::Value();
-  int flags = info[2].ToBoolean().Value() ? AT_REMOVEDIR : 0;
+  // A boolean read, not coerced: coercion is a Node-API call that fails on a thread being
+  // terminated, and node-addon-api's answer to that is fatal (napi_checked.h).
+  int flags = info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value() ? AT_REMOVEDIR : 0;
   if (HasNul(name)) return Result(info.Env(), -EINVAL);
   return Result(info.Env(), unlinkat(directoryFd, name.c_str(), flags) == 0 ? 0 : -errno);
 }
@@ -404,7 +406,7 @@ Napi::Value SetTimesAt(const Napi::CallbackInfo& info) {
   bool lossless = false;
   uint64_t atime = info[2].As<Napi::BigInt>().Uint64Value(&lossless);
   uint64_t mtime = info[3].As<Napi::BigInt>().Uint64Value(&lossless);
-  bool noFollow = info[5].ToBoolean().Value();
+  bool noFollow = info[5].IsBoolean() && info[5].As<Napi::Boolean>().Value();  // read, not coerced (as in unlinkAt)
   if (HasNul(name)) return Result(info.Env(), -EINVAL);
   struct timespec times[2] = {TimeSpec(atime, (which & 1) != 0, (which & 2) != 0),
                               TimeSpec(mtime, (which & 4) != 0, (which & 8) != 0)};
