@@ -90,11 +90,9 @@ describe.skipIf(skip !== undefined)('the background poll with workers terminated
     expect(child.status, `signal ${child.signal}: ${child.stderr}`).toBe(0);
     const { terminated, outputs, workerPolls, mainPolls } = JSON.parse(child.stdout) as { terminated: number; outputs: Record<string, string>; workerPolls: number; mainPolls: number };
     expect(terminated).toBe(24);
-    // At 5,000 the poll did install code: in the workers' finished rounds, and on the main thread.
-    if (threshold === '5000') {
-      expect(workerPolls).toBeGreaterThan(0);
-      expect(mainPolls).toBeGreaterThan(0);
-    }
+    // At 5,000 the poll did install code in the workers' finished rounds (on the main thread,
+    // runtime/background-poll.test.ts shows it deterministically).
+    if (threshold === '5000') expect(workerPolls, `main thread: ${mainPolls}`).toBeGreaterThan(0);
     for (const name of PROGRAMS) {
       expect(outputs[name], name).toBe(readFileSync(join(root, 'suites', 'shootout', 'expected', `${name}.small.txt`), 'utf8'));
     }
