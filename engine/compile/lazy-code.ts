@@ -30,8 +30,9 @@
 // (CompileBatch.finishInBackground), and taken when it finishes (the compile thread makes
 // the program's thread call the background poll from its next check: runtime/lazy-calls.ts),
 // else at later counts, from the event loop and at exit: top-tier code that is ready
-// replaces the baseline in every live instance's FuncRefs, so every later call runs it. Baseline code that is running keeps running (its
-// frames stay in the baseline until they return). A function whose top-tier compile the
+// replaces the baseline in every live instance's FuncRefs, so every later call runs it.
+// Baseline code that is running keeps running (its frames stay in the baseline until they
+// return). A function whose top-tier compile the
 // exits of earlier runs cut off twice gets the IR passes and then O0's code generator (the
 // quick top tier), so that it finishes at last; a later run that links that quick code from
 // the cache compiles the set in full in the background (an upgrade), and gives up after two

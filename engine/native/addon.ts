@@ -69,7 +69,7 @@ export interface CompileBatch {
    * Finishes on the compile threads without the event loop (tier-up, while wasm runs on this
    * thread); poll() gives the result when it is there.
    */
-  finishInBackground(symbols: readonly string[], notify?: boolean): void;
+  finishInBackground(symbols: readonly string[]): void;
   /**
    * After finishInBackground: undefined while compiling, then the code once (or throws the
    * compile's error once); poll(true) waits for it.
@@ -78,9 +78,8 @@ export interface CompileBatch {
   /**
    * Instead of add + finishInBackground: the batch's one unit of IR and its symbols will come
    * through submitHandedOffBatch(ticket, ...) from any thread (the translation worker's);
-   * poll() then works as after finishInBackground. Returns the ticket. `notify` (for either):
-   * once the code is there, this thread's next failing check calls its background poll
-   * (setBackgroundPoll).
+   * poll() then works as after finishInBackground. Returns the ticket. `notify`: once the code
+   * is there, this thread's next failing check calls its background poll (setBackgroundPoll).
    */
   handOff(notify?: boolean): number;
   /** Stops the batch (queued units skipped, running ones cancelled); it cannot be finished afterwards. */

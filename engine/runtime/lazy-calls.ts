@@ -15,9 +15,9 @@
 // the instance's tier-up context (the last hostId of its range) and the function index.
 // That call re-arms the counter and installs every function whose top-tier code has finished
 // in every live instance (as does the background poll, from the first check after a compile
-// finishes: installFinishedBackgroundWork). Once the function has been hot (since its first such call) about as
-// long as its top-tier compile is expected to take (LazyCode.hotLongEnough), a call from the
-// function's entry (calls make it hot) asks for its
+// finishes: installFinishedBackgroundWork). Once the function has been hot (since its first
+// such call) about as long as its top-tier compile is expected to take
+// (LazyCode.hotLongEnough), a call from the function's entry (calls make it hot) asks for its
 // top tier (compile/lazy-code.ts); a call from a loop header (a long call made it hot) starts
 // the function's OSR countdown instead. When the countdown runs out at an OSR candidate loop
 // the baseline calls the same way with the loop's ordinal + 1 (translate/emit-osr.ts): the
@@ -194,8 +194,9 @@ function installFinishedTopTier(state: LazyInstance): boolean {
  * compile started here finished, and generated code called this from its next check, so
  * that the code is installed now rather than at the module's next tier-up call — which, a
  * million counts apart, came tens of milliseconds later in a synchronous program. It runs
- * inside wasm, as a tier-up call does (it installs FuncRefs and may start the next waiting
- * compile); an exception here is dropped by the caller, and the next tier-up call polls again.
+ * inside wasm, as a tier-up call does, and only takes and installs: the next waiting compile
+ * starts at the next tier-up call (holdingCompileStarts). An exception here is dropped by the
+ * caller, and the next tier-up call polls again.
  */
 function installFinishedBackgroundWork(): void {
   holdingCompileStarts(() => {

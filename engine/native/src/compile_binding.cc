@@ -594,9 +594,7 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
 
   /**
    * Finish without waiting and without the event loop (tier-up compiles while wasm runs on
-   * this thread): the result is kept here until poll() takes it. finishInBackground(symbols,
-   * notify): with `notify` true, this thread's next failing check calls its background poll
-   * (setBackgroundPoll) once the result is there.
+   * this thread): the result is kept here until poll() takes it.
    */
   Napi::Value FinishInBackground(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -604,7 +602,6 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
     if (!Usable(env) || !ReadSymbols(info, &symbols)) return Napi::Value();
     finished_ = true;
     background_ = std::make_shared<BackgroundResult>();
-    if (info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value()) background_->notifyThread = CurrentThreadHandle();
     FinishIntoResult(batch_, std::move(symbols), background_);
     return env.Undefined();
   }
@@ -612,7 +609,8 @@ class BatchHandle : public Napi::ObjectWrap<BatchHandle> {
   /**
    * Hands the batch off: its one unit of IR and its symbols will come through
    * submitHandedOffBatch(ticket, ...), from any thread; poll() then works as after
-   * finishInBackground (handOff(notify) as finishInBackground's `notify`). Returns the ticket.
+   * finishInBackground. handOff(notify): with `notify` true, this thread's next failing check
+   * calls its background poll (setBackgroundPoll) once the result is there. Returns the ticket.
    */
   Napi::Value HandOff(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
