@@ -25,7 +25,7 @@ const skip = !existsSync(entry) ? 'the engine is not built (dist/)' : !directBas
 
 const PROGRAMS = ['hashmap', 'chacha20', 'keccak', 'nbody'];
 
-/** Runs `name` tiered with WASI, stdout into a file; returns the output. */
+/** Runs `name` (tiered or eager: STRESS_TIERING) with WASI, stdout into a file; returns the output. */
 const RUN_PROGRAM = `
   const { closeSync, openSync, readFileSync } = await import('node:fs');
   const engine = await import(${JSON.stringify(entry)});
@@ -48,7 +48,7 @@ const RUN_PROGRAM = `
 
 const CHILD = `
   const { Worker } = await import('node:worker_threads');
-  const { mkdtempSync } = await import('node:fs');
+  const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   ${RUN_PROGRAM}
   const directory = mkdtempSync(tmpdir() + '/background-poll-stress-');
@@ -78,6 +78,7 @@ const CHILD = `
   }
   const outputs = {};
   for (const name of programs) outputs[name] = await runProgram(name, directory + '/main-' + name);
+  rmSync(directory, { recursive: true, force: true });
   process.stdout.write(JSON.stringify({ terminated, outputs, workerPolls: workerPolls.reduce((a, b) => a + (b ?? 0), 0), mainPolls: polls }));
 `;
 
