@@ -49,6 +49,16 @@ const factories: Record<string, () => EngineAdapter> = {
       engineOptions: { optLevel: 2 },
       env: { WASM_LLVM_DISABLE: 'loop-polls,entry-checks' },
     }),
+  'llvm-O2-cmov': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-O2-cmov',
+      kind: 'llvm',
+      description: "This project's engine at O2 with running maxima and minima left as conditional moves (measurement only)",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 2 },
+      env: { WASM_LLVM_DISABLE: 'running-extremes' },
+    }),
   'llvm-O2-exact': () =>
     new NodeHarnessEngine({
       name: 'llvm-O2-exact',

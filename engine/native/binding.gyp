@@ -26,6 +26,7 @@
         'src/perf_map.cc',
         'src/raw_block.cc',
         'src/runtime_checks.cc',
+        'src/running_extremes.cc',
         'src/signals.cc',
         'src/table.cc',
         'src/type_registry.cc',

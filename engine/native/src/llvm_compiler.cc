@@ -34,6 +34,7 @@
 #include "guarded_pipeline.h"
 #include "index_versioning.h"
 #include "runtime_checks.h"
+#include "running_extremes.h"
 #include "vector_widening.h"
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/Config/llvm-config.h"
@@ -71,7 +72,8 @@ double MillisecondsSince(Clock::time_point start) {
 // for before/after measurements: "index-versioning" (the pass), "strided-exits",
 // "carried-loads" and "base-offsets" (parts of it), "widening" (vector_widening.cc),
 // "no-widen" (IndVarSimplify widens induction variables again), "no-gather" (the vectoriser
-// may use gathers and scatters), and in runtime_checks.cc "loop-polls" and "entry-checks"
+// may use gathers and scatters), "running-extremes" (running_extremes.cc: running maxima and
+// minima stay conditional moves), and in runtime_checks.cc "loop-polls" and "entry-checks"
 // (measurement only: code without them is not safe to run untrusted).
 
 /** Errors that ORC reports out of band (e.g. "Symbols not found") while this thread links. */
@@ -319,6 +321,9 @@ void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel, 
     case 1: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O1); break;
     case 3: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3); break;
     default: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2); break;
+  }
+  if (optLevel >= 2 && !DebugDisabled("running-extremes")) {
+    pipeline.addPass(llvm::createModuleToFunctionPassAdaptor(RunningExtremeBranchesPass()));
   }
   // Last, after inlining and vectorisation: stack and interrupt checks where the code ends up.
   pipeline.addPass(llvm::createModuleToFunctionPassAdaptor(RuntimeChecksPass(ThreadLimitsTlsOffset(), optLevel > 0)));
