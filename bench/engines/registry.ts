@@ -59,6 +59,16 @@ const factories: Record<string, () => EngineAdapter> = {
       engineOptions: { optLevel: 2 },
       env: { WASM_LLVM_DISABLE: 'running-extremes' },
     }),
+  'llvm-O2-unaligned': () =>
+    new NodeHarnessEngine({
+      name: 'llvm-O2-unaligned',
+      kind: 'llvm',
+      description: "This project's engine at O2 with loops and functions at x86's default 16-byte alignment instead of 64 (measurement only)",
+      nodeFlags: [],
+      inProcessEngine: 'llvm',
+      engineOptions: { optLevel: 2 },
+      env: { WASM_LLVM_DISABLE: 'code-alignment' },
+    }),
   'llvm-O2-exact': () =>
     new NodeHarnessEngine({
       name: 'llvm-O2-exact',

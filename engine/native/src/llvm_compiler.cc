@@ -73,7 +73,8 @@ double MillisecondsSince(Clock::time_point start) {
 // "carried-loads" and "base-offsets" (parts of it), "widening" (vector_widening.cc),
 // "no-widen" (IndVarSimplify widens induction variables again), "no-gather" (the vectoriser
 // may use gathers and scatters), "running-extremes" (running_extremes.cc: running maxima and
-// minima stay conditional moves), and in runtime_checks.cc "loop-polls" and "entry-checks"
+// minima stay conditional moves), "code-alignment" (loops and functions at x86's default 16
+// bytes, not 64), and in runtime_checks.cc "loop-polls" and "entry-checks"
 // (measurement only: code without them is not safe to run untrusted).
 
 /** Errors that ORC reports out of band (e.g. "Symbols not found") while this thread links. */
@@ -137,9 +138,22 @@ std::atomic<uint64_t> g_objectsDeclined{0};
  * computable and neither index versioning nor the vectoriser touch the loop.
  */
 void SetPipelineOptions() {
-  if (DebugDisabled("no-widen")) return;
-  const char* arguments[] = {"wasm-llvm-jit", "-indvars-widen-indvars=false"};
-  llvm::cl::ParseCommandLineOptions(2, arguments, "", nullptr, nullptr);
+  std::vector<const char*> arguments = {"wasm-llvm-jit"};
+  if (!DebugDisabled("no-widen")) arguments.push_back("-indvars-widen-indvars=false");
+  // Innermost loops start at a 64-byte boundary (x86's default is 16) in optimised code; with
+  // functions aligned the same way at O2 (AlignFunctionsForCode), a loop's placement in the
+  // cache lines and the op cache no longer depends on the size of unrelated code before it
+  // (docs/RATIONALE.md, "Why align loops and functions to 64 bytes?").
+  if (!DebugDisabled("code-alignment")) arguments.push_back("-x86-experimental-pref-innermost-loop-alignment=6");
+  if (arguments.size() > 1) llvm::cl::ParseCommandLineOptions(int(arguments.size()), arguments.data(), "", nullptr, nullptr);
+}
+
+/** At O2/O3 every defined function starts at a 64-byte boundary (see SetPipelineOptions). */
+void AlignFunctionsForCode(llvm::Module& module) {
+  if (DebugDisabled("code-alignment")) return;
+  for (llvm::Function& function : module) {
+    if (!function.isDeclaration()) function.setAlignment(llvm::Align(64));
+  }
 }
 
 void CreateJit() {
@@ -322,6 +336,7 @@ void Optimize(llvm::Module& module, llvm::TargetMachine& machine, int optLevel, 
     case 3: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3); break;
     default: pipeline = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2); break;
   }
+  if (optLevel >= 2) AlignFunctionsForCode(module);
   if (optLevel >= 2 && !DebugDisabled("running-extremes")) {
     pipeline.addPass(llvm::createModuleToFunctionPassAdaptor(RunningExtremeBranchesPass()));
   }
