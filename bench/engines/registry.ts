@@ -10,6 +10,19 @@ import { WasmtimeEngine } from './wasmtime.js';
 
 const V8_FRESH_EAGER = ['--no-wasm-lazy-compilation', '--no-wasm-native-module-cache-enabled'];
 
+/** llvm-O2 with some of the engine's own choices switched off by name (WASM_LLVM_DISABLE): a measurement-only engine. */
+function llvmO2Without(name: string, what: string, disable: string): EngineAdapter {
+  return new NodeHarnessEngine({
+    name,
+    kind: 'llvm',
+    description: `This project's engine at O2 ${what} (measurement only)`,
+    nodeFlags: [],
+    inProcessEngine: 'llvm',
+    engineOptions: { optLevel: 2 },
+    env: { WASM_LLVM_DISABLE: disable },
+  });
+}
+
 const factories: Record<string, () => EngineAdapter> = {
   'v8-turbofan': () =>
     new NodeHarnessEngine({
@@ -39,36 +52,11 @@ const factories: Record<string, () => EngineAdapter> = {
   'llvm-O2': () => new NodeHarnessEngine({ name: 'llvm-O2', kind: 'llvm', description: "This project's engine: LLVM 19 at O2, host CPU", nodeFlags: [], inProcessEngine: 'llvm', engineOptions: { optLevel: 2 } }),
   // Measurement only: llvm-O2 without the stack-limit and interrupt checks (runtime_checks.cc),
   // to price them in one run beside llvm-O2. Not safe for untrusted code; not a default engine.
-  'llvm-O2-unchecked': () =>
-    new NodeHarnessEngine({
-      name: 'llvm-O2-unchecked',
-      kind: 'llvm',
-      description: "This project's engine at O2 without its stack and interrupt checks (measurement only)",
-      nodeFlags: [],
-      inProcessEngine: 'llvm',
-      engineOptions: { optLevel: 2 },
-      env: { WASM_LLVM_DISABLE: 'loop-polls,entry-checks' },
-    }),
-  'llvm-O2-cmov': () =>
-    new NodeHarnessEngine({
-      name: 'llvm-O2-cmov',
-      kind: 'llvm',
-      description: "This project's engine at O2 with running maxima and minima left as conditional moves (measurement only)",
-      nodeFlags: [],
-      inProcessEngine: 'llvm',
-      engineOptions: { optLevel: 2 },
-      env: { WASM_LLVM_DISABLE: 'running-extremes' },
-    }),
+  'llvm-O2-unchecked': () => llvmO2Without('llvm-O2-unchecked', 'without its stack and interrupt checks', 'loop-polls,entry-checks'),
+  // Measurement only, for interleaved A/Bs of one pipeline choice each (docs/RATIONALE.md).
+  'llvm-O2-cmov': () => llvmO2Without('llvm-O2-cmov', 'with running maxima and minima left as conditional moves', 'running-extremes'),
   'llvm-O2-unaligned': () =>
-    new NodeHarnessEngine({
-      name: 'llvm-O2-unaligned',
-      kind: 'llvm',
-      description: "This project's engine at O2 with loops and functions at x86's default 16-byte alignment instead of 64 (measurement only)",
-      nodeFlags: [],
-      inProcessEngine: 'llvm',
-      engineOptions: { optLevel: 2 },
-      env: { WASM_LLVM_DISABLE: 'code-alignment' },
-    }),
+    llvmO2Without('llvm-O2-unaligned', "with loops and functions at x86's default 16-byte alignment instead of 64", 'code-alignment'),
   'llvm-O2-exact': () =>
     new NodeHarnessEngine({
       name: 'llvm-O2-exact',
