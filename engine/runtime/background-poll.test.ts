@@ -4,7 +4,8 @@
 // installs the code — while wasm keeps running in a loop whose next tier-up call is far off.
 // In a child process each (the thresholds are read from the environment): `run`'s loop and
 // `$step` become hot together; `run`'s OSR entry compiles first, then `$step`'s top tier.
-// With the poll, both arrive and are used before the loop's second round of tier-up calls;
+// With the poll, both arrive and are used before the loop's second round of tier-up calls
+// (installed by one poll or two, as the compiles' timing falls);
 // without it (WASM_LLVM_DISABLE=background-poll), nothing is installed before that round.
 // The results stay V8's, also with thresholds so low that compiles and OSR never stop.
 import { spawnSync } from 'node:child_process';
@@ -88,7 +89,9 @@ describe.skipIf(skip !== undefined)('the background poll of tiered execution', (
   test("the OSR entry and $step's top tier are used before the loop's second round of tier-up calls; V8's result", () => {
     const result = runChild({ WASM_LLVM_TIER_UP_THRESHOLD: String(THRESHOLD) }, 3 * THRESHOLD);
     expect(result.ours).toBe(result.v8);
-    expect(result.installsByPoll).toBeGreaterThanOrEqual(2); // the OSR entry, then $step
+    // The OSR entry, then $step's top tier: two polls, or one when both compiles finished
+    // before the program's next check (seen once in CI, 2026-12-08), so at least one.
+    expect(result.installsByPoll).toBeGreaterThanOrEqual(1);
     expect(result.osrTransfers).toBeGreaterThan(0);
     expect(result.firstInstalledAt).not.toBeNull();
     expect(result.firstInstalledAt![0]).toBeGreaterThanOrEqual(THRESHOLD - 4096);
